@@ -1,0 +1,14 @@
+// Package metrics scores pipelines: a Metric is a named scorer over
+// (record, prediction) pairs with one Accumulator per pipeline.
+//
+// Metric types register a Spec constructor under their `type:` name with
+// Register (a duplicate panics, as database/sql does). An accumulator can
+// merge another's state, so the same code serves streaming, sharded and
+// bootstrap computation; accumulators that keep per-record values expose them
+// through the optional Resampler, Proportion and Quantiler interfaces, from
+// which the statistics layer computes intervals and paired comparisons
+// without any code from the metric's author.
+//
+// This package imports datasets and pipeline; it must never import baselines
+// or anything under internal/.
+package metrics

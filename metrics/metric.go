@@ -1,0 +1,98 @@
+package metrics
+
+import (
+	"github.com/poc-harness/poc/datasets"
+	"github.com/poc-harness/poc/pipeline"
+)
+
+// Direction says which way a metric improves.
+type Direction int
+
+const (
+	// HigherIsBetter is for metrics such as recall or money caught.
+	HigherIsBetter Direction = iota
+	// LowerIsBetter is for metrics such as latency, cost or error rate.
+	LowerIsBetter
+)
+
+// String returns "higher" or "lower".
+func (d Direction) String() string {
+	if d == LowerIsBetter {
+		return "lower"
+	}
+	return "higher"
+}
+
+// Observation is what a metric sees for one record and one pipeline.
+type Observation struct {
+	// Record is the replayed record.
+	Record datasets.Record
+	// Truth is the record's label in canonical form ("" when missing).
+	Truth string
+	// Pred is the pipeline's prediction for the record.
+	Pred pipeline.Prediction
+}
+
+// Metric is a configured scorer, ready to accumulate observations.
+type Metric interface {
+	// Name is the metric's name in the experiment file.
+	Name() string
+	// Direction says whether higher or lower values are better.
+	Direction() Direction
+	// Unit is the unit of the value: "" for a share, "ms", "USD", "records".
+	Unit() string
+	// New returns an empty accumulator.
+	New() Accumulator
+}
+
+// Accumulator collects observations for one pipeline.
+//
+// Accumulators are never called concurrently. The engine calls Add once per
+// record in replay order (Seq 0, 1, 2, ...), for every pipeline, so position i
+// of any two accumulators of one run refers to the same record.
+type Accumulator interface {
+	// Add folds one observation in.
+	Add(o Observation)
+	// Merge folds in the state of another accumulator of the same metric,
+	// as if its observations had been added after this one's.
+	Merge(other Accumulator) error
+	// Result returns the metric's value over everything added.
+	Result() Result
+}
+
+// Result is a metric's value over a set of records.
+type Result struct {
+	// Value is the estimate; NaN when undefined (recall with no positives).
+	Value float64 `json:"value"`
+	// N is the number of records that entered the value (the denominator for
+	// a proportion, all records for a mean).
+	N int `json:"n"`
+	// Detail is optional JSON-serialisable detail, such as a confusion matrix.
+	Detail any `json:"detail,omitempty"`
+}
+
+// Resampler is implemented by accumulators that keep one entry per record,
+// so the value can be recomputed on a resample (bootstrap) or on the same
+// resample of two pipelines (paired comparison).
+type Resampler interface {
+	// Len is the number of records added.
+	Len() int
+	// ValueAt is the metric over the records at positions idx, counting
+	// repeats; it returns NaN where the value is undefined.
+	ValueAt(idx []int) float64
+}
+
+// Proportion is implemented by accumulators whose value is a share of 0/1
+// outcomes (accuracy, recall, error rate): the statistics layer gives them a
+// Wilson score interval.
+type Proportion interface {
+	Counts() (successes, trials int)
+}
+
+// Quantiler is implemented by accumulators whose value is a quantile of
+// per-record values (latency p99): they get a distribution-free
+// order-statistic interval.
+type Quantiler interface {
+	// Quantile returns q in (0, 1) and the per-record values, unsorted.
+	Quantile() (q float64, values []float64)
+}

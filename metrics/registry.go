@@ -1,0 +1,105 @@
+package metrics
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/poc-harness/poc/pipeline"
+)
+
+// Spec is the configuration of one metric type, decoded from its entry in the
+// experiment's `metrics:` list. Implementations are structs with `yaml` tags
+// for their own keys (such as `weight:`); a metric written as a bare name
+// builds from the zero Spec.
+type Spec interface {
+	// Build checks the configuration against env and returns the metric.
+	// Problems with a key are returned as *pipeline.FieldError.
+	Build(env Env) (Metric, error)
+}
+
+// Env is what a metric spec may consult when it is built.
+type Env struct {
+	// Name is the metric's name in the experiment file.
+	Name string
+	// Columns lists the dataset's columns.
+	Columns []string
+	// Label is the dataset's label column.
+	Label string
+	// Positive is the positive class of a binary label, in canonical form.
+	Positive string
+	// Currency names the unit of cost figures ("USD" by default).
+	Currency string
+}
+
+// HasColumn reports whether the dataset has the named column.
+func (e Env) HasColumn(name string) bool {
+	for _, c := range e.Columns {
+		if c == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Factory returns a new, zero Spec for a metric type.
+type Factory func() Spec
+
+// Info describes a registered metric type for `poc metrics` and the report.
+type Info struct {
+	// Type is the registered name.
+	Type string
+	// Doc is one sentence on what the metric measures.
+	Doc string
+	// Direction says which way the metric improves.
+	Direction Direction
+}
+
+type entry struct {
+	info    Info
+	factory Factory
+}
+
+var (
+	mu       sync.RWMutex
+	registry = map[string]entry{}
+)
+
+// Register makes a metric type available under info.Type. It panics when the
+// name is empty, f is nil or the name is taken.
+func Register(info Info, f Factory) {
+	mu.Lock()
+	defer mu.Unlock()
+	if info.Type == "" || f == nil {
+		panic("metrics: Register with empty type or nil factory")
+	}
+	if _, dup := registry[info.Type]; dup {
+		panic(fmt.Sprintf("metrics: Register called twice for type %q", info.Type))
+	}
+	registry[info.Type] = entry{info: info, factory: f}
+}
+
+// Lookup returns the factory registered under typ.
+func Lookup(typ string) (Factory, bool) {
+	mu.RLock()
+	defer mu.RUnlock()
+	e, ok := registry[typ]
+	return e.factory, ok
+}
+
+// Types lists the registered metric types, sorted by name.
+func Types() []Info {
+	mu.RLock()
+	defer mu.RUnlock()
+	out := make([]Info, 0, len(registry))
+	for _, e := range registry {
+		out = append(out, e.info)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Type < out[j].Type })
+	return out
+}
+
+// columnError is the FieldError for a key that names a column the dataset lacks.
+func columnError(env Env, field, column string) *pipeline.FieldError {
+	return pipeline.Errorf(field, "column %q is not in the dataset (columns: %v)", column, env.Columns)
+}

@@ -1,0 +1,95 @@
+package pipeline
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+)
+
+// Spec is the configuration of one pipeline type, decoded from its block in
+// the experiment file. Implementations are structs with `yaml` tags for their
+// own keys; the loader decodes the block strictly (an unknown key is an error
+// that points at its line) and then calls Build.
+type Spec interface {
+	// Build checks the configuration against env and returns the pipeline.
+	// Problems with a particular key are returned as *FieldError (or
+	// FieldErrors for several) so the loader can point at the line.
+	Build(env Env) (Pipeline, error)
+}
+
+// Env is what a spec may consult when it is built.
+type Env struct {
+	// Name is the pipeline's name in the experiment file.
+	Name string
+	// Role is candidate or baseline.
+	Role Role
+	// Dir is the folder of the experiment file; relative paths resolve here.
+	Dir string
+	// Columns lists the dataset's columns.
+	Columns []string
+	// Label is the dataset's label column ("" when there is none).
+	Label string
+	// Positive is the positive class of a binary label, in canonical form.
+	Positive string
+}
+
+// HasColumn reports whether the dataset has the named column.
+func (e Env) HasColumn(name string) bool {
+	for _, c := range e.Columns {
+		if c == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Factory returns a new, zero Spec for a pipeline type, ready to be decoded into.
+type Factory func() Spec
+
+// LabelFitter is implemented by pipelines that learn from the distribution of
+// labels before the replay (the majority-class floor). The engine calls
+// FitLabels once, before any Predict, with the count of each label among the
+// replayed records.
+type LabelFitter interface {
+	FitLabels(counts map[string]int) error
+}
+
+var (
+	mu        sync.RWMutex
+	factories = map[string]Factory{}
+)
+
+// Register makes a pipeline type available under name, the value of `type:`
+// in the experiment file. It panics if name is empty, f is nil, or the name is
+// already registered: two packages claiming one type is a programming error.
+func Register(name string, f Factory) {
+	mu.Lock()
+	defer mu.Unlock()
+	if name == "" || f == nil {
+		panic("pipeline: Register with empty name or nil factory")
+	}
+	if _, dup := factories[name]; dup {
+		panic(fmt.Sprintf("pipeline: Register called twice for type %q", name))
+	}
+	factories[name] = f
+}
+
+// Lookup returns the factory registered under name.
+func Lookup(name string) (Factory, bool) {
+	mu.RLock()
+	defer mu.RUnlock()
+	f, ok := factories[name]
+	return f, ok
+}
+
+// Types returns the registered type names, sorted.
+func Types() []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	names := make([]string, 0, len(factories))
+	for n := range factories {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,85 @@
+package baselines
+
+import (
+	"context"
+	"errors"
+	"sort"
+
+	"github.com/poc-harness/poc/datasets"
+	"github.com/poc-harness/poc/pipeline"
+)
+
+func init() {
+	pipeline.Register("constant", func() pipeline.Spec { return new(ConstantSpec) })
+	pipeline.Register("majority", func() pipeline.Spec { return new(MajoritySpec) })
+}
+
+// ConstantSpec configures `type: constant`: the same output for every record
+// (the "never flag anything" floor).
+type ConstantSpec struct {
+	// Output is the decision given to every record.
+	Output any `yaml:"output"`
+}
+
+// Build checks that an output is given.
+func (s *ConstantSpec) Build(pipeline.Env) (pipeline.Pipeline, error) {
+	if s.Output == nil {
+		return nil, pipeline.Errorf("output", "missing: the decision given to every record, e.g. `output: 0`")
+	}
+	return constant(datasets.FormatValue(s.Output)), nil
+}
+
+type constant string
+
+// Predict returns the constant.
+func (c constant) Predict(context.Context, datasets.Record) (pipeline.Output, error) {
+	return pipeline.Output{Label: string(c)}, nil
+}
+
+// MajoritySpec configures `type: majority`: the most frequent label among the
+// replayed records for every record. It has seen the labels it is judged on,
+// so it is an optimistic floor — a candidate that cannot beat it has learnt
+// nothing.
+type MajoritySpec struct{}
+
+// Build returns an unfitted majority pipeline; the engine fits it.
+func (s *MajoritySpec) Build(pipeline.Env) (pipeline.Pipeline, error) {
+	return new(Majority), nil
+}
+
+// Majority predicts the most frequent label. It implements
+// pipeline.LabelFitter; ties go to the label that sorts first, so the choice
+// is repeatable.
+type Majority struct {
+	label string
+}
+
+// FitLabels picks the most frequent label.
+func (m *Majority) FitLabels(counts map[string]int) error {
+	labels := make([]string, 0, len(counts))
+	for l := range counts {
+		if l != "" {
+			labels = append(labels, l)
+		}
+	}
+	if len(labels) == 0 {
+		return errors.New("majority: the dataset has no labels to count")
+	}
+	sort.Strings(labels)
+	best := labels[0]
+	for _, l := range labels[1:] {
+		if counts[l] > counts[best] {
+			best = l
+		}
+	}
+	m.label = best
+	return nil
+}
+
+// Predict returns the majority label; before FitLabels it is an error.
+func (m *Majority) Predict(context.Context, datasets.Record) (pipeline.Output, error) {
+	if m.label == "" {
+		return pipeline.Output{}, errors.New("majority: not fitted (the engine calls FitLabels before the replay)")
+	}
+	return pipeline.Output{Label: m.label}, nil
+}

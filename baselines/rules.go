@@ -1,0 +1,107 @@
+package baselines
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/poc-harness/poc/datasets"
+	"github.com/poc-harness/poc/datasets/fieldexpr"
+	"github.com/poc-harness/poc/pipeline"
+)
+
+func init() {
+	pipeline.Register("rules", func() pipeline.Spec { return new(RulesSpec) })
+}
+
+// RulesSpec configures `type: rules`: an ordered list of conditions over the
+// record's fields, first match wins, with a default when none matches.
+//
+//	type: rules
+//	rules:
+//	  - when: amount > 1500 && account_age_days < 30
+//	    output: 1
+//	  - when: txn_last_hour >= 5
+//	    output: 1
+//	default: 0
+type RulesSpec struct {
+	// Rules are tried in order.
+	Rules []Rule `yaml:"rules"`
+	// Default is the output when no rule matches.
+	Default any `yaml:"default"`
+	// CostPerRecord is the running cost of one decision, if any.
+	CostPerRecord float64 `yaml:"cost_per_record"`
+}
+
+// Rule is one condition and the output it gives.
+type Rule struct {
+	// Name labels the rule in reports (optional).
+	Name string `yaml:"name"`
+	// When is an expr-lang expression over the record's columns
+	// (https://expr-lang.org), e.g. `amount > 1500 && country in ["NG", "BR"]`.
+	When string `yaml:"when"`
+	// Output is the decision the rule gives.
+	Output any `yaml:"output"`
+}
+
+// Build compiles every condition once.
+func (s *RulesSpec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
+	var errs pipeline.FieldErrors
+	if len(s.Rules) == 0 {
+		errs.Add("rules", "at least one rule is needed (a list of `when:` conditions with an `output:`)")
+	}
+	if s.Default == nil {
+		errs.Add("default", "missing: the output when no rule matches (for example `default: 0`)")
+	}
+	if s.CostPerRecord < 0 {
+		errs.Add("cost_per_record", "must not be negative")
+	}
+	p := &Rules{cost: s.CostPerRecord, fallback: datasets.FormatValue(s.Default)}
+	for i, r := range s.Rules {
+		field := fmt.Sprintf("rules[%d]", i)
+		if r.When == "" {
+			errs.Add(field+".when", "missing: a condition such as `amount > 1000`")
+			continue
+		}
+		if r.Output == nil {
+			errs.Add(field+".output", "missing: the output this rule gives when it matches")
+		}
+		cond, err := fieldexpr.Compile(r.When, env.Columns, true)
+		if err != nil {
+			errs.Add(field+".when", "invalid expression: %v", err)
+			continue
+		}
+		p.rules = append(p.rules, compiledRule{cond: cond, output: datasets.FormatValue(r.Output)})
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+type compiledRule struct {
+	cond   *fieldexpr.Program
+	output string
+}
+
+// Rules is the rule-set pipeline built from a RulesSpec.
+type Rules struct {
+	rules    []compiledRule
+	fallback string
+	cost     float64
+}
+
+// Predict returns the output of the first rule whose condition holds, or the
+// default. A condition that cannot be evaluated on this record (a missing
+// value compared with a number, say) is the record's error.
+func (p *Rules) Predict(_ context.Context, rec datasets.Record) (pipeline.Output, error) {
+	for i, r := range p.rules {
+		ok, err := r.cond.Bool(rec.Fields)
+		if err != nil {
+			return pipeline.Output{}, fmt.Errorf("rule %d: %w", i+1, err)
+		}
+		if ok {
+			return pipeline.Output{Label: r.output, Cost: p.cost}, nil
+		}
+	}
+	return pipeline.Output{Label: p.fallback, Cost: p.cost}, nil
+}

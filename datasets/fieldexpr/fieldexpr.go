@@ -1,0 +1,169 @@
+// Package fieldexpr compiles expressions over a record's fields — rule
+// conditions, dataset filters, expression metrics — with the expr-lang
+// language (https://expr-lang.org).
+//
+// Record fields have no static types (a CSV cell may be a number in one row
+// and empty in the next), so expressions are compiled with every column typed
+// as `any`; what the type checker cannot catch, the compiler here does: an
+// identifier that is not a column is an error that names it and suggests the
+// closest column. A Program is compiled once and is safe for concurrent use.
+//
+// This package imports only expr-lang and the standard library.
+package fieldexpr
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/vm"
+)
+
+// Program is a compiled expression.
+type Program struct {
+	src     string
+	program *vm.Program
+	vms     sync.Pool
+}
+
+// Compile compiles src over the given columns. With asBool the expression
+// must yield a boolean (a condition or a filter).
+func Compile(src string, columns []string, asBool bool) (*Program, error) {
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	known := make(map[string]bool, len(columns))
+	for _, c := range columns {
+		known[c] = true
+	}
+	if unknown := unknownIdentifiers(tree, known); len(unknown) > 0 {
+		name := unknown[0]
+		msg := fmt.Sprintf("%q is not a column of the dataset", name)
+		if s := Closest(name, columns); s != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", s)
+		}
+		return nil, fmt.Errorf("%s", msg)
+	}
+	opts := []expr.Option{expr.Env(map[string]any{}), expr.AllowUndefinedVariables()}
+	if asBool {
+		opts = append(opts, expr.AsBool())
+	}
+	program, err := expr.Compile(src, opts...)
+	if err != nil {
+		return nil, err
+	}
+	p := &Program{src: src, program: program}
+	p.vms.New = func() any { return new(vm.VM) }
+	return p, nil
+}
+
+// Source returns the expression's text.
+func (p *Program) Source() string { return p.src }
+
+// Eval runs the expression on one record's fields.
+func (p *Program) Eval(fields map[string]any) (any, error) {
+	machine := p.vms.Get().(*vm.VM)
+	out, err := machine.Run(p.program, fields)
+	p.vms.Put(machine)
+	if err != nil {
+		return nil, fmt.Errorf("evaluate %q: %w", p.src, err)
+	}
+	return out, nil
+}
+
+// Bool runs a boolean expression; a nil result (a missing value) is false.
+func (p *Program) Bool(fields map[string]any) (bool, error) {
+	out, err := p.Eval(fields)
+	if err != nil {
+		return false, err
+	}
+	b, _ := out.(bool)
+	return b, nil
+}
+
+// identifierVisitor collects the free identifiers of an expression: names
+// that are neither called as functions nor declared with `let`.
+type identifierVisitor struct {
+	names    map[string]bool
+	callees  map[ast.Node]bool
+	declared map[string]bool
+}
+
+func (v *identifierVisitor) Visit(node *ast.Node) {
+	switch n := (*node).(type) {
+	case *ast.CallNode:
+		v.callees[n.Callee] = true
+	case *ast.VariableDeclaratorNode:
+		v.declared[n.Name] = true
+	case *ast.IdentifierNode:
+		v.names[n.Value] = true
+	}
+}
+
+func unknownIdentifiers(tree *parser.Tree, known map[string]bool) []string {
+	v := &identifierVisitor{names: map[string]bool{}, callees: map[ast.Node]bool{}, declared: map[string]bool{}}
+	ast.Walk(&tree.Node, v)
+	// Callees are visited after their call node only in some versions of the
+	// walker, so drop them in a second step.
+	for c := range v.callees {
+		if id, ok := c.(*ast.IdentifierNode); ok {
+			delete(v.names, id.Value)
+		}
+	}
+	var out []string
+	for name := range v.names {
+		if !known[name] && !v.declared[name] && name != "nil" {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Closest returns the candidate nearest to name when it is near enough to be
+// a likely typo (edit distance at most 2, or a case-insensitive match), and
+// "" otherwise.
+func Closest(name string, candidates []string) string {
+	best, bestD := "", 3
+	for _, c := range candidates {
+		if strings.EqualFold(c, name) {
+			return c
+		}
+		if d := distance(strings.ToLower(name), strings.ToLower(c)); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// distance is the optimal-string-alignment edit distance (Levenshtein with
+// adjacent transpositions), so "lable" is one edit from "label".
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(ra)][len(rb)]
+}

@@ -1,0 +1,69 @@
+package fieldexpr
+
+import (
+	"strings"
+	"testing"
+)
+
+var columns = []string{"amount", "country", "label", "tags"}
+
+func TestCompile(t *testing.T) {
+	tests := []struct {
+		src     string
+		fields  map[string]any
+		want    bool
+		wantErr string
+	}{
+		{src: `amount > 1500 && country == "NG"`, fields: map[string]any{"amount": 2000.0, "country": "NG"}, want: true},
+		{src: `country in ["NG", "BR"]`, fields: map[string]any{"country": "DE"}, want: false},
+		{src: `amount != nil && amount > 10`, fields: map[string]any{"amount": nil}, want: false},
+		{src: `len(country) == 2`, fields: map[string]any{"country": "DE"}, want: true},
+		{src: `let big = amount > 100; big`, fields: map[string]any{"amount": 101.0}, want: true},
+		{src: `all(tags, {# != "x"})`, fields: map[string]any{"tags": []any{"a", "b"}}, want: true},
+		{src: `ammount > 1`, wantErr: `"ammount" is not a column of the dataset (did you mean "amount"?)`},
+		{src: `lable == 1`, wantErr: `did you mean "label"?`},
+		{src: `zzz == 1`, wantErr: `"zzz" is not a column`},
+		{src: `amount >`, wantErr: `unexpected token`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.src, func(t *testing.T) {
+			p, err := Compile(tc.src, columns, true)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := p.Bool(tc.fields)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestEvalErrorNamesExpression(t *testing.T) {
+	p, err := Compile(`amount > 1500`, columns, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Bool(map[string]any{"amount": "lots"}); err == nil || !strings.Contains(err.Error(), "amount > 1500") {
+		t.Fatalf("err = %v, want one naming the expression", err)
+	}
+}
+
+func TestClosest(t *testing.T) {
+	for _, tc := range []struct{ name, want string }{
+		{"lable", "label"}, {"Country", "country"}, {"amnt", "amount"}, {"xyz", ""},
+	} {
+		if got := Closest(tc.name, columns); got != tc.want {
+			t.Errorf("Closest(%q) = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

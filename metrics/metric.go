@@ -82,11 +82,12 @@ type Resampler interface {
 	ValueAt(idx []int) float64
 }
 
-// Proportion is implemented by accumulators whose value is a share of 0/1
-// outcomes (accuracy, recall, error rate): the statistics layer gives them a
-// Wilson score interval.
+// Proportion is implemented by accumulators whose value may be a share of
+// 0/1 outcomes (accuracy, recall, error rate): the statistics layer gives
+// those a Wilson score interval. ok is false when the value is not such a
+// share (F1 shares the accumulator of recall but is not a proportion).
 type Proportion interface {
-	Counts() (successes, trials int)
+	Counts() (successes, trials int, ok bool)
 }
 
 // Quantiler is implemented by accumulators whose value is a quantile of

@@ -103,3 +103,16 @@ func Types() []Info {
 func columnError(env Env, field, column string) *pipeline.FieldError {
 	return pipeline.Errorf(field, "column %q is not in the dataset (columns: %v)", column, env.Columns)
 }
+
+// noKeys is the Spec of a built-in metric that takes no keys of its own.
+type noKeys struct {
+	build func(Env) (Metric, error)
+}
+
+// Build builds the metric.
+func (s *noKeys) Build(env Env) (Metric, error) { return s.build(env) }
+
+// register adds a built-in metric that takes no keys.
+func register(info Info, build func(Env) (Metric, error)) {
+	Register(info, func() Spec { return &noKeys{build: build} })
+}

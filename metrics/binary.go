@@ -1,0 +1,148 @@
+package metrics
+
+import (
+	"fmt"
+	"math"
+)
+
+// Outcome codes of one record under a binary metric.
+const (
+	codeTP uint8 = iota
+	codeFP
+	codeFN
+	codeTN
+	codeNoTruth // the record has no label: it enters no count
+)
+
+// BinaryCounts is the confusion table of a binary decision.
+type BinaryCounts struct {
+	TP int `json:"tp"`
+	FP int `json:"fp"`
+	FN int `json:"fn"`
+	TN int `json:"tn"`
+}
+
+// binaryRatio says how a binary metric is a ratio of confusion counts.
+type binaryRatio func(c BinaryCounts) (num, den int)
+
+type binaryDef struct {
+	Info
+	unit       string
+	ratio      binaryRatio
+	proportion bool // num counts records that are also counted in den
+}
+
+var binaryDefs = []binaryDef{
+	{Info: Info{Type: "precision", Doc: "share of records flagged positive that are positive: TP / (TP + FP)"}, ratio: func(c BinaryCounts) (int, int) { return c.TP, c.TP + c.FP }, proportion: true},
+	{Info: Info{Type: "recall", Doc: "share of positive records that were flagged: TP / (TP + FN)"}, ratio: func(c BinaryCounts) (int, int) { return c.TP, c.TP + c.FN }, proportion: true},
+	{Info: Info{Type: "f1", Doc: "harmonic mean of precision and recall: 2TP / (2TP + FP + FN)"}, ratio: func(c BinaryCounts) (int, int) { return 2 * c.TP, 2*c.TP + c.FP + c.FN }},
+	{Info: Info{Type: "specificity", Doc: "share of negative records left alone: TN / (TN + FP)"}, ratio: func(c BinaryCounts) (int, int) { return c.TN, c.TN + c.FP }, proportion: true},
+	{Info: Info{Type: "false_positive_rate", Doc: "share of negative records wrongly flagged (customers wrongly blocked): FP / (FP + TN)", Direction: LowerIsBetter}, ratio: func(c BinaryCounts) (int, int) { return c.FP, c.FP + c.TN }, proportion: true},
+	{Info: Info{Type: "flag_rate", Doc: "share of all records flagged positive (the workload a decision creates)", Direction: LowerIsBetter}, ratio: func(c BinaryCounts) (int, int) { return c.TP + c.FP, c.TP + c.FP + c.FN + c.TN }, proportion: true},
+}
+
+func init() {
+	for _, d := range binaryDefs {
+		register(d.Info, func(env Env) (Metric, error) {
+			return &binaryMetric{def: d, name: env.Name, positive: positiveOf(env)}, nil
+		})
+	}
+}
+
+func positiveOf(env Env) string {
+	if env.Positive == "" {
+		return "1"
+	}
+	return env.Positive
+}
+
+// binaryCode classifies one observation against the positive class. A failed
+// prediction counts as "not flagged": a broken model catches nothing.
+func binaryCode(o Observation, positive string) uint8 {
+	if o.Truth == "" {
+		return codeNoTruth
+	}
+	flagged := !o.Pred.Failed() && o.Pred.Output.Label == positive
+	switch isPos := o.Truth == positive; {
+	case isPos && flagged:
+		return codeTP
+	case isPos:
+		return codeFN
+	case flagged:
+		return codeFP
+	default:
+		return codeTN
+	}
+}
+
+type binaryMetric struct {
+	def      binaryDef
+	name     string
+	positive string
+}
+
+func (m *binaryMetric) Name() string         { return m.name }
+func (m *binaryMetric) Direction() Direction { return m.def.Direction }
+func (m *binaryMetric) Unit() string         { return m.def.unit }
+func (m *binaryMetric) New() Accumulator     { return &binaryAcc{m: m} }
+
+// binaryAcc keeps one outcome code per record (a byte), enough to recompute
+// any binary metric on a resample.
+type binaryAcc struct {
+	m     *binaryMetric
+	codes []uint8
+	total [5]int
+}
+
+func (a *binaryAcc) Add(o Observation) {
+	c := binaryCode(o, a.m.positive)
+	a.codes = append(a.codes, c)
+	a.total[c]++
+}
+
+func (a *binaryAcc) Merge(other Accumulator) error {
+	b, ok := other.(*binaryAcc)
+	if !ok || b.m.def.Type != a.m.def.Type {
+		return fmt.Errorf("merge %s: accumulator of another metric", a.m.def.Type)
+	}
+	a.codes = append(a.codes, b.codes...)
+	for i := range a.total {
+		a.total[i] += b.total[i]
+	}
+	return nil
+}
+
+func countsOf(t [5]int) BinaryCounts {
+	return BinaryCounts{TP: t[codeTP], FP: t[codeFP], FN: t[codeFN], TN: t[codeTN]}
+}
+
+func (a *binaryAcc) Result() Result {
+	c := countsOf(a.total)
+	num, den := a.m.def.ratio(c)
+	return Result{Value: ratio(float64(num), float64(den)), N: den, Detail: c}
+}
+
+func (a *binaryAcc) Len() int { return len(a.codes) }
+
+func (a *binaryAcc) ValueAt(idx []int) float64 {
+	var t [5]int
+	for _, i := range idx {
+		t[a.codes[i]]++
+	}
+	num, den := a.m.def.ratio(countsOf(t))
+	return ratio(float64(num), float64(den))
+}
+
+// Counts makes proportions (precision, recall, ...) eligible for the Wilson
+// interval; F1 is not a proportion and reports ok=false.
+func (a *binaryAcc) Counts() (successes, trials int, ok bool) {
+	num, den := a.m.def.ratio(countsOf(a.total))
+	return num, den, a.m.def.proportion
+}
+
+func ratio(num, den float64) float64 {
+	if den == 0 {
+		return math.NaN()
+	}
+	return num / den
+}

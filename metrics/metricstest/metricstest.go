@@ -1,0 +1,70 @@
+// Package metricstest checks that a metric keeps the contracts the engine
+// and the statistics layer rely on. A metric author calls Conformance from
+// a test with a handful of observations:
+//
+//	metricstest.Conformance(t, m, observations)
+//
+// It imports metrics and the standard library only.
+package metricstest
+
+import (
+	"math"
+	"testing"
+
+	"github.com/poc-harness/poc/metrics"
+)
+
+// Conformance checks m on obs:
+//   - adding the observations in two halves and merging gives the same value
+//     as adding them all to one accumulator;
+//   - an accumulator that implements metrics.Resampler has one entry per
+//     observation, and ValueAt over every position equals Result().Value;
+//   - a metrics.Proportion's counts reproduce the value when ok.
+func Conformance(t testing.TB, m metrics.Metric, obs []metrics.Observation) {
+	t.Helper()
+	whole := m.New()
+	for _, o := range obs {
+		whole.Add(o)
+	}
+	want := whole.Result().Value
+
+	first, second := m.New(), m.New()
+	half := len(obs) / 2
+	for _, o := range obs[:half] {
+		first.Add(o)
+	}
+	for _, o := range obs[half:] {
+		second.Add(o)
+	}
+	if err := first.Merge(second); err != nil {
+		t.Fatalf("%s: merge: %v", m.Name(), err)
+	}
+	if got := first.Result().Value; !same(got, want) {
+		t.Errorf("%s: merged halves give %v, all at once %v", m.Name(), got, want)
+	}
+
+	if r, ok := whole.(metrics.Resampler); ok {
+		if r.Len() != len(obs) {
+			t.Errorf("%s: Len() = %d after %d observations", m.Name(), r.Len(), len(obs))
+		}
+		idx := make([]int, len(obs))
+		for i := range idx {
+			idx[i] = i
+		}
+		if got := r.ValueAt(idx); !same(got, want) {
+			t.Errorf("%s: ValueAt(all) = %v, Result().Value = %v", m.Name(), got, want)
+		}
+	}
+	if p, ok := whole.(metrics.Proportion); ok {
+		if s, n, isProp := p.Counts(); isProp && n > 0 && !same(float64(s)/float64(n), want) {
+			t.Errorf("%s: Counts() = %d/%d, value %v", m.Name(), s, n, want)
+		}
+	}
+}
+
+func same(a, b float64) bool {
+	if math.IsNaN(a) || math.IsNaN(b) {
+		return math.IsNaN(a) && math.IsNaN(b)
+	}
+	return math.Abs(a-b) <= 1e-12*math.Max(1, math.Abs(b))
+}

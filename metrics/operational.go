@@ -1,0 +1,215 @@
+package metrics
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/poc-harness/poc/pipeline"
+)
+
+func init() {
+	for _, q := range []struct {
+		typ string
+		q   float64
+	}{{"latency_p50", 0.50}, {"latency_p95", 0.95}, {"latency_p99", 0.99}} {
+		register(Info{Type: q.typ, Doc: fmt.Sprintf("%g-th percentile of per-record latency, in milliseconds", q.q*100), Direction: LowerIsBetter},
+			func(env Env) (Metric, error) { return &latencyMetric{name: env.Name, q: q.q}, nil })
+	}
+	Register(Info{Type: "latency", Doc: "a chosen quantile of per-record latency, in milliseconds (`quantile: 0.9`)", Direction: LowerIsBetter},
+		func() Spec { return new(QuantileSpec) })
+	register(Info{Type: "error_rate", Doc: "share of records on which the pipeline failed (an error, a timeout, no answer)", Direction: LowerIsBetter},
+		func(env Env) (Metric, error) { return &errorRate{name: env.Name}, nil })
+	register(Info{Type: "cost_per_record", Doc: "mean cost of one decision, in the experiment's currency", Direction: LowerIsBetter},
+		func(env Env) (Metric, error) { return &costMetric{name: env.Name, currency: env.Currency}, nil })
+	register(Info{Type: "cost_total", Doc: "total cost of the replay, in the experiment's currency", Direction: LowerIsBetter},
+		func(env Env) (Metric, error) {
+			return &costMetric{name: env.Name, currency: env.Currency, total: true}, nil
+		})
+}
+
+// QuantileSpec configures `type: latency` with a quantile of one's choice.
+type QuantileSpec struct {
+	// Quantile is in (0, 1), e.g. 0.9 for the 90th percentile.
+	Quantile float64 `yaml:"quantile"`
+}
+
+// Build checks the quantile.
+func (s *QuantileSpec) Build(env Env) (Metric, error) {
+	if s.Quantile <= 0 || s.Quantile >= 1 {
+		return nil, pipeline.Errorf("quantile", "must be between 0 and 1 (exclusive), e.g. 0.9 for the 90th percentile; got %g", s.Quantile)
+	}
+	return &latencyMetric{name: env.Name, q: s.Quantile}, nil
+}
+
+type latencyMetric struct {
+	name string
+	q    float64
+}
+
+func (m *latencyMetric) Name() string         { return m.name }
+func (m *latencyMetric) Direction() Direction { return LowerIsBetter }
+func (m *latencyMetric) Unit() string         { return "ms" }
+func (m *latencyMetric) New() Accumulator     { return &latencyAcc{m: m} }
+
+// latencyAcc keeps every record's latency in milliseconds; failed records
+// count with the time they took (a timeout is a slow answer, not no answer).
+type latencyAcc struct {
+	m  *latencyMetric
+	ms []float64
+}
+
+func (a *latencyAcc) Add(o Observation) {
+	a.ms = append(a.ms, float64(o.Pred.Latency)/float64(time.Millisecond))
+}
+
+func (a *latencyAcc) Merge(other Accumulator) error {
+	b, ok := other.(*latencyAcc)
+	if !ok || b.m.q != a.m.q {
+		return fmt.Errorf("merge %s: accumulator of another metric", a.m.name)
+	}
+	a.ms = append(a.ms, b.ms...)
+	return nil
+}
+
+func (a *latencyAcc) Len() int { return len(a.ms) }
+
+func (a *latencyAcc) ValueAt(idx []int) float64 {
+	v := make([]float64, len(idx))
+	for k, i := range idx {
+		v[k] = a.ms[i]
+	}
+	slices.Sort(v)
+	return quantileSorted(v, a.m.q)
+}
+
+func (a *latencyAcc) Quantile() (float64, []float64) { return a.m.q, a.ms }
+
+func (a *latencyAcc) Result() Result {
+	v := slices.Clone(a.ms)
+	slices.Sort(v)
+	return Result{Value: quantileSorted(v, a.m.q), N: len(v)}
+}
+
+// quantileSorted is the q-quantile of sorted values with linear interpolation
+// between order statistics (Hyndman–Fan type 7, numpy's default).
+func quantileSorted(v []float64, q float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	h := q * float64(len(v)-1)
+	lo := int(math.Floor(h))
+	if lo+1 >= len(v) {
+		return v[len(v)-1]
+	}
+	return v[lo] + (h-float64(lo))*(v[lo+1]-v[lo])
+}
+
+type errorRate struct{ name string }
+
+func (m *errorRate) Name() string         { return m.name }
+func (m *errorRate) Direction() Direction { return LowerIsBetter }
+func (m *errorRate) Unit() string         { return "" }
+func (m *errorRate) New() Accumulator     { return &errorAcc{m: m} }
+
+// errorAcc keeps whether each record failed.
+type errorAcc struct {
+	m      *errorRate
+	failed []bool
+	count  int
+}
+
+func (a *errorAcc) Add(o Observation) {
+	f := o.Pred.Failed()
+	a.failed = append(a.failed, f)
+	if f {
+		a.count++
+	}
+}
+
+func (a *errorAcc) Merge(other Accumulator) error {
+	b, ok := other.(*errorAcc)
+	if !ok {
+		return fmt.Errorf("merge %s: accumulator of another metric", a.m.name)
+	}
+	a.failed = append(a.failed, b.failed...)
+	a.count += b.count
+	return nil
+}
+
+func (a *errorAcc) Len() int { return len(a.failed) }
+
+func (a *errorAcc) ValueAt(idx []int) float64 {
+	n := 0
+	for _, i := range idx {
+		if a.failed[i] {
+			n++
+		}
+	}
+	return ratio(float64(n), float64(len(idx)))
+}
+
+func (a *errorAcc) Counts() (int, int, bool) { return a.count, len(a.failed), true }
+
+func (a *errorAcc) Result() Result {
+	return Result{Value: ratio(float64(a.count), float64(len(a.failed))), N: len(a.failed)}
+}
+
+type costMetric struct {
+	name     string
+	currency string
+	total    bool
+}
+
+func (m *costMetric) Name() string         { return m.name }
+func (m *costMetric) Direction() Direction { return LowerIsBetter }
+func (m *costMetric) Unit() string {
+	if m.currency == "" {
+		return "USD"
+	}
+	return m.currency
+}
+func (m *costMetric) New() Accumulator { return &costAcc{m: m} }
+
+// costAcc keeps every record's cost, as the pipeline reported it on the
+// output.
+type costAcc struct {
+	m    *costMetric
+	cost []float64
+}
+
+func (a *costAcc) Add(o Observation) { a.cost = append(a.cost, o.Pred.Output.Cost) }
+
+func (a *costAcc) Merge(other Accumulator) error {
+	b, ok := other.(*costAcc)
+	if !ok || b.m.total != a.m.total {
+		return fmt.Errorf("merge %s: accumulator of another metric", a.m.name)
+	}
+	a.cost = append(a.cost, b.cost...)
+	return nil
+}
+
+func (a *costAcc) Len() int { return len(a.cost) }
+
+func (a *costAcc) ValueAt(idx []int) float64 {
+	sum := 0.0
+	for _, i := range idx {
+		sum += a.cost[i]
+	}
+	if a.m.total {
+		return sum
+	}
+	return ratio(sum, float64(len(idx)))
+}
+
+func (a *costAcc) Result() Result {
+	sum := 0.0
+	for _, c := range a.cost {
+		sum += c
+	}
+	if a.m.total {
+		return Result{Value: sum, N: len(a.cost)}
+	}
+	return Result{Value: ratio(sum, float64(len(a.cost))), N: len(a.cost)}
+}

@@ -1,0 +1,301 @@
+package datasets
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/xitongsys/parquet-go-source/local"
+	"github.com/xitongsys/parquet-go/parquet"
+	"github.com/xitongsys/parquet-go/reader"
+	"github.com/xitongsys/parquet-go/source"
+	"github.com/xitongsys/parquet-go/types"
+)
+
+func init() {
+	RegisterFormat("parquet", []string{".parquet", ".parq"}, func(path string) (Reader, error) { return OpenParquet(path) })
+}
+
+// parquetBatch is how many rows of each column ParquetReader decodes at once.
+const parquetBatch = 4096
+
+// ParquetReader streams a Parquet file with a flat schema, a batch of rows at
+// a time, without a Go struct. Values convert as: INT32, INT64, FLOAT, DOUBLE
+// and decimals → float64; BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY → string;
+// BOOLEAN → bool; timestamps (converted or logical, milli-, micro- or
+// nanoseconds, and INT96) and DATE → time.Time in UTC; null → nil.
+// Nested and repeated columns are not supported.
+type ParquetReader struct {
+	path    string
+	file    source.ParquetFile
+	pr      *reader.ParquetReader
+	columns []string
+	cols    []parquetColumn
+	rows    int64 // rows in the file
+	row     int64 // rows returned so far
+	batch   int   // rows in the current batch
+	pos     int   // next row within the batch
+}
+
+var _ Reader = (*ParquetReader)(nil)
+
+// parquetColumn is one leaf column: where to read it and how to convert it.
+type parquetColumn struct {
+	name    string
+	path    string // internal path for ReadColumnByPath
+	convert func(any) (any, error)
+	values  []any
+}
+
+// OpenParquet opens a Parquet file and reads its schema.
+func OpenParquet(path string) (*ParquetReader, error) {
+	file, err := local.NewLocalFileReader(path)
+	if err != nil {
+		return nil, fmt.Errorf("open dataset %q: %w", path, err)
+	}
+	pr, err := reader.NewParquetColumnReader(file, 1)
+	if err != nil {
+		file.Close()
+		return nil, fmt.Errorf("open dataset %q: read parquet footer: %w", path, err)
+	}
+	p := &ParquetReader{path: path, file: file, pr: pr, rows: pr.GetNumRows()}
+	if err := p.readSchema(); err != nil {
+		file.Close()
+		return nil, fmt.Errorf("open dataset %q: %w", path, err)
+	}
+	return p, nil
+}
+
+// readSchema lists the leaf columns and picks a converter for each.
+func (p *ParquetReader) readSchema() error {
+	sh := p.pr.SchemaHandler
+	for _, inPath := range sh.ValueColumns {
+		idx, ok := sh.MapIndex[inPath]
+		if !ok {
+			return fmt.Errorf("parquet schema has no element for column path %q", inPath)
+		}
+		el := sh.SchemaElements[idx]
+		name := sh.Infos[idx].ExName
+		if depth(inPath) != 2 {
+			return fmt.Errorf("column %q: nested parquet columns are not supported", name)
+		}
+		if el.GetRepetitionType() == parquet.FieldRepetitionType_REPEATED {
+			return fmt.Errorf("column %q: repeated parquet columns are not supported", name)
+		}
+		conv, err := parquetConverter(el)
+		if err != nil {
+			return fmt.Errorf("column %q: %w", name, err)
+		}
+		p.columns = append(p.columns, name)
+		p.cols = append(p.cols, parquetColumn{name: name, path: inPath, convert: conv})
+	}
+	return nil
+}
+
+// depth counts the elements of an internal path ("root\x01col" is 2).
+func depth(path string) int {
+	n := 1
+	for i := 0; i < len(path); i++ {
+		if path[i] == '\x01' {
+			n++
+		}
+	}
+	return n
+}
+
+// Columns returns the leaf column names in schema order.
+func (p *ParquetReader) Columns() []string { return p.columns }
+
+// Next returns the next row, or io.EOF after the last one. Record.Line is the
+// 1-based row number.
+func (p *ParquetReader) Next() (Record, error) {
+	if p.pos >= p.batch {
+		if err := p.fill(); err != nil {
+			return Record{}, err
+		}
+	}
+	i := p.pos
+	p.pos++
+	p.row++
+	fields := make(map[string]any, len(p.cols))
+	for c := range p.cols {
+		col := &p.cols[c]
+		v := col.values[i]
+		if v != nil {
+			var err error
+			if v, err = col.convert(v); err != nil {
+				return Record{}, &RowError{File: p.path, Line: int(p.row), Column: col.name, Err: err}
+			}
+		}
+		fields[col.name] = v
+	}
+	return Record{Line: int(p.row), Fields: fields}, nil
+}
+
+// fill decodes the next batch of every column.
+func (p *ParquetReader) fill() error {
+	left := p.rows - p.row
+	if left <= 0 || len(p.cols) == 0 {
+		return io.EOF
+	}
+	n := min(left, parquetBatch)
+	for c := range p.cols {
+		col := &p.cols[c]
+		values, _, _, err := p.pr.ReadColumnByPath(col.path, n)
+		if err != nil {
+			return fmt.Errorf("read dataset %q: column %q: %w", p.path, col.name, err)
+		}
+		if int64(len(values)) != n {
+			return fmt.Errorf("read dataset %q: column %q: got %d values for rows %d to %d", p.path, col.name, len(values), p.row+1, p.row+n)
+		}
+		col.values = values
+	}
+	p.batch, p.pos = int(n), 0
+	return nil
+}
+
+// Close releases the file.
+func (p *ParquetReader) Close() error {
+	p.pr.ReadStop()
+	if err := p.file.Close(); err != nil {
+		return fmt.Errorf("close dataset %q: %w", p.path, err)
+	}
+	return nil
+}
+
+// parquetConverter returns the conversion of a column's raw values (as
+// parquet-go decodes them) to field values.
+func parquetConverter(el *parquet.SchemaElement) (func(any) (any, error), error) {
+	lt := el.GetLogicalType()
+	ct := parquet.ConvertedType(-1)
+	if el.ConvertedType != nil {
+		ct = el.GetConvertedType()
+	}
+	scale := 0
+	if ct == parquet.ConvertedType_DECIMAL || lt != nil && lt.IsSetDECIMAL() {
+		scale = int(el.GetScale())
+		if lt != nil && lt.IsSetDECIMAL() {
+			scale = int(lt.DECIMAL.GetScale())
+		}
+	}
+	unsigned := ct == parquet.ConvertedType_UINT_8 || ct == parquet.ConvertedType_UINT_16 ||
+		ct == parquet.ConvertedType_UINT_32 || ct == parquet.ConvertedType_UINT_64 ||
+		lt != nil && lt.IsSetINTEGER() && !lt.INTEGER.GetIsSigned()
+	switch el.GetType() {
+	case parquet.Type_BOOLEAN:
+		return identity, nil
+	case parquet.Type_FLOAT:
+		return func(v any) (any, error) {
+			f, ok := v.(float32)
+			if !ok {
+				return nil, rawTypeError(v, "float32")
+			}
+			return float64(f), nil
+		}, nil
+	case parquet.Type_DOUBLE:
+		return identity, nil
+	case parquet.Type_INT32:
+		if ct == parquet.ConvertedType_DATE || lt != nil && lt.IsSetDATE() {
+			return func(v any) (any, error) {
+				d, ok := v.(int32)
+				if !ok {
+					return nil, rawTypeError(v, "int32")
+				}
+				return time.Unix(int64(d)*86400, 0).UTC(), nil
+			}, nil
+		}
+		pow := math.Pow10(scale)
+		return func(v any) (any, error) {
+			i, ok := v.(int32)
+			if !ok {
+				return nil, rawTypeError(v, "int32")
+			}
+			f := float64(i)
+			if unsigned {
+				f = float64(uint32(i))
+			}
+			if scale > 0 {
+				f /= pow
+			}
+			return f, nil
+		}, nil
+	case parquet.Type_INT64:
+		var toTime func(int64) time.Time
+		switch {
+		case ct == parquet.ConvertedType_TIMESTAMP_MILLIS:
+			toTime = func(x int64) time.Time { return time.UnixMilli(x).UTC() }
+		case ct == parquet.ConvertedType_TIMESTAMP_MICROS:
+			toTime = func(x int64) time.Time { return time.UnixMicro(x).UTC() }
+		case lt != nil && lt.IsSetTIMESTAMP():
+			unit := lt.TIMESTAMP.GetUnit()
+			switch {
+			case unit.IsSetMILLIS():
+				toTime = func(x int64) time.Time { return time.UnixMilli(x).UTC() }
+			case unit.IsSetNANOS():
+				toTime = func(x int64) time.Time { return time.Unix(0, x).UTC() }
+			default:
+				toTime = func(x int64) time.Time { return time.UnixMicro(x).UTC() }
+			}
+		}
+		if toTime != nil {
+			return func(v any) (any, error) {
+				i, ok := v.(int64)
+				if !ok {
+					return nil, rawTypeError(v, "int64")
+				}
+				return toTime(i), nil
+			}, nil
+		}
+		pow := math.Pow10(scale)
+		return func(v any) (any, error) {
+			i, ok := v.(int64)
+			if !ok {
+				return nil, rawTypeError(v, "int64")
+			}
+			f := float64(i)
+			if unsigned {
+				f = float64(uint64(i))
+			}
+			if scale > 0 {
+				f /= pow
+			}
+			return f, nil
+		}, nil
+	case parquet.Type_INT96:
+		return func(v any) (any, error) {
+			s, ok := v.(string)
+			if !ok || len(s) != 12 {
+				return nil, rawTypeError(v, "12-byte INT96")
+			}
+			return types.INT96ToTime(s).UTC(), nil
+		}, nil
+	case parquet.Type_BYTE_ARRAY, parquet.Type_FIXED_LEN_BYTE_ARRAY:
+		if scale > 0 || ct == parquet.ConvertedType_DECIMAL {
+			precision := int(el.GetPrecision())
+			return func(v any) (any, error) {
+				s, ok := v.(string)
+				if !ok {
+					return nil, rawTypeError(v, "string")
+				}
+				f, err := strconv.ParseFloat(types.DECIMAL_BYTE_ARRAY_ToString([]byte(s), precision, scale), 64)
+				if err != nil {
+					return nil, fmt.Errorf("decode decimal: %w", err)
+				}
+				return f, nil
+			}, nil
+		}
+		return identity, nil
+	}
+	return nil, fmt.Errorf("unsupported parquet type %v", el.GetType())
+}
+
+// identity keeps a value as decoded.
+func identity(v any) (any, error) { return v, nil }
+
+// rawTypeError reports a value parquet-go decoded with an unexpected Go type.
+func rawTypeError(v any, want string) error {
+	return errors.New("unexpected parquet value of type " + fmt.Sprintf("%T", v) + ", want " + want)
+}

@@ -1,0 +1,522 @@
+package datasets
+
+import (
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strings"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/types"
+	"github.com/expr-lang/expr/vm"
+)
+
+// maxSkippedRows is how many skipped rows a Stream keeps for the report.
+const maxSkippedRows = 100
+
+// Options says how Open reads a dataset. The zero value reads every record of
+// a file whose format follows from its extension.
+type Options struct {
+	// Format names a registered format; empty means pick by file extension.
+	Format string
+	// Filter is an expr-lang boolean expression over the columns, such as
+	// `channel != "test" && amount > 0`; records for which it is false are
+	// skipped. Empty keeps every record.
+	Filter string
+	// Sample, when not nil, keeps a seeded random subset of the records that
+	// pass the filter.
+	Sample *Sample
+	// SkipBadRows makes rows that cannot be read or filtered count as skipped
+	// (see Stream.Stats and Stream.SkippedRows) instead of ending the stream.
+	SkipBadRows bool
+	// Require lists columns that must exist in the dataset.
+	Require []string
+}
+
+// Sample describes a seeded random subset. Exactly one of Size and Fraction is
+// set. The same Seed on the same file and filter always selects the same
+// records, which are yielded in file order.
+type Sample struct {
+	// Size is the number of records to keep (all of them if there are fewer).
+	Size int
+	// Fraction is the share of records to keep, in (0, 1]; the count kept is
+	// round(Fraction × N).
+	Fraction float64
+	// Seed makes the selection repeatable.
+	Seed uint64
+	// Stratify names a column; when set, each of its values (compared in the
+	// canonical FormatValue form) keeps its share of the sample, by
+	// largest-remainder rounding, with at least one record per value when the
+	// sample is large enough.
+	Stratify string
+}
+
+// Stats counts what a Stream did with the rows of its file. For a stream
+// read to the end, Read = FilteredOut + SampledOut + Skipped + Yielded.
+type Stats struct {
+	// Read is the number of rows read from the file, bad ones included.
+	Read int
+	// FilteredOut is the number of rows the filter rejected.
+	FilteredOut int
+	// SampledOut is the number of rows that passed the filter but were not
+	// sampled.
+	SampledOut int
+	// Skipped is the number of bad rows skipped because of SkipBadRows.
+	Skipped int
+	// Yielded is the number of records returned by Next.
+	Yielded int
+}
+
+// Stream is a dataset opened by Open: a Reader that applies the filter and
+// the sample, and numbers the records it yields (Record.Seq = 0, 1, 2, ...).
+// A Stream is used by one goroutine at a time.
+type Stream struct {
+	path    string
+	opt     Options
+	open    func() (Reader, error)
+	r       Reader
+	columns []string
+	filter  *filter
+
+	sampler *sampler // nil without a sample
+
+	stats   Stats
+	skipped []*RowError
+	seq     int
+	done    bool
+}
+
+var _ Reader = (*Stream)(nil)
+
+// Open opens the dataset at path for streaming. It picks the format, checks
+// that the columns in opt.Require exist, compiles opt.Filter once, and — when
+// opt.Sample is set — reads the file once to count the records that pass the
+// filter, so that the sample can be chosen exactly on the second read.
+func Open(path string, opt Options) (*Stream, error) {
+	name, err := FormatFor(path, opt.Format)
+	if err != nil {
+		return nil, err
+	}
+	s := &Stream{path: path, opt: opt, open: func() (Reader, error) { return openFormat(path, name) }}
+	if s.r, err = s.open(); err != nil {
+		return nil, err
+	}
+	if err := s.init(); err != nil {
+		s.r.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// init validates the options against the columns and runs the counting pass
+// of a sample.
+func (s *Stream) init() error {
+	s.columns = s.r.Columns()
+	for _, col := range s.opt.Require {
+		if err := s.checkColumn(col, "required column"); err != nil {
+			return err
+		}
+	}
+	if s.opt.Filter != "" {
+		f, err := compileFilter(s.opt.Filter, s.columns)
+		if err != nil {
+			return fmt.Errorf("dataset %q: %w", s.path, err)
+		}
+		s.filter = f
+	}
+	if s.opt.Sample == nil {
+		return nil
+	}
+	if err := s.opt.Sample.validate(); err != nil {
+		return fmt.Errorf("dataset %q: %w", s.path, err)
+	}
+	if st := s.opt.Sample.Stratify; st != "" {
+		if err := s.checkColumn(st, "stratify column"); err != nil {
+			return err
+		}
+	}
+	counts, err := s.countPass()
+	if err != nil {
+		return err
+	}
+	s.sampler = newSampler(*s.opt.Sample, counts)
+	// Second pass: reopen the file from the start.
+	if err := s.r.Close(); err != nil {
+		return fmt.Errorf("dataset %q: %w", s.path, err)
+	}
+	s.r, err = s.open()
+	return err
+}
+
+// checkColumn returns an error naming a missing column, the file and the
+// closest existing column.
+func (s *Stream) checkColumn(col, what string) error {
+	for _, c := range s.columns {
+		if c == col {
+			return nil
+		}
+	}
+	return missingColumnError(s.path, what, col, s.columns)
+}
+
+// missingColumnError describes a column that is not in columns.
+func missingColumnError(path, what, col string, columns []string) error {
+	msg := fmt.Sprintf("dataset %q: %s %q does not exist", path, what, col)
+	if best := closest(col, columns); best != "" {
+		msg += fmt.Sprintf("; did you mean %q?", best)
+	} else if len(columns) == 0 {
+		msg += " (the dataset has no columns)"
+	}
+	return errors.New(msg)
+}
+
+// countPass reads the whole file once and counts the records that pass the
+// filter, per stratum. Bad rows are skipped here when SkipBadRows is set and
+// counted in the second pass.
+func (s *Stream) countPass() (map[string]int, error) {
+	counts := map[string]int{}
+	stratify := s.opt.Sample.Stratify
+	var pass Stats
+	for {
+		rec, err := s.readFiltered(&pass, false)
+		if errors.Is(err, io.EOF) {
+			return counts, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		key := ""
+		if stratify != "" {
+			key = FormatValue(rec.Fields[stratify])
+		}
+		counts[key]++
+	}
+}
+
+// readFiltered returns the next record that passes the filter, counting into
+// st. A bad row is returned as an error unless SkipBadRows is set; keep says
+// whether to keep skipped rows for SkippedRows.
+func (s *Stream) readFiltered(st *Stats, keep bool) (Record, error) {
+	for {
+		rec, err := s.r.Next()
+		if errors.Is(err, io.EOF) {
+			return Record{}, io.EOF
+		}
+		var rowErr *RowError
+		if err == nil {
+			st.Read++
+			if s.filter != nil {
+				ok, ferr := s.filter.match(rec.Fields)
+				if ferr != nil {
+					err = &RowError{File: s.path, Line: rec.Line, Err: ferr}
+				} else if !ok {
+					st.FilteredOut++
+					continue
+				}
+			}
+		} else if errors.As(err, &rowErr) {
+			st.Read++
+		}
+		if err == nil {
+			return rec, nil
+		}
+		if !errors.As(err, &rowErr) || !s.opt.SkipBadRows {
+			return Record{}, err
+		}
+		st.Skipped++
+		if keep && len(s.skipped) < maxSkippedRows {
+			s.skipped = append(s.skipped, rowErr)
+		}
+	}
+}
+
+// Columns lists the dataset's columns in file order.
+func (s *Stream) Columns() []string { return s.columns }
+
+// Next returns the next record that passes the filter and the sample, with
+// Seq set, or io.EOF after the last one. Without SkipBadRows a bad row ends
+// the stream with its *RowError.
+func (s *Stream) Next() (Record, error) {
+	if s.done {
+		return Record{}, io.EOF
+	}
+	for {
+		rec, err := s.readFiltered(&s.stats, true)
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				s.done = true
+			}
+			return Record{}, err
+		}
+		if s.sampler != nil {
+			key := ""
+			if st := s.opt.Sample.Stratify; st != "" {
+				key = FormatValue(rec.Fields[st])
+			}
+			if !s.sampler.take(key) {
+				s.stats.SampledOut++
+				continue
+			}
+		}
+		rec.Seq = s.seq
+		s.seq++
+		s.stats.Yielded++
+		return rec, nil
+	}
+}
+
+// Stats returns the counts so far.
+func (s *Stream) Stats() Stats { return s.stats }
+
+// SkippedRows returns the first 100 rows skipped because of SkipBadRows.
+func (s *Stream) SkippedRows() []*RowError { return s.skipped }
+
+// Close releases the file.
+func (s *Stream) Close() error {
+	if s.r == nil {
+		return nil
+	}
+	err := s.r.Close()
+	s.r = nil
+	if err != nil {
+		return fmt.Errorf("close dataset %q: %w", s.path, err)
+	}
+	return nil
+}
+
+// Count opens the dataset with opt and counts the records it would yield,
+// in total and, when by is not empty, per canonical value (FormatValue) of
+// column by. The engine uses it to learn label counts before a run.
+func Count(path string, opt Options, by string) (total int, byValue map[string]int, err error) {
+	if by != "" {
+		opt.Require = append(append([]string(nil), opt.Require...), by)
+	}
+	s, err := Open(path, opt)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer s.Close()
+	if by != "" {
+		byValue = map[string]int{}
+	}
+	for {
+		rec, err := s.Next()
+		if errors.Is(err, io.EOF) {
+			return total, byValue, nil
+		}
+		if err != nil {
+			return 0, nil, err
+		}
+		total++
+		if by != "" {
+			byValue[FormatValue(rec.Fields[by])]++
+		}
+	}
+}
+
+// filter is a compiled filter expression with a reusable virtual machine.
+type filter struct {
+	src     string
+	program *vm.Program
+	vm      vm.VM
+}
+
+// CompileFilter checks that src is a valid boolean filter expression over
+// columns, so an experiment file can be validated before a run. An unknown
+// identifier is an error that names it.
+func CompileFilter(src string, columns []string) error {
+	_, err := compileFilter(src, columns)
+	return err
+}
+
+// compileFilter compiles src against an environment holding one variable of
+// any type per column (a strict types.Map), so identifiers that are neither
+// columns nor expr-lang builtins do not compile.
+func compileFilter(src string, columns []string) (*filter, error) {
+	env := make(types.Map, len(columns))
+	for _, c := range columns {
+		env[c] = types.Any
+	}
+	program, err := expr.Compile(src, expr.Env(env), expr.AsBool())
+	if err != nil {
+		return nil, fmt.Errorf("filter %q: %w", src, err)
+	}
+	return &filter{src: src, program: program}, nil
+}
+
+// match evaluates the filter on a record's fields.
+func (f *filter) match(fields map[string]any) (bool, error) {
+	out, err := f.vm.Run(f.program, fields)
+	if err != nil {
+		return false, fmt.Errorf("filter %q: %w", f.src, err)
+	}
+	b, ok := out.(bool)
+	if !ok {
+		return false, fmt.Errorf("filter %q: result is %T, want a bool", f.src, out)
+	}
+	return b, nil
+}
+
+// validate checks a Sample's settings.
+func (sm Sample) validate() error {
+	switch {
+	case sm.Size < 0:
+		return fmt.Errorf("sample size %d is negative", sm.Size)
+	case sm.Size > 0 && sm.Fraction != 0:
+		return errors.New("sample sets both size and fraction; choose one")
+	case sm.Size == 0 && sm.Fraction == 0:
+		return errors.New("sample needs a size or a fraction")
+	case sm.Size == 0 && (math.IsNaN(sm.Fraction) || sm.Fraction <= 0 || sm.Fraction > 1):
+		return fmt.Errorf("sample fraction %v is outside (0, 1]", sm.Fraction)
+	}
+	return nil
+}
+
+// sampler selects exactly want[key] of have[key] records per stratum with
+// Knuth's selection sampling (Algorithm S): the t-th record of a stratum of n,
+// with m still to choose, is taken with probability m / (n − t).
+type sampler struct {
+	strata map[string]*stratum
+}
+
+// stratum is the selection state of one stratum.
+type stratum struct {
+	need   int // records still to choose
+	remain int // records not yet seen
+	rng    *rand.Rand
+}
+
+// newSampler allocates the sample over the strata counted in pass one.
+func newSampler(sm Sample, counts map[string]int) *sampler {
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
+	k := sm.Size
+	if k == 0 {
+		k = int(math.Round(sm.Fraction * float64(n)))
+	}
+	k = min(k, n)
+	alloc := allocate(k, counts)
+	sp := &sampler{strata: make(map[string]*stratum, len(counts))}
+	for key, c := range counts {
+		h := fnv.New64a()
+		h.Write([]byte(key))
+		sp.strata[key] = &stratum{
+			need:   alloc[key],
+			remain: c,
+			rng:    rand.New(rand.NewPCG(sm.Seed, h.Sum64())),
+		}
+	}
+	return sp
+}
+
+// take reports whether the next record of stratum key is in the sample.
+func (sp *sampler) take(key string) bool {
+	st := sp.strata[key]
+	if st == nil || st.remain <= 0 {
+		return false // the file changed between the passes
+	}
+	pick := st.need > 0 && st.rng.Uint64N(uint64(st.remain)) < uint64(st.need)
+	st.remain--
+	if pick {
+		st.need--
+	}
+	return pick
+}
+
+// allocate splits k over strata in proportion to their counts by largest
+// remainder (ties go to the smaller key), then moves records from the largest
+// allocations so that every stratum gets at least one when k allows it.
+func allocate(k int, counts map[string]int) map[string]int {
+	keys := make([]string, 0, len(counts))
+	n := 0
+	for key, c := range counts {
+		if c > 0 {
+			keys = append(keys, key)
+			n += c
+		}
+	}
+	sort.Strings(keys)
+	alloc := make(map[string]int, len(keys))
+	k = min(k, n)
+	if k <= 0 {
+		return alloc
+	}
+	type share struct {
+		key  string
+		frac float64
+	}
+	shares := make([]share, 0, len(keys))
+	given := 0
+	for _, key := range keys {
+		exact := float64(k) * float64(counts[key]) / float64(n)
+		whole := int(math.Floor(exact))
+		alloc[key] = whole
+		given += whole
+		shares = append(shares, share{key, exact - float64(whole)})
+	}
+	sort.SliceStable(shares, func(i, j int) bool { return shares[i].frac > shares[j].frac })
+	for i := 0; given < k && i < len(shares); i++ {
+		alloc[shares[i].key]++
+		given++
+	}
+	if k < len(keys) {
+		return alloc
+	}
+	for _, key := range keys {
+		if alloc[key] > 0 {
+			continue
+		}
+		donor := ""
+		for _, other := range keys {
+			if alloc[other] > 1 && (donor == "" || alloc[other] > alloc[donor]) {
+				donor = other
+			}
+		}
+		if donor == "" {
+			break
+		}
+		alloc[donor]--
+		alloc[key]++
+	}
+	return alloc
+}
+
+// closest returns the name in names nearest to s by edit distance, ignoring
+// case, or "" when names is empty.
+func closest(s string, names []string) string {
+	best, bestDist := "", math.MaxInt
+	ls := strings.ToLower(s)
+	for _, name := range names {
+		if d := editDistance(ls, strings.ToLower(name)); d < bestDist {
+			best, bestDist = name, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,214 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/poc-harness/poc/datasets"
+	"github.com/poc-harness/poc/metrics"
+	"github.com/poc-harness/poc/pipeline"
+	"github.com/poc-harness/poc/pipeline/pipelinetest"
+)
+
+func records(n int) *pipelinetest.SliceReader {
+	r := &pipelinetest.SliceReader{Cols: []string{"id", "y", "x"}}
+	for i := range n {
+		r.Records = append(r.Records, datasets.Record{Fields: map[string]any{
+			"id": fmt.Sprintf("R%03d", i), "y": float64(i % 2), "x": float64(i),
+		}})
+	}
+	return r
+}
+
+func metric(t testing.TB, typ string) metrics.Metric {
+	f, ok := metrics.Lookup(typ)
+	if !ok {
+		t.Fatalf("no metric %q", typ)
+	}
+	m, err := f().Build(metrics.Env{Name: typ, Positive: "1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// flaky fails on every record whose x is a multiple of 5, after a jittered
+// pause so that workers finish out of order.
+var flaky = pipelinetest.Func(func(_ context.Context, rec datasets.Record) (pipeline.Output, error) {
+	x, _ := rec.Float("x")
+	time.Sleep(time.Duration(int(x)%3) * 100 * time.Microsecond)
+	if int(x)%5 == 0 {
+		return pipeline.Output{}, errors.New("endpoint said 503")
+	}
+	return pipeline.Output{Label: "1", Cost: 0.5}, nil
+})
+
+func TestReplayIsOrderedAndCompleteAtAnyConcurrency(t *testing.T) {
+	var journals []string
+	for _, workers := range []int{1, 3, 8} {
+		t.Run(fmt.Sprint("workers=", workers), func(t *testing.T) {
+			var journal bytes.Buffer
+			pipes := []Pipe{{"truth-echo", pipelinetest.Echo("y")}, {"flaky", flaky}}
+			mets := []metrics.Metric{metric(t, "accuracy"), metric(t, "error_rate"), metric(t, "cost_total")}
+			res, err := Replay(context.Background(), records(203), pipes, mets,
+				Options{Concurrency: workers, Label: "y", ID: "id", Journal: &journal, BatchSize: 7})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Records != 203 || res.Interrupted {
+				t.Fatalf("records = %d, interrupted = %v", res.Records, res.Interrupted)
+			}
+			// x = 0, 5, …, 200: 41 failures of the flaky pipeline, none of the echo.
+			if res.Failures[0] != 0 || res.Failures[1] != 41 {
+				t.Errorf("failures = %v, want [0 41]", res.Failures)
+			}
+			if got := res.Accumulators[0][0].Result().Value; got != 1 {
+				t.Errorf("echo accuracy = %v, want 1", got)
+			}
+			if got := res.Accumulators[1][2].Result().Value; got != 0.5*(203-41) {
+				t.Errorf("flaky cost_total = %v, want %v", got, 0.5*(203-41))
+			}
+			if res.LabelCounts["0"] != 102 || res.LabelCounts["1"] != 101 {
+				t.Errorf("label counts = %v", res.LabelCounts)
+			}
+			// Journal: two lines per record, in record order.
+			var seqs []int
+			err = ReadJournal(strings.NewReader(journal.String()), func(e Entry) error {
+				seqs = append(seqs, e.Seq)
+				if e.ID != fmt.Sprintf("R%03d", e.Seq) {
+					return fmt.Errorf("seq %d has id %q", e.Seq, e.ID)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, s := range seqs {
+				if s != i/2 {
+					t.Fatalf("journal line %d has seq %d, want %d", i+1, s, i/2)
+				}
+			}
+			journals = append(journals, stripLatency(t, journal.String()))
+		})
+	}
+	for i := 1; i < len(journals); i++ {
+		if journals[i] != journals[0] {
+			t.Error("the journal depends on the number of workers")
+		}
+	}
+}
+
+// stripLatency removes the measured latencies, the one field that differs
+// between two replays.
+func stripLatency(t *testing.T, journal string) string {
+	var out strings.Builder
+	_ = ReadJournal(strings.NewReader(journal), func(e Entry) error {
+		e.LatencyMS = 0
+		b, _ := json.Marshal(e)
+		out.Write(b)
+		return nil
+	})
+	return out.String()
+}
+
+func TestCancelKeepsAPrefixWithoutGaps(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var calls atomic.Int64
+	slow := pipelinetest.Func(func(ctx context.Context, rec datasets.Record) (pipeline.Output, error) {
+		if calls.Add(1) == 150 {
+			cancel()
+		}
+		select {
+		case <-ctx.Done():
+			return pipeline.Output{}, ctx.Err()
+		case <-time.After(50 * time.Microsecond):
+			return pipeline.Output{Label: "1"}, nil
+		}
+	})
+	var journal bytes.Buffer
+	res, err := Replay(ctx, records(10000), []Pipe{{"slow", slow}}, []metrics.Metric{metric(t, "error_rate")},
+		Options{Concurrency: 4, Label: "y", Journal: &journal, BatchSize: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Interrupted {
+		t.Error("an interrupted replay is not marked so")
+	}
+	if res.Records == 0 || res.Records >= 10000 {
+		t.Fatalf("kept %d records", res.Records)
+	}
+	if res.Failures[0] != 0 {
+		t.Errorf("cancellation was recorded as %d pipeline failures", res.Failures[0])
+	}
+	n := 0
+	_ = ReadJournal(&journal, func(e Entry) error {
+		if e.Seq != n {
+			t.Fatalf("journal line %d has seq %d: a gap", n+1, e.Seq)
+		}
+		n++
+		return nil
+	})
+	if n != res.Records {
+		t.Errorf("journal has %d lines, result %d records", n, res.Records)
+	}
+}
+
+type failingReader struct{ pipelinetest.SliceReader }
+
+func (r *failingReader) Next() (datasets.Record, error) {
+	rec, err := r.SliceReader.Next()
+	if err == nil && rec.Seq == 30 {
+		return rec, &datasets.RowError{File: "x.csv", Line: 32, Err: errors.New("wrong number of fields")}
+	}
+	return rec, err
+}
+
+func TestReadErrorStopsWithWhatFinished(t *testing.T) {
+	r := &failingReader{*records(100)}
+	res, err := Replay(context.Background(), r, []Pipe{{"echo", pipelinetest.Echo("y")}}, nil, Options{Label: "y", BatchSize: 8})
+	if err == nil || !strings.Contains(err.Error(), "x.csv:32") {
+		t.Fatalf("err = %v, want the row error", err)
+	}
+	if res.Records != 30 {
+		t.Errorf("records = %d, want the 30 before the bad row", res.Records)
+	}
+}
+
+func TestJournalLineIsJSON(t *testing.T) {
+	preds := []pipeline.Prediction{
+		{Seq: 3, RecordID: "T1", Pipeline: "p", Output: pipeline.Output{Label: "1", Score: 0.25, HasScore: true, Cost: 0.001}, Latency: 1500 * time.Microsecond},
+		{Seq: 4, RecordID: "quote \" and \n newline <script>", Pipeline: "p", Err: "boom: ünïcode"},
+	}
+	for _, p := range preds {
+		line := AppendJournalLine(nil, "1", p)
+		var e Entry
+		if err := json.Unmarshal(line, &e); err != nil {
+			t.Fatalf("line %s is not JSON: %v", line, err)
+		}
+		if e.Seq != p.Seq || e.ID != p.RecordID || e.Label != p.Output.Label || e.Error != p.Err || e.Truth != "1" {
+			t.Errorf("round trip of %+v gave %+v", p, e)
+		}
+		if p.Output.HasScore && (e.Score == nil || *e.Score != 0.25) || !p.Output.HasScore && e.Score != nil {
+			t.Errorf("score round trip: %+v", e)
+		}
+	}
+}
+
+func TestReadJournalIgnoresATornLastLine(t *testing.T) {
+	j := `{"seq":0,"id":"1","pipeline":"p","truth":"1","label":"1","latency_ms":1,"cost":0}` + "\n" + `{"seq":1,"id":"2","pipe`
+	n := 0
+	if err := ReadJournal(strings.NewReader(j), func(Entry) error { n++; return nil }); err != nil || n != 1 {
+		t.Fatalf("n = %d, err = %v; want 1 entry and no error", n, err)
+	}
+	bad := `{"seq":0` + "\n" + `{"seq":1}` + "\n"
+	if err := ReadJournal(strings.NewReader(bad), func(Entry) error { return nil }); err == nil || !strings.Contains(err.Error(), "line 1") {
+		t.Fatalf("err = %v, want one naming line 1", err)
+	}
+}

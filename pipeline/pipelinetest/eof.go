@@ -1,0 +1,5 @@
+package pipelinetest
+
+import "io"
+
+var eof = io.EOF

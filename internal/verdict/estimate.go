@@ -1,0 +1,101 @@
+package verdict
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/poc-harness/poc/internal/stats"
+	"github.com/poc-harness/poc/metrics"
+)
+
+// Settings are the statistical settings of a run, from the file's `report:`.
+type Settings struct {
+	// Confidence is the two-sided confidence level of every interval.
+	Confidence float64
+	// Resamples is the number of bootstrap resamples.
+	Resamples int
+	// Seed makes every bootstrap repeatable.
+	Seed uint64
+}
+
+func (s Settings) bootstrap(salt uint64) stats.BootstrapOptions {
+	return stats.BootstrapOptions{Resamples: s.Resamples, Confidence: s.Confidence, Seed: s.Seed ^ salt}
+}
+
+// Interval is a confidence interval as written to the run folder.
+type Interval struct {
+	Lo     float64 `json:"lo"`
+	Hi     float64 `json:"hi"`
+	Method string  `json:"method"`
+}
+
+// Estimate is one metric's value for one pipeline, with its interval.
+type Estimate struct {
+	Metric    string   `json:"metric"`
+	Direction string   `json:"direction"`
+	Unit      string   `json:"unit,omitempty"`
+	Value     float64  `json:"value"`
+	N         int      `json:"n"`
+	Interval  Interval `json:"interval"`
+	Detail    any      `json:"detail,omitempty"`
+	Note      string   `json:"note,omitempty"`
+	acc       metrics.Accumulator
+	metric    metrics.Metric
+}
+
+// Estimates computes every metric's value and interval. acc[p][m] is metric
+// m of pipeline p; the bootstrap of metric m uses the same seed for every
+// pipeline, so their intervals are comparable.
+func Estimates(mets []metrics.Metric, acc [][]metrics.Accumulator, s Settings) [][]Estimate {
+	out := make([][]Estimate, len(acc))
+	for p := range acc {
+		out[p] = make([]Estimate, len(mets))
+		for m, metric := range mets {
+			out[p][m] = estimate(metric, acc[p][m], s, uint64(m+1))
+		}
+	}
+	return out
+}
+
+func estimate(m metrics.Metric, acc metrics.Accumulator, s Settings, salt uint64) Estimate {
+	r := acc.Result()
+	e := Estimate{
+		Metric: m.Name(), Direction: m.Direction().String(), Unit: m.Unit(),
+		Value: r.Value, N: r.N, Detail: r.Detail, acc: acc, metric: m,
+		Interval: Interval{Lo: math.NaN(), Hi: math.NaN(), Method: "none"},
+	}
+	if math.IsNaN(r.Value) {
+		e.Note = "undefined on these records (for example recall with no positive record)"
+		return e
+	}
+	if p, ok := acc.(metrics.Proportion); ok {
+		if k, n, isProp := p.Counts(); isProp {
+			e.Interval = fromStats(stats.Wilson(k, n, s.Confidence))
+			return e
+		}
+	}
+	if q, ok := acc.(metrics.Quantiler); ok {
+		quantile, values := q.Quantile()
+		_, iv := stats.QuantileInterval(values, quantile, s.Confidence)
+		e.Interval = fromStats(iv)
+		if math.IsNaN(iv.Lo) || math.IsNaN(iv.Hi) {
+			e.Note = fmt.Sprintf("too few records (%d) for a distribution-free bound on this quantile", len(values))
+		}
+		return e
+	}
+	if rs, ok := acc.(metrics.Resampler); ok {
+		iv, err := stats.Bootstrap(rs.Len(), rs.ValueAt, s.bootstrap(salt))
+		if err != nil {
+			e.Note = err.Error()
+			return e
+		}
+		e.Interval = fromStats(iv)
+		return e
+	}
+	e.Note = "the metric keeps no per-record values, so it has no interval"
+	return e
+}
+
+func fromStats(iv stats.Interval) Interval {
+	return Interval{Lo: iv.Lo, Hi: iv.Hi, Method: iv.Method}
+}

@@ -1,0 +1,247 @@
+// Package results defines the run folder: the JSON files a run writes and
+// everything after the replay reads, so that `poc report` rebuilds the
+// reports without replaying.
+//
+// Field names of verdict.json are a public contract (documented in the
+// README); change them only with a SchemaVersion bump.
+//
+// It imports internal/verdict; it must never import internal/report,
+// internal/cli or cmd.
+package results
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/poc-harness/poc/internal/verdict"
+)
+
+// SchemaVersion is the version of the run folder's JSON files.
+const SchemaVersion = 1
+
+// File names inside a run folder.
+const (
+	ManifestFile    = "manifest.json"
+	MetricsFile     = "metrics.json"
+	VerdictFile     = "verdict.json"
+	JournalFile     = "predictions.jsonl"
+	PredictionsFile = "predictions.parquet"
+	MarkdownFile    = "report.md"
+	PlotsDir        = "plots"
+)
+
+// Status says whether a run replayed every record.
+type Status string
+
+// Run statuses.
+const (
+	Complete    Status = "complete"
+	Interrupted Status = "interrupted"
+)
+
+// Manifest records what ran, on what, when and with which settings.
+type Manifest struct {
+	SchemaVersion int        `json:"schema_version"`
+	Tool          Tool       `json:"tool"`
+	RunID         string     `json:"run_id"`
+	Status        Status     `json:"status"`
+	Experiment    Experiment `json:"experiment"`
+	UseCase       UseCase    `json:"use_case"`
+	Dataset       Dataset    `json:"dataset"`
+	Pipelines     []Pipeline `json:"pipelines"`
+	Settings      Settings   `json:"settings"`
+	Started       time.Time  `json:"started"`
+	Finished      time.Time  `json:"finished"`
+	// DurationSeconds is the wall time of the whole run.
+	DurationSeconds float64 `json:"duration_seconds"`
+}
+
+// Tool names the program that made the run.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	Go      string `json:"go"`
+}
+
+// Experiment identifies the experiment file.
+type Experiment struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	File        string `json:"file"`
+	SHA256      string `json:"sha256"`
+}
+
+// UseCase is the business question and its scale.
+type UseCase struct {
+	Question      string `json:"question"`
+	Owner         string `json:"owner,omitempty"`
+	VolumePerYear int64  `json:"volume_per_year,omitempty"`
+	Currency      string `json:"currency"`
+}
+
+// Dataset describes the replayed data.
+type Dataset struct {
+	Path     string   `json:"path"`
+	Format   string   `json:"format"`
+	SHA256   string   `json:"sha256"`
+	ID       string   `json:"id,omitempty"`
+	Label    string   `json:"label"`
+	Positive string   `json:"positive"`
+	Time     string   `json:"time,omitempty"`
+	Segments []string `json:"segments,omitempty"`
+	Filter   string   `json:"filter,omitempty"`
+	Sample   *Sample  `json:"sample,omitempty"`
+	// RowsRead counts the rows read from the file; FilteredOut, SampledOut
+	// and Skipped (bad rows) account for those not replayed.
+	RowsRead    int `json:"rows_read"`
+	FilteredOut int `json:"filtered_out"`
+	SampledOut  int `json:"sampled_out"`
+	Skipped     int `json:"skipped_bad_rows"`
+	// Records is the number of records replayed through every pipeline.
+	Records     int            `json:"records"`
+	LabelCounts map[string]int `json:"label_counts"`
+	// From and To bound the records' time column, when the dataset has one.
+	From *time.Time `json:"from,omitempty"`
+	To   *time.Time `json:"to,omitempty"`
+}
+
+// Sample is the sampling the dataset was read with.
+type Sample struct {
+	Size     int     `json:"size,omitempty"`
+	Fraction float64 `json:"fraction,omitempty"`
+	Seed     uint64  `json:"seed"`
+	Stratify string  `json:"stratify,omitempty"`
+}
+
+// Pipeline describes one pipeline of the run.
+type Pipeline struct {
+	Name        string         `json:"name"`
+	Role        string         `json:"role"`
+	Type        string         `json:"type"`
+	Description string         `json:"description,omitempty"`
+	Config      map[string]any `json:"config,omitempty"`
+}
+
+// Settings are the run's statistical and execution settings.
+type Settings struct {
+	Confidence  float64 `json:"confidence"`
+	Resamples   int     `json:"bootstrap_resamples"`
+	Seed        uint64  `json:"seed"`
+	Concurrency int     `json:"concurrency"`
+}
+
+// Metrics is metrics.json: every metric of every pipeline with its interval.
+type Metrics struct {
+	SchemaVersion int               `json:"schema_version"`
+	Confidence    float64           `json:"confidence"`
+	Records       int               `json:"records"`
+	Pipelines     []PipelineMetrics `json:"pipelines"`
+}
+
+// PipelineMetrics is one pipeline's row of metrics.json.
+type PipelineMetrics struct {
+	Name     string             `json:"name"`
+	Role     string             `json:"role"`
+	Records  int                `json:"records"`
+	Failures int                `json:"failures"`
+	// FailureExamples are the first failures, for the auditor.
+	FailureExamples []Failure          `json:"failure_examples,omitempty"`
+	Metrics         []verdict.Estimate `json:"metrics"`
+}
+
+// Failure is one record on which a pipeline failed.
+type Failure struct {
+	RecordID string `json:"record_id"`
+	Error    string `json:"error"`
+}
+
+// Verdict is verdict.json: the decision and each criterion's judgement.
+type Verdict struct {
+	SchemaVersion int                 `json:"schema_version"`
+	Experiment    string              `json:"experiment"`
+	Question      string              `json:"question"`
+	RunID         string              `json:"run_id"`
+	Verdict       verdict.Decision    `json:"verdict"`
+	Reason        string              `json:"reason"`
+	Confidence    float64             `json:"confidence"`
+	Records       int                 `json:"records"`
+	Criteria      []verdict.Judgement `json:"criteria"`
+}
+
+// Run is a run folder read back.
+type Run struct {
+	Dir      string
+	Manifest Manifest
+	Metrics  Metrics
+	Verdict  Verdict
+}
+
+// WriteJSON writes v as indented JSON to dir/name, atomically (a reader
+// never sees half a file). NaN and infinities are written as null.
+func WriteJSON(dir, name string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", name, err)
+	}
+	tmp := filepath.Join(dir, "."+name+".tmp")
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return nil
+}
+
+// Load reads a finished run folder.
+func Load(dir string) (*Run, error) {
+	r := &Run{Dir: dir}
+	for _, f := range []struct {
+		name string
+		v    any
+	}{{ManifestFile, &r.Manifest}, {MetricsFile, &r.Metrics}, {VerdictFile, &r.Verdict}} {
+		b, err := os.ReadFile(filepath.Join(dir, f.name))
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s is not a finished run folder: %s is missing", dir, f.name)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read run: %w", err)
+		}
+		if err := json.Unmarshal(b, f.v); err != nil {
+			return nil, fmt.Errorf("read %s: %w", filepath.Join(dir, f.name), err)
+		}
+	}
+	return r, nil
+}
+
+// Number is a float64 that encodes NaN and infinities as JSON null and reads
+// null back as NaN.
+type Number float64
+
+// MarshalJSON implements json.Marshaler.
+func (n Number) MarshalJSON() ([]byte, error) {
+	f := float64(n)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(f)
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (n *Number) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*n = Number(math.NaN())
+		return nil
+	}
+	var f float64
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	*n = Number(f)
+	return nil
+}

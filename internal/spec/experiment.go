@@ -1,0 +1,243 @@
+package spec
+
+import (
+	"fmt"
+
+	"github.com/poc-harness/poc/metrics"
+	"github.com/poc-harness/poc/pipeline"
+)
+
+// Version is the experiment schema version this package reads.
+const Version = 1
+
+// Pos is a 1-based position in the experiment file.
+type Pos struct {
+	Line, Col int
+}
+
+// String returns "line:col".
+func (p Pos) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
+
+// Experiment is a loaded, validated experiment file.
+type Experiment struct {
+	// Version is the schema version (always 1).
+	Version int
+	// Name identifies the experiment; it names its folder under results/.
+	Name string
+	// Description is free text.
+	Description string
+	// UseCase is the business question the experiment answers.
+	UseCase UseCase
+	// Dataset is the historical data replayed through the pipelines.
+	Dataset Dataset
+	// Pipelines lists candidates and baselines in file order.
+	Pipelines []Pipeline
+	// Metrics lists the metrics in file order.
+	Metrics []Metric
+	// Criteria lists the success conditions in file order.
+	Criteria []Criterion
+	// Report holds the statistical options of the report.
+	Report Report
+
+	// File is the absolute path of the experiment file.
+	File string
+	// Dir is the absolute folder of the experiment file; relative paths
+	// resolve against it.
+	Dir string
+	// Hash is the hex SHA-256 of the file's bytes, for the run manifest.
+	Hash string
+	// Warnings lists problems that do not prevent a run.
+	Warnings Diagnostics
+}
+
+// UseCase is the business context of an experiment.
+type UseCase struct {
+	// Question is the decision the experiment informs, in plain words.
+	Question string
+	// Owner is the team or person who owns the decision.
+	Owner string
+	// VolumePerYear is the number of production records a year, for cost
+	// and impact projections (0 when unknown).
+	VolumePerYear int64
+	// Currency is the unit of cost figures; "USD" by default.
+	Currency string
+}
+
+// Dataset describes the historical records.
+type Dataset struct {
+	// Path is the absolute path of the data file.
+	Path string
+	// Format is the format as written (csv, tsv, jsonl, parquet); empty means
+	// "from the file extension".
+	Format string
+	// ID is the column identifying a record ("" when none).
+	ID string
+	// Label is the column holding the true outcome.
+	Label string
+	// Positive is the positive class of a binary label in canonical text
+	// form; "1" by default.
+	Positive string
+	// Time is the column holding the record's time ("" when none).
+	Time string
+	// Segments lists columns to break metrics down by.
+	Segments []string
+	// Filter is an expression selecting the records to replay ("" for all).
+	Filter string
+	// Sample is the seeded sample to replay; nil for all records.
+	Sample *Sample
+	// SkipBadRows is true when on_bad_row is "skip": unreadable rows are
+	// counted and skipped instead of stopping the run.
+	SkipBadRows bool
+	// Columns lists the dataset's columns as LoadOptions.ReadColumns returned
+	// them; nil when they were not read.
+	Columns []string
+}
+
+// Sample is a seeded random sample of the dataset. Exactly one of Size and
+// Fraction is set.
+type Sample struct {
+	// Size is the number of records to draw (0 when Fraction is used).
+	Size int
+	// Fraction is the share of records to draw, in (0, 1] (0 when Size is used).
+	Fraction float64
+	// Seed makes the sample repeatable; 1 by default.
+	Seed uint64
+	// Stratify is a column whose distribution the sample preserves ("" for none).
+	Stratify string
+}
+
+// Pipeline is one candidate or baseline.
+type Pipeline struct {
+	// Name is unique among the experiment's pipelines.
+	Name string
+	// Role is candidate or baseline.
+	Role pipeline.Role
+	// Type is the registered pipeline type (the `type:` key).
+	Type string
+	// Description is free text.
+	Description string
+	// Spec is the type's configuration, decoded from the block.
+	Spec pipeline.Spec
+	// Pipeline is the built pipeline; nil when the experiment is invalid.
+	Pipeline pipeline.Pipeline
+	// Config holds the block's type-specific keys as plain values, for the
+	// report. Values that came from ${ENV} references are kept unexpanded so
+	// that secrets never reach a report.
+	Config map[string]any
+	// Pos is the position of the pipeline's block.
+	Pos Pos
+}
+
+// Metric is one configured metric.
+type Metric struct {
+	// Name is unique among the experiment's metrics; criteria refer to it.
+	Name string
+	// Type is the registered metric type (defaults to Name).
+	Type string
+	// Metric is the built metric; nil when the experiment is invalid.
+	Metric metrics.Metric
+	// Config holds the entry's type-specific keys as plain values, for the
+	// report (${ENV} references unexpanded).
+	Config map[string]any
+	// Pos is the position of the metric's entry.
+	Pos Pos
+}
+
+// CriterionKind says how a criterion compares a metric.
+type CriterionKind string
+
+const (
+	// AtLeast requires the metric to be at least Threshold.
+	AtLeast CriterionKind = "at_least"
+	// AtMost requires the metric to be at most Threshold.
+	AtMost CriterionKind = "at_most"
+	// BetterThan requires the metric to beat Baseline's by at least Margin.
+	BetterThan CriterionKind = "better_than"
+	// NoWorseThan requires the metric to be no worse than Baseline's by more
+	// than Margin (a non-inferiority test).
+	NoWorseThan CriterionKind = "no_worse_than"
+)
+
+// Relative reports whether the kind compares against another pipeline.
+func (k CriterionKind) Relative() bool { return k == BetterThan || k == NoWorseThan }
+
+// Criterion is a success condition written before the run.
+type Criterion struct {
+	// Name is an optional label for the report.
+	Name string
+	// Metric is the name of the metric judged.
+	Metric string
+	// Pipeline is the name of the pipeline judged.
+	Pipeline string
+	// Kind is the comparison.
+	Kind CriterionKind
+	// Threshold is the bound for AtLeast and AtMost. Percentages are
+	// fractions (30% is 0.30) and durations are milliseconds.
+	Threshold float64
+	// Baseline is the pipeline compared against for BetterThan and NoWorseThan.
+	Baseline string
+	// Margin is `by` for BetterThan and `margin` for NoWorseThan (0 by default).
+	Margin float64
+	// Must is true for a criterion that decides the verdict on its own; false
+	// for a "should".
+	Must bool
+	// Why is plain-language text for the report.
+	Why string
+	// Pos is the position of the criterion's entry.
+	Pos Pos
+}
+
+// String describes the criterion in words, such as
+// "recall of fraud-model-v3 better than rules-v12 by 0.05".
+func (c Criterion) String() string {
+	var s string
+	switch c.Kind {
+	case AtLeast:
+		s = fmt.Sprintf("%s of %s at least %g", c.Metric, c.Pipeline, c.Threshold)
+	case AtMost:
+		s = fmt.Sprintf("%s of %s at most %g", c.Metric, c.Pipeline, c.Threshold)
+	case BetterThan:
+		s = fmt.Sprintf("%s of %s better than %s", c.Metric, c.Pipeline, c.Baseline)
+		if c.Margin != 0 {
+			s += fmt.Sprintf(" by %g", c.Margin)
+		}
+	case NoWorseThan:
+		s = fmt.Sprintf("%s of %s no worse than %s", c.Metric, c.Pipeline, c.Baseline)
+		if c.Margin != 0 {
+			s += fmt.Sprintf(" within %g", c.Margin)
+		}
+	default:
+		s = fmt.Sprintf("%s of %s", c.Metric, c.Pipeline)
+	}
+	return s
+}
+
+// Report holds the statistical options of the report.
+type Report struct {
+	// Confidence is the level of intervals and tests, in (0.5, 1); 0.95 by default.
+	Confidence float64
+	// Resamples is the number of bootstrap resamples; 2000 by default.
+	Resamples int
+	// Seed makes the bootstrap repeatable; 1 by default.
+	Seed uint64
+}
+
+// Pipeline returns the pipeline named name, or nil.
+func (e *Experiment) Pipeline(name string) *Pipeline {
+	for i := range e.Pipelines {
+		if e.Pipelines[i].Name == name {
+			return &e.Pipelines[i]
+		}
+	}
+	return nil
+}
+
+// Metric returns the metric named name, or nil.
+func (e *Experiment) Metric(name string) *Metric {
+	for i := range e.Metrics {
+		if e.Metrics[i].Name == name {
+			return &e.Metrics[i]
+		}
+	}
+	return nil
+}

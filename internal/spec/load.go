@@ -1,0 +1,777 @@
+package spec
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/poc-harness/poc/metrics"
+	"github.com/poc-harness/poc/pipeline"
+)
+
+// LoadOptions injects what the loader cannot know by itself.
+type LoadOptions struct {
+	// ReadColumns returns the column names of the data file at path (absolute)
+	// in the given format ("" means "from the extension"). When nil, column
+	// references are not checked and pipelines and metrics are built with no
+	// columns. When it fails, the error is reported on dataset.path and
+	// pipelines and metrics are not built (their column checks would only
+	// repeat the same problem).
+	ReadColumns func(path, format string) ([]string, error)
+	// CheckFilter validates dataset.filter against the dataset's columns. It
+	// is called only when the columns are known. When nil, the filter is not
+	// checked.
+	CheckFilter func(filter string, columns []string) error
+	// LookupEnv resolves ${VAR} references; os.LookupEnv when nil.
+	LookupEnv func(name string) (string, bool)
+}
+
+// lookupEnv returns the environment lookup to use.
+func (o LoadOptions) lookupEnv() func(string) (string, bool) {
+	if o.LookupEnv != nil {
+		return o.LookupEnv
+	}
+	return os.LookupEnv
+}
+
+// Keys allowed at each level of the file.
+var (
+	topKeys      = []string{"version", "name", "description", "use_case", "dataset", "pipelines", "metrics", "criteria", "report"}
+	useCaseKeys  = []string{"question", "owner", "volume_per_year", "currency"}
+	datasetKeys  = []string{"path", "format", "id", "label", "positive", "time", "segments", "filter", "sample", "on_bad_row"}
+	sampleKeys   = []string{"size", "fraction", "seed", "stratify"}
+	pipelineKeys = []string{"name", "role", "type", "description"}
+	metricKeys   = []string{"name", "type"}
+	criterionKey = []string{"name", "metric", "pipeline", "at_least", "at_most", "better_than", "no_worse_than", "by", "margin", "must", "why"}
+	kindKeys     = []string{string(AtLeast), string(AtMost), string(BetterThan), string(NoWorseThan)}
+	reportKeys   = []string{"confidence", "bootstrap"}
+	bootstrapKey = []string{"resamples", "seed"}
+)
+
+// nameRE is the shape of an experiment name, which names a folder.
+var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+// Load reads and validates the experiment file at path. It returns the
+// experiment and a nil error when the file is valid; warnings alone do not
+// make it invalid and are in Experiment.Warnings. Otherwise it returns the
+// partly decoded experiment and Diagnostics listing every problem found,
+// sorted by position. An unreadable file is a plain error.
+func Load(path string, opt LoadOptions) (*Experiment, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("load experiment %q: %w", path, err)
+	}
+	src, err := os.ReadFile(abs)
+	if err != nil {
+		return nil, fmt.Errorf("load experiment: %w", err)
+	}
+	exp, err := LoadBytes(path, src, filepath.Dir(abs), opt)
+	if exp != nil {
+		exp.File = abs
+	}
+	return exp, err
+}
+
+// LoadBytes is Load for an experiment held in memory: name is the file name
+// used in diagnostics and dir the folder relative paths resolve against.
+func LoadBytes(name string, src []byte, dir string, opt LoadOptions) (*Experiment, error) {
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("load experiment %q: %w", name, err)
+	}
+	sum := sha256.Sum256(src)
+	exp := &Experiment{Dir: absDir, Hash: hex.EncodeToString(sum[:]), File: name}
+	if !filepath.IsAbs(name) {
+		exp.File = filepath.Join(absDir, filepath.Base(name))
+	}
+	l := &loader{file: name, dir: absDir, opt: opt, originals: map[*yaml.Node]string{}}
+
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
+		l.syntaxError(err)
+		return nil, l.diags
+	}
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case err == nil:
+		l.errorf(&next, "", "remove the --- line; one file holds one experiment", "a second YAML document is not allowed")
+	case !errors.Is(err, io.EOF):
+		l.syntaxError(err)
+	}
+	if len(doc.Content) == 0 {
+		l.diags = append(l.diags, Diagnostic{File: name, Line: 1, Col: 1, Msg: "the experiment file is empty",
+			Hint: "start with version: 1"})
+		return nil, l.diags
+	}
+	root := doc.Content[0]
+	l.expandEnv(root, "")
+	l.experiment(root, exp)
+
+	l.diags.Sort()
+	exp.Warnings = l.diags.Warnings()
+	if len(l.diags.Errors()) > 0 {
+		return exp, l.diags
+	}
+	return exp, nil
+}
+
+var syntaxLineRE = regexp.MustCompile(`line (\d+): `)
+
+// syntaxError reports a YAML syntax error at its line.
+func (l *loader) syntaxError(err error) {
+	msg := err.Error()
+	d := Diagnostic{File: l.file, Line: 1, Col: 1, Severity: Error}
+	if m := syntaxLineRE.FindStringSubmatchIndex(msg); m != nil {
+		d.Line, _ = strconv.Atoi(msg[m[2]:m[3]])
+		msg = msg[:m[0]] + msg[m[1]:]
+	}
+	d.Msg = "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")
+	if strings.Contains(msg, "tab") {
+		d.Hint = "indent with spaces, not tabs"
+	}
+	l.diags = append(l.diags, d)
+}
+
+// experiment decodes the whole document into exp.
+func (l *loader) experiment(root *yaml.Node, exp *Experiment) {
+	top := l.mapping(root, "", topKeys)
+	if top == nil {
+		return
+	}
+	if top.node.Kind != yaml.MappingNode {
+		l.errorf(root, "", "start with version: 1", "the experiment file is empty")
+		return
+	}
+	if top.require("version") != nil {
+		if v, ok := top.int("version"); ok {
+			exp.Version = int(v)
+			if v != Version {
+				l.errorf(top.val("version"), "version", "this poc reads version 1", "unsupported schema version %d", v)
+			}
+		}
+	}
+	if s, ok := top.requireStr("name"); ok {
+		exp.Name = s
+		if !nameRE.MatchString(s) {
+			hint := ""
+			if sl := slug(s); sl != "" && nameRE.MatchString(sl) {
+				hint = fmt.Sprintf("did you mean %q?", sl)
+			}
+			l.errorf(top.val("name"), "name", hint,
+				"name %q must use lowercase letters, digits, - and _ only, starting with a letter or digit (it names a folder)", s)
+		}
+	}
+	exp.Description, _ = top.str("description")
+
+	if n := top.require("use_case"); n != nil {
+		l.useCase(n, exp)
+	}
+	if exp.UseCase.Currency == "" {
+		exp.UseCase.Currency = "USD"
+	}
+	canBuild := l.opt.ReadColumns == nil
+	if n := top.require("dataset"); n != nil {
+		canBuild = l.dataset(n, exp)
+	}
+	if n := top.require("pipelines"); n != nil {
+		l.pipelines(n, exp, canBuild)
+	}
+	if n := top.require("metrics"); n != nil {
+		l.metrics(n, exp, canBuild)
+	}
+	if n := top.val("criteria"); !isNull(n) {
+		l.criteria(n, exp)
+	}
+	exp.Report = Report{Confidence: 0.95, Resamples: 2000, Seed: 1}
+	if n := top.val("report"); !isNull(n) {
+		l.report(n, exp)
+	}
+
+	if n := top.val("pipelines"); n != nil && len(exp.Pipelines) > 0 {
+		var candidates, baselines int
+		for _, p := range exp.Pipelines {
+			switch p.Role {
+			case pipeline.Candidate:
+				candidates++
+			case pipeline.Baseline:
+				baselines++
+			}
+		}
+		if candidates == 0 {
+			l.errorf(n, "pipelines", "mark the AI pipeline being judged with role: candidate",
+				"no pipeline has role candidate")
+		}
+		if baselines == 0 && len(exp.Criteria) == 0 {
+			l.warnf(n, "pipelines", "add a baseline (today's process) or criteria",
+				"no baseline and no criteria: the run can report metrics but nothing to judge them by")
+		}
+	}
+}
+
+// useCase decodes use_case.
+func (l *loader) useCase(n *yaml.Node, exp *Experiment) {
+	f := l.mapping(n, "use_case", useCaseKeys)
+	if f == nil {
+		return
+	}
+	exp.UseCase.Question, _ = f.requireStr("question")
+	exp.UseCase.Owner, _ = f.str("owner")
+	if v, ok := f.int("volume_per_year"); ok {
+		if v < 0 {
+			l.errorf(f.val("volume_per_year"), f.field("volume_per_year"), "", "volume per year must be 0 or more, got %d", v)
+		} else {
+			exp.UseCase.VolumePerYear = v
+		}
+	}
+	exp.UseCase.Currency, _ = f.str("currency")
+}
+
+// dataset decodes dataset, reads its columns and checks the column
+// references. It reports whether pipelines and metrics can be built: false
+// when ReadColumns was given but the columns could not be read.
+func (l *loader) dataset(n *yaml.Node, exp *Experiment) bool {
+	f := l.mapping(n, "dataset", datasetKeys)
+	if f == nil {
+		return l.opt.ReadColumns == nil
+	}
+	ds := &exp.Dataset
+	fileOK := false
+	rel, hasPath := f.requireStr("path")
+	if hasPath {
+		ds.Path = rel
+		if !filepath.IsAbs(rel) {
+			ds.Path = filepath.Join(l.dir, rel)
+		}
+		ds.Path = filepath.Clean(ds.Path)
+		st, err := os.Stat(ds.Path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			l.errorf(f.val("path"), "dataset.path", "paths are relative to the experiment file's folder",
+				"file %q not found (resolved to %s)", rel, ds.Path)
+		case err != nil:
+			l.errorf(f.val("path"), "dataset.path", "", "dataset file %q: %v", rel, err)
+		case st.IsDir():
+			l.errorf(f.val("path"), "dataset.path", "", "%q is a folder, not a data file (resolved to %s)", rel, ds.Path)
+		default:
+			fileOK = true
+		}
+	}
+	ds.Format, _ = f.str("format")
+	ds.ID, _ = f.str("id")
+	ds.Label, _ = f.requireStr("label")
+	ds.Time, _ = f.str("time")
+	ds.Positive = "1"
+	if v := f.val("positive"); !isNull(v) {
+		if v.Kind != yaml.ScalarNode {
+			l.errorf(v, "dataset.positive", "", "expected a label value such as \"1\" or \"fraud\", got %s", describe(v))
+		} else {
+			ds.Positive = canonical(v)
+		}
+	}
+	segments, segNodes := f.strList("segments")
+	ds.Segments = segments
+	ds.Filter, _ = f.str("filter")
+	var stratifyNode *yaml.Node
+	if v := f.val("sample"); !isNull(v) {
+		stratifyNode = l.sample(v, ds)
+	}
+	if s, ok := f.oneOf("on_bad_row", []string{"error", "skip"}); ok {
+		ds.SkipBadRows = s == "skip"
+	}
+
+	if l.opt.ReadColumns == nil {
+		return true
+	}
+	if !fileOK {
+		return false
+	}
+	cols, err := l.opt.ReadColumns(ds.Path, ds.Format)
+	if err != nil {
+		l.errorf(f.val("path"), "dataset.path", "", "read columns of %q: %v", rel, err)
+		return false
+	}
+	ds.Columns = cols
+	check := func(v *yaml.Node, field, name string) {
+		if name != "" && !contains(cols, name) {
+			l.columnError(v, field, name, cols)
+		}
+	}
+	check(f.val("id"), "dataset.id", ds.ID)
+	check(f.val("label"), "dataset.label", ds.Label)
+	check(f.val("time"), "dataset.time", ds.Time)
+	for i, s := range segments {
+		field := "dataset.segments"
+		if f.val("segments").Kind == yaml.SequenceNode {
+			field = index(field, i)
+		}
+		check(segNodes[i], field, s)
+	}
+	if ds.Sample != nil {
+		check(stratifyNode, "dataset.sample.stratify", ds.Sample.Stratify)
+	}
+	if ds.Filter != "" && l.opt.CheckFilter != nil {
+		if err := l.opt.CheckFilter(ds.Filter, cols); err != nil {
+			l.errorf(f.val("filter"), "dataset.filter", "", "invalid filter: %v", err)
+		}
+	}
+	return true
+}
+
+// columnError reports a reference to a column the dataset lacks.
+func (l *loader) columnError(n *yaml.Node, field, name string, cols []string) {
+	hint := didYouMean(name, cols)
+	if hint == "" {
+		shown := cols
+		if len(shown) > 12 {
+			shown = shown[:12]
+		}
+		hint = "columns: " + strings.Join(shown, ", ")
+		if len(cols) > len(shown) {
+			hint += fmt.Sprintf(", … (%d in all)", len(cols))
+		}
+	}
+	l.errorf(n, field, hint, "column %q is not in the dataset", name)
+}
+
+// sample decodes dataset.sample and returns the stratify node.
+func (l *loader) sample(n *yaml.Node, ds *Dataset) *yaml.Node {
+	f := l.mapping(n, "dataset.sample", sampleKeys)
+	if f == nil {
+		return nil
+	}
+	s := &Sample{Seed: 1}
+	hasSize, hasFraction := f.has("size"), f.has("fraction")
+	switch {
+	case hasSize && hasFraction:
+		l.errorf(f.keys["fraction"], f.field("fraction"), "keep one of them",
+			"size and fraction cannot be used together")
+	case !hasSize && !hasFraction:
+		l.errorf(f.node, "dataset.sample", "write size: 50000 or fraction: 0.1",
+			"a sample needs a size or a fraction")
+	}
+	if v, ok := f.int("size"); ok {
+		if v < 1 {
+			l.errorf(f.val("size"), f.field("size"), "", "sample size must be at least 1, got %d", v)
+		} else {
+			s.Size = int(v)
+		}
+	}
+	if f.has("fraction") {
+		v, err := parseQuantity(f.val("fraction"), numberOrPercent)
+		switch {
+		case err != nil:
+			l.errorf(f.val("fraction"), f.field("fraction"), "", "%v", err)
+		case v <= 0 || v > 1:
+			l.errorf(f.val("fraction"), f.field("fraction"), "", "sample fraction must be above 0 and at most 1, got %g", v)
+		default:
+			s.Fraction = v
+		}
+	}
+	if v, ok := f.int("seed"); ok {
+		if v < 0 {
+			l.errorf(f.val("seed"), f.field("seed"), "", "seed must be 0 or more, got %d", v)
+		} else {
+			s.Seed = uint64(v)
+		}
+	}
+	s.Stratify, _ = f.str("stratify")
+	ds.Sample = s
+	return f.val("stratify")
+}
+
+// sequence checks that n is a non-empty list.
+func (l *loader) sequence(n *yaml.Node, field, what string) []*yaml.Node {
+	if n.Kind != yaml.SequenceNode {
+		l.errorf(n, field, "", "expected a list of %s, got %s", what, describe(n))
+		return nil
+	}
+	if len(n.Content) == 0 {
+		l.errorf(n, field, "", "at least one %s is needed", strings.TrimSuffix(what, "s"))
+	}
+	return n.Content
+}
+
+// addressable returns a pointer to decode into for spec, and a function
+// returning the decoded spec (specs held by value are copied behind a pointer).
+func addressable(spec any) (target any, result func() any) {
+	v := reflect.ValueOf(spec)
+	if v.Kind() == reflect.Pointer {
+		return spec, func() any { return spec }
+	}
+	p := reflect.New(v.Type())
+	p.Elem().Set(v)
+	return p.Interface(), func() any { return p.Elem().Interface() }
+}
+
+// splitBlock separates a block's common keys (handled by the loader) from
+// the type-specific rest, returned as a mapping node positioned at the block.
+func splitBlock(f *fields, common []string) *yaml.Node {
+	rest := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: f.node.Line, Column: f.node.Column}
+	for _, k := range f.order {
+		if !contains(common, k) {
+			rest.Content = append(rest.Content, f.keys[k], f.vals[k])
+		}
+	}
+	return rest
+}
+
+// fieldErrors reports a Build error, pointing each field problem at its node
+// within the block (or at the block when the field is not written there).
+func (l *loader) fieldErrors(err error, block *yaml.Node, path string) {
+	for _, fe := range pipeline.AsFieldErrors(err) {
+		n, _ := findPath(block, fe.Field)
+		l.errorf(n, joinFieldPath(path, fe.Field), "", "%s", fe.Msg)
+	}
+}
+
+// pipelines decodes, checks and builds the pipelines.
+func (l *loader) pipelines(n *yaml.Node, exp *Experiment, canBuild bool) {
+	seen := map[string]*yaml.Node{}
+	for i, el := range l.sequence(n, "pipelines", "pipelines") {
+		path := index("pipelines", i)
+		el = deref(el)
+		f := l.mapping(el, path, nil)
+		if f == nil {
+			continue
+		}
+		p := Pipeline{Pos: posOf(el)}
+		if name, ok := f.requireStr("name"); ok {
+			p.Name = name
+			if prev, dup := seen[name]; dup {
+				l.errorf(f.val("name"), f.field("name"), "pipeline names must be unique",
+					"pipeline %q is defined twice (first at line %d)", name, prev.Line)
+			} else {
+				seen[name] = f.val("name")
+			}
+		}
+		if f.require("role") != nil {
+			if role, ok := f.oneOf("role", []string{string(pipeline.Candidate), string(pipeline.Baseline)}); ok {
+				p.Role = pipeline.Role(role)
+			}
+		}
+		p.Description, _ = f.str("description")
+		rest := splitBlock(f, pipelineKeys)
+		p.Config = l.plain(rest).(map[string]any)
+		typ, ok := f.requireStr("type")
+		p.Type = typ
+		if !ok {
+			exp.Pipelines = append(exp.Pipelines, p)
+			continue
+		}
+		factory, found := pipeline.Lookup(typ)
+		if !found {
+			hint := didYouMean(typ, pipeline.Types())
+			if hint == "" && len(pipeline.Types()) > 0 {
+				hint = "registered types: " + strings.Join(pipeline.Types(), ", ")
+			}
+			l.errorf(f.val("type"), f.field("type"), hint, "unknown pipeline type %q", typ)
+			exp.Pipelines = append(exp.Pipelines, p)
+			continue
+		}
+		target, result := addressable(factory())
+		if l.decodeStrict(target, rest, path, pipelineKeys) {
+			p.Spec, _ = result().(pipeline.Spec)
+			if canBuild && p.Spec != nil {
+				built, err := p.Spec.Build(pipeline.Env{
+					Name: p.Name, Role: p.Role, Dir: l.dir, Columns: exp.Dataset.Columns,
+					Label: exp.Dataset.Label, Positive: exp.Dataset.Positive,
+				})
+				if err != nil {
+					l.fieldErrors(err, el, path)
+				} else {
+					p.Pipeline = built
+				}
+			}
+		}
+		exp.Pipelines = append(exp.Pipelines, p)
+	}
+}
+
+// metricTypeNames lists the registered metric types.
+func metricTypeNames() []string {
+	infos := metrics.Types()
+	names := make([]string, len(infos))
+	for i, info := range infos {
+		names[i] = info.Type
+	}
+	return names
+}
+
+// metrics decodes, checks and builds the metrics.
+func (l *loader) metrics(n *yaml.Node, exp *Experiment, canBuild bool) {
+	seen := map[string]*yaml.Node{}
+	for i, el := range l.sequence(n, "metrics", "metrics") {
+		path := index("metrics", i)
+		el = deref(el)
+		m := Metric{Pos: posOf(el)}
+		var nameNode, typeNode *yaml.Node
+		rest := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: el.Line, Column: el.Column}
+		switch el.Kind {
+		case yaml.ScalarNode:
+			if isNull(el) {
+				l.errorf(el, path, "", "empty metric entry")
+				continue
+			}
+			m.Name, m.Type = el.Value, el.Value
+			nameNode, typeNode = el, el
+		case yaml.MappingNode:
+			f := l.mapping(el, path, nil)
+			name, ok := f.requireStr("name")
+			if !ok {
+				continue
+			}
+			m.Name, nameNode = name, f.val("name")
+			m.Type, typeNode = name, nameNode
+			if t, ok := f.str("type"); ok {
+				m.Type, typeNode = t, f.val("type")
+			}
+			rest = splitBlock(f, metricKeys)
+		default:
+			l.errorf(el, path, "", "expected a metric name or a mapping with name and type, got %s", describe(el))
+			continue
+		}
+		m.Config = l.plain(rest).(map[string]any)
+		if prev, dup := seen[m.Name]; dup {
+			l.errorf(nameNode, path, "give each a distinct name: {name: ..., type: "+m.Type+"}",
+				"metric %q is defined twice (first at line %d)", m.Name, prev.Line)
+		} else {
+			seen[m.Name] = nameNode
+		}
+		factory, found := metrics.Lookup(m.Type)
+		if !found {
+			types := metricTypeNames()
+			hint := didYouMean(m.Type, types)
+			if hint == "" {
+				hint = "see `poc metrics` for the list"
+			}
+			field := path
+			if typeNode != el {
+				field = join(path, "type")
+				if typeNode == nameNode {
+					field = join(path, "name")
+				}
+			}
+			l.errorf(typeNode, field, hint, "unknown metric type %q", m.Type)
+			exp.Metrics = append(exp.Metrics, m)
+			continue
+		}
+		target, result := addressable(factory())
+		if l.decodeStrict(target, rest, path, metricKeys) {
+			spec, _ := result().(metrics.Spec)
+			if canBuild && spec != nil {
+				built, err := spec.Build(metrics.Env{
+					Name: m.Name, Columns: exp.Dataset.Columns, Label: exp.Dataset.Label,
+					Positive: exp.Dataset.Positive, Currency: exp.UseCase.Currency,
+				})
+				if err != nil {
+					l.fieldErrors(err, el, path)
+				} else {
+					m.Metric = built
+				}
+			}
+		}
+		exp.Metrics = append(exp.Metrics, m)
+	}
+}
+
+// criteria decodes and checks the criteria against the defined metrics and
+// pipelines.
+func (l *loader) criteria(n *yaml.Node, exp *Experiment) {
+	if n.Kind != yaml.SequenceNode {
+		l.errorf(n, "criteria", "", "expected a list of criteria, got %s", describe(n))
+		return
+	}
+	var metricNames, pipelineNames []string
+	for _, m := range exp.Metrics {
+		metricNames = append(metricNames, m.Name)
+	}
+	for _, p := range exp.Pipelines {
+		pipelineNames = append(pipelineNames, p.Name)
+	}
+	seen := map[string]*yaml.Node{}
+	for i, el := range n.Content {
+		path := index("criteria", i)
+		el = deref(el)
+		f := l.mapping(el, path, criterionKey)
+		if f == nil {
+			continue
+		}
+		c := Criterion{Pos: posOf(el)}
+		if name, ok := f.str("name"); ok {
+			c.Name = name
+			if prev, dup := seen[name]; dup {
+				l.errorf(f.val("name"), f.field("name"), "", "criterion %q is defined twice (first at line %d)", name, prev.Line)
+			} else {
+				seen[name] = f.val("name")
+			}
+		}
+		c.Why, _ = f.str("why")
+		if must, ok := f.bool("must"); ok {
+			c.Must = must
+		}
+		if metric, ok := f.requireStr("metric"); ok {
+			c.Metric = metric
+			if !contains(metricNames, metric) {
+				hint := didYouMean(metric, metricNames)
+				if hint == "" {
+					if _, registered := metrics.Lookup(metric); registered {
+						hint = fmt.Sprintf("add %q under metrics:", metric)
+					} else if len(metricNames) > 0 {
+						hint = "metrics defined: " + strings.Join(metricNames, ", ")
+					}
+				}
+				l.errorf(f.val("metric"), f.field("metric"), hint, "metric %q is not defined under metrics", metric)
+			}
+		}
+		checkPipeline := func(key, name string) bool {
+			if contains(pipelineNames, name) {
+				return true
+			}
+			hint := didYouMean(name, pipelineNames)
+			if hint == "" && len(pipelineNames) > 0 {
+				hint = "pipelines defined: " + strings.Join(pipelineNames, ", ")
+			}
+			l.errorf(f.val(key), f.field(key), hint, "pipeline %q is not defined under pipelines", name)
+			return false
+		}
+		if name, ok := f.requireStr("pipeline"); ok {
+			c.Pipeline = name
+			checkPipeline("pipeline", name)
+		}
+
+		var kinds []string
+		for _, k := range f.order {
+			if contains(kindKeys, k) {
+				kinds = append(kinds, k)
+			}
+		}
+		switch {
+		case len(kinds) == 0:
+			l.errorf(f.node, path, "write one of at_least, at_most, better_than or no_worse_than",
+				"a criterion needs a comparison")
+		case len(kinds) > 1:
+			for _, k := range kinds[1:] {
+				l.errorf(f.keys[k], f.field(k), "write one criterion per comparison",
+					"%s and %s cannot be used in the same criterion", kinds[0], k)
+			}
+		}
+		if len(kinds) > 0 {
+			c.Kind = CriterionKind(kinds[0])
+			v := f.val(kinds[0])
+			switch c.Kind {
+			case AtLeast, AtMost:
+				if th, err := parseQuantity(v, anyQuantity); err != nil {
+					l.errorf(v, f.field(kinds[0]), "", "%v", err)
+				} else {
+					c.Threshold = th
+					l.checkShare(exp, c, v, f.field(kinds[0]))
+				}
+			case BetterThan, NoWorseThan:
+				if base, ok := f.str(kinds[0]); !ok {
+					if isNull(v) {
+						l.errorf(v, f.field(kinds[0]), "", "%s needs the name of a pipeline", kinds[0])
+					}
+				} else {
+					c.Baseline = base
+					if checkPipeline(kinds[0], base) && base == c.Pipeline {
+						l.errorf(v, f.field(kinds[0]), "compare with a baseline",
+							"pipeline %q cannot be compared with itself", base)
+					}
+				}
+			}
+		}
+		for _, mk := range []struct {
+			key  string
+			kind CriterionKind
+			alt  string
+		}{{"by", BetterThan, "margin"}, {"margin", NoWorseThan, "by"}} {
+			v := f.val(mk.key)
+			if v == nil {
+				continue
+			}
+			if c.Kind != "" && c.Kind != mk.kind {
+				hint := ""
+				if c.Kind == map[string]CriterionKind{"by": NoWorseThan, "margin": BetterThan}[mk.key] {
+					hint = fmt.Sprintf("with %s, write %s", c.Kind, mk.alt)
+				}
+				l.errorf(f.keys[mk.key], f.field(mk.key), hint, "%s goes only with %s", mk.key, mk.kind)
+				continue
+			}
+			m, err := parseQuantity(v, anyQuantity)
+			switch {
+			case err != nil:
+				l.errorf(v, f.field(mk.key), "", "%v", err)
+			case m < 0:
+				l.errorf(v, f.field(mk.key), "", "%s must be 0 or more, got %g", mk.key, m)
+			default:
+				c.Margin = m
+			}
+		}
+		exp.Criteria = append(exp.Criteria, c)
+	}
+}
+
+// checkShare warns when an absolute threshold on a share metric (one whose
+// unit is empty) lies outside 0..1.
+func (l *loader) checkShare(exp *Experiment, c Criterion, v *yaml.Node, field string) {
+	m := exp.Metric(c.Metric)
+	if m == nil || m.Metric == nil || m.Metric.Unit() != "" {
+		return
+	}
+	if c.Threshold < 0 || c.Threshold > 1 {
+		l.warnf(v, field, "write a share as 0.30 or 30%",
+			"%s is a share between 0 and 1, but the threshold is %g", c.Metric, c.Threshold)
+	}
+}
+
+// report decodes report.
+func (l *loader) report(n *yaml.Node, exp *Experiment) {
+	f := l.mapping(n, "report", reportKeys)
+	if f == nil {
+		return
+	}
+	if v := f.val("confidence"); !isNull(v) {
+		c, err := parseQuantity(v, numberOrPercent)
+		switch {
+		case err != nil:
+			l.errorf(v, f.field("confidence"), "", "%v", err)
+		case c <= 0.5 || c >= 1:
+			l.errorf(v, f.field("confidence"), "0.95 is usual", "confidence must be above 0.5 and below 1, got %g", c)
+		default:
+			exp.Report.Confidence = c
+		}
+	}
+	if v := f.val("bootstrap"); !isNull(v) {
+		b := l.mapping(v, "report.bootstrap", bootstrapKey)
+		if b == nil {
+			return
+		}
+		if r, ok := b.int("resamples"); ok {
+			if r < 100 {
+				l.errorf(b.val("resamples"), b.field("resamples"), "2000 is usual", "resamples must be at least 100, got %d", r)
+			} else {
+				exp.Report.Resamples = int(r)
+			}
+		}
+		if s, ok := b.int("seed"); ok {
+			if s < 0 {
+				l.errorf(b.val("seed"), b.field("seed"), "", "seed must be 0 or more, got %d", s)
+			} else {
+				exp.Report.Seed = uint64(s)
+			}
+		}
+	}
+}

@@ -8,11 +8,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
-	"strings"
 
-	"github.com/expr-lang/expr"
-	"github.com/expr-lang/expr/types"
-	"github.com/expr-lang/expr/vm"
+	"github.com/poc-harness/poc/datasets/fieldexpr"
 )
 
 // maxSkippedRows is how many skipped rows a Stream keeps for the report.
@@ -166,7 +163,7 @@ func (s *Stream) checkColumn(col, what string) error {
 // missingColumnError describes a column that is not in columns.
 func missingColumnError(path, what, col string, columns []string) error {
 	msg := fmt.Sprintf("dataset %q: %s %q does not exist", path, what, col)
-	if best := closest(col, columns); best != "" {
+	if best := fieldexpr.Closest(col, columns); best != "" {
 		msg += fmt.Sprintf("; did you mean %q?", best)
 	} else if len(columns) == 0 {
 		msg += " (the dataset has no columns)"
@@ -318,47 +315,31 @@ func Count(path string, opt Options, by string) (total int, byValue map[string]i
 	}
 }
 
-// filter is a compiled filter expression with a reusable virtual machine.
+// filter is a compiled filter expression.
 type filter struct {
-	src     string
-	program *vm.Program
-	vm      vm.VM
+	program *fieldexpr.Program
 }
 
 // CompileFilter checks that src is a valid boolean filter expression over
-// columns, so an experiment file can be validated before a run. An unknown
-// identifier is an error that names it.
+// columns: a name that is not a column is an error that suggests the closest
+// one.
 func CompileFilter(src string, columns []string) error {
 	_, err := compileFilter(src, columns)
 	return err
 }
 
-// compileFilter compiles src against an environment holding one variable of
-// any type per column (a strict types.Map), so identifiers that are neither
-// columns nor expr-lang builtins do not compile.
 func compileFilter(src string, columns []string) (*filter, error) {
-	env := make(types.Map, len(columns))
-	for _, c := range columns {
-		env[c] = types.Any
-	}
-	program, err := expr.Compile(src, expr.Env(env), expr.AsBool())
+	program, err := fieldexpr.Compile(src, columns, true)
 	if err != nil {
 		return nil, fmt.Errorf("filter %q: %w", src, err)
 	}
-	return &filter{src: src, program: program}, nil
+	return &filter{program: program}, nil
 }
 
-// match evaluates the filter on a record's fields.
+// match evaluates the filter on a record's fields; a missing value makes
+// the filter false rather than an error only where the expression says so.
 func (f *filter) match(fields map[string]any) (bool, error) {
-	out, err := f.vm.Run(f.program, fields)
-	if err != nil {
-		return false, fmt.Errorf("filter %q: %w", f.src, err)
-	}
-	b, ok := out.(bool)
-	if !ok {
-		return false, fmt.Errorf("filter %q: result is %T, want a bool", f.src, out)
-	}
-	return b, nil
+	return f.program.Bool(fields)
 }
 
 // validate checks a Sample's settings.
@@ -485,38 +466,4 @@ func allocate(k int, counts map[string]int) map[string]int {
 		alloc[key]++
 	}
 	return alloc
-}
-
-// closest returns the name in names nearest to s by edit distance, ignoring
-// case, or "" when names is empty.
-func closest(s string, names []string) string {
-	best, bestDist := "", math.MaxInt
-	ls := strings.ToLower(s)
-	for _, name := range names {
-		if d := editDistance(ls, strings.ToLower(name)); d < bestDist {
-			best, bestDist = name, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -3,10 +3,9 @@
 // language (https://expr-lang.org).
 //
 // Record fields have no static types (a CSV cell may be a number in one row
-// and empty in the next), so expressions are compiled with every column typed
-// as `any`; what the type checker cannot catch, the compiler here does: an
-// identifier that is not a column is an error that names it and suggests the
-// closest column. A Program is compiled once and is safe for concurrent use.
+// and empty in the next), so expressions are compiled against a strict
+// environment with every column typed as `any`; an identifier that is not a
+// column is an error that names it and suggests the closest column. A Program is compiled once and is safe for concurrent use.
 //
 // This package imports only expr-lang and the standard library.
 package fieldexpr
@@ -20,6 +19,7 @@ import (
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/types"
 	"github.com/expr-lang/expr/vm"
 )
 
@@ -49,7 +49,11 @@ func Compile(src string, columns []string, asBool bool) (*Program, error) {
 		}
 		return nil, fmt.Errorf("%s", msg)
 	}
-	opts := []expr.Option{expr.Env(map[string]any{}), expr.AllowUndefinedVariables()}
+	env := make(types.Map, len(columns))
+	for _, c := range columns {
+		env[c] = types.Any
+	}
+	opts := []expr.Option{expr.Env(env)}
 	if asBool {
 		opts = append(opts, expr.AsBool())
 	}
@@ -125,17 +129,30 @@ func unknownIdentifiers(tree *parser.Tree, known map[string]bool) []string {
 	return out
 }
 
-// Closest returns the candidate nearest to name when it is near enough to be
-// a likely typo (edit distance at most 2, or a case-insensitive match), and
-// "" otherwise.
+// Closest returns the candidate a misspelt name most likely meant: one within
+// an edit distance of 2 (adjacent transpositions count once, and the distance
+// must be smaller than the name), or else a prefix match either way; ties go
+// to the candidate that sorts first. It returns "" when nothing is close, so
+// a "did you mean" is only offered when it helps.
 func Closest(name string, candidates []string) string {
-	best, bestD := "", 3
+	w := strings.ToLower(name)
+	if w == "" {
+		return ""
+	}
+	best, bestScore := "", 1<<30
 	for _, c := range candidates {
-		if strings.EqualFold(c, name) {
-			return c
+		if c == name {
+			continue
 		}
-		if d := distance(strings.ToLower(name), strings.ToLower(c)); d < bestD {
-			best, bestD = c, d
+		lc := strings.ToLower(c)
+		score := 1 << 30
+		if d := distance(w, lc); d <= 2 && d < len([]rune(w)) {
+			score = d
+		} else if len(w) >= 3 && (strings.HasPrefix(lc, w) || strings.HasPrefix(w, lc) && len(lc) >= 3) {
+			score = 3
+		}
+		if score < bestScore || score == bestScore && c < best {
+			best, bestScore = c, score
 		}
 	}
 	return best

@@ -13,7 +13,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -145,10 +144,10 @@ type Metrics struct {
 
 // PipelineMetrics is one pipeline's row of metrics.json.
 type PipelineMetrics struct {
-	Name     string             `json:"name"`
-	Role     string             `json:"role"`
-	Records  int                `json:"records"`
-	Failures int                `json:"failures"`
+	Name     string `json:"name"`
+	Role     string `json:"role"`
+	Records  int    `json:"records"`
+	Failures int    `json:"failures"`
 	// FailureExamples are the first failures, for the auditor.
 	FailureExamples []Failure          `json:"failure_examples,omitempty"`
 	Metrics         []verdict.Estimate `json:"metrics"`
@@ -182,7 +181,8 @@ type Run struct {
 }
 
 // WriteJSON writes v as indented JSON to dir/name, atomically (a reader
-// never sees half a file). NaN and infinities are written as null.
+// never sees half a file). Undefined values are verdict.Number, which
+// writes NaN and infinities as null.
 func WriteJSON(dir, name string, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
@@ -217,31 +217,4 @@ func Load(dir string) (*Run, error) {
 		}
 	}
 	return r, nil
-}
-
-// Number is a float64 that encodes NaN and infinities as JSON null and reads
-// null back as NaN.
-type Number float64
-
-// MarshalJSON implements json.Marshaler.
-func (n Number) MarshalJSON() ([]byte, error) {
-	f := float64(n)
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return []byte("null"), nil
-	}
-	return json.Marshal(f)
-}
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (n *Number) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*n = Number(math.NaN())
-		return nil
-	}
-	var f float64
-	if err := json.Unmarshal(b, &f); err != nil {
-		return err
-	}
-	*n = Number(f)
-	return nil
 }

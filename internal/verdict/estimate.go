@@ -24,9 +24,9 @@ func (s Settings) bootstrap(salt uint64) stats.BootstrapOptions {
 
 // Interval is a confidence interval as written to the run folder.
 type Interval struct {
-	Lo     float64 `json:"lo"`
-	Hi     float64 `json:"hi"`
-	Method string  `json:"method"`
+	Lo     Number `json:"lo"`
+	Hi     Number `json:"hi"`
+	Method string `json:"method"`
 }
 
 // Estimate is one metric's value for one pipeline, with its interval.
@@ -34,7 +34,7 @@ type Estimate struct {
 	Metric    string   `json:"metric"`
 	Direction string   `json:"direction"`
 	Unit      string   `json:"unit,omitempty"`
-	Value     float64  `json:"value"`
+	Value     Number   `json:"value"`
 	N         int      `json:"n"`
 	Interval  Interval `json:"interval"`
 	Detail    any      `json:"detail,omitempty"`
@@ -61,8 +61,8 @@ func estimate(m metrics.Metric, acc metrics.Accumulator, s Settings, salt uint64
 	r := acc.Result()
 	e := Estimate{
 		Metric: m.Name(), Direction: m.Direction().String(), Unit: m.Unit(),
-		Value: r.Value, N: r.N, Detail: r.Detail, acc: acc, metric: m,
-		Interval: Interval{Lo: math.NaN(), Hi: math.NaN(), Method: "none"},
+		Value: Number(r.Value), N: r.N, Detail: r.Detail, acc: acc, metric: m,
+		Interval: Interval{Lo: NaN(), Hi: NaN(), Method: "none"},
 	}
 	if math.IsNaN(r.Value) {
 		e.Note = "undefined on these records (for example recall with no positive record)"
@@ -97,5 +97,5 @@ func estimate(m metrics.Metric, acc metrics.Accumulator, s Settings, salt uint64
 }
 
 func fromStats(iv stats.Interval) Interval {
-	return Interval{Lo: iv.Lo, Hi: iv.Hi, Method: iv.Method}
+	return Interval{Lo: Number(iv.Lo), Hi: Number(iv.Hi), Method: iv.Method}
 }

@@ -3,6 +3,7 @@ package verdict
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/poc-harness/poc/internal/stats"
@@ -69,15 +70,15 @@ type Judgement struct {
 	Must     bool   `json:"must"`
 	// Estimate is the metric's value (absolute kinds) or the difference
 	// candidate − baseline (comparisons), in the metric's unit.
-	Estimate float64  `json:"estimate"`
+	Estimate Number   `json:"estimate"`
 	Interval Interval `json:"interval"`
 	// Threshold is the bound Estimate is held to; Sense is ">=" or "<=".
-	Threshold float64 `json:"threshold"`
-	Sense     string  `json:"sense"`
-	Status    Status  `json:"status"`
+	Threshold Number `json:"threshold"`
+	Sense     string `json:"sense"`
+	Status    Status `json:"status"`
 	// CandidateValue and BaselineValue are the two metric values of a comparison.
-	CandidateValue *float64 `json:"candidate_value,omitempty"`
-	BaselineValue  *float64 `json:"baseline_value,omitempty"`
+	CandidateValue *Number `json:"candidate_value,omitempty"`
+	BaselineValue  *Number `json:"baseline_value,omitempty"`
 	// MoreRecords estimates, for an inconclusive criterion, how many more
 	// records would likely decide it at the observed effect (0 when decided
 	// or when no amount would).
@@ -110,13 +111,13 @@ func Judge(criteria []Criterion, pipelines []string, mets []metrics.Metric, est 
 		j := Judgement{Name: c.Name, Metric: c.Metric, Pipeline: c.Pipeline, Kind: c.Kind, Baseline: c.Baseline,
 			Must: c.Must, Unit: mets[m].Unit(), Why: c.Why}
 		if j.Name == "" {
-			j.Name = defaultName(c)
+			j.Name = defaultName(c, j.Unit)
 		}
 		cand := est[p][m]
 		lower := mets[m].Direction() == metrics.LowerIsBetter
 		switch c.Kind {
 		case AtLeast, AtMost:
-			j.Estimate, j.Interval, j.Threshold = cand.Value, cand.Interval, c.Threshold
+			j.Estimate, j.Interval, j.Threshold = cand.Value, cand.Interval, Number(c.Threshold)
 			j.Sense = ">="
 			if c.Kind == AtMost {
 				j.Sense = "<="
@@ -130,13 +131,13 @@ func Judge(criteria []Criterion, pipelines []string, mets []metrics.Metric, est 
 			// the margin moves the bound the corresponding way.
 			switch {
 			case c.Kind == BetterThan && !lower:
-				j.Threshold, j.Sense = c.Margin, ">="
+				j.Threshold, j.Sense = Number(c.Margin), ">="
 			case c.Kind == BetterThan && lower:
-				j.Threshold, j.Sense = -c.Margin, "<="
+				j.Threshold, j.Sense = Number(-c.Margin), "<="
 			case !lower:
-				j.Threshold, j.Sense = -c.Margin, ">="
+				j.Threshold, j.Sense = Number(-c.Margin), ">="
 			default:
-				j.Threshold, j.Sense = c.Margin, "<="
+				j.Threshold, j.Sense = Number(c.Margin), "<="
 			}
 		}
 		j.Status = decide(j.Estimate, j.Interval, j.Threshold, j.Sense)
@@ -159,30 +160,35 @@ func indexOf(names []string) map[string]int {
 	return m
 }
 
-func defaultName(c Criterion) string {
+func defaultName(c Criterion, unit string) string {
 	switch c.Kind {
 	case AtLeast:
-		return fmt.Sprintf("%s of %s at least %s", c.Metric, c.Pipeline, fmtNum(c.Threshold))
+		return fmt.Sprintf("%s of %s at least %s", c.Metric, c.Pipeline, FormatValue(Number(c.Threshold), unit))
 	case AtMost:
-		return fmt.Sprintf("%s of %s at most %s", c.Metric, c.Pipeline, fmtNum(c.Threshold))
+		return fmt.Sprintf("%s of %s at most %s", c.Metric, c.Pipeline, FormatValue(Number(c.Threshold), unit))
 	case BetterThan:
 		if c.Margin != 0 {
-			return fmt.Sprintf("%s of %s better than %s by %s", c.Metric, c.Pipeline, c.Baseline, fmtNum(c.Margin))
+			return fmt.Sprintf("%s of %s better than %s by %s", c.Metric, c.Pipeline, c.Baseline, formatMargin(c.Margin, unit))
 		}
 		return fmt.Sprintf("%s of %s better than %s", c.Metric, c.Pipeline, c.Baseline)
 	default:
-		return fmt.Sprintf("%s of %s no worse than %s (margin %s)", c.Metric, c.Pipeline, c.Baseline, fmtNum(c.Margin))
+		return fmt.Sprintf("%s of %s no worse than %s (margin %s)", c.Metric, c.Pipeline, c.Baseline, formatMargin(c.Margin, unit))
 	}
+}
+
+// formatMargin prints an unsigned margin: shares in percentage points.
+func formatMargin(m float64, unit string) string {
+	return strings.TrimPrefix(FormatDiff(Number(m), unit), "+")
 }
 
 // paired is the difference candidate − baseline on the same records, with a
 // paired bootstrap interval.
-func paired(base, cand Estimate, s Settings, salt uint64) (float64, Interval) {
+func paired(base, cand Estimate, s Settings, salt uint64) (Number, Interval) {
 	diff := cand.Value - base.Value
-	nan := Interval{Lo: math.NaN(), Hi: math.NaN(), Method: "none"}
+	nan := Interval{Lo: NaN(), Hi: NaN(), Method: "none"}
 	ra, okA := base.acc.(metrics.Resampler)
 	rb, okB := cand.acc.(metrics.Resampler)
-	if !okA || !okB || ra.Len() != rb.Len() || math.IsNaN(diff) {
+	if !okA || !okB || ra.Len() != rb.Len() || diff.IsNaN() {
 		return diff, nan
 	}
 	opt := s.bootstrap(salt)
@@ -193,14 +199,14 @@ func paired(base, cand Estimate, s Settings, salt uint64) (float64, Interval) {
 	}
 	iv := fromStats(res.Interval)
 	iv.Method = "paired-" + iv.Method
-	return res.Diff, iv
+	return Number(res.Diff), iv
 }
 
 // decide holds the interval against the threshold: pass when the whole
 // interval is on the good side, fail when the whole interval is on the bad
 // side, inconclusive when it straddles the threshold.
-func decide(est float64, iv Interval, thr float64, sense string) Status {
-	if math.IsNaN(est) || math.IsNaN(iv.Lo) || math.IsNaN(iv.Hi) {
+func decide(est Number, iv Interval, thr Number, sense string) Status {
+	if est.IsNaN() || iv.Lo.IsNaN() || iv.Hi.IsNaN() {
 		return Undefined
 	}
 	if sense == "<=" {
@@ -223,15 +229,23 @@ func decide(est float64, iv Interval, thr float64, sense string) Status {
 
 // moreRecords estimates how many more records would shrink the interval
 // until it clears the threshold at the observed estimate, assuming the
-// half-width falls as 1/√n. It is a planning figure, not a promise.
+// interval's reach from the estimate towards the threshold falls as 1/√n. It
+// is a planning figure, not a promise; 0 means no amount would (the estimate
+// sits on the threshold, or on its wrong side: more data would then more
+// likely show a failure than a pass).
 func moreRecords(j Judgement, records int) int {
-	half := (j.Interval.Hi - j.Interval.Lo) / 2
-	gap := math.Abs(j.Estimate - j.Threshold)
-	if records == 0 || gap == 0 || half <= 0 {
+	est, thr := float64(j.Estimate), float64(j.Threshold)
+	var reach, gap float64
+	if j.Sense == "<=" {
+		reach, gap = float64(j.Interval.Hi)-est, thr-est
+	} else {
+		reach, gap = est-float64(j.Interval.Lo), est-thr
+	}
+	if records == 0 || gap <= 0 || reach <= gap {
 		return 0
 	}
-	need := float64(records) * (half / gap) * (half / gap)
-	if need <= float64(records) || math.IsInf(need, 0) || need > 1e12 {
+	need := float64(records) * (reach / gap) * (reach / gap)
+	if math.IsInf(need, 0) || need > 1e12 {
 		return 0
 	}
 	return int(math.Ceil(need)) - records
@@ -271,25 +285,33 @@ func describeTest(j Judgement, conf float64) string {
 	if j.Kind == BetterThan || j.Kind == NoWorseThan {
 		what = fmt.Sprintf("the paired difference %s − %s in %s", j.Pipeline, j.Baseline, j.Metric)
 	}
-	return fmt.Sprintf("passes when the %s bound of the %g%% %s interval of %s is %s %s (a one-sided test at %g%%)",
-		bound, conf*100, j.Interval.Method, what, j.Sense, fmtNum(j.Threshold), (1-conf)/2*100)
+	return fmt.Sprintf("passes when the %s bound of the %s %s interval of %s is %s %s (a one-sided test at %s)",
+		bound, Percent(conf), j.Interval.Method, what, j.Sense, j.format(j.Threshold), Percent((1-conf)/2))
+}
+
+// format prints a value of the judgement in its unit: a difference for a
+// comparison, the metric's value otherwise.
+func (j Judgement) format(v Number) string {
+	if j.Kind == BetterThan || j.Kind == NoWorseThan {
+		return FormatDiff(v, j.Unit)
+	}
+	return FormatValue(v, j.Unit)
 }
 
 func explain(j Judgement, conf float64) string {
-	iv := fmt.Sprintf("%s to %s", fmtNum(j.Interval.Lo), fmtNum(j.Interval.Hi))
-	switch j.Status {
-	case Undefined:
+	if j.Status == Undefined {
 		return fmt.Sprintf("%s could not be computed on these records, so the criterion cannot pass", j.Metric)
 	}
+	iv := fmt.Sprintf("%s to %s", j.format(j.Interval.Lo), j.format(j.Interval.Hi))
 	var s string
 	switch j.Kind {
 	case AtLeast, AtMost:
-		s = fmt.Sprintf("%s of %s is %s (%g%% interval %s) against a required %s %s",
-			j.Metric, j.Pipeline, fmtNum(j.Estimate), conf*100, iv, j.Sense, fmtNum(j.Threshold))
+		s = fmt.Sprintf("%s of %s is %s (%s interval %s) against a required %s %s",
+			j.Metric, j.Pipeline, j.format(j.Estimate), Percent(conf), iv, j.Sense, j.format(j.Threshold))
 	default:
-		s = fmt.Sprintf("%s of %s is %s against %s for %s: a difference of %s (%g%% interval %s); required %s %s",
-			j.Metric, j.Pipeline, fmtNum(*j.CandidateValue), fmtNum(*j.BaselineValue), j.Baseline,
-			fmtNum(j.Estimate), conf*100, iv, j.Sense, fmtNum(j.Threshold))
+		s = fmt.Sprintf("%s of %s is %s against %s for %s: a difference of %s (%s interval %s); required %s %s",
+			j.Metric, j.Pipeline, FormatValue(*j.CandidateValue, j.Unit), FormatValue(*j.BaselineValue, j.Unit), j.Baseline,
+			j.format(j.Estimate), Percent(conf), iv, j.Sense, j.format(j.Threshold))
 	}
 	switch j.Status {
 	case Pass:
@@ -298,15 +320,12 @@ func explain(j Judgement, conf float64) string {
 		return s + ": the whole interval is on the wrong side"
 	}
 	if j.MoreRecords > 0 {
-		return s + fmt.Sprintf(": the interval straddles the threshold; about %d more records would likely settle it", j.MoreRecords)
+		return s + fmt.Sprintf(": the interval straddles the threshold; about %s more records would likely settle it", Group(int64(j.MoreRecords)))
 	}
-	return s + ": the interval straddles the threshold and the estimate sits too close to it for more data to settle it soon"
+	return s + ": the interval straddles the threshold, and the estimate is too close to it (or on its wrong side) for more records to promise a pass"
 }
 
-// fmtNum prints a number with four significant digits, enough for a report.
-func fmtNum(f float64) string {
-	if math.IsNaN(f) {
-		return "n/a"
-	}
-	return strings.TrimSuffix(fmt.Sprintf("%.4g", f), ".")
+// Percent prints a probability as a percentage without float noise: 95%, 2.5%.
+func Percent(p float64) string {
+	return strconv.FormatFloat(math.Round(p*1e6)/1e4, 'f', -1, 64) + "%"
 }

@@ -10,12 +10,12 @@ import (
 )
 
 func TestDecide(t *testing.T) {
-	nan := math.NaN()
+	nan := NaN()
 	tests := []struct {
 		name   string
-		est    float64
-		lo, hi float64
-		thr    float64
+		est    Number
+		lo, hi Number
+		thr    Number
 		sense  string
 		want   Status
 	}{
@@ -120,7 +120,7 @@ func TestJudgeComparisonsUseThePairedDifference(t *testing.T) {
 	// The paired difference is exactly 0.30: the baseline's catches are a
 	// subset of the candidate's, so every resample differs by the share of
 	// the 30 extra catches among the positives drawn.
-	if d := sum.Criteria[0].Estimate; math.Abs(d-0.30) > 1e-12 {
+	if d := sum.Criteria[0].Estimate; math.Abs(float64(d)-0.30) > 1e-12 {
 		t.Errorf("difference = %v, want 0.30", d)
 	}
 	if sum.Verdict != NoGo {

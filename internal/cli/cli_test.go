@@ -1,0 +1,133 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+const example = "../../experiments/card-fraud.yaml"
+
+func runCLI(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = Run(ctx, args, IO{Out: &out, Err: &errb})
+	return code, out.String(), errb.String()
+}
+
+func TestExitCodesOfBadInput(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		inStderr []string
+	}{
+		{"unknown flag", []string{"run", "--frobnicate", example}, ExitInvalid, []string{"unknown flag"}},
+		{"missing file argument", []string{"validate"}, ExitInvalid, []string{"expected one experiment file"}},
+		{"bad fail-on", []string{"run", "--fail-on", "maybe", example}, ExitInvalid, []string{"--fail-on must be"}},
+		{"experiment file missing", []string{"validate", "testdata/nope.yaml"}, ExitInvalid, []string{"nope.yaml"}},
+		{"misspelt keys", []string{"validate", "testdata/misspelt.bad.yaml"}, ExitInvalid, []string{
+			`misspelt.bad.yaml:7:3:`, `did you mean "label"?`,
+			`misspelt.bad.yaml:16:14:`, `did you mean "recall"?`,
+			"problems; nothing was run",
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, context.Background(), tc.args...)
+			if code != tc.code {
+				t.Errorf("exit code = %d, want %d; stderr:\n%s", code, tc.code, stderr)
+			}
+			for _, s := range tc.inStderr {
+				if !strings.Contains(stderr, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, stderr)
+				}
+			}
+		})
+	}
+}
+
+func TestValidateExample(t *testing.T) {
+	code, stdout, stderr := runCLI(t, context.Background(), "validate", example)
+	if code != ExitOK || !strings.Contains(stdout, "valid — 4 pipelines (1 candidate)") {
+		t.Fatalf("code %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, stdout, _ := runCLI(t, context.Background(), "version")
+	if code != ExitOK || !regexp.MustCompile(`^poc \S+ \(go1\.`).MatchString(stdout) {
+		t.Fatalf("code %d, stdout %q", code, stdout)
+	}
+}
+
+// TestRunExampleEndToEnd replays the shipped example as a user would and
+// checks the console summary, the run folder and the gating exit codes.
+func TestRunExampleEndToEnd(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := runCLI(t, context.Background(), "run", example, "--out", out, "--concurrency", "2")
+	if code != ExitOK {
+		t.Fatalf("exit code %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	m := regexp.MustCompile(`(?m)^Verdict: (GO|NO-GO|INCONCLUSIVE) — .+\nRun folder: (\S+)\n$`).FindStringSubmatch(stdout)
+	if m == nil {
+		t.Fatalf("the summary does not end with the verdict and the run folder:\n%s", stdout)
+	}
+	dir := m[2]
+	if !strings.HasPrefix(dir, filepath.Join(out, "card-fraud-screening")) {
+		t.Errorf("run folder %s is not under %s/card-fraud-screening", dir, out)
+	}
+	for _, f := range []string{"verdict.json", "metrics.json", "manifest.json", "predictions.jsonl",
+		"predictions.parquet", "report.md", "plots/criteria.png"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Errorf("run folder lacks %s (%v)", f, err)
+		}
+	}
+	var v struct {
+		Verdict  string `json:"verdict"`
+		Records  int    `json:"records"`
+		Criteria []struct {
+			Status string `json:"status"`
+		} `json:"criteria"`
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "verdict.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.Verdict != m[1] || v.Records == 0 || len(v.Criteria) != 5 {
+		t.Errorf("verdict.json = %+v; console said %s", v, m[1])
+	}
+
+	// Gating: the same run with --fail-on exits with the verdict's code.
+	wantGate := map[string]int{"GO": ExitOK, "NO-GO": ExitNoGo, "INCONCLUSIVE": ExitInconclusive}[v.Verdict]
+	code, _, _ = runCLI(t, context.Background(), "run", example, "--out", out, "--fail-on", "inconclusive")
+	if code != wantGate {
+		t.Errorf("--fail-on inconclusive with verdict %s: exit %d, want %d", v.Verdict, code, wantGate)
+	}
+}
+
+func TestRunInterruptedKeepsTheFolder(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	out := t.TempDir()
+	code, _, stderr := runCLI(t, ctx, "run", example, "--out", out)
+	if code != ExitInterrupted || !strings.Contains(stderr, "run interrupted") {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	runs, _ := filepath.Glob(filepath.Join(out, "card-fraud-screening", "*", "manifest.json"))
+	if len(runs) != 1 {
+		t.Fatalf("interrupted run left %d manifests", len(runs))
+	}
+	b, _ := os.ReadFile(runs[0])
+	if !strings.Contains(string(b), `"status": "interrupted"`) {
+		t.Errorf("manifest does not say the run was interrupted:\n%s", b)
+	}
+}

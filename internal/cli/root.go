@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// IO is where commands read and write; tests swap in buffers.
+type IO struct {
+	Out io.Writer
+	Err io.Writer
+}
+
+// Main runs poc with the process's arguments and returns the exit code.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, os.Args[1:], IO{Out: os.Stdout, Err: os.Stderr})
+}
+
+// Run executes the command line args and returns the exit code.
+func Run(ctx context.Context, args []string, io IO) int {
+	root := NewRootCmd(io)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	code := ExitCode(err)
+	if err != nil && !reported(err) {
+		fmt.Fprintf(io.Err, "poc: %v\n", err)
+	}
+	return code
+}
+
+// reported says whether the command already printed err in full.
+func reported(err error) bool {
+	ee, ok := err.(*exitError)
+	return ok && !ee.msg
+}
+
+// NewRootCmd builds the poc command tree.
+func NewRootCmd(io IO) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "poc",
+		Short: "Decide, with evidence, whether an AI use case should go to production",
+		Long: `poc replays real historical records through candidate AI pipelines and the
+baselines they must beat, measures each metric with its uncertainty, judges the
+success criteria written in the experiment file before the run, and gives a
+verdict: GO, NO-GO or INCONCLUSIVE.
+
+Exit codes:
+  0    success (for "poc run": any verdict, unless --fail-on says otherwise)
+  1    runtime failure (unreadable dataset, unwritable output folder)
+  2    invalid experiment file or command line
+  3    verdict NO-GO, with --fail-on no-go or --fail-on inconclusive
+  4    verdict INCONCLUSIVE, with --fail-on inconclusive
+  130  interrupted (Ctrl-C); the predictions that finished are kept`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(io.Out)
+	root.SetErr(io.Err)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(newRunCmd(io, nil), newValidateCmd(io, nil), newVersionCmd(io))
+	return root
+}
+
+// exactArgs is cobra.ExactArgs with poc's usage error.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageError{fmt.Errorf("expected %s, got %d arguments", what, len(args))}
+		}
+		return nil
+	}
+}

@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/poc-harness/poc/internal/runner"
+	"github.com/poc-harness/poc/internal/spec"
+	"github.com/spf13/cobra"
+)
+
+// ValidateOptions are the inputs of `poc validate`.
+type ValidateOptions struct {
+	File string
+}
+
+func newValidateCmd(io IO, runF func(*ValidateOptions) error) *cobra.Command {
+	opts := &ValidateOptions{}
+	return &cobra.Command{
+		Use:   "validate FILE",
+		Short: "Check an experiment file and its dataset without running anything",
+		Long: `Check an experiment file: every key, type, reference to a metric, pipeline or
+column, and the dataset file. All problems are reported at once, each with its
+file:line:column and, where a name looks misspelt, the likely fix.`,
+		Example: `  poc validate experiments/card-fraud.yaml`,
+		Args:    exactArgs(1, "one experiment file"),
+		RunE: func(_ *cobra.Command, args []string) error {
+			opts.File = args[0]
+			if runF != nil {
+				return runF(opts)
+			}
+			return validate(io, opts)
+		},
+	}
+}
+
+func validate(io IO, opts *ValidateOptions) error {
+	exp, err := load(io, opts.File)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(io.Out, "%s: valid — %d pipelines (%d candidate), %d metrics, %d criteria (%d must); dataset %s with %d columns\n",
+		opts.File, len(exp.Pipelines), countCandidates(exp), len(exp.Metrics), len(exp.Criteria), countMust(exp),
+		exp.Dataset.Path, len(exp.Dataset.Columns))
+	return nil
+}
+
+// load reads an experiment and prints its diagnostics (with the source line
+// under each) and warnings. An invalid file returns an already-reported
+// error with ExitInvalid.
+func load(io IO, file string) (*spec.Experiment, error) {
+	exp, err := runner.Load(file)
+	var diags spec.Diagnostics
+	if errors.As(err, &diags) {
+		src, _ := os.ReadFile(file)
+		fmt.Fprint(io.Err, diags.Format(src))
+		n := len(diags.Errors())
+		fmt.Fprintf(io.Err, "%s: %d problem%s; nothing was run\n", file, n, plural(n))
+		return nil, &exitError{code: ExitInvalid, err: err}
+	}
+	if err != nil {
+		return nil, &exitError{code: ExitInvalid, err: err, msg: true}
+	}
+	if len(exp.Warnings) > 0 {
+		src, _ := os.ReadFile(file)
+		fmt.Fprint(io.Err, exp.Warnings.Format(src))
+	}
+	return exp, nil
+}
+
+func countCandidates(exp *spec.Experiment) int {
+	n := 0
+	for _, p := range exp.Pipelines {
+		if p.Role == "candidate" {
+			n++
+		}
+	}
+	return n
+}
+
+func countMust(exp *spec.Experiment) int {
+	n := 0
+	for _, c := range exp.Criteria {
+		if c.Must {
+			n++
+		}
+	}
+	return n
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

@@ -1,0 +1,95 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/poc-harness/poc/internal/verdict"
+)
+
+const na = "n/a"
+
+// The unit-aware number formats live in verdict, so that the verdict's own
+// explanations, the console and the reports print numbers alike.
+var (
+	formatValue  = verdict.FormatValue
+	formatDiff   = verdict.FormatDiff
+	group        = verdict.Group
+	fixed        = verdict.Fixed
+	sig          = verdict.Sig
+	percentLabel = verdict.Percent
+)
+
+// formatInterval prints [lo, hi] with format, or n/a when neither bound is
+// known.
+func formatInterval(iv verdict.Interval, format func(verdict.Number, string) string, unit string) string {
+	if iv.Lo.IsNaN() && iv.Hi.IsNaN() {
+		return na
+	}
+	return "[" + format(iv.Lo, unit) + ", " + format(iv.Hi, unit) + "]"
+}
+
+// sense prints ">=" and "<=" as ≥ and ≤.
+func sense(s string) string {
+	switch s {
+	case ">=":
+		return "≥"
+	case "<=":
+		return "≤"
+	}
+	return s
+}
+
+// isComparison reports whether a judgement compares a candidate with a
+// baseline, so that its estimate is a difference.
+func isComparison(j verdict.Judgement) bool {
+	return j.Kind == verdict.BetterThan || j.Kind == verdict.NoWorseThan
+}
+
+// judgementValues are a judgement's estimate, interval and threshold, each
+// formatted in the metric's unit (differences for comparisons).
+func judgementValues(j verdict.Judgement) (est, iv, thr string) {
+	format := formatValue
+	if isComparison(j) {
+		format = formatDiff
+	}
+	est = format(j.Estimate, j.Unit)
+	iv = formatInterval(j.Interval, format, j.Unit)
+	thr = sense(j.Sense) + " " + format(j.Threshold, j.Unit)
+	if j.Threshold.IsNaN() {
+		thr = na
+	}
+	return est, iv, thr
+}
+
+// statusText is a status in capitals, with the records an inconclusive
+// criterion likely needs.
+func statusText(j verdict.Judgement) string {
+	s := strings.ToUpper(string(j.Status))
+	if j.Status == verdict.Inconclusive && j.MoreRecords > 0 {
+		s += fmt.Sprintf(" (about %s more records)", group(int64(j.MoreRecords)))
+	}
+	return s
+}
+
+// formatTime prints t in UTC, as a date alone when it is midnight.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return na
+	}
+	t = t.UTC()
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
+		return t.Format(time.DateOnly)
+	}
+	return t.Format("2006-01-02 15:04:05 UTC")
+}
+
+// shorten cuts s to at most n runes, ending it with an ellipsis.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}

@@ -1,0 +1,403 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/poc-harness/poc/internal/results"
+	"github.com/poc-harness/poc/internal/verdict"
+)
+
+// CriteriaPlotPNG is the criteria plot's path inside the run folder, as
+// report.md links it.
+const CriteriaPlotPNG = results.PlotsDir + "/criteria.png"
+
+// maxFailureExamples is how many failures of each pipeline report.md lists.
+const maxFailureExamples = 3
+
+// WriteMarkdown writes report.md of run to w: the verdict and its reason,
+// the use case, the criteria (table, plot and plain-language explanation),
+// every pipeline's metrics, the dataset, the pipelines and their failures,
+// how the verdict was reached and what ran. Undefined numbers print as n/a.
+func WriteMarkdown(w io.Writer, run *results.Run) error {
+	if run == nil {
+		return fmt.Errorf("write markdown report: no run")
+	}
+	m := &mdWriter{run: run, conf: confidence(run)}
+	m.header()
+	m.criteria()
+	m.metrics()
+	m.dataset()
+	m.pipelines()
+	m.method()
+	m.runInfo()
+	if _, err := io.WriteString(w, m.b.String()); err != nil {
+		return fmt.Errorf("write markdown report: %w", err)
+	}
+	return nil
+}
+
+// confidence is the run's confidence level, from whichever file has it.
+func confidence(run *results.Run) float64 {
+	for _, c := range []float64{run.Verdict.Confidence, run.Metrics.Confidence, run.Manifest.Settings.Confidence} {
+		if c > 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+type mdWriter struct {
+	b    strings.Builder
+	run  *results.Run
+	conf float64
+}
+
+func (m *mdWriter) f(format string, a ...any) { fmt.Fprintf(&m.b, format, a...) }
+
+func (m *mdWriter) line(s string) { m.b.WriteString(s + "\n") }
+
+// table writes a Markdown table; every cell is escaped.
+func (m *mdWriter) table(head []string, rows [][]string) {
+	esc := func(cells []string) string {
+		out := make([]string, len(cells))
+		for i, c := range cells {
+			out[i] = cell(c)
+		}
+		return "| " + strings.Join(out, " | ") + " |"
+	}
+	m.line(esc(head))
+	sep := make([]string, len(head))
+	for i := range sep {
+		sep[i] = "---"
+	}
+	m.line("|" + strings.Join(sep, "|") + "|")
+	for _, r := range rows {
+		m.line(esc(r))
+	}
+	m.line("")
+}
+
+func (m *mdWriter) confLabel() string {
+	if m.conf == 0 {
+		return "confidence"
+	}
+	return percentLabel(m.conf)
+}
+
+func (m *mdWriter) header() {
+	r := m.run
+	name := cmp.Or(r.Manifest.Experiment.Name, r.Verdict.Experiment, "experiment")
+	m.f("# %s — proof-of-concept report\n\n", oneLine(name))
+	decision := cmp.Or(string(r.Verdict.Verdict), "NO VERDICT")
+	m.f("**Verdict: %s** — %s\n\n", oneLine(decision), oneLine(cmp.Or(r.Verdict.Reason, "no reason recorded")))
+	if r.Manifest.Status == results.Interrupted {
+		m.f("> **Warning:** this run was interrupted; its figures cover only the %s records replayed before it stopped.\n\n",
+			group(int64(r.Manifest.Dataset.Records)))
+	}
+	if d := r.Manifest.Experiment.Description; d != "" {
+		m.f("%s\n\n", oneLine(d))
+	}
+	uc := r.Manifest.UseCase
+	m.f("- **Question:** %s\n", oneLine(cmp.Or(uc.Question, r.Verdict.Question, na)))
+	m.f("- **Owner:** %s\n", oneLine(cmp.Or(uc.Owner, na)))
+	if uc.VolumePerYear > 0 {
+		m.f("- **Yearly volume:** %s records\n", group(uc.VolumePerYear))
+	} else {
+		m.f("- **Yearly volume:** %s\n", na)
+	}
+	m.f("- **Evidence:** %s records replayed, intervals at %s confidence\n\n",
+		group(int64(cmp.Or(r.Verdict.Records, r.Manifest.Dataset.Records))), m.confLabel())
+}
+
+func (m *mdWriter) criteria() {
+	js := m.run.Verdict.Criteria
+	m.line("## Criteria")
+	m.line("")
+	if len(js) == 0 {
+		m.line("The experiment sets no criteria.")
+		m.line("")
+		m.f("![Criteria](%s)\n\n", CriteriaPlotPNG)
+		return
+	}
+	rows := make([][]string, 0, len(js))
+	for _, j := range js {
+		est, iv, thr := judgementValues(j)
+		if isComparison(j) && (j.CandidateValue != nil || j.BaselineValue != nil) {
+			est += fmt.Sprintf(" (%s vs %s)", formatValue(deref(j.CandidateValue), j.Unit), formatValue(deref(j.BaselineValue), j.Unit))
+		}
+		rows = append(rows, []string{j.Name, priority(j.Must), est, iv, thr, statusText(j)})
+	}
+	m.table([]string{"Criterion", "Priority", "Estimate", m.confLabel() + " interval", "Threshold", "Status"}, rows)
+	m.line("For a comparison the estimate is the difference candidate − baseline on the same records " +
+		"(pp: percentage points), shown with the two values.")
+	m.line("")
+	m.f("![Criteria](%s)\n\n", CriteriaPlotPNG)
+	m.line("### What each criterion says")
+	m.line("")
+	for _, j := range js {
+		m.f("- **%s** (%s): %s.", oneLine(j.Name), priority(j.Must), oneLine(cmp.Or(j.Explanation, "no explanation recorded")))
+		if j.Why != "" {
+			m.f(" *Why it matters:* %s", oneLine(j.Why))
+		}
+		m.line("")
+	}
+	m.line("")
+}
+
+// deref is *n, or NaN when n is nil (a null in verdict.json).
+func deref(n *verdict.Number) verdict.Number {
+	if n == nil {
+		return verdict.NaN()
+	}
+	return *n
+}
+
+func priority(must bool) string {
+	if must {
+		return "must"
+	}
+	return "should"
+}
+
+func (m *mdWriter) metrics() {
+	m.line("## Metrics")
+	m.line("")
+	ps := m.run.Metrics.Pipelines
+	if len(ps) == 0 {
+		m.line("No metrics were recorded.")
+		m.line("")
+		return
+	}
+	for _, p := range ps {
+		m.f("### %s (%s)\n\n", oneLine(p.Name), oneLine(cmp.Or(p.Role, "no role")))
+		if len(p.Metrics) == 0 {
+			m.line("No metrics were recorded for this pipeline.")
+			m.line("")
+			continue
+		}
+		hasNote := slices.ContainsFunc(p.Metrics, func(e verdict.Estimate) bool { return e.Note != "" })
+		head := []string{"Metric", "Value", m.confLabel() + " interval", "Method", "Records"}
+		if hasNote {
+			head = append(head, "Note")
+		}
+		rows := make([][]string, 0, len(p.Metrics))
+		for _, e := range p.Metrics {
+			row := []string{e.Metric, formatValue(e.Value, e.Unit), formatInterval(e.Interval, formatValue, e.Unit),
+				cmp.Or(e.Interval.Method, na), group(int64(e.N))}
+			if hasNote {
+				row = append(row, e.Note)
+			}
+			rows = append(rows, row)
+		}
+		m.table(head, rows)
+	}
+}
+
+func (m *mdWriter) dataset() {
+	d := m.run.Manifest.Dataset
+	m.line("## Dataset")
+	m.line("")
+	path := code(cmp.Or(d.Path, na))
+	if d.Format != "" {
+		path += " (" + oneLine(d.Format) + ")"
+	}
+	m.f("- **Path:** %s\n", path)
+	m.f("- **Rows read:** %s\n", group(int64(d.RowsRead)))
+	filtered := group(int64(d.FilteredOut))
+	if d.Filter != "" {
+		filtered += " by the filter " + code(d.Filter)
+	}
+	m.f("- **Filtered out:** %s\n", filtered)
+	sampled := group(int64(d.SampledOut))
+	if s := d.Sample; s != nil {
+		var parts []string
+		if s.Size > 0 {
+			parts = append(parts, "size "+group(int64(s.Size)))
+		}
+		if s.Fraction > 0 {
+			parts = append(parts, "fraction "+sig(s.Fraction))
+		}
+		parts = append(parts, fmt.Sprintf("seed %d", s.Seed))
+		if s.Stratify != "" {
+			parts = append(parts, "stratified by "+code(s.Stratify))
+		}
+		sampled += " (sample: " + strings.Join(parts, ", ") + ")"
+	}
+	m.f("- **Sampled out:** %s\n", sampled)
+	m.f("- **Skipped bad rows:** %s\n", group(int64(d.Skipped)))
+	m.f("- **Records replayed:** %s\n", group(int64(d.Records)))
+	m.f("- **Label balance:** %s\n", labelBalance(d))
+	rng := na
+	if d.From != nil && d.To != nil {
+		rng = formatTime(*d.From) + " to " + formatTime(*d.To)
+		if d.Time != "" {
+			rng += " (column " + code(d.Time) + ")"
+		}
+	}
+	m.f("- **Time range:** %s\n", rng)
+	if len(d.Segments) > 0 {
+		segs := make([]string, len(d.Segments))
+		for i, s := range d.Segments {
+			segs[i] = code(s)
+		}
+		m.f("- **Segments:** %s\n", strings.Join(segs, ", "))
+	}
+	m.line("")
+}
+
+// labelBalance prints the label counts, commonest first, with their shares.
+func labelBalance(d results.Dataset) string {
+	if len(d.LabelCounts) == 0 {
+		return na
+	}
+	type kv struct {
+		label string
+		n     int
+	}
+	var kvs []kv
+	total := 0
+	for k, n := range d.LabelCounts {
+		kvs = append(kvs, kv{k, n})
+		total += n
+	}
+	slices.SortFunc(kvs, func(a, b kv) int {
+		return cmp.Or(cmp.Compare(b.n, a.n), cmp.Compare(a.label, b.label))
+	})
+	parts := make([]string, len(kvs))
+	for i, e := range kvs {
+		share := verdict.NaN()
+		if total > 0 {
+			share = verdict.Number(float64(e.n) / float64(total))
+		}
+		parts[i] = fmt.Sprintf("%s %s (%s)", code(e.label), group(int64(e.n)), formatValue(share, ""))
+	}
+	s := strings.Join(parts, ", ")
+	if d.Label != "" {
+		s = "label " + code(d.Label) + ": " + s
+	}
+	return s
+}
+
+func (m *mdWriter) pipelines() {
+	m.line("## Pipelines")
+	m.line("")
+	byName := map[string]results.PipelineMetrics{}
+	for _, p := range m.run.Metrics.Pipelines {
+		byName[p.Name] = p
+	}
+	ps := m.run.Manifest.Pipelines
+	if len(ps) == 0 {
+		// An older or partial manifest: describe what metrics.json knows.
+		for _, p := range m.run.Metrics.Pipelines {
+			ps = append(ps, results.Pipeline{Name: p.Name, Role: p.Role})
+		}
+	}
+	if len(ps) == 0 {
+		m.line("No pipelines were recorded.")
+		m.line("")
+		return
+	}
+	rows := make([][]string, 0, len(ps))
+	for _, p := range ps {
+		failures, examples := na, ""
+		if pm, ok := byName[p.Name]; ok {
+			failures = group(int64(pm.Failures)) + " of " + group(int64(pm.Records))
+			if pm.Records > 0 {
+				failures += " (" + formatValue(verdict.Number(float64(pm.Failures)/float64(pm.Records)), "") + ")"
+			}
+			var ex []string
+			for _, f := range pm.FailureExamples[:min(len(pm.FailureExamples), maxFailureExamples)] {
+				ex = append(ex, code(cmp.Or(f.RecordID, "?"))+": "+shorten(oneLine(f.Error), 120))
+			}
+			examples = strings.Join(ex, "; ")
+		}
+		rows = append(rows, []string{p.Name, cmp.Or(p.Role, na), cmp.Or(p.Type, na), p.Description, failures, examples})
+	}
+	m.table([]string{"Pipeline", "Role", "Type", "Description", "Failures", "Examples"}, rows)
+}
+
+func (m *mdWriter) method() {
+	m.line("## How the verdict was reached")
+	m.line("")
+	m.f("Every interval is a two-sided %s confidence interval. A criterion passes when its whole interval "+
+		"clears the threshold, fails when its whole interval lies on the wrong side, and is inconclusive when "+
+		"the interval straddles the threshold; a criterion whose value cannot be computed is undefined and never "+
+		"passes. **GO** needs every must-criterion's interval to clear its threshold; **NO-GO** follows if any "+
+		"must-criterion's interval lies wholly on the wrong side; otherwise the verdict is **INCONCLUSIVE**. "+
+		"Should-criteria are reported but do not change the verdict.\n\n", m.confLabel())
+	for _, j := range m.run.Verdict.Criteria {
+		m.f("- **%s** (%s): %s.\n", oneLine(j.Name), priority(j.Must), oneLine(cmp.Or(j.Test, "no test recorded")))
+	}
+	if len(m.run.Verdict.Criteria) > 0 {
+		m.line("")
+	}
+}
+
+func (m *mdWriter) runInfo() {
+	mf := m.run.Manifest
+	m.line("## Run")
+	m.line("")
+	m.f("- **Run id:** %s\n", code(cmp.Or(mf.RunID, m.run.Verdict.RunID, na)))
+	tool := cmp.Or(mf.Tool.Name, "poc") + " " + cmp.Or(mf.Tool.Version, na)
+	if mf.Tool.Go != "" {
+		tool += " (" + mf.Tool.Go + ")"
+	}
+	m.f("- **Tool:** %s\n", oneLine(tool))
+	exp := code(cmp.Or(mf.Experiment.File, na))
+	m.f("- **Experiment file:** %s, sha256 %s\n", exp, code(cmp.Or(mf.Experiment.SHA256, na)))
+	m.f("- **Dataset sha256:** %s\n", code(cmp.Or(mf.Dataset.SHA256, na)))
+	m.f("- **Seed:** %d\n", mf.Settings.Seed)
+	m.f("- **Bootstrap resamples:** %s\n", group(int64(mf.Settings.Resamples)))
+	if mf.Settings.Concurrency > 0 {
+		m.f("- **Concurrency:** %d\n", mf.Settings.Concurrency)
+	}
+	if mf.Status != "" {
+		m.f("- **Status:** %s\n", oneLine(string(mf.Status)))
+	}
+	m.f("- **Started:** %s\n", formatTime(mf.Started))
+	m.f("- **Finished:** %s\n", formatTime(mf.Finished))
+	m.f("- **Duration:** %s\n", duration(mf.DurationSeconds))
+}
+
+// duration prints seconds as a Go duration, rounded for reading.
+func duration(sec float64) string {
+	if sec <= 0 || sec != sec {
+		return na
+	}
+	d := time.Duration(sec * float64(time.Second))
+	switch {
+	case d >= time.Minute:
+		d = d.Round(time.Second)
+	case d >= time.Second:
+		d = d.Round(10 * time.Millisecond)
+	default:
+		d = d.Round(time.Millisecond)
+	}
+	return d.String()
+}
+
+// oneLine folds line breaks into spaces, so that text from users and data
+// cannot break a list item or a heading.
+func oneLine(s string) string {
+	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+	return strings.TrimSpace(s)
+}
+
+// cell escapes s for a Markdown table cell: one line, pipes escaped.
+func cell(s string) string {
+	return strings.ReplaceAll(oneLine(s), "|", `\|`)
+}
+
+// code puts s in a code span, with a longer fence when s holds backticks.
+func code(s string) string {
+	s = oneLine(s)
+	if !strings.Contains(s, "`") {
+		return "`" + s + "`"
+	}
+	return "`` " + s + " ``"
+}

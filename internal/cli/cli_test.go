@@ -52,6 +52,17 @@ func TestExitCodesOfBadInput(t *testing.T) {
 	}
 }
 
+func TestRuntimeFailureExitCode(t *testing.T) {
+	blocker := filepath.Join(t.TempDir(), "a-file")
+	if err := os.WriteFile(blocker, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, context.Background(), "run", example, "--out", filepath.Join(blocker, "results"))
+	if code != ExitFailure || !strings.Contains(stderr, "create run folder") {
+		t.Fatalf("exit %d, stderr %q; want %d and the folder named", code, stderr, ExitFailure)
+	}
+}
+
 func TestValidateExample(t *testing.T) {
 	code, stdout, stderr := runCLI(t, context.Background(), "validate", example)
 	if code != ExitOK || !strings.Contains(stdout, "valid — 4 pipelines (1 candidate)") {

@@ -42,6 +42,27 @@ type Output struct {
 	Latency time.Duration
 	// Cost is the cost of producing this output in the experiment's currency.
 	Cost float64
+
+	// Text is a free-text answer, for pipelines whose output is text.
+	Text string
+	// Fields holds the fields of a structured (JSON object) answer.
+	Fields map[string]any
+	// Raw is the model's raw answer, kept for the audit trail (after the
+	// pseudonymised values were restored).
+	Raw string
+	// Unparseable reports that the answer could not be parsed into the
+	// expected output (a label outside the allowed set, say). It is counted
+	// as such and never guessed: Label stays empty.
+	Unparseable bool
+	// InputTokens and OutputTokens are the provider-reported token usage.
+	InputTokens  int
+	OutputTokens int
+	// Cached reports that the answer came from the response cache: nothing
+	// was called and nothing paid.
+	Cached bool
+	// Attempts is the number of calls made, retries included (0 when cached
+	// or not applicable).
+	Attempts int
 }
 
 // Prediction is one pipeline's output for one record, as the engine recorded it.

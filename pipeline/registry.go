@@ -31,6 +31,18 @@ type Env struct {
 	Label string
 	// Positive is the positive class of a binary label, in canonical form.
 	Positive string
+
+	// Cache is the response cache; nil when caching is off.
+	Cache Cache
+	// Privacy pseudonymises what is sent out; nil when the experiment
+	// turns it off.
+	Privacy Privacy
+	// AllowedURLs lists the base URLs a network pipeline may call; empty
+	// means no allow-list was given (the loader warns).
+	AllowedURLs []string
+	// LookupEnv reads environment variables (API keys); nil means
+	// os.LookupEnv. Tests inject their own.
+	LookupEnv func(name string) (string, bool)
 }
 
 // HasColumn reports whether the dataset has the named column.

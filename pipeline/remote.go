@@ -87,3 +87,11 @@ type Checker interface {
 
 // A pipeline holding resources (a subprocess, connections) also implements
 // io.Closer; the runner closes it after the replay.
+
+// Remote is implemented by pipelines that send record data over the
+// network. The loader warns when such a pipeline runs without an allow-list
+// of base URLs, and the report names the endpoints.
+type Remote interface {
+	// Endpoint is the base URL the pipeline calls.
+	Endpoint() string
+}

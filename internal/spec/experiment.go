@@ -38,6 +38,11 @@ type Experiment struct {
 	Criteria []Criterion
 	// Report holds the statistical options of the report.
 	Report Report
+	// Privacy says what is pseudonymised before it leaves the machine, and
+	// where network pipelines may send it.
+	Privacy Privacy
+	// Budget bounds what a run may spend and how many failures it accepts.
+	Budget Budget
 
 	// File is the absolute path of the experiment file.
 	File string
@@ -240,4 +245,41 @@ func (e *Experiment) Metric(name string) *Metric {
 		}
 	}
 	return nil
+}
+
+// DefaultDetectors are the pseudonymisation detectors used when the file
+// has no `privacy:` block: privacy is on unless the file turns it off.
+var DefaultDetectors = []string{"email", "phone", "iban", "card"}
+
+// Privacy is the `privacy:` block.
+type Privacy struct {
+	// Pseudonymise names the built-in detectors in use (email, phone, iban,
+	// card); empty when the file turns pseudonymisation off with `[]`.
+	Pseudonymise []string
+	// Patterns are custom detectors.
+	Patterns []Pattern
+	// AllowURLs lists the base URLs network pipelines may call; empty means
+	// no allow-list (the loader warns when a network pipeline exists).
+	AllowURLs []string
+}
+
+// Pattern is a custom pseudonymisation detector: values matching Regex are
+// replaced by <NAME_1>, <NAME_2>, ...
+type Pattern struct {
+	Name  string `yaml:"name"`
+	Regex string `yaml:"regex"`
+}
+
+// Budget is the `budget:` block. Zero values mean no limit.
+type Budget struct {
+	// MaxCost is the most a run may spend on calls, in the experiment's
+	// currency; the run stops before the estimate of the next call would
+	// exceed it. Cached answers cost nothing.
+	MaxCost float64
+	// MaxErrorRate stops the run when the share of failed calls of any
+	// pipeline exceeds it, once MinRecords records have been replayed.
+	MaxErrorRate float64
+	// MinRecords is how many records are replayed before MaxErrorRate is
+	// enforced (default 50).
+	MinRecords int
 }

@@ -34,8 +34,15 @@ type LoadOptions struct {
 	// is called only when the columns are known. When nil, the filter is not
 	// checked.
 	CheckFilter func(filter string, columns []string) error
-	// LookupEnv resolves ${VAR} references; os.LookupEnv when nil.
+	// LookupEnv resolves ${VAR} references; os.LookupEnv when nil. Pipelines
+	// get it too, to read API keys.
 	LookupEnv func(name string) (string, bool)
+	// NewPrivacy builds the pseudonymiser from the file's `privacy:` block
+	// (detector names and custom patterns). When nil, pipelines get no
+	// pseudonymiser.
+	NewPrivacy func(detectors []string, patterns []Pattern) (pipeline.Privacy, error)
+	// Cache is the response cache handed to the pipelines (nil: no cache).
+	Cache pipeline.Cache
 }
 
 // lookupEnv returns the environment lookup to use.
@@ -48,7 +55,10 @@ func (o LoadOptions) lookupEnv() func(string) (string, bool) {
 
 // Keys allowed at each level of the file.
 var (
-	topKeys      = []string{"version", "name", "description", "use_case", "dataset", "pipelines", "metrics", "criteria", "report"}
+	topKeys      = []string{"version", "name", "description", "use_case", "dataset", "privacy", "budget", "pipelines", "metrics", "criteria", "report"}
+	privacyKeys  = []string{"pseudonymise", "patterns", "allow_urls"}
+	patternKeys  = []string{"name", "regex"}
+	budgetKeys   = []string{"max_cost", "max_error_rate", "min_records"}
 	useCaseKeys  = []string{"question", "owner", "volume_per_year", "currency"}
 	datasetKeys  = []string{"path", "format", "id", "label", "positive", "time", "segments", "filter", "sample", "on_bad_row"}
 	sampleKeys   = []string{"size", "fraction", "seed", "stratify"}
@@ -186,6 +196,10 @@ func (l *loader) experiment(root *yaml.Node, exp *Experiment) {
 	if n := top.require("dataset"); n != nil {
 		canBuild = l.dataset(n, exp)
 	}
+	l.privacy(top.val("privacy"), exp)
+	if n := top.val("budget"); !isNull(n) {
+		l.budget(n, exp)
+	}
 	if n := top.require("pipelines"); n != nil {
 		l.pipelines(n, exp, canBuild)
 	}
@@ -213,6 +227,14 @@ func (l *loader) experiment(root *yaml.Node, exp *Experiment) {
 		if candidates == 0 {
 			l.errorf(n, "pipelines", "mark the AI pipeline being judged with role: candidate",
 				"no pipeline has role candidate")
+		}
+		if len(exp.Privacy.AllowURLs) == 0 {
+			for _, p := range exp.Pipelines {
+				if r, ok := p.Pipeline.(pipeline.Remote); ok {
+					l.warnf(n, "privacy.allow_urls", "add privacy: {allow_urls: [...]} listing the endpoints you approved",
+						"pipeline %q sends records to %s and the experiment has no allow-list of base URLs", p.Name, r.Endpoint())
+				}
+			}
 		}
 		if baselines == 0 && len(exp.Criteria) == 0 {
 			l.warnf(n, "pipelines", "add a baseline (today's process) or criteria",
@@ -488,6 +510,8 @@ func (l *loader) pipelines(n *yaml.Node, exp *Experiment, canBuild bool) {
 				built, err := p.Spec.Build(pipeline.Env{
 					Name: p.Name, Role: p.Role, Dir: l.dir, Columns: exp.Dataset.Columns,
 					Label: exp.Dataset.Label, Positive: exp.Dataset.Positive,
+					Cache: l.opt.Cache, Privacy: l.privacyImpl, AllowedURLs: exp.Privacy.AllowURLs,
+					LookupEnv: l.opt.lookupEnv(),
 				})
 				if err != nil {
 					l.fieldErrors(err, el, path)

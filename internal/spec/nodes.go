@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"github.com/poc-harness/poc/pipeline"
 	"math"
 
 	"go.yaml.in/yaml/v3"
@@ -16,6 +17,8 @@ type loader struct {
 	opt       LoadOptions
 	diags     Diagnostics
 	originals map[*yaml.Node]string
+	// privacyImpl is the pseudonymiser built from the privacy block.
+	privacyImpl pipeline.Privacy
 }
 
 // add records a diagnostic at n's position (or 0:0 when n is nil).

@@ -15,6 +15,7 @@ const example = "../../experiments/card-fraud.yaml"
 
 func runCLI(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	t.Setenv("POC_CACHE_DIR", t.TempDir())
 	var out, errb bytes.Buffer
 	code = Run(ctx, args, IO{Out: &out, Err: &errb})
 	return code, out.String(), errb.String()

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/poc-harness/poc/internal/runner"
+	"github.com/poc-harness/poc/internal/spec"
 	"github.com/poc-harness/poc/internal/verdict"
 	"github.com/spf13/cobra"
 )
@@ -20,12 +21,17 @@ type RunOptions struct {
 	// FailOn is "never", "no-go" or "inconclusive": the weakest verdict that
 	// makes the command exit non-zero, for gating a CI job.
 	FailOn string
+	// Resume is the folder of an interrupted run to continue.
+	Resume string
+	// NoCache turns the response cache off; CacheDir moves it.
+	NoCache  bool
+	CacheDir string
 }
 
 func newRunCmd(io IO, runF func(context.Context, *RunOptions) error) *cobra.Command {
 	opts := &RunOptions{}
 	cmd := &cobra.Command{
-		Use:   "run FILE",
+		Use:   "run FILE | run --resume RUN_DIR",
 		Short: "Replay the dataset through every pipeline and write the verdict",
 		Long: `Replay the experiment's records through every candidate and baseline, compute
 each metric with its confidence interval, judge the criteria and write the run
@@ -33,15 +39,29 @@ folder <out>/<experiment>/<run-id>/: verdict.json, metrics.json, manifest.json,
 predictions.jsonl, predictions.parquet, report.md and plots/.
 
 A pipeline that fails on a record is recorded on that record and counted; it
-never stops the run. Ctrl-C stops cleanly and keeps every finished record.`,
+never stops the run. Answers of LLM and HTTP pipelines go to a response cache
+as soon as they arrive, so a rerun is free and identical. Ctrl-C, the budget
+(budget.max_cost) and the error budget (budget.max_error_rate) stop the run
+cleanly, keeping every finished record; so does a crash. --resume continues
+such a run in its folder, calling only for the records not yet finished.`,
 		Example: `  # replay the shipped offline example
   poc run experiments/card-fraud.yaml
 
   # in CI: fail the job unless the verdict is GO
-  poc run experiments/card-fraud.yaml --out /tmp/poc --fail-on inconclusive`,
-		Args: exactArgs(1, "one experiment file"),
+  poc run experiments/card-fraud.yaml --out /tmp/poc --fail-on inconclusive
+
+  # continue a run that was interrupted or crashed
+  poc run --resume results/support-triage/20261129T183500Z`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if opts.Resume != "" {
+				return exactArgs(0, "no experiment file with --resume (the run folder names it)")(cmd, args)
+			}
+			return exactArgs(1, "one experiment file")(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.File = args[0]
+			if len(args) == 1 {
+				opts.File = args[0]
+			}
 			switch opts.FailOn {
 			case "never", "no-go", "inconclusive":
 			default:
@@ -58,29 +78,48 @@ never stops the run. Ctrl-C stops cleanly and keeps every finished record.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Out, "out", "results", "folder under which the run folder is written")
-	f.IntVarP(&opts.Concurrency, "concurrency", "c", 0, "number of records replayed at once (default: number of CPUs)")
+	f.IntVarP(&opts.Concurrency, "concurrency", "c", 0, "predictions made at once (default: CPUs, or the pipelines' own concurrency)")
 	f.StringVar(&opts.FailOn, "fail-on", "never", "exit non-zero on this verdict or worse: never, no-go, inconclusive")
+	f.StringVar(&opts.Resume, "resume", "", "continue the interrupted run in this folder")
+	f.BoolVar(&opts.NoCache, "no-cache", false, "neither read nor write the response cache")
+	f.StringVar(&opts.CacheDir, "cache-dir", "", "response cache folder (default $POC_CACHE_DIR, else the user cache folder)")
 	return cmd
 }
 
 func run(ctx context.Context, io IO, opts *RunOptions) error {
-	exp, err := load(io, opts.File)
+	session, err := runner.NewSession(opts.CacheDir, opts.NoCache)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(io.Out, "poc run %s: %s\n", exp.Name, exp.UseCase.Question)
-	ropt := runner.Options{Out: opts.Out, Concurrency: opts.Concurrency}
-	if isTerminal(io.Err) {
-		ropt.Progress = func(done int) { fmt.Fprintf(io.Err, "\r  replayed %d records…", done) }
+	ropt := runner.Options{Out: opts.Out, Concurrency: opts.Concurrency, Session: session}
+	progress := newProgress(io.Err)
+	ropt.Progress, ropt.OnTotal = progress.update, progress.setTotal
+
+	var out *runner.Outcome
+	if opts.Resume != "" {
+		loadFn := func(path string) (*spec.Experiment, error) { return loadWith(io, session, path) }
+		var exp *spec.Experiment
+		exp, out, err = runner.Resume(ctx, opts.Resume, loadFn, ropt)
+		if exp != nil && err == nil {
+			fmt.Fprintf(io.Out, "poc run --resume %s: %s\n", opts.Resume, exp.UseCase.Question)
+		}
+	} else {
+		var exp *spec.Experiment
+		if exp, err = loadWith(io, session, opts.File); err != nil {
+			return err
+		}
+		fmt.Fprintf(io.Out, "poc run %s: %s\n", exp.Name, exp.UseCase.Question)
+		out, err = runner.Run(ctx, exp, ropt)
 	}
-	out, err := runner.Run(ctx, exp, ropt)
-	if ropt.Progress != nil {
-		fmt.Fprint(io.Err, "\r\033[K")
-	}
+	progress.finish()
 	if err != nil {
 		if out != nil && errors.Is(err, runner.ErrInterrupted) {
-			fmt.Fprintf(io.Err, "poc: %v\n  run folder: %s\n", err, out.Dir)
-			return &exitError{code: ExitInterrupted, err: err}
+			fmt.Fprintf(io.Err, "poc: %v\n", err)
+			code := ExitFailure
+			if ctx.Err() != nil {
+				code = ExitInterrupted
+			}
+			return &exitError{code: code, err: err}
 		}
 		return err
 	}

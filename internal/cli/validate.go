@@ -50,7 +50,12 @@ func validate(io IO, opts *ValidateOptions) error {
 // under each) and warnings. An invalid file returns an already-reported
 // error with ExitInvalid.
 func load(io IO, file string) (*spec.Experiment, error) {
-	exp, err := runner.Load(file)
+	return loadWith(io, &runner.Session{}, file)
+}
+
+// loadWith is load with a session's cache and pseudonymiser.
+func loadWith(io IO, session *runner.Session, file string) (*spec.Experiment, error) {
+	exp, err := session.Load(file)
 	var diags spec.Diagnostics
 	if errors.As(err, &diags) {
 		src, _ := os.ReadFile(file)

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/poc-harness/poc/datasets"
@@ -24,7 +25,9 @@ type Pipe struct {
 
 // Options tune a replay.
 type Options struct {
-	// Concurrency is the number of workers (default: the number of CPUs).
+	// Concurrency is the number of predictions made at once. The default is
+	// the number of CPUs, or the sum of the pipelines' own concurrency
+	// (pipeline.Throughput) when that is larger.
 	Concurrency int
 	// Label is the dataset's label column; its canonical value is the truth
 	// the metrics compare against.
@@ -34,14 +37,60 @@ type Options struct {
 	// Journal, when set, receives one JSON line per prediction, in record
 	// order, flushed after every batch of records.
 	Journal io.Writer
-	// Progress, when set, is called from the writer every few thousand
-	// records with the number of records finished so far.
-	Progress func(done int)
+	// Progress, when set, is called from the writer at most every
+	// ProgressEvery, and once at the end.
+	Progress func(Progress)
+	// ProgressEvery is the least time between two Progress calls (default 200ms).
+	ProgressEvery time.Duration
 	// Now is the clock used for latencies (default time.Now).
 	Now func() time.Time
-	// BatchSize is the number of records a worker takes at once (default 128).
+	// BatchSize is the number of records journaled together (default 128,
+	// or 8 when a pipeline paces itself, such as an LLM).
 	BatchSize int
+
+	// MaxCost stops the replay before the estimated cost of the next call
+	// (pipeline.Estimator) would take the spend beyond it; 0 for no limit.
+	MaxCost float64
+	// MaxErrorRate stops the replay when a pipeline has failed on more than
+	// this share of records, once MinRecords records are done; 0 for none.
+	MaxErrorRate float64
+	// MinRecords is the number of records before MaxErrorRate applies.
+	MinRecords int
+
+	// Prior returns the predictions of every pipeline for record seq when an
+	// earlier attempt of the same run journaled them (resume); they are used
+	// as they are, and not journaled again.
+	Prior func(seq int) ([]pipeline.Prediction, bool)
 }
+
+// Progress is a snapshot of a replay for a progress display.
+type Progress struct {
+	// Records is the number of records finished (and journaled).
+	Records int
+	// Failures counts failed predictions, all pipelines together.
+	Failures int
+	// Cached counts predictions answered from the response cache.
+	Cached int
+	// Spent is the cost of the calls made so far (cached answers are free).
+	Spent float64
+	// Elapsed is the time since the replay started.
+	Elapsed time.Duration
+	// Done is true for the last call.
+	Done bool
+}
+
+// Stop says why a replay ended before the end of the data.
+type Stop string
+
+// The reasons a replay stops early.
+const (
+	// Interrupted: the context was cancelled (Ctrl-C).
+	Interrupted Stop = "interrupted"
+	// BudgetExhausted: the next call would have exceeded Options.MaxCost.
+	BudgetExhausted Stop = "budget"
+	// TooManyErrors: a pipeline exceeded Options.MaxErrorRate.
+	TooManyErrors Stop = "errors"
+)
 
 // Result is what a replay produced, apart from the journal.
 type Result struct {
@@ -53,96 +102,139 @@ type Result struct {
 	Failures []int
 	// FailureExamples[p] keeps the first few failures of pipeline p.
 	FailureExamples [][]pipeline.Prediction
+	// Unparseable[p] counts the answers of pipeline p that could not be parsed.
+	Unparseable []int
+	// UnparseableExamples[p] keeps the first few of them.
+	UnparseableExamples [][]pipeline.Prediction
+	// Cached[p] counts the answers of pipeline p that came from the cache.
+	Cached []int
+	// Resumed counts the records taken from an earlier attempt's journal.
+	Resumed int
+	// Spent is the cost of the calls this replay made (cached and resumed
+	// answers cost nothing now).
+	Spent float64
 	// LabelCounts counts the records by true label.
 	LabelCounts map[string]int
-	// Interrupted reports that the context ended the replay early.
+	// Stopped says why the replay ended early ("" when it read all records).
+	Stopped Stop
+	// StopDetail explains Stopped in a sentence.
+	StopDetail string
+	// Interrupted reports that the replay did not reach the end of the data.
 	Interrupted bool
 	// Started and Finished bound the replay in wall time.
 	Started, Finished time.Time
 }
 
-// maxFailureExamples is how many failures per pipeline the result keeps.
-const maxFailureExamples = 20
+// maxExamples is how many failures and unparseable answers per pipeline the
+// result keeps.
+const maxExamples = 20
 
 type batch struct {
 	seq     int
 	records []datasets.Record
 	preds   [][]pipeline.Prediction // [record][pipe]
+	prior   []bool                  // the record's predictions came from Prior
+	pending atomic.Int64            // tasks not yet finished
+}
+
+type task struct {
+	b        *batch
+	i, p     int
+	reserved float64 // the estimated cost held against the budget
 }
 
 // Replay runs every pipeline on every record from r and feeds the metric
 // accumulators. Records must arrive with Seq = 0, 1, 2, … as datasets.Open
-// numbers them. An error reading the dataset ends the replay with that error;
-// what finished before it is in the journal.
+// numbers them. A pipeline's failure is recorded on its prediction. The
+// replay stops early when ctx is cancelled or a budget in opt is reached:
+// every record whose predictions all finished is kept, in order, without a
+// gap, and Result.Stopped says why. An error reading the dataset ends the
+// replay with that error; what finished before it is in the journal.
 func Replay(ctx context.Context, r datasets.Reader, pipes []Pipe, mets []metrics.Metric, opt Options) (*Result, error) {
-	if opt.Concurrency <= 0 {
-		opt.Concurrency = runtime.NumCPU()
-	}
-	if opt.BatchSize <= 0 {
-		opt.BatchSize = 128
-	}
-	if opt.Now == nil {
-		opt.Now = time.Now
-	}
-	res := &Result{
-		Accumulators:    make([][]metrics.Accumulator, len(pipes)),
-		Failures:        make([]int, len(pipes)),
-		FailureExamples: make([][]pipeline.Prediction, len(pipes)),
-		LabelCounts:     map[string]int{},
-		Started:         opt.Now(),
-	}
-	for p := range pipes {
-		res.Accumulators[p] = make([]metrics.Accumulator, len(mets))
-		for m, metric := range mets {
-			res.Accumulators[p][m] = metric.New()
-		}
+	opt = withDefaults(opt, pipes)
+	res := newResult(pipes, mets, opt.Now())
+
+	// Calls run under ctx; dispatching new calls stops when ctx ends or a
+	// budget is reached (stopDispatch), letting calls in flight finish.
+	dispatchCtx, stopDispatch := context.WithCancel(ctx)
+	defer stopDispatch()
+	var stopOnce sync.Once
+	stop := func(why Stop, detail string) {
+		stopOnce.Do(func() {
+			res.Stopped, res.StopDetail = why, detail
+			stopDispatch()
+		})
 	}
 
-	parent := ctx
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	todo := make(chan *batch, opt.Concurrency*2)
-	done := make(chan *batch, opt.Concurrency*2)
+	inflight := make(chan struct{}, max(4, 2*opt.Concurrency/opt.BatchSize+2))
+	batches := make(chan *batch, 1)
+	tasks := make(chan task, opt.Concurrency)
+	done := make(chan *batch, cap(inflight))
+
+	budget := &spendGuard{max: opt.MaxCost}
 	var readErr error
-	go func() { // reader
-		defer close(todo)
-		readErr = readBatches(ctx, r, opt.BatchSize, todo)
+	go func() {
+		defer close(batches)
+		readErr = readBatches(dispatchCtx, r, opt.BatchSize, len(pipes), inflight, batches)
 	}()
+
+	go func() { // dispatcher
+		defer close(tasks)
+		for b := range batches {
+			if !dispatch(dispatchCtx, b, pipes, opt, budget, tasks, done, stop) {
+				// Drain the reader so it can finish; nothing more is dispatched.
+				for range batches {
+				}
+				return
+			}
+		}
+	}()
+
 	var wg sync.WaitGroup
 	for range opt.Concurrency {
 		wg.Add(1)
 		go func() { // worker
 			defer wg.Done()
-			for b := range todo {
-				if !predictBatch(ctx, b, pipes, opt) {
-					continue // cancelled mid-batch: drop it, nothing half-done is kept
+			for t := range tasks {
+				if run(ctx, t, pipes, opt, budget) && t.b.pending.Add(-1) == 0 {
+					done <- t.b
 				}
-				done <- b
 			}
 		}()
 	}
 	go func() { wg.Wait(); close(done) }()
 
-	w := newWriter(res, pipes, mets, opt)
+	w := newWriter(res, pipes, opt)
+	w.spent = budget.spent
 	pending := map[int]*batch{}
 	next := 0
 	var writeErr error
 	for b := range done {
 		pending[b.seq] = b
-		for {
+		for writeErr == nil {
 			nb, ok := pending[next]
-			if !ok || writeErr != nil {
+			if !ok {
 				break
 			}
 			delete(pending, next)
 			next++
+			<-inflight
 			if writeErr = w.write(nb); writeErr != nil {
-				cancel()
+				stop(Interrupted, "the journal could not be written")
+				break
+			}
+			if why := w.errorBudget(); why != "" {
+				stop(TooManyErrors, why)
 			}
 		}
 	}
+	res.Spent = budget.spent()
 	res.Finished = opt.Now()
-	res.Interrupted = parent.Err() != nil
+	w.progress(true)
+	if ctx.Err() != nil && res.Stopped == "" {
+		res.Stopped, res.StopDetail = Interrupted, "the run was interrupted"
+	}
+	res.Interrupted = res.Stopped != ""
 	if writeErr != nil {
 		return res, fmt.Errorf("write journal: %w", writeErr)
 	}
@@ -152,19 +244,76 @@ func Replay(ctx context.Context, r datasets.Reader, pipes []Pipe, mets []metrics
 	return res, nil
 }
 
+func withDefaults(opt Options, pipes []Pipe) Options {
+	paced := 0
+	for _, p := range pipes {
+		if t, ok := p.Pipeline.(pipeline.Throughput); ok {
+			paced += t.Concurrency()
+		}
+	}
+	if opt.Concurrency <= 0 {
+		opt.Concurrency = max(runtime.NumCPU(), paced)
+	}
+	if opt.BatchSize <= 0 {
+		opt.BatchSize = 128
+		if paced > 0 {
+			opt.BatchSize = 8
+		}
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.ProgressEvery <= 0 {
+		opt.ProgressEvery = 200 * time.Millisecond
+	}
+	if opt.MinRecords <= 0 {
+		opt.MinRecords = 50
+	}
+	return opt
+}
+
+func newResult(pipes []Pipe, mets []metrics.Metric, now time.Time) *Result {
+	n := len(pipes)
+	res := &Result{
+		Accumulators:        make([][]metrics.Accumulator, n),
+		Failures:            make([]int, n),
+		FailureExamples:     make([][]pipeline.Prediction, n),
+		Unparseable:         make([]int, n),
+		UnparseableExamples: make([][]pipeline.Prediction, n),
+		Cached:              make([]int, n),
+		LabelCounts:         map[string]int{},
+		Started:             now,
+	}
+	for p := range pipes {
+		res.Accumulators[p] = make([]metrics.Accumulator, len(mets))
+		for m, metric := range mets {
+			res.Accumulators[p][m] = metric.New()
+		}
+	}
+	return res
+}
+
 // readBatches sends the records of r in numbered batches until EOF, an
-// error, or cancellation.
-func readBatches(ctx context.Context, r datasets.Reader, size int, todo chan<- *batch) error {
+// error, or cancellation; it takes an in-flight slot for each batch, which
+// the writer gives back, so memory stays bounded when a record is slow.
+func readBatches(ctx context.Context, r datasets.Reader, size, pipes int, inflight chan struct{}, out chan<- *batch) error {
 	seq := 0
-	cur := &batch{seq: seq, records: make([]datasets.Record, 0, size)}
+	newBatch := func() *batch { return &batch{seq: seq, records: make([]datasets.Record, 0, size)} }
+	cur := newBatch()
 	send := func() bool {
 		select {
-		case todo <- cur:
+		case inflight <- struct{}{}:
 		case <-ctx.Done():
 			return false
 		}
+		select {
+		case out <- cur:
+		case <-ctx.Done():
+			<-inflight
+			return false
+		}
 		seq++
-		cur = &batch{seq: seq, records: make([]datasets.Record, 0, size)}
+		cur = newBatch()
 		return true
 	}
 	for {
@@ -188,56 +337,135 @@ func readBatches(ctx context.Context, r datasets.Reader, size int, todo chan<- *
 	}
 }
 
-// predictBatch runs every pipeline on every record of b. It reports false
-// when the context ended before the batch was complete.
-func predictBatch(ctx context.Context, b *batch, pipes []Pipe, opt Options) bool {
+// dispatch prepares b and sends its tasks. It reports false when it stopped
+// dispatching (cancellation or budget); the batch is then left incomplete
+// and is never written.
+func dispatch(ctx context.Context, b *batch, pipes []Pipe, opt Options, budget *spendGuard,
+	tasks chan<- task, done chan<- *batch, stop func(Stop, string)) bool {
 	b.preds = make([][]pipeline.Prediction, len(b.records))
+	b.prior = make([]bool, len(b.records))
+	var todo []task
 	for i, rec := range b.records {
-		if ctx.Err() != nil {
+		if opt.Prior != nil {
+			if preds, ok := opt.Prior(rec.Seq); ok && len(preds) == len(pipes) {
+				b.preds[i], b.prior[i] = preds, true
+				continue
+			}
+		}
+		b.preds[i] = make([]pipeline.Prediction, len(pipes))
+		for p := range pipes {
+			todo = append(todo, task{b: b, i: i, p: p})
+		}
+	}
+	b.pending.Store(int64(len(todo)))
+	if len(todo) == 0 {
+		done <- b
+		return true
+	}
+	for _, t := range todo {
+		if opt.MaxCost > 0 {
+			if est, ok := pipes[t.p].Pipeline.(pipeline.Estimator); ok {
+				e, err := est.Estimate(t.b.records[t.i])
+				if err == nil && !budget.reserve(e.Cost) {
+					stop(BudgetExhausted, fmt.Sprintf("the next call of %q (about %.4g) would take the spend of %.4g beyond max_cost %.4g",
+						pipes[t.p].Name, e.Cost, budget.spent(), opt.MaxCost))
+					return false
+				}
+				t.reserved = e.Cost
+			}
+		}
+		select {
+		case tasks <- t:
+		case <-ctx.Done():
 			return false
 		}
-		id := strconv.Itoa(rec.Seq + 1)
-		if opt.ID != "" {
-			if v := datasets.FormatValue(rec.Fields[opt.ID]); v != "" {
-				id = v
-			}
-		}
-		preds := make([]pipeline.Prediction, len(pipes))
-		for p, pipe := range pipes {
-			start := opt.Now()
-			out, err := pipe.Pipeline.Predict(ctx, rec)
-			elapsed := opt.Now().Sub(start)
-			if err != nil && ctx.Err() != nil {
-				return false // the failure is the cancellation, not the pipeline's
-			}
-			pred := pipeline.Prediction{Pipeline: pipe.Name, Seq: rec.Seq, RecordID: id, Latency: elapsed}
-			if err != nil {
-				pred.Err = err.Error()
-			} else {
-				pred.Output = out
-				if out.Latency > 0 {
-					pred.Latency = out.Latency
-				}
-			}
-			preds[p] = pred
-		}
-		b.preds[i] = preds
 	}
 	return true
 }
 
-// writer folds finished batches, in order, into the result and the journal.
-type writer struct {
-	res     *Result
-	pipes   []Pipe
-	mets    []metrics.Metric
-	opt     Options
-	journal *bufio.Writer
-	line    []byte
+// run makes one prediction. It reports false when the context ended the
+// call: the failure is the cancellation's, not the pipeline's, and the
+// batch is left incomplete.
+func run(ctx context.Context, t task, pipes []Pipe, opt Options, budget *spendGuard) bool {
+	rec := t.b.records[t.i]
+	pipe := pipes[t.p]
+	id := strconv.Itoa(rec.Seq + 1)
+	if opt.ID != "" {
+		if v := datasets.FormatValue(rec.Fields[opt.ID]); v != "" {
+			id = v
+		}
+	}
+	start := opt.Now()
+	out, err := pipe.Pipeline.Predict(ctx, rec)
+	elapsed := opt.Now().Sub(start)
+	paid := 0.0
+	if err == nil && !out.Cached {
+		paid = out.Cost
+	}
+	budget.settle(t.reserved, paid)
+	if err != nil && ctx.Err() != nil {
+		return false
+	}
+	pred := pipeline.Prediction{Pipeline: pipe.Name, Seq: rec.Seq, RecordID: id, Latency: elapsed}
+	if err != nil {
+		pred.Err = err.Error()
+	} else {
+		pred.Output = out
+		if out.Latency > 0 {
+			pred.Latency = out.Latency
+		}
+	}
+	t.b.preds[t.i][t.p] = pred
+	return true
 }
 
-func newWriter(res *Result, pipes []Pipe, mets []metrics.Metric, opt Options) *writer {
-	w := &writer{res: res, pipes: pipes, mets: mets, opt: opt}
+// spendGuard keeps the spend of calls made and the estimates of calls in
+// flight, so that no call starts that could take the spend past the budget.
+type spendGuard struct {
+	mu       sync.Mutex
+	max      float64
+	paid     float64
+	reserved float64
+}
+
+func (g *spendGuard) reserve(cost float64) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.max > 0 && g.paid+g.reserved+cost > g.max {
+		return false
+	}
+	g.reserved += cost
+	return true
+}
+
+func (g *spendGuard) settle(reserved, paid float64) {
+	g.mu.Lock()
+	g.reserved -= reserved
+	g.paid += paid
+	g.mu.Unlock()
+}
+
+func (g *spendGuard) spent() float64 {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.paid
+}
+
+// writer folds finished batches, in order, into the result and the journal.
+type writer struct {
+	res      *Result
+	pipes    []Pipe
+	opt      Options
+	journal  *bufio.Writer
+	line     []byte
+	failures int
+	cached   int
+	lastTick time.Time
+	spent    func() float64
+}
+
+func newWriter(res *Result, pipes []Pipe, opt Options) *writer {
+	w := &writer{res: res, pipes: pipes, opt: opt, lastTick: opt.Now()}
 	if opt.Journal != nil {
 		w.journal = bufio.NewWriterSize(opt.Journal, 1<<20)
 	}
@@ -251,18 +479,16 @@ func (w *writer) write(b *batch) error {
 			truth = datasets.FormatValue(rec.Fields[w.opt.Label])
 		}
 		w.res.LabelCounts[truth]++
+		if b.prior[i] {
+			w.res.Resumed++
+		}
 		for p, pred := range b.preds[i] {
 			obs := metrics.Observation{Record: rec, Truth: truth, Pred: pred}
 			for _, acc := range w.res.Accumulators[p] {
 				acc.Add(obs)
 			}
-			if pred.Failed() {
-				w.res.Failures[p]++
-				if len(w.res.FailureExamples[p]) < maxFailureExamples {
-					w.res.FailureExamples[p] = append(w.res.FailureExamples[p], pred)
-				}
-			}
-			if w.journal != nil {
+			w.count(p, pred)
+			if w.journal != nil && !b.prior[i] {
 				w.line = AppendJournalLine(w.line[:0], truth, pred)
 				if _, err := w.journal.Write(w.line); err != nil {
 					return err
@@ -270,12 +496,65 @@ func (w *writer) write(b *batch) error {
 			}
 		}
 		w.res.Records++
-		if w.opt.Progress != nil && w.res.Records%4096 == 0 {
-			w.opt.Progress(w.res.Records)
-		}
 	}
 	if w.journal != nil {
-		return w.journal.Flush()
+		if err := w.journal.Flush(); err != nil {
+			return err
+		}
 	}
+	w.progress(false)
 	return nil
+}
+
+func (w *writer) count(p int, pred pipeline.Prediction) {
+	switch {
+	case pred.Failed():
+		w.res.Failures[p]++
+		w.failures++
+		if len(w.res.FailureExamples[p]) < maxExamples {
+			w.res.FailureExamples[p] = append(w.res.FailureExamples[p], pred)
+		}
+	case pred.Output.Unparseable:
+		w.res.Unparseable[p]++
+		if len(w.res.UnparseableExamples[p]) < maxExamples {
+			w.res.UnparseableExamples[p] = append(w.res.UnparseableExamples[p], pred)
+		}
+	}
+	if pred.Output.Cached {
+		w.res.Cached[p]++
+		w.cached++
+	}
+}
+
+// errorBudget returns why the run must stop for failures, or "".
+func (w *writer) errorBudget() string {
+	if w.opt.MaxErrorRate <= 0 || w.res.Records < w.opt.MinRecords {
+		return ""
+	}
+	for p, f := range w.res.Failures {
+		if rate := float64(f) / float64(w.res.Records); rate > w.opt.MaxErrorRate {
+			last := ""
+			if ex := w.res.FailureExamples[p]; len(ex) > 0 {
+				last = fmt.Sprintf(" (first error: %s)", ex[0].Err)
+			}
+			return fmt.Sprintf("pipeline %q failed on %d of %d records (%.1f%%), beyond max_error_rate %.1f%%%s",
+				w.pipes[p].Name, f, w.res.Records, 100*rate, 100*w.opt.MaxErrorRate, last)
+		}
+	}
+	return ""
+}
+
+func (w *writer) progress(final bool) {
+	if w.opt.Progress == nil {
+		return
+	}
+	now := w.opt.Now()
+	if !final && now.Sub(w.lastTick) < w.opt.ProgressEvery {
+		return
+	}
+	w.lastTick = now
+	w.opt.Progress(Progress{
+		Records: w.res.Records, Failures: w.failures, Cached: w.cached, Spent: w.spent(),
+		Elapsed: now.Sub(w.res.Started), Done: final,
+	})
 }

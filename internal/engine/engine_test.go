@@ -212,3 +212,42 @@ func TestReadJournalIgnoresATornLastLine(t *testing.T) {
 		t.Fatalf("err = %v, want one naming line 1", err)
 	}
 }
+
+func TestJournalPrefix(t *testing.T) {
+	var full bytes.Buffer
+	for seq := range 3 {
+		for _, p := range []string{"a", "b"} {
+			full.Write(AppendJournalLine(nil, "1", pipeline.Prediction{Pipeline: p, Seq: seq, RecordID: fmt.Sprint(seq),
+				Output: pipeline.Output{Label: "1", InputTokens: 12, Cached: true, Raw: "billing"}}))
+		}
+	}
+	whole := full.String()
+	lines := strings.SplitAfter(whole, "\n")
+	tests := []struct {
+		name    string
+		journal string
+		records int
+		length  int
+	}{
+		{"complete", whole, 3, len(whole)},
+		{"torn last line", whole[:len(whole)-7], 2, len(strings.Join(lines[:4], ""))},
+		{"record missing a pipeline", strings.Join(lines[:5], ""), 2, len(strings.Join(lines[:4], ""))},
+		{"empty", "", 0, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			preds, n, err := JournalPrefix(strings.NewReader(tc.journal), []string{"a", "b"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(preds) != tc.records || int(n) != tc.length {
+				t.Fatalf("got %d records in %d bytes, want %d in %d", len(preds), n, tc.records, tc.length)
+			}
+			if tc.records > 0 {
+				if got := preds[1][1]; got.Pipeline != "b" || got.Seq != 1 || !got.Output.Cached || got.Output.InputTokens != 12 || got.Output.Raw != "billing" {
+					t.Errorf("round trip lost fields: %+v", got)
+				}
+			}
+		})
+	}
+}

@@ -34,6 +34,36 @@ type Entry struct {
 	Cost float64 `json:"cost"`
 	// Error is the failure, when the pipeline failed.
 	Error string `json:"error,omitempty"`
+	// Unparseable marks an answer that could not be parsed.
+	Unparseable bool `json:"unparseable,omitempty"`
+	// Text and Fields are free-text and structured answers.
+	Text   string         `json:"text,omitempty"`
+	Fields map[string]any `json:"fields,omitempty"`
+	// Raw is the model's raw answer.
+	Raw string `json:"raw,omitempty"`
+	// InputTokens and OutputTokens are the token usage.
+	InputTokens  int `json:"input_tokens,omitempty"`
+	OutputTokens int `json:"output_tokens,omitempty"`
+	// Cached marks an answer from the response cache.
+	Cached bool `json:"cached,omitempty"`
+	// Attempts counts the calls made, retries included.
+	Attempts int `json:"attempts,omitempty"`
+}
+
+// Prediction turns a journal entry back into the prediction it records.
+func (e Entry) Prediction() pipeline.Prediction {
+	p := pipeline.Prediction{
+		Pipeline: e.Pipeline, Seq: e.Seq, RecordID: e.ID, Err: e.Error,
+		Latency: time.Duration(e.LatencyMS * float64(time.Millisecond)),
+		Output: pipeline.Output{
+			Label: e.Label, Cost: e.Cost, Text: e.Text, Fields: e.Fields, Raw: e.Raw, Unparseable: e.Unparseable,
+			InputTokens: e.InputTokens, OutputTokens: e.OutputTokens, Cached: e.Cached, Attempts: e.Attempts,
+		},
+	}
+	if e.Score != nil {
+		p.Output.Score, p.Output.HasScore = *e.Score, true
+	}
+	return p
 }
 
 // AppendJournalLine appends the journal line of pred (with its newline) to
@@ -62,6 +92,41 @@ func AppendJournalLine(dst []byte, truth string, pred pipeline.Prediction) []byt
 		dst = append(dst, `,"error":`...)
 		dst = appendString(dst, pred.Err)
 	}
+	o := pred.Output
+	if o.Unparseable {
+		dst = append(dst, `,"unparseable":true`...)
+	}
+	if o.Text != "" {
+		dst = append(dst, `,"text":`...)
+		dst = appendString(dst, o.Text)
+	}
+	if len(o.Fields) > 0 {
+		b, err := json.Marshal(o.Fields)
+		if err != nil {
+			b = []byte("null")
+		}
+		dst = append(dst, `,"fields":`...)
+		dst = append(dst, b...)
+	}
+	if o.Raw != "" {
+		dst = append(dst, `,"raw":`...)
+		dst = appendString(dst, o.Raw)
+	}
+	if o.InputTokens != 0 {
+		dst = append(dst, `,"input_tokens":`...)
+		dst = strconv.AppendInt(dst, int64(o.InputTokens), 10)
+	}
+	if o.OutputTokens != 0 {
+		dst = append(dst, `,"output_tokens":`...)
+		dst = strconv.AppendInt(dst, int64(o.OutputTokens), 10)
+	}
+	if o.Cached {
+		dst = append(dst, `,"cached":true`...)
+	}
+	if o.Attempts != 0 {
+		dst = append(dst, `,"attempts":`...)
+		dst = strconv.AppendInt(dst, int64(o.Attempts), 10)
+	}
 	return append(dst, "}\n"...)
 }
 
@@ -86,6 +151,39 @@ func appendFloat(dst []byte, f float64) []byte {
 		return append(dst, "null"...)
 	}
 	return strconv.AppendFloat(dst, f, 'g', -1, 64)
+}
+
+// JournalPrefix reads a journal written for the named pipelines and
+// returns the predictions of the records it holds completely, in order from
+// record 0, and the byte length of that prefix. Whatever follows — a line
+// torn by a crash, a record with only some of its pipelines — is not part of
+// the prefix; a resumed run truncates the file there and goes on.
+func JournalPrefix(r io.Reader, pipes []string) (preds [][]pipeline.Prediction, length int64, err error) {
+	br := bufio.NewReaderSize(r, 1<<20)
+	var cur []pipeline.Prediction
+	var offset int64
+	for {
+		line, rerr := br.ReadBytes('\n')
+		if len(line) > 0 && line[len(line)-1] == '\n' {
+			var e Entry
+			if json.Unmarshal(line, &e) != nil || e.Seq != len(preds) || e.Pipeline != pipes[len(cur)] {
+				return preds, length, nil
+			}
+			cur = append(cur, e.Prediction())
+			offset += int64(len(line))
+			if len(cur) == len(pipes) {
+				preds = append(preds, cur)
+				cur = nil
+				length = offset
+			}
+		}
+		if rerr == io.EOF {
+			return preds, length, nil
+		}
+		if rerr != nil {
+			return nil, 0, fmt.Errorf("read journal: %w", rerr)
+		}
+	}
 }
 
 // ReadJournal calls fn for every entry of a journal, in file order. A torn

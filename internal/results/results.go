@@ -39,25 +39,75 @@ type Status string
 
 // Run statuses.
 const (
-	Complete    Status = "complete"
+	// Running: the replay started and has not ended (or the process died:
+	// `poc run --resume` continues it).
+	Running Status = "running"
+	// Complete: every record was replayed and the verdict written.
+	Complete Status = "complete"
+	// Interrupted: the replay stopped early (Ctrl-C, budget, error budget);
+	// StopReason says why. `poc run --resume` continues it.
 	Interrupted Status = "interrupted"
 )
 
 // Manifest records what ran, on what, when and with which settings.
 type Manifest struct {
-	SchemaVersion int        `json:"schema_version"`
-	Tool          Tool       `json:"tool"`
-	RunID         string     `json:"run_id"`
-	Status        Status     `json:"status"`
-	Experiment    Experiment `json:"experiment"`
-	UseCase       UseCase    `json:"use_case"`
-	Dataset       Dataset    `json:"dataset"`
-	Pipelines     []Pipeline `json:"pipelines"`
-	Settings      Settings   `json:"settings"`
-	Started       time.Time  `json:"started"`
-	Finished      time.Time  `json:"finished"`
+	SchemaVersion int    `json:"schema_version"`
+	Tool          Tool   `json:"tool"`
+	RunID         string `json:"run_id"`
+	Status        Status `json:"status"`
+	// StopReason says why an interrupted run stopped: interrupted, budget
+	// or errors, with StopDetail in a sentence.
+	StopReason string `json:"stop_reason,omitempty"`
+	StopDetail string `json:"stop_detail,omitempty"`
+	// Attempts counts how often the run was started (1 + resumes).
+	Attempts int `json:"attempts"`
+	// Resumed counts the records taken over from an earlier attempt.
+	Resumed int `json:"resumed_records,omitempty"`
+	// Spent is the cost of the calls made by this run (cached answers are
+	// free), in the experiment's currency.
+	Spent float64 `json:"spent"`
+	// Budget is the file's budget block.
+	Budget Budget `json:"budget"`
+	// Cache describes the response cache used.
+	Cache Cache `json:"cache"`
+	// Privacy says what was pseudonymised before leaving the machine.
+	Privacy    Privacy    `json:"privacy"`
+	Experiment Experiment `json:"experiment"`
+	UseCase    UseCase    `json:"use_case"`
+	Dataset    Dataset    `json:"dataset"`
+	Pipelines  []Pipeline `json:"pipelines"`
+	Settings   Settings   `json:"settings"`
+	Started    time.Time  `json:"started"`
+	Finished   time.Time  `json:"finished"`
 	// DurationSeconds is the wall time of the whole run.
 	DurationSeconds float64 `json:"duration_seconds"`
+}
+
+// Budget is the run's spending and failure limits (zero: none).
+type Budget struct {
+	MaxCost      float64 `json:"max_cost,omitempty"`
+	MaxErrorRate float64 `json:"max_error_rate,omitempty"`
+}
+
+// Cache describes the response cache of a run.
+type Cache struct {
+	// Enabled is false with --no-cache.
+	Enabled bool `json:"enabled"`
+	// Dir is the cache folder.
+	Dir string `json:"dir,omitempty"`
+	// Hits counts answers taken from the cache, all pipelines together.
+	Hits int `json:"hits"`
+}
+
+// Privacy records the pseudonymisation of a run.
+type Privacy struct {
+	// Detectors are the built-in detectors in use; Patterns the custom ones.
+	Detectors []string `json:"detectors"`
+	Patterns  []string `json:"patterns,omitempty"`
+	// Replaced counts the values pseudonymised, by kind (EMAIL, CARD, …).
+	Replaced map[string]int `json:"replaced"`
+	// AllowURLs is the allow-list of base URLs.
+	AllowURLs []string `json:"allow_urls,omitempty"`
 }
 
 // Tool names the program that made the run.
@@ -148,6 +198,12 @@ type PipelineMetrics struct {
 	Role     string `json:"role"`
 	Records  int    `json:"records"`
 	Failures int    `json:"failures"`
+	// Unparseable counts answers that could not be parsed into the output.
+	Unparseable int `json:"unparseable"`
+	// Cached counts answers that came from the response cache.
+	Cached int `json:"cached"`
+	// UnparseableExamples are the first unparseable answers.
+	UnparseableExamples []Failure `json:"unparseable_examples,omitempty"`
 	// FailureExamples are the first failures, for the auditor.
 	FailureExamples []Failure          `json:"failure_examples,omitempty"`
 	Metrics         []verdict.Estimate `json:"metrics"`

@@ -13,38 +13,60 @@ import (
 	"github.com/poc-harness/poc/internal/verdict"
 )
 
-func manifest(exp *spec.Experiment, runID, dsHash string, st datasets.Stats, res *engine.Result, tr *timeRange, opt Options) results.Manifest {
+func manifest(exp *spec.Experiment, runID, dsHash string, opt Options) results.Manifest {
 	d := exp.Dataset
 	format, _ := datasets.FormatFor(d.Path, d.Format)
 	m := results.Manifest{
 		SchemaVersion: results.SchemaVersion,
 		Tool:          results.Tool{Name: "poc", Version: Version, Go: runtime.Version()},
 		RunID:         runID,
-		Status:        results.Complete,
 		Experiment:    results.Experiment{Name: exp.Name, Description: exp.Description, File: exp.File, SHA256: exp.Hash},
 		UseCase: results.UseCase{Question: exp.UseCase.Question, Owner: exp.UseCase.Owner,
 			VolumePerYear: exp.UseCase.VolumePerYear, Currency: exp.UseCase.Currency},
 		Dataset: results.Dataset{
 			Path: d.Path, Format: format, SHA256: dsHash, ID: d.ID, Label: d.Label, Positive: d.Positive,
 			Time: d.Time, Segments: d.Segments, Filter: d.Filter,
-			RowsRead: st.Read, FilteredOut: st.FilteredOut, SampledOut: st.SampledOut, Skipped: st.Skipped,
-			Records: res.Records, LabelCounts: res.LabelCounts,
 		},
 		Settings: results.Settings{Confidence: exp.Report.Confidence, Resamples: exp.Report.Resamples,
 			Seed: exp.Report.Seed, Concurrency: opt.Concurrency},
+		Budget: results.Budget{MaxCost: exp.Budget.MaxCost, MaxErrorRate: exp.Budget.MaxErrorRate},
+		Privacy: results.Privacy{Detectors: exp.Privacy.Pseudonymise, AllowURLs: exp.Privacy.AllowURLs,
+			Replaced: map[string]int{}},
+	}
+	for _, p := range exp.Privacy.Patterns {
+		m.Privacy.Patterns = append(m.Privacy.Patterns, p.Name)
 	}
 	if s := d.Sample; s != nil {
 		m.Dataset.Sample = &results.Sample{Size: s.Size, Fraction: s.Fraction, Seed: s.Seed, Stratify: s.Stratify}
-	}
-	if tr.seen {
-		from, to := tr.from.UTC(), tr.to.UTC()
-		m.Dataset.From, m.Dataset.To = &from, &to
 	}
 	for _, p := range exp.Pipelines {
 		m.Pipelines = append(m.Pipelines, results.Pipeline{Name: p.Name, Role: string(p.Role), Type: p.Type,
 			Description: p.Description, Config: p.Config})
 	}
+	if s := opt.Session; s != nil {
+		m.Cache = results.Cache{Enabled: s.CacheDir != "", Dir: s.CacheDir}
+	}
 	return m
+}
+
+// finishManifest adds what the replay learnt to a manifest.
+func finishManifest(m *results.Manifest, exp *spec.Experiment, st datasets.Stats, res *engine.Result, tr *timeRange, opt Options) {
+	m.Dataset.RowsRead, m.Dataset.FilteredOut, m.Dataset.SampledOut, m.Dataset.Skipped = st.Read, st.FilteredOut, st.SampledOut, st.Skipped
+	m.Dataset.Records, m.Dataset.LabelCounts = res.Records, res.LabelCounts
+	if tr.seen {
+		from, to := tr.from.UTC(), tr.to.UTC()
+		m.Dataset.From, m.Dataset.To = &from, &to
+	}
+	m.Resumed = res.Resumed
+	m.Spent += res.Spent
+	for _, c := range res.Cached {
+		m.Cache.Hits += c
+	}
+	if s := opt.Session; s != nil && s.Replaced != nil {
+		m.Privacy.Replaced = s.Replaced()
+	}
+	m.Finished = opt.Now()
+	m.DurationSeconds = m.Finished.Sub(m.Started).Seconds()
 }
 
 func metricsFile(exp *spec.Experiment, res *engine.Result, est [][]verdict.Estimate) results.Metrics {
@@ -54,6 +76,10 @@ func metricsFile(exp *spec.Experiment, res *engine.Result, est [][]verdict.Estim
 			Failures: res.Failures[i], Metrics: est[i]}
 		for _, f := range res.FailureExamples[i] {
 			pm.FailureExamples = append(pm.FailureExamples, results.Failure{RecordID: f.RecordID, Error: f.Err})
+		}
+		pm.Unparseable, pm.Cached = res.Unparseable[i], res.Cached[i]
+		for _, u := range res.UnparseableExamples[i] {
+			pm.UnparseableExamples = append(pm.UnparseableExamples, results.Failure{RecordID: u.RecordID, Error: "unparseable answer: " + u.Output.Raw})
 		}
 		mf.Pipelines = append(mf.Pipelines, pm)
 	}

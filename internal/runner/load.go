@@ -2,25 +2,83 @@ package runner
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/poc-harness/poc/datasets"
+	"github.com/poc-harness/poc/internal/cache"
 	"github.com/poc-harness/poc/internal/spec"
+	"github.com/poc-harness/poc/pipeline"
+	"github.com/poc-harness/poc/pipeline/redact"
 
 	// The built-in pipeline types register themselves.
 	_ "github.com/poc-harness/poc/baselines"
 )
 
-// LoadOptions are the spec loader's options wired to the real datasets.
-func LoadOptions() spec.LoadOptions {
+// Session holds what an experiment is loaded with beyond the file: the
+// response cache and the pseudonymiser, whose counts go into the manifest.
+type Session struct {
+	// Cache is the response cache (nil with --no-cache).
+	Cache pipeline.Cache
+	// CacheDir is the cache's folder, for the manifest ("" when off).
+	CacheDir string
+	// Replaced returns how many values were pseudonymised, by kind (nil
+	// until an experiment with pseudonymisation is loaded).
+	Replaced func() map[string]int
+}
+
+// NewSession opens the response cache in dir ("" for the default folder:
+// $POC_CACHE_DIR or the user's cache folder), or none when disabled.
+func NewSession(dir string, disabled bool) (*Session, error) {
+	if disabled {
+		return &Session{}, nil
+	}
+	if dir == "" {
+		d, err := cache.DefaultDir()
+		if err != nil {
+			// No home folder (a bare CI container): a cache in the
+			// temporary folder still makes reruns on this machine free.
+			d = filepath.Join(os.TempDir(), "poc-cache")
+		}
+		dir = d
+	}
+	c, err := cache.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("response cache: %w", err)
+	}
+	return &Session{Cache: c, CacheDir: dir}, nil
+}
+
+// LoadOptions are the spec loader's options wired to the real datasets,
+// the session's cache and the pseudonymiser.
+func (s *Session) LoadOptions() spec.LoadOptions {
 	return spec.LoadOptions{
 		ReadColumns: readColumns,
 		CheckFilter: datasets.CompileFilter,
+		Cache:       s.Cache,
+		NewPrivacy: func(detectors []string, patterns []spec.Pattern) (pipeline.Privacy, error) {
+			cfg := redact.Config{Detectors: detectors}
+			for _, p := range patterns {
+				cfg.Patterns = append(cfg.Patterns, redact.Pattern{Name: p.Name, Regex: p.Regex})
+			}
+			r, err := redact.New(cfg)
+			if err != nil {
+				return nil, err
+			}
+			s.Replaced = r.Counts
+			return r, nil
+		},
 	}
 }
 
 // Load reads and validates an experiment file against its dataset.
+func (s *Session) Load(path string) (*spec.Experiment, error) {
+	return spec.Load(path, s.LoadOptions())
+}
+
+// Load reads and validates an experiment file without a cache.
 func Load(path string) (*spec.Experiment, error) {
-	return spec.Load(path, LoadOptions())
+	return (&Session{}).Load(path)
 }
 
 func readColumns(path, format string) ([]string, error) {

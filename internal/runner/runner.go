@@ -4,12 +4,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"time"
 
 	"github.com/poc-harness/poc/datasets"
@@ -26,59 +26,190 @@ import (
 // set it with -ldflags "-X github.com/poc-harness/poc/internal/runner.Version=v1.2.3".
 var Version = "0.1.0-dev"
 
-// ErrInterrupted is returned when the context ended the replay early. The
-// run folder then holds the journal of every finished record and a manifest
-// with status "interrupted".
+// ErrInterrupted is returned when the replay stopped before the end of the
+// data: Ctrl-C, the budget, or the error budget. The run folder then holds
+// the journal of every finished record and a manifest with status
+// "interrupted"; `poc run --resume DIR` continues it.
 var ErrInterrupted = errors.New("run interrupted")
 
 // Options tune a run.
 type Options struct {
 	// Out is the folder under which runs are written (default "results").
 	Out string
-	// Concurrency is the number of replay workers (default: CPUs).
+	// Concurrency is the number of predictions made at once (default: the
+	// engine's choice from the CPUs and the pipelines' own limits).
 	Concurrency int
-	// Progress, when set, receives the number of records finished so far.
-	Progress func(done int)
+	// Progress, when set, receives snapshots of the replay.
+	Progress func(engine.Progress)
+	// OnTotal, when set, learns the number of records before the replay
+	// when it is counted (runs with paced pipelines such as LLMs).
+	OnTotal func(int)
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Session describes the cache and privacy objects the experiment was
+	// loaded with, for the manifest.
+	Session *Session
 }
 
 // Outcome is what a run produced.
 type Outcome struct {
 	// Dir is the run folder.
 	Dir string
-	// Run is the run folder's content.
+	// Run is the run folder's content once the run is complete.
 	Run *results.Run
+	// Total is the number of records the run replays (known before the
+	// replay when pipelines are paced, otherwise after it).
+	Total int
 }
 
-// Run replays the experiment and writes its run folder. A pipeline failing
-// on records is data, not an error; the error is for a dataset that cannot be
-// read, a folder that cannot be written, or an interruption (ErrInterrupted,
-// with the partial run folder in Outcome.Dir).
+// Run replays the experiment into a new run folder. A pipeline failing on
+// records is data, not an error; the error is for a dataset that cannot be
+// read, a folder that cannot be written, a pipeline that cannot start, or a
+// replay that stopped early (ErrInterrupted, with the run folder in
+// Outcome.Dir, ready to resume).
 func Run(ctx context.Context, exp *spec.Experiment, opt Options) (*Outcome, error) {
-	if opt.Out == "" {
-		opt.Out = "results"
-	}
-	if opt.Now == nil {
-		opt.Now = time.Now
-	}
-	if opt.Concurrency <= 0 {
-		opt.Concurrency = runtime.NumCPU()
+	opt = withDefaults(opt)
+	if err := check(ctx, exp); err != nil {
+		return nil, err
 	}
 	started := opt.Now()
 	dir, runID, err := makeRunDir(opt.Out, exp.Name, started)
 	if err != nil {
 		return nil, err
 	}
-	out := &Outcome{Dir: dir}
+	man, err := startManifest(exp, dir, runID, started, opt)
+	if err != nil {
+		return &Outcome{Dir: dir}, err
+	}
+	man.Attempts = 1
+	journal, err := os.Create(filepath.Join(dir, results.JournalFile))
+	if err != nil {
+		return &Outcome{Dir: dir}, fmt.Errorf("create journal: %w", err)
+	}
+	defer journal.Close()
+	return replay(ctx, exp, dir, man, journal, nil, opt)
+}
 
+// Resume continues an interrupted or crashed run in its own folder: the
+// records its journal holds completely are taken as they are, the journal is
+// cut after them (a line torn by a crash goes), and only the remaining
+// records are replayed. The experiment file and the dataset must be the ones
+// the run started with.
+func Resume(ctx context.Context, dir string, load func(path string) (*spec.Experiment, error), opt Options) (*spec.Experiment, *Outcome, error) {
+	opt = withDefaults(opt)
+	var man results.Manifest
+	b, err := os.ReadFile(filepath.Join(dir, results.ManifestFile))
+	if err != nil {
+		return nil, nil, fmt.Errorf("resume %s: not a run folder: %w", dir, err)
+	}
+	if err := json.Unmarshal(b, &man); err != nil {
+		return nil, nil, fmt.Errorf("resume %s: read manifest: %w", dir, err)
+	}
+	if man.Status == results.Complete {
+		return nil, nil, fmt.Errorf("resume %s: the run is complete; `poc report %s` rebuilds its reports", dir, dir)
+	}
+	exp, err := load(man.Experiment.File)
+	if err != nil {
+		return nil, nil, err
+	}
+	if exp.Hash != man.Experiment.SHA256 {
+		return exp, nil, fmt.Errorf("resume %s: %s changed since the run started (sha256 %.12s…, now %.12s…); start a new run",
+			dir, man.Experiment.File, man.Experiment.SHA256, exp.Hash)
+	}
+	if h, err := hashFile(exp.Dataset.Path); err != nil {
+		return exp, nil, err
+	} else if h != man.Dataset.SHA256 {
+		return exp, nil, fmt.Errorf("resume %s: the dataset %s changed since the run started; start a new run", dir, exp.Dataset.Path)
+	}
+	if err := check(ctx, exp); err != nil {
+		return exp, nil, err
+	}
+
+	path := filepath.Join(dir, results.JournalFile)
+	journal, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return exp, nil, fmt.Errorf("resume: open journal: %w", err)
+	}
+	defer journal.Close()
+	names := make([]string, len(exp.Pipelines))
+	for i, p := range exp.Pipelines {
+		names[i] = p.Name
+	}
+	prior, length, err := engine.JournalPrefix(journal, names)
+	if err != nil {
+		return exp, nil, err
+	}
+	if err := journal.Truncate(length); err != nil {
+		return exp, nil, fmt.Errorf("resume: cut the journal after record %d: %w", len(prior), err)
+	}
+	if _, err := journal.Seek(length, io.SeekStart); err != nil {
+		return exp, nil, fmt.Errorf("resume: %w", err)
+	}
+	fresh, err := startManifest(exp, dir, man.RunID, man.Started, opt)
+	if err != nil {
+		return exp, nil, err
+	}
+	fresh.Attempts = man.Attempts + 1
+	fresh.Spent = man.Spent
+	out, err := replay(ctx, exp, dir, fresh, journal, prior, opt)
+	return exp, out, err
+}
+
+func withDefaults(opt Options) Options {
+	if opt.Out == "" {
+		opt.Out = "results"
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	return opt
+}
+
+// check asks every pipeline that needs something at run time (an API key,
+// a subprocess) whether it has it, before anything is spent.
+func check(ctx context.Context, exp *spec.Experiment) error {
+	var errs []error
+	for _, p := range exp.Pipelines {
+		if c, ok := p.Pipeline.(pipeline.Checker); ok {
+			if err := c.Check(ctx); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// startManifest writes the manifest of a run that is starting, so that a
+// crash leaves a folder `--resume` can continue.
+func startManifest(exp *spec.Experiment, dir, runID string, started time.Time, opt Options) (results.Manifest, error) {
 	dsHash, err := hashFile(exp.Dataset.Path)
 	if err != nil {
-		return out, err
+		return results.Manifest{}, err
 	}
+	man := manifest(exp, runID, dsHash, opt)
+	man.Started = started
+	man.Status = results.Running
+	return man, results.WriteJSON(dir, results.ManifestFile, man)
+}
+
+// replay runs the engine into dir and writes the run folder.
+func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.Manifest, journal *os.File,
+	prior [][]pipeline.Prediction, opt Options) (*Outcome, error) {
+	out := &Outcome{Dir: dir}
+	defer closePipelines(exp)
 	dopt := datasetOptions(exp)
 	if err := fitLabels(exp, dopt); err != nil {
 		return out, err
+	}
+	if paced(exp) {
+		total, _, err := datasets.Count(exp.Dataset.Path, dopt, "")
+		if err != nil {
+			return out, fmt.Errorf("count records: %w", err)
+		}
+		out.Total = total
+		if opt.OnTotal != nil {
+			opt.OnTotal(total)
+		}
 	}
 	stream, err := datasets.Open(exp.Dataset.Path, dopt)
 	if err != nil {
@@ -86,12 +217,6 @@ func Run(ctx context.Context, exp *spec.Experiment, opt Options) (*Outcome, erro
 	}
 	defer stream.Close()
 	timed := &timeRange{Reader: stream, column: exp.Dataset.Time}
-
-	journal, err := os.Create(filepath.Join(dir, results.JournalFile))
-	if err != nil {
-		return out, fmt.Errorf("create journal: %w", err)
-	}
-	defer journal.Close()
 
 	pipes := make([]engine.Pipe, len(exp.Pipelines))
 	for i, p := range exp.Pipelines {
@@ -101,31 +226,47 @@ func Run(ctx context.Context, exp *spec.Experiment, opt Options) (*Outcome, erro
 	for i, m := range exp.Metrics {
 		mets[i] = m.Metric
 	}
-	res, replayErr := engine.Replay(ctx, timed, pipes, mets, engine.Options{
+	eopt := engine.Options{
 		Concurrency: opt.Concurrency, Label: exp.Dataset.Label, ID: exp.Dataset.ID,
 		Journal: journal, Progress: opt.Progress, Now: opt.Now,
-	})
+		MaxCost: exp.Budget.MaxCost - man.Spent, MaxErrorRate: exp.Budget.MaxErrorRate, MinRecords: exp.Budget.MinRecords,
+	}
+	if exp.Budget.MaxCost > 0 && eopt.MaxCost <= 0 {
+		eopt.MaxCost = 1e-12 // the budget is spent: stop before the first call
+	}
+	if len(prior) > 0 {
+		eopt.Prior = func(seq int) ([]pipeline.Prediction, bool) {
+			if seq < len(prior) {
+				return prior[seq], true
+			}
+			return nil, false
+		}
+	}
+	res, replayErr := engine.Replay(ctx, timed, pipes, mets, eopt)
 	if err := journal.Sync(); err != nil && replayErr == nil {
 		replayErr = fmt.Errorf("sync journal: %w", err)
 	}
 	if res == nil {
 		return out, replayErr
 	}
-
-	man := manifest(exp, runID, dsHash, stream.Stats(), res, timed, opt)
-	man.Started = started
+	if out.Total == 0 {
+		out.Total = res.Records
+	}
+	finishManifest(&man, exp, stream.Stats(), res, timed, opt)
 	if replayErr != nil || res.Interrupted {
 		man.Status = results.Interrupted
-		man.Finished = opt.Now()
-		man.DurationSeconds = man.Finished.Sub(started).Seconds()
+		man.StopReason, man.StopDetail = string(res.Stopped), res.StopDetail
+		if replayErr != nil && man.StopReason == "" {
+			man.StopReason, man.StopDetail = "error", replayErr.Error()
+		}
 		if err := results.WriteJSON(dir, results.ManifestFile, man); err != nil {
 			return out, err
 		}
 		if replayErr != nil {
 			return out, replayErr
 		}
-		return out, fmt.Errorf("%w after %d records; the predictions so far are in %s",
-			ErrInterrupted, res.Records, filepath.Join(dir, results.JournalFile))
+		return out, fmt.Errorf("%w after %d records: %s; the predictions so far are in %s (poc run --resume %s continues)",
+			ErrInterrupted, res.Records, res.StopDetail, filepath.Join(dir, results.JournalFile), dir)
 	}
 
 	settings := verdict.Settings{Confidence: exp.Report.Confidence, Resamples: exp.Report.Resamples, Seed: exp.Report.Seed}
@@ -139,14 +280,15 @@ func Run(ctx context.Context, exp *spec.Experiment, opt Options) (*Outcome, erro
 	run := &results.Run{Dir: dir}
 	run.Metrics = metricsFile(exp, res, est)
 	run.Verdict = results.Verdict{
-		SchemaVersion: results.SchemaVersion, Experiment: exp.Name, Question: exp.UseCase.Question, RunID: runID,
+		SchemaVersion: results.SchemaVersion, Experiment: exp.Name, Question: exp.UseCase.Question, RunID: man.RunID,
 		Verdict: sum.Verdict, Reason: sum.Reason, Confidence: exp.Report.Confidence, Records: res.Records, Criteria: sum.Criteria,
 	}
 	if err := writePredictions(dir, exp); err != nil {
 		return out, err
 	}
+	man.Status = results.Complete
 	man.Finished = opt.Now()
-	man.DurationSeconds = man.Finished.Sub(started).Seconds()
+	man.DurationSeconds = man.Finished.Sub(man.Started).Seconds()
 	run.Manifest = man
 	for _, f := range []struct {
 		name string
@@ -161,6 +303,25 @@ func Run(ctx context.Context, exp *spec.Experiment, opt Options) (*Outcome, erro
 	}
 	out.Run = run
 	return out, nil
+}
+
+// paced reports whether a pipeline paces itself (an API): then the records
+// are counted first, for a progress display with an ETA.
+func paced(exp *spec.Experiment) bool {
+	for _, p := range exp.Pipelines {
+		if _, ok := p.Pipeline.(pipeline.Throughput); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func closePipelines(exp *spec.Experiment) {
+	for _, p := range exp.Pipelines {
+		if c, ok := p.Pipeline.(io.Closer); ok {
+			_ = c.Close()
+		}
+	}
 }
 
 // makeRunDir creates <out>/<experiment>/<run-id>; the id is the start time

@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/poc-harness/poc/datasets"
+	"github.com/poc-harness/poc/internal/engine"
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/verdict"
 )
@@ -118,4 +121,88 @@ func dropLatency(t *testing.T, b []byte) []byte {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestResumeAfterACrash cuts a finished run's journal in the middle of a
+// record, as SIGKILL would, marks the run as running, and resumes it: the
+// resumed run must hold every record exactly once and reach the same
+// verdict as the run that was never interrupted.
+func TestResumeAfterACrash(t *testing.T) {
+	exp, err := Load(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Run(context.Background(), exp, Options{Out: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join(out.Dir, results.VerdictFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	journal := filepath.Join(out.Dir, results.JournalFile)
+	b, err := os.ReadFile(journal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Keep 1,000 records and a half of the next line.
+	lines := bytes.SplitAfter(b, []byte("\n"))
+	keep := 1000*len(exp.Pipelines) + 2
+	cut := append(bytes.Join(lines[:keep], nil), lines[keep][:len(lines[keep])/2]...)
+	if err := os.WriteFile(journal, cut, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{results.VerdictFile, results.MetricsFile, results.PredictionsFile} {
+		os.Remove(filepath.Join(out.Dir, f))
+	}
+	var man results.Manifest
+	mb, _ := os.ReadFile(filepath.Join(out.Dir, results.ManifestFile))
+	if err := json.Unmarshal(mb, &man); err != nil {
+		t.Fatal(err)
+	}
+	man.Status = results.Running
+	if err := results.WriteJSON(out.Dir, results.ManifestFile, man); err != nil {
+		t.Fatal(err)
+	}
+
+	_, resumed, err := Resume(context.Background(), out.Dir, Load, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := resumed.Run.Manifest; got.Resumed != 1000 || got.Attempts != 2 || got.Status != results.Complete {
+		t.Errorf("manifest: resumed %d records in attempt %d, status %s; want 1000, 2, complete", got.Resumed, got.Attempts, got.Status)
+	}
+	// Every record exactly once per pipeline, in order.
+	seen := map[string]int{}
+	f, err := os.Open(journal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	next := 0
+	err = engine.ReadJournal(f, func(e engine.Entry) error {
+		seen[e.Pipeline]++
+		if e.Seq != next/len(exp.Pipelines) {
+			return fmt.Errorf("journal entry %d has seq %d", next, e.Seq)
+		}
+		next++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range exp.Pipelines {
+		if seen[p.Name] != resumed.Run.Manifest.Dataset.Records {
+			t.Errorf("pipeline %s has %d journal entries for %d records", p.Name, seen[p.Name], resumed.Run.Manifest.Dataset.Records)
+		}
+	}
+	got, _ := os.ReadFile(filepath.Join(out.Dir, results.VerdictFile))
+	if !bytes.Equal(got, want) {
+		t.Errorf("the resumed run's verdict.json differs from the uninterrupted run's:\n%s\nvs\n%s", got, want)
+	}
+
+	// A complete run cannot be resumed, and a changed experiment refuses.
+	if _, _, err := Resume(context.Background(), out.Dir, Load, Options{}); err == nil || !strings.Contains(err.Error(), "complete") {
+		t.Errorf("resuming a complete run: %v", err)
+	}
 }

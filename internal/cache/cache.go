@@ -1,0 +1,237 @@
+package cache
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+)
+
+// Stats counts what a Disk has done since it was opened.
+type Stats struct {
+	// Hits is the number of Get calls that found a value.
+	Hits int64
+	// Misses is the number of Get calls that found none (errors excluded).
+	Misses int64
+	// Puts is the number of values stored successfully.
+	Puts int64
+}
+
+// Disk is a cache folder on disk. It is safe for concurrent use by many
+// goroutines, and by several processes sharing the folder (a concurrent Put
+// of the same key is last-rename-wins; both calls complete).
+type Disk struct {
+	dir    string
+	hits   atomic.Int64
+	misses atomic.Int64
+	puts   atomic.Int64
+}
+
+// ErrInvalidKey is wrapped by the error of Get and Put for a key that is not
+// 16 to 128 lowercase hexadecimal characters.
+var ErrInvalidKey = errors.New("invalid cache key")
+
+const (
+	minKeyLen = 16
+	maxKeyLen = 128
+	// tempPattern names temporary files; they never end in ".json", so a
+	// leftover from a crash is never read as a value.
+	tempPattern = ".put-*.tmp"
+	valueExt    = ".json"
+)
+
+// Open returns the cache in dir, creating the folder (and its parents) if
+// needed.
+func Open(dir string) (*Disk, error) {
+	if dir == "" {
+		return nil, errors.New("open cache: empty folder name")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("open cache %q: %w", dir, err)
+	}
+	return &Disk{dir: dir}, nil
+}
+
+// DefaultDir returns the cache folder to use when an experiment names none:
+// $POC_CACHE_DIR if set, else the "poc" folder in the user's cache folder
+// (os.UserCacheDir, e.g. ~/.cache/poc on Linux).
+func DefaultDir() (string, error) {
+	if d := os.Getenv("POC_CACHE_DIR"); d != "" {
+		return d, nil
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("find cache folder (set POC_CACHE_DIR): %w", err)
+	}
+	return filepath.Join(base, "poc"), nil
+}
+
+// Dir returns the cache's folder.
+func (d *Disk) Dir() string { return d.dir }
+
+// Get returns the value stored under key and true, or nil and false when
+// there is none. A stored file that is not a complete value (a damaged disk)
+// is an error naming the file.
+func (d *Disk) Get(key string) ([]byte, bool, error) {
+	path, err := d.path(key)
+	if err != nil {
+		return nil, false, fmt.Errorf("cache get: %w", err)
+	}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		d.misses.Add(1)
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("cache get %q: %w", path, err)
+	}
+	v, err := decode(key, b)
+	if err != nil {
+		return nil, false, fmt.Errorf("cache get %q: corrupt entry (delete the file to refetch): %w", path, err)
+	}
+	d.hits.Add(1)
+	return v, true, nil
+}
+
+// Put stores value under key, replacing any earlier value. The value is on
+// disk when Put returns.
+func (d *Disk) Put(key string, value []byte) error {
+	path, err := d.path(key)
+	if err != nil {
+		return fmt.Errorf("cache put: %w", err)
+	}
+	shard := filepath.Dir(path)
+	if err := os.MkdirAll(shard, 0o755); err != nil {
+		return fmt.Errorf("cache put %q: %w", path, err)
+	}
+	if err := writeFileAtomic(path, encode(key, value)); err != nil {
+		return fmt.Errorf("cache put %q: %w", path, err)
+	}
+	d.puts.Add(1)
+	return nil
+}
+
+// Stats returns the counts of hits, misses and puts so far.
+func (d *Disk) Stats() Stats {
+	return Stats{Hits: d.hits.Load(), Misses: d.misses.Load(), Puts: d.puts.Load()}
+}
+
+// path validates key and returns its file: dir/ab/abcdef….json.
+func (d *Disk) path(key string) (string, error) {
+	if err := validKey(key); err != nil {
+		return "", err
+	}
+	return filepath.Join(d.dir, key[:2], key+valueExt), nil
+}
+
+// validKey accepts only [0-9a-f]{16,128}, so a key can never name a path
+// outside the cache folder.
+func validKey(key string) error {
+	if len(key) < minKeyLen || len(key) > maxKeyLen {
+		return fmt.Errorf("%w %.40q: want %d to %d lowercase hex characters, got %d characters",
+			ErrInvalidKey, key, minKeyLen, maxKeyLen, len(key))
+	}
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return fmt.Errorf("%w %.40q: character %d is not lowercase hex", ErrInvalidKey, key, i+1)
+		}
+	}
+	return nil
+}
+
+// entry is the file format. A value that is compact JSON (an API answer,
+// typically) is stored as is under "json", so a person can read the cache;
+// any other value is stored as base64 under "bytes". The key is stored too,
+// to detect a misplaced file. A truncated or damaged file fails to decode
+// rather than returning part of a value.
+type entry struct {
+	Key   string          `json:"key"`
+	JSON  json.RawMessage `json:"json,omitempty"`
+	Bytes []byte          `json:"bytes,omitempty"`
+}
+
+func encode(key string, value []byte) []byte {
+	if len(value) > 0 && json.Valid(value) {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(entry{Key: key, JSON: value}); err == nil {
+			// The encoder compacts JSON; keep the readable form only when
+			// it gives back exactly the bytes stored.
+			if v, err := decode(key, buf.Bytes()); err == nil && bytes.Equal(v, value) {
+				return buf.Bytes()
+			}
+		}
+	}
+	b, err := json.Marshal(entry{Key: key, Bytes: value})
+	if err != nil {
+		// A string and a byte slice always marshal.
+		panic("cache: encode: " + err.Error())
+	}
+	return append(b, '\n')
+}
+
+func decode(key string, b []byte) ([]byte, error) {
+	var e entry
+	if err := json.Unmarshal(b, &e); err != nil {
+		return nil, err
+	}
+	if e.Key != key {
+		return nil, fmt.Errorf("entry is for key %.40q", e.Key)
+	}
+	switch {
+	case e.JSON != nil:
+		return []byte(e.JSON), nil
+	case e.Bytes != nil:
+		return e.Bytes, nil
+	default:
+		return []byte{}, nil
+	}
+}
+
+// writeFileAtomic writes b to a temporary file beside path, syncs it, renames
+// it to path and syncs the folder (best effort: some systems cannot sync a
+// folder).
+func writeFileAtomic(path string, b []byte) (err error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, tempPattern)
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(tmp)
+		}
+	}()
+	if _, err = f.Write(b); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		return err
+	}
+	syncDir(dir)
+	return nil
+}
+
+// syncDir makes a rename in dir durable where the system allows it.
+func syncDir(dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	_ = d.Sync()
+	_ = d.Close()
+}

@@ -1,0 +1,317 @@
+package redact
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Candidate expressions: deliberately broad; the validators decide.
+var (
+	emailRe     = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}`)
+	cardCandRe  = regexp.MustCompile(`[0-9](?:[ \-]?[0-9])+`)
+	ibanCandRe  = regexp.MustCompile(`[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9])+`)
+	phoneCandRe = regexp.MustCompile(`\+?\(?[0-9][0-9 ().\-]*`)
+	digitsRe    = regexp.MustCompile(`[0-9]+`)
+	alnumRe     = regexp.MustCompile(`[A-Z0-9]+`)
+	cardShapeRe = regexp.MustCompile(`^[0-9](?:[ \-]?[0-9])*$`)
+	ibanShapeRe = regexp.MustCompile(`^[A-Z]{2}[0-9]{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?)$`)
+	dateStartRe = regexp.MustCompile(`^(?:[0-9]{1,2}([.\-])[0-9]{1,2}([.\-])(?:19|20)[0-9]{2}|(?:19|20)[0-9]{2}([.\-])[0-9]{1,2}([.\-])[0-9]{1,2})(?:[^0-9]|$)`)
+)
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// standalone reports whether s[start:end] is not glued to a neighbouring word
+// or number: no letter or digit next to it, and no ".5", ",5", "-5" or "/5"
+// continuing a number on either side.
+func standalone(s string, start, end int) bool {
+	if start > 0 {
+		c := s[start-1]
+		if isAlnum(c) {
+			return false
+		}
+		if strings.IndexByte(".,-/", c) >= 0 && start > 1 && isDigit(s[start-2]) {
+			return false
+		}
+	}
+	if end < len(s) {
+		c := s[end]
+		if isAlnum(c) {
+			return false
+		}
+		if strings.IndexByte(".,-/", c) >= 0 && end+1 < len(s) && isDigit(s[end+1]) {
+			return false
+		}
+	}
+	return true
+}
+
+// findGrouped splits each candidate match of cand into atoms (runs of atom)
+// and returns the longest valid runs of consecutive atoms, left to right.
+// extend widens an atom range to the full value text (a leading "+(" for
+// phones); maxAtoms bounds the search.
+func findGrouped(s string, cand, atom *regexp.Regexp, maxAtoms int,
+	extend func(s string, start, end int) (int, int),
+	valid func(start, end int) bool) [][2]int {
+	var out [][2]int
+	for _, c := range cand.FindAllStringIndex(s, -1) {
+		atoms := atom.FindAllStringIndex(s[c[0]:c[1]], -1)
+		for i := 0; i < len(atoms); {
+			found := false
+			hi := min(len(atoms)-1, i+maxAtoms-1)
+			for j := hi; j >= i; j-- {
+				start, end := c[0]+atoms[i][0], c[0]+atoms[j][1]
+				if extend != nil {
+					start, end = extend(s, start, end)
+				}
+				if standalone(s, start, end) && valid(start, end) {
+					out = append(out, [2]int{start, end})
+					i = j + 1
+					found = true
+					break
+				}
+			}
+			if !found {
+				i++
+			}
+		}
+	}
+	return out
+}
+
+// findEmails finds e-mail addresses.
+func findEmails(s string) [][2]int {
+	var out [][2]int
+	for _, m := range emailRe.FindAllStringIndex(s, -1) {
+		start := m[0]
+		// Trim dots a sentence may have glued to the front of the local part.
+		for start < m[1] && s[start] == '.' {
+			start++
+		}
+		if start < m[1] && s[start] != '@' {
+			out = append(out, [2]int{start, m[1]})
+		}
+	}
+	return out
+}
+
+// findCards finds payment card numbers. Digit groups inside a valid IBAN
+// are not cards, even by a chance Luhn match: an IBAN is never cut in two.
+func findCards(s string) [][2]int {
+	ibans := findIBANs(s)
+	return findGrouped(s, cardCandRe, digitsRe, 19, nil, func(start, end int) bool {
+		for _, b := range ibans {
+			if start < b[1] && b[0] < end {
+				return false
+			}
+		}
+		return validCard(s[start:end])
+	})
+}
+
+func validCard(v string) bool {
+	if !cardShapeRe.MatchString(v) {
+		return false
+	}
+	d := onlyDigits(v)
+	if len(d) < 13 || len(d) > 19 || d[0] < '2' || d[0] > '6' {
+		return false
+	}
+	return luhn(d)
+}
+
+// luhn reports whether the digit string passes the Luhn check.
+func luhn(d string) bool {
+	sum := 0
+	double := false
+	for i := len(d) - 1; i >= 0; i-- {
+		n := int(d[i] - '0')
+		if double {
+			n *= 2
+			if n > 9 {
+				n -= 9
+			}
+		}
+		sum += n
+		double = !double
+	}
+	return sum%10 == 0
+}
+
+func onlyDigits(v string) string {
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		if isDigit(v[i]) {
+			b.WriteByte(v[i])
+		}
+	}
+	return b.String()
+}
+
+// findIBANs finds IBANs.
+func findIBANs(s string) [][2]int {
+	return findGrouped(s, ibanCandRe, alnumRe, 9, nil, func(start, end int) bool { return validIBAN(s[start:end]) })
+}
+
+func validIBAN(v string) bool {
+	if !ibanShapeRe.MatchString(v) {
+		return false
+	}
+	compact := strings.ReplaceAll(v, " ", "")
+	if len(compact) < 15 || len(compact) > 34 {
+		return false
+	}
+	return ibanMod97(compact) == 1
+}
+
+// ibanMod97 computes the ISO 13616 checksum: the first four characters moved
+// to the end, letters as 10..35, the whole number mod 97.
+func ibanMod97(iban string) int {
+	r := iban[4:] + iban[:4]
+	m := 0
+	for i := 0; i < len(r); i++ {
+		c := r[i]
+		switch {
+		case isDigit(c):
+			m = (m*10 + int(c-'0')) % 97
+		case c >= 'A' && c <= 'Z':
+			m = (m*100 + int(c-'A'+10)) % 97
+		default:
+			return -1
+		}
+	}
+	return m
+}
+
+// findPhones finds phone numbers.
+func findPhones(s string) [][2]int {
+	return findGrouped(s, phoneCandRe, digitsRe, 8, extendPhone, func(start, end int) bool { return validPhone(s[start:end]) })
+}
+
+// extendPhone takes in the parentheses around the first or last digit
+// group, and a "+" before the first.
+func extendPhone(s string, start, end int) (int, int) {
+	k := start
+	for k < len(s) && isDigit(s[k]) {
+		k++
+	}
+	if start > 0 && s[start-1] == '(' && k < len(s) && s[k] == ')' {
+		start--
+	}
+	if start > 0 && s[start-1] == '+' {
+		start--
+	}
+	k = end
+	for k > 0 && isDigit(s[k-1]) {
+		k--
+	}
+	if k > 0 && s[k-1] == '(' && end < len(s) && s[end] == ')' {
+		end++
+	}
+	return start, end
+}
+
+type phoneGroup struct {
+	digits string
+	paren  bool
+}
+
+// parsePhone splits v into digit groups. It reports false when the
+// separators are not phone-like: more than one of space, dash or dot between
+// groups, or unbalanced parentheses.
+func parsePhone(v string) (groups []phoneGroup, plus bool, ok bool) {
+	i := 0
+	if strings.HasPrefix(v, "+") {
+		plus = true
+		i++
+	}
+	for i < len(v) {
+		// separator
+		sep := 0
+		for i < len(v) && strings.IndexByte(" -.", v[i]) >= 0 {
+			sep++
+			i++
+		}
+		if sep > 1 || (len(groups) == 0 && sep > 0) {
+			return nil, false, false
+		}
+		paren := false
+		if i < len(v) && v[i] == '(' {
+			paren = true
+			i++
+		}
+		j := i
+		for j < len(v) && isDigit(v[j]) {
+			j++
+		}
+		if j == i {
+			return nil, false, false
+		}
+		g := phoneGroup{digits: v[i:j], paren: paren}
+		i = j
+		if paren {
+			if i >= len(v) || v[i] != ')' {
+				return nil, false, false
+			}
+			i++
+		}
+		if len(groups) > 0 && sep == 0 && !paren && !groups[len(groups)-1].paren {
+			return nil, false, false
+		}
+		groups = append(groups, g)
+	}
+	return groups, plus, len(groups) > 0
+}
+
+func validPhone(v string) bool {
+	groups, plus, ok := parsePhone(v)
+	if !ok {
+		return false
+	}
+	var all strings.Builder
+	for _, g := range groups {
+		all.WriteString(g.digits)
+	}
+	d := all.String()
+	n := len(d)
+	switch {
+	case plus:
+		return d[0] != '0' && n >= 8 && n <= 15
+	case strings.HasPrefix(d, "00"):
+		if len(d) < 3 || d[2] == '0' || n-2 < 8 || n-2 > 15 {
+			return false
+		}
+		return len(groups) > 1 || n >= 12
+	}
+	if n < 8 || n > 15 || dateStartRe.MatchString(v) {
+		return false
+	}
+	if d[0] == '0' {
+		// National format with a trunk prefix.
+		if d[1] == '0' || len(groups[0].digits) < 2 {
+			return false
+		}
+		if len(groups) == 1 {
+			return n == 10 || n == 11
+		}
+		for _, g := range groups[1:] {
+			if len(g.digits) < 2 && !g.paren {
+				return false
+			}
+		}
+		return true
+	}
+	// North American 3-3-4, optionally after a country code 1.
+	if len(groups) == 4 && groups[0].digits == "1" && !groups[0].paren {
+		groups = groups[1:]
+	}
+	if len(groups) != 3 {
+		return false
+	}
+	a, x, l := groups[0].digits, groups[1].digits, groups[2].digits
+	return len(a) == 3 && len(x) == 3 && len(l) == 4 &&
+		a[0] >= '2' && !groups[1].paren && !groups[2].paren
+}

@@ -65,7 +65,7 @@ Exit codes:
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCmd(io, nil), newValidateCmd(io, nil), newVersionCmd(io))
+	root.AddCommand(newRunCmd(io, nil), newValidateCmd(io, nil), newPlanCmd(io, nil), newVersionCmd(io))
 	return root
 }
 

@@ -398,8 +398,11 @@ func run(ctx context.Context, t task, pipes []Pipe, opt Options, budget *spendGu
 	start := opt.Now()
 	out, err := pipe.Pipeline.Predict(ctx, rec)
 	elapsed := opt.Now().Sub(start)
+	// Only calls cost money now: a recorded cost (what a decision cost in
+	// production) is a metric, not spend, so only pipelines that estimate
+	// their calls (pipeline.Estimator) count against the budget.
 	paid := 0.0
-	if err == nil && !out.Cached {
+	if _, calls := pipe.Pipeline.(pipeline.Estimator); calls && err == nil && !out.Cached {
 		paid = out.Cost
 	}
 	budget.settle(t.reserved, paid)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -314,11 +315,79 @@ func (m *mdWriter) pipelines() {
 			for _, f := range pm.FailureExamples[:min(len(pm.FailureExamples), maxFailureExamples)] {
 				ex = append(ex, code(cmp.Or(f.RecordID, "?"))+": "+shorten(oneLine(f.Error), 120))
 			}
+			for _, u := range pm.UnparseableExamples[:min(len(pm.UnparseableExamples), maxFailureExamples)] {
+				ex = append(ex, code(cmp.Or(u.RecordID, "?"))+": "+shorten(oneLine(u.Error), 120))
+			}
 			examples = strings.Join(ex, "; ")
+			if pm.Unparseable > 0 {
+				failures += fmt.Sprintf("; %s unparseable", group(int64(pm.Unparseable)))
+			}
+			if pm.Cached > 0 {
+				failures += fmt.Sprintf("; %s from the cache", group(int64(pm.Cached)))
+			}
 		}
 		rows = append(rows, []string{p.Name, cmp.Or(p.Role, na), cmp.Or(p.Type, na), p.Description, failures, examples})
 	}
 	m.table([]string{"Pipeline", "Role", "Type", "Description", "Failures", "Examples"}, rows)
+	m.callsAndPrivacy()
+}
+
+// callsAndPrivacy says what the run spent, what the cache saved and what
+// was pseudonymised before leaving the machine.
+func (m *mdWriter) callsAndPrivacy() {
+	mf := m.run.Manifest
+	var lines []string
+	if mf.Spent > 0 || mf.Budget.MaxCost > 0 {
+		s := fmt.Sprintf("- **Spent on calls:** %s", formatValue(verdict.Number(mf.Spent), cmp.Or(mf.UseCase.Currency, "USD")))
+		if mf.Budget.MaxCost > 0 {
+			s += fmt.Sprintf(" of a budget of %s", formatValue(verdict.Number(mf.Budget.MaxCost), cmp.Or(mf.UseCase.Currency, "USD")))
+		}
+		lines = append(lines, s)
+	}
+	if mf.Cache.Hits > 0 {
+		lines = append(lines, fmt.Sprintf("- **Response cache:** %s answers reused at no cost", group(int64(mf.Cache.Hits))))
+	}
+	if mf.Resumed > 0 {
+		lines = append(lines, fmt.Sprintf("- **Resumed:** %s records taken over from an interrupted attempt (attempt %d)",
+			group(int64(mf.Resumed)), mf.Attempts))
+	}
+	if p := mf.Privacy; len(p.Detectors) > 0 || len(p.Patterns) > 0 {
+		kinds := append(append([]string(nil), p.Detectors...), p.Patterns...)
+		s := "- **Pseudonymised before leaving the machine:** " + strings.Join(kinds, ", ")
+		var counts []string
+		for _, k := range sortedKeys(p.Replaced) {
+			counts = append(counts, fmt.Sprintf("%s %s", group(int64(p.Replaced[k])), k))
+		}
+		if len(counts) > 0 {
+			s += " — values replaced: " + strings.Join(counts, ", ")
+		} else {
+			s += " — no value needed replacing"
+		}
+		lines = append(lines, s)
+	} else if mf.Privacy.Replaced != nil {
+		lines = append(lines, "- **Pseudonymisation:** off")
+	}
+	if len(mf.Privacy.AllowURLs) > 0 {
+		lines = append(lines, "- **Endpoints allowed:** "+code(strings.Join(mf.Privacy.AllowURLs, ", ")))
+	}
+	if len(lines) == 0 {
+		return
+	}
+	m.line("### Calls, spend and privacy")
+	m.line("")
+	for _, l := range lines {
+		m.line(l)
+	}
+	m.line("")
+}
+
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func (m *mdWriter) method() {

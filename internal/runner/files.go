@@ -36,6 +36,9 @@ func manifest(exp *spec.Experiment, runID, dsHash string, opt Options) results.M
 	for _, p := range exp.Privacy.Patterns {
 		m.Privacy.Patterns = append(m.Privacy.Patterns, p.Name)
 	}
+	if !paced(exp) {
+		m.Privacy = results.Privacy{} // nothing leaves the machine
+	}
 	if s := d.Sample; s != nil {
 		m.Dataset.Sample = &results.Sample{Size: s.Size, Fraction: s.Fraction, Seed: s.Seed, Stratify: s.Stratify}
 	}

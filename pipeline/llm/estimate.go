@@ -1,0 +1,124 @@
+package llm
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	openai "github.com/sashabaranov/go-openai"
+	"github.com/tiktoken-go/tokenizer"
+
+	"github.com/poc-harness/poc/datasets"
+	"github.com/poc-harness/poc/pipeline"
+)
+
+// messageOverhead is the tokens a chat message costs beyond its content.
+const messageOverhead = 4
+
+// defaultOutputTokens is assumed for an answer of unknown size.
+const defaultOutputTokens = 256
+
+// tokens counts tokens with the model's encoding, loaded on first use.
+type tokens struct {
+	once  sync.Once
+	codec tokenizer.Codec
+	err   error
+	mu    sync.Mutex
+}
+
+// encoding returns the encoding of a model: o200k_base for the gpt-4o,
+// gpt-4.1 and o-series models, cl100k_base otherwise.
+func encoding(model string) tokenizer.Encoding {
+	m := strings.ToLower(model)
+	for _, p := range []string{"gpt-4o", "gpt-4.1", "gpt-5", "o1", "o3", "o4", "chatgpt-4o"} {
+		if strings.HasPrefix(m, p) {
+			return tokenizer.O200kBase
+		}
+	}
+	return tokenizer.Cl100kBase
+}
+
+// count returns the tokens of text.
+func (p *LLM) count(text string) (int, error) {
+	t := &p.tok
+	t.once.Do(func() {
+		t.codec, t.err = tokenizer.Get(encoding(p.cfg.Model))
+		if t.err != nil {
+			t.err = fmt.Errorf("load the tokenizer of model %q: %w", p.cfg.Model, t.err)
+		}
+	})
+	if t.err != nil {
+		return 0, t.err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n, err := t.codec.Count(text)
+	if err != nil {
+		return 0, fmt.Errorf("count tokens: %w", err)
+	}
+	return n, nil
+}
+
+// countMessages returns the input tokens of messages: their content plus a
+// few tokens of framing each.
+func (p *LLM) countMessages(msgs []openai.ChatCompletionMessage) (int, error) {
+	total := 0
+	for _, m := range msgs {
+		n, err := p.count(m.Content)
+		if err != nil {
+			return 0, err
+		}
+		total += n + messageOverhead
+	}
+	return total, nil
+}
+
+// expectedOutput is the answer size assumed by Estimate:
+// expected_output_tokens, else the longest label plus 2 for a label output
+// (plus the JSON wrapper when json_schema is on), else max_tokens, else 256.
+func (p *LLM) expectedOutput() int {
+	switch {
+	case p.cfg.ExpectedOutputTokens > 0:
+		return p.cfg.ExpectedOutputTokens
+	case p.cfg.Output.Type == OutputLabel && p.labels != nil:
+		longest := 0
+		for _, l := range p.labels.labels {
+			if n, err := p.count(l); err == nil && n > longest {
+				longest = n
+			}
+		}
+		n := longest + 2
+		if p.cfg.JSONSchema {
+			n += 6 // {"label":"…"}
+		}
+		if p.cfg.MaxTokens > 0 {
+			n = min(n, p.cfg.MaxTokens)
+		}
+		return n
+	case p.cfg.MaxTokens > 0:
+		return p.cfg.MaxTokens
+	}
+	return defaultOutputTokens
+}
+
+// Estimate returns the expected tokens and cost of one record without
+// calling anything: the rendered (pseudonymised) messages counted with the
+// model's tokenizer, and the expected answer size.
+func (p *LLM) Estimate(rec datasets.Record) (pipeline.Estimate, error) {
+	msgs, err := p.messages(rec.Fields)
+	if err != nil {
+		return pipeline.Estimate{}, err
+	}
+	if p.privacy != nil {
+		sess := p.privacy.Session()
+		for i := range msgs {
+			msgs[i].Content = sess.Redact(msgs[i].Content)
+		}
+	}
+	in, err := p.countMessages(msgs)
+	if err != nil {
+		return pipeline.Estimate{}, err
+	}
+	out := p.expectedOutput()
+	return pipeline.Estimate{InputTokens: in, OutputTokens: out, Cost: p.cost(in, out)}, nil
+}

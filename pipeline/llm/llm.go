@@ -1,0 +1,480 @@
+package llm
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"text/template"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/poc-harness/poc/datasets"
+	"github.com/poc-harness/poc/pipeline"
+	"github.com/poc-harness/poc/pipeline/remote"
+)
+
+// cacheVersion names the layout of cache keys and values; change it when
+// either changes.
+const cacheVersion = "llm/v1"
+
+// maxBody bounds a response body read into memory.
+const maxBody = 16 << 20
+
+// LLM is the pipeline built from a Spec. It is safe for concurrent use.
+type LLM struct {
+	name      string
+	cfg       Spec
+	system    string
+	tmpl      *template.Template
+	shots     []shot
+	labels    *labelSet
+	format    *openai.ChatCompletionResponseFormat
+	cache     pipeline.Cache
+	privacy   pipeline.Privacy
+	lookupEnv func(string) (string, bool)
+	keyEnv    string // "" when no key is used
+	caller    *remote.Caller
+	transport *http.Transport
+
+	mu     sync.Mutex
+	client *openai.Client
+	key    string
+
+	tok tokens
+}
+
+var (
+	_ pipeline.Pipeline   = (*LLM)(nil)
+	_ pipeline.Estimator  = (*LLM)(nil)
+	_ pipeline.Throughput = (*LLM)(nil)
+	_ pipeline.Checker    = (*LLM)(nil)
+	_ io.Closer           = (*LLM)(nil)
+)
+
+// shot is one rendered few-shot pair.
+type shot struct{ user, assistant string }
+
+func newLLM(cfg Spec, env pipeline.Env, system string, tmpl *template.Template, shots []shot) (*LLM, error) {
+	p := &LLM{
+		name:      env.Name,
+		cfg:       cfg,
+		system:    system,
+		tmpl:      tmpl,
+		shots:     shots,
+		cache:     env.Cache,
+		privacy:   env.Privacy,
+		lookupEnv: env.LookupEnv,
+		keyEnv:    DefaultAPIKeyEnv,
+	}
+	if cfg.APIKeyEnv != nil {
+		p.keyEnv = *cfg.APIKeyEnv
+	}
+	if p.lookupEnv == nil {
+		p.lookupEnv = os.LookupEnv
+	}
+	if len(cfg.Output.Labels) > 0 {
+		p.labels = newLabelSet(cfg.Output.Labels)
+	}
+	if cfg.JSONSchema {
+		p.format = responseFormat(cfg.Output)
+	}
+	policy := remote.Policy{
+		Concurrency:       cfg.Concurrency,
+		RequestsPerMinute: cfg.RequestsPerMinute,
+		TokensPerMinute:   cfg.TokensPerMinute,
+		Timeout:           cfg.Timeout,
+	}
+	if cfg.Retries != nil {
+		policy.Retries = *cfg.Retries
+		if *cfg.Retries == 0 {
+			policy.Retries = -1
+		}
+	}
+	p.caller = remote.NewCaller(policy)
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	conns := max(policy.WithDefaults().Concurrency, 16)
+	t.MaxIdleConns, t.MaxIdleConnsPerHost = 2*conns, 2*conns
+	p.transport = t
+	return p, nil
+}
+
+// Check reports what the run needs and planning does not: the base URL and
+// the API key. The key's value never appears in the error.
+func (p *LLM) Check(context.Context) error {
+	if p.cfg.BaseURL == "" {
+		return fmt.Errorf("pipeline %q: base_url is empty: set it to the provider's API, e.g. https://api.openai.com/v1", p.name)
+	}
+	_, err := p.apiKey()
+	return err
+}
+
+// apiKey reads the API key from the environment.
+func (p *LLM) apiKey() (string, error) {
+	if p.keyEnv == "" {
+		return "", nil
+	}
+	if v, ok := p.lookupEnv(p.keyEnv); ok && strings.TrimSpace(v) != "" {
+		return strings.TrimSpace(v), nil
+	}
+	return "", fmt.Errorf("pipeline %q: set the environment variable %s (named by api_key_env) to the provider's API key", p.name, p.keyEnv)
+}
+
+// openai returns the client, creating it on first use.
+func (p *LLM) chatClient() (*openai.Client, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.client != nil {
+		return p.client, nil
+	}
+	if p.cfg.BaseURL == "" {
+		return nil, errors.New("base_url is empty")
+	}
+	key, err := p.apiKey()
+	if err != nil {
+		return nil, err
+	}
+	var cfg openai.ClientConfig
+	if p.cfg.Provider == ProviderAzure {
+		cfg = openai.DefaultAzureConfig(key, p.cfg.BaseURL)
+		if p.cfg.APIVersion != "" {
+			cfg.APIVersion = p.cfg.APIVersion
+		}
+	} else {
+		cfg = openai.DefaultConfig(key)
+		cfg.BaseURL = p.cfg.BaseURL
+	}
+	// The client makes one attempt per call; retries are the Caller's.
+	cfg.HTTPClient = &doer{client: &http.Client{Transport: p.transport}, key: key}
+	p.key, p.client = key, openai.NewClientWithConfig(cfg)
+	return p.client, nil
+}
+
+// Close releases idle connections.
+func (p *LLM) Close() error {
+	p.transport.CloseIdleConnections()
+	return nil
+}
+
+// Concurrency is the most calls in flight.
+func (p *LLM) Concurrency() int { return p.caller.Policy().Concurrency }
+
+// RequestsPerMinute is the client-side request limit (0 for none).
+func (p *LLM) RequestsPerMinute() float64 { return p.cfg.RequestsPerMinute }
+
+// ExpectedLatency is the assumed time of one call, for planning.
+func (p *LLM) ExpectedLatency() time.Duration {
+	if p.cfg.ExpectedLatency > 0 {
+		return p.cfg.ExpectedLatency
+	}
+	return DefaultExpectedLatency
+}
+
+// cacheEntry is what the cache holds for one answer: the provider's answer
+// (pseudonymised, as received) and what it took, so that a rerun reproduces
+// latency, tokens and cost exactly.
+type cacheEntry struct {
+	Answer       string  `json:"answer"`
+	InputTokens  int     `json:"input_tokens"`
+	OutputTokens int     `json:"output_tokens"`
+	LatencyNS    int64   `json:"latency_ns"`
+	Cost         float64 `json:"cost"`
+	Attempts     int     `json:"attempts"`
+	Model        string  `json:"model,omitempty"`
+	FinishReason string  `json:"finish_reason,omitempty"`
+}
+
+// Predict renders the record's messages, pseudonymises them, answers from
+// the cache or calls the API, caches the answer before parsing it, restores
+// the pseudonymised values and parses the answer.
+func (p *LLM) Predict(ctx context.Context, rec datasets.Record) (pipeline.Output, error) {
+	msgs, err := p.messages(rec.Fields)
+	if err != nil {
+		return pipeline.Output{}, err
+	}
+	var sess pipeline.PrivacySession
+	if p.privacy != nil {
+		sess = p.privacy.Session()
+		for i := range msgs {
+			msgs[i].Content = sess.Redact(msgs[i].Content)
+		}
+	}
+	key := p.cacheKey(msgs)
+	if p.cache != nil {
+		if b, ok, err := p.cache.Get(key); err == nil && ok {
+			var e cacheEntry
+			if json.Unmarshal(b, &e) == nil {
+				out := p.output(e.Answer, sess)
+				out.Cached = true
+				out.InputTokens, out.OutputTokens = e.InputTokens, e.OutputTokens
+				out.Latency, out.Cost = time.Duration(e.LatencyNS), e.Cost
+				return out, nil
+			}
+		}
+		// A cache that cannot be read is a miss: the answer is fetched and
+		// put again.
+	}
+	e, err := p.call(ctx, msgs)
+	if err != nil {
+		return pipeline.Output{}, p.scrubErr(err)
+	}
+	if p.cache != nil {
+		if b, err := json.Marshal(e); err == nil {
+			// The answer is in hand: a failing cache must not cost the paid
+			// response. The run's journal keeps it in any case.
+			_ = p.cache.Put(key, b)
+		}
+	}
+	out := p.output(e.Answer, sess)
+	out.Attempts = e.Attempts
+	out.InputTokens, out.OutputTokens = e.InputTokens, e.OutputTokens
+	out.Latency, out.Cost = time.Duration(e.LatencyNS), e.Cost
+	return out, nil
+}
+
+// call asks the API for one answer through the Caller.
+func (p *LLM) call(ctx context.Context, msgs []openai.ChatCompletionMessage) (cacheEntry, error) {
+	client, err := p.chatClient()
+	if err != nil {
+		return cacheEntry{}, err
+	}
+	req := p.request(msgs)
+	tokens := 0
+	if p.cfg.TokensPerMinute > 0 {
+		if n, err := p.countMessages(msgs); err == nil {
+			tokens = n + p.expectedOutput()
+		}
+	}
+	var (
+		resp  openai.ChatCompletionResponse
+		first time.Time
+	)
+	attempts, err := p.caller.Do(ctx, tokens, func(actx context.Context) error {
+		if first.IsZero() {
+			first = time.Now()
+		}
+		r, err := client.CreateChatCompletion(actx, req)
+		if err != nil {
+			return classify(err)
+		}
+		if len(r.Choices) == 0 {
+			return &remote.MalformedError{Err: errors.New("the response has no choices")}
+		}
+		resp = r
+		return nil
+	})
+	if err != nil {
+		if attempts > 1 {
+			return cacheEntry{}, fmt.Errorf("call model %q (%d attempts): %w", p.cfg.Model, attempts, err)
+		}
+		return cacheEntry{}, fmt.Errorf("call model %q: %w", p.cfg.Model, err)
+	}
+	in, out := resp.Usage.PromptTokens, resp.Usage.CompletionTokens
+	return cacheEntry{
+		Answer:       resp.Choices[0].Message.Content,
+		InputTokens:  in,
+		OutputTokens: out,
+		LatencyNS:    int64(time.Since(first)),
+		Cost:         p.cost(in, out),
+		Attempts:     attempts,
+		Model:        resp.Model,
+		FinishReason: string(resp.Choices[0].FinishReason),
+	}, nil
+}
+
+func (p *LLM) cost(in, out int) float64 {
+	return float64(in)/1e6*p.cfg.Price.InputPerMillion + float64(out)/1e6*p.cfg.Price.OutputPerMillion
+}
+
+// request builds the chat-completion request.
+func (p *LLM) request(msgs []openai.ChatCompletionMessage) openai.ChatCompletionRequest {
+	req := openai.ChatCompletionRequest{
+		Model:          p.cfg.Model,
+		Messages:       msgs,
+		Seed:           p.cfg.Seed,
+		ResponseFormat: p.format,
+	}
+	if reasoningModel(p.cfg.Model) {
+		req.MaxCompletionTokens = p.cfg.MaxTokens
+	} else {
+		req.MaxTokens = p.cfg.MaxTokens
+		if t := p.cfg.Temperature; t != nil {
+			req.Temperature = float32(*t)
+			if *t == 0 {
+				// go-openai omits a zero temperature; the provider's default
+				// is 1. The smallest float32 is sent, which is 0 in effect.
+				req.Temperature = math.SmallestNonzeroFloat32
+			}
+		}
+	}
+	return req
+}
+
+// reasoningModel reports models that take max_completion_tokens and a fixed
+// temperature.
+func reasoningModel(model string) bool {
+	for _, p := range []string{"o1", "o3", "o4", "gpt-5"} {
+		if strings.HasPrefix(model, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// cacheKey derives the key from everything that determines the answer; the
+// messages are the pseudonymised ones, and the API key is never a part.
+func (p *LLM) cacheKey(msgs []openai.ChatCompletionMessage) string {
+	type message struct {
+		Role    string `json:"role"`
+		Content string `json:"content"`
+	}
+	ms := make([]message, len(msgs))
+	for i, m := range msgs {
+		ms[i] = message{m.Role, m.Content}
+	}
+	return pipeline.CacheKey(cacheVersion, p.cfg.Provider, p.cfg.BaseURL, p.cfg.Model,
+		p.cfg.Temperature, p.cfg.MaxTokens, p.cfg.Seed, p.format, ms)
+}
+
+// messages renders the system message, the few-shot pairs and the record's
+// prompt.
+func (p *LLM) messages(fields map[string]any) ([]openai.ChatCompletionMessage, error) {
+	user, err := render(p.tmpl, fields)
+	if err != nil {
+		return nil, err
+	}
+	msgs := make([]openai.ChatCompletionMessage, 0, 2+2*len(p.shots))
+	if p.system != "" {
+		msgs = append(msgs, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleSystem, Content: p.system})
+	}
+	for _, s := range p.shots {
+		msgs = append(msgs,
+			openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: s.user},
+			openai.ChatCompletionMessage{Role: openai.ChatMessageRoleAssistant, Content: s.assistant})
+	}
+	return append(msgs, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: user}), nil
+}
+
+// render executes the prompt over a record's fields: missing cells render
+// empty, times in RFC 3339, and a field the record lacks is an error.
+func render(t *template.Template, fields map[string]any) (string, error) {
+	data := make(map[string]any, len(fields))
+	for k, v := range fields {
+		switch v.(type) {
+		case nil:
+			data[k] = ""
+		case time.Time:
+			data[k] = datasets.FormatValue(v)
+		default:
+			data[k] = v
+		}
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, data); err != nil {
+		return "", fmt.Errorf("render prompt: %w", err)
+	}
+	return b.String(), nil
+}
+
+// scrubErr hides the API key in an error's text.
+func (p *LLM) scrubErr(err error) error {
+	p.mu.Lock()
+	key := p.key
+	p.mu.Unlock()
+	if key == "" || !strings.Contains(err.Error(), key) {
+		return err
+	}
+	return &scrubbed{msg: scrub(err.Error(), key), err: err}
+}
+
+// scrubbed is an error whose text had the API key removed.
+type scrubbed struct {
+	msg string
+	err error
+}
+
+func (e *scrubbed) Error() string { return e.msg }
+func (e *scrubbed) Unwrap() error { return e.err }
+
+// scrub replaces the key in s.
+func scrub(s, key string) string {
+	if key == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, key, "[api key]")
+}
+
+// doer is the HTTP client go-openai uses. It makes one attempt, reads the
+// whole body (so that a truncated body is an error here), and turns failure
+// statuses into *remote.StatusError with the Retry-After the server sent.
+type doer struct {
+	client *http.Client
+	key    string
+}
+
+func (d *doer) Do(req *http.Request) (*http.Response, error) {
+	resp, err := d.client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, &remote.StatusError{
+			Code:       resp.StatusCode,
+			RetryAfter: retryAfter(resp.Header),
+			Body:       scrub(string(body), d.key),
+		}
+	}
+	if rerr != nil {
+		return nil, &remote.MalformedError{Err: fmt.Errorf("read response body: %w", rerr)}
+	}
+	if !json.Valid(body) {
+		return nil, &remote.MalformedError{Err: fmt.Errorf("the response body is not JSON (%d bytes)", len(body))}
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
+}
+
+// retryAfter reads OpenAI's retry-after-ms, then the standard Retry-After.
+func retryAfter(h http.Header) time.Duration {
+	if ms := h.Get("Retry-After-Ms"); ms != "" {
+		if d := remote.ParseRetryAfter(ms, time.Now()); d > 0 {
+			return d / 1000
+		}
+	}
+	return remote.ParseRetryAfter(h.Get("Retry-After"), time.Now())
+}
+
+// classify maps what go-openai returns onto the remote error vocabulary.
+func classify(err error) error {
+	var (
+		se  *remote.StatusError
+		me  *remote.MalformedError
+		syn *json.SyntaxError
+		typ *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &se), errors.As(err, &me):
+		return err
+	case errors.As(err, &syn), errors.As(err, &typ):
+		return &remote.MalformedError{Err: err}
+	}
+	var ae *openai.APIError
+	if errors.As(err, &ae) && ae.HTTPStatusCode > 0 {
+		return &remote.StatusError{Code: ae.HTTPStatusCode, Body: ae.Message}
+	}
+	var re *openai.RequestError
+	if errors.As(err, &re) && re.HTTPStatusCode > 0 {
+		return &remote.StatusError{Code: re.HTTPStatusCode, Body: string(re.Body)}
+	}
+	return err
+}

@@ -1,0 +1,473 @@
+package llm
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/template"
+	"text/template/parse"
+	"time"
+
+	"github.com/poc-harness/poc/pipeline"
+)
+
+func init() {
+	pipeline.Register("llm", func() pipeline.Spec { return new(Spec) })
+}
+
+// Output types.
+const (
+	OutputLabel  = "label"
+	OutputNumber = "number"
+	OutputText   = "text"
+	OutputJSON   = "json"
+)
+
+// Providers.
+const (
+	ProviderOpenAI = "openai"
+	ProviderAzure  = "azure"
+)
+
+// DefaultAPIKeyEnv is the environment variable read for the API key when
+// api_key_env is not given.
+const DefaultAPIKeyEnv = "OPENAI_API_KEY"
+
+// DefaultExpectedLatency is assumed for planning when expected_latency is
+// not given.
+const DefaultExpectedLatency = time.Second
+
+// Spec configures `type: llm`.
+//
+//	type: llm
+//	provider: openai              # openai (any compatible server) | azure
+//	base_url: https://api.openai.com/v1
+//	api_key_env: OPENAI_API_KEY   # "" = no key (local servers)
+//	model: gpt-4o-mini
+//	system: You route customer support tickets to one queue.
+//	prompt: |
+//	  Subject: {{.subject}}
+//	  {{.body}}
+//	output: {type: label, labels: [billing, technical, account]}
+//	price: {input_per_million: 0.15, output_per_million: 0.60}
+type Spec struct {
+	// Provider is "openai" (default: any OpenAI-compatible server) or "azure".
+	Provider string `yaml:"provider"`
+	// BaseURL is the API's base URL, e.g. https://api.openai.com/v1.
+	BaseURL string `yaml:"base_url"`
+	// APIKeyEnv names the environment variable holding the API key; nil
+	// means OPENAI_API_KEY, "" means no key.
+	APIKeyEnv *string `yaml:"api_key_env"`
+	// APIVersion is the Azure API version.
+	APIVersion string `yaml:"api_version"`
+	// Model is the model (for Azure, the deployment) name.
+	Model string `yaml:"model"`
+	// System is the system message; SystemFile reads it from a file
+	// relative to the experiment file.
+	System     string `yaml:"system"`
+	SystemFile string `yaml:"system_file"`
+	// Prompt is a Go text/template over the record's fields ({{.subject}});
+	// PromptFile reads it from a file relative to the experiment file.
+	Prompt     string `yaml:"prompt"`
+	PromptFile string `yaml:"prompt_file"`
+	// Examples are few-shot pairs sent before the record.
+	Examples []Example `yaml:"examples"`
+	// Temperature is the sampling temperature (0 is sent as 0).
+	Temperature *float64 `yaml:"temperature"`
+	// MaxTokens bounds the answer's tokens (0 = the provider's default).
+	MaxTokens int `yaml:"max_tokens"`
+	// Seed asks the provider for reproducible sampling.
+	Seed *int `yaml:"seed"`
+	// Output says how the answer is parsed.
+	Output OutputSpec `yaml:"output"`
+	// JSONSchema asks for response_format json_schema (label and json outputs).
+	JSONSchema bool `yaml:"json_schema"`
+	// Price is the price per million tokens.
+	Price Price `yaml:"price"`
+	// Concurrency is the most calls in flight (default 4); adaptive.
+	Concurrency int `yaml:"concurrency"`
+	// RequestsPerMinute and TokensPerMinute are client-side limits (0 = none).
+	RequestsPerMinute float64 `yaml:"requests_per_minute"`
+	TokensPerMinute   float64 `yaml:"tokens_per_minute"`
+	// Timeout bounds one request (default 60s).
+	Timeout time.Duration `yaml:"timeout"`
+	// Retries is the number of retries after the first attempt (default 4).
+	Retries *int `yaml:"retries"`
+	// ExpectedOutputTokens is the answer size assumed by Estimate.
+	ExpectedOutputTokens int `yaml:"expected_output_tokens"`
+	// ExpectedLatency is the time of one call assumed for planning (default 1s).
+	ExpectedLatency time.Duration `yaml:"expected_latency"`
+}
+
+// Example is one few-shot pair: Input is rendered through the prompt as a
+// user message, Output is the assistant's answer.
+type Example struct {
+	Input  map[string]any `yaml:"input"`
+	Output string         `yaml:"output"`
+}
+
+// OutputSpec says what the answer is.
+type OutputSpec struct {
+	// Type is label, number, text or json (default: label when Labels are
+	// given, text otherwise).
+	Type string `yaml:"type"`
+	// Labels are the allowed labels of a label output (and, with
+	// LabelField, of a json output's label).
+	Labels []string `yaml:"labels"`
+	// Fields are a json output's expected fields and their types
+	// (string, number, integer, boolean).
+	Fields map[string]string `yaml:"fields"`
+	// LabelField names the json field that is the decision label.
+	LabelField string `yaml:"label_field"`
+}
+
+// Price is the provider's price per million tokens, in the experiment's currency.
+type Price struct {
+	InputPerMillion  float64 `yaml:"input_per_million"`
+	OutputPerMillion float64 `yaml:"output_per_million"`
+}
+
+var fieldTypes = map[string]bool{"string": true, "number": true, "integer": true, "boolean": true}
+
+// Build validates the spec against env, reads the prompt files and returns
+// the pipeline. A missing API key is not an error here (planning works
+// without it); Check reports it.
+func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
+	var errs pipeline.FieldErrors
+	cfg := *s
+	if cfg.Provider == "" {
+		cfg.Provider = ProviderOpenAI
+	}
+	switch cfg.Provider {
+	case ProviderOpenAI, ProviderAzure:
+	default:
+		errs.Add("provider", "unknown provider %q: use openai (any OpenAI-compatible server) or azure", s.Provider)
+	}
+	if cfg.APIVersion != "" && cfg.Provider != ProviderAzure {
+		errs.Add("api_version", "applies to provider azure only")
+	}
+	if strings.TrimSpace(cfg.Model) == "" {
+		errs.Add("model", "missing: name the model, e.g. `model: gpt-4o-mini`")
+	}
+	checkBaseURL(&errs, cfg.BaseURL, env.AllowedURLs)
+
+	system := cfg.System
+	switch {
+	case cfg.System != "" && cfg.SystemFile != "":
+		errs.Add("system_file", "give either `system:` or `system_file:`, not both")
+	case cfg.SystemFile != "":
+		b, err := os.ReadFile(resolve(env.Dir, cfg.SystemFile))
+		if err != nil {
+			errs.Add("system_file", "read %q: %v", cfg.SystemFile, unwrapPath(err))
+		}
+		system = string(b)
+	}
+	prompt, promptField := cfg.Prompt, "prompt"
+	switch {
+	case cfg.Prompt != "" && cfg.PromptFile != "":
+		errs.Add("prompt_file", "give either `prompt:` or `prompt_file:`, not both")
+	case cfg.Prompt == "" && cfg.PromptFile == "":
+		errs.Add("prompt", "missing: write the prompt (`prompt:`) or name its file (`prompt_file:`)")
+	case cfg.PromptFile != "":
+		promptField = "prompt_file"
+		b, err := os.ReadFile(resolve(env.Dir, cfg.PromptFile))
+		if err != nil {
+			errs.Add("prompt_file", "read %q: %v", cfg.PromptFile, unwrapPath(err))
+		}
+		prompt = string(b)
+	}
+	var tmpl *template.Template
+	if prompt != "" {
+		t, err := template.New(env.Name).Option("missingkey=error").Parse(prompt)
+		if err != nil {
+			errs.Add(promptField, "not a valid template: %v", err)
+		} else {
+			tmpl = t
+			if len(env.Columns) > 0 {
+				for _, f := range templateFields(t) {
+					if !env.HasColumn(f) {
+						errs.Add(promptField, "the template refers to {{.%s}}, which is not a column of the dataset%s", f, suggest(f, env.Columns))
+					}
+				}
+			}
+		}
+	}
+
+	out := cfg.Output
+	if out.Type == "" {
+		out.Type = OutputText
+		if len(out.Labels) > 0 {
+			out.Type = OutputLabel
+		}
+	}
+	switch out.Type {
+	case OutputLabel:
+		if len(out.Labels) == 0 {
+			errs.Add("output.labels", "missing: a label output needs its allowed labels, e.g. `labels: [billing, technical]`")
+		}
+	case OutputJSON:
+		for name, typ := range out.Fields {
+			if !fieldTypes[typ] {
+				errs.Add("output.fields."+name, "unknown type %q: use string, number, integer or boolean", typ)
+			}
+		}
+		if out.LabelField != "" && len(out.Fields) > 0 {
+			if _, ok := out.Fields[out.LabelField]; !ok {
+				errs.Add("output.label_field", "%q is not among output.fields", out.LabelField)
+			}
+		}
+		if cfg.JSONSchema && len(out.Fields) == 0 {
+			errs.Add("json_schema", "a json schema is built from output.fields: declare them")
+		}
+	case OutputNumber, OutputText:
+		if cfg.JSONSchema {
+			errs.Add("json_schema", "applies to label and json outputs only")
+		}
+	default:
+		errs.Add("output.type", "unknown output type %q: use label, number, text or json", out.Type)
+	}
+	if out.Type != OutputJSON {
+		if len(out.Fields) > 0 {
+			errs.Add("output.fields", "applies to a json output only")
+		}
+		if out.LabelField != "" {
+			errs.Add("output.label_field", "applies to a json output only")
+		}
+	}
+	if out.Type != OutputLabel && !(out.Type == OutputJSON && out.LabelField != "") && len(out.Labels) > 0 {
+		errs.Add("output.labels", "apply to a label output, or a json output with label_field")
+	}
+	seen := map[string]bool{}
+	for i, l := range out.Labels {
+		k := strings.ToLower(strings.TrimSpace(l))
+		switch {
+		case k == "":
+			errs.Add(fmt.Sprintf("output.labels[%d]", i), "empty label")
+		case seen[k]:
+			errs.Add(fmt.Sprintf("output.labels[%d]", i), "duplicate label %q", l)
+		}
+		seen[k] = true
+	}
+
+	if t := cfg.Temperature; t != nil && (*t < 0 || *t > 2) {
+		errs.Add("temperature", "must be between 0 and 2, got %v", *t)
+	} else if t != nil && *t != 1 && reasoningModel(cfg.Model) {
+		errs.Add("temperature", "model %q is a reasoning model, whose temperature is fixed at 1: remove `temperature:`", cfg.Model)
+	}
+	nonNegative := func(field string, v float64) {
+		if v < 0 {
+			errs.Add(field, "must not be negative")
+		}
+	}
+	nonNegative("max_tokens", float64(cfg.MaxTokens))
+	nonNegative("price.input_per_million", cfg.Price.InputPerMillion)
+	nonNegative("price.output_per_million", cfg.Price.OutputPerMillion)
+	nonNegative("concurrency", float64(cfg.Concurrency))
+	nonNegative("requests_per_minute", cfg.RequestsPerMinute)
+	nonNegative("tokens_per_minute", cfg.TokensPerMinute)
+	nonNegative("timeout", float64(cfg.Timeout))
+	nonNegative("expected_output_tokens", float64(cfg.ExpectedOutputTokens))
+	nonNegative("expected_latency", float64(cfg.ExpectedLatency))
+	if cfg.Retries != nil {
+		nonNegative("retries", float64(*cfg.Retries))
+	}
+
+	// Few-shot examples are fixed: render them now so a bad one is reported
+	// before the run.
+	var shots []shot
+	for i, ex := range cfg.Examples {
+		field := fmt.Sprintf("examples[%d]", i)
+		if strings.TrimSpace(ex.Output) == "" {
+			errs.Add(field+".output", "missing: the answer the model should give for this input")
+		}
+		if len(ex.Input) == 0 {
+			errs.Add(field+".input", "missing: the example record's fields")
+			continue
+		}
+		if tmpl == nil {
+			continue
+		}
+		text, err := render(tmpl, ex.Input)
+		if err != nil {
+			errs.Add(field+".input", "%v", err)
+			continue
+		}
+		shots = append(shots, shot{user: text, assistant: ex.Output})
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	cfg.Output = out
+	return newLLM(cfg, env, system, tmpl, shots)
+}
+
+// checkBaseURL validates base_url: an http(s) URL on the allow-list. An
+// empty base_url is left to Check, so that planning works before it is set.
+func checkBaseURL(errs *pipeline.FieldErrors, raw string, allowed []string) {
+	if raw == "" {
+		return
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs.Add("base_url", "%q is not an http(s) URL", raw)
+		return
+	}
+	if u.User != nil {
+		errs.Add("base_url", "must not carry credentials: put the key in the variable named by api_key_env")
+		return
+	}
+	if len(allowed) > 0 && !urlAllowed(u, allowed) {
+		errs.Add("base_url", "%q is not on the experiment's allow-list of URLs (%s)", raw, strings.Join(allowed, ", "))
+	}
+}
+
+// urlAllowed reports whether u lies under one of the allowed base URLs:
+// same scheme and host (default ports dropped, case-insensitive) and a path
+// that equals or extends the allowed path segment by segment.
+func urlAllowed(u *url.URL, allowed []string) bool {
+	scheme, host, path := normalURL(u)
+	for _, a := range allowed {
+		au, err := url.Parse(strings.TrimSpace(a))
+		if err != nil || au.Host == "" {
+			continue
+		}
+		as, ah, ap := normalURL(au)
+		if as != scheme || ah != host {
+			continue
+		}
+		if ap == "" || path == ap || strings.HasPrefix(path, ap+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func normalURL(u *url.URL) (scheme, host, path string) {
+	scheme = strings.ToLower(u.Scheme)
+	host = strings.ToLower(u.Hostname())
+	if p := u.Port(); p != "" && !(scheme == "https" && p == "443" || scheme == "http" && p == "80") {
+		host += ":" + p
+	}
+	path = strings.TrimRight(u.EscapedPath(), "/")
+	return scheme, host, path
+}
+
+func resolve(dir, p string) string {
+	if filepath.IsAbs(p) || dir == "" {
+		return p
+	}
+	return filepath.Join(dir, p)
+}
+
+// unwrapPath drops the *PathError's path, already named by the message.
+func unwrapPath(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// templateFields returns the record fields a template refers to as {{.x}}
+// where dot is the record (not inside range or with, which move dot).
+func templateFields(t *template.Template) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(name string) {
+		if !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	var walk func(n parse.Node)
+	walk = func(n parse.Node) {
+		switch n := n.(type) {
+		case nil:
+		case *parse.ListNode:
+			if n == nil {
+				return
+			}
+			for _, c := range n.Nodes {
+				walk(c)
+			}
+		case *parse.ActionNode:
+			walk(n.Pipe)
+		case *parse.PipeNode:
+			if n == nil {
+				return
+			}
+			for _, c := range n.Cmds {
+				walk(c)
+			}
+		case *parse.CommandNode:
+			for i, a := range n.Args {
+				walk(a)
+				// {{index . "column name"}}
+				if id, ok := a.(*parse.IdentifierNode); ok && id.Ident == "index" && i == 0 && len(n.Args) >= 3 {
+					if _, dot := n.Args[1].(*parse.DotNode); dot {
+						if s, ok := n.Args[2].(*parse.StringNode); ok {
+							add(s.Text)
+						}
+					}
+				}
+			}
+		case *parse.FieldNode:
+			add(n.Ident[0])
+		case *parse.ChainNode:
+			walk(n.Node)
+		case *parse.IfNode:
+			walk(n.Pipe)
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.RangeNode:
+			walk(n.Pipe)
+			walk(n.ElseList)
+		case *parse.WithNode:
+			walk(n.Pipe)
+			walk(n.ElseList)
+		case *parse.TemplateNode:
+			walk(n.Pipe)
+		}
+	}
+	if t.Tree != nil {
+		walk(t.Tree.Root)
+	}
+	return out
+}
+
+// suggest returns a did-you-mean for a column name.
+func suggest(name string, columns []string) string {
+	best, bestD := "", 3
+	for _, c := range columns {
+		if d := distance(strings.ToLower(name), strings.ToLower(c)); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// distance is the Levenshtein distance of a and b.
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur := make([]int, len(rb)+1)
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(rb)]
+}

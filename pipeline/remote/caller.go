@@ -1,0 +1,338 @@
+package remote
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Policy is how a Caller paces, bounds and retries its calls. Zero fields
+// take the documented defaults.
+type Policy struct {
+	// Concurrency is the most calls in flight (default 4). The adaptive
+	// limit starts here, halves under overload and recovers to it.
+	Concurrency int
+	// RequestsPerMinute limits attempts per minute (0 = unlimited).
+	RequestsPerMinute float64
+	// TokensPerMinute limits the expected tokens sent per minute
+	// (0 = unlimited).
+	TokensPerMinute float64
+	// Timeout bounds one attempt (default 60s).
+	Timeout time.Duration
+	// Retries is the number of extra attempts after the first (default 4;
+	// a negative value means none).
+	Retries int
+	// BaseBackoff is the first backoff ceiling; it doubles per retry
+	// (default 250ms).
+	BaseBackoff time.Duration
+	// MaxBackoff caps the backoff ceiling (default 30s). A Retry-After sent
+	// by the server is honoured even when longer.
+	MaxBackoff time.Duration
+}
+
+// Defaults of Policy.
+const (
+	DefaultConcurrency = 4
+	DefaultTimeout     = 60 * time.Second
+	DefaultRetries     = 4
+	DefaultBaseBackoff = 250 * time.Millisecond
+	DefaultMaxBackoff  = 30 * time.Second
+)
+
+// minCooldown is the shortest window in which 429s count as one overload.
+const minCooldown = 200 * time.Millisecond
+
+// overloadShare is the share of throttled outcomes (429) in the current
+// window above which a 429 means overload and halves the limit. A sprinkle
+// of 429s below it (a provider's noise) is retried without shrinking the
+// limit, which would otherwise collapse throughput.
+const overloadShare = 0.10
+
+// WithDefaults returns p with its zero fields set to the defaults.
+func (p Policy) WithDefaults() Policy {
+	if p.Concurrency <= 0 {
+		p.Concurrency = DefaultConcurrency
+	}
+	if p.Timeout <= 0 {
+		p.Timeout = DefaultTimeout
+	}
+	switch {
+	case p.Retries == 0:
+		p.Retries = DefaultRetries
+	case p.Retries < 0:
+		p.Retries = 0
+	}
+	if p.BaseBackoff <= 0 {
+		p.BaseBackoff = DefaultBaseBackoff
+	}
+	if p.MaxBackoff <= 0 {
+		p.MaxBackoff = DefaultMaxBackoff
+	}
+	if p.MaxBackoff < p.BaseBackoff {
+		p.MaxBackoff = p.BaseBackoff
+	}
+	return p
+}
+
+// Caller runs logical requests under a Policy. It is safe for concurrent
+// use; one Caller serves one pipeline (one provider account).
+type Caller struct {
+	policy Policy
+	rpm    *rate.Limiter // nil when unlimited
+	tpm    *rate.Limiter // nil when unlimited
+
+	mu       sync.Mutex
+	limit    float64         // adaptive concurrency limit, in [1, Concurrency]
+	inflight int             // slots taken
+	waiters  []chan struct{} // FIFO; a granted waiter's channel is closed
+	latency  time.Duration   // moving average of successful attempts
+	lastCut  time.Time       // when the limit was last halved
+	winStart time.Time       // start of the current outcome window
+	winOK    int             // successes in the window
+	winThr   int             // 429s in the window
+
+	// Injectable for tests.
+	now   func() time.Time
+	sleep func(ctx context.Context, d time.Duration) error
+	rnd   func() float64
+}
+
+// NewCaller returns a Caller for p (defaults applied).
+func NewCaller(p Policy) *Caller {
+	p = p.WithDefaults()
+	c := &Caller{
+		policy: p,
+		limit:  float64(p.Concurrency),
+		now:    time.Now,
+		sleep:  sleepCtx,
+		rnd:    rand.Float64,
+	}
+	if p.RequestsPerMinute > 0 {
+		// A second's worth of burst: providers enforce their per-minute
+		// limits over shorter windows too.
+		c.rpm = rate.NewLimiter(rate.Limit(p.RequestsPerMinute/60), max(1, int(p.RequestsPerMinute/60)))
+	}
+	if p.TokensPerMinute > 0 {
+		c.tpm = rate.NewLimiter(rate.Limit(p.TokensPerMinute/60), max(1, int(p.TokensPerMinute/60)))
+	}
+	return c
+}
+
+// Policy returns the policy in force, defaults applied.
+func (c *Caller) Policy() Policy { return c.policy }
+
+// Limit returns the current adaptive concurrency limit.
+func (c *Caller) Limit() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.slots()
+}
+
+// slots is the whole number of calls allowed in flight; c.mu is held.
+func (c *Caller) slots() int {
+	return max(1, int(c.limit))
+}
+
+// Do runs one logical request. Each attempt waits for a concurrency slot
+// (adaptive), then for the RPM and TPM limiters (tokens is the request's
+// expected token count), then calls attempt with a context carrying the
+// per-attempt timeout. Retryable errors are retried with exponential backoff
+// and full jitter, or after the Retry-After the error carries; the slot is
+// given back while waiting. Do returns the number of attempts made and the
+// last error. When ctx is done, Do stops at once and returns ctx.Err().
+func (c *Caller) Do(ctx context.Context, tokens int, attempt func(ctx context.Context) error) (attempts int, err error) {
+	for {
+		if err := ctx.Err(); err != nil {
+			return attempts, err
+		}
+		if err := c.acquire(ctx); err != nil {
+			return attempts, err
+		}
+		if err := c.pace(ctx, tokens); err != nil {
+			c.release()
+			if ctx.Err() != nil {
+				return attempts, ctx.Err()
+			}
+			return attempts, err
+		}
+		attempts++
+		actx, cancel := context.WithTimeout(ctx, c.policy.Timeout)
+		start := c.now()
+		err = attempt(actx)
+		elapsed := c.now().Sub(start)
+		timedOut := actx.Err() == context.DeadlineExceeded
+		cancel()
+		c.release()
+		if err == nil {
+			c.onSuccess(elapsed)
+			return attempts, nil
+		}
+		if ctx.Err() != nil {
+			return attempts, ctx.Err()
+		}
+		if timedOut {
+			err = fmt.Errorf("attempt timed out after %s: %w", c.policy.Timeout, err)
+		}
+		if _, ok := throttled(err); ok {
+			c.onThrottle()
+		}
+		if !Retryable(err) || attempts > c.policy.Retries {
+			return attempts, err
+		}
+		if serr := c.sleep(ctx, c.backoff(attempts, err)); serr != nil {
+			return attempts, ctx.Err()
+		}
+	}
+}
+
+// backoff returns the wait before the attempt after the n-th: Retry-After
+// when the error carries one (plus a little jitter so waiting callers do not
+// return together), otherwise a uniform draw in [0, min(MaxBackoff,
+// BaseBackoff·2^(n-1))] — "full jitter".
+func (c *Caller) backoff(n int, err error) time.Duration {
+	if ra := retryAfter(err); ra > 0 {
+		return ra + time.Duration(c.rnd()*float64(min(ra/10, c.policy.BaseBackoff)))
+	}
+	ceiling := float64(c.policy.BaseBackoff) * math.Pow(2, float64(n-1))
+	ceiling = math.Min(ceiling, float64(c.policy.MaxBackoff))
+	return time.Duration(c.rnd() * ceiling)
+}
+
+// pace waits for the request and token limiters.
+func (c *Caller) pace(ctx context.Context, tokens int) error {
+	if c.rpm != nil {
+		if err := c.rpm.Wait(ctx); err != nil {
+			return fmt.Errorf("requests-per-minute limit: %w", err)
+		}
+	}
+	if c.tpm != nil && tokens > 0 {
+		// A request larger than the bucket waits for a full bucket.
+		if err := c.tpm.WaitN(ctx, min(tokens, c.tpm.Burst())); err != nil {
+			return fmt.Errorf("tokens-per-minute limit: %w", err)
+		}
+	}
+	return nil
+}
+
+// acquire takes a concurrency slot, waiting in FIFO order.
+func (c *Caller) acquire(ctx context.Context) error {
+	c.mu.Lock()
+	if c.inflight < c.slots() && len(c.waiters) == 0 {
+		c.inflight++
+		c.mu.Unlock()
+		return nil
+	}
+	ch := make(chan struct{})
+	c.waiters = append(c.waiters, ch)
+	c.mu.Unlock()
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		c.mu.Lock()
+		select {
+		case <-ch: // granted meanwhile: give the slot back
+			c.inflight--
+			c.grant()
+		default:
+			for i, w := range c.waiters {
+				if w == ch {
+					c.waiters = append(c.waiters[:i], c.waiters[i+1:]...)
+					break
+				}
+			}
+		}
+		c.mu.Unlock()
+		return ctx.Err()
+	}
+}
+
+// release gives a slot back.
+func (c *Caller) release() {
+	c.mu.Lock()
+	c.inflight--
+	c.grant()
+	c.mu.Unlock()
+}
+
+// grant hands free slots to waiters; c.mu is held.
+func (c *Caller) grant() {
+	for len(c.waiters) > 0 && c.inflight < c.slots() {
+		ch := c.waiters[0]
+		c.waiters[0] = nil
+		c.waiters = c.waiters[1:]
+		c.inflight++
+		close(ch)
+	}
+}
+
+// cooldown is the window in which 429s count as one overload; c.mu is held.
+func (c *Caller) cooldown() time.Duration {
+	return max(c.latency, minCooldown)
+}
+
+// roll starts a new outcome window when the current one is over; c.mu is held.
+func (c *Caller) roll(now time.Time) {
+	if now.Sub(c.winStart) >= c.cooldown() {
+		c.winStart, c.winOK, c.winThr = now, 0, 0
+	}
+}
+
+// onSuccess is the additive increase: 1/limit per success, up to
+// Policy.Concurrency.
+func (c *Caller) onSuccess(elapsed time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.latency == 0 {
+		c.latency = elapsed
+	} else {
+		c.latency = (7*c.latency + elapsed) / 8
+	}
+	c.roll(c.now())
+	c.winOK++
+	c.limit = math.Min(c.limit+1/c.limit, float64(c.policy.Concurrency))
+	c.grant()
+}
+
+// onThrottle is the multiplicative decrease: a 429 halves the limit (not
+// below 1) when 429s make up more than overloadShare of the window's
+// outcomes (counted against at least the current limit, so one early 429
+// among many calls in flight is not a majority), at most once per cooldown
+// window, so a burst of 429s from one overload counts once.
+func (c *Caller) onThrottle() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.now()
+	c.roll(now)
+	c.winThr++
+	seen := max(c.winOK+c.winThr, int(math.Ceil(c.limit)))
+	if float64(c.winThr) < overloadShare*float64(seen) {
+		return
+	}
+	if !c.lastCut.IsZero() && now.Sub(c.lastCut) < c.cooldown() {
+		return
+	}
+	c.limit = math.Max(1, c.limit/2)
+	c.lastCut = now
+	c.winStart, c.winOK, c.winThr = now, 0, 0
+}
+
+// sleepCtx waits for d or until ctx is done.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

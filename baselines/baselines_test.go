@@ -2,6 +2,7 @@ package baselines
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -130,7 +131,7 @@ func TestColumn(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if out != tc.want {
+			if !reflect.DeepEqual(out, tc.want) {
 				t.Errorf("out = %+v, want %+v", out, tc.want)
 			}
 		})

@@ -13,6 +13,9 @@ import (
 
 	// The built-in pipeline types register themselves.
 	_ "github.com/poc-harness/poc/baselines"
+	_ "github.com/poc-harness/poc/pipeline/exec"
+	_ "github.com/poc-harness/poc/pipeline/httpmodel"
+	_ "github.com/poc-harness/poc/pipeline/llm"
 )
 
 // Session holds what an experiment is loaded with beyond the file: the

@@ -56,6 +56,7 @@ var (
 	_ pipeline.Pipeline   = (*LLM)(nil)
 	_ pipeline.Estimator  = (*LLM)(nil)
 	_ pipeline.Throughput = (*LLM)(nil)
+	_ pipeline.Remote     = (*LLM)(nil)
 	_ pipeline.Checker    = (*LLM)(nil)
 	_ io.Closer           = (*LLM)(nil)
 )
@@ -169,6 +170,9 @@ func (p *LLM) Concurrency() int { return p.caller.Policy().Concurrency }
 
 // RequestsPerMinute is the client-side request limit (0 for none).
 func (p *LLM) RequestsPerMinute() float64 { return p.cfg.RequestsPerMinute }
+
+// Endpoint is the base URL the pipeline calls (pipeline.Remote).
+func (p *LLM) Endpoint() string { return p.cfg.BaseURL }
 
 // ExpectedLatency is the assumed time of one call, for planning.
 func (p *LLM) ExpectedLatency() time.Duration {

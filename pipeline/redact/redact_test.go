@@ -242,7 +242,7 @@ func TestRoundTrip(t *testing.T) {
 	}
 	seps := []string{" ", ", ", "\n", "; "}
 	rng := rand.New(rand.NewSource(1))
-	for i := 0; i < 2000; i++ {
+	for i := 0; i < 1000; i++ {
 		var b strings.Builder
 		for n := rng.Intn(12); n >= 0; n-- {
 			b.WriteString(pieces[rng.Intn(len(pieces))])

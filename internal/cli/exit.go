@@ -14,7 +14,8 @@ const (
 	ExitOK = 0
 	// ExitFailure: a runtime failure (unreadable dataset, unwritable folder).
 	ExitFailure = 1
-	// ExitInvalid: the experiment file or the command line is invalid.
+	// ExitInvalid: the experiment file or the command line is invalid, or a
+	// pipeline lacks what it needs to start (an API key): nothing was run.
 	ExitInvalid = 2
 	// ExitNoGo: the verdict is NO-GO and --fail-on is no-go or inconclusive.
 	ExitNoGo = 3
@@ -39,12 +40,13 @@ func (e *exitError) Unwrap() error { return e.err }
 func ExitCode(err error) int {
 	var ee *exitError
 	var diags spec.Diagnostics
+	var check *runner.CheckError
 	switch {
 	case err == nil:
 		return ExitOK
 	case errors.As(err, &ee):
 		return ee.code
-	case errors.As(err, &diags):
+	case errors.As(err, &diags), errors.As(err, &check):
 		return ExitInvalid
 	case errors.Is(err, runner.ErrInterrupted):
 		return ExitInterrupted

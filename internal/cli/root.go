@@ -55,7 +55,7 @@ verdict: GO, NO-GO or INCONCLUSIVE.
 Exit codes:
   0    success (for "poc run": any verdict, unless --fail-on says otherwise)
   1    runtime failure (unreadable dataset, unwritable output folder)
-  2    invalid experiment file or command line
+  2    invalid experiment file or command line, or a missing API key: nothing was run
   3    verdict NO-GO, with --fail-on no-go or --fail-on inconclusive
   4    verdict INCONCLUSIVE, with --fail-on inconclusive
   130  interrupted (Ctrl-C); the predictions that finished are kept`,

@@ -26,6 +26,8 @@ type RunOptions struct {
 	// NoCache turns the response cache off; CacheDir moves it.
 	NoCache  bool
 	CacheDir string
+	// MaxCost replaces the file's budget.max_cost when positive.
+	MaxCost float64
 }
 
 func newRunCmd(io IO, runF func(context.Context, *RunOptions) error) *cobra.Command {
@@ -70,6 +72,9 @@ such a run in its folder, calling only for the records not yet finished.`,
 			if opts.Concurrency < 0 {
 				return usageError{fmt.Errorf("--concurrency must be positive")}
 			}
+			if opts.MaxCost < 0 {
+				return usageError{fmt.Errorf("--max-cost must be positive")}
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -83,6 +88,7 @@ such a run in its folder, calling only for the records not yet finished.`,
 	f.StringVar(&opts.Resume, "resume", "", "continue the interrupted run in this folder")
 	f.BoolVar(&opts.NoCache, "no-cache", false, "neither read nor write the response cache")
 	f.StringVar(&opts.CacheDir, "cache-dir", "", "response cache folder (default $POC_CACHE_DIR, else the user cache folder)")
+	f.Float64Var(&opts.MaxCost, "max-cost", 0, "spend at most this much on calls (replaces budget.max_cost; with --resume, raises it)")
 	return cmd
 }
 
@@ -91,7 +97,7 @@ func run(ctx context.Context, io IO, opts *RunOptions) error {
 	if err != nil {
 		return err
 	}
-	ropt := runner.Options{Out: opts.Out, Concurrency: opts.Concurrency, Session: session}
+	ropt := runner.Options{Out: opts.Out, Concurrency: opts.Concurrency, Session: session, MaxCost: opts.MaxCost}
 	progress := newProgress(io.Err)
 	ropt.Progress, ropt.OnTotal = progress.update, progress.setTotal
 

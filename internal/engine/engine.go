@@ -26,7 +26,7 @@ type Pipe struct {
 // Options tune a replay.
 type Options struct {
 	// Concurrency is the number of predictions made at once. The default is
-	// the number of CPUs, or the sum of the pipelines' own concurrency
+	// the number of CPUs, or twice the sum of the pipelines' own concurrency
 	// (pipeline.Throughput) when that is larger.
 	Concurrency int
 	// Label is the dataset's label column; its canonical value is the truth
@@ -137,9 +137,11 @@ type batch struct {
 	pending atomic.Int64            // tasks not yet finished
 }
 
+// task is the predictions of one pipeline for some records of a batch.
 type task struct {
 	b        *batch
-	i, p     int
+	p        int
+	idx      []int   // positions in b.records
 	reserved float64 // the estimated cost held against the budget
 }
 
@@ -166,7 +168,10 @@ func Replay(ctx context.Context, r datasets.Reader, pipes []Pipe, mets []metrics
 		})
 	}
 
-	inflight := make(chan struct{}, max(4, 2*opt.Concurrency/opt.BatchSize+2))
+	// The in-flight window holds several times the workers' worth of
+	// records, so that a record waiting out a retry backoff does not stall
+	// the replay behind it while it is journaled in order.
+	inflight := make(chan struct{}, max(4, 8*opt.Concurrency/opt.BatchSize+2))
 	batches := make(chan *batch, 1)
 	tasks := make(chan task, opt.Concurrency)
 	done := make(chan *batch, cap(inflight))
@@ -252,7 +257,9 @@ func withDefaults(opt Options, pipes []Pipe) Options {
 		}
 	}
 	if opt.Concurrency <= 0 {
-		opt.Concurrency = max(runtime.NumCPU(), paced)
+		// Twice the pipelines' own limits: a worker whose call waits out a
+		// retry backoff leaves another to keep the pipeline's slots busy.
+		opt.Concurrency = max(runtime.NumCPU(), 2*paced)
 	}
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = 128
@@ -344,7 +351,7 @@ func dispatch(ctx context.Context, b *batch, pipes []Pipe, opt Options, budget *
 	tasks chan<- task, done chan<- *batch, stop func(Stop, string)) bool {
 	b.preds = make([][]pipeline.Prediction, len(b.records))
 	b.prior = make([]bool, len(b.records))
-	var todo []task
+	var fresh []int
 	for i, rec := range b.records {
 		if opt.Prior != nil {
 			if preds, ok := opt.Prior(rec.Seq); ok && len(preds) == len(pipes) {
@@ -353,8 +360,21 @@ func dispatch(ctx context.Context, b *batch, pipes []Pipe, opt Options, budget *
 			}
 		}
 		b.preds[i] = make([]pipeline.Prediction, len(pipes))
-		for p := range pipes {
-			todo = append(todo, task{b: b, i: i, p: p})
+		fresh = append(fresh, i)
+	}
+	// A pipeline that paces itself (an API) gets one task per record, so
+	// that its calls overlap; any other gets the whole batch in one task.
+	var todo []task
+	for p, pipe := range pipes {
+		if len(fresh) == 0 {
+			break
+		}
+		if _, paced := pipe.Pipeline.(pipeline.Throughput); paced {
+			for _, i := range fresh {
+				todo = append(todo, task{b: b, p: p, idx: []int{i}})
+			}
+		} else {
+			todo = append(todo, task{b: b, p: p, idx: fresh})
 		}
 	}
 	b.pending.Store(int64(len(todo)))
@@ -363,16 +383,19 @@ func dispatch(ctx context.Context, b *batch, pipes []Pipe, opt Options, budget *
 		return true
 	}
 	for _, t := range todo {
-		if opt.MaxCost > 0 {
-			if est, ok := pipes[t.p].Pipeline.(pipeline.Estimator); ok {
-				e, err := est.Estimate(t.b.records[t.i])
-				if err == nil && !budget.reserve(e.Cost) {
-					stop(BudgetExhausted, fmt.Sprintf("the next call of %q (about %.4g) would take the spend of %.4g beyond max_cost %.4g",
-						pipes[t.p].Name, e.Cost, budget.spent(), opt.MaxCost))
-					return false
+		if est, ok := pipes[t.p].Pipeline.(pipeline.Estimator); ok && opt.MaxCost > 0 {
+			cost := 0.0
+			for _, i := range t.idx {
+				if e, err := est.Estimate(t.b.records[i]); err == nil {
+					cost += e.Cost
 				}
-				t.reserved = e.Cost
 			}
+			if !budget.reserve(cost) {
+				stop(BudgetExhausted, fmt.Sprintf("the next call of %q (about %.4g) would take the spend of %.4g beyond max_cost %.4g",
+					pipes[t.p].Name, cost, budget.spent(), opt.MaxCost))
+				return false
+			}
+			t.reserved = cost
 		}
 		select {
 		case tasks <- t:
@@ -383,43 +406,50 @@ func dispatch(ctx context.Context, b *batch, pipes []Pipe, opt Options, budget *
 	return true
 }
 
-// run makes one prediction. It reports false when the context ended the
-// call: the failure is the cancellation's, not the pipeline's, and the
-// batch is left incomplete.
+// run makes the predictions of one task. It reports false when the context
+// ended a call: the failure is the cancellation's, not the pipeline's, and
+// the batch is left incomplete.
 func run(ctx context.Context, t task, pipes []Pipe, opt Options, budget *spendGuard) bool {
-	rec := t.b.records[t.i]
 	pipe := pipes[t.p]
-	id := strconv.Itoa(rec.Seq + 1)
-	if opt.ID != "" {
-		if v := datasets.FormatValue(rec.Fields[opt.ID]); v != "" {
-			id = v
-		}
-	}
-	start := opt.Now()
-	out, err := pipe.Pipeline.Predict(ctx, rec)
-	elapsed := opt.Now().Sub(start)
 	// Only calls cost money now: a recorded cost (what a decision cost in
 	// production) is a metric, not spend, so only pipelines that estimate
 	// their calls (pipeline.Estimator) count against the budget.
+	_, calls := pipe.Pipeline.(pipeline.Estimator)
 	paid := 0.0
-	if _, calls := pipe.Pipeline.(pipeline.Estimator); calls && err == nil && !out.Cached {
-		paid = out.Cost
+	defer func() { budget.settle(t.reserved, paid) }()
+	for _, i := range t.idx {
+		rec := t.b.records[i]
+		start := opt.Now()
+		out, err := pipe.Pipeline.Predict(ctx, rec)
+		elapsed := opt.Now().Sub(start)
+		if calls && err == nil && !out.Cached {
+			paid += out.Cost
+		}
+		if err != nil && ctx.Err() != nil {
+			return false
+		}
+		pred := pipeline.Prediction{Pipeline: pipe.Name, Seq: rec.Seq, RecordID: recordID(rec, opt.ID), Latency: elapsed}
+		if err != nil {
+			pred.Err = err.Error()
+		} else {
+			pred.Output = out
+			if out.Latency > 0 {
+				pred.Latency = out.Latency
+			}
+		}
+		t.b.preds[i][t.p] = pred
 	}
-	budget.settle(t.reserved, paid)
-	if err != nil && ctx.Err() != nil {
-		return false
-	}
-	pred := pipeline.Prediction{Pipeline: pipe.Name, Seq: rec.Seq, RecordID: id, Latency: elapsed}
-	if err != nil {
-		pred.Err = err.Error()
-	} else {
-		pred.Output = out
-		if out.Latency > 0 {
-			pred.Latency = out.Latency
+	return true
+}
+
+// recordID is the record's id column, or its 1-based position.
+func recordID(rec datasets.Record, column string) string {
+	if column != "" {
+		if v := datasets.FormatValue(rec.Fields[column]); v != "" {
+			return v
 		}
 	}
-	t.b.preds[t.i][t.p] = pred
-	return true
+	return strconv.Itoa(rec.Seq + 1)
 }
 
 // spendGuard keeps the spend of calls made and the estimates of calls in

@@ -49,6 +49,9 @@ type Options struct {
 	// Session describes the cache and privacy objects the experiment was
 	// loaded with, for the manifest.
 	Session *Session
+	// MaxCost, when positive, replaces the file's budget.max_cost (to
+	// continue a run that reached its budget).
+	MaxCost float64
 }
 
 // Outcome is what a run produced.
@@ -69,6 +72,9 @@ type Outcome struct {
 // Outcome.Dir, ready to resume).
 func Run(ctx context.Context, exp *spec.Experiment, opt Options) (*Outcome, error) {
 	opt = withDefaults(opt)
+	if opt.MaxCost > 0 {
+		exp.Budget.MaxCost = opt.MaxCost
+	}
 	if err := check(ctx, exp); err != nil {
 		return nil, err
 	}
@@ -121,6 +127,9 @@ func Resume(ctx context.Context, dir string, load func(path string) (*spec.Exper
 	} else if h != man.Dataset.SHA256 {
 		return exp, nil, fmt.Errorf("resume %s: the dataset %s changed since the run started; start a new run", dir, exp.Dataset.Path)
 	}
+	if opt.MaxCost > 0 {
+		exp.Budget.MaxCost = opt.MaxCost
+	}
 	if err := check(ctx, exp); err != nil {
 		return exp, nil, err
 	}
@@ -165,6 +174,13 @@ func withDefaults(opt Options) Options {
 	return opt
 }
 
+// CheckError says that pipelines lack what they need to run (an API key, a
+// subprocess that starts); nothing was run.
+type CheckError struct{ Err error }
+
+func (e *CheckError) Error() string { return "cannot start the run: " + e.Err.Error() }
+func (e *CheckError) Unwrap() error { return e.Err }
+
 // check asks every pipeline that needs something at run time (an API key,
 // a subprocess) whether it has it, before anything is spent.
 func check(ctx context.Context, exp *spec.Experiment) error {
@@ -176,7 +192,10 @@ func check(ctx context.Context, exp *spec.Experiment) error {
 			}
 		}
 	}
-	return errors.Join(errs...)
+	if len(errs) > 0 {
+		return &CheckError{Err: errors.Join(errs...)}
+	}
+	return nil
 }
 
 // startManifest writes the manifest of a run that is starting, so that a

@@ -1,9 +1,12 @@
 package pipeline
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"sync"
+
+	"github.com/poc-harness/poc/datasets"
 )
 
 // Spec is the configuration of one pipeline type, decoded from its block in
@@ -104,4 +107,27 @@ func Types() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// TrainingData gives a learning pipeline access to data before the replay.
+type TrainingData struct {
+	// Replay opens the records the run will replay (after the experiment's
+	// filter and sample), in replay order, for k-fold cross-fitting.
+	Replay func() (datasets.Reader, error)
+	// All opens the whole dataset file without the experiment's filter or
+	// sample, for a time cut that trains on records the replay leaves out.
+	All func() (datasets.Reader, error)
+	// Open opens another data file (a separate training file), in the
+	// format its extension names; relative paths resolve against Env.Dir.
+	Open func(path string) (datasets.Reader, error)
+	// Label, Positive and Time are the dataset's label column, positive
+	// class and time column ("" when none).
+	Label, Positive, Time string
+}
+
+// Trainer is implemented by pipelines that learn from data before the
+// replay (the built-in learners). The runner calls Train once, before any
+// Predict; a record must never be scored by a model that saw it.
+type Trainer interface {
+	Train(ctx context.Context, data TrainingData) error
 }

@@ -220,6 +220,9 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 	if err := fitLabels(exp, dopt); err != nil {
 		return out, err
 	}
+	if err := train(ctx, exp, dopt); err != nil {
+		return out, err
+	}
 	if paced(exp) {
 		total, _, err := datasets.Count(exp.Dataset.Path, dopt, "")
 		if err != nil {
@@ -399,6 +402,30 @@ func fitLabels(exp *spec.Experiment, opt datasets.Options) error {
 		}
 		if err := f.FitLabels(counts); err != nil {
 			return fmt.Errorf("pipeline %q: %w", p.Name, err)
+		}
+	}
+	return nil
+}
+
+// train lets learning pipelines fit their models before the replay.
+func train(ctx context.Context, exp *spec.Experiment, dopt datasets.Options) error {
+	d := exp.Dataset
+	data := pipeline.TrainingData{
+		Replay: func() (datasets.Reader, error) { return datasets.Open(d.Path, dopt) },
+		All:    func() (datasets.Reader, error) { return datasets.Open(d.Path, datasets.Options{Format: d.Format}) },
+		Open: func(path string) (datasets.Reader, error) {
+			if !filepath.IsAbs(path) {
+				path = filepath.Join(exp.Dir, path)
+			}
+			return datasets.Open(path, datasets.Options{})
+		},
+		Label: d.Label, Positive: d.Positive, Time: d.Time,
+	}
+	for _, p := range exp.Pipelines {
+		if t, ok := p.Pipeline.(pipeline.Trainer); ok {
+			if err := t.Train(ctx, data); err != nil {
+				return fmt.Errorf("train pipeline %q: %w", p.Name, err)
+			}
 		}
 	}
 	return nil

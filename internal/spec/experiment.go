@@ -188,6 +188,12 @@ type Criterion struct {
 	Must bool
 	// Why is plain-language text for the report.
 	Why string
+	// Relative makes Margin a share of the baseline's value (by: 10% with
+	// relative: true means 10% better than the baseline, not 10 points).
+	Relative bool
+	// InEvery lists segment columns (from dataset.segments) in every value
+	// of which the criterion must hold on its own.
+	InEvery []string
 	// Pos is the position of the criterion's entry.
 	Pos Pos
 }
@@ -225,6 +231,14 @@ type Report struct {
 	Resamples int
 	// Seed makes the bootstrap repeatable; 1 by default.
 	Seed uint64
+	// Method is the bootstrap interval method: "bca" (default) or "percentile".
+	Method string
+	// MinSegmentSize is the fewest records a segment needs to be judged; a
+	// smaller one is reported as too small to judge (default 30).
+	MinSegmentSize int
+	// Multiplicity is the correction across must-criteria and segments:
+	// "holm" (default) or "none".
+	Multiplicity string
 }
 
 // Pipeline returns the pipeline named name, or nil.

@@ -64,10 +64,10 @@ var (
 	sampleKeys   = []string{"size", "fraction", "seed", "stratify"}
 	pipelineKeys = []string{"name", "role", "type", "description"}
 	metricKeys   = []string{"name", "type"}
-	criterionKey = []string{"name", "metric", "pipeline", "at_least", "at_most", "better_than", "no_worse_than", "by", "margin", "must", "why"}
+	criterionKey = []string{"name", "metric", "pipeline", "at_least", "at_most", "better_than", "no_worse_than", "by", "margin", "relative", "in_every", "must", "why"}
 	kindKeys     = []string{string(AtLeast), string(AtMost), string(BetterThan), string(NoWorseThan)}
-	reportKeys   = []string{"confidence", "bootstrap"}
-	bootstrapKey = []string{"resamples", "seed"}
+	reportKeys   = []string{"confidence", "bootstrap", "min_segment_size", "multiplicity"}
+	bootstrapKey = []string{"resamples", "seed", "method"}
 )
 
 // nameRE is the shape of an experiment name, which names a folder.
@@ -209,7 +209,7 @@ func (l *loader) experiment(root *yaml.Node, exp *Experiment) {
 	if n := top.val("criteria"); !isNull(n) {
 		l.criteria(n, exp)
 	}
-	exp.Report = Report{Confidence: 0.95, Resamples: 2000, Seed: 1}
+	exp.Report = Report{Confidence: 0.95, Resamples: 2000, Seed: 1, Method: "bca", MinSegmentSize: 30, Multiplicity: "holm"}
 	if n := top.val("report"); !isNull(n) {
 		l.report(n, exp)
 	}
@@ -744,6 +744,29 @@ func (l *loader) criteria(n *yaml.Node, exp *Experiment) {
 				c.Margin = m
 			}
 		}
+		if rel, ok := f.bool("relative"); ok && rel {
+			if c.Kind != BetterThan && c.Kind != NoWorseThan {
+				l.errorf(f.keys["relative"], f.field("relative"), "", "relative goes only with better_than or no_worse_than")
+			}
+			c.Relative = true
+		}
+		if v := f.val("in_every"); !isNull(v) {
+			var cols []string
+			var nodes []*yaml.Node
+			if v.Kind == yaml.ScalarNode {
+				cols, nodes = []string{v.Value}, []*yaml.Node{v}
+			} else {
+				cols, nodes = f.strList("in_every")
+			}
+			for k, col := range cols {
+				if !contains(exp.Dataset.Segments, col) {
+					l.errorf(nodes[k], f.field("in_every"), didYouMean(col, exp.Dataset.Segments),
+						"%q is not one of dataset.segments %v; list it there first", col, exp.Dataset.Segments)
+					continue
+				}
+				c.InEvery = append(c.InEvery, col)
+			}
+		}
 		exp.Criteria = append(exp.Criteria, c)
 	}
 }
@@ -778,10 +801,27 @@ func (l *loader) report(n *yaml.Node, exp *Experiment) {
 			exp.Report.Confidence = c
 		}
 	}
+	if v, ok := f.int("min_segment_size"); ok {
+		if v < 1 {
+			l.errorf(f.val("min_segment_size"), f.field("min_segment_size"), "30 is usual", "min_segment_size must be at least 1, got %d", v)
+		} else {
+			exp.Report.MinSegmentSize = int(v)
+		}
+	}
+	if f.has("multiplicity") {
+		if m, ok := f.oneOf("multiplicity", []string{"holm", "none"}); ok {
+			exp.Report.Multiplicity = m
+		}
+	}
 	if v := f.val("bootstrap"); !isNull(v) {
 		b := l.mapping(v, "report.bootstrap", bootstrapKey)
 		if b == nil {
 			return
+		}
+		if b.has("method") {
+			if m, ok := b.oneOf("method", []string{"bca", "percentile"}); ok {
+				exp.Report.Method = m
+			}
 		}
 		if r, ok := b.int("resamples"); ok {
 			if r < 100 {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -277,7 +278,7 @@ func TestFullExperiment(t *testing.T) {
 	for i, w := range wantCriteria {
 		got := exp.Criteria[i]
 		got.Pos = Pos{}
-		if got != w {
+		if !reflect.DeepEqual(got, w) {
 			t.Errorf("Criteria[%d] = %+v, want %+v", i, got, w)
 		}
 	}
@@ -287,7 +288,7 @@ func TestFullExperiment(t *testing.T) {
 	if s := exp.Criteria[0].String(); s != "fake_recall of fraud-model-v3 better than rules-v12 by 0.05" {
 		t.Errorf("String() = %q", s)
 	}
-	if exp.Report != (Report{Confidence: 0.9, Resamples: 500, Seed: 3}) {
+	if exp.Report != (Report{Confidence: 0.9, Resamples: 500, Seed: 3, Method: "bca", MinSegmentSize: 30, Multiplicity: "holm"}) {
 		t.Errorf("Report = %+v", exp.Report)
 	}
 }
@@ -466,7 +467,7 @@ func TestWarningsDoNotFail(t *testing.T) {
 	if len(exp.Warnings) != 1 || exp.Warnings[0].Severity != Warning || !strings.Contains(exp.Warnings[0].Msg, "no baseline") {
 		t.Errorf("Warnings = %v", exp.Warnings)
 	}
-	if exp.UseCase.Currency != "USD" || exp.Report != (Report{Confidence: 0.95, Resamples: 2000, Seed: 1}) || exp.Dataset.SkipBadRows {
+	if exp.UseCase.Currency != "USD" || exp.Report != (Report{Confidence: 0.95, Resamples: 2000, Seed: 1, Method: "bca", MinSegmentSize: 30, Multiplicity: "holm"}) || exp.Dataset.SkipBadRows {
 		t.Errorf("defaults: %+v %+v", exp.UseCase, exp.Report)
 	}
 }

@@ -170,46 +170,70 @@ func PairedBootstrap(n int, a, b Statistic, opt BootstrapOptions) (PairedResult,
 	if err != nil {
 		return PairedResult{}, fmt.Errorf("paired bootstrap: %w", err)
 	}
-	if n < 2 {
-		return PairedResult{}, fmt.Errorf("paired bootstrap: %d records: need at least 2", n)
+	d, reps, err := pairedReplicates(n, a, b, opt)
+	if err != nil {
+		return PairedResult{}, fmt.Errorf("paired bootstrap: %w", err)
 	}
-	if a == nil || b == nil {
-		return PairedResult{}, errors.New("paired bootstrap: nil statistic")
+	res := PairedResult{Diff: d, Resamples: len(reps)}
+	res.PLessEqZero = BootstrapPValue(reps, 0, true)
+	res.PGreaterEqZero = BootstrapPValue(reps, 0, false)
+	res.Interval, err = intervalFor(n, res.Diff, reps, opt, pairedDiff(a, b))
+	if err != nil {
+		return PairedResult{}, fmt.Errorf("paired bootstrap: %w", err)
 	}
-	diff := func(idx []int) float64 {
+	return res, nil
+}
+
+// PairedBootstrapReplicates returns the difference diff = b − a over all n
+// records and the paired bootstrap replicates Δ* = b(idx) − a(idx), in the
+// order they were drawn, exactly those [PairedBootstrap] computes from the
+// same arguments (NaN replicates skipped). Use it to derive further
+// quantities from the same resamples, such as [BootstrapPValue] against a
+// non-zero margin. opt.Method and opt.Jackknife are ignored, but the other
+// options are validated as by PairedBootstrap; the errors are the same.
+// The returned slice is the caller's.
+func PairedBootstrapReplicates(n int, a, b Statistic, opt BootstrapOptions) (diff float64, replicates []float64, err error) {
+	opt, err = opt.normalized()
+	if err != nil {
+		return 0, nil, fmt.Errorf("paired bootstrap replicates: %w", err)
+	}
+	diff, replicates, err = pairedReplicates(n, a, b, opt)
+	if err != nil {
+		return 0, nil, fmt.Errorf("paired bootstrap replicates: %w", err)
+	}
+	return diff, replicates, nil
+}
+
+// pairedDiff is the Statistic b − a, NaN when either is NaN.
+func pairedDiff(a, b Statistic) Statistic {
+	return func(idx []int) float64 {
 		va := a(idx)
 		if math.IsNaN(va) {
 			return math.NaN()
 		}
 		return b(idx) - va // NaN when b is NaN
 	}
+}
+
+// pairedReplicates checks the inputs of a paired bootstrap with normalized
+// options and returns b − a on all records and the replicates.
+func pairedReplicates(n int, a, b Statistic, opt BootstrapOptions) (float64, []float64, error) {
+	if n < 2 {
+		return 0, nil, fmt.Errorf("%d records: need at least 2", n)
+	}
+	if a == nil || b == nil {
+		return 0, nil, errors.New("nil statistic")
+	}
 	all := identity(n)
 	va, vb := a(all), b(all)
 	if math.IsNaN(va) || math.IsNaN(vb) {
-		return PairedResult{}, fmt.Errorf("paired bootstrap: statistic is NaN on the full sample (a=%v, b=%v)", va, vb)
+		return 0, nil, fmt.Errorf("statistic is NaN on the full sample (a=%v, b=%v)", va, vb)
 	}
-	res := PairedResult{Diff: vb - va}
-	reps, err := replicates(n, opt, diff)
+	reps, err := replicates(n, opt, pairedDiff(a, b))
 	if err != nil {
-		return PairedResult{}, fmt.Errorf("paired bootstrap: %w", err)
+		return 0, nil, err
 	}
-	var le, ge int
-	for _, d := range reps {
-		if d <= 0 {
-			le++
-		}
-		if d >= 0 {
-			ge++
-		}
-	}
-	res.Resamples = len(reps)
-	res.PLessEqZero = float64(1+le) / float64(len(reps)+1)
-	res.PGreaterEqZero = float64(1+ge) / float64(len(reps)+1)
-	res.Interval, err = intervalFor(n, res.Diff, reps, opt, diff)
-	if err != nil {
-		return PairedResult{}, fmt.Errorf("paired bootstrap: %w", err)
-	}
-	return res, nil
+	return vb - va, reps, nil
 }
 
 // PercentileInterval returns the percentile bootstrap interval of the

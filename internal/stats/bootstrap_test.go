@@ -509,12 +509,7 @@ func TestBootstrapCoverage(t *testing.T) {
 			covered++
 		}
 	}
-	cov := float64(covered) / float64(trials)
-	tol := coverageTolerance(0.95, trials, 0.01)
-	t.Logf("bootstrap-percentile coverage %.4f over %d datasets (tolerance ±%.4f)", cov, trials, tol)
-	if math.Abs(cov-0.95) > tol {
-		t.Errorf("coverage = %.4f over %d datasets, want 0.95 ± %.4f", cov, trials, tol)
-	}
+	checkCoverage(t, "bootstrap-percentile (mean, n=100)", covered, trials, 0.01)
 }
 
 func TestUniformIndex(t *testing.T) {

@@ -82,10 +82,5 @@ func TestWilsonCoverage(t *testing.T) {
 			covered++
 		}
 	}
-	cov := float64(covered) / float64(trials)
-	tol := coverageTolerance(0.95, trials, 0.01)
-	t.Logf("Wilson coverage %.4f over %d datasets (tolerance ±%.4f)", cov, trials, tol)
-	if math.Abs(cov-0.95) > tol {
-		t.Errorf("Wilson coverage = %.4f over %d datasets, want 0.95 ± %.4f", cov, trials, tol)
-	}
+	checkCoverage(t, "wilson", covered, trials, 0.01)
 }

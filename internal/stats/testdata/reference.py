@@ -163,3 +163,167 @@ for m in ["BCa", "percentile"]:
                           random_state=np.random.default_rng(7))
     show(f"scipy paired bootstrap {m}:", res.confidence_interval.low, res.confidence_interval.high)
 show("paired diff mean(cand)-mean(base):", PCAND.mean() - PBASE.mean())
+
+# ================================================================ added for McNemar mid-p/asymptotic,
+# DeLong, sample sizes, Holm and one-sided p-values
+import math
+import os
+from scipy.optimize import brentq
+from sklearn.metrics import roc_auc_score
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.power import NormalIndPower
+from statsmodels.stats.proportion import proportion_effectsize, proportions_ztest
+import sklearn
+
+print(f"\n# sklearn {sklearn.__version__}")
+
+# ---------------------------------------------------------------- McNemar mid-p and asymptotic
+print("\n## McNemar mid-p: 2*scipy.stats.binom.cdf(k, n, .5) - binom.pmf(k, n, .5), k=min(b,c); "
+      "b == c: 1 - binom.pmf(k, n, .5)/2 (Fagerland et al. 2013)")
+MCN = [(1, 7), (25, 15), (61, 27), (16, 6), (10, 10), (0, 5), (3, 0), (120, 80)]
+for b, c in MCN:
+    n, k = b + c, min(b, c)
+    midp = 1 - stats.binom.pmf(k, n, 0.5) / 2 if b == c else 2 * stats.binom.cdf(k, n, 0.5) - stats.binom.pmf(k, n, 0.5)
+    show(f"midp b={b} c={c}:", midp)
+print("\n## McNemar asymptotic: mcnemar([[0, b], [c, 0]], exact=False, correction=C) -> statistic, pvalue")
+for b, c in MCN:
+    for corr in (False, True):
+        r = mcnemar([[0, b], [c, 0]], exact=False, correction=corr)
+        show(f"asym b={b} c={c} correction={corr}:", r.statistic, r.pvalue)
+
+# ---------------------------------------------------------------- DeLong
+here = os.path.dirname(os.path.abspath(__file__))
+ASAH = [line.strip().split(",") for line in open(os.path.join(here, "asah.csv")).read().split("\n")[1:] if line.strip()]
+ASAH_COLS = {"wfns": 1, "s100b": 2, "ndka": 3}
+
+
+def asah(marker, outcome):
+    return np.array([float(r[ASAH_COLS[marker]]) for r in ASAH if r[0] == outcome])
+
+
+def psi(x, y):
+    return 1.0 if x > y else (0.5 if x == y else 0.0)
+
+
+def placements_direct(P, N):
+    """DeLong et al. (1988) placement values by the O(mn) definition."""
+    v10 = np.array([np.mean([psi(x, y) for y in N]) for x in P])
+    v01 = np.array([np.mean([psi(x, y) for x in P]) for y in N])
+    return v10, v01
+
+
+def delong_direct(P1, N1, P2, N2, conf=0.95):
+    """Direct O(mn) DeLong test: S = S10/m + S01/n with np.cov (ddof 1)."""
+    a10, a01 = placements_direct(P1, N1)
+    b10, b01 = placements_direct(P2, N2)
+    m, n = len(P1), len(N1)
+    S = np.cov([a10, b10]) / m + np.cov([a01, b01]) / n
+    d = a10.mean() - b10.mean()
+    se = math.sqrt(S[0, 0] + S[1, 1] - 2 * S[0, 1])
+    z = d / se
+    q = stats.norm.ppf(1 - (1 - conf) / 2)
+    return a10.mean(), b10.mean(), d, se, z, 2 * stats.norm.sf(abs(z)), d - q * se, d + q * se
+
+
+def auc_ci_direct(P, N, conf=0.95):
+    v10, v01 = placements_direct(P, N)
+    auc = v10.mean()
+    se = math.sqrt(np.var(v10, ddof=1) / len(P) + np.var(v01, ddof=1) / len(N))
+    q = stats.norm.ppf(1 - (1 - conf) / 2)
+    return auc, se * se, max(0.0, auc - q * se), min(1.0, auc + q * se)
+
+
+print(f"\n## aSAH (testdata/asah.csv): {len(ASAH)} patients, {sum(r[0] == 'Poor' for r in ASAH)} Poor (positive)")
+print("## DeLong direct O(mn) (AUC1 AUC2 diff se z p lo hi): delong_direct(Poor a, Good a, Poor b, Good b, conf)")
+for a, b, conf in [("wfns", "s100b", 0.95), ("wfns", "ndka", 0.95), ("ndka", "s100b", 0.95), ("wfns", "s100b", 0.90)]:
+    show(f"delong {a} vs {b} conf={conf}:", *delong_direct(asah(a, "Poor"), asah(a, "Good"), asah(b, "Poor"), asah(b, "Good"), conf))
+print("## AUC: sklearn.metrics.roc_auc_score([1]*m + [0]*n, concat(Poor, Good)); AUC CI: auc_ci_direct (auc var lo hi)")
+for mk in ["wfns", "s100b", "ndka"]:
+    P, N = asah(mk, "Poor"), asah(mk, "Good")
+    show(f"auc {mk}:", roc_auc_score([1] * len(P) + [0] * len(N), np.concatenate([P, N])))
+    show(f"auc ci {mk} conf=0.95:", *auc_ci_direct(P, N, 0.95))
+
+
+def tie_data():
+    """Integer-formula scores with many ties, rebuilt in Go by rocTieData."""
+    m, n = 37, 53
+    p1 = np.array([((i * 37 + 11) % 23) / 4 for i in range(m)])
+    n1 = np.array([((j * 29 + 5) % 19) / 4 for j in range(n)])
+    p2 = np.array([((i * 13 + 3) % 17) / 2 for i in range(m)])
+    n2 = np.array([((j * 7 + 1) % 15) / 2 for j in range(n)])
+    return p1, n1, p2, n2
+
+
+p1, n1, p2, n2 = tie_data()
+print("## DeLong on tie_data (ties everywhere): delong_direct(p1, n1, p2, n2, 0.95); "
+      "roc_auc_score for the AUCs")
+show("delong ties:", *delong_direct(p1, n1, p2, n2, 0.95))
+show("auc ties p1,n1 / p2,n2:", roc_auc_score([1] * 37 + [0] * 53, np.concatenate([p1, n1])),
+     roc_auc_score([1] * 37 + [0] * 53, np.concatenate([p2, n2])))
+show("auc ci ties p1,n1 conf=0.95:", *auc_ci_direct(p1, n1, 0.95))
+show("auc ci clipped pos=[3,4,5] neg=[1,2,3.5] conf=0.95:", *auc_ci_direct(np.array([3, 4, 5.0]), np.array([1, 2, 3.5]), 0.95))
+
+# ---------------------------------------------------------------- Sample size
+zz = stats.norm.ppf
+
+
+def n_two(p1, p2, alpha, power):
+    pb = (p1 + p2) / 2
+    return (zz(1 - alpha / 2) * math.sqrt(2 * pb * (1 - pb)) + zz(power) * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))) ** 2 / (p1 - p2) ** 2
+
+
+def n_ni(pt, pc, delta, alpha, power):
+    return (zz(1 - alpha) + zz(power)) ** 2 * (pt * (1 - pt) + pc * (1 - pc)) / (pt - pc + delta) ** 2
+
+
+def n_paired(psi_, delta, alpha, power):
+    return (zz(1 - alpha / 2) * math.sqrt(psi_) + zz(power) * math.sqrt(psi_ - delta ** 2)) ** 2 / delta ** 2
+
+
+def n_one(p0, p1, alpha, power):
+    return (zz(1 - alpha) * math.sqrt(p0 * (1 - p0)) + zz(power) * math.sqrt(p1 * (1 - p1))) ** 2 / (p1 - p0) ** 2
+
+
+print("\n## SampleSizeTwoProportions: n_two(p1, p2, alpha, power) (formula with scipy.stats.norm.ppf); "
+      "statsmodels NormalIndPower().solve_power(proportion_effectsize(p2, p1), alpha, power, ratio=1) for comparison")
+for p1_, p2_, al, pw in [(0.5, 0.6, 0.05, 0.8), (0.5, 0.75, 0.05, 0.9), (0.2, 0.1, 0.05, 0.8), (0.9, 0.95, 0.01, 0.9)]:
+    show(f"n_two p1={p1_} p2={p2_} alpha={al} power={pw}:", n_two(p1_, p2_, al, pw),
+         NormalIndPower().solve_power(proportion_effectsize(p2_, p1_), alpha=al, power=pw, ratio=1))
+print("## SampleSizeNonInferiority: n_ni(pT, pC, delta, alpha, power)")
+for args in [(0.85, 0.65, 0.10, 0.05, 0.8), (0.8, 0.8, 0.05, 0.025, 0.9), (0.7, 0.72, 0.05, 0.05, 0.8)]:
+    show(f"n_ni {args}:", n_ni(*args))
+print("## SampleSizePaired: n_paired(psi, delta, alpha, power) (Connor 1987)")
+for args in [(0.10, 0.04, 0.05, 0.8), (0.2, 0.05, 0.05, 0.9), (0.05, 0.02, 0.01, 0.8)]:
+    show(f"n_paired {args}:", n_paired(*args))
+print("## SampleSizeOneProportion: n_one(p0, p1, alpha, power); check: power of the one-sided score test at that n, "
+      "1 - norm.cdf((z_{1-a} sqrt(p0q0) - (p1-p0) sqrt(n)) / sqrt(p1q1)) == power")
+for p0, p1_, al, pw in [(0.30, 0.40, 0.05, 0.8), (0.95, 0.97, 0.05, 0.9), (0.10, 0.05, 0.025, 0.8)]:
+    n = n_one(p0, p1_, al, pw)
+    sgn = 1 if p1_ > p0 else -1
+    achieved = stats.norm.cdf((sgn * (p1_ - p0) * math.sqrt(n) - zz(1 - al) * math.sqrt(p0 * (1 - p0))) / math.sqrt(p1_ * (1 - p1_)))
+    show(f"n_one p0={p0} p1={p1_} alpha={al} power={pw} (n, achieved power):", n, achieved)
+print("## MinimumDetectableEffect: brentq(lambda d: n_two(p, p + d, alpha, power) - n, 1e-9, 1 - p - 1e-12, xtol=1e-14)")
+for p, n, al, pw in [(0.5, 387.3, 0.05, 0.8), (0.6, 500, 0.05, 0.8), (0.05, 2000, 0.05, 0.8), (0.9, 100, 0.05, 0.9)]:
+    show(f"mde p={p} n={n} alpha={al} power={pw}:", brentq(lambda d: n_two(p, p + d, al, pw) - n, 1e-9, 1 - p - 1e-12, xtol=1e-14))
+
+# ---------------------------------------------------------------- Holm
+print("\n## Holm: statsmodels.stats.multitest.multipletests(p, alpha=0.05, method='holm')[1]")
+for p in [[0.01, 0.04, 0.03, 0.005], [0.2, 0.01, 0.01, 0.5, 0.04], [0.001], [0.3, 0.6, 0.9]]:
+    show(f"holm {p}:", *multipletests(p, alpha=0.05, method="holm")[1])
+
+# ---------------------------------------------------------------- One-sided p-values
+print("\n## WilsonPValue: statsmodels proportions_ztest(count, nobs, value=p0, alternative=A, prop_var=p0)[1]")
+for count, nobs, p0 in [(81, 263, 0.25), (81, 263, 0.35), (15, 148, 0.2), (0, 20, 0.1), (950, 1000, 0.93), (29, 29, 0.9)]:
+    for alt in ("larger", "smaller"):
+        show(f"wilsonp count={count} nobs={nobs} p0={p0} {alt}:", proportions_ztest(count, nobs, value=p0, alternative=alt, prop_var=p0)[1])
+print("## QuantilePValue: scipy.stats.binomtest(K, n, q, alternative).pvalue, "
+      "below: K=#{x<t}, 'greater'; above: K=#{x<=t}, 'less'  (x = QDATA)")
+for q, t in [(0.9, 3.0), (0.9, 2.0), (0.5, 1.28), (0.5, 1.0), (0.95, 5.5), (0.1, 0.66)]:
+    kb = int(np.sum(QDATA < t))
+    ka = int(np.sum(QDATA <= t))
+    show(f"quantilep q={q} t={t} below(K={kb}) above(K={ka}):",
+         stats.binomtest(kb, len(QDATA), q, alternative="greater").pvalue,
+         stats.binomtest(ka, len(QDATA), q, alternative="less").pvalue)
+print("## BootstrapPValue on rep: (1 + #{rep <= t}) / (B + 1) (greater), (1 + #{rep >= t}) / (B + 1) (less)")
+for t in [0.0, 0.5, 1.0, 2.9, 3.0]:
+    show(f"bootp rep t={t}:", (1 + np.sum(rep <= t)) / (len(rep) + 1), (1 + np.sum(rep >= t)) / (len(rep) + 1))

@@ -32,13 +32,16 @@ type binaryDef struct {
 	proportion bool // num counts records that are also counted in den
 }
 
+// label is the Accepts of metrics that read the predicted label.
+var label = []string{"label"}
+
 var binaryDefs = []binaryDef{
-	{Info: Info{Type: "precision", Doc: "share of records flagged positive that are positive: TP / (TP + FP)"}, ratio: func(c BinaryCounts) (int, int) { return c.TP, c.TP + c.FP }, proportion: true},
-	{Info: Info{Type: "recall", Doc: "share of positive records that were flagged: TP / (TP + FN)"}, ratio: func(c BinaryCounts) (int, int) { return c.TP, c.TP + c.FN }, proportion: true},
-	{Info: Info{Type: "f1", Doc: "harmonic mean of precision and recall: 2TP / (2TP + FP + FN)"}, ratio: func(c BinaryCounts) (int, int) { return 2 * c.TP, 2*c.TP + c.FP + c.FN }},
-	{Info: Info{Type: "specificity", Doc: "share of negative records left alone: TN / (TN + FP)"}, ratio: func(c BinaryCounts) (int, int) { return c.TN, c.TN + c.FP }, proportion: true},
-	{Info: Info{Type: "false_positive_rate", Doc: "share of negative records wrongly flagged (customers wrongly blocked): FP / (FP + TN)", Direction: LowerIsBetter}, ratio: func(c BinaryCounts) (int, int) { return c.FP, c.FP + c.TN }, proportion: true},
-	{Info: Info{Type: "flag_rate", Doc: "share of all records flagged positive (the workload a decision creates)", Direction: LowerIsBetter}, ratio: func(c BinaryCounts) (int, int) { return c.TP + c.FP, c.TP + c.FP + c.FN + c.TN }, proportion: true},
+	{Info: Info{Type: "precision", Doc: "share of records flagged positive that are positive: TP / (TP + FP)", Accepts: label}, ratio: func(c BinaryCounts) (int, int) { return c.TP, c.TP + c.FP }, proportion: true},
+	{Info: Info{Type: "recall", Doc: "share of positive records that were flagged: TP / (TP + FN)", Accepts: label}, ratio: func(c BinaryCounts) (int, int) { return c.TP, c.TP + c.FN }, proportion: true},
+	{Info: Info{Type: "f1", Doc: "harmonic mean of precision and recall: 2TP / (2TP + FP + FN)", Accepts: label}, ratio: func(c BinaryCounts) (int, int) { return 2 * c.TP, 2*c.TP + c.FP + c.FN }},
+	{Info: Info{Type: "specificity", Doc: "share of negative records left alone: TN / (TN + FP)", Accepts: label}, ratio: func(c BinaryCounts) (int, int) { return c.TN, c.TN + c.FP }, proportion: true},
+	{Info: Info{Type: "false_positive_rate", Doc: "share of negative records wrongly flagged (customers wrongly blocked): FP / (FP + TN)", Direction: LowerIsBetter, Accepts: label}, ratio: func(c BinaryCounts) (int, int) { return c.FP, c.FP + c.TN }, proportion: true},
+	{Info: Info{Type: "flag_rate", Doc: "share of all records flagged positive (the workload a decision creates)", Direction: LowerIsBetter, Accepts: label}, ratio: func(c BinaryCounts) (int, int) { return c.TP + c.FP, c.TP + c.FP + c.FN + c.TN }, proportion: true},
 }
 
 func init() {
@@ -135,6 +138,14 @@ func (a *binaryAcc) ValueAt(idx []int) float64 {
 
 // Counts makes proportions (precision, recall, ...) eligible for the Wilson
 // interval; F1 is not a proportion and reports ok=false.
+// Outcome implements Outcomes for the proportion metrics.
+func (a *binaryAcc) Outcome(i int) (counted, success bool) {
+	var t [5]int
+	t[a.codes[i]] = 1
+	num, den := a.m.def.ratio(countsOf(t))
+	return den > 0, num > 0
+}
+
 func (a *binaryAcc) Counts() (successes, trials int, ok bool) {
 	num, den := a.m.def.ratio(countsOf(a.total))
 	return num, den, a.m.def.proportion

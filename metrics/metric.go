@@ -90,10 +90,27 @@ type Proportion interface {
 	Counts() (successes, trials int, ok bool)
 }
 
+// Outcomes is implemented by proportion accumulators that can say, record
+// by record, whether the record enters the proportion and whether it is a
+// success. It gives Wilson intervals on any subset (a segment) and, for two
+// pipelines, the discordant pairs of McNemar's test and of paired sample
+// sizes.
+type Outcomes interface {
+	Outcome(i int) (counted, success bool)
+}
+
 // Quantiler is implemented by accumulators whose value is a quantile of
 // per-record values (latency p99): they get a distribution-free
 // order-statistic interval.
 type Quantiler interface {
 	// Quantile returns q in (0, 1) and the per-record values, unsorted.
 	Quantile() (q float64, values []float64)
+}
+
+// Bounded is implemented by accumulators that compute their own interval,
+// such as a subprocess metric that answers {"value": x, "lo": l, "hi": h}.
+// ok is false when there is none. The statistics layer should prefer these
+// bounds to a bootstrap when ok.
+type Bounded interface {
+	Bounds() (lo, hi float64, ok bool)
 }

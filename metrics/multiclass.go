@@ -6,11 +6,11 @@ import (
 )
 
 func init() {
-	register(Info{Type: "accuracy", Doc: "share of records whose predicted label equals the true label"},
+	register(Info{Type: "accuracy", Doc: "share of records whose predicted label equals the true label", Accepts: label},
 		func(env Env) (Metric, error) { return &classMetric{name: env.Name, kind: "accuracy"}, nil })
-	register(Info{Type: "macro_f1", Doc: "unweighted mean of per-class F1 over every class seen in labels or predictions"},
+	register(Info{Type: "macro_f1", Doc: "unweighted mean of per-class F1 over every class seen in labels or predictions", Accepts: label},
 		func(env Env) (Metric, error) { return &classMetric{name: env.Name, kind: "macro_f1"}, nil })
-	register(Info{Type: "confusion_matrix", Doc: "counts of true label by predicted label; its value is the share on the diagonal (accuracy)"},
+	register(Info{Type: "confusion_matrix", Doc: "counts of true label by predicted label; its value is the share on the diagonal (accuracy)", Accepts: label},
 		func(env Env) (Metric, error) { return &classMetric{name: env.Name, kind: "confusion_matrix"}, nil })
 }
 
@@ -140,6 +140,11 @@ func (a *classAcc) value(idx []int) (float64, int) {
 func (a *classAcc) ValueAt(idx []int) float64 {
 	v, _ := a.value(idx)
 	return v
+}
+
+// Outcome implements Outcomes: a labelled record, predicted right or not.
+func (a *classAcc) Outcome(i int) (counted, success bool) {
+	return a.truth[i] >= 0, a.truth[i] >= 0 && a.truth[i] == a.pred[i]
 }
 
 func (a *classAcc) Counts() (successes, trials int, ok bool) {

@@ -14,16 +14,16 @@ func init() {
 		typ string
 		q   float64
 	}{{"latency_p50", 0.50}, {"latency_p95", 0.95}, {"latency_p99", 0.99}} {
-		register(Info{Type: q.typ, Doc: fmt.Sprintf("%g-th percentile of per-record latency, in milliseconds", q.q*100), Direction: LowerIsBetter},
+		register(Info{Type: q.typ, Doc: fmt.Sprintf("%g-th percentile of per-record latency, in milliseconds", q.q*100), Direction: LowerIsBetter, Accepts: anyKind},
 			func(env Env) (Metric, error) { return &latencyMetric{name: env.Name, q: q.q}, nil })
 	}
-	Register(Info{Type: "latency", Doc: "a chosen quantile of per-record latency, in milliseconds (`quantile: 0.9`)", Direction: LowerIsBetter},
+	Register(Info{Type: "latency", Doc: "a chosen quantile of per-record latency, in milliseconds (`quantile: 0.9`)", Direction: LowerIsBetter, Accepts: anyKind},
 		func() Spec { return new(QuantileSpec) })
-	register(Info{Type: "error_rate", Doc: "share of records on which the pipeline failed (an error, a timeout, no answer)", Direction: LowerIsBetter},
+	register(Info{Type: "error_rate", Doc: "share of records on which the pipeline failed (an error, a timeout, no answer)", Direction: LowerIsBetter, Accepts: anyKind},
 		func(env Env) (Metric, error) { return &errorRate{name: env.Name}, nil })
-	register(Info{Type: "cost_per_record", Doc: "mean cost of one decision, in the experiment's currency", Direction: LowerIsBetter},
+	register(Info{Type: "cost_per_record", Doc: "mean cost of one decision, in the experiment's currency", Direction: LowerIsBetter, Accepts: anyKind},
 		func(env Env) (Metric, error) { return &costMetric{name: env.Name, currency: env.Currency}, nil })
-	register(Info{Type: "cost_total", Doc: "total cost of the replay, in the experiment's currency", Direction: LowerIsBetter},
+	register(Info{Type: "cost_total", Doc: "total cost of the replay, in the experiment's currency", Direction: LowerIsBetter, Accepts: anyKind},
 		func(env Env) (Metric, error) {
 			return &costMetric{name: env.Name, currency: env.Currency, total: true}, nil
 		})
@@ -151,6 +151,9 @@ func (a *errorAcc) ValueAt(idx []int) float64 {
 }
 
 func (a *errorAcc) Counts() (int, int, bool) { return a.count, len(a.failed), true }
+
+// Outcome implements Outcomes: every record counts; a failure is the "success".
+func (a *errorAcc) Outcome(i int) (counted, success bool) { return true, a.failed[i] }
 
 func (a *errorAcc) Result() Result {
 	return Result{Value: ratio(float64(a.count), float64(len(a.failed))), N: len(a.failed)}

@@ -30,6 +30,10 @@ type Env struct {
 	Positive string
 	// Currency names the unit of cost figures ("USD" by default).
 	Currency string
+	// Dir is the experiment file's folder, against which relative paths in a
+	// metric's configuration (a subprocess command) are resolved; "" for
+	// the working directory.
+	Dir string
 }
 
 // HasColumn reports whether the dataset has the named column.
@@ -53,6 +57,10 @@ type Info struct {
 	Doc string
 	// Direction says which way the metric improves.
 	Direction Direction
+	// Accepts lists the output kinds the metric reads: "label", "score",
+	// "text", "fields", or "any" for metrics of the prediction itself
+	// (latency, cost, failures) or of an expression or a subprocess.
+	Accepts []string
 }
 
 type entry struct {

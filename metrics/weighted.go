@@ -8,9 +8,9 @@ import (
 )
 
 func init() {
-	Register(Info{Type: "weighted_recall", Doc: "share of the positive records' value (a numeric column, e.g. the fraud amount) that was flagged"},
+	Register(Info{Type: "weighted_recall", Doc: "share of the positive records' value (a numeric column, e.g. the fraud amount) that was flagged", Accepts: label},
 		func() Spec { return &WeightSpec{recall: true} })
-	Register(Info{Type: "weighted_precision", Doc: "share of the flagged records' value (a numeric column) that belongs to positive records"},
+	Register(Info{Type: "weighted_precision", Doc: "share of the flagged records' value (a numeric column) that belongs to positive records", Accepts: label},
 		func() Spec { return &WeightSpec{} })
 }
 

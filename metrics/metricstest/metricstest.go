@@ -19,7 +19,8 @@ import (
 //     as adding them all to one accumulator;
 //   - an accumulator that implements metrics.Resampler has one entry per
 //     observation, and ValueAt over every position equals Result().Value;
-//   - a metrics.Proportion's counts reproduce the value when ok.
+//   - a metrics.Proportion's counts reproduce the value when ok, and its
+//     per-record metrics.Outcomes add up to the counts.
 func Conformance(t testing.TB, m metrics.Metric, obs []metrics.Observation) {
 	t.Helper()
 	whole := m.New()
@@ -60,6 +61,7 @@ func Conformance(t testing.TB, m metrics.Metric, obs []metrics.Observation) {
 			t.Errorf("%s: Counts() = %d/%d, value %v", m.Name(), s, n, want)
 		}
 	}
+	checkOutcomes(t, m.Name(), whole, len(obs))
 }
 
 func same(a, b float64) bool {
@@ -67,4 +69,34 @@ func same(a, b float64) bool {
 		return math.IsNaN(a) && math.IsNaN(b)
 	}
 	return math.Abs(a-b) <= 1e-12*math.Max(1, math.Abs(b))
+}
+
+// checkOutcomes verifies that per-record Outcomes add up to Counts.
+func checkOutcomes(t testing.TB, name string, acc metrics.Accumulator, n int) {
+	t.Helper()
+	o, ok := acc.(metrics.Outcomes)
+	if !ok {
+		return
+	}
+	p, ok := acc.(metrics.Proportion)
+	if !ok {
+		return
+	}
+	s, trials, isProp := p.Counts()
+	if !isProp {
+		return
+	}
+	gotS, gotN := 0, 0
+	for i := range n {
+		counted, success := o.Outcome(i)
+		if counted {
+			gotN++
+			if success {
+				gotS++
+			}
+		}
+	}
+	if gotS != s || gotN != trials {
+		t.Errorf("%s: Outcome() adds up to %d/%d, Counts() = %d/%d", name, gotS, gotN, s, trials)
+	}
 }

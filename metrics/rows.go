@@ -1,0 +1,255 @@
+package metrics
+
+import (
+	"fmt"
+	"iter"
+	"math"
+	"sort"
+	"sync"
+)
+
+// anyKind is the Accepts of metrics that read the prediction itself, an
+// expression or a subprocess rather than one output kind.
+var anyKind = []string{"any"}
+
+// rowMetric is a metric computed from a few numbers kept per record: most of
+// the library is one. The accumulator keeps width float64 per record, so the
+// value can be recomputed on any resample of positions (Resampler).
+type rowMetric struct {
+	name  string
+	typ   string
+	dir   Direction
+	unit  string
+	width int
+	// row fills r (len width) from one observation; a non-empty reason
+	// excludes the record, counted in the detail under that reason.
+	row func(o Observation, r []float64) (reason string)
+	// value is the metric over the included rows.
+	value func(rows iter.Seq[[]float64]) float64
+	// counts, when set, makes the accumulator a Proportion.
+	counts func(rows iter.Seq[[]float64]) (successes, trials int)
+	// detail, when set, adds detail beyond the exclusions.
+	detail func(rows iter.Seq[[]float64], excluded map[string]int) any
+}
+
+func (m *rowMetric) Name() string         { return m.name }
+func (m *rowMetric) Direction() Direction { return m.dir }
+func (m *rowMetric) Unit() string         { return m.unit }
+func (m *rowMetric) New() Accumulator     { return &rowAcc{m: m} }
+
+// maxReasons bounds the distinct exclusion reasons kept in the detail (an
+// expression's error text may differ on every record).
+const maxReasons = 20
+
+// rowAcc keeps m.width numbers per record; an excluded record keeps a row
+// whose first number is NaN, so positions stay aligned with the replay.
+type rowAcc struct {
+	m        *rowMetric
+	data     []float64
+	n        int
+	excluded map[string]int
+}
+
+// Add folds one observation in.
+func (a *rowAcc) Add(o Observation) {
+	start := len(a.data)
+	for range a.m.width {
+		a.data = append(a.data, 0)
+	}
+	r := a.data[start:]
+	if why := a.m.row(o, r); why != "" {
+		r[0] = math.NaN()
+		if a.excluded == nil {
+			a.excluded = map[string]int{}
+		}
+		if _, seen := a.excluded[why]; !seen && len(a.excluded) >= maxReasons {
+			why = "other reasons"
+		}
+		a.excluded[why]++
+	}
+	a.n++
+}
+
+// Merge appends the rows of another accumulator of the same metric.
+func (a *rowAcc) Merge(other Accumulator) error {
+	b, ok := other.(*rowAcc)
+	if !ok || b.m.typ != a.m.typ || b.m.width != a.m.width {
+		return fmt.Errorf("merge %s: accumulator of another metric", a.m.name)
+	}
+	a.data = append(a.data, b.data...)
+	a.n += b.n
+	for k, v := range b.excluded {
+		if a.excluded == nil {
+			a.excluded = map[string]int{}
+		}
+		a.excluded[k] += v
+	}
+	return nil
+}
+
+// rows iterates over the included rows at positions idx (all when nil).
+func (a *rowAcc) rows(idx []int) iter.Seq[[]float64] {
+	w := a.m.width
+	return func(yield func([]float64) bool) {
+		visit := func(i int) bool {
+			r := a.data[i*w : i*w+w : i*w+w]
+			return math.IsNaN(r[0]) || yield(r)
+		}
+		if idx == nil {
+			for i := range a.n {
+				if !visit(i) {
+					return
+				}
+			}
+			return
+		}
+		for _, i := range idx {
+			if !visit(i) {
+				return
+			}
+		}
+	}
+}
+
+// Len is the number of records added.
+func (a *rowAcc) Len() int { return a.n }
+
+// ValueAt is the metric over the records at positions idx.
+func (a *rowAcc) ValueAt(idx []int) float64 { return a.m.value(a.rows(idx)) }
+
+// Result returns the value over every record, with the exclusions in the detail.
+func (a *rowAcc) Result() Result {
+	n := 0
+	for range a.rows(nil) {
+		n++
+	}
+	r := Result{Value: a.m.value(a.rows(nil)), N: n}
+	switch {
+	case a.m.detail != nil:
+		r.Detail = a.m.detail(a.rows(nil), a.excluded)
+	case len(a.excluded) > 0:
+		r.Detail = Exclusions{Excluded: a.excluded}
+	}
+	return r
+}
+
+// rowProportion is a rowAcc whose value is a share of 0/1 outcomes.
+type rowProportion struct{ rowAcc }
+
+// Counts returns the successes and trials behind the share.
+func (a *rowProportion) Counts() (successes, trials int, ok bool) {
+	s, n := a.m.counts(a.rows(nil))
+	return s, n, true
+}
+
+// Merge appends the rows of another accumulator of the same metric.
+func (a *rowProportion) Merge(other Accumulator) error {
+	if b, ok := other.(*rowProportion); ok {
+		return a.rowAcc.Merge(&b.rowAcc)
+	}
+	return fmt.Errorf("merge %s: accumulator of another metric", a.m.name)
+}
+
+// proportionMetric wraps a rowMetric with counts so that New returns a
+// Proportion.
+type proportionMetric struct{ *rowMetric }
+
+func (m proportionMetric) New() Accumulator { return &rowProportion{rowAcc{m: m.rowMetric}} }
+
+// build returns m as a Metric, a Proportion one when m.counts is set.
+func (m *rowMetric) build() Metric {
+	if m.counts != nil {
+		return proportionMetric{m}
+	}
+	return m
+}
+
+// Exclusions is the detail of a library metric that left records out: the
+// count of records by reason ("no score", "failed", "no label", ...).
+type Exclusions struct {
+	Excluded map[string]int `json:"excluded,omitempty"`
+}
+
+// meanOf is the mean of r[0] over the rows (NaN when there are none).
+func meanOf(rows iter.Seq[[]float64]) float64 {
+	sum, n := 0.0, 0
+	for r := range rows {
+		sum += r[0]
+		n++
+	}
+	return ratio(sum, float64(n))
+}
+
+// shareCounts counts rows whose r[0] is 1, as successes of a share.
+func shareCounts(rows iter.Seq[[]float64]) (successes, trials int) {
+	for r := range rows {
+		if r[0] == 1 {
+			successes++
+		}
+		trials++
+	}
+	return successes, trials
+}
+
+// sumOf is Σr[0] and Σr[1] over the rows.
+func sumOf(rows iter.Seq[[]float64]) (num, den float64) {
+	for r := range rows {
+		num += r[0]
+		if len(r) > 1 {
+			den += r[1]
+		}
+	}
+	return num, den
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// interner gives stable small ids to labels, shared by every accumulator of
+// one metric (so merged accumulators need no remapping). It is safe for
+// concurrent use: the accumulators of several pipelines may share it.
+type interner struct {
+	mu    sync.Mutex
+	ids   map[string]int
+	names []string
+}
+
+// id returns s's id, -1 for "".
+func (t *interner) id(s string) float64 {
+	if s == "" {
+		return -1
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.ids == nil {
+		t.ids = map[string]int{}
+	}
+	i, ok := t.ids[s]
+	if !ok {
+		i = len(t.names)
+		t.ids[s] = i
+		t.names = append(t.names, s)
+	}
+	return float64(i)
+}
+
+// snapshot returns the names by id.
+func (t *interner) snapshot() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]string(nil), t.names...)
+}
+
+// sortedIDs returns ids in the order of their sorted names.
+func sortedIDs(names []string) []int {
+	ids := make([]int, len(names))
+	for i := range ids {
+		ids[i] = i
+	}
+	sort.Slice(ids, func(a, b int) bool { return names[ids[a]] < names[ids[b]] })
+	return ids
+}

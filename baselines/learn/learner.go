@@ -1,0 +1,495 @@
+package learn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"time"
+
+	"github.com/poc-harness/poc/datasets"
+	"github.com/poc-harness/poc/pipeline"
+)
+
+// Learner is the pipeline built from a Spec. It implements pipeline.Trainer:
+// Train fits it before the replay, after which Predict is safe for
+// concurrent use.
+type Learner struct {
+	name      string
+	model     string // logistic | text
+	algorithm string // logistic | naive_bayes
+	features  []string
+	text      textOptions
+	balanced  bool
+	threshold thresholdSpec
+	fit       fitOptions
+	seed      uint64
+	positive  string
+
+	trainFile string
+	cut       time.Time // non-zero for a time cut
+	folds     int
+
+	// Set by Train.
+	timeCol  string
+	schema   *table // column names and kinds, without data
+	classes  []string
+	posIndex int // index of the positive class when binary, else -1
+	fitted   []*fitted
+	nReplay  int // number of replayed records, with folds
+}
+
+var (
+	_ pipeline.Pipeline = (*Learner)(nil)
+	_ pipeline.Trainer  = (*Learner)(nil)
+)
+
+// fitted is one trained model: its encoder, weights and threshold.
+type fitted struct {
+	enc       *encoder
+	lin       *linear
+	threshold float64
+}
+
+// Classes returns the classes learnt, sorted (nil before Train).
+func (l *Learner) Classes() []string { return l.classes }
+
+// Threshold returns the decision threshold on P(positive) of the model that
+// scores fold k (k = 0 without folds); NaN for a multi-class model.
+func (l *Learner) Threshold(k int) float64 {
+	if l.posIndex < 0 || k >= len(l.fitted) {
+		return math.NaN()
+	}
+	return l.fitted[k].threshold
+}
+
+// Train reads the training records and fits the model (one per fold with
+// cross-fitting).
+func (l *Learner) Train(ctx context.Context, data pipeline.TrainingData) error {
+	if data.Label == "" {
+		return errors.New("learn: the dataset has no label column to learn from")
+	}
+	if data.Positive != "" {
+		l.positive = data.Positive
+	}
+	var (
+		open   func() (datasets.Reader, error)
+		what   string
+		filter func(datasets.Record) (bool, error)
+	)
+	switch {
+	case l.trainFile != "":
+		what = fmt.Sprintf("training file %q", l.trainFile)
+		open = func() (datasets.Reader, error) { return data.Open(l.trainFile) }
+	case !l.cut.IsZero():
+		if data.Time == "" {
+			return errors.New("learn: train.before needs the dataset's `time:` column")
+		}
+		l.timeCol = data.Time
+		what = "records before " + l.cut.Format(time.RFC3339)
+		open = data.All
+		filter = func(rec datasets.Record) (bool, error) {
+			t, err := datasets.ParseTime(rec.Fields[data.Time])
+			if err != nil {
+				return false, fmt.Errorf("line %d: time column %q: %w", rec.Line, data.Time, err)
+			}
+			return t.Before(l.cut), nil
+		}
+	default:
+		what = "replayed records"
+		open = data.Replay
+	}
+	if open == nil {
+		return errors.New("learn: the runner gave no way to open the training data")
+	}
+	t, err := l.readTable(ctx, open, data.Label, filter)
+	if err != nil {
+		return fmt.Errorf("learn: read %s: %w", what, err)
+	}
+	if t.rows() == 0 {
+		return fmt.Errorf("learn: %s: no labelled records to train on", what)
+	}
+	if err := l.setClasses(t); err != nil {
+		return fmt.Errorf("learn: %s: %w", what, err)
+	}
+	y := l.classIndex(t)
+	if l.folds > 0 {
+		l.nReplay = 0
+		for _, s := range t.seqs {
+			l.nReplay = max(l.nReplay, s+1)
+		}
+		for k := 0; k < l.folds; k++ {
+			var rows []int
+			for i, s := range t.seqs {
+				if s%l.folds != k {
+					rows = append(rows, i)
+				}
+			}
+			f, err := l.fitRows(ctx, t, y, rows)
+			if err != nil {
+				return fmt.Errorf("learn: fold %d of %d: %w", k+1, l.folds, err)
+			}
+			l.fitted = append(l.fitted, f)
+		}
+	} else {
+		rows := make([]int, t.rows())
+		for i := range rows {
+			rows[i] = i
+		}
+		f, err := l.fitRows(ctx, t, y, rows)
+		if err != nil {
+			return fmt.Errorf("learn: %s: %w", what, err)
+		}
+		l.fitted = []*fitted{f}
+	}
+	l.schema = &table{cols: make([]*column, len(t.cols))}
+	for i, c := range t.cols {
+		l.schema.cols[i] = &column{name: c.name, categorical: c.categorical}
+	}
+	return nil
+}
+
+// readTable reads the labelled records that pass keep into a table.
+func (l *Learner) readTable(ctx context.Context, open func() (datasets.Reader, error), label string, keep func(datasets.Record) (bool, error)) (*table, error) {
+	r, err := open()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	have := map[string]bool{}
+	for _, c := range r.Columns() {
+		have[c] = true
+	}
+	for _, c := range append(append([]string{label}, l.features...), l.text.fields...) {
+		if !have[c] {
+			return nil, fmt.Errorf("column %q is missing", c)
+		}
+	}
+	t := &table{}
+	for _, f := range l.features {
+		t.cols = append(t.cols, &column{name: f})
+	}
+	if len(l.text.fields) > 0 {
+		t.words = [][]string{}
+		if l.text.charLo > 0 {
+			t.chars = [][]string{}
+		}
+	}
+	for n := 0; ; n++ {
+		if n%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		rec, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		lab := datasets.FormatValue(rec.Fields[label])
+		if lab == "" {
+			continue
+		}
+		if keep != nil {
+			ok, err := keep(rec)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+		}
+		t.labels = append(reserve(t.labels, 1), lab)
+		t.seqs = append(reserve(t.seqs, 1), rec.Seq)
+		for i, f := range l.features {
+			t.cols[i].add(rec.Fields[f])
+		}
+		if t.words != nil {
+			doc := document(rec.Fields, l.text.fields)
+			t.words = append(t.words, wordTerms(doc))
+			if t.chars != nil {
+				t.chars = append(t.chars, charTerms(doc, l.text.charLo, l.text.charHi))
+			}
+		}
+	}
+	return t, nil
+}
+
+// setClasses fixes the classes and, for two, which one is positive.
+func (l *Learner) setClasses(t *table) error {
+	seen := map[string]bool{}
+	for _, lab := range t.labels {
+		seen[lab] = true
+	}
+	l.classes = l.classes[:0]
+	for c := range seen {
+		l.classes = append(l.classes, c)
+	}
+	sort.Strings(l.classes)
+	l.posIndex = -1
+	switch {
+	case len(l.classes) < 2:
+		return fmt.Errorf("the training labels have one class (%v): nothing to learn", l.classes)
+	case len(l.classes) == 2:
+		pos := l.positive
+		if pos == "" {
+			pos = l.classes[1] // "1" of 0/1, "yes" of no/yes
+		}
+		for i, c := range l.classes {
+			if c == pos {
+				l.posIndex = i
+			}
+		}
+		if l.posIndex < 0 {
+			return fmt.Errorf("the positive class %q is not among the training labels %v", pos, l.classes)
+		}
+	default:
+		if l.threshold.targetFPR > 0 || l.threshold.targetPre > 0 {
+			return fmt.Errorf("a target threshold needs a binary label; the training labels have %d classes", len(l.classes))
+		}
+	}
+	return nil
+}
+
+// classIndex maps the labels to class indexes; with two classes, 1 is the
+// positive class.
+func (l *Learner) classIndex(t *table) []int {
+	idx := map[string]int{}
+	for i, c := range l.classes {
+		idx[c] = i
+		if l.posIndex >= 0 {
+			idx[c] = 0
+			if i == l.posIndex {
+				idx[c] = 1
+			}
+		}
+	}
+	y := make([]int, t.rows())
+	for i, lab := range t.labels {
+		y[i] = idx[lab]
+	}
+	return y
+}
+
+// fitRows fits one model on the given rows and chooses its threshold.
+func (l *Learner) fitRows(ctx context.Context, t *table, y []int, rows []int) (*fitted, error) {
+	f, err := l.fitModel(ctx, t, y, rows)
+	if err != nil {
+		return nil, err
+	}
+	f.threshold = l.threshold.fixed
+	if l.threshold.targetFPR > 0 || l.threshold.targetPre > 0 {
+		scores, err := l.innerScores(ctx, t, y, rows)
+		if err != nil {
+			return nil, fmt.Errorf("choose threshold: %w", err)
+		}
+		labels := make([]int, len(rows))
+		for i, r := range rows {
+			labels[i] = y[r]
+		}
+		if f.threshold, err = chooseThreshold(scores, labels, l.threshold); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+// fitModel fits an encoder and a classifier on the given rows.
+func (l *Learner) fitModel(ctx context.Context, t *table, y []int, rows []int) (*fitted, error) {
+	enc := fitEncoder(t, rows, l.text)
+	x := enc.matrix(t, rows)
+	ys := make([]int, len(rows))
+	for i, r := range rows {
+		ys[i] = y[r]
+	}
+	k := len(l.classes)
+	if l.algorithm == "naive_bayes" {
+		return &fitted{enc: enc, lin: fitComplementNB(x, ys, k, 1)}, nil
+	}
+	var sw []float64
+	if l.balanced {
+		counts := make([]float64, k)
+		for _, c := range ys {
+			counts[c]++
+		}
+		sw = make([]float64, len(ys))
+		for i, c := range ys {
+			sw[i] = float64(len(ys)) / (float64(k) * counts[c])
+		}
+	}
+	lin, err := fitLinear(ctx, x, ys, sw, k, l.fit)
+	if err != nil {
+		return nil, err
+	}
+	return &fitted{enc: enc, lin: lin}, nil
+}
+
+// innerFolds is the number of inner folds that score the training data for
+// a target threshold.
+const innerFolds = 5
+
+// innerScores returns out-of-fold P(positive) for the given training rows
+// (inner cross-fitting, so the threshold is not chosen on scores of records
+// the model saw, nor on the replayed records it will score).
+func (l *Learner) innerScores(ctx context.Context, t *table, y []int, rows []int) ([]float64, error) {
+	perm := rand.New(rand.NewPCG(l.seed, 0x1ea4)).Perm(len(rows))
+	fold := make([]int, len(rows))
+	for i, p := range perm {
+		fold[p] = i % innerFolds
+	}
+	scores := make([]float64, len(rows))
+	p := make([]float64, max(2, len(l.classes)))
+	var col []int32
+	var val []float64
+	for k := 0; k < innerFolds; k++ {
+		var train []int
+		for i, r := range rows {
+			if fold[i] != k {
+				train = append(train, r)
+			}
+		}
+		f, err := l.fitModel(ctx, t, y, train)
+		if err != nil {
+			return nil, err
+		}
+		for i, r := range rows {
+			if fold[i] == k {
+				col, val = f.enc.encode(tableRow{t, r}, col[:0], val[:0])
+				f.lin.probs(col, val, p)
+				scores[i] = p[1]
+			}
+		}
+	}
+	return scores, nil
+}
+
+// chooseThreshold picks the lowest threshold that keeps the false-positive
+// rate at or below the target, or the lowest whose precision reaches the
+// target (the one with the most recall), on (score, label) pairs.
+func chooseThreshold(scores []float64, labels []int, th thresholdSpec) (float64, error) {
+	idx := make([]int, len(scores))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return scores[idx[a]] > scores[idx[b]] })
+	var nNeg, nPos int
+	for _, y := range labels {
+		if y == 1 {
+			nPos++
+		} else {
+			nNeg++
+		}
+	}
+	if nNeg == 0 || nPos == 0 {
+		return 0, errors.New("the training data needs both classes to choose a threshold")
+	}
+	// Walk down the distinct scores; a threshold at score s flags every
+	// record with a score >= s.
+	best := math.NaN()
+	tp, fp := 0, 0
+	for i := 0; i < len(idx); {
+		s := scores[idx[i]]
+		for i < len(idx) && scores[idx[i]] == s {
+			if labels[idx[i]] == 1 {
+				tp++
+			} else {
+				fp++
+			}
+			i++
+		}
+		if th.targetFPR > 0 {
+			if float64(fp) > th.targetFPR*float64(nNeg) {
+				break
+			}
+			best = s
+		} else if float64(tp) >= th.targetPre*float64(tp+fp) {
+			best = s
+		}
+	}
+	if math.IsNaN(best) {
+		if th.targetFPR > 0 {
+			// Even the highest score exceeds the rate: flag nothing.
+			return math.Nextafter(scores[idx[0]], math.Inf(1)), nil
+		}
+		return 0, fmt.Errorf("no threshold reaches precision %.3g on the training data", th.targetPre)
+	}
+	return best, nil
+}
+
+// fitComplementNB fits complement naive Bayes (Rennie et al. 2003, as
+// scikit-learn's ComplementNB with norm=False) with smoothing alpha. The
+// result is a linear model whose softmax gives normalised class scores.
+func fitComplementNB(x *matrix, y []int, k int, alpha float64) *linear {
+	d := x.nCols
+	count := make([]float64, d*k)
+	total := make([]float64, d)
+	for i := 0; i < x.rows(); i++ {
+		c := y[i]
+		for t := x.rowPtr[i]; t < x.rowPtr[i+1]; t++ {
+			j := int(x.col[t])
+			count[j*k+c] += x.val[t]
+			total[j] += x.val[t]
+		}
+	}
+	w := make([]float64, (d+1)*k)
+	for c := 0; c < k; c++ {
+		var sum float64
+		for j := 0; j < d; j++ {
+			sum += total[j] - count[j*k+c] + alpha
+		}
+		logSum := math.Log(sum)
+		for j := 0; j < d; j++ {
+			w[j*k+c] = -(math.Log(total[j]-count[j*k+c]+alpha) - logSum)
+		}
+	}
+	return &linear{k: k, d: d, w: w}
+}
+
+// Predict scores one record with the model that never saw it.
+func (l *Learner) Predict(ctx context.Context, rec datasets.Record) (pipeline.Output, error) {
+	if len(l.fitted) == 0 {
+		return pipeline.Output{}, errors.New("learn: not trained (the runner calls Train before the replay)")
+	}
+	f := l.fitted[0]
+	switch {
+	case l.folds > 0:
+		if rec.Seq < 0 || rec.Seq >= l.nReplay {
+			return pipeline.Output{}, fmt.Errorf("learn: record %d was not in the replay the folds were fitted on", rec.Seq)
+		}
+		f = l.fitted[rec.Seq%l.folds]
+	case !l.cut.IsZero():
+		t, err := datasets.ParseTime(rec.Fields[l.timeCol])
+		if err != nil {
+			return pipeline.Output{}, fmt.Errorf("learn: time column %q: %w", l.timeCol, err)
+		}
+		if t.Before(l.cut) {
+			return pipeline.Output{}, fmt.Errorf("learn: refused: the record was used for training (its time %s is before the cut %s)",
+				t.Format(time.RFC3339), l.cut.Format(time.RFC3339))
+		}
+	}
+	col, val := f.enc.encode(recordRow{t: l.schema, fields: rec.Fields, text: l.text}, nil, nil)
+	p := make([]float64, max(2, len(l.classes)))
+	f.lin.probs(col, val, p)
+	var out pipeline.Output
+	out.HasScore = true
+	if l.posIndex >= 0 {
+		out.Score = p[1]
+		neg := l.classes[1-l.posIndex]
+		out.Label = neg
+		if p[1] >= f.threshold {
+			out.Label = l.classes[l.posIndex]
+		}
+		return out, nil
+	}
+	best := 0
+	for c := range l.classes {
+		if p[c] > p[best] {
+			best = c
+		}
+	}
+	out.Label, out.Score = l.classes[best], p[best]
+	return out, nil
+}

@@ -1,0 +1,290 @@
+package learn
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/poc-harness/poc/datasets"
+	"github.com/poc-harness/poc/pipeline"
+)
+
+func init() {
+	pipeline.Register("learn", func() pipeline.Spec { return new(Spec) })
+}
+
+// Spec configures `type: learn`, a classic model trained before the replay
+// without ever scoring a record it saw:
+//
+//	type: learn
+//	model: logistic                 # logistic | text
+//	features: [amount, country]     # numbers standardised, text one-hot
+//	text: [subject, body]           # model: text — TF-IDF of word 1-2-grams
+//	char_ngrams: [3, 5]             # model: text — also character n-grams
+//	algorithm: logistic             # model: text — logistic | naive_bayes
+//	class_weight: balanced          # or none
+//	l2: 1.0                         # penalty on coefficients, C = 1/l2
+//	train: {folds: 5}               # or {file: train.csv} or {before: "2026-04-01"}
+//	threshold: {target_fpr: 0.01}   # or a number, or {target_precision: 0.8}
+//	leaking: [analyst_decision]     # columns refused as features
+type Spec struct {
+	// Model is logistic (tabular features, the default) or text (TF-IDF
+	// over the Text fields, plus any Features).
+	Model string `yaml:"model"`
+	// Features are the input columns. A column whose training values are
+	// all numbers is standardised (missing values imputed with the mean and
+	// flagged in an indicator column); any other is one-hot encoded
+	// (missing is its own category, an unseen category encodes as zeros).
+	Features []string `yaml:"features"`
+	// Text names the text fields of a text model, joined into one document.
+	Text []string `yaml:"text"`
+	// CharNgrams, [min, max], adds character n-grams within word boundaries
+	// to a text model.
+	CharNgrams []int `yaml:"char_ngrams"`
+	// MinDF is the number of training documents a term must appear in
+	// (default 2).
+	MinDF int `yaml:"min_df"`
+	// MaxFeatures caps the vocabulary at the most frequent terms (default
+	// 50000).
+	MaxFeatures int `yaml:"max_features"`
+	// Algorithm is the text classifier: logistic (multinomial, the default)
+	// or naive_bayes (complement naive Bayes, faster).
+	Algorithm string `yaml:"algorithm"`
+	// ClassWeight is balanced (weights inversely proportional to class
+	// frequency) or none (the default).
+	ClassWeight string `yaml:"class_weight"`
+	// L2 is the penalty on the coefficients, not the intercept: 1/C in
+	// scikit-learn's terms (default 1).
+	L2 *float64 `yaml:"l2"`
+	// MaxIter bounds the optimiser's iterations (default 1000).
+	MaxIter int `yaml:"max_iter"`
+	// Train says what the model learns from; exactly one scheme.
+	Train *TrainSpec `yaml:"train"`
+	// Threshold turns P(positive) into a decision for a binary label: a
+	// number (default 0.5), or a map with target_fpr or target_precision,
+	// reached on the training data.
+	Threshold any `yaml:"threshold"`
+	// Leaking lists columns known to carry the answer; they are refused as
+	// features.
+	Leaking []string `yaml:"leaking"`
+	// Seed seeds the inner folds that choose a target threshold.
+	Seed uint64 `yaml:"seed"`
+}
+
+// TrainSpec names the training scheme: exactly one of File, Before and Folds.
+type TrainSpec struct {
+	// File is a separate training file (relative to the experiment file).
+	File string `yaml:"file"`
+	// Before is a time cut on the dataset's time column: the model trains on
+	// every record of the dataset file before it, and refuses to score
+	// those records.
+	Before string `yaml:"before"`
+	// Folds is k for k-fold cross-fitting over the replayed records: record
+	// i is scored by the model trained on the other folds (fold = Seq mod k).
+	Folds int `yaml:"folds"`
+}
+
+// thresholdSpec is a decoded threshold.
+type thresholdSpec struct {
+	fixed     float64
+	targetFPR float64 // > 0 when chosen for a false-positive rate
+	targetPre float64 // > 0 when chosen for a precision
+}
+
+// Build checks the configuration against the dataset's columns.
+func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
+	var errs pipeline.FieldErrors
+	model := s.Model
+	if model == "" {
+		model = "logistic"
+	}
+	algorithm := s.Algorithm
+	if algorithm == "" {
+		algorithm = "logistic"
+	}
+	switch model {
+	case "logistic":
+		if len(s.Features) == 0 {
+			errs.Add("features", "missing: list the input columns, e.g. `features: [amount, country]`")
+		}
+		if len(s.Text) > 0 {
+			errs.Add("text", "text fields need `model: text`")
+		}
+		if len(s.CharNgrams) > 0 {
+			errs.Add("char_ngrams", "character n-grams need `model: text`")
+		}
+		if s.Algorithm != "" && algorithm != "logistic" {
+			errs.Add("algorithm", "`model: logistic` has one algorithm; naive_bayes is for `model: text`")
+		}
+	case "text":
+		if len(s.Text) == 0 {
+			errs.Add("text", "missing: list the text fields, e.g. `text: [subject, body]`")
+		}
+		switch algorithm {
+		case "logistic":
+		case "naive_bayes":
+			if len(s.Features) > 0 {
+				errs.Add("features", "naive_bayes takes text fields only; use `algorithm: logistic` to add features")
+			}
+			if s.ClassWeight != "" && s.ClassWeight != "none" {
+				errs.Add("class_weight", "naive_bayes does not take class weights")
+			}
+		default:
+			errs.Add("algorithm", "unknown algorithm %q: use logistic or naive_bayes", s.Algorithm)
+		}
+	default:
+		errs.Add("model", "unknown model %q: use logistic or text", s.Model)
+	}
+	if env.Label == "" {
+		errs.Add("model", "a learner needs labels: set the dataset's `label:` column")
+	}
+	leaking := map[string]bool{}
+	for i, c := range s.Leaking {
+		leaking[c] = true
+		if !env.HasColumn(c) {
+			errs.Add(fmt.Sprintf("leaking[%d]", i), "column %q is not in the dataset", c)
+		}
+	}
+	seen := map[string]bool{}
+	checkInput := func(field string, cols []string) {
+		for i, c := range cols {
+			f := fmt.Sprintf("%s[%d]", field, i)
+			switch {
+			case c == env.Label && c != "":
+				errs.Add(f, "refused: the label %q as a feature would score the model on the answer", c)
+			case leaking[c]:
+				errs.Add(f, "refused: %q is listed in `leaking`; a leaking column as a feature would score the model on the answer", c)
+			case !env.HasColumn(c):
+				errs.Add(f, "column %q is not in the dataset", c)
+			case seen[c]:
+				errs.Add(f, "column %q is listed twice", c)
+			}
+			seen[c] = true
+		}
+	}
+	checkInput("features", s.Features)
+	checkInput("text", s.Text)
+	if len(s.CharNgrams) > 0 && (len(s.CharNgrams) != 2 || s.CharNgrams[0] < 1 || s.CharNgrams[1] < s.CharNgrams[0] || s.CharNgrams[1] > 10) {
+		errs.Add("char_ngrams", "must be [min, max] with 1 <= min <= max <= 10, e.g. [3, 5]")
+	}
+	if s.MinDF < 0 {
+		errs.Add("min_df", "must not be negative")
+	}
+	if s.MaxFeatures < 0 {
+		errs.Add("max_features", "must not be negative")
+	}
+	if s.MaxIter < 0 {
+		errs.Add("max_iter", "must not be negative")
+	}
+	switch s.ClassWeight {
+	case "", "none", "balanced":
+	default:
+		errs.Add("class_weight", "unknown class weight %q: use balanced or none", s.ClassWeight)
+	}
+	l2 := 1.0
+	if s.L2 != nil {
+		l2 = *s.L2
+		if l2 < 0 || math.IsNaN(l2) || math.IsInf(l2, 0) {
+			errs.Add("l2", "must be a non-negative number (1/C), e.g. 1.0")
+		}
+	}
+	var cut time.Time
+	switch {
+	case s.Train == nil:
+		errs.Add("train", "missing: say what the model learns from — `train: {file: train.csv}`, `train: {before: \"2026-04-01\"}` or `train: {folds: 5}`")
+	default:
+		n := 0
+		if s.Train.File != "" {
+			n++
+		}
+		if s.Train.Before != "" {
+			n++
+			t, err := datasets.ParseTime(s.Train.Before)
+			if err != nil {
+				errs.Add("train.before", "not a date or time: %v", err)
+			}
+			cut = t
+		}
+		if s.Train.Folds != 0 {
+			n++
+			if s.Train.Folds < 2 {
+				errs.Add("train.folds", "must be at least 2")
+			}
+		}
+		if n != 1 {
+			errs.Add("train", "give exactly one of file, before and folds")
+		}
+	}
+	th, err := parseThreshold(s.Threshold)
+	if err != nil {
+		errs.Add("threshold", "%v", err)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	l := &Learner{
+		name: env.Name, model: model, algorithm: algorithm, features: s.Features,
+		text:     textOptions{fields: s.Text, minDF: 2, maxFeature: 50000},
+		balanced: s.ClassWeight == "balanced", threshold: th, cut: cut, seed: s.Seed,
+		positive: env.Positive, fit: fitOptions{l2: l2, maxIter: s.MaxIter},
+	}
+	if s.MinDF > 0 {
+		l.text.minDF = s.MinDF
+	}
+	if s.MaxFeatures > 0 {
+		l.text.maxFeature = s.MaxFeatures
+	}
+	if len(s.CharNgrams) == 2 {
+		l.text.charLo, l.text.charHi = s.CharNgrams[0], s.CharNgrams[1]
+	}
+	if s.Train != nil {
+		l.trainFile, l.folds = s.Train.File, s.Train.Folds
+	}
+	return l, nil
+}
+
+// parseThreshold reads `threshold:` — nil, a number in [0, 1], or a map with
+// one target.
+func parseThreshold(v any) (thresholdSpec, error) {
+	th := thresholdSpec{fixed: 0.5}
+	inUnit := func(x float64) bool { return x >= 0 && x <= 1 }
+	switch t := v.(type) {
+	case nil:
+		return th, nil
+	case map[string]any:
+		if len(t) != 1 {
+			return th, fmt.Errorf("give one target: {target_fpr: 0.01} or {target_precision: 0.8}")
+		}
+		for k, raw := range t {
+			x, ok := datasets.ToFloat(raw)
+			if _, isStr := raw.(string); isStr || !ok {
+				return th, fmt.Errorf("%s: %v is not a number", k, raw)
+			}
+			switch k {
+			case "target_fpr":
+				if x <= 0 || x >= 1 {
+					return th, fmt.Errorf("target_fpr must be between 0 and 1 (exclusive), e.g. 0.01")
+				}
+				th.targetFPR = x
+			case "target_precision":
+				if x <= 0 || x > 1 {
+					return th, fmt.Errorf("target_precision must be in (0, 1], e.g. 0.8")
+				}
+				th.targetPre = x
+			default:
+				return th, fmt.Errorf("unknown key %q: use target_fpr or target_precision", k)
+			}
+		}
+		return th, nil
+	case bool:
+		return th, fmt.Errorf("%v is not a probability: give a number such as 0.5, or {target_fpr: 0.01}", t)
+	case string:
+		return th, fmt.Errorf("%q is not a number: give a probability such as 0.5, or {target_fpr: 0.01}", t)
+	}
+	x, ok := datasets.ToFloat(v)
+	if !ok || !inUnit(x) {
+		return th, fmt.Errorf("must be a probability in [0, 1], or {target_fpr: x} or {target_precision: x}")
+	}
+	th.fixed = x
+	return th, nil
+}

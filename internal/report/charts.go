@@ -1,0 +1,787 @@
+package report
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"image/color"
+	"math"
+	"slices"
+	"sort"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/poc-harness/poc/internal/results"
+	"github.com/poc-harness/poc/internal/verdict"
+)
+
+// Figure names under plots/ (without extension).
+const (
+	figMetrics     = "metrics"
+	figQualityCost = "quality-cost"
+	figLatency     = "latency"
+	figConfusion   = "confusion"
+	figScores      = "scores"
+	figTime        = "time-windows"
+	figSegments    = "segments"
+)
+
+// maxCurvePoints bounds the points drawn per curve.
+const maxCurvePoints = 600
+
+// scaleOf says how values in unit are shown on an axis: shares as
+// percentages, the rest as they are.
+func scaleOf(unit string) (factor float64, label string) {
+	if unit == "" {
+		return 100, "%"
+	}
+	return 1, unit
+}
+
+// ---- metric by pipeline ------------------------------------------------
+
+// intervalRow is one pipeline's point and interval on a metric panel.
+type intervalRow struct {
+	y, v, lo, hi float64
+	col          color.Color
+	strong       bool
+}
+
+// intervalRows draws a point and an interval bar per row.
+type intervalRows struct{ rows []intervalRow }
+
+// Plot implements plot.Plotter.
+func (ir intervalRows) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	for _, r := range ir.rows {
+		y := trY(r.y)
+		w, rad := vg.Points(1.6), vg.Points(3.2)
+		if r.strong {
+			w, rad = vg.Points(2.6), vg.Points(4.5)
+		}
+		ls := draw.LineStyle{Color: r.col, Width: w}
+		if finite(r.lo) && finite(r.hi) {
+			lo, hi := trX(r.lo), trX(r.hi)
+			c.StrokeLine2(ls, lo, y, hi, y)
+			c.StrokeLine2(ls, lo, y-vg.Points(3), lo, y+vg.Points(3))
+			c.StrokeLine2(ls, hi, y-vg.Points(3), hi, y+vg.Points(3))
+		}
+		if finite(r.v) {
+			c.DrawGlyph(draw.GlyphStyle{Color: r.col, Radius: rad, Shape: draw.CircleGlyph{}}, vg.Point{X: trX(r.v), Y: y})
+		}
+	}
+}
+
+// DataRange implements plot.DataRanger.
+func (ir intervalRows) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xmin, xmax = math.Inf(1), math.Inf(-1)
+	for _, r := range ir.rows {
+		for _, v := range []float64{r.v, r.lo, r.hi} {
+			if finite(v) {
+				xmin, xmax = math.Min(xmin, v), math.Max(xmax, v)
+			}
+		}
+	}
+	if xmin > xmax {
+		xmin, xmax = 0, 1
+	}
+	pad := (xmax - xmin) * 0.08
+	if pad == 0 {
+		pad = math.Max(math.Abs(xmax)*0.1, 0.5)
+	}
+	return xmin - pad, xmax + pad, -0.6, float64(len(ir.rows)) - 0.4
+}
+
+// metricsFigure draws one small panel per metric: a point and interval per
+// pipeline, candidates in strong colours.
+func metricsFigure(run *results.Run, pal palette) (canvasDrawer, vg.Length, string) {
+	ps := run.Metrics.Pipelines
+	if len(ps) == 0 {
+		return nil, 0, "metrics.json records no pipeline"
+	}
+	var names []string
+	for _, p := range ps {
+		for _, e := range p.Metrics {
+			if !slices.Contains(names, e.Metric) {
+				names = append(names, e.Metric)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return nil, 0, "metrics.json records no metric"
+	}
+	const cols = 2
+	var grid [][]*plot.Plot
+	for i, m := range names {
+		if i%cols == 0 {
+			grid = append(grid, nil)
+		}
+		grid[len(grid)-1] = append(grid[len(grid)-1], metricPanel(m, ps, pal))
+	}
+	panelH := vg.Length(len(ps))*0.32*vg.Inch + 0.95*vg.Inch
+	h := vg.Length(len(grid))*panelH + 0.5*vg.Inch
+	return tiled("Every metric by pipeline, with its "+percentLabel(confidence(run))+" interval", grid), h, ""
+}
+
+func metricPanel(metric string, ps []results.PipelineMetrics, pal palette) *plot.Plot {
+	var rows []intervalRow
+	labels := make([]string, len(ps))
+	var unit, dir string
+	n := len(ps)
+	for i, p := range ps {
+		y := float64(n - 1 - i)
+		labels[n-1-i] = shorten(p.Name, 22)
+		r := intervalRow{y: y, v: math.NaN(), lo: math.NaN(), hi: math.NaN(), col: pal.of(p.Name), strong: p.Role == "candidate"}
+		for _, e := range p.Metrics {
+			if e.Metric != metric {
+				continue
+			}
+			unit, dir = e.Unit, e.Direction
+			f, _ := scaleOf(e.Unit)
+			r.v, r.lo, r.hi = float64(e.Value)*f, float64(e.Interval.Lo)*f, float64(e.Interval.Hi)*f
+		}
+		rows = append(rows, r)
+	}
+	title := metric
+	switch dir {
+	case "higher":
+		title += " (higher is better)"
+	case "lower":
+		title += " (lower is better)"
+	}
+	p := newPlot(title)
+	p.Title.TextStyle.Font.Size = 9.5
+	p.Add(plotter.NewGrid())
+	p.Add(intervalRows{rows: rows})
+	p.NominalY(labels...)
+	p.Y.Tick.Label.Font = sansOf(8)
+	_, lab := scaleOf(unit)
+	p.X.Label.Text = lab
+	if !slices.ContainsFunc(rows, func(r intervalRow) bool { return finite(r.v) }) {
+		p.Add(message("undefined"))
+	}
+	return p
+}
+
+// ---- quality versus cost ------------------------------------------------
+
+// qualityMetric is the metric the quality axis shows: the first
+// criterion's metric, else the first metric without a unit.
+func qualityMetric(run *results.Run) string {
+	if len(run.Verdict.Criteria) > 0 {
+		return run.Verdict.Criteria[0].Metric
+	}
+	for _, p := range run.Metrics.Pipelines {
+		for _, e := range p.Metrics {
+			if e.Unit == "" {
+				return e.Metric
+			}
+		}
+	}
+	return ""
+}
+
+// estimateOf finds metric of pipeline in metrics.json.
+func estimateOf(run *results.Run, pipeline, metric string) (verdict.Estimate, bool) {
+	for _, p := range run.Metrics.Pipelines {
+		if p.Name != pipeline {
+			continue
+		}
+		for _, e := range p.Metrics {
+			if e.Metric == metric {
+				return e, true
+			}
+		}
+	}
+	return verdict.Estimate{}, false
+}
+
+type qcPoint struct {
+	name          string
+	cost, quality float64
+	higher        bool
+}
+
+// paretoFront returns the points no other point beats on both cost and
+// quality, by increasing cost.
+func paretoFront(pts []qcPoint) []qcPoint {
+	s := slices.Clone(pts)
+	slices.SortFunc(s, func(a, b qcPoint) int {
+		if c := cmp.Compare(a.cost, b.cost); c != 0 {
+			return c
+		}
+		if a.higher {
+			return cmp.Compare(b.quality, a.quality)
+		}
+		return cmp.Compare(a.quality, b.quality)
+	})
+	var front []qcPoint
+	for _, p := range s {
+		if len(front) == 0 {
+			front = append(front, p)
+			continue
+		}
+		last := front[len(front)-1]
+		if (p.higher && p.quality > last.quality) || (!p.higher && p.quality < last.quality) {
+			front = append(front, p)
+		}
+	}
+	return front
+}
+
+// qualityCostFigure plots the quality metric against cost_per_record, one
+// point per pipeline, with the Pareto front.
+func qualityCostFigure(run *results.Run, pal palette) (*plot.Plot, string) {
+	qm := qualityMetric(run)
+	if qm == "" {
+		return nil, "there is no quality metric (no criterion and no metric without a unit)"
+	}
+	var pts []qcPoint
+	var qUnit, cUnit string
+	hasCost := false
+	for _, p := range run.Metrics.Pipelines {
+		c, okC := estimateOf(run, p.Name, "cost_per_record")
+		q, okQ := estimateOf(run, p.Name, qm)
+		hasCost = hasCost || okC
+		if !okC || !okQ || !finite(float64(c.Value)) || !finite(float64(q.Value)) {
+			continue
+		}
+		f, _ := scaleOf(q.Unit)
+		qUnit, cUnit = q.Unit, c.Unit
+		pts = append(pts, qcPoint{name: p.Name, cost: float64(c.Value), quality: float64(q.Value) * f, higher: q.Direction != "lower"})
+	}
+	if !hasCost {
+		return nil, "the experiment has no cost_per_record metric: add `- cost_per_record` to its metrics"
+	}
+	if len(pts) == 0 {
+		return nil, fmt.Sprintf("no pipeline has both %s and cost_per_record defined", qm)
+	}
+	p := newPlot(fmt.Sprintf("Quality (%s) against cost per record", qm))
+	p.Add(plotter.NewGrid())
+	_, ql := scaleOf(qUnit)
+	p.Y.Label.Text = qm + " (" + ql + ")"
+	p.X.Label.Text = "cost per record (" + cmp.Or(cUnit, run.Manifest.UseCase.Currency, "currency") + ")"
+	front := paretoFront(pts)
+	ring := draw.GlyphStyle{Color: color.Gray{0x33}, Radius: vg.Points(9), Shape: draw.RingGlyph{}}
+	var fxy plotter.XYs
+	for _, f := range front {
+		fxy = append(fxy, plotter.XY{X: f.cost, Y: f.quality})
+	}
+	if rs, err := plotter.NewScatter(fxy); err == nil {
+		rs.GlyphStyle = ring
+		p.Add(rs)
+		p.Legend.Add("on the Pareto front: no other pipeline is both cheaper and better", rs)
+	}
+	if len(front) > 1 {
+		xy := make(plotter.XYs, len(front))
+		for i, f := range front {
+			xy[i] = plotter.XY{X: f.cost, Y: f.quality}
+		}
+		l, err := plotter.NewLine(xy)
+		if err == nil {
+			l.Color, l.Width, l.Dashes = color.Gray{0x99}, vg.Points(1.2), []vg.Length{vg.Points(4), vg.Points(3)}
+			p.Add(l)
+			p.Legend.Add("the Pareto front", l)
+		}
+	}
+	xyl := plotter.XYLabels{}
+	for _, pt := range pts {
+		s, err := plotter.NewScatter(plotter.XYs{{X: pt.cost, Y: pt.quality}})
+		if err != nil {
+			continue
+		}
+		s.GlyphStyle = draw.GlyphStyle{Color: pal.of(pt.name), Radius: vg.Points(5), Shape: draw.CircleGlyph{}}
+		p.Add(s)
+		xyl.XYs = append(xyl.XYs, plotter.XY{X: pt.cost, Y: pt.quality})
+		xyl.Labels = append(xyl.Labels, "  "+shorten(pt.name, 24))
+	}
+	if labels, err := plotter.NewLabels(xyl); err == nil {
+		for i := range labels.TextStyle {
+			labels.TextStyle[i].Font = sansOf(8.5)
+			labels.TextStyle[i].YAlign = text.YCenter
+		}
+		p.Add(labels)
+	}
+	padRange(p)
+	return p, ""
+}
+
+// padRange widens the axes by a margin so that points and labels fit.
+func padRange(p *plot.Plot) {
+	dx, dy := p.X.Max-p.X.Min, p.Y.Max-p.Y.Min
+	if dx == 0 {
+		dx = math.Max(math.Abs(p.X.Max), 1e-3)
+	}
+	if dy == 0 {
+		dy = math.Max(math.Abs(p.Y.Max), 1)
+	}
+	p.X.Min, p.X.Max = p.X.Min-dx*0.08, p.X.Max+dx*0.3
+	p.Y.Min, p.Y.Max = p.Y.Min-dy*0.1, p.Y.Max+dy*0.15
+}
+
+// ---- latency ------------------------------------------------------------
+
+// quantile is the q-quantile of sorted values (nearest rank).
+func quantile(sorted []float64, q float64) float64 {
+	if len(sorted) == 0 {
+		return math.NaN()
+	}
+	i := int(math.Ceil(q*float64(len(sorted)))) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
+}
+
+// latencyFigure plots the distribution of latencies per pipeline as an
+// empirical cumulative distribution, on a log axis when they spread over
+// more than two orders of magnitude.
+func latencyFigure(run *results.Run, j *journal, pal palette) (*plot.Plot, int, string) {
+	if j == nil {
+		return nil, 0, "the run folder has no predictions.jsonl"
+	}
+	type series struct {
+		name string
+		v    []float64
+	}
+	var ss []series
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, pj := range j.pipes {
+		if len(pj.latencies) == 0 {
+			continue
+		}
+		v := slices.Clone(pj.latencies)
+		sort.Float64s(v)
+		ss = append(ss, series{pj.name, v})
+		for _, x := range v {
+			if x > 0 {
+				lo = math.Min(lo, x)
+			}
+		}
+		hi = math.Max(hi, v[len(v)-1])
+	}
+	if len(ss) == 0 {
+		return nil, 0, "no prediction records a latency"
+	}
+	logX := lo < hi && hi/lo > 100
+	p := newPlot("Latency per record: share of records answered within a time")
+	p.Add(plotter.NewGrid())
+	p.Y.Label.Text = "share of records (%)"
+	p.Y.Min, p.Y.Max = 0, 100
+	p.X.Label.Text = "latency (ms)"
+	if logX {
+		p.X.Scale = plot.LogScale{}
+		p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.X.Label.Text = "latency (ms, log scale)"
+	}
+	for _, s := range ss {
+		n := len(s.v)
+		step := max(1, n/maxCurvePoints)
+		var xy plotter.XYs
+		for i := 0; i < n; i += step {
+			xy = append(xy, plotter.XY{X: s.v[i], Y: 100 * float64(i+1) / float64(n)})
+		}
+		xy = append(xy, plotter.XY{X: s.v[n-1], Y: 100})
+		if logX {
+			for i := range xy {
+				xy[i].X = math.Max(xy[i].X, lo)
+			}
+		}
+		l, err := plotter.NewLine(xy)
+		if err != nil {
+			continue
+		}
+		l.Color = pal.of(s.name)
+		l.Width = vg.Points(1.5)
+		if isCandidate(run, s.name) {
+			l.Width = vg.Points(2.5)
+		}
+		p.Add(l)
+		p.Legend.Add(fmt.Sprintf("%s — median %s, 99th percentile %s", shorten(s.name, 32), ms(quantile(s.v, 0.5)), ms(quantile(s.v, 0.99))), l)
+	}
+	return p, len(ss), ""
+}
+
+// ms prints milliseconds with two to four significant digits.
+func ms(v float64) string {
+	if !finite(v) {
+		return na
+	}
+	return sig(v) + " ms"
+}
+
+func isCandidate(run *results.Run, name string) bool {
+	for _, p := range pipelinesOf(run) {
+		if p.Name == name {
+			return p.Role == "candidate"
+		}
+	}
+	return false
+}
+
+// ---- confusion matrix ---------------------------------------------------
+
+// confusion is a confusion matrix: Counts[true][predicted].
+type confusion struct {
+	Labels []string `json:"labels"`
+	Counts [][]int  `json:"counts"`
+	// Source says where it came from.
+	Source string `json:"-"`
+}
+
+// confusionOf finds the candidate's confusion matrix: the detail of a
+// confusion_matrix metric, the counts of a binary metric, or computed from
+// the journal.
+func confusionOf(run *results.Run, cand string, j *journal) (confusion, bool) {
+	for _, p := range run.Metrics.Pipelines {
+		if p.Name != cand {
+			continue
+		}
+		for _, e := range p.Metrics {
+			if e.Detail == nil {
+				continue
+			}
+			b, err := json.Marshal(e.Detail)
+			if err != nil {
+				continue
+			}
+			var cm confusion
+			if json.Unmarshal(b, &cm) == nil && len(cm.Labels) > 0 && len(cm.Counts) == len(cm.Labels) {
+				cm.Source = "the " + e.Metric + " metric"
+				return cm, true
+			}
+			var bc struct {
+				TP, FP, FN, TN *int
+			}
+			if json.Unmarshal(b, &bc) == nil && bc.TP != nil && bc.FP != nil && bc.FN != nil && bc.TN != nil {
+				pos := cmp.Or(run.Manifest.Dataset.Positive, "1")
+				neg := "not " + pos
+				for l := range run.Manifest.Dataset.LabelCounts {
+					if l != pos {
+						neg = l
+					}
+				}
+				return confusion{Labels: []string{neg, pos}, Counts: [][]int{{*bc.TN, *bc.FP}, {*bc.FN, *bc.TP}},
+					Source: "the confusion counts of the " + e.Metric + " metric"}, true
+			}
+		}
+	}
+	if j == nil || j.pipe(cand) == nil {
+		return confusion{}, false
+	}
+	pj := j.pipe(cand)
+	idx := map[string]int{}
+	var labels []string
+	for seq, t := range j.truths {
+		if t == "" || seq >= len(pj.labels) {
+			continue
+		}
+		for _, l := range []string{t, cmp.Or(pj.labels[seq], "(none)")} {
+			if _, ok := idx[l]; !ok {
+				idx[l] = len(labels)
+				labels = append(labels, l)
+			}
+		}
+	}
+	if len(labels) == 0 {
+		return confusion{}, false
+	}
+	sorted := slices.Clone(labels)
+	sort.Strings(sorted)
+	for i, l := range sorted {
+		idx[l] = i
+	}
+	counts := make([][]int, len(sorted))
+	for i := range counts {
+		counts[i] = make([]int, len(sorted))
+	}
+	for seq, t := range j.truths {
+		if t == "" || seq >= len(pj.labels) {
+			continue
+		}
+		counts[idx[t]][idx[cmp.Or(pj.labels[seq], "(none)")]]++
+	}
+	return confusion{Labels: sorted, Counts: counts, Source: "the predictions journal"}, true
+}
+
+// heat draws a confusion matrix: each cell shaded by its share of the true
+// label's row, with the count and share written in it.
+type heat struct{ cm confusion }
+
+// Plot implements plot.Plotter.
+func (h heat) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	n := len(h.cm.Labels)
+	sty := text.Style{Font: sansOf(9), Handler: plot.DefaultTextHandler, XAlign: text.XCenter, YAlign: text.YCenter}
+	for t := range n {
+		total := 0
+		for _, v := range h.cm.Counts[t] {
+			total += v
+		}
+		for pr := range n {
+			v := 0
+			if pr < len(h.cm.Counts[t]) {
+				v = h.cm.Counts[t][pr]
+			}
+			share := 0.0
+			if total > 0 {
+				share = float64(v) / float64(total)
+			}
+			y := float64(n - 1 - t)
+			x0, x1 := trX(float64(pr)-0.5), trX(float64(pr)+0.5)
+			y0, y1 := trY(y-0.5), trY(y+0.5)
+			base := color.RGBA{0x1f, 0x5f, 0xbf, 0xff}
+			if pr != t {
+				base = color.RGBA{0xc6, 0x28, 0x28, 0xff}
+			}
+			fill := blend(color.RGBA{0xff, 0xff, 0xff, 0xff}, base, 0.08+0.8*math.Sqrt(share))
+			c.FillPolygon(fill, []vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}})
+			c.StrokeLines(draw.LineStyle{Color: color.White, Width: vg.Points(1.5)},
+				[]vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}, {X: x0, Y: y0}})
+			sty.Color = color.Gray{0x11}
+			if share > 0.45 {
+				sty.Color = color.White
+			}
+			s := group(int64(v))
+			if total > 0 {
+				s += "\n" + formatValue(verdict.Number(share), "")
+			}
+			c.FillText(sty, vg.Point{X: (x0 + x1) / 2, Y: (y0 + y1) / 2}, s)
+		}
+	}
+}
+
+// DataRange implements plot.DataRanger.
+func (h heat) DataRange() (xmin, xmax, ymin, ymax float64) {
+	n := float64(len(h.cm.Labels))
+	return -0.5, n - 0.5, -0.5, n - 0.5
+}
+
+func blend(a, b color.RGBA, t float64) color.RGBA {
+	t = math.Min(math.Max(t, 0), 1)
+	mix := func(x, y uint8) uint8 { return uint8(math.Round(float64(x)*(1-t) + float64(y)*t)) }
+	return color.RGBA{mix(a.R, b.R), mix(a.G, b.G), mix(a.B, b.B), 0xff}
+}
+
+// maxConfusionLabels bounds the labels of a drawn confusion matrix.
+const maxConfusionLabels = 12
+
+func confusionFigure(run *results.Run, cand string, j *journal) (*plot.Plot, vg.Length, string, string) {
+	if cand == "" {
+		return nil, 0, "", "the run has no candidate pipeline"
+	}
+	cm, ok := confusionOf(run, cand, j)
+	if !ok {
+		return nil, 0, "", "no confusion counts for " + cand + " in metrics.json, and no predictions journal to compute them from"
+	}
+	n := len(cm.Labels)
+	if n > maxConfusionLabels {
+		return nil, 0, "", fmt.Sprintf("%s predicts %d distinct labels, too many for a readable matrix (at most %d)", cand, n, maxConfusionLabels)
+	}
+	p := newPlot("Confusion matrix of " + shorten(cand, 40) + " (share of each true label's row)")
+	p.Add(heat{cm: cm})
+	xs := make([]string, n)
+	ys := make([]string, n)
+	for i, l := range cm.Labels {
+		xs[i] = shorten(l, 16)
+		ys[n-1-i] = shorten(l, 16)
+	}
+	p.NominalX(xs...)
+	p.NominalY(ys...)
+	p.X.Label.Text = "decided by " + shorten(cand, 30)
+	p.Y.Label.Text = "true label"
+	p.X.Tick.Label.Font, p.Y.Tick.Label.Font = sansOf(8.5), sansOf(8.5)
+	side := vg.Length(n)*0.7*vg.Inch + 1.6*vg.Inch
+	return p, side, "counts from " + cm.Source, ""
+}
+
+// ---- scores: ROC, precision-recall, calibration -------------------------
+
+type curve struct {
+	name string
+	xy   plotter.XYs
+	area float64
+}
+
+// rocPR computes the ROC and precision-recall curves of scored records,
+// with the ROC's area and the average precision.
+func rocPR(s []scored) (roc, pr curve, ok bool) {
+	v := slices.Clone(s)
+	slices.SortFunc(v, func(a, b scored) int { return cmp.Compare(b.score, a.score) })
+	var pos, neg int
+	for _, x := range v {
+		if x.positive {
+			pos++
+		} else {
+			neg++
+		}
+	}
+	if pos == 0 || neg == 0 {
+		return roc, pr, false
+	}
+	roc.xy = plotter.XYs{{X: 0, Y: 0}}
+	var tp, fp int
+	prevR := 0.0
+	for i := range v {
+		if v[i].positive {
+			tp++
+		} else {
+			fp++
+		}
+		if i+1 < len(v) && v[i+1].score == v[i].score {
+			continue // records with the same score move together
+		}
+		tpr, fpr := float64(tp)/float64(pos), float64(fp)/float64(neg)
+		prec := float64(tp) / float64(tp+fp)
+		last := roc.xy[len(roc.xy)-1]
+		roc.area += (fpr - last.X) * (tpr + last.Y) / 2
+		pr.area += (tpr - prevR) * prec
+		prevR = tpr
+		roc.xy = append(roc.xy, plotter.XY{X: fpr, Y: tpr})
+		pr.xy = append(pr.xy, plotter.XY{X: tpr, Y: prec})
+	}
+	roc.xy, pr.xy = thin(roc.xy), thin(pr.xy)
+	return roc, pr, true
+}
+
+// thin keeps at most about maxCurvePoints points of xy, the first and
+// last among them.
+func thin(xy plotter.XYs) plotter.XYs {
+	step := len(xy) / maxCurvePoints
+	if step <= 1 {
+		return xy
+	}
+	var out plotter.XYs
+	for i := 0; i < len(xy); i += step {
+		out = append(out, xy[i])
+	}
+	if out[len(out)-1] != xy[len(xy)-1] {
+		out = append(out, xy[len(xy)-1])
+	}
+	return out
+}
+
+// calibrationBins splits scores in [0, 1] into ten equal bins and returns
+// the mean score against the observed positive share of each bin.
+func calibrationBins(s []scored) (plotter.XYs, bool) {
+	const bins = 10
+	var sum [bins]float64
+	var n, k [bins]int
+	for _, x := range s {
+		if x.score < 0 || x.score > 1 || math.IsNaN(x.score) {
+			return nil, false
+		}
+		b := min(int(x.score*bins), bins-1)
+		sum[b] += x.score
+		n[b]++
+		if x.positive {
+			k[b]++
+		}
+	}
+	var xy plotter.XYs
+	for b := range bins {
+		if n[b] > 0 {
+			xy = append(xy, plotter.XY{X: sum[b] / float64(n[b]), Y: float64(k[b]) / float64(n[b])})
+		}
+	}
+	return xy, len(xy) > 0
+}
+
+// scoresFigure draws ROC, precision-recall and calibration panels for the
+// pipelines that gave scores.
+func scoresFigure(run *results.Run, j *journal, pal palette) (canvasDrawer, vg.Length, string, string) {
+	if j == nil {
+		return nil, 0, "", "the run folder has no predictions.jsonl"
+	}
+	rocP := newPlot("ROC curve")
+	rocP.X.Label.Text, rocP.Y.Label.Text = "false positive rate", "true positive rate (recall)"
+	prP := newPlot("Precision–recall curve")
+	prP.X.Label.Text, prP.Y.Label.Text = "recall", "precision"
+	calP := newPlot("Calibration (10 bins)")
+	calP.X.Label.Text, calP.Y.Label.Text = "mean score in bin", "observed positive share"
+	for _, p := range []*plot.Plot{rocP, prP, calP} {
+		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
+		p.Add(plotter.NewGrid())
+		p.Legend.Top, p.Legend.Left = false, false
+		p.Legend.TextStyle.Font = sansOf(7.5)
+		p.Legend.XOffs = -vg.Points(4)
+		p.Legend.YOffs = vg.Points(4)
+	}
+	rocP.Legend.Top = false
+	prP.Legend.Left, prP.Legend.Top = true, false
+	calP.Legend.Left, calP.Legend.Top = true, true
+	diag := func(p *plot.Plot) {
+		l, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}})
+		l.Color, l.Dashes = color.Gray{0xaa}, []vg.Length{vg.Points(3), vg.Points(3)}
+		p.Add(l)
+	}
+	diag(rocP)
+	diag(calP)
+	var drawn []string
+	var noScores, oneClass []string
+	calOK := false
+	for _, pj := range j.pipes {
+		if len(pj.scores) == 0 {
+			noScores = append(noScores, pj.name)
+			continue
+		}
+		roc, pr, ok := rocPR(pj.scores)
+		if !ok {
+			oneClass = append(oneClass, pj.name)
+			continue
+		}
+		drawn = append(drawn, pj.name)
+		col := pal.of(pj.name)
+		add := func(p *plot.Plot, xy plotter.XYs, label string) {
+			l, err := plotter.NewLine(xy)
+			if err != nil {
+				return
+			}
+			l.Color, l.Width = col, vg.Points(2)
+			p.Add(l)
+			p.Legend.Add(label, l)
+		}
+		add(rocP, roc.xy, fmt.Sprintf("%s (AUC %s)", shorten(pj.name, 20), fixed(roc.area, 3)))
+		add(prP, pr.xy, fmt.Sprintf("%s (AP %s)", shorten(pj.name, 20), fixed(pr.area, 3)))
+		if xy, ok := calibrationBins(pj.scores); ok {
+			l, s, err := plotter.NewLinePoints(xy)
+			if err == nil {
+				l.Color, l.Width = col, vg.Points(1.5)
+				s.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
+				calP.Add(l, s)
+				calP.Legend.Add(shorten(pj.name, 20), l, s)
+				calOK = true
+			}
+		}
+	}
+	if len(drawn) == 0 {
+		why := "no pipeline gave scores"
+		if len(oneClass) > 0 {
+			why = "the scored records hold only one class, so no curve can be drawn"
+		}
+		return nil, 0, "", why
+	}
+	if !calOK {
+		calP.Add(message("scores are not in [0, 1]"))
+	}
+	note := "curves of " + joinNames(drawn)
+	if len(noScores) > 0 {
+		note += "; no scores from " + joinNames(noScores)
+	}
+	return tiled("", [][]*plot.Plot{{rocP, prP, calP}}), 3.4 * vg.Inch, note, ""
+}
+
+func joinNames(s []string) string {
+	switch len(s) {
+	case 0:
+		return ""
+	case 1:
+		return s[0]
+	}
+	out := s[0]
+	for _, x := range s[1 : len(s)-1] {
+		out += ", " + x
+	}
+	return out + " and " + s[len(s)-1]
+}

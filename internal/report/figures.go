@@ -1,0 +1,197 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"math"
+	"os"
+	"path/filepath"
+
+	xfont "golang.org/x/image/font"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/poc-harness/poc/internal/results"
+)
+
+// figure is one plot of the report: drawn (PNG kept for embedding) or
+// skipped with the reason.
+type figure struct {
+	// Name is the file stem under plots/.
+	Name    string
+	Title   string
+	Caption string
+	// Skipped says why the figure is not drawn; empty when it is.
+	Skipped string
+	// Narrow asks for the figure at a smaller width.
+	Narrow bool
+	// PNG is the drawn figure, embedded into report.html.
+	PNG []byte
+}
+
+// canvasDrawer draws a figure onto a canvas of its size.
+type canvasDrawer func(dc draw.Canvas)
+
+// writeFigure draws fn at w×h into plots/name.png and plots/name.svg under
+// dir and returns the PNG.
+func writeFigure(dir, name string, w, h vg.Length, fn canvasDrawer) ([]byte, error) {
+	png := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(plotDPI))}
+	fn(draw.New(png))
+	var buf bytes.Buffer
+	if _, err := png.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("draw plot %s: %w", name, err)
+	}
+	base := filepath.Join(dir, results.PlotsDir, name)
+	if err := os.WriteFile(base+".png", buf.Bytes(), 0o644); err != nil {
+		return nil, fmt.Errorf("write plot: %w", err)
+	}
+	svg := vgsvg.New(w, h)
+	fn(draw.New(svg))
+	var sbuf bytes.Buffer
+	if _, err := svg.WriteTo(&sbuf); err != nil {
+		return nil, fmt.Errorf("draw plot %s: %w", name, err)
+	}
+	if err := os.WriteFile(base+".svg", sbuf.Bytes(), 0o644); err != nil {
+		return nil, fmt.Errorf("write plot: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// single is the drawer of one plot.
+func single(p *plot.Plot) canvasDrawer {
+	return func(dc draw.Canvas) { p.Draw(dc) }
+}
+
+// tiled is the drawer of plots side by side in rows (nil tiles stay
+// empty), under an optional overall title.
+func tiled(title string, rows [][]*plot.Plot) canvasDrawer {
+	return func(dc draw.Canvas) {
+		dc.FillPolygon(color.White, []vg.Point{dc.Min, {X: dc.Max.X, Y: dc.Min.Y}, dc.Max, {X: dc.Min.X, Y: dc.Max.Y}})
+		if title != "" {
+			sty := titleStyle(12)
+			sty.XAlign, sty.YAlign = text.XCenter, text.YTop
+			h := sty.Height(title)
+			dc.FillText(sty, vg.Point{X: (dc.Min.X + dc.Max.X) / 2, Y: dc.Max.Y - vg.Points(6)}, title)
+			dc.Max.Y -= h + vg.Points(16)
+		}
+		cols := 0
+		for _, r := range rows {
+			cols = max(cols, len(r))
+		}
+		for i := range rows {
+			for len(rows[i]) < cols {
+				rows[i] = append(rows[i], nil)
+			}
+		}
+		t := draw.Tiles{Rows: len(rows), Cols: cols, PadX: vg.Points(18), PadY: vg.Points(14),
+			PadTop: vg.Points(2), PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(10)}
+		canvases := plot.Align(rows, t, dc)
+		for j, r := range rows {
+			for i, p := range r {
+				if p != nil {
+					p.Draw(canvases[j][i])
+				}
+			}
+		}
+	}
+}
+
+// legendBelow is the drawer of p with its legend (of rows entries) moved
+// into a strip under the plot, where it cannot hide data.
+func legendBelow(p *plot.Plot, rows int) canvasDrawer {
+	return func(dc draw.Canvas) {
+		dc.FillPolygon(color.White, []vg.Point{dc.Min, {X: dc.Max.X, Y: dc.Min.Y}, dc.Max, {X: dc.Min.X, Y: dc.Max.Y}})
+		leg := p.Legend
+		p.Legend = plot.NewLegend()
+		defer func() { p.Legend = leg }()
+		leg.Padding = vg.Points(2.5)
+		lh := vg.Length(rows)*(leg.TextStyle.Font.Size*1.25+leg.Padding) + vg.Points(10)
+		top, bottom := dc, dc
+		top.Min.Y += lh
+		bottom.Max.Y = dc.Min.Y + lh
+		p.Draw(top)
+		leg.Top, leg.Left = true, true
+		leg.XOffs, leg.YOffs = vg.Points(60), 0
+		leg.Draw(bottom)
+	}
+}
+
+// newPlot is a plot in the report's style: sans-serif text, light grid.
+func newPlot(title string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.Title.TextStyle = titleStyle(11)
+	p.Title.TextStyle.XAlign, p.Title.TextStyle.YAlign = text.XCenter, text.YTop
+	p.Title.Padding = vg.Points(6)
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font = sansOf(9)
+		a.Tick.Label.Font = sansOf(8.5)
+		a.Color = color.Gray{0x88}
+		a.Tick.LineStyle.Color = color.Gray{0x88}
+	}
+	p.Legend.TextStyle.Font = sansOf(8.5)
+	p.Legend.Top = true
+	return p
+}
+
+func titleStyle(size vg.Length) (s text.Style) {
+	s = text.Style{Font: sansOf(size), Handler: plot.DefaultTextHandler, Color: color.Gray{0x22}}
+	s.Font.Weight = xfont.WeightBold
+	return s
+}
+
+// Pipeline colours: candidates in strong hues, baselines in muted ones.
+var (
+	candidateColours = []color.Color{
+		color.RGBA{0x1f, 0x5f, 0xbf, 0xff}, color.RGBA{0x7b, 0x1f, 0xa2, 0xff}, color.RGBA{0x00, 0x83, 0x8f, 0xff},
+	}
+	baselineColours = []color.Color{
+		color.RGBA{0x75, 0x75, 0x75, 0xff}, color.RGBA{0xb0, 0x7d, 0x48, 0xff}, color.RGBA{0x55, 0x8b, 0x2f, 0xff},
+		color.RGBA{0xa1, 0x88, 0x7f, 0xff}, color.RGBA{0x90, 0xa4, 0xae, 0xff},
+	}
+)
+
+// palette gives each pipeline its colour, by role and order.
+type palette map[string]color.Color
+
+func newPalette(run *results.Run) palette {
+	pal := palette{}
+	var c, b int
+	for _, p := range pipelinesOf(run) {
+		if p.Role == "candidate" {
+			pal[p.Name] = candidateColours[c%len(candidateColours)]
+			c++
+		} else {
+			pal[p.Name] = baselineColours[b%len(baselineColours)]
+			b++
+		}
+	}
+	return pal
+}
+
+func (pal palette) of(name string) color.Color {
+	if c, ok := pal[name]; ok {
+		return c
+	}
+	return baselineColours[0]
+}
+
+// pipelinesOf is the run's pipelines from the manifest, or from
+// metrics.json when the manifest has none.
+func pipelinesOf(run *results.Run) []results.Pipeline {
+	if len(run.Manifest.Pipelines) > 0 {
+		return run.Manifest.Pipelines
+	}
+	var ps []results.Pipeline
+	for _, p := range run.Metrics.Pipelines {
+		ps = append(ps, results.Pipeline{Name: p.Name, Role: p.Role})
+	}
+	return ps
+}
+
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }

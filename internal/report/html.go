@@ -1,0 +1,510 @@
+package report
+
+import (
+	"bytes"
+	"cmp"
+	_ "embed"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"io"
+	"regexp"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/poc-harness/poc/internal/results"
+	"github.com/poc-harness/poc/internal/verdict"
+)
+
+// HTMLFile is the HTML report's name inside the run folder.
+const HTMLFile = "report.html"
+
+// maxDisagreements is how many records where a candidate and a baseline
+// disagree the HTML report shows, all baselines together.
+const maxDisagreements = 20
+
+//go:embed report.html.tmpl
+var htmlSource string
+
+// htmlTemplate escapes every piece of data by context (html/template): text
+// from the experiment, the dataset or a model's answer never becomes markup.
+var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
+
+// kv is one labelled line of a description list.
+type kv struct{ K, V string }
+
+// htmlCriterion is one row of the criteria table.
+type htmlCriterion struct {
+	Name, Priority                string
+	Estimate, Values              string
+	Interval, Threshold           string
+	Status, StatusClass, Plain    string
+	Explanation, Why, Test, Extra string
+}
+
+// htmlPipeline is one pipeline of the auditors' detail.
+type htmlPipeline struct {
+	Name, Role, Type, Description string
+	Config                        string
+	Failures                      string
+	Examples                      []kv
+	Unparseable                   []kv
+}
+
+// htmlPage is everything report.html shows.
+type htmlPage struct {
+	Title, Experiment, Description string
+	Verdict, VerdictClass, Why     string
+	Interrupted                    string
+	Facts                          []kv
+	Criteria                       []htmlCriterion
+	Conf                           string
+	Recommendation                 string
+	Changes                        []string
+	Impact                         impact
+	Figures                        []htmlFigure
+	Skipped                        []htmlFigure
+	Dataset                        []kv
+	Pipelines                      []htmlPipeline
+	Manifest                       []kv
+	Disagreements                  []disagreementSet
+	DisagreeNote                   string
+	Method                         string
+	Tests                          []kv
+}
+
+// htmlFigure is a figure with its image as a data: URI.
+type htmlFigure struct {
+	figure
+	Src template.URL
+}
+
+// WriteHTML writes report.html of run to w: one self-contained page (inline
+// CSS, images as data: URIs, no script, no external request) with the
+// verdict, the criteria, the recommendation, the projected costs, the plots
+// and the detail an auditor checks. figs are the plots to embed (drawn or
+// skipped); j is the digest of the predictions journal, nil without one.
+func WriteHTML(w io.Writer, run *results.Run, figs []figure, j *journal) error {
+	if run == nil {
+		return fmt.Errorf("write html report: no run")
+	}
+	page := buildPage(run, figs, j)
+	var buf bytes.Buffer
+	if err := htmlTemplate.Execute(&buf, page); err != nil {
+		return fmt.Errorf("write html report: %w", err)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("write html report: %w", err)
+	}
+	return nil
+}
+
+func buildPage(run *results.Run, figs []figure, j *journal) htmlPage {
+	mf, v := run.Manifest, run.Verdict
+	conf := confidence(run)
+	name := cmp.Or(mf.Experiment.Name, v.Experiment, "experiment")
+	p := htmlPage{
+		Experiment:  name,
+		Title:       name + " — proof-of-concept report",
+		Description: strings.TrimSpace(mf.Experiment.Description),
+		Verdict:     cmp.Or(string(v.Verdict), "NO VERDICT"),
+		Why:         sentence(cmp.Or(v.Reason, "no reason recorded")),
+		Conf:        confLabel(conf),
+	}
+	switch v.Verdict {
+	case verdict.Go:
+		p.VerdictClass = "go"
+	case verdict.NoGo:
+		p.VerdictClass = "nogo"
+	case verdict.Undecided:
+		p.VerdictClass = "inconclusive"
+	default:
+		p.VerdictClass = "none"
+	}
+	if mf.Status == results.Interrupted {
+		p.Interrupted = fmt.Sprintf("This run was interrupted (%s); its figures cover only the %s records replayed before it stopped.",
+			cmp.Or(mf.StopDetail, mf.StopReason, "no reason recorded"), group(int64(mf.Dataset.Records)))
+	}
+	uc := mf.UseCase
+	volume := na
+	if uc.VolumePerYear > 0 {
+		volume = group(uc.VolumePerYear) + " records a year"
+	}
+	p.Facts = []kv{
+		{"Question", cmp.Or(uc.Question, v.Question, na)},
+		{"Owner", cmp.Or(uc.Owner, na)},
+		{"Yearly volume", volume},
+		{"Evidence", fmt.Sprintf("%s records replayed through %d pipelines; intervals at %s confidence",
+			group(int64(cmp.Or(v.Records, mf.Dataset.Records))), len(pipelinesOf(run)), p.Conf)},
+	}
+	if !mf.Finished.IsZero() {
+		p.Facts = append(p.Facts, kv{"Run", cmp.Or(mf.RunID, v.RunID, na) + ", finished " + formatTime(mf.Finished)})
+	}
+	for _, jd := range v.Criteria {
+		p.Criteria = append(p.Criteria, htmlCriterionOf(jd))
+		p.Tests = append(p.Tests, kv{jd.Name, cmp.Or(jd.Test, "no test recorded")})
+	}
+	p.Recommendation, p.Changes = recommend(run)
+	p.Impact = projectCosts(run)
+	for _, f := range figs {
+		if f.Skipped != "" {
+			p.Skipped = append(p.Skipped, htmlFigure{figure: f})
+			continue
+		}
+		p.Figures = append(p.Figures, htmlFigure{figure: f,
+			Src: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(f.PNG))})
+	}
+	p.Dataset = datasetFacts(run)
+	p.Pipelines = pipelineDetail(run, j)
+	p.Manifest = manifestFacts(run)
+	p.Disagreements, p.DisagreeNote = disagreementsOf(run, j)
+	p.Method = fmt.Sprintf("Every interval is a two-sided %s confidence interval. A criterion passes when its whole interval "+
+		"clears the threshold, fails when its whole interval lies on the wrong side, and is inconclusive when the interval "+
+		"straddles the threshold; a criterion whose value cannot be computed is undefined and never passes. GO needs every "+
+		"must-criterion to pass; NO-GO follows if any must-criterion fails; otherwise the verdict is INCONCLUSIVE. "+
+		"Should-criteria are reported but do not change the verdict.", p.Conf)
+	return p
+}
+
+func confLabel(conf float64) string {
+	if conf == 0 {
+		return "the stated"
+	}
+	return percentLabel(conf)
+}
+
+// sentence capitalises s and ends it with a full stop.
+func sentence(s string) string {
+	s = oneLine(s)
+	if s == "" {
+		return s
+	}
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}
+
+func htmlCriterionOf(j verdict.Judgement) htmlCriterion {
+	est, iv, thr := judgementValues(j)
+	c := htmlCriterion{
+		Name: j.Name, Priority: priority(j.Must), Estimate: est, Interval: iv, Threshold: thr,
+		Status: strings.ToUpper(string(j.Status)), StatusClass: string(j.Status),
+		Explanation: sentence(j.Explanation), Why: j.Why, Test: j.Test,
+	}
+	if isComparison(j) && (j.CandidateValue != nil || j.BaselineValue != nil) {
+		c.Values = fmt.Sprintf("%s: %s · %s: %s", j.Pipeline, formatValue(deref(j.CandidateValue), j.Unit),
+			j.Baseline, formatValue(deref(j.BaselineValue), j.Unit))
+	}
+	switch j.Status {
+	case verdict.Pass:
+		c.Plain = "Met, even at the unfavourable end of the uncertainty range."
+	case verdict.Fail:
+		c.Plain = "Not met, even at the favourable end of the uncertainty range."
+	case verdict.Inconclusive:
+		c.Plain = "Not yet decided: the uncertainty range spans the requirement."
+		if j.MoreRecords > 0 {
+			c.Extra = fmt.Sprintf("about %s more records", group(int64(j.MoreRecords)))
+			c.Plain += fmt.Sprintf(" About %s more records would likely settle it.", group(int64(j.MoreRecords)))
+		}
+	default:
+		c.Plain = "Could not be measured on these records, so it cannot pass."
+	}
+	return c
+}
+
+// candidates and baselines name the run's pipelines by role.
+func roles(run *results.Run) (cands, bases []string) {
+	for _, p := range pipelinesOf(run) {
+		if p.Role == "candidate" {
+			cands = append(cands, p.Name)
+		} else {
+			bases = append(bases, p.Name)
+		}
+	}
+	return cands, bases
+}
+
+// ivText prints an interval for a sentence: "95% interval a to b".
+func ivText(j verdict.Judgement, conf float64) string {
+	_, iv, _ := judgementValues(j)
+	if iv == na {
+		return "no interval"
+	}
+	iv = strings.Replace(strings.Trim(iv, "[]"), ", ", " to ", 1)
+	return confLabel(conf) + " interval " + iv
+}
+
+// recommend writes the recommendation and what would change it.
+func recommend(run *results.Run) (string, []string) {
+	v := run.Verdict
+	cands, _ := roles(run)
+	cand := cmp.Or(joinNames(cands), "the candidate")
+	var failed, open, shouldOpen []verdict.Judgement
+	for _, j := range v.Criteria {
+		switch {
+		case j.Must && j.Status == verdict.Fail:
+			failed = append(failed, j)
+		case j.Must && (j.Status == verdict.Inconclusive || j.Status == verdict.Undefined):
+			open = append(open, j)
+		case !j.Must && j.Status != verdict.Pass:
+			shouldOpen = append(shouldOpen, j)
+		}
+	}
+	var changes []string
+	conf := confidence(run)
+	for _, j := range failed {
+		est, _, thr := judgementValues(j)
+		iv := ivText(j, conf)
+		changes = append(changes, fmt.Sprintf("%s: measured %s (%s), required %s. The whole interval is on the wrong side, "+
+			"so more records of the same kind will not change this; %s itself would have to improve.", j.Name, est, iv, thr, j.Pipeline))
+	}
+	most := 0
+	for _, j := range open {
+		est, _, thr := judgementValues(j)
+		iv := ivText(j, conf)
+		switch {
+		case j.Status == verdict.Undefined:
+			changes = append(changes, fmt.Sprintf("%s: could not be computed; the replay needs records on which %s is defined.", j.Name, j.Metric))
+		case j.MoreRecords > 0:
+			most = max(most, j.MoreRecords)
+			changes = append(changes, fmt.Sprintf("%s: measured %s (%s), required %s. About %s more records would likely settle it.",
+				j.Name, est, iv, thr, group(int64(j.MoreRecords))))
+		default:
+			changes = append(changes, fmt.Sprintf("%s: measured %s (%s), required %s. The estimate sits on or near the wrong side "+
+				"of the threshold, so more records are more likely to confirm a failure than a pass.", j.Name, est, iv, thr))
+		}
+	}
+	for _, j := range shouldOpen {
+		changes = append(changes, fmt.Sprintf("%s (should, %s): does not change the verdict, but is worth knowing before deciding.",
+			j.Name, strings.ToLower(string(j.Status))))
+	}
+	var rec string
+	switch v.Verdict {
+	case verdict.Go:
+		rec = fmt.Sprintf("Proceed with %s: every must-criterion is met with %s confidence. "+
+			"A re-run on newer records that moved a must-criterion's interval across its threshold would change this.", cand, confLabel(confidence(run)))
+	case verdict.NoGo:
+		rec = fmt.Sprintf("Do not put %s into production as it stands: %s.", cand, plural(len(failed), "must-criterion fails", "must-criteria fail"))
+	case verdict.Undecided:
+		if len(v.Criteria) == 0 || !slices.ContainsFunc(v.Criteria, func(j verdict.Judgement) bool { return j.Must }) {
+			rec = "No decision is possible: the experiment sets no must-criterion. Add at least one `must: true` criterion and re-run."
+		} else if most > 0 {
+			total := cmp.Or(v.Records, run.Manifest.Dataset.Records) + most
+			rec = fmt.Sprintf("Do not decide yet: the evidence does not settle %s. Replay about %s more records "+
+				"(about %s in all) and run again.", plural(len(open), "must-criterion", "must-criteria"), group(int64(most)), group(int64(total)))
+		} else {
+			rec = fmt.Sprintf("Do not decide yet: the evidence does not settle %s, and more records of the same kind are unlikely to.",
+				plural(len(open), "must-criterion", "must-criteria"))
+		}
+	default:
+		rec = "The run recorded no verdict."
+	}
+	return rec, changes
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+func datasetFacts(run *results.Run) []kv {
+	d := run.Manifest.Dataset
+	path := cmp.Or(d.Path, na)
+	if d.Format != "" {
+		path += " (" + d.Format + ")"
+	}
+	filtered := group(int64(d.FilteredOut))
+	if d.Filter != "" {
+		filtered += " by the filter " + d.Filter
+	}
+	sampled := group(int64(d.SampledOut))
+	if s := d.Sample; s != nil {
+		var parts []string
+		if s.Size > 0 {
+			parts = append(parts, "size "+group(int64(s.Size)))
+		}
+		if s.Fraction > 0 {
+			parts = append(parts, "fraction "+sig(s.Fraction))
+		}
+		parts = append(parts, fmt.Sprintf("seed %d", s.Seed))
+		if s.Stratify != "" {
+			parts = append(parts, "stratified by "+s.Stratify)
+		}
+		sampled += " (sample: " + strings.Join(parts, ", ") + ")"
+	}
+	period := na
+	if d.From != nil && d.To != nil {
+		period = formatTime(*d.From) + " to " + formatTime(*d.To)
+		if d.Time != "" {
+			period += " (column " + d.Time + ")"
+		}
+	}
+	out := []kv{
+		{"File", path},
+		{"Records replayed", group(int64(d.Records))},
+		{"Rows read", group(int64(d.RowsRead))},
+		{"Filtered out", filtered},
+		{"Sampled out", sampled},
+		{"Skipped bad rows", group(int64(d.Skipped))},
+		{"Period", period},
+		{"Label balance", strings.ReplaceAll(labelBalance(d), "`", "")},
+	}
+	if d.Positive != "" {
+		out = append(out, kv{"Positive label", d.Positive})
+	}
+	if len(d.Segments) > 0 {
+		out = append(out, kv{"Segments", strings.Join(d.Segments, ", ")})
+	}
+	if d.ID != "" {
+		out = append(out, kv{"Record id column", d.ID})
+	}
+	out = append(out, kv{"sha256", cmp.Or(d.SHA256, na)})
+	return out
+}
+
+// secretKey matches configuration keys whose values are secrets; a key
+// naming an environment variable (api_key_env) is not one.
+var secretKey = regexp.MustCompile(`(?i)(api_?key|secret|token|password|passwd|authori[sz]ation|bearer)$`)
+
+// redact hides secret values in a pipeline's configuration. A value written
+// as ${VAR} is kept as written: it names the variable, not its content.
+func redact(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, x := range t {
+			if s, ok := x.(string); ok && secretKey.MatchString(k) && s != "" && !strings.Contains(s, "${") {
+				out[k] = "(hidden)"
+				continue
+			}
+			out[k] = redact(x)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = redact(x)
+		}
+		return out
+	}
+	return v
+}
+
+// configText prints a pipeline's configuration as YAML, secrets hidden.
+func configText(cfg map[string]any) string {
+	if len(cfg) == 0 {
+		return ""
+	}
+	b, err := yaml.Marshal(redact(cfg))
+	if err != nil {
+		return fmt.Sprintf("(configuration not printable: %v)", err)
+	}
+	return strings.TrimRight(string(b), "\n")
+}
+
+func pipelineDetail(run *results.Run, j *journal) []htmlPipeline {
+	byName := map[string]results.PipelineMetrics{}
+	for _, p := range run.Metrics.Pipelines {
+		byName[p.Name] = p
+	}
+	var out []htmlPipeline
+	for _, p := range pipelinesOf(run) {
+		hp := htmlPipeline{Name: p.Name, Role: cmp.Or(p.Role, na), Type: cmp.Or(p.Type, na), Description: p.Description,
+			Config: configText(p.Config), Failures: na}
+		if pm, ok := byName[p.Name]; ok {
+			hp.Failures = group(int64(pm.Failures)) + " of " + group(int64(pm.Records)) + " failed"
+			if pm.Records > 0 {
+				hp.Failures += " (" + formatValue(verdict.Number(float64(pm.Failures)/float64(pm.Records)), "") + ")"
+			}
+			hp.Failures += "; " + group(int64(pm.Unparseable)) + " unparseable"
+			if pm.Cached > 0 {
+				hp.Failures += "; " + group(int64(pm.Cached)) + " from the cache"
+			}
+			for _, f := range pm.FailureExamples[:min(len(pm.FailureExamples), 5)] {
+				hp.Examples = append(hp.Examples, kv{cmp.Or(f.RecordID, "?"), shorten(f.Error, 300)})
+			}
+			for _, u := range pm.UnparseableExamples[:min(len(pm.UnparseableExamples), 5)] {
+				hp.Unparseable = append(hp.Unparseable, kv{cmp.Or(u.RecordID, "?"), shorten(u.Error, 300)})
+			}
+		}
+		if j != nil && len(hp.Unparseable) == 0 {
+			if pj := j.pipe(p.Name); pj != nil {
+				for _, r := range pj.unparseableRaw {
+					hp.Unparseable = append(hp.Unparseable, kv{cmp.Or(r.ID, "?"), "answer: " + r.Raw})
+				}
+			}
+		}
+		out = append(out, hp)
+	}
+	return out
+}
+
+func manifestFacts(run *results.Run) []kv {
+	mf := run.Manifest
+	tool := cmp.Or(mf.Tool.Name, "poc") + " " + cmp.Or(mf.Tool.Version, na)
+	if mf.Tool.Go != "" {
+		tool += " (" + mf.Tool.Go + ")"
+	}
+	cur := cmp.Or(mf.UseCase.Currency, "USD")
+	spent := formatValue(verdict.Number(mf.Spent), cur)
+	if mf.Budget.MaxCost > 0 {
+		spent += " of a budget of " + formatValue(verdict.Number(mf.Budget.MaxCost), cur)
+	}
+	cache := "off"
+	if mf.Cache.Enabled {
+		cache = fmt.Sprintf("on, %s answers reused", group(int64(mf.Cache.Hits)))
+	}
+	privacy := "off"
+	if kinds := append(slices.Clone(mf.Privacy.Detectors), mf.Privacy.Patterns...); len(kinds) > 0 {
+		privacy = strings.Join(kinds, ", ")
+		var counts []string
+		for _, k := range sortedKeys(mf.Privacy.Replaced) {
+			counts = append(counts, fmt.Sprintf("%s %s", group(int64(mf.Privacy.Replaced[k])), k))
+		}
+		if len(counts) > 0 {
+			privacy += " — replaced: " + strings.Join(counts, ", ")
+		}
+	}
+	out := []kv{
+		{"Run id", cmp.Or(mf.RunID, run.Verdict.RunID, na)},
+		{"Status", cmp.Or(string(mf.Status), na)},
+		{"Tool", tool},
+		{"Experiment file", cmp.Or(mf.Experiment.File, na)},
+		{"Experiment sha256", cmp.Or(mf.Experiment.SHA256, na)},
+		{"Confidence", confLabel(confidence(run))},
+		{"Bootstrap", fmt.Sprintf("%s resamples, seed %d", group(int64(mf.Settings.Resamples)), mf.Settings.Seed)},
+		{"Started", formatTime(mf.Started)},
+		{"Finished", formatTime(mf.Finished)},
+		{"Duration", duration(mf.DurationSeconds)},
+		{"Attempts", fmt.Sprintf("%d", mf.Attempts)},
+		{"Spent on calls", spent},
+		{"Response cache", cache},
+		{"Pseudonymised before leaving the machine", privacy},
+	}
+	if len(mf.Privacy.AllowURLs) > 0 {
+		out = append(out, kv{"Endpoints allowed", strings.Join(mf.Privacy.AllowURLs, ", ")})
+	}
+	return out
+}
+
+func disagreementsOf(run *results.Run, j *journal) ([]disagreementSet, string) {
+	cands, bases := roles(run)
+	switch {
+	case j == nil:
+		return nil, "The run folder has no predictions.jsonl, so records cannot be compared."
+	case len(cands) == 0 || len(bases) == 0:
+		return nil, "The run needs a candidate and a baseline to compare."
+	}
+	sets := j.disagreements(cands[0], bases, maxDisagreements)
+	if len(sets) == 0 {
+		return nil, "The predictions journal holds no predictions of " + cands[0] + " and its baselines."
+	}
+	return sets, fmt.Sprintf("Records on which %s decided differently from a baseline, up to %d in all, "+
+		"alternating between records the candidate got right and records the baseline got right.", cands[0], maxDisagreements)
+}

@@ -114,7 +114,7 @@ func TestRunExampleEndToEnd(t *testing.T) {
 	if err := json.Unmarshal(b, &v); err != nil {
 		t.Fatal(err)
 	}
-	if v.Verdict != m[1] || v.Records == 0 || len(v.Criteria) != 5 {
+	if v.Verdict != m[1] || v.Records == 0 || len(v.Criteria) != 6 {
 		t.Errorf("verdict.json = %+v; console said %s", v, m[1])
 	}
 
@@ -141,5 +141,17 @@ func TestRunInterruptedKeepsTheFolder(t *testing.T) {
 	b, _ := os.ReadFile(runs[0])
 	if !strings.Contains(string(b), `"status": "interrupted"`) {
 		t.Errorf("manifest does not say the run was interrupted:\n%s", b)
+	}
+}
+
+func TestPlanWarnsWhenTheSampleIsTooSmall(t *testing.T) {
+	code, stdout, stderr := runCLI(t, context.Background(), "plan", example)
+	if code != ExitOK || !strings.Contains(stdout, "19,840 records to replay") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	// 480 fraud cases cannot resolve a 2-point non-inferiority margin:
+	// the minimum detectable difference at 80% power is about 9.9 points.
+	if !strings.Contains(stderr, "no worse than analysts") || !strings.Contains(stderr, "480 positives") || !strings.Contains(stderr, "9.9 points") {
+		t.Errorf("plan does not warn about the small sample:\n%s", stderr)
 	}
 }

@@ -85,6 +85,9 @@ func plan(io IO, opts *PlanOptions) error {
 		fmt.Fprintf(io.Out, "Budget: max_cost %s covers the run.\n", verdict.FormatValue(verdict.Number(p.MaxCost), cur))
 	}
 	fmt.Fprintln(io.Out, "Cached answers cost nothing: a rerun of a finished experiment is free.")
+	for _, w := range p.Warnings {
+		fmt.Fprintf(io.Err, "warning: %s\n", w)
+	}
 	return nil
 }
 

@@ -24,7 +24,7 @@ type progress struct {
 const plainEvery = 10 * time.Second
 
 func newProgress(w io.Writer) *progress {
-	return &progress{w: w, live: isTerminal(w), now: time.Now, every: plainEvery}
+	return &progress{w: w, live: isTerminal(w), now: time.Now, every: plainEvery, last: time.Now()}
 }
 
 // setTotal gives the number of records, when known, for an ETA.

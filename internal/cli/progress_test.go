@@ -33,7 +33,7 @@ func TestProgressLine(t *testing.T) {
 func TestProgressPlainLinesArePaced(t *testing.T) {
 	var buf bytes.Buffer
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	p := &progress{w: &buf, now: func() time.Time { return now }, every: 10 * time.Second}
+	p := &progress{w: &buf, now: func() time.Time { return now }, every: 10 * time.Second, last: now.Add(-10 * time.Second)}
 	for i := range 30 {
 		p.update(engine.Progress{Records: i * 100, Elapsed: time.Duration(i) * time.Second})
 		now = now.Add(time.Second)

@@ -66,6 +66,8 @@ Exit codes:
 	root.SetErr(io.Err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newRunCmd(io, nil), newValidateCmd(io, nil), newPlanCmd(io, nil), newVersionCmd(io))
+	root.AddCommand(newMetricsCmd(io))
+	root.AddCommand(newReportCmd(io, nil))
 	return root
 }
 

@@ -160,6 +160,13 @@ func printSummary(io IO, out *runner.Outcome) {
 		fmt.Fprintf(io.Out, "  %-12s %-6s %s\n", strings.ToUpper(string(j.Status)), kind, j.Name)
 		fmt.Fprintf(io.Out, "  %-19s %s [%s, %s], required %s %s\n", "", format(j.Estimate, j.Unit),
 			format(j.Interval.Lo, j.Unit), format(j.Interval.Hi, j.Unit), j.Sense, format(j.Threshold, j.Unit))
+		if len(j.Segments) > 0 {
+			var segs []string
+			for _, sg := range j.Segments {
+				segs = append(segs, fmt.Sprintf("%s=%s %s", sg.Column, sg.Value, strings.ToUpper(string(sg.Status))))
+			}
+			fmt.Fprintf(io.Out, "  %-19s %s\n", "", strings.Join(segs, ", "))
+		}
 		if j.MoreRecords > 0 {
 			fmt.Fprintf(io.Out, "  %-19s about %s more records would likely settle it\n", "", verdict.Group(int64(j.MoreRecords)))
 		}

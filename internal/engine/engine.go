@@ -57,6 +57,10 @@ type Options struct {
 	// MinRecords is the number of records before MaxErrorRate applies.
 	MinRecords int
 
+	// Segments are columns whose value the result keeps for every record,
+	// so that metrics can be judged segment by segment.
+	Segments []string
+
 	// Prior returns the predictions of every pipeline for record seq when an
 	// earlier attempt of the same run journaled them (resume); they are used
 	// as they are, and not journaled again.
@@ -115,6 +119,9 @@ type Result struct {
 	Spent float64
 	// LabelCounts counts the records by true label.
 	LabelCounts map[string]int
+	// Segments holds, for each column of Options.Segments, every record's
+	// value (in replay order), coded against the column's dictionary.
+	Segments []SegmentColumn
 	// Stopped says why the replay ended early ("" when it read all records).
 	Stopped Stop
 	// StopDetail explains Stopped in a sentence.
@@ -123,6 +130,38 @@ type Result struct {
 	Interrupted bool
 	// Started and Finished bound the replay in wall time.
 	Started, Finished time.Time
+}
+
+// SegmentColumn is the value of one segment column for every record.
+type SegmentColumn struct {
+	// Column is the dataset column.
+	Column string
+	// Values is the dictionary of the column's values, in order of first
+	// appearance; Codes[i] indexes it for record i.
+	Values []string
+	Codes  []int32
+	index  map[string]int32
+}
+
+// Positions returns, for each value of the column, the positions of the
+// records that have it.
+func (c *SegmentColumn) Positions() map[string][]int {
+	out := make(map[string][]int, len(c.Values))
+	for i, code := range c.Codes {
+		v := c.Values[code]
+		out[v] = append(out[v], i)
+	}
+	return out
+}
+
+func (c *SegmentColumn) add(v string) {
+	code, ok := c.index[v]
+	if !ok {
+		code = int32(len(c.Values))
+		c.index[v] = code
+		c.Values = append(c.Values, v)
+	}
+	c.Codes = append(c.Codes, code)
 }
 
 // maxExamples is how many failures and unparseable answers per pipeline the
@@ -155,6 +194,9 @@ type task struct {
 func Replay(ctx context.Context, r datasets.Reader, pipes []Pipe, mets []metrics.Metric, opt Options) (*Result, error) {
 	opt = withDefaults(opt, pipes)
 	res := newResult(pipes, mets, opt.Now())
+	for _, col := range opt.Segments {
+		res.Segments = append(res.Segments, SegmentColumn{Column: col, index: map[string]int32{}})
+	}
 
 	// Calls run under ctx; dispatching new calls stops when ctx ends or a
 	// budget is reached (stopDispatch), letting calls in flight finish.
@@ -512,6 +554,10 @@ func (w *writer) write(b *batch) error {
 			truth = datasets.FormatValue(rec.Fields[w.opt.Label])
 		}
 		w.res.LabelCounts[truth]++
+		for k := range w.res.Segments {
+			seg := &w.res.Segments[k]
+			seg.add(datasets.FormatValue(rec.Fields[seg.Column]))
+		}
 		if b.prior[i] {
 			w.res.Resumed++
 		}

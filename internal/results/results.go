@@ -223,6 +223,7 @@ type Verdict struct {
 	RunID         string              `json:"run_id"`
 	Verdict       verdict.Decision    `json:"verdict"`
 	Reason        string              `json:"reason"`
+	Multiplicity  string              `json:"multiplicity"`
 	Confidence    float64             `json:"confidence"`
 	Records       int                 `json:"records"`
 	Criteria      []verdict.Judgement `json:"criteria"`

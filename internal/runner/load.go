@@ -13,6 +13,7 @@ import (
 
 	// The built-in pipeline types register themselves.
 	_ "github.com/poc-harness/poc/baselines"
+	_ "github.com/poc-harness/poc/baselines/learn"
 	_ "github.com/poc-harness/poc/pipeline/exec"
 	_ "github.com/poc-harness/poc/pipeline/httpmodel"
 	_ "github.com/poc-harness/poc/pipeline/llm"

@@ -250,7 +250,7 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 	}
 	eopt := engine.Options{
 		Concurrency: opt.Concurrency, Label: exp.Dataset.Label, ID: exp.Dataset.ID,
-		Journal: journal, Progress: opt.Progress, Now: opt.Now,
+		Journal: journal, Progress: opt.Progress, Now: opt.Now, Segments: exp.Dataset.Segments,
 		MaxCost: exp.Budget.MaxCost - man.Spent, MaxErrorRate: exp.Budget.MaxErrorRate, MinRecords: exp.Budget.MinRecords,
 	}
 	if exp.Budget.MaxCost > 0 && eopt.MaxCost <= 0 {
@@ -291,19 +291,28 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 			ErrInterrupted, res.Records, res.StopDetail, filepath.Join(dir, results.JournalFile), dir)
 	}
 
-	settings := verdict.Settings{Confidence: exp.Report.Confidence, Resamples: exp.Report.Resamples, Seed: exp.Report.Seed}
+	settings := verdict.Settings{Confidence: exp.Report.Confidence, Resamples: exp.Report.Resamples, Seed: exp.Report.Seed,
+		Method: exp.Report.Method, MinSegmentSize: exp.Report.MinSegmentSize, Multiplicity: exp.Report.Multiplicity}
 	est := verdict.Estimates(mets, res.Accumulators, settings)
 	names := make([]string, len(pipes))
 	for i, p := range pipes {
 		names[i] = p.Name
 	}
-	sum := verdict.Judge(criteria(exp), names, mets, est, res.Records, settings)
+	segments := map[string][]verdict.Segment{}
+	for _, col := range res.Segments {
+		for value, pos := range col.Positions() {
+			segments[col.Column] = append(segments[col.Column], verdict.Segment{Column: col.Column, Value: value, Positions: pos})
+		}
+	}
+	sum := verdict.Judge(criteria(exp), verdict.Input{Pipelines: names, Metrics: mets, Estimates: est,
+		Records: res.Records, Segments: segments}, settings)
 
 	run := &results.Run{Dir: dir}
 	run.Metrics = metricsFile(exp, res, est)
 	run.Verdict = results.Verdict{
 		SchemaVersion: results.SchemaVersion, Experiment: exp.Name, Question: exp.UseCase.Question, RunID: man.RunID,
-		Verdict: sum.Verdict, Reason: sum.Reason, Confidence: exp.Report.Confidence, Records: res.Records, Criteria: sum.Criteria,
+		Verdict: sum.Verdict, Reason: sum.Reason, Multiplicity: sum.Multiplicity, Confidence: exp.Report.Confidence,
+		Records: res.Records, Criteria: sum.Criteria,
 	}
 	if err := writePredictions(dir, exp); err != nil {
 		return out, err
@@ -437,6 +446,7 @@ func criteria(exp *spec.Experiment) []verdict.Criterion {
 		out[i] = verdict.Criterion{
 			Name: c.Name, Metric: c.Metric, Pipeline: c.Pipeline, Kind: verdict.Kind(c.Kind),
 			Threshold: c.Threshold, Baseline: c.Baseline, Margin: c.Margin, Must: c.Must, Why: c.Why,
+			Relative: c.Relative, InEvery: c.InEvery,
 		}
 	}
 	return out

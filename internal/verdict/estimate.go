@@ -16,10 +16,33 @@ type Settings struct {
 	Resamples int
 	// Seed makes every bootstrap repeatable.
 	Seed uint64
+	// Method is the bootstrap interval method, "bca" (default) or "percentile".
+	Method string
+	// MinSegmentSize is the fewest records a segment needs to be judged.
+	MinSegmentSize int
+	// Multiplicity is "holm" (default) or "none": the correction of the
+	// must-criteria's tests (segments included) for their number.
+	Multiplicity string
+	// Power is the power the sample-size advice aims at (default 0.8).
+	Power float64
 }
 
 func (s Settings) bootstrap(salt uint64) stats.BootstrapOptions {
-	return stats.BootstrapOptions{Resamples: s.Resamples, Confidence: s.Confidence, Seed: s.Seed ^ salt}
+	method := s.Method
+	if method == "" {
+		method = stats.BootstrapBCa
+	}
+	return stats.BootstrapOptions{Resamples: s.Resamples, Confidence: s.Confidence, Seed: s.Seed ^ salt, Method: method}
+}
+
+// alpha is the one-sided level that matches a two-sided interval.
+func (s Settings) alpha() float64 { return (1 - s.Confidence) / 2 }
+
+func (s Settings) power() float64 {
+	if s.Power <= 0 || s.Power >= 1 {
+		return 0.8
+	}
+	return s.Power
 }
 
 // Interval is a confidence interval as written to the run folder.

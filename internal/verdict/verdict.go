@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/poc-harness/poc/internal/stats"
 	"github.com/poc-harness/poc/metrics"
 )
 
@@ -32,10 +31,15 @@ type Criterion struct {
 	// Baseline is the pipeline a comparison is made against.
 	Baseline string
 	// Margin is `by` of better_than or `margin` of no_worse_than, in the
-	// metric's unit.
+	// metric's unit — or, with Relative, as a share of the baseline's value.
 	Margin float64
-	Must   bool
-	Why    string
+	// Relative compares (candidate − baseline) / |baseline| with Margin.
+	Relative bool
+	// InEvery lists segment columns in every value of which the criterion
+	// must hold on its own.
+	InEvery []string
+	Must    bool
+	Why     string
 }
 
 // Status is the outcome of one criterion.
@@ -48,6 +52,9 @@ const (
 	Inconclusive Status = "inconclusive"
 	// Undefined means the value could not be computed; it is never a pass.
 	Undefined Status = "undefined"
+	// TooSmall is a segment with fewer records than the minimum segment
+	// size: it is not judged, and a criterion that must hold in it cannot pass.
+	TooSmall Status = "too small to judge"
 )
 
 // Decision is the verdict of a run.
@@ -79,14 +86,47 @@ type Judgement struct {
 	// CandidateValue and BaselineValue are the two metric values of a comparison.
 	CandidateValue *Number `json:"candidate_value,omitempty"`
 	BaselineValue  *Number `json:"baseline_value,omitempty"`
+	// Relative marks a comparison of (candidate − baseline) / |baseline|.
+	Relative bool `json:"relative,omitempty"`
+	// PValue is the one-sided p-value of the test that the criterion holds
+	// (small means strong evidence that it holds); AdjustedP is the same
+	// after the multiplicity correction across the must-criteria's tests.
+	PValue    Number `json:"p_value"`
+	AdjustedP Number `json:"adjusted_p_value"`
+	// McNemarP is the exact two-sided McNemar p-value of a comparison of
+	// two proportions on the same records (evidence shown with the interval).
+	McNemarP *Number `json:"mcnemar_p,omitempty"`
+	// Segments are the per-segment judgements of a criterion that must hold
+	// in every segment.
+	Segments []SegmentJudgement `json:"segments,omitempty"`
 	// MoreRecords estimates, for an inconclusive criterion, how many more
 	// records would likely decide it at the observed effect (0 when decided
 	// or when no amount would).
-	MoreRecords int    `json:"more_records_needed,omitempty"`
-	Unit        string `json:"unit,omitempty"`
-	Explanation string `json:"explanation"`
-	Test        string `json:"test"`
-	Why         string `json:"why,omitempty"`
+	MoreRecords int `json:"more_records_needed,omitempty"`
+	// SampleSizeMethod says how MoreRecords was worked out.
+	SampleSizeMethod string `json:"sample_size_method,omitempty"`
+
+	// Set while judging, for the sample-size advice and the explanation.
+	pairs, discor, trials int
+	holmNote              bool
+	metricUnit            string
+	Unit                  string `json:"unit,omitempty"`
+	Explanation           string `json:"explanation"`
+	Test                  string `json:"test"`
+	Why                   string `json:"why,omitempty"`
+}
+
+// SegmentJudgement is a criterion judged on the records of one segment.
+type SegmentJudgement struct {
+	Column    string   `json:"column"`
+	Value     string   `json:"value"`
+	Records   int      `json:"records"`
+	Estimate  Number   `json:"estimate"`
+	Interval  Interval `json:"interval"`
+	Status    Status   `json:"status"`
+	PValue    Number   `json:"p_value"`
+	AdjustedP Number   `json:"adjusted_p_value"`
+	Note      string   `json:"note,omitempty"`
 }
 
 // Summary is the verdict with every criterion's judgement.
@@ -94,62 +134,27 @@ type Summary struct {
 	Verdict  Decision    `json:"verdict"`
 	Reason   string      `json:"reason"`
 	Criteria []Judgement `json:"criteria"`
+	// Multiplicity names the correction applied across must-criteria.
+	Multiplicity string `json:"multiplicity"`
 }
 
-// Judge evaluates every criterion on the replay's estimates. pipelines and
-// mets name the rows and columns of est; records is the number of records
-// replayed.
-func Judge(criteria []Criterion, pipelines []string, mets []metrics.Metric, est [][]Estimate, records int, s Settings) Summary {
-	pIndex := indexOf(pipelines)
-	mIndex := map[string]int{}
-	for i, m := range mets {
-		mIndex[m.Name()] = i
-	}
-	var sum Summary
-	for i, c := range criteria {
-		p, m := pIndex[c.Pipeline], mIndex[c.Metric]
-		j := Judgement{Name: c.Name, Metric: c.Metric, Pipeline: c.Pipeline, Kind: c.Kind, Baseline: c.Baseline,
-			Must: c.Must, Unit: mets[m].Unit(), Why: c.Why}
-		if j.Name == "" {
-			j.Name = defaultName(c, j.Unit)
-		}
-		cand := est[p][m]
-		lower := mets[m].Direction() == metrics.LowerIsBetter
-		switch c.Kind {
-		case AtLeast, AtMost:
-			j.Estimate, j.Interval, j.Threshold = cand.Value, cand.Interval, Number(c.Threshold)
-			j.Sense = ">="
-			if c.Kind == AtMost {
-				j.Sense = "<="
-			}
-		case BetterThan, NoWorseThan:
-			base := est[pIndex[c.Baseline]][m]
-			cv, bv := cand.Value, base.Value
-			j.CandidateValue, j.BaselineValue = &cv, &bv
-			j.Estimate, j.Interval = paired(base, cand, s, uint64(1000+i))
-			// Better means higher, or lower for lower-is-better metrics;
-			// the margin moves the bound the corresponding way.
-			switch {
-			case c.Kind == BetterThan && !lower:
-				j.Threshold, j.Sense = Number(c.Margin), ">="
-			case c.Kind == BetterThan && lower:
-				j.Threshold, j.Sense = Number(-c.Margin), "<="
-			case !lower:
-				j.Threshold, j.Sense = Number(-c.Margin), ">="
-			default:
-				j.Threshold, j.Sense = Number(c.Margin), "<="
-			}
-		}
-		j.Status = decide(j.Estimate, j.Interval, j.Threshold, j.Sense)
-		if j.Status == Inconclusive {
-			j.MoreRecords = moreRecords(j, records)
-		}
-		j.Test = describeTest(j, s.Confidence)
-		j.Explanation = explain(j, s.Confidence)
-		sum.Criteria = append(sum.Criteria, j)
-	}
-	sum.Verdict, sum.Reason = conclude(sum.Criteria)
-	return sum
+// Segment is the set of records sharing one value of a segment column.
+type Segment struct {
+	Column, Value string
+	// Positions are the records' positions in the replay.
+	Positions []int
+}
+
+// Input is what Judge needs of a replay.
+type Input struct {
+	// Pipelines and Metrics name the rows and columns of Estimates.
+	Pipelines []string
+	Metrics   []metrics.Metric
+	Estimates [][]Estimate
+	// Records is the number of records replayed.
+	Records int
+	// Segments lists, by column, the segments of the replay.
+	Segments map[string][]Segment
 }
 
 func indexOf(names []string) map[string]int {
@@ -181,27 +186,6 @@ func formatMargin(m float64, unit string) string {
 	return strings.TrimPrefix(FormatDiff(Number(m), unit), "+")
 }
 
-// paired is the difference candidate − baseline on the same records, with a
-// paired bootstrap interval.
-func paired(base, cand Estimate, s Settings, salt uint64) (Number, Interval) {
-	diff := cand.Value - base.Value
-	nan := Interval{Lo: NaN(), Hi: NaN(), Method: "none"}
-	ra, okA := base.acc.(metrics.Resampler)
-	rb, okB := cand.acc.(metrics.Resampler)
-	if !okA || !okB || ra.Len() != rb.Len() || diff.IsNaN() {
-		return diff, nan
-	}
-	opt := s.bootstrap(salt)
-	opt.Method = stats.BootstrapPercentile
-	res, err := stats.PairedBootstrap(ra.Len(), ra.ValueAt, rb.ValueAt, opt)
-	if err != nil {
-		return diff, nan
-	}
-	iv := fromStats(res.Interval)
-	iv.Method = "paired-" + iv.Method
-	return Number(res.Diff), iv
-}
-
 // decide holds the interval against the threshold: pass when the whole
 // interval is on the good side, fail when the whole interval is on the bad
 // side, inconclusive when it straddles the threshold.
@@ -225,30 +209,6 @@ func decide(est Number, iv Interval, thr Number, sense string) Status {
 		return Fail
 	}
 	return Inconclusive
-}
-
-// moreRecords estimates how many more records would shrink the interval
-// until it clears the threshold at the observed estimate, assuming the
-// interval's reach from the estimate towards the threshold falls as 1/√n. It
-// is a planning figure, not a promise; 0 means no amount would (the estimate
-// sits on the threshold, or on its wrong side: more data would then more
-// likely show a failure than a pass).
-func moreRecords(j Judgement, records int) int {
-	est, thr := float64(j.Estimate), float64(j.Threshold)
-	var reach, gap float64
-	if j.Sense == "<=" {
-		reach, gap = float64(j.Interval.Hi)-est, thr-est
-	} else {
-		reach, gap = est-float64(j.Interval.Lo), est-thr
-	}
-	if records == 0 || gap <= 0 || reach <= gap {
-		return 0
-	}
-	need := float64(records) * (reach / gap) * (reach / gap)
-	if math.IsInf(need, 0) || need > 1e12 {
-		return 0
-	}
-	return int(math.Ceil(need)) - records
 }
 
 func conclude(js []Judgement) (Decision, string) {
@@ -276,23 +236,42 @@ func conclude(js []Judgement) (Decision, string) {
 	return Go, fmt.Sprintf("all %d must-criteria passed", len(musts))
 }
 
-func describeTest(j Judgement, conf float64) string {
+func describeTest(j Judgement, conf float64, multiplicity string, family int) string {
 	bound := "lower"
 	if j.Sense == "<=" {
 		bound = "upper"
 	}
 	what := "the " + j.Metric
-	if j.Kind == BetterThan || j.Kind == NoWorseThan {
+	switch {
+	case j.Relative:
+		what = fmt.Sprintf("the paired relative difference (%s − %s) / %s in %s", j.Pipeline, j.Baseline, j.Baseline, j.Metric)
+	case j.Kind == BetterThan || j.Kind == NoWorseThan:
 		what = fmt.Sprintf("the paired difference %s − %s in %s", j.Pipeline, j.Baseline, j.Metric)
 	}
-	return fmt.Sprintf("passes when the %s bound of the %s %s interval of %s is %s %s (a one-sided test at %s)",
+	s := fmt.Sprintf("passes when the %s bound of the %s %s interval of %s is %s %s (a one-sided test at %s)",
 		bound, Percent(conf), j.Interval.Method, what, j.Sense, j.format(j.Threshold), Percent((1-conf)/2))
+	if len(j.Segments) > 0 {
+		s += ", overall and in every segment of at least the minimum size"
+	}
+	if j.Must && multiplicity == "holm" && family > 1 {
+		s += fmt.Sprintf("; its p-value is adjusted by Holm–Bonferroni across the %d tests of the must-criteria", family)
+	}
+	if j.McNemarP != nil {
+		s += fmt.Sprintf("; McNemar's exact test on the discordant records gives p = %s (two-sided)", pFormat(float64(*j.McNemarP)))
+	}
+	return s
 }
 
 // format prints a value of the judgement in its unit: a difference for a
-// comparison, the metric's value otherwise.
+// comparison (a relative one in percent), the metric's value otherwise.
 func (j Judgement) format(v Number) string {
-	if j.Kind == BetterThan || j.Kind == NoWorseThan {
+	switch {
+	case j.Relative:
+		if v.IsNaN() {
+			return "n/a"
+		}
+		return fmt.Sprintf("%+.1f%%", 100*float64(v))
+	case j.Kind == BetterThan || j.Kind == NoWorseThan:
 		return FormatDiff(v, j.Unit)
 	}
 	return FormatValue(v, j.Unit)
@@ -309,20 +288,49 @@ func explain(j Judgement, conf float64) string {
 		s = fmt.Sprintf("%s of %s is %s (%s interval %s) against a required %s %s",
 			j.Metric, j.Pipeline, j.format(j.Estimate), Percent(conf), iv, j.Sense, j.format(j.Threshold))
 	default:
-		s = fmt.Sprintf("%s of %s is %s against %s for %s: a difference of %s (%s interval %s); required %s %s",
-			j.Metric, j.Pipeline, FormatValue(*j.CandidateValue, j.Unit), FormatValue(*j.BaselineValue, j.Unit), j.Baseline,
-			j.format(j.Estimate), Percent(conf), iv, j.Sense, j.format(j.Threshold))
+		unit := j.Unit
+		if j.Relative {
+			unit = j.metricUnit
+		}
+		diff := "a difference"
+		if j.Relative {
+			diff = "a relative difference"
+		}
+		s = fmt.Sprintf("%s of %s is %s against %s for %s: %s of %s (%s interval %s); required %s %s",
+			j.Metric, j.Pipeline, FormatValue(*j.CandidateValue, unit), FormatValue(*j.BaselineValue, unit), j.Baseline,
+			diff, j.format(j.Estimate), Percent(conf), iv, j.Sense, j.format(j.Threshold))
 	}
-	switch j.Status {
-	case Pass:
+	if seg := segmentSummary(j.Segments); seg != "" {
+		s += "; it must hold in every segment, and " + seg
+	}
+	switch {
+	case j.Status == Pass:
 		return s + ": the whole interval clears the threshold"
-	case Fail:
+	case j.Status == Fail && segmentSummary(j.Segments) != "" && overallClears(j):
+		return s + ": it fails in a segment"
+	case j.Status == Fail:
 		return s + ": the whole interval is on the wrong side"
+	case j.holmNote:
+		return s + ": the interval clears the threshold, but the evidence is not strong enough once corrected for the number of must-criteria tested"
 	}
 	if j.MoreRecords > 0 {
-		return s + fmt.Sprintf(": the interval straddles the threshold; about %s more records would likely settle it", Group(int64(j.MoreRecords)))
+		return s + fmt.Sprintf(": not yet decided; about %s more records would likely settle it", Group(int64(j.MoreRecords)))
 	}
-	return s + ": the interval straddles the threshold, and the estimate is too close to it (or on its wrong side) for more records to promise a pass"
+	return s + ": not yet decided, and the estimate is too close to the threshold (or on its wrong side) for more records to promise a pass"
+}
+
+// overallClears reports whether a criterion's overall interval clears its
+// threshold (so that a failure comes from a segment).
+func overallClears(j Judgement) bool {
+	return decide(j.Estimate, j.Interval, j.Threshold, j.Sense) == Pass
+}
+
+// pFormat prints a p-value with three significant digits.
+func pFormat(p float64) string {
+	if p < 0.0001 {
+		return "< 0.0001"
+	}
+	return fmt.Sprintf("%.3g", p)
 }
 
 // Percent prints a probability as a percentage without float noise: 95%, 2.5%.

@@ -60,15 +60,17 @@ func TestConclude(t *testing.T) {
 	}
 }
 
-func TestMoreRecords(t *testing.T) {
-	// Half-width 0.04 at n = 1000 and a gap of 0.02 to the threshold: the
-	// half-width must halve, which takes 4× the records, so 3000 more.
-	j := Judgement{Estimate: 0.32, Threshold: 0.30, Interval: Interval{Lo: 0.28, Hi: 0.36}}
-	if got := moreRecords(j, 1000); got != 3000 {
+func TestMoreRecordsFromTheIntervalsReach(t *testing.T) {
+	// A bootstrap-only metric: the reach from the estimate to the lower
+	// bound (0.04) must shrink to the gap (0.02), which takes 4× the
+	// records at 1/√n, so 3000 more.
+	j := &judge{in: Input{Records: 1000}, s: Settings{Confidence: 0.95}}
+	jd := &Judgement{Kind: AtLeast, Estimate: 0.32, Threshold: 0.30, Sense: ">=", Interval: Interval{Lo: 0.28, Hi: 0.36, Method: "bootstrap-bca"}}
+	if got, _ := j.moreRecords(jd); got != 3000 {
 		t.Errorf("more records = %d, want 3000", got)
 	}
-	j.Estimate = 0.30
-	if got := moreRecords(j, 1000); got != 0 {
+	jd.Estimate = 0.30
+	if got, _ := j.moreRecords(jd); got != 0 {
 		t.Errorf("estimate on the threshold: more records = %d, want 0 (no amount settles it)", got)
 	}
 }
@@ -99,7 +101,7 @@ func TestJudgeComparisonsUseThePairedDifference(t *testing.T) {
 	recall, _ := f().Build(metrics.Env{Name: "recall", Positive: "1"})
 	mets := []metrics.Metric{recall}
 	acc := [][]metrics.Accumulator{{accumulate(t, "recall", truth, cand)}, {accumulate(t, "recall", truth, base)}}
-	s := Settings{Confidence: 0.95, Resamples: 2000, Seed: 1}
+	s := Settings{Confidence: 0.95, Resamples: 2000, Seed: 1, Multiplicity: "none"}
 	est := Estimates(mets, acc, s)
 	if est[0][0].Interval.Method != "wilson" {
 		t.Errorf("recall interval method = %q, want wilson", est[0][0].Interval.Method)
@@ -110,7 +112,7 @@ func TestJudgeComparisonsUseThePairedDifference(t *testing.T) {
 		{Metric: "recall", Pipeline: "rules", Kind: NoWorseThan, Baseline: "model", Margin: 0.05},
 		{Metric: "recall", Pipeline: "model", Kind: AtLeast, Threshold: 0.7, Must: true},
 	}
-	sum := Judge(criteria, []string{"model", "rules"}, mets, est, 400, s)
+	sum := Judge(criteria, Input{Pipelines: []string{"model", "rules"}, Metrics: mets, Estimates: est, Records: 400}, s)
 	wantStatus := []Status{Pass, Fail, Fail, Pass}
 	for i, j := range sum.Criteria {
 		if j.Status != wantStatus[i] {
@@ -152,7 +154,7 @@ func TestLowerIsBetterComparison(t *testing.T) {
 	s := Settings{Confidence: 0.95, Resamples: 1000, Seed: 3}
 	est := Estimates([]metrics.Metric{m}, acc, s)
 	sum := Judge([]Criterion{{Metric: "error_rate", Pipeline: "c", Kind: BetterThan, Baseline: "b", Margin: 0.05, Must: true}},
-		[]string{"c", "b"}, []metrics.Metric{m}, est, 200, s)
+		Input{Pipelines: []string{"c", "b"}, Metrics: []metrics.Metric{m}, Estimates: est, Records: 200}, s)
 	j := sum.Criteria[0]
 	if j.Sense != "<=" || j.Threshold != -0.05 || j.Status != Pass || sum.Verdict != Go {
 		t.Errorf("got sense %s threshold %v status %s verdict %s; want <= -0.05 pass GO", j.Sense, j.Threshold, j.Status, sum.Verdict)

@@ -1,0 +1,241 @@
+package verdict
+
+import (
+	"flag"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/poc-harness/poc/internal/stats"
+	"github.com/poc-harness/poc/metrics"
+	"github.com/poc-harness/poc/pipeline"
+)
+
+var large = flag.Bool("verdict.large", false, "run the verdict simulations at full size")
+
+func recallMetric(t testing.TB) metrics.Metric {
+	f, _ := metrics.Lookup("recall")
+	m, err := f().Build(metrics.Env{Name: "recall", Positive: "1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// recallAcc holds n positives of which the first k were caught.
+func recallAcc(m metrics.Metric, caught []bool) metrics.Accumulator {
+	acc := m.New()
+	for i, c := range caught {
+		label := "0"
+		if c {
+			label = "1"
+		}
+		acc.Add(metrics.Observation{Truth: "1", Pred: pipeline.Prediction{Seq: i, Output: pipeline.Output{Label: label}}})
+	}
+	return acc
+}
+
+func firstK(n, k int) []bool {
+	out := make([]bool, n)
+	for i := range k {
+		out[i] = true
+	}
+	return out
+}
+
+func judgeOne(t testing.TB, criteria []Criterion, accs [][]metrics.Accumulator, names []string, segs map[string][]Segment, s Settings) Summary {
+	m := recallMetric(t)
+	mets := []metrics.Metric{m}
+	est := Estimates(mets, accs, s)
+	return Judge(criteria, Input{Pipelines: names, Metrics: mets, Estimates: est, Records: accs[0][0].(metrics.Resampler).Len(), Segments: segs}, s)
+}
+
+func TestHolmCorrectsMarginalPasses(t *testing.T) {
+	// 220 of 400 against 50%: the score test gives p ≈ 0.0228, under the
+	// one-sided 2.5% on its own; two such must-tests need p ≤ 1.25% for the
+	// smaller under Holm, so both become inconclusive.
+	m := recallMetric(t)
+	acc := [][]metrics.Accumulator{{recallAcc(m, firstK(400, 220))}}
+	crit := []Criterion{
+		{Name: "a", Metric: "recall", Pipeline: "model", Kind: AtLeast, Threshold: 0.5, Must: true},
+		{Name: "b", Metric: "recall", Pipeline: "model", Kind: AtLeast, Threshold: 0.5, Must: true},
+	}
+	for _, tc := range []struct {
+		multiplicity string
+		want         Status
+		verdict      Decision
+	}{{"none", Pass, Go}, {"holm", Inconclusive, Undecided}} {
+		s := Settings{Confidence: 0.95, Resamples: 500, Seed: 1, Multiplicity: tc.multiplicity}
+		sum := judgeOne(t, crit, acc, []string{"model"}, nil, s)
+		for _, j := range sum.Criteria {
+			if j.Status != tc.want {
+				t.Errorf("%s: %s is %s, want %s (p %v, adjusted %v)", tc.multiplicity, j.Name, j.Status, tc.want, j.PValue, j.AdjustedP)
+			}
+		}
+		if sum.Verdict != tc.verdict || sum.Multiplicity != tc.multiplicity {
+			t.Errorf("%s: verdict %s (multiplicity %q), want %s", tc.multiplicity, sum.Verdict, sum.Multiplicity, tc.verdict)
+		}
+		if want := stats.WilsonPValue(220, 400, 0.5, true); math.Abs(float64(sum.Criteria[0].PValue)-want) > 1e-12 {
+			t.Errorf("p-value %v, want the score test's %v", sum.Criteria[0].PValue, want)
+		}
+	}
+	if j := judgeOne(t, crit, acc, []string{"model"}, nil, Settings{Confidence: 0.95, Resamples: 500, Multiplicity: "holm"}).Criteria[0]; !strings.Contains(j.Test, "Holm–Bonferroni across the 2 tests") ||
+		!strings.Contains(j.Explanation, "corrected for the number of must-criteria") {
+		t.Errorf("the report does not name the correction: %q / %q", j.Test, j.Explanation)
+	}
+}
+
+func TestSegmentsMustEachHold(t *testing.T) {
+	m := recallMetric(t)
+	// Records 0–299 in A (240 caught), 300–599 in B (90 caught), 600–609 in C.
+	caught := append(append(firstK(300, 240), firstK(300, 90)...), firstK(10, 10)...)
+	acc := [][]metrics.Accumulator{{recallAcc(m, caught)}}
+	seg := func(v string, from, to int) Segment {
+		s := Segment{Column: "country", Value: v}
+		for i := from; i < to; i++ {
+			s.Positions = append(s.Positions, i)
+		}
+		return s
+	}
+	crit := []Criterion{{Metric: "recall", Pipeline: "model", Kind: AtLeast, Threshold: 0.5, InEvery: []string{"country"}, Must: true}}
+	s := Settings{Confidence: 0.95, Resamples: 500, Seed: 1, MinSegmentSize: 30, Multiplicity: "none"}
+
+	all := map[string][]Segment{"country": {seg("B", 300, 600), seg("A", 0, 300), seg("C", 600, 610)}}
+	j := judgeOne(t, crit, acc, []string{"model"}, all, s).Criteria[0]
+	want := map[string]Status{"A": Pass, "B": Fail, "C": TooSmall}
+	for _, sg := range j.Segments {
+		if sg.Status != want[sg.Value] {
+			t.Errorf("segment %s: %s, want %s", sg.Value, sg.Status, want[sg.Value])
+		}
+	}
+	if j.Status != Fail || !strings.Contains(j.Explanation, "fails in country=B") || !strings.Contains(j.Explanation, "country=C (10 records)") {
+		t.Errorf("criterion %s: %s", j.Status, j.Explanation)
+	}
+	// Without B, the small segment C keeps the criterion from passing.
+	noB := map[string][]Segment{"country": {seg("A", 0, 300), seg("C", 600, 610)}}
+	if j := judgeOne(t, crit, acc, []string{"model"}, noB, s).Criteria[0]; j.Status != Inconclusive {
+		t.Errorf("with a too-small segment: %s, want inconclusive", j.Status)
+	}
+}
+
+func TestRelativeMarginsAndMcNemar(t *testing.T) {
+	m := recallMetric(t)
+	// 500 positives: the baseline catches the first 250, the candidate the
+	// first 300 — a relative gain of 20%, with 50 discordant records.
+	acc := [][]metrics.Accumulator{{recallAcc(m, firstK(500, 300))}, {recallAcc(m, firstK(500, 250))}}
+	s := Settings{Confidence: 0.95, Resamples: 1000, Seed: 2, Multiplicity: "none"}
+	crit := []Criterion{
+		{Metric: "recall", Pipeline: "c", Kind: BetterThan, Baseline: "b", Margin: 0.10, Relative: true, Must: true},
+		{Metric: "recall", Pipeline: "c", Kind: BetterThan, Baseline: "b", Margin: 0.40, Relative: true, Must: true},
+	}
+	sum := judgeOne(t, crit, acc, []string{"c", "b"}, nil, s)
+	if j := sum.Criteria[0]; math.Abs(float64(j.Estimate)-0.2) > 1e-12 || j.Status != Pass || !strings.Contains(j.Explanation, "+20.0%") {
+		t.Errorf("relative 10%%: estimate %v, %s: %s", j.Estimate, j.Status, j.Explanation)
+	}
+	if j := sum.Criteria[1]; j.Status != Fail {
+		t.Errorf("relative 40%%: %s, want fail (%s)", j.Status, j.Explanation)
+	}
+	// McNemar on b = 50, c = 0 (statsmodels mcnemar([[250, 50], [0, 200]], exact=True)).
+	if j := sum.Criteria[0]; j.McNemarP == nil || math.Abs(float64(*j.McNemarP)-stats.McNemarExact(50, 0)) > 1e-15 {
+		t.Errorf("McNemar p = %v", j.McNemarP)
+	}
+}
+
+// simulate draws n positives caught with probability p.
+func simulate(rng *rand.Rand, n int, p float64) []bool {
+	out := make([]bool, n)
+	for i := range out {
+		out[i] = rng.Float64() < p
+	}
+	return out
+}
+
+func TestFalseGoAtTheMargin(t *testing.T) {
+	// The true recall is exactly the threshold: a GO is a false GO, which
+	// the one-sided test at 2.5% must keep rare.
+	sims := 400
+	if *large {
+		sims = 4000
+	}
+	m := recallMetric(t)
+	rng := rand.New(rand.NewPCG(11, 12))
+	crit := []Criterion{{Metric: "recall", Pipeline: "model", Kind: AtLeast, Threshold: 0.6, Must: true}}
+	gos := 0
+	for range sims {
+		acc := [][]metrics.Accumulator{{recallAcc(m, simulate(rng, 300, 0.6))}}
+		if judgeOne(t, crit, acc, []string{"model"}, nil, Settings{Confidence: 0.95, Resamples: 200}).Verdict == Go {
+			gos++
+		}
+	}
+	rate := float64(gos) / float64(sims)
+	t.Logf("false GO at the margin: %d of %d (%.2f%%)", gos, sims, 100*rate)
+	if rate > 0.05 {
+		t.Errorf("false GO rate %.3f at the margin, want ≤ 0.05", rate)
+	}
+}
+
+func TestFalseGoAtTheMarginPaired(t *testing.T) {
+	// Candidate better than the baseline by exactly the margin (0.05).
+	sims := 150
+	if *large {
+		sims = 2000
+	}
+	m := recallMetric(t)
+	rng := rand.New(rand.NewPCG(21, 22))
+	crit := []Criterion{{Metric: "recall", Pipeline: "c", Kind: BetterThan, Baseline: "b", Margin: 0.05, Must: true}}
+	gos := 0
+	for range sims {
+		base := simulate(rng, 400, 0.5)
+		cand := make([]bool, len(base))
+		for i, b := range base { // correlated: the candidate keeps 90% of the baseline's catches
+			switch {
+			case b:
+				cand[i] = rng.Float64() < 0.9
+			default:
+				cand[i] = rng.Float64() < 0.2
+			}
+		}
+		// True recalls: 0.5·0.9 + 0.5·0.2 = 0.55 against 0.5: a difference of exactly 0.05.
+		acc := [][]metrics.Accumulator{{recallAcc(m, cand)}, {recallAcc(m, base)}}
+		if judgeOne(t, crit, acc, []string{"c", "b"}, nil, Settings{Confidence: 0.95, Resamples: 400, Seed: uint64(gos + 1)}).Verdict == Go {
+			gos++
+		}
+	}
+	rate := float64(gos) / float64(sims)
+	t.Logf("false GO at the paired margin: %d of %d (%.2f%%)", gos, sims, 100*rate)
+	if rate > 0.06 {
+		t.Errorf("false GO rate %.3f at the paired margin, want about ≤ 0.05", rate)
+	}
+}
+
+func TestSampleSizeAdviceDeliversThePower(t *testing.T) {
+	// True recall 0.56 against a threshold of 0.50: 200 positives leave the
+	// criterion undecided; the advice, followed, should decide it (pass)
+	// about 80% of the time.
+	m := recallMetric(t)
+	rng := rand.New(rand.NewPCG(31, 32))
+	crit := []Criterion{{Metric: "recall", Pipeline: "model", Kind: AtLeast, Threshold: 0.5, Must: true}}
+	s := Settings{Confidence: 0.95, Resamples: 200}
+	first := judgeOne(t, crit, [][]metrics.Accumulator{{recallAcc(m, firstK(200, 112))}}, []string{"model"}, nil, s).Criteria[0]
+	if first.Status != Inconclusive || first.MoreRecords == 0 || !strings.Contains(first.SampleSizeMethod, "power analysis") {
+		t.Fatalf("first look: %s, %d more records (%s)", first.Status, first.MoreRecords, first.SampleSizeMethod)
+	}
+	n := 200 + first.MoreRecords
+	sims := 300
+	if *large {
+		sims = 3000
+	}
+	passes := 0
+	for range sims {
+		acc := [][]metrics.Accumulator{{recallAcc(m, simulate(rng, n, 0.56))}}
+		if judgeOne(t, crit, acc, []string{"model"}, nil, s).Criteria[0].Status == Pass {
+			passes++
+		}
+	}
+	power := float64(passes) / float64(sims)
+	t.Logf("advice: %d records in all; power when followed: %.3f", n, power)
+	if power < 0.72 || power > 0.88 {
+		t.Errorf("power %.3f when the advice (%d records) is followed, want about 0.80", power, n)
+	}
+}

@@ -57,8 +57,9 @@ func OpenCSV(path string, comma rune) (*CSVReader, error) {
 	seen := make(map[string]bool, len(header))
 	for i, name := range header {
 		if name == "" {
-			f.Close()
-			return nil, fmt.Errorf("open dataset %q: header column %d has no name", path, i+1)
+			// An unnamed column (the index pandas writes first, say) gets
+			// a name from its position, so the file stays readable.
+			name = fmt.Sprintf("column_%d", i+1)
 		}
 		if seen[name] {
 			f.Close()

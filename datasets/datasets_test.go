@@ -532,3 +532,18 @@ func TestCountBy(t *testing.T) {
 		t.Error("grouping by a missing column was accepted")
 	}
 }
+
+func TestCSVUnnamedColumnGetsAPositionalName(t *testing.T) {
+	s, err := Open("testdata/unnamed-index.csv", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got := s.Columns(); !reflect.DeepEqual(got, []string{"column_1", "Time", "Amount", "Class"}) {
+		t.Fatalf("columns = %v", got)
+	}
+	rec, err := s.Next()
+	if err != nil || rec.Fields["column_1"] != 0.0 || rec.Fields["Class"] != 0.0 {
+		t.Fatalf("first record %v, %v", rec.Fields, err)
+	}
+}

@@ -1,9 +1,11 @@
 package metrics
 
 import (
+	"cmp"
 	"fmt"
 	"iter"
 	"math"
+	"slices"
 	"sort"
 	"sync"
 )
@@ -30,6 +32,10 @@ type rowMetric struct {
 	counts func(rows iter.Seq[[]float64]) (successes, trials int)
 	// detail, when set, adds detail beyond the exclusions.
 	detail func(rows iter.Seq[[]float64], excluded map[string]int) any
+	// sortKey, when set, makes value and detail see the rows in ascending
+	// order of the key (ties in replay order). The order is computed once,
+	// so a bootstrap resample costs O(n), not a sort.
+	sortKey func(r []float64) float64
 }
 
 func (m *rowMetric) Name() string         { return m.name }
@@ -48,6 +54,8 @@ type rowAcc struct {
 	data     []float64
 	n        int
 	excluded map[string]int
+	order    []int32 // included positions sorted by m.sortKey; nil when stale
+	mult     []int32 // scratch: multiplicity of each position in a resample
 }
 
 // Add folds one observation in.
@@ -68,6 +76,7 @@ func (a *rowAcc) Add(o Observation) {
 		a.excluded[why]++
 	}
 	a.n++
+	a.order = nil
 }
 
 // Merge appends the rows of another accumulator of the same metric.
@@ -78,6 +87,7 @@ func (a *rowAcc) Merge(other Accumulator) error {
 	}
 	a.data = append(a.data, b.data...)
 	a.n += b.n
+	a.order = nil
 	for k, v := range b.excluded {
 		if a.excluded == nil {
 			a.excluded = map[string]int{}
@@ -87,9 +97,13 @@ func (a *rowAcc) Merge(other Accumulator) error {
 	return nil
 }
 
-// rows iterates over the included rows at positions idx (all when nil).
+// rows iterates over the included rows at positions idx (all when nil),
+// in the order of m.sortKey when set.
 func (a *rowAcc) rows(idx []int) iter.Seq[[]float64] {
 	w := a.m.width
+	if a.m.sortKey != nil {
+		return a.sortedRows(idx)
+	}
 	return func(yield func([]float64) bool) {
 		visit := func(i int) bool {
 			r := a.data[i*w : i*w+w : i*w+w]
@@ -106,6 +120,52 @@ func (a *rowAcc) rows(idx []int) iter.Seq[[]float64] {
 		for _, i := range idx {
 			if !visit(i) {
 				return
+			}
+		}
+	}
+}
+
+// sortedRows iterates over the rows at idx in key order: the order of all
+// rows is sorted once, and a resample visits it with multiplicities.
+func (a *rowAcc) sortedRows(idx []int) iter.Seq[[]float64] {
+	w := a.m.width
+	if a.order == nil {
+		a.order = make([]int32, 0, a.n)
+		for i := range a.n {
+			if !math.IsNaN(a.data[i*w]) {
+				a.order = append(a.order, int32(i))
+			}
+		}
+		key := make([]float64, a.n)
+		for _, i := range a.order {
+			key[i] = a.m.sortKey(a.data[int(i)*w : int(i)*w+w])
+		}
+		slices.SortStableFunc(a.order, func(x, y int32) int { return cmp.Compare(key[x], key[y]) })
+	}
+	order := a.order
+	return func(yield func([]float64) bool) {
+		if idx == nil {
+			for _, i := range order {
+				if !yield(a.data[int(i)*w : int(i)*w+w : int(i)*w+w]) {
+					return
+				}
+			}
+			return
+		}
+		if len(a.mult) != a.n {
+			a.mult = make([]int32, a.n)
+		}
+		mult := a.mult
+		for _, i := range idx {
+			mult[i]++
+		}
+		defer clear(mult)
+		for _, i := range order {
+			r := a.data[int(i)*w : int(i)*w+w : int(i)*w+w]
+			for range mult[i] {
+				if !yield(r) {
+					return
+				}
 			}
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"iter"
 	"math"
 	"slices"
-	"sort"
 
 	"github.com/poc-harness/poc/pipeline"
 )
@@ -45,7 +44,7 @@ func init() {
 // newScoreMetric is a rowMetric over rows (truth 0/1, score).
 func newScoreMetric(env Env, typ string, dir Direction, value func(iter.Seq[[]float64]) float64) *rowMetric {
 	positive := positiveOf(env)
-	m := &rowMetric{name: env.Name, typ: typ, dir: dir, width: 2, value: value}
+	m := &rowMetric{name: env.Name, typ: typ, dir: dir, width: 2, value: value, sortKey: byScoreDesc}
 	m.row = func(o Observation, r []float64) string {
 		switch {
 		case o.Truth == "":
@@ -61,68 +60,55 @@ func newScoreMetric(env Env, typ string, dir Direction, value func(iter.Seq[[]fl
 	return m
 }
 
-// scored collects (truth, score) pairs sorted by descending score.
-func scored(rows iter.Seq[[]float64]) (pairs [][2]float64, pos, neg float64) {
+// byScoreDesc orders score rows by descending score.
+func byScoreDesc(r []float64) float64 { return -r[1] }
+
+// rocWalk walks the ROC curve of rows sorted by descending score (sortKey
+// byScoreDesc): after each group of tied scores, step gets the cumulative
+// true and false positives. It returns the totals of positives and
+// negatives.
+func rocWalk(rows iter.Seq[[]float64], step func(tp, fp float64)) (pos, neg float64) {
+	tp, fp, prev, started := 0.0, 0.0, 0.0, false
 	for r := range rows {
-		pairs = append(pairs, [2]float64{r[0], r[1]})
-		pos += r[0]
-	}
-	neg = float64(len(pairs)) - pos
-	sort.SliceStable(pairs, func(i, j int) bool { return pairs[i][1] > pairs[j][1] })
-	return pairs, pos, neg
-}
-
-// rocPoints returns the ROC curve, one point per distinct score from the
-// highest (tied scores form one step), starting at (0, 0).
-func rocPoints(pairs [][2]float64, pos, neg float64) (fpr, tpr []float64) {
-	fpr, tpr = []float64{0}, []float64{0}
-	tp, fp := 0.0, 0.0
-	for i := 0; i < len(pairs); {
-		j := i
-		for ; j < len(pairs) && pairs[j][1] == pairs[i][1]; j++ {
-			tp += pairs[j][0]
-			fp += 1 - pairs[j][0]
+		if started && r[1] != prev && step != nil {
+			step(tp, fp)
 		}
-		fpr = append(fpr, fp/neg)
-		tpr = append(tpr, tp/pos)
-		i = j
+		started, prev = true, r[1]
+		tp += r[0]
+		fp += 1 - r[0]
 	}
-	return fpr, tpr
+	if started && step != nil {
+		step(tp, fp)
+	}
+	return tp, fp
 }
 
-// rocAUC is roc_auc_score: the Mann–Whitney statistic with ties counted half.
+// rocAUC is roc_auc_score: the area under the ROC curve by trapezoids,
+// which counts tied scores half (the Mann–Whitney statistic).
 func rocAUC(rows iter.Seq[[]float64]) float64 {
-	pairs, pos, neg := scored(rows)
+	area, lastTP, lastFP := 0.0, 0.0, 0.0
+	pos, neg := rocWalk(rows, func(tp, fp float64) {
+		area += (fp - lastFP) * (tp + lastTP) / 2
+		lastTP, lastFP = tp, fp
+	})
 	if pos == 0 || neg == 0 {
 		return math.NaN()
 	}
-	fpr, tpr := rocPoints(pairs, pos, neg)
-	auc := 0.0
-	for i := 1; i < len(fpr); i++ {
-		auc += (fpr[i] - fpr[i-1]) * (tpr[i] + tpr[i-1]) / 2
-	}
-	return auc
+	return area / (pos * neg)
 }
 
-// averagePrecision is average_precision_score (step interpolation).
+// averagePrecision is average_precision_score (step interpolation):
+// Σ (Rₙ − Rₙ₋₁) Pₙ over thresholds.
 func averagePrecision(rows iter.Seq[[]float64]) float64 {
-	pairs, pos, _ := scored(rows)
+	sum, lastTP := 0.0, 0.0
+	pos, _ := rocWalk(rows, func(tp, fp float64) {
+		sum += (tp - lastTP) * tp / (tp + fp)
+		lastTP = tp
+	})
 	if pos == 0 {
 		return math.NaN()
 	}
-	ap, tp, fp, prevRecall := 0.0, 0.0, 0.0, 0.0
-	for i := 0; i < len(pairs); {
-		j := i
-		for ; j < len(pairs) && pairs[j][1] == pairs[i][1]; j++ {
-			tp += pairs[j][0]
-			fp += 1 - pairs[j][0]
-		}
-		recall := tp / pos
-		ap += (recall - prevRecall) * tp / (tp + fp)
-		prevRecall = recall
-		i = j
-	}
-	return ap
+	return sum / pos
 }
 
 // logLoss is log_loss with scores clipped to [ε, 1−ε], ε the float64
@@ -156,15 +142,12 @@ func brier(rows iter.Seq[[]float64]) float64 {
 // ksStatistic is max(TPR − FPR) over the ROC curve, the two-sample KS
 // statistic of the positives' and negatives' scores.
 func ksStatistic(rows iter.Seq[[]float64]) float64 {
-	pairs, pos, neg := scored(rows)
+	pos, neg := rocWalk(rows, nil)
 	if pos == 0 || neg == 0 {
 		return math.NaN()
 	}
-	fpr, tpr := rocPoints(pairs, pos, neg)
 	ks := 0.0
-	for i := range fpr {
-		ks = max(ks, tpr[i]-fpr[i])
-	}
+	rocWalk(rows, func(tp, fp float64) { ks = max(ks, tp/pos-fp/neg) })
 	return ks
 }
 
@@ -229,17 +212,16 @@ func (s *RecallAtFPRSpec) Build(env Env) (Metric, error) {
 	}
 	target := s.FPR
 	return newScoreMetric(env, "recall_at_fpr", HigherIsBetter, func(rows iter.Seq[[]float64]) float64 {
-		pairs, pos, neg := scored(rows)
+		pos, neg := rocWalk(rows, nil)
 		if pos == 0 || neg == 0 {
 			return math.NaN()
 		}
-		fpr, tpr := rocPoints(pairs, pos, neg)
 		best := 0.0
-		for i := range fpr {
-			if fpr[i] <= target {
-				best = max(best, tpr[i])
+		rocWalk(rows, func(tp, fp float64) {
+			if fp/neg <= target {
+				best = max(best, tp/pos)
 			}
-		}
+		})
 		return best
 	}).build(), nil
 }
@@ -259,13 +241,15 @@ func (s *PrecisionAtKSpec) Build(env Env) (Metric, error) {
 	}
 	k := s.K
 	return newScoreMetric(env, "precision_at_k", HigherIsBetter, func(rows iter.Seq[[]float64]) float64 {
-		pairs, _, _ := scored(rows)
-		top := pairs[:min(k, len(pairs))]
-		hits := 0.0
-		for _, p := range top {
-			hits += p[0]
+		hits, seen := 0.0, 0
+		for r := range rows { // by descending score, ties in replay order
+			if seen == k {
+				break
+			}
+			hits += r[0]
+			seen++
 		}
-		return ratio(hits, float64(len(top)))
+		return ratio(hits, float64(seen))
 	}).build(), nil
 }
 

@@ -41,7 +41,8 @@ func (s *PSISpec) Build(env Env) (Metric, error) {
 		return nil, columnError(env, "column", s.Column)
 	}
 	col := s.Column
-	m := &rowMetric{name: env.Name, typ: "psi", dir: LowerIsBetter, width: 2, value: psiOfRows}
+	m := &rowMetric{name: env.Name, typ: "psi", dir: LowerIsBetter, width: 2, value: psiOfRows,
+		sortKey: func(r []float64) float64 { return r[1] }}
 	// Row: value, replay position (the record's Seq, stable under Merge).
 	m.row = func(o Observation, r []float64) string {
 		v, ok := datasets.ToFloat(o.Record.Fields[col])
@@ -54,24 +55,18 @@ func (s *PSISpec) Build(env Env) (Metric, error) {
 	return m.build(), nil
 }
 
-// psiOfRows splits the rows in replay order into quarters and compares the
-// last with the first.
+// psiOfRows splits the rows, which come in replay order (sortKey), into
+// quarters and compares the last with the first.
 func psiOfRows(rows iter.Seq[[]float64]) float64 {
-	var pairs [][2]float64
+	var values []float64
 	for r := range rows {
-		pairs = append(pairs, [2]float64{r[1], r[0]})
+		values = append(values, r[0])
 	}
-	q := len(pairs) / 4
+	q := len(values) / 4
 	if q < 2 {
 		return math.NaN()
 	}
-	sort.SliceStable(pairs, func(i, j int) bool { return pairs[i][0] < pairs[j][0] })
-	ref, cur := make([]float64, q), make([]float64, q)
-	for i := range q {
-		ref[i] = pairs[i][1]
-		cur[i] = pairs[len(pairs)-q+i][1]
-	}
-	return PSIOfSamples(ref, cur, 10)
+	return PSIOfSamples(values[:q], values[len(values)-q:], 10)
 }
 
 // PSIOfSamples is the population stability index of the current sample

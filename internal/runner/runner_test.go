@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -204,5 +205,51 @@ func TestResumeAfterACrash(t *testing.T) {
 	// A complete run cannot be resumed, and a changed experiment refuses.
 	if _, _, err := Resume(context.Background(), out.Dir, Load, Options{}); err == nil || !strings.Contains(err.Error(), "complete") {
 		t.Errorf("resuming a complete run: %v", err)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// TestExampleGolden pins verdict.json and metrics.json of the shipped
+// example (measured latencies, which vary from run to run, left out): a
+// change in any number of the example's verdict shows up in review.
+// Refresh with: go test ./internal/runner/ -run Golden -update
+func TestExampleGolden(t *testing.T) {
+	exp, err := Load(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Run(context.Background(), exp, Options{Out: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []struct{ file, golden string }{
+		{results.VerdictFile, "testdata/card-fraud.verdict.golden.json"},
+		{results.MetricsFile, "testdata/card-fraud.metrics.golden.json"},
+	} {
+		got := readWithout(t, filepath.Join(out.Dir, f.file), out.Run.Manifest.RunID)
+		if f.file == results.MetricsFile {
+			var pretty bytes.Buffer
+			if err := json.Indent(&pretty, dropLatency(t, got), "", "  "); err != nil {
+				t.Fatal(err)
+			}
+			got = append(pretty.Bytes(), '\n')
+		}
+		if *update {
+			if err := os.MkdirAll("testdata", 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(f.golden, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(f.golden)
+		if err != nil {
+			t.Fatalf("%v (create it with -update)", err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from %s; if the change is intended, run go test ./internal/runner/ -run Golden -update and review the diff", f.file, f.golden)
+		}
 	}
 }

@@ -54,8 +54,12 @@ type rowAcc struct {
 	data     []float64
 	n        int
 	excluded map[string]int
-	order    []int32 // included positions sorted by m.sortKey; nil when stale
-	mult     []int32 // scratch: multiplicity of each position in a resample
+	// With m.sortKey: the included rows in key order, the rank of each
+	// position (-1 when excluded), both nil when stale; and scratch counts
+	// of each rank in a resample.
+	sorted []float64
+	rank   []int32
+	mult   []int32
 }
 
 // Add folds one observation in.
@@ -76,7 +80,7 @@ func (a *rowAcc) Add(o Observation) {
 		a.excluded[why]++
 	}
 	a.n++
-	a.order = nil
+	a.sorted, a.rank = nil, nil
 }
 
 // Merge appends the rows of another accumulator of the same metric.
@@ -87,7 +91,7 @@ func (a *rowAcc) Merge(other Accumulator) error {
 	}
 	a.data = append(a.data, b.data...)
 	a.n += b.n
-	a.order = nil
+	a.sorted, a.rank = nil, nil
 	for k, v := range b.excluded {
 		if a.excluded == nil {
 			a.excluded = map[string]int{}
@@ -125,45 +129,57 @@ func (a *rowAcc) rows(idx []int) iter.Seq[[]float64] {
 	}
 }
 
-// sortedRows iterates over the rows at idx in key order: the order of all
-// rows is sorted once, and a resample visits it with multiplicities.
+// sortedRows iterates over the rows at idx in key order. The included rows
+// are copied in that order once; a resample counts how often each rank is
+// drawn and walks the copy, so it costs O(n) with sequential access.
 func (a *rowAcc) sortedRows(idx []int) iter.Seq[[]float64] {
 	w := a.m.width
-	if a.order == nil {
-		a.order = make([]int32, 0, a.n)
+	if a.rank == nil {
+		var order []int32
 		for i := range a.n {
 			if !math.IsNaN(a.data[i*w]) {
-				a.order = append(a.order, int32(i))
+				order = append(order, int32(i))
 			}
 		}
 		key := make([]float64, a.n)
-		for _, i := range a.order {
+		for _, i := range order {
 			key[i] = a.m.sortKey(a.data[int(i)*w : int(i)*w+w])
 		}
-		slices.SortStableFunc(a.order, func(x, y int32) int { return cmp.Compare(key[x], key[y]) })
+		slices.SortStableFunc(order, func(x, y int32) int { return cmp.Compare(key[x], key[y]) })
+		a.rank = make([]int32, a.n)
+		for i := range a.rank {
+			a.rank[i] = -1
+		}
+		a.sorted = make([]float64, 0, len(order)*w)
+		for r, i := range order {
+			a.rank[i] = int32(r)
+			a.sorted = append(a.sorted, a.data[int(i)*w:int(i)*w+w]...)
+		}
 	}
-	order := a.order
+	sorted, rank := a.sorted, a.rank
+	m := len(sorted) / w
 	return func(yield func([]float64) bool) {
 		if idx == nil {
-			for _, i := range order {
-				if !yield(a.data[int(i)*w : int(i)*w+w : int(i)*w+w]) {
+			for r := range m {
+				if !yield(sorted[r*w : r*w+w : r*w+w]) {
 					return
 				}
 			}
 			return
 		}
-		if len(a.mult) != a.n {
-			a.mult = make([]int32, a.n)
+		if len(a.mult) != m {
+			a.mult = make([]int32, m)
 		}
 		mult := a.mult
-		for _, i := range idx {
-			mult[i]++
-		}
 		defer clear(mult)
-		for _, i := range order {
-			r := a.data[int(i)*w : int(i)*w+w : int(i)*w+w]
-			for range mult[i] {
-				if !yield(r) {
+		for _, i := range idx {
+			if r := rank[i]; r >= 0 {
+				mult[r]++
+			}
+		}
+		for r, k := range mult {
+			for range k {
+				if !yield(sorted[r*w : r*w+w : r*w+w]) {
 					return
 				}
 			}

@@ -44,7 +44,10 @@ func init() {
 // newScoreMetric is a rowMetric over rows (truth 0/1, score).
 func newScoreMetric(env Env, typ string, dir Direction, value func(iter.Seq[[]float64]) float64) *rowMetric {
 	positive := positiveOf(env)
-	m := &rowMetric{name: env.Name, typ: typ, dir: dir, width: 2, value: value, sortKey: byScoreDesc}
+	m := &rowMetric{name: env.Name, typ: typ, dir: dir, width: 3, value: value}
+	if byRank[typ] {
+		m.sortKey = byScoreDesc
+	}
 	m.row = func(o Observation, r []float64) string {
 		switch {
 		case o.Truth == "":
@@ -55,10 +58,25 @@ func newScoreMetric(env Env, typ string, dir Direction, value func(iter.Seq[[]fl
 			return "no score"
 		}
 		r[0], r[1] = b2f(o.Truth == positive), o.Pred.Output.Score
+		r[2] = recordLogLoss(r[0], r[1])
 		return ""
 	}
 	return m
 }
+
+// recordLogLoss is one record's log loss, the score clipped to [ε, 1−ε] with
+// ε the float64 machine epsilon (scikit-learn's eps="auto").
+func recordLogLoss(y, score float64) float64 {
+	const eps = 2.220446049250313e-16
+	p := min(max(score, eps), 1-eps)
+	if y == 1 {
+		return -math.Log(p)
+	}
+	return -math.Log(1 - p)
+}
+
+// byRank lists the score metrics that walk the records by descending score.
+var byRank = map[string]bool{"roc_auc": true, "average_precision": true, "ks_statistic": true, "gini": true, "recall_at_fpr": true, "precision_at_k": true}
 
 // byScoreDesc orders score rows by descending score.
 func byScoreDesc(r []float64) float64 { return -r[1] }
@@ -111,18 +129,11 @@ func averagePrecision(rows iter.Seq[[]float64]) float64 {
 	return sum / pos
 }
 
-// logLoss is log_loss with scores clipped to [ε, 1−ε], ε the float64
-// machine epsilon (scikit-learn's eps="auto").
+// logLoss is log_loss: the mean of the per-record losses (row column 2).
 func logLoss(rows iter.Seq[[]float64]) float64 {
-	const eps = 2.220446049250313e-16
 	sum, n := 0.0, 0
 	for r := range rows {
-		p := min(max(r[1], eps), 1-eps)
-		if r[0] == 1 {
-			sum -= math.Log(p)
-		} else {
-			sum -= math.Log(1 - p)
-		}
+		sum += r[2]
 		n++
 	}
 	return ratio(sum, float64(n))

@@ -58,8 +58,11 @@ type Options struct {
 	MinRecords int
 
 	// Segments are columns whose value the result keeps for every record,
-	// so that metrics can be judged segment by segment.
+	// so that metrics can be judged segment by segment; they are journaled
+	// with every prediction, as is the Time column, for the report's plots.
 	Segments []string
+	// Time is the dataset's time column ("" for none).
+	Time string
 
 	// Prior returns the predictions of every pipeline for record seq when an
 	// earlier attempt of the same run journaled them (resume); they are used
@@ -533,6 +536,7 @@ type writer struct {
 	opt      Options
 	journal  *bufio.Writer
 	line     []byte
+	record   []byte
 	failures int
 	cached   int
 	lastTick time.Time
@@ -561,6 +565,9 @@ func (w *writer) write(b *batch) error {
 		if b.prior[i] {
 			w.res.Resumed++
 		}
+		if w.journal != nil && !b.prior[i] {
+			w.record = appendRecordFields(w.record[:0], rec, w.opt.Time, w.opt.Segments)
+		}
 		for p, pred := range b.preds[i] {
 			obs := metrics.Observation{Record: rec, Truth: truth, Pred: pred}
 			for _, acc := range w.res.Accumulators[p] {
@@ -568,7 +575,7 @@ func (w *writer) write(b *batch) error {
 			}
 			w.count(p, pred)
 			if w.journal != nil && !b.prior[i] {
-				w.line = AppendJournalLine(w.line[:0], truth, pred)
+				w.line = AppendJournalLine(w.line[:0], truth, pred, w.record...)
 				if _, err := w.journal.Write(w.line); err != nil {
 					return err
 				}

@@ -251,3 +251,22 @@ func TestJournalPrefix(t *testing.T) {
 		})
 	}
 }
+
+func TestJournalCarriesTimeAndSegments(t *testing.T) {
+	r := &pipelinetest.SliceReader{Cols: []string{"y", "at", "country"}, Records: []datasets.Record{
+		{Fields: map[string]any{"y": 1.0, "at": "2026-03-04T10:00:00Z", "country": "DE"}},
+		{Fields: map[string]any{"y": 0.0, "at": nil, "country": "F\"R"}},
+	}}
+	var journal bytes.Buffer
+	_, err := Replay(context.Background(), r, []Pipe{{"echo", pipelinetest.Echo("y")}}, nil,
+		Options{Label: "y", Time: "at", Segments: []string{"country"}, Journal: &journal})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []Entry
+	_ = ReadJournal(&journal, func(e Entry) error { got = append(got, e); return nil })
+	if len(got) != 2 || got[0].Time != "2026-03-04T10:00:00Z" || got[0].Segments["country"] != "DE" ||
+		got[1].Time != "" || got[1].Segments["country"] != `F"R` {
+		t.Errorf("journal entries %+v", got)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/poc-harness/poc/datasets"
 	"github.com/poc-harness/poc/pipeline"
 )
 
@@ -48,6 +49,10 @@ type Entry struct {
 	Cached bool `json:"cached,omitempty"`
 	// Attempts counts the calls made, retries included.
 	Attempts int `json:"attempts,omitempty"`
+	// Time is the record's time column, in RFC 3339, when the dataset has one.
+	Time string `json:"time,omitempty"`
+	// Segments holds the record's segment columns, by name.
+	Segments map[string]string `json:"segments,omitempty"`
 }
 
 // Prediction turns a journal entry back into the prediction it records.
@@ -68,8 +73,10 @@ func (e Entry) Prediction() pipeline.Prediction {
 
 // AppendJournalLine appends the journal line of pred (with its newline) to
 // dst. It writes the same JSON as encoding/json would for an Entry, without
-// reflection, since it runs once per record and pipeline.
-func AppendJournalLine(dst []byte, truth string, pred pipeline.Prediction) []byte {
+// reflection, since it runs once per record and pipeline. record holds the
+// record-level fields (time, segments) already encoded, each starting with a
+// comma, or nothing.
+func AppendJournalLine(dst []byte, truth string, pred pipeline.Prediction, record ...byte) []byte {
 	dst = append(dst, `{"seq":`...)
 	dst = strconv.AppendInt(dst, int64(pred.Seq), 10)
 	dst = append(dst, `,"id":`...)
@@ -127,6 +134,7 @@ func AppendJournalLine(dst []byte, truth string, pred pipeline.Prediction) []byt
 		dst = append(dst, `,"attempts":`...)
 		dst = strconv.AppendInt(dst, int64(o.Attempts), 10)
 	}
+	dst = append(dst, record...)
 	return append(dst, "}\n"...)
 }
 
@@ -184,6 +192,31 @@ func JournalPrefix(r io.Reader, pipes []string) (preds [][]pipeline.Prediction, 
 			return nil, 0, fmt.Errorf("read journal: %w", rerr)
 		}
 	}
+}
+
+// appendRecordFields encodes the record-level journal fields: the time
+// column and the segment columns.
+func appendRecordFields(dst []byte, rec datasets.Record, timeColumn string, segments []string) []byte {
+	if timeColumn != "" {
+		if t, err := datasets.ParseTime(rec.Fields[timeColumn]); err == nil {
+			dst = append(dst, `,"time":"`...)
+			dst = t.UTC().AppendFormat(dst, time.RFC3339)
+			dst = append(dst, '"')
+		}
+	}
+	if len(segments) > 0 {
+		dst = append(dst, `,"segments":{`...)
+		for i, col := range segments {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendString(dst, col)
+			dst = append(dst, ':')
+			dst = appendString(dst, datasets.FormatValue(rec.Fields[col]))
+		}
+		dst = append(dst, '}')
+	}
+	return dst
 }
 
 // ReadJournal calls fn for every entry of a journal, in file order. A torn

@@ -250,7 +250,7 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 	}
 	eopt := engine.Options{
 		Concurrency: opt.Concurrency, Label: exp.Dataset.Label, ID: exp.Dataset.ID,
-		Journal: journal, Progress: opt.Progress, Now: opt.Now, Segments: exp.Dataset.Segments,
+		Journal: journal, Progress: opt.Progress, Now: opt.Now, Segments: exp.Dataset.Segments, Time: exp.Dataset.Time,
 		MaxCost: exp.Budget.MaxCost - man.Spent, MaxErrorRate: exp.Budget.MaxErrorRate, MinRecords: exp.Budget.MinRecords,
 	}
 	if exp.Budget.MaxCost > 0 && eopt.MaxCost <= 0 {

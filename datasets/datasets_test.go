@@ -547,3 +547,35 @@ func TestCSVUnnamedColumnGetsAPositionalName(t *testing.T) {
 		t.Fatalf("first record %v, %v", rec.Fields, err)
 	}
 }
+
+func TestDerivedColumns(t *testing.T) {
+	s, err := Open("testdata/unnamed-index.csv", Options{
+		Derive: []Derived{
+			{Name: "size", Expr: `Amount >= 50 ? "large" : "small"`},
+			{Name: "large_fraud", Expr: `size == "large" && Class == 1`},
+		},
+		Filter: `size == "large"`,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got := s.Columns(); !reflect.DeepEqual(got[len(got)-2:], []string{"size", "large_fraud"}) {
+		t.Fatalf("columns = %v", got)
+	}
+	rec, err := s.Next()
+	if err != nil || rec.Fields["size"] != "large" || rec.Fields["large_fraud"] != true || s.Stats().FilteredOut != 1 {
+		t.Fatalf("record %v, stats %+v, err %v", rec.Fields, s.Stats(), err)
+	}
+	for _, tc := range []struct {
+		d    Derived
+		want string
+	}{
+		{Derived{Name: "x", Expr: "Amont > 1"}, `did you mean "Amount"?`},
+		{Derived{Name: "Class", Expr: "1"}, `already a column`},
+	} {
+		if _, err := Open("testdata/unnamed-index.csv", Options{Derive: []Derived{tc.d}}); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("derive %+v: err %v, want %q", tc.d, err, tc.want)
+		}
+	}
+}

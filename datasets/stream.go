@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 
 	"github.com/poc-harness/poc/datasets/fieldexpr"
@@ -27,6 +28,9 @@ type Options struct {
 	// Sample, when not nil, keeps a seeded random subset of the records that
 	// pass the filter.
 	Sample *Sample
+	// Derive adds columns computed from the record's fields, in order (a
+	// derived column may use the ones before it), before the filter runs.
+	Derive []Derived
 	// SkipBadRows makes rows that cannot be read or filtered count as skipped
 	// (see Stream.Stats and Stream.SkippedRows) instead of ending the stream.
 	SkipBadRows bool
@@ -78,6 +82,7 @@ type Stream struct {
 	r       Reader
 	columns []string
 	filter  *filter
+	derived []derived
 
 	sampler *sampler // nil without a sample
 
@@ -112,7 +117,18 @@ func Open(path string, opt Options) (*Stream, error) {
 // init validates the options against the columns and runs the counting pass
 // of a sample.
 func (s *Stream) init() error {
-	s.columns = s.r.Columns()
+	s.columns = slices.Clone(s.r.Columns())
+	for _, d := range s.opt.Derive {
+		if slices.Contains(s.columns, d.Name) {
+			return fmt.Errorf("dataset %q: derived column %q is already a column of the file", s.path, d.Name)
+		}
+		p, err := fieldexpr.Compile(d.Expr, s.columns, false)
+		if err != nil {
+			return fmt.Errorf("dataset %q: derived column %q: %w", s.path, d.Name, err)
+		}
+		s.derived = append(s.derived, derived{name: d.Name, program: p})
+		s.columns = append(s.columns, d.Name)
+	}
 	for _, col := range s.opt.Require {
 		if err := s.checkColumn(col, "required column"); err != nil {
 			return err
@@ -204,8 +220,20 @@ func (s *Stream) readFiltered(st *Stats, keep bool) (Record, error) {
 			return Record{}, io.EOF
 		}
 		var rowErr *RowError
-		if err == nil {
+		if err == nil || errors.As(err, &rowErr) {
 			st.Read++
+		}
+		if err == nil {
+			for _, d := range s.derived {
+				v, derr := d.program.Eval(rec.Fields)
+				if derr != nil {
+					err = &RowError{File: s.path, Line: rec.Line, Column: d.name, Err: derr}
+					break
+				}
+				rec.Fields[d.name] = v
+			}
+		}
+		if err == nil {
 			if s.filter != nil {
 				ok, ferr := s.filter.match(rec.Fields)
 				if ferr != nil {
@@ -215,8 +243,6 @@ func (s *Stream) readFiltered(st *Stats, keep bool) (Record, error) {
 					continue
 				}
 			}
-		} else if errors.As(err, &rowErr) {
-			st.Read++
 		}
 		if err == nil {
 			return rec, nil
@@ -313,6 +339,18 @@ func Count(path string, opt Options, by string) (total int, byValue map[string]i
 			byValue[FormatValue(rec.Fields[by])]++
 		}
 	}
+}
+
+// Derived is a column computed from others by an expression, such as an age
+// band from an age: {Name: "age_band", Expr: `age < 25 ? "under 25" : "25 or over"`}.
+type Derived struct {
+	Name string
+	Expr string
+}
+
+type derived struct {
+	name    string
+	program *fieldexpr.Program
 }
 
 // filter is a compiled filter expression.

@@ -33,13 +33,19 @@ type Observation struct {
 	Pred pipeline.Prediction
 }
 
+// Number is the unit of a metric whose value is a plain number (an error in
+// the label's unit, a coefficient, a cost under a cost matrix) rather than a
+// share, which has the unit "".
+const Number = "number"
+
 // Metric is a configured scorer, ready to accumulate observations.
 type Metric interface {
 	// Name is the metric's name in the experiment file.
 	Name() string
 	// Direction says whether higher or lower values are better.
 	Direction() Direction
-	// Unit is the unit of the value: "" for a share, "ms", "USD", "records".
+	// Unit is the unit of the value: "" for a share, Number for a plain
+	// number, "ms", a currency code such as "EUR".
 	Unit() string
 	// New returns an empty accumulator.
 	New() Accumulator

@@ -40,7 +40,19 @@ type rowMetric struct {
 
 func (m *rowMetric) Name() string         { return m.name }
 func (m *rowMetric) Direction() Direction { return m.dir }
-func (m *rowMetric) Unit() string         { return m.unit }
+func (m *rowMetric) Unit() string {
+	if m.unit == "" && plainNumbers[m.typ] {
+		return Number
+	}
+	return m.unit
+}
+
+// plainNumbers are the row metrics whose value is a number, not a share:
+// they are printed as numbers rather than percentages.
+var plainNumbers = map[string]bool{
+	"mae": true, "rmse": true, "r2": true, "log_loss": true, "cohen_kappa": true,
+	"matthews_corrcoef": true, "expected_cost": true, "psi": true,
+}
 func (m *rowMetric) New() Accumulator     { return &rowAcc{m: m} }
 
 // maxReasons bounds the distinct exclusion reasons kept in the detail (an

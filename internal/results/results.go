@@ -32,6 +32,7 @@ const (
 	JournalFile     = "predictions.jsonl"
 	PredictionsFile = "predictions.parquet"
 	MarkdownFile    = "report.md"
+	ImpactFile      = "impact.json"
 	PlotsDir        = "plots"
 )
 
@@ -230,12 +231,114 @@ type Verdict struct {
 	Criteria      []verdict.Judgement `json:"criteria"`
 }
 
+// Impact is impact.json: the yearly projection of each pipeline's running
+// cost and error cost, of each candidate's saving against each baseline,
+// and of the people's workload a candidate would absorb. Every figure is a
+// mean over the replayed records × the yearly volume, with a bootstrap
+// interval, and carries the assumption it rests on as a sentence.
+type Impact struct {
+	SchemaVersion int `json:"schema_version"`
+	// Currency is the unit of every amount.
+	Currency string `json:"currency"`
+	// VolumePerYear is use_case.volume_per_year.
+	VolumePerYear int64 `json:"volume_per_year"`
+	// Records is the number of replayed records the means are taken over.
+	Records int `json:"records"`
+	// Confidence is the level of every interval.
+	Confidence float64 `json:"confidence"`
+	// Positive is the positive class errors are counted against.
+	Positive string `json:"positive"`
+	// CostOfError restates use_case.cost_of_error (nil when not given).
+	CostOfError *CostOfError `json:"cost_of_error,omitempty"`
+	// Pipelines holds one row per pipeline, in file order.
+	Pipelines []PipelineImpact `json:"pipelines"`
+	// Savings compares each candidate with each baseline.
+	Savings []Saving `json:"savings"`
+	// Workload is the people's work a candidate would absorb; nil when the
+	// use case states no people.
+	Workload *Workload `json:"workload,omitempty"`
+	// Notes are the general limits of the projection, in sentences.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// CostOfError is what a wrong decision costs: a fixed amount or the name of
+// the dataset column holding each record's amount.
+type CostOfError struct {
+	MissedPositive string `json:"missed_positive"`
+	FalsePositive  string `json:"false_positive"`
+}
+
+// Projection is one projected figure.
+type Projection struct {
+	// Value is the projected figure (null when it cannot be computed).
+	Value verdict.Number `json:"value"`
+	// Interval is its bootstrap interval.
+	Interval verdict.Interval `json:"interval"`
+	// Assumption is what the figure rests on, in a sentence.
+	Assumption string `json:"assumption"`
+}
+
+// PipelineImpact is one pipeline's yearly figures.
+type PipelineImpact struct {
+	Name string `json:"name"`
+	Role string `json:"role"`
+	// RunningCost is the yearly cost of the pipeline's calls: the mean
+	// prediction cost per record × the yearly volume.
+	RunningCost Projection `json:"running_cost"`
+	// ErrorCost is the yearly cost of its wrong decisions: the mean
+	// per-record cost (missed_positive on a false negative, false_positive
+	// on a false positive) × the yearly volume; nil without cost_of_error.
+	ErrorCost *Projection `json:"error_cost,omitempty"`
+	// PeopleCost is the yearly cost of the handling time, for the pipeline
+	// that stands for the people only.
+	PeopleCost *Projection `json:"people_cost,omitempty"`
+	// FalseNegatives and FalsePositives count the wrong decisions on the
+	// replayed records (a failed prediction flags nothing).
+	FalseNegatives int `json:"false_negatives"`
+	FalsePositives int `json:"false_positives"`
+}
+
+// Saving is what a candidate saves a year against a baseline: the
+// baseline's yearly running cost + error cost (+ people cost, for the
+// people's baseline) minus the candidate's, with a paired bootstrap
+// interval over the same records. A negative saving is an extra cost.
+type Saving struct {
+	Candidate string     `json:"candidate"`
+	Baseline  string     `json:"baseline"`
+	Yearly    Projection `json:"yearly"`
+	// Running, Errors and People split Yearly into its parts.
+	Running verdict.Number `json:"running"`
+	Errors  verdict.Number `json:"errors"`
+	People  verdict.Number `json:"people"`
+}
+
+// Workload is the people's yearly work on the records, which a candidate
+// taking over their decisions would absorb.
+type Workload struct {
+	// Baseline is the pipeline that stands for the people's decisions.
+	Baseline string `json:"baseline"`
+	// Candidates are the pipelines that would absorb it.
+	Candidates []string `json:"candidates"`
+	// MinutesPerRecord is the mean handling time per replayed record.
+	MinutesPerRecord Projection `json:"minutes_per_record"`
+	// Hours is MinutesPerRecord × the yearly volume / 60.
+	Hours Projection `json:"hours_per_year"`
+	// Cost is Hours × HourlyCost.
+	Cost Projection `json:"cost_per_year"`
+	// FTE is Hours / HoursPerFTE.
+	FTE         Projection `json:"fte"`
+	HourlyCost  float64    `json:"hourly_cost"`
+	HoursPerFTE float64    `json:"hours_per_fte"`
+}
+
 // Run is a run folder read back.
 type Run struct {
 	Dir      string
 	Manifest Manifest
 	Metrics  Metrics
 	Verdict  Verdict
+	// Impact is impact.json; nil when the run has none (no yearly volume).
+	Impact *Impact
 }
 
 // WriteJSON writes v as indented JSON to dir/name, atomically (a reader
@@ -259,7 +362,7 @@ func WriteJSON(dir, name string, v any) error {
 	return nil
 }
 
-// Load reads a finished run folder.
+// Load reads a finished run folder; impact.json is read when present.
 func Load(dir string) (*Run, error) {
 	r := &Run{Dir: dir}
 	for _, f := range []struct {
@@ -275,6 +378,17 @@ func Load(dir string) (*Run, error) {
 		}
 		if err := json.Unmarshal(b, f.v); err != nil {
 			return nil, fmt.Errorf("read %s: %w", filepath.Join(dir, f.name), err)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(dir, ImpactFile))
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+	case err != nil:
+		return nil, fmt.Errorf("read run: %w", err)
+	default:
+		r.Impact = &Impact{}
+		if err := json.Unmarshal(b, r.Impact); err != nil {
+			return nil, fmt.Errorf("read %s: %w", filepath.Join(dir, ImpactFile), err)
 		}
 	}
 	return r, nil

@@ -383,6 +383,9 @@ func makeRunDir(out, name string, t time.Time) (string, string, error) {
 func datasetOptions(exp *spec.Experiment) datasets.Options {
 	d := exp.Dataset
 	opt := datasets.Options{Format: d.Format, Filter: d.Filter, SkipBadRows: d.SkipBadRows}
+	for _, dv := range d.Derive {
+		opt.Derive = append(opt.Derive, datasets.Derived{Name: dv.Name, Expr: dv.Expr})
+	}
 	for _, c := range append([]string{d.ID, d.Label, d.Time}, d.Segments...) {
 		if c != "" {
 			opt.Require = append(opt.Require, c)
@@ -421,7 +424,9 @@ func train(ctx context.Context, exp *spec.Experiment, dopt datasets.Options) err
 	d := exp.Dataset
 	data := pipeline.TrainingData{
 		Replay: func() (datasets.Reader, error) { return datasets.Open(d.Path, dopt) },
-		All:    func() (datasets.Reader, error) { return datasets.Open(d.Path, datasets.Options{Format: d.Format}) },
+		All: func() (datasets.Reader, error) {
+			return datasets.Open(d.Path, datasets.Options{Format: d.Format, Derive: dopt.Derive})
+		},
 		Open: func(path string) (datasets.Reader, error) {
 			if !filepath.IsAbs(path) {
 				path = filepath.Join(exp.Dir, path)

@@ -66,6 +66,61 @@ type UseCase struct {
 	VolumePerYear int64
 	// Currency is the unit of cost figures; "USD" by default.
 	Currency string
+	// People is today's human handling of the records, for the workload a
+	// candidate would absorb; nil when the file does not state it.
+	People *People
+	// CostOfError is what a wrong decision costs, for the yearly error cost
+	// and the savings; nil when the file does not state it.
+	CostOfError *CostOfError
+}
+
+// PerRecord is a figure that applies to each record: a fixed number, or a
+// numeric column of the dataset read record by record.
+type PerRecord struct {
+	// Value is the fixed number; unused when Column is set.
+	Value float64
+	// Column names the dataset column holding each record's figure ("" for
+	// the fixed Value).
+	Column string
+}
+
+// String returns the column's name or the number, as the file states it.
+func (p PerRecord) String() string {
+	if p.Column != "" {
+		return p.Column
+	}
+	return fmt.Sprintf("%g", p.Value)
+}
+
+// DefaultHoursPerFTE is the working hours of one full-time equivalent a
+// year when use_case.people.hours_per_fte is not given.
+const DefaultHoursPerFTE = 1680
+
+// People is the `use_case.people:` block: what today's human handling of a
+// record costs.
+type People struct {
+	// Baseline names the pipeline that stands for the people's decisions.
+	Baseline string
+	// MinutesPerRecord is the handling time of a record, in minutes.
+	MinutesPerRecord PerRecord
+	// HourlyCost is the loaded cost of an hour of that work, in the use
+	// case's currency.
+	HourlyCost float64
+	// HoursPerFTE is the working hours of one full-time equivalent a year
+	// (DefaultHoursPerFTE by default).
+	HoursPerFTE float64
+}
+
+// CostOfError is the `use_case.cost_of_error:` block: what a wrong decision
+// on a binary label costs, in the use case's currency. The positive class is
+// dataset.positive.
+type CostOfError struct {
+	// MissedPositive is the cost of a positive record the pipeline did not
+	// flag (a false negative), such as the fraud amount lost; 0 when absent.
+	MissedPositive PerRecord
+	// FalsePositive is the cost of a negative record the pipeline flagged
+	// (a false positive), such as a blocked customer's call; 0 when absent.
+	FalsePositive PerRecord
 }
 
 // Dataset describes the historical records.
@@ -88,6 +143,8 @@ type Dataset struct {
 	Segments []string
 	// Filter is an expression selecting the records to replay ("" for all).
 	Filter string
+	// Derive lists columns computed from others, in file order.
+	Derive []Derived
 	// Sample is the seeded sample to replay; nil for all records.
 	Sample *Sample
 	// SkipBadRows is true when on_bad_row is "skip": unreadable rows are
@@ -296,4 +353,10 @@ type Budget struct {
 	// MinRecords is how many records are replayed before MaxErrorRate is
 	// enforced (default 50).
 	MinRecords int
+}
+
+// Derived is a column computed from others by an expression (dataset.derive).
+type Derived struct {
+	Name string
+	Expr string
 }

@@ -17,6 +17,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/poc-harness/poc/datasets/fieldexpr"
 	"github.com/poc-harness/poc/metrics"
 	"github.com/poc-harness/poc/pipeline"
 )
@@ -59,8 +60,10 @@ var (
 	privacyKeys  = []string{"pseudonymise", "patterns", "allow_urls"}
 	patternKeys  = []string{"name", "regex"}
 	budgetKeys   = []string{"max_cost", "max_error_rate", "min_records"}
-	useCaseKeys  = []string{"question", "owner", "volume_per_year", "currency"}
-	datasetKeys  = []string{"path", "format", "id", "label", "positive", "time", "segments", "filter", "sample", "on_bad_row"}
+	useCaseKeys  = []string{"question", "owner", "volume_per_year", "currency", "people", "cost_of_error"}
+	peopleKeys   = []string{"baseline", "minutes_per_record", "hourly_cost", "hours_per_fte"}
+	errorCostKey = []string{"missed_positive", "false_positive"}
+	datasetKeys  = []string{"path", "format", "id", "label", "positive", "time", "segments", "derive", "filter", "sample", "on_bad_row"}
 	sampleKeys   = []string{"size", "fraction", "seed", "stratify"}
 	pipelineKeys = []string{"name", "role", "type", "description"}
 	metricKeys   = []string{"name", "type"}
@@ -209,6 +212,7 @@ func (l *loader) experiment(root *yaml.Node, exp *Experiment) {
 	if n := top.val("criteria"); !isNull(n) {
 		l.criteria(n, exp)
 	}
+	l.checkUseCaseRefs(exp)
 	exp.Report = Report{Confidence: 0.95, Resamples: 2000, Seed: 1, Method: "bca", MinSegmentSize: 30, Multiplicity: "holm"}
 	if n := top.val("report"); !isNull(n) {
 		l.report(n, exp)
@@ -259,6 +263,134 @@ func (l *loader) useCase(n *yaml.Node, exp *Experiment) {
 		}
 	}
 	exp.UseCase.Currency, _ = f.str("currency")
+	if v := f.val("people"); !isNull(v) {
+		l.people(v, exp)
+	}
+	if v := f.val("cost_of_error"); !isNull(v) {
+		l.costOfError(v, exp)
+	}
+	if (exp.UseCase.People != nil || exp.UseCase.CostOfError != nil) && exp.UseCase.VolumePerYear == 0 {
+		l.warnf(f.node, "use_case.volume_per_year", "add volume_per_year: (production records a year)",
+			"people and cost_of_error are projected over a year only with a yearly volume")
+	}
+}
+
+// useCaseRef is a pipeline or column name written under use_case.
+type useCaseRef struct {
+	node        *yaml.Node
+	field, name string
+	// column is true for a dataset column, false for a pipeline.
+	column bool
+}
+
+// people decodes use_case.people.
+func (l *loader) people(n *yaml.Node, exp *Experiment) {
+	f := l.mapping(n, "use_case.people", peopleKeys)
+	if f == nil {
+		return
+	}
+	p := &People{HoursPerFTE: DefaultHoursPerFTE}
+	if name, ok := f.requireStr("baseline"); ok {
+		p.Baseline = name
+		l.useCaseRefs = append(l.useCaseRefs, useCaseRef{node: f.val("baseline"), field: f.field("baseline"), name: name})
+	}
+	if f.require("minutes_per_record") != nil {
+		p.MinutesPerRecord, _ = l.perRecord(f, "minutes_per_record", "minutes")
+	}
+	if f.require("hourly_cost") != nil {
+		p.HourlyCost, _ = l.nonNegative(f, "hourly_cost")
+	}
+	if f.has("hours_per_fte") {
+		if h, ok := f.float("hours_per_fte"); ok {
+			if h <= 0 {
+				l.errorf(f.val("hours_per_fte"), f.field("hours_per_fte"), "1680 is usual",
+					"hours_per_fte must be above 0, got %g", h)
+			} else {
+				p.HoursPerFTE = h
+			}
+		}
+	}
+	exp.UseCase.People = p
+}
+
+// costOfError decodes use_case.cost_of_error.
+func (l *loader) costOfError(n *yaml.Node, exp *Experiment) {
+	f := l.mapping(n, "use_case.cost_of_error", errorCostKey)
+	if f == nil {
+		return
+	}
+	if !f.has("missed_positive") && !f.has("false_positive") {
+		l.errorf(f.node, "use_case.cost_of_error", "write missed_positive: and false_positive: (a number or a column)",
+			"cost_of_error needs missed_positive or false_positive")
+		return
+	}
+	c := &CostOfError{}
+	if f.has("missed_positive") {
+		c.MissedPositive, _ = l.perRecord(f, "missed_positive", "a cost")
+	}
+	if f.has("false_positive") {
+		c.FalsePositive, _ = l.perRecord(f, "false_positive", "a cost")
+	}
+	exp.UseCase.CostOfError = c
+}
+
+// perRecord decodes key as a number of 0 or more, or as the name of a
+// numeric column (checked against the dataset later). what names the
+// figure in messages.
+func (l *loader) perRecord(f *fields, key, what string) (PerRecord, bool) {
+	v := f.val(key)
+	if v.Kind != yaml.ScalarNode {
+		l.errorf(v, f.field(key), "", "expected %s as a number or a column name, got %s", what, describe(v))
+		return PerRecord{}, false
+	}
+	if v.ShortTag() == "!!str" {
+		l.useCaseRefs = append(l.useCaseRefs, useCaseRef{node: v, field: f.field(key), name: v.Value, column: true})
+		return PerRecord{Column: v.Value}, true
+	}
+	x, ok := l.nonNegative(f, key)
+	return PerRecord{Value: x}, ok
+}
+
+// nonNegative decodes key as a number of 0 or more.
+func (l *loader) nonNegative(f *fields, key string) (float64, bool) {
+	x, ok := f.float(key)
+	if !ok {
+		return 0, false
+	}
+	if x < 0 {
+		l.errorf(f.val(key), f.field(key), "", "%s must be 0 or more, got %g", key, x)
+		return 0, false
+	}
+	return x, true
+}
+
+// checkUseCaseRefs checks the pipelines and columns named under use_case,
+// once the dataset's columns and the pipelines are known. A column is
+// checked only when the columns could be read.
+func (l *loader) checkUseCaseRefs(exp *Experiment) {
+	var names []string
+	for _, p := range exp.Pipelines {
+		names = append(names, p.Name)
+	}
+	for _, r := range l.useCaseRefs {
+		switch {
+		case r.column:
+			if exp.Dataset.Columns != nil && !contains(exp.Dataset.Columns, r.name) {
+				l.columnError(r.node, r.field, r.name, exp.Dataset.Columns)
+			}
+		case len(exp.Pipelines) == 0:
+			// The pipelines did not decode; their own errors say why.
+		case exp.Pipeline(r.name) == nil:
+			hint := didYouMean(r.name, names)
+			if hint == "" {
+				hint = "pipelines defined: " + strings.Join(names, ", ")
+			}
+			l.errorf(r.node, r.field, hint, "pipeline %q is not defined under pipelines", r.name)
+		case exp.Pipeline(r.name).Role == pipeline.Candidate:
+			l.errorf(r.node, r.field, "name the baseline that records what people decided",
+				"pipeline %q is a candidate; the people's decisions are a baseline", r.name)
+		}
+	}
 }
 
 // dataset decodes dataset, reads its columns and checks the column
@@ -324,6 +456,33 @@ func (l *loader) dataset(n *yaml.Node, exp *Experiment) bool {
 	if err != nil {
 		l.errorf(f.val("path"), "dataset.path", "", "read columns of %q: %v", rel, err)
 		return false
+	}
+	// Derived columns join the file's columns, in file order, so that the
+	// label, segments, filter, pipelines and metrics may use them.
+	if v := f.val("derive"); !isNull(v) {
+		if v.Kind != yaml.MappingNode {
+			l.errorf(v, "dataset.derive", "e.g. derive: {age_band: 'age < 25 ? \"under 25\" : \"25 or over\"'}",
+				"expected a mapping of new column names to expressions, got %s", describe(v))
+		} else {
+			for k := 0; k+1 < len(v.Content); k += 2 {
+				key, expr := v.Content[k], v.Content[k+1]
+				field := "dataset.derive." + key.Value
+				switch {
+				case contains(cols, key.Value):
+					l.errorf(key, field, "choose another name", "%q is already a column of the dataset", key.Value)
+					continue
+				case expr.Kind != yaml.ScalarNode || expr.Value == "":
+					l.errorf(expr, field, "", "expected an expression, got %s", describe(expr))
+					continue
+				}
+				if _, err := fieldexpr.Compile(expr.Value, cols, false); err != nil {
+					l.errorf(expr, field, "", "invalid expression: %v", err)
+					continue
+				}
+				ds.Derive = append(ds.Derive, Derived{Name: key.Value, Expr: expr.Value})
+				cols = append(cols, key.Value)
+			}
+		}
 	}
 	ds.Columns = cols
 	check := func(v *yaml.Node, field, name string) {

@@ -19,6 +19,9 @@ type loader struct {
 	originals map[*yaml.Node]string
 	// privacyImpl is the pseudonymiser built from the privacy block.
 	privacyImpl pipeline.Privacy
+	// useCaseRefs are the pipeline and column names use_case refers to,
+	// checked once the dataset and the pipelines are known.
+	useCaseRefs []useCaseRef
 }
 
 // add records a diagnostic at n's position (or 0:0 when n is nil).

@@ -78,6 +78,8 @@ func FormatValue(v Number, unit string) string {
 	switch {
 	case unit == "":
 		return Fixed(f*100, 1) + "%"
+	case unit == "number":
+		return Sig(f)
 	case unit == "ms":
 		return Fixed(f, 1) + " ms"
 	case isCurrency(unit):
@@ -100,6 +102,8 @@ func FormatDiff(v Number, unit string) string {
 		s, suffix = Fixed(f*100, 1), " pp"
 	case unit == "ms":
 		s, suffix = Fixed(f, 1), " ms"
+	case unit == "number":
+		s = Sig(f)
 	default:
 		s, suffix = Sig(f), " "+unit
 	}

@@ -53,7 +53,8 @@ var plainNumbers = map[string]bool{
 	"mae": true, "rmse": true, "r2": true, "log_loss": true, "cohen_kappa": true,
 	"matthews_corrcoef": true, "expected_cost": true, "psi": true,
 }
-func (m *rowMetric) New() Accumulator     { return &rowAcc{m: m} }
+
+func (m *rowMetric) New() Accumulator { return &rowAcc{m: m} }
 
 // maxReasons bounds the distinct exclusion reasons kept in the detail (an
 // expression's error text may differ on every record).

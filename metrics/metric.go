@@ -105,6 +105,13 @@ type Outcomes interface {
 	Outcome(i int) (counted, success bool)
 }
 
+// ScoredOutcomes is implemented by the ROC AUC accumulator: record by
+// record, whether it counts, whether it is positive and its score. It gives
+// DeLong's test when two pipelines' AUCs are compared on the same records.
+type ScoredOutcomes interface {
+	ScoredOutcome(i int) (counted, positive bool, score float64)
+}
+
 // Quantiler is implemented by accumulators whose value is a quantile of
 // per-record values (latency p99): they get a distribution-free
 // order-statistic interval.

@@ -54,7 +54,33 @@ var plainNumbers = map[string]bool{
 	"matthews_corrcoef": true, "expected_cost": true, "psi": true,
 }
 
-func (m *rowMetric) New() Accumulator { return &rowAcc{m: m} }
+func (m *rowMetric) New() Accumulator {
+	if m.typ == "roc_auc" {
+		return &aucAcc{rowAcc{m: m}}
+	}
+	return &rowAcc{m: m}
+}
+
+// aucAcc is the accumulator of ROC AUC: a rowAcc that also gives its
+// scored outcomes, for DeLong's test between two pipelines.
+type aucAcc struct{ rowAcc }
+
+// ScoredOutcome implements ScoredOutcomes.
+func (a *aucAcc) ScoredOutcome(i int) (counted, positive bool, score float64) {
+	r := a.data[i*a.m.width : (i+1)*a.m.width]
+	if math.IsNaN(r[0]) {
+		return false, false, 0
+	}
+	return true, r[0] == 1, r[1]
+}
+
+// Merge appends the rows of another ROC AUC accumulator.
+func (a *aucAcc) Merge(other Accumulator) error {
+	if b, ok := other.(*aucAcc); ok {
+		return a.rowAcc.Merge(&b.rowAcc)
+	}
+	return a.rowAcc.Merge(other)
+}
 
 // maxReasons bounds the distinct exclusion reasons kept in the detail (an
 // expression's error text may differ on every record).

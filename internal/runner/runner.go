@@ -317,6 +317,9 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 	if err := writePredictions(dir, exp); err != nil {
 		return out, err
 	}
+	if run.Impact, err = writeImpact(exp, dir, dopt, res.Records); err != nil {
+		return out, err
+	}
 	man.Status = results.Complete
 	man.Finished = opt.Now()
 	man.DurationSeconds = man.Finished.Sub(man.Started).Seconds()

@@ -757,7 +757,7 @@ func (l *loader) metrics(n *yaml.Node, exp *Experiment, canBuild bool) {
 			if canBuild && spec != nil {
 				built, err := spec.Build(metrics.Env{
 					Name: m.Name, Columns: exp.Dataset.Columns, Label: exp.Dataset.Label,
-					Positive: exp.Dataset.Positive, Currency: exp.UseCase.Currency,
+					Positive: exp.Dataset.Positive, Currency: exp.UseCase.Currency, Dir: l.dir,
 				})
 				if err != nil {
 					l.fieldErrors(err, el, path)

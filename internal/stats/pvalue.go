@@ -98,3 +98,6 @@ func QuantilePValue(values []float64, q, threshold float64, below bool) float64 
 	}
 	return math.Min(1, bd.CDF(float64(k)))
 }
+
+// NormalCDF is Φ, the standard normal distribution function.
+func NormalCDF(z float64) float64 { return distuv.UnitNormal.CDF(z) }

@@ -91,6 +91,13 @@ func estimate(m metrics.Metric, acc metrics.Accumulator, s Settings, salt uint64
 		e.Note = "undefined on these records (for example recall with no positive record)"
 		return e
 	}
+	if b, ok := acc.(metrics.Bounded); ok {
+		// The metric computes its own interval (a subprocess that reports one).
+		if lo, hi, ok := b.Bounds(); ok {
+			e.Interval = Interval{Lo: Number(lo), Hi: Number(hi), Method: "reported by the metric"}
+			return e
+		}
+	}
 	if p, ok := acc.(metrics.Proportion); ok {
 		if k, n, isProp := p.Counts(); isProp {
 			e.Interval = fromStats(stats.Wilson(k, n, s.Confidence))

@@ -220,6 +220,17 @@ func (j *judge) evaluate(c Criterion, pos []int, salt uint64) test {
 				return base + (cand(idx)-base)/math.Abs(base)
 			}
 		}
+		if !c.Relative {
+			if cmp, ok := delong(baseAcc, candAcc, pos, j.s.Confidence); ok {
+				// Two AUCs on the same records: DeLong's test gives the
+				// interval and the p-value (its variance is exact for the
+				// Mann–Whitney statistic, where the bootstrap is not).
+				t.est = Number(cmp.Diff)
+				t.iv = Interval{Lo: Number(cmp.Interval.Lo), Hi: Number(cmp.Interval.Hi), Method: "delong"}
+				t.p = delongPValue(cmp, float64(t.thr), t.sense == ">=")
+				break
+			}
+		}
 		diff, reps, err := stats.PairedBootstrapReplicates(n, a, b, j.s.bootstrap(salt))
 		t.est = Number(diff)
 		if err != nil || math.IsNaN(diff) {
@@ -451,4 +462,51 @@ func segmentSummary(segs []SegmentJudgement) string {
 		parts = append(parts, "lacks the data to judge "+strings.Join(small, ", "))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// delong compares two ROC AUCs on the same records, when both accumulators
+// give their scored outcomes; the difference is candidate − baseline.
+func delong(base, cand metrics.Accumulator, pos []int, conf float64) (stats.ROCComparison, bool) {
+	sb, okB := base.(metrics.ScoredOutcomes)
+	sc, okC := cand.(metrics.ScoredOutcomes)
+	if !okB || !okC {
+		return stats.ROCComparison{}, false
+	}
+	var pos1, neg1, pos2, neg2 []float64 // 1: candidate, 2: baseline
+	each(pos, base.(metrics.Resampler).Len(), func(i int) {
+		cb, pb, scoreB := sb.ScoredOutcome(i)
+		cc, pc, scoreC := sc.ScoredOutcome(i)
+		if !cb || !cc || pb != pc {
+			return
+		}
+		if pc {
+			pos1, pos2 = append(pos1, scoreC), append(pos2, scoreB)
+		} else {
+			neg1, neg2 = append(neg1, scoreC), append(neg2, scoreB)
+		}
+	})
+	if len(pos1) < 2 || len(neg1) < 2 {
+		return stats.ROCComparison{}, false
+	}
+	cmp, err := stats.DeLong(pos1, neg1, pos2, neg2, conf)
+	if err != nil || math.IsNaN(cmp.Diff) {
+		return stats.ROCComparison{}, false
+	}
+	return cmp, true
+}
+
+// delongPValue is the one-sided p-value that the AUC difference lies beyond
+// thr on the passing side, under DeLong's normal approximation.
+func delongPValue(cmp stats.ROCComparison, thr float64, greater bool) float64 {
+	if cmp.SE <= 0 || math.IsNaN(cmp.SE) {
+		if greater == (cmp.Diff > thr) {
+			return 0
+		}
+		return 1
+	}
+	z := (cmp.Diff - thr) / cmp.SE
+	if !greater {
+		z = -z
+	}
+	return 1 - stats.NormalCDF(z)
 }

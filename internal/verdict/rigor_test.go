@@ -4,6 +4,8 @@ import (
 	"flag"
 	"math"
 	"math/rand/v2"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -238,4 +240,62 @@ func TestSampleSizeAdviceDeliversThePower(t *testing.T) {
 	if power < 0.72 || power > 0.88 {
 		t.Errorf("power %.3f when the advice (%d records) is followed, want about 0.80", power, n)
 	}
+}
+
+func TestAUCComparisonsUseDeLong(t *testing.T) {
+	// The pROC aSAH fixture (internal/stats/testdata/asah.csv): wfns against
+	// s100b, whose DeLong test pROC gives as Z = 2.20898359144091 with the
+	// 95% interval [0.0104061769564846, 0.174214419249478] of ΔAUC.
+	rows := readASAH(t)
+	f, _ := metrics.Lookup("roc_auc")
+	m, err := f().Build(metrics.Env{Name: "roc_auc", Positive: "Poor"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wfns, s100b := m.New(), m.New()
+	for i, r := range rows {
+		wfns.Add(metrics.Observation{Truth: r.outcome, Pred: pipeline.Prediction{Seq: i, Output: pipeline.Output{Score: r.wfns, HasScore: true}}})
+		s100b.Add(metrics.Observation{Truth: r.outcome, Pred: pipeline.Prediction{Seq: i, Output: pipeline.Output{Score: r.s100b, HasScore: true}}})
+	}
+	s := Settings{Confidence: 0.95, Resamples: 200, Multiplicity: "none"}
+	mets := []metrics.Metric{m}
+	est := Estimates(mets, [][]metrics.Accumulator{{wfns}, {s100b}}, s)
+	sum := Judge([]Criterion{{Metric: "roc_auc", Pipeline: "wfns", Kind: BetterThan, Baseline: "s100b", Must: true}},
+		Input{Pipelines: []string{"wfns", "s100b"}, Metrics: mets, Estimates: est, Records: len(rows)}, s)
+	j := sum.Criteria[0]
+	if j.Interval.Method != "delong" || math.Abs(float64(j.Interval.Lo)-0.0104061769564846) > 1e-9 ||
+		math.Abs(float64(j.Interval.Hi)-0.174214419249478) > 1e-9 || j.Status != Pass {
+		t.Errorf("judgement %+v", j)
+	}
+	// One-sided p of Z = 2.20898359144091: half pROC's two-sided 0.0271757822291882.
+	if math.Abs(float64(j.PValue)-0.0271757822291882/2) > 1e-9 {
+		t.Errorf("p = %v, want %v", j.PValue, 0.0271757822291882/2)
+	}
+}
+
+type asahRow struct {
+	outcome     string
+	wfns, s100b float64
+}
+
+func readASAH(t *testing.T) []asahRow {
+	t.Helper()
+	b, err := os.ReadFile("../stats/testdata/asah.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	header := strings.Split(lines[0], ",")
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.Trim(h, `"`)] = i
+	}
+	var out []asahRow
+	for _, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		w, _ := strconv.ParseFloat(strings.Trim(f[col["wfns"]], `"`), 64)
+		s, _ := strconv.ParseFloat(strings.Trim(f[col["s100b"]], `"`), 64)
+		out = append(out, asahRow{outcome: strings.Trim(f[col["outcome"]], `"`), wfns: w, s100b: s})
+	}
+	return out
 }

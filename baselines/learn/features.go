@@ -102,6 +102,16 @@ type table struct {
 
 func (t *table) rows() int { return len(t.labels) }
 
+// schema returns t's column names and kinds, without data: how a record
+// being predicted is read.
+func (t *table) schema() *table {
+	s := &table{cols: make([]*column, len(t.cols))}
+	for i, c := range t.cols {
+		s.cols[i] = &column{name: c.name, categorical: c.categorical}
+	}
+	return s
+}
+
 // textOptions says how text fields become terms.
 type textOptions struct {
 	fields     []string

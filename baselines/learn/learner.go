@@ -30,7 +30,8 @@ type Learner struct {
 	positive  string
 
 	trainFile string
-	cut       time.Time // non-zero for a time cut
+	idCol     string      // with trainFile: the id column checked against the replay
+	cuts      []time.Time // time cuts, increasing; one model per cut
 	folds     int
 
 	// Set by Train.
@@ -47,18 +48,27 @@ var (
 	_ pipeline.Trainer  = (*Learner)(nil)
 )
 
-// fitted is one trained model: its encoder, weights and threshold.
+// fitted is one trained model: its encoder, weights and threshold, and the
+// shape of the table it was trained on.
 type fitted struct {
 	enc       *encoder
 	lin       *linear
 	threshold float64
+	schema    *table // column names and kinds, without data
+
+	// With time cuts: the cut, the number of training records and the time
+	// of the latest one (always before the cut).
+	cut    time.Time
+	rows   int
+	latest time.Time
 }
 
 // Classes returns the classes learnt, sorted (nil before Train).
 func (l *Learner) Classes() []string { return l.classes }
 
 // Threshold returns the decision threshold on P(positive) of the model that
-// scores fold k (k = 0 without folds); NaN for a multi-class model.
+// scores fold k, or of the k-th time cut (k = 0 with a training file or one
+// cut); NaN for a multi-class model.
 func (l *Learner) Threshold(k int) float64 {
 	if l.posIndex < 0 || k >= len(l.fitted) {
 		return math.NaN()
@@ -67,7 +77,8 @@ func (l *Learner) Threshold(k int) float64 {
 }
 
 // Train reads the training records and fits the model (one per fold with
-// cross-fitting).
+// cross-fitting, one per cut with time cuts). With a training file and an
+// id column it first refuses a file that shares ids with the replay.
 func (l *Learner) Train(ctx context.Context, data pipeline.TrainingData) error {
 	if data.Label == "" {
 		return errors.New("learn: the dataset has no label column to learn from")
@@ -75,28 +86,30 @@ func (l *Learner) Train(ctx context.Context, data pipeline.TrainingData) error {
 	if data.Positive != "" {
 		l.positive = data.Positive
 	}
+	l.fitted = nil
+	if len(l.cuts) > 0 {
+		return l.trainWalkForward(ctx, data)
+	}
 	var (
-		open   func() (datasets.Reader, error)
-		what   string
-		filter func(datasets.Record) (bool, error)
+		open    func() (datasets.Reader, error)
+		what    string
+		filter  func(datasets.Record) (bool, error)
+		overlap *overlapCheck
 	)
 	switch {
 	case l.trainFile != "":
 		what = fmt.Sprintf("training file %q", l.trainFile)
-		open = func() (datasets.Reader, error) { return data.Open(l.trainFile) }
-	case !l.cut.IsZero():
-		if data.Time == "" {
-			return errors.New("learn: train.before needs the dataset's `time:` column")
+		if data.Open == nil {
+			return errors.New("learn: the runner gave no way to open the training file")
 		}
-		l.timeCol = data.Time
-		what = "records before " + l.cut.Format(time.RFC3339)
-		open = data.All
-		filter = func(rec datasets.Record) (bool, error) {
-			t, err := datasets.ParseTime(rec.Fields[data.Time])
-			if err != nil {
-				return false, fmt.Errorf("line %d: time column %q: %w", rec.Line, data.Time, err)
+		open = func() (datasets.Reader, error) { return data.Open(l.trainFile) }
+		if l.idCol != "" {
+			var err error
+			if overlap, err = l.replayedIDs(ctx, data); err != nil {
+				return err
 			}
-			return t.Before(l.cut), nil
+			open = requireColumn(open, l.idCol)
+			filter = overlap.keep
 		}
 	default:
 		what = "replayed records"
@@ -108,6 +121,11 @@ func (l *Learner) Train(ctx context.Context, data pipeline.TrainingData) error {
 	t, err := l.readTable(ctx, open, data.Label, filter)
 	if err != nil {
 		return fmt.Errorf("learn: read %s: %w", what, err)
+	}
+	if overlap != nil {
+		if err := overlap.err(l.trainFile); err != nil {
+			return err
+		}
 	}
 	if t.rows() == 0 {
 		return fmt.Errorf("learn: %s: no labelled records to train on", what)
@@ -145,9 +163,9 @@ func (l *Learner) Train(ctx context.Context, data pipeline.TrainingData) error {
 		}
 		l.fitted = []*fitted{f}
 	}
-	l.schema = &table{cols: make([]*column, len(t.cols))}
-	for i, c := range t.cols {
-		l.schema.cols[i] = &column{name: c.name, categorical: c.categorical}
+	l.schema = t.schema()
+	for _, f := range l.fitted {
+		f.schema = l.schema
 	}
 	return nil
 }
@@ -454,27 +472,29 @@ func (l *Learner) Predict(ctx context.Context, rec datasets.Record) (pipeline.Ou
 		return pipeline.Output{}, errors.New("learn: not trained (the runner calls Train before the replay)")
 	}
 	f := l.fitted[0]
+	var cut string
 	switch {
 	case l.folds > 0:
 		if rec.Seq < 0 || rec.Seq >= l.nReplay {
 			return pipeline.Output{}, fmt.Errorf("learn: record %d was not in the replay the folds were fitted on", rec.Seq)
 		}
 		f = l.fitted[rec.Seq%l.folds]
-	case !l.cut.IsZero():
-		t, err := datasets.ParseTime(rec.Fields[l.timeCol])
+	case len(l.cuts) > 0:
+		k, err := l.cutFor(rec)
 		if err != nil {
-			return pipeline.Output{}, fmt.Errorf("learn: time column %q: %w", l.timeCol, err)
+			return pipeline.Output{}, err
 		}
-		if t.Before(l.cut) {
-			return pipeline.Output{}, fmt.Errorf("learn: refused: the record was used for training (its time %s is before the cut %s)",
-				t.Format(time.RFC3339), l.cut.Format(time.RFC3339))
-		}
+		f = l.fitted[k]
+		cut = f.cut.Format(time.RFC3339)
 	}
-	col, val := f.enc.encode(recordRow{t: l.schema, fields: rec.Fields, text: l.text}, nil, nil)
+	col, val := f.enc.encode(recordRow{t: f.schema, fields: rec.Fields, text: l.text}, nil, nil)
 	p := make([]float64, max(2, len(l.classes)))
 	f.lin.probs(col, val, p)
 	var out pipeline.Output
 	out.HasScore = true
+	if cut != "" {
+		out.Fields = map[string]any{"model_cut": cut}
+	}
 	if l.posIndex >= 0 {
 		out.Score = p[1]
 		neg := l.classes[1-l.posIndex]

@@ -24,7 +24,8 @@ func init() {
 //	algorithm: logistic             # model: text — logistic | naive_bayes
 //	class_weight: balanced          # or none
 //	l2: 1.0                         # penalty on coefficients, C = 1/l2
-//	train: {folds: 5}               # or {file: train.csv} or {before: "2026-04-01"}
+//	train: {folds: 5}               # or {file: train.csv, id: ticket_id}, or {before: "2026-04-01"},
+//	                                # or walk-forward: {before: ["2026-02-01", "2026-03-01"]}
 //	threshold: {target_fpr: 0.01}   # or a number, or {target_precision: 0.8}
 //	leaking: [analyst_decision]     # columns refused as features
 type Spec struct {
@@ -75,10 +76,21 @@ type Spec struct {
 type TrainSpec struct {
 	// File is a separate training file (relative to the experiment file).
 	File string `yaml:"file"`
-	// Before is a time cut on the dataset's time column: the model trains on
-	// every record of the dataset file before it, and refuses to score
-	// those records.
-	Before string `yaml:"before"`
+	// ID names the dataset's id column, with File only: Train then refuses a
+	// training file that holds any id also found among the replayed records
+	// (the error gives how many and the first few). Without ID the overlap
+	// is not checked: the training file is trusted to be disjoint.
+	ID string `yaml:"id"`
+	// Before is a time cut on the dataset's time column, one date or time
+	// ("2026-04-01"), or a list of them in increasing order for walk-forward
+	// training (["2026-02-01", "2026-03-01", "2026-04-01"]). For each cut a
+	// model is fitted, once, on every labelled record of the whole dataset
+	// file (without the experiment's filter or sample) strictly before that
+	// cut. A record at time t is scored by the model of the latest cut <= t,
+	// so it never sees the record's own period or anything later; a record
+	// before the first cut was training data and is refused. The output's
+	// Fields["model_cut"] names the cut whose model scored the record.
+	Before any `yaml:"before"`
 	// Folds is k for k-fold cross-fitting over the replayed records: record
 	// i is scored by the model trained on the other folds (fold = Seq mod k).
 	Folds int `yaml:"folds"`
@@ -188,7 +200,7 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 			errs.Add("l2", "must be a non-negative number (1/C), e.g. 1.0")
 		}
 	}
-	var cut time.Time
+	var cuts []time.Time
 	switch {
 	case s.Train == nil:
 		errs.Add("train", "missing: say what the model learns from — `train: {file: train.csv}`, `train: {before: \"2026-04-01\"}` or `train: {folds: 5}`")
@@ -197,13 +209,9 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 		if s.Train.File != "" {
 			n++
 		}
-		if s.Train.Before != "" {
+		if s.Train.Before != nil && s.Train.Before != "" {
 			n++
-			t, err := datasets.ParseTime(s.Train.Before)
-			if err != nil {
-				errs.Add("train.before", "not a date or time: %v", err)
-			}
-			cut = t
+			cuts = parseCuts(s.Train.Before, &errs)
 		}
 		if s.Train.Folds != 0 {
 			n++
@@ -213,6 +221,14 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 		}
 		if n != 1 {
 			errs.Add("train", "give exactly one of file, before and folds")
+		}
+		if s.Train.ID != "" {
+			switch {
+			case s.Train.File == "":
+				errs.Add("train.id", "the id check is for a training file: use it with `file:`, e.g. `train: {file: train.csv, id: ticket_id}`")
+			case !env.HasColumn(s.Train.ID):
+				errs.Add("train.id", "column %q is not in the dataset", s.Train.ID)
+			}
 		}
 	}
 	th, err := parseThreshold(s.Threshold)
@@ -225,7 +241,7 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 	l := &Learner{
 		name: env.Name, model: model, algorithm: algorithm, features: s.Features,
 		text:     textOptions{fields: s.Text, minDF: 2, maxFeature: 50000},
-		balanced: s.ClassWeight == "balanced", threshold: th, cut: cut, seed: s.Seed,
+		balanced: s.ClassWeight == "balanced", threshold: th, cuts: cuts, seed: s.Seed,
 		positive: env.Positive, fit: fitOptions{l2: l2, maxIter: s.MaxIter},
 	}
 	if s.MinDF > 0 {
@@ -238,9 +254,71 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 		l.text.charLo, l.text.charHi = s.CharNgrams[0], s.CharNgrams[1]
 	}
 	if s.Train != nil {
-		l.trainFile, l.folds = s.Train.File, s.Train.Folds
+		l.trainFile, l.idCol, l.folds = s.Train.File, s.Train.ID, s.Train.Folds
 	}
 	return l, nil
+}
+
+// parseCuts reads `train.before`: one date or time, or a non-empty list of
+// them in strictly increasing order. Problems are added to errs.
+func parseCuts(v any, errs *pipeline.FieldErrors) []time.Time {
+	var items []any
+	switch t := v.(type) {
+	case string, time.Time:
+		items = []any{t}
+	case []string:
+		for _, x := range t {
+			items = append(items, x)
+		}
+	case []any:
+		items = t
+	default:
+		errs.Add("train.before", "give a date such as \"2026-04-01\", or a list of dates for walk-forward training")
+		return nil
+	}
+	if len(items) == 0 {
+		errs.Add("train.before", "the list of cuts is empty: give at least one date, e.g. [\"2026-04-01\"]")
+		return nil
+	}
+	_, single := v.(string)
+	if _, isTime := v.(time.Time); isTime {
+		single = true
+	}
+	field := func(i int) string {
+		if single {
+			return "train.before"
+		}
+		return fmt.Sprintf("train.before[%d]", i)
+	}
+	cuts := make([]time.Time, 0, len(items))
+	ok := true
+	for i, it := range items {
+		var (
+			t   time.Time
+			err error
+		)
+		switch it.(type) {
+		case string, time.Time:
+			t, err = datasets.ParseTime(it)
+		default:
+			err = fmt.Errorf("%v is not a date", it)
+		}
+		if err != nil {
+			errs.Add(field(i), "not a date or time: %v", err)
+			ok = false
+			continue
+		}
+		if len(cuts) > 0 && !t.After(cuts[len(cuts)-1]) {
+			errs.Add(field(i), "cut %s is not after %s: list the cuts in increasing order, each once",
+				t.Format(time.RFC3339), cuts[len(cuts)-1].Format(time.RFC3339))
+			ok = false
+		}
+		cuts = append(cuts, t)
+	}
+	if !ok {
+		return nil
+	}
+	return cuts
 }
 
 // parseThreshold reads `threshold:` — nil, a number in [0, 1], or a map with

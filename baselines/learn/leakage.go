@@ -1,0 +1,200 @@
+package learn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/poc-harness/poc/datasets"
+	"github.com/poc-harness/poc/pipeline"
+)
+
+// trainWalkForward fits one model per time cut, each on the labelled records
+// of the whole dataset file strictly before its cut. Each model's table is
+// read afresh with its own filter, so nothing about a record at or after the
+// cut reaches it: not its features, its label, nor whether a column holds
+// text (which decides how the column is encoded). The models are fitted once
+// each, in a fixed order, and the fit is deterministic.
+func (l *Learner) trainWalkForward(ctx context.Context, data pipeline.TrainingData) error {
+	if data.Time == "" {
+		return errors.New("learn: train.before needs the dataset's `time:` column")
+	}
+	if data.All == nil {
+		return errors.New("learn: the runner gave no way to open the dataset file for train.before")
+	}
+	l.timeCol = data.Time
+	l.fitted = make([]*fitted, len(l.cuts))
+	// The records before the last cut include those before every other
+	// cut: they fix the classes, which every model must share.
+	for k := len(l.cuts) - 1; k >= 0; k-- {
+		cut := l.cuts[k]
+		what := "records before " + cut.Format(time.RFC3339)
+		var latest time.Time
+		keep := func(rec datasets.Record) (bool, error) {
+			at, err := datasets.ParseTime(rec.Fields[data.Time])
+			if err != nil {
+				return false, fmt.Errorf("line %d: time column %q: %w", rec.Line, data.Time, err)
+			}
+			if !at.Before(cut) {
+				return false, nil
+			}
+			if latest.IsZero() || at.After(latest) {
+				latest = at
+			}
+			return true, nil
+		}
+		t, err := l.readTable(ctx, data.All, data.Label, keep)
+		if err != nil {
+			return fmt.Errorf("learn: read %s: %w", what, err)
+		}
+		if t.rows() == 0 {
+			return fmt.Errorf("learn: %s: no labelled records to train on", what)
+		}
+		if k == len(l.cuts)-1 {
+			if err := l.setClasses(t); err != nil {
+				return fmt.Errorf("learn: %s: %w", what, err)
+			}
+		} else if classes := distinct(t.labels); len(classes) < 2 {
+			return fmt.Errorf("learn: %s: the training labels have one class (%v): nothing to learn; move the first cut later", what, classes)
+		}
+		rows := make([]int, t.rows())
+		for i := range rows {
+			rows[i] = i
+		}
+		f, err := l.fitRows(ctx, t, l.classIndex(t), rows)
+		if err != nil {
+			return fmt.Errorf("learn: %s: %w", what, err)
+		}
+		f.schema, f.cut, f.rows, f.latest = t.schema(), cut, t.rows(), latest
+		l.fitted[k] = f
+	}
+	l.schema = l.fitted[len(l.fitted)-1].schema
+	return nil
+}
+
+// distinct returns the distinct values of s, sorted.
+func distinct(s []string) []string {
+	out := slices.Clone(s)
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
+// cutFor returns the index of the latest cut at or before the record's time,
+// whose model scores it. A record before the first cut was training data
+// and is refused.
+func (l *Learner) cutFor(rec datasets.Record) (int, error) {
+	t, err := datasets.ParseTime(rec.Fields[l.timeCol])
+	if err != nil {
+		return 0, fmt.Errorf("learn: time column %q: %w", l.timeCol, err)
+	}
+	k := sort.Search(len(l.cuts), func(i int) bool { return l.cuts[i].After(t) }) - 1
+	if k < 0 {
+		which := "the cut"
+		if len(l.cuts) > 1 {
+			which = "the first cut"
+		}
+		return 0, fmt.Errorf("learn: refused: the record was used for training (its time %s is before %s %s)",
+			t.Format(time.RFC3339), which, l.cuts[0].Format(time.RFC3339))
+	}
+	return k, nil
+}
+
+// shownIDs is how many overlapping ids an error names.
+const shownIDs = 5
+
+// overlapCheck finds the ids of a training file that are also replayed.
+type overlapCheck struct {
+	col      string
+	replayed map[string]bool
+	found    map[string]bool
+	first    []string // the first shownIDs found, in training-file order
+}
+
+// replayedIDs reads the ids of the replayed records.
+func (l *Learner) replayedIDs(ctx context.Context, data pipeline.TrainingData) (*overlapCheck, error) {
+	if data.Replay == nil {
+		return nil, errors.New("learn: train.id: the runner gave no way to open the replayed records")
+	}
+	r, err := data.Replay()
+	if err != nil {
+		return nil, fmt.Errorf("learn: train.id: open the replayed records: %w", err)
+	}
+	defer r.Close()
+	if !slices.Contains(r.Columns(), l.idCol) {
+		return nil, fmt.Errorf("learn: train.id: the replayed records have no column %q", l.idCol)
+	}
+	c := &overlapCheck{col: l.idCol, replayed: map[string]bool{}, found: map[string]bool{}}
+	for n := 0; ; n++ {
+		if n%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		rec, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("learn: train.id: read the replayed records: %w", err)
+		}
+		if id := datasets.FormatValue(rec.Fields[l.idCol]); id != "" {
+			c.replayed[id] = true
+		}
+	}
+	return c, nil
+}
+
+// keep notes a training record whose id is replayed; it keeps every record
+// (the error comes once the whole file is read, with the count).
+func (c *overlapCheck) keep(rec datasets.Record) (bool, error) {
+	id := datasets.FormatValue(rec.Fields[c.col])
+	if id != "" && c.replayed[id] && !c.found[id] {
+		c.found[id] = true
+		if len(c.first) < shownIDs {
+			c.first = append(c.first, id)
+		}
+	}
+	return true, nil
+}
+
+// err refuses a training file that shares ids with the replay.
+func (c *overlapCheck) err(file string) error {
+	n := len(c.found)
+	if n == 0 {
+		return nil
+	}
+	quoted := make([]string, len(c.first))
+	for i, id := range c.first {
+		quoted[i] = strconv.Quote(id)
+	}
+	list := strings.Join(quoted, ", ")
+	if n > len(c.first) {
+		list += fmt.Sprintf(" and %d more", n-len(c.first))
+	}
+	ids := "ids"
+	if n == 1 {
+		ids = "id"
+	}
+	return fmt.Errorf("learn: refused: training file %q shares %d %s (column %q) with the replayed records: %s; "+
+		"a model must not score a record it was trained on, so take them out of the training file or the replay",
+		file, n, ids, c.col, list)
+}
+
+// requireColumn wraps open so that a reader without column col is an error.
+func requireColumn(open func() (datasets.Reader, error), col string) func() (datasets.Reader, error) {
+	return func() (datasets.Reader, error) {
+		r, err := open()
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(r.Columns(), col) {
+			r.Close()
+			return nil, fmt.Errorf("column %q (train.id) is missing", col)
+		}
+		return r, nil
+	}
+}

@@ -9,6 +9,7 @@
 // which the statistics layer computes intervals and paired comparisons
 // without any code from the metric's author.
 //
-// This package imports datasets and pipeline; it must never import baselines
-// or anything under internal/.
+// This package imports datasets, pipeline and pipeline/llm (the llm_judge
+// metric's judge); it must never import baselines or anything under
+// internal/.
 package metrics

@@ -127,3 +127,21 @@ type Quantiler interface {
 type Bounded interface {
 	Bounds() (lo, hi float64, ok bool)
 }
+
+// ExtraVariance is implemented by accumulators whose per-record values carry
+// a measurement noise of their own, which resampling records does not
+// capture: an LLM judge that grades the same answer differently when asked
+// again (llm_judge with `repeats:`).
+//
+// ExtraVariance returns a variance, in the squared unit of the value, to add
+// to the resampling variance of Result().Value: the interval's standard
+// error becomes sqrt(se_bootstrap² + ExtraVariance()), and a percentile
+// interval is widened about the value by the factor
+// sqrt(1 + ExtraVariance()/se_bootstrap²). In a comparison of two
+// accumulators the extra variances of both add to the variance of the
+// difference. It is 0 when the noise was not measured, never negative or
+// NaN, and is meant to be called after Result (it may do the same work).
+// Like the rest of an accumulator it is not safe for concurrent use.
+type ExtraVariance interface {
+	ExtraVariance() float64
+}

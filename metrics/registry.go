@@ -34,6 +34,24 @@ type Env struct {
 	// metric's configuration (a subprocess command) are resolved; "" for
 	// the working directory.
 	Dir string
+	// Time is the dataset's time column ("" when it declares none): the
+	// default column of by_window.
+	Time string
+
+	// The connection environment of metrics that call a model (llm_judge),
+	// as the pipelines get it (see pipeline.Env).
+
+	// Cache is the response cache; nil when caching is off.
+	Cache pipeline.Cache
+	// Privacy pseudonymises what is sent out; nil when the experiment
+	// turns it off.
+	Privacy pipeline.Privacy
+	// AllowedURLs lists the base URLs a judge may call; empty means no
+	// allow-list was given.
+	AllowedURLs []string
+	// LookupEnv reads environment variables (API keys); nil means
+	// os.LookupEnv.
+	LookupEnv func(name string) (string, bool)
 }
 
 // HasColumn reports whether the dataset has the named column.

@@ -1,12 +1,9 @@
 package metrics
 
 import (
-	"iter"
 	"math"
-	"slices"
 	"sort"
 
-	"github.com/poc-harness/poc/datasets"
 	"github.com/poc-harness/poc/pipeline"
 )
 
@@ -26,7 +23,9 @@ const psiFloor = 1e-4
 // (order the dataset by its time column to make that the oldest quarter),
 // the current window the last quarter. Bins are the deciles of the
 // reference window (numpy's linear quantiles); a value on an edge falls in
-// the lower bin. Records without a numeric value are left out.
+// the lower bin. Records without a numeric value are left out. The windows
+// and the bins are fixed from all the records: a bootstrap resample keeps
+// them and recounts the shares (O(n), no sort).
 type PSISpec struct {
 	// Column names the numeric input column.
 	Column string `yaml:"column"`
@@ -40,33 +39,7 @@ func (s *PSISpec) Build(env Env) (Metric, error) {
 	if !env.HasColumn(s.Column) {
 		return nil, columnError(env, "column", s.Column)
 	}
-	col := s.Column
-	m := &rowMetric{name: env.Name, typ: "psi", dir: LowerIsBetter, width: 2, value: psiOfRows,
-		sortKey: func(r []float64) float64 { return r[1] }}
-	// Row: value, replay position (the record's Seq, stable under Merge).
-	m.row = func(o Observation, r []float64) string {
-		v, ok := datasets.ToFloat(o.Record.Fields[col])
-		if !ok || math.IsInf(v, 0) {
-			return "not a number"
-		}
-		r[0], r[1] = v, float64(o.Record.Seq)
-		return ""
-	}
-	return m.build(), nil
-}
-
-// psiOfRows splits the rows, which come in replay order (sortKey), into
-// quarters and compares the last with the first.
-func psiOfRows(rows iter.Seq[[]float64]) float64 {
-	var values []float64
-	for r := range rows {
-		values = append(values, r[0])
-	}
-	q := len(values) / 4
-	if q < 2 {
-		return math.NaN()
-	}
-	return PSIOfSamples(values[:q], values[len(values)-q:], 10)
+	return &psiMetric{name: env.Name, column: s.Column}, nil
 }
 
 // PSIOfSamples is the population stability index of the current sample
@@ -76,15 +49,7 @@ func PSIOfSamples(reference, current []float64, bins int) float64 {
 	if len(reference) == 0 || len(current) == 0 {
 		return math.NaN()
 	}
-	sorted := slices.Clone(reference)
-	slices.Sort(sorted)
-	var edges []float64
-	for i := 1; i < bins; i++ {
-		e := quantileSorted(sorted, float64(i)/float64(bins))
-		if len(edges) == 0 || e > edges[len(edges)-1] {
-			edges = append(edges, e)
-		}
-	}
+	edges := decileEdges(reference, bins)
 	share := func(values []float64) []float64 {
 		out := make([]float64, len(edges)+1)
 		for _, v := range values {

@@ -5,10 +5,11 @@
 // with the verdict, the projected costs and the detail an auditor checks;
 // and the plots under plots/ as PNG and SVG (criteria, metrics by pipeline,
 // quality against cost, latency, confusion matrix, ROC, precision-recall
-// and calibration). Everything it needs
+// and calibration, the metric by month and by segment with Wilson
+// intervals, the projected yearly saving). Everything it needs
 // is in a results.Run, so `poc report` rebuilds the reports from the run
 // folder without replaying a single record.
 //
-// It imports internal/results and internal/verdict; it must never import
+// It imports internal/results, internal/verdict and internal/stats; it must never import
 // internal/engine or internal/cli.
 package report

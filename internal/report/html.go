@@ -147,7 +147,7 @@ func buildPage(run *results.Run, figs []figure, j *journal) htmlPage {
 		p.Tests = append(p.Tests, kv{jd.Name, cmp.Or(jd.Test, "no test recorded")})
 	}
 	p.Recommendation, p.Changes = recommend(run)
-	p.Impact = projectCosts(run)
+	p.Impact = impactOf(run)
 	for _, f := range figs {
 		if f.Skipped != "" {
 			p.Skipped = append(p.Skipped, htmlFigure{figure: f})

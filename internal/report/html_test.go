@@ -165,7 +165,7 @@ func TestWriteHTML(t *testing.T) {
 		"${POC_LLM_MODEL:-gpt-4o-mini}",           // shown as written
 		"(hidden)",
 		"Where the candidate and a baseline disagree",
-		"Metric by month", "predictions.jsonl has no time column",
+		"Metric by month", "the records have no time",
 		"Charts not drawn",
 	} {
 		if !strings.Contains(doc, want) {

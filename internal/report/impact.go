@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"fmt"
+	"strings"
 
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/verdict"
@@ -42,6 +43,51 @@ type impact struct {
 	Rows    []costRow
 	// Notes are the general assumptions and limits of the projection.
 	Notes []string
+
+	// From impact.json (empty without one):
+	// Headline is the executive summary line of page one.
+	Headline string
+	// Conf labels the intervals ("95%").
+	Conf string
+	// Errors is each pipeline's yearly error cost; People the yearly cost of
+	// the people's handling time.
+	Errors, People []projRow
+	// Savings is each candidate's yearly saving against each baseline.
+	Savings []savingRow
+	// Workload is the people's work a candidate would absorb.
+	Workload *workloadView
+}
+
+// impactOf is the whole "Impact and cost" section: the running costs from
+// metrics.json and what impact.json projects.
+func impactOf(run *results.Run) impact {
+	im := projectCosts(run)
+	projection(&im, run)
+	switch ij := run.Impact; {
+	case ij != nil:
+		im.Notes = append([]string(nil), ij.Notes...)
+		if ij.CostOfError == nil || ij.Workload == nil {
+			im.Notes = append(im.Notes, missingImpactNote(ij.CostOfError == nil, ij.Workload == nil))
+		}
+	case len(im.Notes) > 0:
+		im.Notes = append(im.Notes, missingImpactNote(true, true))
+	}
+	return im
+}
+
+// missingImpactNote says how to add the projections the run lacks.
+func missingImpactNote(errors, people bool) string {
+	var what, keys []string
+	if errors {
+		what = append(what, "errors (the amount of a missed fraud, the cost of a wrongly blocked customer)")
+		keys = append(keys, "`cost_of_error:`")
+	}
+	if people {
+		what = append(what, "human handling time (minutes per case, hourly cost)")
+		keys = append(keys, "`people:`")
+	}
+	return fmt.Sprintf("Savings from %s are not projected: add %s under `use_case:`.",
+		strings.Join(what, " and from "), strings.Join(keys, " and "))
 }
 
 // projectCosts projects each pipeline's yearly running cost from its
@@ -126,8 +172,6 @@ func projectCosts(run *results.Run) impact {
 			"Build, integration, monitoring and staff costs are not included.",
 		"The yearly figures assume next year's records cost what the replayed records cost on average, " +
 			"at the volume the experiment states.",
-		"Savings from human handling time (minutes per case, hourly cost) or from errors (the amount of a missed fraud, " +
-			"the cost of a wrongly blocked customer) are not projected: the experiment file has no field for them yet.",
 	}
 	return im
 }

@@ -30,6 +30,9 @@ type journalLine struct {
 	Unparseable bool     `json:"unparseable"`
 	Raw         string   `json:"raw"`
 	Text        string   `json:"text"`
+	// Time and Segments are the record's time (RFC 3339) and segment values.
+	Time     string            `json:"time"`
+	Segments map[string]string `json:"segments"`
 }
 
 // scored is one record's score with whether its truth is the positive label.
@@ -60,8 +63,9 @@ type journal struct {
 	// pipes are in the order the pipelines first appear.
 	pipes  []*pipeJournal
 	byName map[string]*pipeJournal
-	// ids and truths are indexed by seq.
-	ids, truths []string
+	// ids, truths, times and segments are indexed by seq.
+	ids, truths, times []string
+	segments           []map[string]string
 	// positive is the dataset's positive label, for scores.
 	positive string
 	// keepRaw names the pipelines whose raw answers are kept (candidates).
@@ -110,8 +114,16 @@ func (j *journal) add(e journalLine) {
 	for len(j.ids) <= e.Seq {
 		j.ids = append(j.ids, "")
 		j.truths = append(j.truths, "")
+		j.times = append(j.times, "")
+		j.segments = append(j.segments, nil)
 	}
 	j.ids[e.Seq], j.truths[e.Seq] = e.ID, e.Truth
+	if e.Time != "" {
+		j.times[e.Seq] = e.Time
+	}
+	if e.Segments != nil {
+		j.segments[e.Seq] = e.Segments
+	}
 	for len(p.labels) <= e.Seq {
 		p.labels = append(p.labels, "")
 		p.raws = append(p.raws, "")

@@ -22,15 +22,23 @@ const maxFailureExamples = 3
 
 // WriteMarkdown writes report.md of run to w: the verdict and its reason,
 // the use case, the criteria (table, plot and plain-language explanation),
-// every pipeline's metrics, the dataset, the pipelines and their failures,
+// the impact and cost projection, every pipeline's metrics, the dataset, the pipelines and their failures,
 // how the verdict was reached and what ran. Undefined numbers print as n/a.
 func WriteMarkdown(w io.Writer, run *results.Run) error {
+	return writeMarkdown(w, run, nil)
+}
+
+// writeMarkdown is WriteMarkdown listing the figures drawn into plots/ (and
+// those skipped, with the reason) under "Charts"; none when figs is nil.
+func writeMarkdown(w io.Writer, run *results.Run, figs []figure) error {
 	if run == nil {
 		return fmt.Errorf("write markdown report: no run")
 	}
 	m := &mdWriter{run: run, conf: confidence(run)}
 	m.header()
 	m.criteria()
+	m.impact()
+	m.charts(figs)
 	m.metrics()
 	m.dataset()
 	m.pipelines()
@@ -469,4 +477,114 @@ func code(s string) string {
 		return "`" + s + "`"
 	}
 	return "`` " + s + " ``"
+}
+
+// impact writes the "Impact and cost" section: the yearly running cost from
+// metrics.json and what impact.json projects, each figure with its
+// assumption.
+func (m *mdWriter) impact() {
+	im := impactOf(m.run)
+	m.line("## Impact and cost")
+	m.line("")
+	if im.Headline != "" {
+		m.f("**%s**\n\n", oneLine(im.Headline))
+	}
+	m.line("### Running cost")
+	m.line("")
+	if im.Missing != "" {
+		m.line(im.Missing)
+		m.line("")
+	} else {
+		rows := make([][]string, 0, len(im.Rows))
+		for _, r := range im.Rows {
+			var diffs []string
+			for _, d := range r.Diffs {
+				diffs = append(diffs, fmt.Sprintf("%s a year %s than %s", d.Diff, d.Sense, d.Baseline))
+			}
+			rows = append(rows, []string{r.Pipeline, r.Role, r.PerRecord, r.Yearly, cmp.Or(r.Interval, "—"),
+				cmp.Or(strings.Join(diffs, "; "), "—"), "Assumes " + r.Assumption + "."})
+		}
+		m.table([]string{"Pipeline", "Role", "Per record", "Per year", "Interval", "Compared with the baselines", "Assumption"}, rows)
+	}
+	conf := cmp.Or(im.Conf, m.confLabel())
+	if len(im.Errors) > 0 {
+		m.line("### Cost of errors")
+		m.line("")
+		rows := make([][]string, 0, len(im.Errors))
+		for _, r := range im.Errors {
+			rows = append(rows, []string{r.Pipeline, r.Role, r.Detail, r.Value, cmp.Or(r.Interval, "—"), "Assumes " + r.Assumption + "."})
+		}
+		m.table([]string{"Pipeline", "Role", "Errors on the replay", "Per year", conf + " interval", "Assumption"}, rows)
+	}
+	if len(im.People) > 0 {
+		m.line("### Cost of the people's handling time")
+		m.line("")
+		rows := make([][]string, 0, len(im.People))
+		for _, r := range im.People {
+			rows = append(rows, []string{r.Pipeline, r.Value, cmp.Or(r.Interval, "—"), "Assumes " + r.Assumption + "."})
+		}
+		m.table([]string{"Pipeline", "Per year", conf + " interval", "Assumption"}, rows)
+	}
+	if len(im.Savings) > 0 {
+		m.line("### Projected yearly saving")
+		m.line("")
+		m.line("The baseline's running cost, cost of errors and people's time, minus the candidate's; an extra cost is a negative saving.")
+		m.line("")
+		rows := make([][]string, 0, len(im.Savings))
+		for _, r := range im.Savings {
+			rows = append(rows, []string{r.Candidate, r.Baseline, r.Value + " " + r.Sense, cmp.Or(r.Interval, "—"), r.Parts,
+				"Assumes " + r.Assumption + "."})
+		}
+		m.table([]string{"Candidate", "Against", "Per year", conf + " interval of the saving", "Made of", "Assumption"}, rows)
+	}
+	if w := im.Workload; w != nil {
+		m.line("### Workload absorbed")
+		m.line("")
+		iv := ""
+		if w.FTEInterval != "" {
+			iv = fmt.Sprintf(" (%s interval %s)", conf, w.FTEInterval)
+		}
+		m.f("If %s took over the decisions of %s, it would absorb **%s**%s: %s, worth %s.\n\n",
+			oneLine(w.Candidates), oneLine(w.Baseline), w.FTE, iv, w.Hours, w.Cost)
+		for _, a := range w.Assumptions {
+			m.f("- Assumes %s.\n", oneLine(a))
+		}
+		m.line("")
+	}
+	for _, n := range im.Notes {
+		m.f("- %s\n", oneLine(n))
+	}
+	if len(im.Notes) > 0 {
+		m.line("")
+	}
+}
+
+// charts lists the figures of the HTML report with their files under
+// plots/, and the ones not drawn with the reason.
+func (m *mdWriter) charts(figs []figure) {
+	if figs == nil {
+		return
+	}
+	m.line("## Charts")
+	m.line("")
+	for _, f := range figs {
+		if f.Skipped != "" {
+			continue
+		}
+		m.f("- [%s](%s/%s.png) (also [SVG](%s/%s.svg)): %s\n", f.Title, results.PlotsDir, f.Name, results.PlotsDir, f.Name, oneLine(f.Caption))
+	}
+	var skipped bool
+	for _, f := range figs {
+		if f.Skipped == "" {
+			continue
+		}
+		if !skipped {
+			m.line("")
+			m.line("Not drawn:")
+			m.line("")
+			skipped = true
+		}
+		m.f("- **%s:** %s\n", f.Title, oneLine(f.Skipped))
+	}
+	m.line("")
 }

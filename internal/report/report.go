@@ -29,13 +29,6 @@ func Write(run *results.Run) error {
 	if err := WriteCriteriaPlot(filepath.Join(run.Dir, filepath.FromSlash(CriteriaPlotPNG)), run); err != nil {
 		return fmt.Errorf("write report in %s: %w", run.Dir, err)
 	}
-	var buf bytes.Buffer
-	if err := WriteMarkdown(&buf, run); err != nil {
-		return fmt.Errorf("write report in %s: %w", run.Dir, err)
-	}
-	if err := writeAtomic(run.Dir, results.MarkdownFile, buf.Bytes()); err != nil {
-		return err
-	}
 	cands, _ := roles(run)
 	keep := map[string]bool{}
 	for _, c := range cands {
@@ -48,6 +41,13 @@ func Write(run *results.Run) error {
 	figs, err := drawFigures(run, j)
 	if err != nil {
 		return fmt.Errorf("write report in %s: %w", run.Dir, err)
+	}
+	var buf bytes.Buffer
+	if err := writeMarkdown(&buf, run, figs); err != nil {
+		return fmt.Errorf("write report in %s: %w", run.Dir, err)
+	}
+	if err := writeAtomic(run.Dir, results.MarkdownFile, buf.Bytes()); err != nil {
+		return err
 	}
 	buf.Reset()
 	if err := WriteHTML(&buf, run, figs, j); err != nil {
@@ -142,10 +142,25 @@ func drawFigures(run *results.Run, j *journal) ([]figure, error) {
 		plotWidth+2*vg.Inch, sh, sd); err != nil {
 		return nil, err
 	}
-	figs = append(figs,
-		figure{Name: figTime, Title: "Metric by month",
-			Skipped: "not drawn: the run folder does not keep each record's time (predictions.jsonl has no time column), so the replay period cannot be split into months without re-reading the dataset"},
-		figure{Name: figSegments, Title: "Metric by segment",
-			Skipped: "not drawn: the run folder does not keep each record's segment values, so metrics cannot be split by segment without re-reading the dataset"})
+	tp, tn, caption, why := timeFigure(run, j, pal)
+	var timeD canvasDrawer
+	if tp != nil {
+		timeD = legendBelow(tp, tn)
+	}
+	if err := add(figure{Name: figTime, Title: "Metric by month", Skipped: why, Caption: caption},
+		plotWidth, 4.4*vg.Inch+vg.Length(tn)*0.2*vg.Inch, timeD); err != nil {
+		return nil, err
+	}
+	sd2, sh2, caption, why := segmentFigure(run, j, pal)
+	if err := add(figure{Name: figSegments, Title: "Metric by segment", Skipped: why, Caption: caption},
+		plotWidth, sh2, sd2); err != nil {
+		return nil, err
+	}
+	sp, spH, why := savingsFigure(run, pal)
+	if err := add(figure{Name: figSavings, Title: "Projected yearly saving", Skipped: why,
+		Caption: "Each candidate's projected yearly saving against each baseline (bar), with its paired-bootstrap interval (whisker); left of zero the candidate costs more. The assumptions are under Impact and cost."},
+		plotWidth, spH, one(sp)); err != nil {
+		return nil, err
+	}
 	return figs, nil
 }

@@ -118,7 +118,9 @@ func sampleRun() *results.Run {
 
 func TestWriteMarkdownGolden(t *testing.T) {
 	var buf bytes.Buffer
-	if err := WriteMarkdown(&buf, sampleRun()); err != nil {
+	run := sampleRun()
+	run.Impact = sampleImpact()
+	if err := WriteMarkdown(&buf, run); err != nil {
 		t.Fatal(err)
 	}
 	golden := filepath.Join("testdata", "report.golden.md")
@@ -344,7 +346,9 @@ func TestWrite(t *testing.T) {
 func TestMarkdownAfterJSONRoundTrip(t *testing.T) {
 	run := sampleRun()
 	dir := t.TempDir()
-	for name, v := range map[string]any{results.ManifestFile: run.Manifest, results.MetricsFile: run.Metrics, results.VerdictFile: run.Verdict} {
+	run.Impact = sampleImpact()
+	for name, v := range map[string]any{results.ManifestFile: run.Manifest, results.MetricsFile: run.Metrics,
+		results.VerdictFile: run.Verdict, results.ImpactFile: run.Impact} {
 		if err := results.WriteJSON(dir, name, v); err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,197 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/poc-harness/poc/internal/results"
+	"github.com/poc-harness/poc/internal/verdict"
+)
+
+// sampleImpact is an impact.json for sampleRun: error costs, people's time
+// on the baseline, a saving and the workload absorbed.
+func sampleImpact() *results.Impact {
+	proj := func(v, lo, hi float64, assumption string) results.Projection {
+		return results.Projection{Value: verdict.Number(v), Assumption: assumption,
+			Interval: verdict.Interval{Lo: verdict.Number(lo), Hi: verdict.Number(hi), Method: "bootstrap-bca"}}
+	}
+	errCost := func(v, lo, hi float64) *results.Projection {
+		p := proj(v, lo, hi, "12,000,000 records a year × errors measured on 2,000 records")
+		return &p
+	}
+	people := proj(3_000_000, 2_800_000, 3_200_000, "12,000,000 records a year × 0.3125 minutes per record / 60 × 48 USD an hour")
+	return &results.Impact{
+		SchemaVersion: 1, Currency: "USD", VolumePerYear: 12_000_000, Records: 2000, Confidence: 0.95, Positive: "1",
+		CostOfError: &results.CostOfError{MissedPositive: "amount", FalsePositive: "12"},
+		Pipelines: []results.PipelineImpact{
+			{Name: "rules-v12", Role: "baseline", RunningCost: proj(0, 0, 0, "zero"), ErrorCost: errCost(9_000_000, 8_000_000, 10_000_000),
+				PeopleCost: &people, FalseNegatives: 59, FalsePositives: 126},
+			{Name: "fraud|model-v3", Role: "candidate", RunningCost: proj(50_564, 46_800, 54_600, "cost"),
+				ErrorCost: errCost(7_500_000, 6_500_000, 8_600_000), FalseNegatives: 52, FalsePositives: 107},
+		},
+		Savings: []results.Saving{{Candidate: "fraud|model-v3", Baseline: "rules-v12",
+			Yearly:  proj(4_449_436, 2_100_000, 6_900_000, "the cost per record of rules-v12 minus that of fraud|model-v3 on the same 2,000 records"),
+			Running: -50_564, Errors: 1_500_000, People: 3_000_000}},
+		Workload: &results.Workload{Baseline: "rules-v12", Candidates: []string{"fraud|model-v3"},
+			MinutesPerRecord: proj(0.3125, 0.29, 0.335, "mean minutes"),
+			Hours:            proj(62_500, 58_000, 67_000, "12,000,000 records a year × 0.3125 minutes per record / 60"),
+			Cost:             proj(3_000_000, 2_784_000, 3_216_000, "62,500 hours a year × 48 USD an hour"),
+			FTE:              proj(37.2, 34.5, 39.9, "62,500 hours a year / 1,680 working hours of one full-time equivalent"),
+			HourlyCost:       48, HoursPerFTE: 1680},
+		Notes: []string{"The yearly figures assume that next year's records resemble the replayed ones."},
+	}
+}
+
+func TestImpactSections(t *testing.T) {
+	run := sampleRun()
+	run.Impact = sampleImpact()
+	var md bytes.Buffer
+	if err := WriteMarkdown(&md, run); err != nil {
+		t.Fatal(err)
+	}
+	run.Dir = t.TempDir()
+	writeJournal(t, run.Dir)
+	page := writeRun(t, run)
+	for _, want := range []string{
+		"Projected yearly saving of fraud|model-v3 against rules-v12: 4.4M USD (95% interval of the saving 2.1M USD to 6.9M USD).",
+		"Cost of errors", "9,000,000 USD", "59 missed, 126 false positives",
+		"Cost of the people's handling time", "3,000,000 USD",
+		"4,449,436 USD", "2,100,000 USD to 6,900,000 USD", "running cost -50,564 USD, errors +1,500,000 USD, people +3,000,000 USD",
+		"Workload absorbed", "37.2 full-time equivalents", "34.5 to 39.9", "62,500 hours a year",
+		"Assumes 62,500 hours a year / 1,680 working hours of one full-time equivalent.",
+		"Assumes the cost per record of rules-v12 minus that of fraud|model-v3 on the same 2,000 records.",
+	} {
+		if !strings.Contains(md.String(), strings.ReplaceAll(want, "|", `\|`)) && !strings.Contains(md.String(), want) {
+			t.Errorf("report.md lacks %q", want)
+		}
+		if !strings.Contains(page, want) && !strings.Contains(page, htmlText(want)) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
+	// The summary line sits on page one, before the criteria.
+	if i, j := strings.Index(page, `id="headline"`), strings.Index(page, `id="criteria"`); i < 0 || i > j {
+		t.Errorf("headline at %d, criteria at %d: want the headline first", i, j)
+	}
+	if _, err := os.Stat(filepath.Join(run.Dir, "plots", figSavings+".png")); err != nil {
+		t.Errorf("savings plot: %v", err)
+	}
+	if !strings.Contains(page, `id="fig-savings"`) {
+		t.Error("the savings plot is not embedded")
+	}
+}
+
+// htmlText escapes s as html/template prints text.
+func htmlText(s string) string {
+	return strings.NewReplacer("'", "&#39;", "&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "+", "&#43;").Replace(s)
+}
+
+// Without impact.json the section says what to add to the experiment.
+func TestImpactWithoutProjection(t *testing.T) {
+	var md bytes.Buffer
+	if err := WriteMarkdown(&md, sampleRun()); err != nil {
+		t.Fatal(err)
+	}
+	want := "Savings from errors (the amount of a missed fraud, the cost of a wrongly blocked customer) and from human handling time " +
+		"(minutes per case, hourly cost) are not projected: add `cost_of_error:` and `people:` under `use_case:`."
+	if !strings.Contains(md.String(), want) {
+		t.Errorf("report.md lacks %q", want)
+	}
+	if strings.Contains(md.String(), "Projected yearly saving") {
+		t.Error("report.md projects a saving without impact.json")
+	}
+}
+
+// addRecordContext gives every journal line a time (January to March
+// 2024) and segment values, as the engine writes them.
+func addRecordContext(t *testing.T, dir string) {
+	t.Helper()
+	path := filepath.Join(dir, results.JournalFile)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var e map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatal(err)
+		}
+		seq := int(e["seq"].(float64))
+		e["time"] = fmt.Sprintf("2024-%02d-%02dT10:00:00Z", 1+seq%3, 1+seq%28)
+		e["segments"] = map[string]string{"channel": []string{"web", "app", "moto"}[seq%3], "country": fmt.Sprintf("C%02d", seq%25)}
+		b, _ := json.Marshal(e)
+		out.Write(append(b, '\n'))
+	}
+	f.Close()
+	if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTimeAndSegmentPlots(t *testing.T) {
+	for _, withContext := range []bool{true, false} {
+		t.Run(fmt.Sprint("context=", withContext), func(t *testing.T) {
+			run := sampleRun()
+			run.Manifest.Dataset.Segments = nil
+			run.Dir = t.TempDir()
+			writeJournal(t, run.Dir)
+			if withContext {
+				addRecordContext(t, run.Dir)
+			}
+			page := writeRun(t, run)
+			md, err := os.ReadFile(filepath.Join(run.Dir, results.MarkdownFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, name := range []string{figTime, figSegments} {
+				_, statErr := os.Stat(filepath.Join(run.Dir, "plots", name+".png"))
+				embedded := strings.Contains(page, `id="fig-`+name+`"`)
+				listed := strings.Contains(string(md), "(plots/"+name+".png)")
+				if withContext != (statErr == nil) || withContext != embedded || withContext != listed {
+					t.Errorf("%s: file %v, embedded %v, listed in report.md %v; want all %v", name, statErr == nil, embedded, listed, withContext)
+				}
+			}
+			if withContext {
+				checkSelfContained(t, page)
+				if !strings.Contains(page, "Only the 20 values with the most records are shown.") {
+					t.Error("the segment plot does not say it shows 20 of the 25 countries")
+				}
+				return
+			}
+			for _, want := range []string{"the records have no time", "the records have no segment values"} {
+				if !strings.Contains(page, want) || !strings.Contains(string(md), want) {
+					t.Errorf("the reports do not say why a plot is missing: %q", want)
+				}
+			}
+		})
+	}
+}
+
+func TestBreakdownMetric(t *testing.T) {
+	run := sampleRun()
+	j := &journal{truths: []string{"1", "0", "1", "0"}, byName: map[string]*pipeJournal{}}
+	p := &pipeJournal{name: "x", labels: []string{"1", "1", "", "0"}}
+	b := breakdownOf(run, j)
+	if !b.recall {
+		t.Fatalf("binary label with positive 1: metric %s, want recall", b.name)
+	}
+	if k, n := b.count(j, p, []int{0, 1, 2, 3}); k != 1 || n != 2 {
+		t.Errorf("recall counts = %d/%d, want 1/2 (a failed prediction misses)", k, n)
+	}
+	j.truths = []string{"a", "b", "c", "a"}
+	p.labels = []string{"a", "c", "c", ""}
+	b = breakdownOf(run, j)
+	if b.recall {
+		t.Fatal("three classes: want accuracy")
+	}
+	if k, n := b.count(j, p, []int{0, 1, 2, 3}); k != 2 || n != 4 {
+		t.Errorf("accuracy counts = %d/%d, want 2/4", k, n)
+	}
+}

@@ -1,0 +1,261 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"image/color"
+	"math"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/poc-harness/poc/internal/results"
+	"github.com/poc-harness/poc/internal/verdict"
+)
+
+// figSavings is the savings plot's name under plots/.
+const figSavings = "savings"
+
+// colourInk draws whiskers and the zero line.
+var colourInk = color.Gray{0x33}
+
+// projRow is one pipeline's projected yearly figure from impact.json.
+type projRow struct {
+	Pipeline, Role string
+	Candidate      bool
+	Value          string
+	Interval       string
+	Detail         string
+	Assumption     string
+}
+
+// savingRow is a candidate's projected yearly saving against a baseline.
+type savingRow struct {
+	Candidate, Baseline string
+	// Sense is "saving" or "extra cost".
+	Sense      string
+	Value      string
+	Interval   string
+	Parts      string
+	Assumption string
+}
+
+// workloadView is the people's workload a candidate would absorb.
+type workloadView struct {
+	Baseline, Candidates string
+	FTE, FTEInterval     string
+	Hours, Cost          string
+	Assumptions          []string
+}
+
+// projection adds to im what impact.json projects: the yearly error cost
+// and people cost of each pipeline, the savings of each candidate against
+// each baseline, the workload absorbed, and the headline of page one.
+func projection(im *impact, run *results.Run) {
+	ij := run.Impact
+	if ij == nil {
+		return
+	}
+	cur := cmp.Or(ij.Currency, "USD")
+	im.Conf = confLabel(cmp.Or(ij.Confidence, confidence(run)))
+	for _, p := range ij.Pipelines {
+		if e := p.ErrorCost; e != nil {
+			im.Errors = append(im.Errors, projRow{Pipeline: p.Name, Role: p.Role, Candidate: p.Role == "candidate",
+				Value: money(float64(e.Value), cur), Interval: moneyInterval(e.Interval, cur),
+				Detail:     fmt.Sprintf("%s missed, %s false positives", group(int64(p.FalseNegatives)), group(int64(p.FalsePositives))),
+				Assumption: e.Assumption})
+		}
+		if c := p.PeopleCost; c != nil {
+			im.People = append(im.People, projRow{Pipeline: p.Name, Role: p.Role, Value: money(float64(c.Value), cur),
+				Interval: moneyInterval(c.Interval, cur), Assumption: c.Assumption})
+		}
+	}
+	for _, s := range ij.Savings {
+		row := savingRow{Candidate: s.Candidate, Baseline: s.Baseline, Sense: "saving",
+			Value: money(float64(s.Yearly.Value), cur), Interval: moneyInterval(s.Yearly.Interval, cur),
+			Assumption: s.Yearly.Assumption}
+		if s.Yearly.Value < 0 {
+			row.Sense, row.Value = "extra cost", money(-float64(s.Yearly.Value), cur)
+		}
+		parts := []string{"running cost " + signedMoney(float64(s.Running), cur)}
+		if ij.CostOfError != nil {
+			parts = append(parts, "errors "+signedMoney(float64(s.Errors), cur))
+		}
+		if s.People != 0 {
+			parts = append(parts, "people "+signedMoney(float64(s.People), cur))
+		}
+		row.Parts = strings.Join(parts, ", ")
+		im.Savings = append(im.Savings, row)
+	}
+	if w := ij.Workload; w != nil {
+		im.Workload = &workloadView{Baseline: w.Baseline, Candidates: joinNames(w.Candidates),
+			FTE: fteText(w.FTE.Value), FTEInterval: fteInterval(w.FTE.Interval),
+			Hours:       group(int64(math.Round(float64(w.Hours.Value)))) + " hours a year",
+			Cost:        money(float64(w.Cost.Value), cur) + " a year",
+			Assumptions: []string{w.Hours.Assumption, w.Cost.Assumption, w.FTE.Assumption}}
+	}
+	im.Headline = headline(ij, im.Conf)
+}
+
+// headline is the executive summary line: the first candidate's saving
+// against the first baseline, with its interval.
+func headline(ij *results.Impact, conf string) string {
+	if len(ij.Savings) == 0 {
+		return ""
+	}
+	s := ij.Savings[0]
+	cur := cmp.Or(ij.Currency, "USD")
+	v, iv := float64(s.Yearly.Value), s.Yearly.Interval
+	if !finite(v) {
+		return ""
+	}
+	what := "saving"
+	if v < 0 {
+		what = "extra cost"
+	}
+	line := fmt.Sprintf("Projected yearly %s of %s against %s: %s", what, s.Candidate, s.Baseline, compactMoney(math.Abs(v), cur))
+	if !iv.Lo.IsNaN() && !iv.Hi.IsNaN() {
+		line += fmt.Sprintf(" (%s interval of the saving %s to %s)", conf, compactMoney(float64(iv.Lo), cur), compactMoney(float64(iv.Hi), cur))
+	}
+	return line + "."
+}
+
+// compactMoney prints a large amount in thousands, millions or billions:
+// 19.4M EUR.
+func compactMoney(v float64, cur string) string {
+	a := math.Abs(v)
+	switch {
+	case !finite(v):
+		return na
+	case a >= 1e9:
+		return sig(v/1e9) + "B " + cur
+	case a >= 1e6:
+		return fixed(v/1e6, 1) + "M " + cur
+	case a >= 1e4:
+		return fixed(v/1e3, 0) + "k " + cur
+	}
+	return money(v, cur)
+}
+
+// moneyInterval prints an interval of amounts, or "" when it has none or
+// is a single point.
+func moneyInterval(iv verdict.Interval, cur string) string {
+	if iv.Lo.IsNaN() || iv.Hi.IsNaN() || iv.Lo == iv.Hi {
+		return ""
+	}
+	return money(float64(iv.Lo), cur) + " to " + money(float64(iv.Hi), cur)
+}
+
+// signedMoney prints an amount with its sign.
+func signedMoney(v float64, cur string) string {
+	if v > 0 {
+		return "+" + money(v, cur)
+	}
+	return money(v, cur)
+}
+
+func fteText(v verdict.Number) string {
+	if v.IsNaN() {
+		return na
+	}
+	return fixed(float64(v), 1) + " full-time equivalents"
+}
+
+func fteInterval(iv verdict.Interval) string {
+	if iv.Lo.IsNaN() || iv.Hi.IsNaN() || iv.Lo == iv.Hi {
+		return ""
+	}
+	return fixed(float64(iv.Lo), 1) + " to " + fixed(float64(iv.Hi), 1)
+}
+
+// savingBars draws a horizontal bar from zero per row with its interval
+// as a whisker.
+type savingBars struct{ rows []intervalRow }
+
+// Plot implements plot.Plotter.
+func (sb savingBars) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	for _, r := range sb.rows {
+		y := trY(r.y)
+		h := vg.Points(9)
+		if finite(r.v) {
+			x0, x1 := trX(0), trX(r.v)
+			c.FillPolygon(r.col, []vg.Point{{X: x0, Y: y - h}, {X: x1, Y: y - h}, {X: x1, Y: y + h}, {X: x0, Y: y + h}})
+		}
+		if finite(r.lo) && finite(r.hi) {
+			ls := draw.LineStyle{Color: colourInk, Width: vg.Points(1.4)}
+			lo, hi := trX(r.lo), trX(r.hi)
+			c.StrokeLine2(ls, lo, y, hi, y)
+			c.StrokeLine2(ls, lo, y-vg.Points(5), lo, y+vg.Points(5))
+			c.StrokeLine2(ls, hi, y-vg.Points(5), hi, y+vg.Points(5))
+		}
+	}
+	zero := trX(0)
+	c.StrokeLine2(draw.LineStyle{Color: colourInk, Width: vg.Points(1)}, zero, c.Min.Y, zero, c.Max.Y)
+}
+
+// DataRange implements plot.DataRanger.
+func (sb savingBars) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xmin, xmax = 0, 0
+	for _, r := range sb.rows {
+		for _, v := range []float64{r.v, r.lo, r.hi} {
+			if finite(v) {
+				xmin, xmax = math.Min(xmin, v), math.Max(xmax, v)
+			}
+		}
+	}
+	pad := (xmax - xmin) * 0.06
+	if pad == 0 {
+		pad = 1
+	}
+	return xmin - pad, xmax + pad, -0.6, float64(len(sb.rows)) - 0.4
+}
+
+// savingsFigure draws each candidate's projected yearly saving against each
+// baseline, in millions when large, with its interval.
+func savingsFigure(run *results.Run, pal palette) (*plot.Plot, vg.Length, string) {
+	ij := run.Impact
+	switch {
+	case ij == nil:
+		return nil, 0, "the run has no impact.json: add volume_per_year (and cost_of_error or people) under use_case"
+	case len(ij.Savings) == 0:
+		return nil, 0, "impact.json holds no saving: the run needs a candidate and a baseline"
+	}
+	cur := cmp.Or(ij.Currency, "USD")
+	scale, unit := 1.0, cur
+	for _, s := range ij.Savings {
+		if math.Abs(float64(s.Yearly.Value)) >= 1e6 {
+			scale, unit = 1e6, "million "+cur
+		}
+	}
+	cands := map[string]bool{}
+	for _, s := range ij.Savings {
+		cands[s.Candidate] = true
+	}
+	n := len(ij.Savings)
+	rows := make([]intervalRow, n)
+	labels := make([]string, n)
+	for i, s := range ij.Savings {
+		y := float64(n - 1 - i)
+		label := s.Baseline
+		if len(cands) > 1 {
+			label = s.Candidate + " vs " + s.Baseline
+		}
+		labels[n-1-i] = shorten(label, 32)
+		rows[i] = intervalRow{y: y, v: float64(s.Yearly.Value) / scale, lo: float64(s.Yearly.Interval.Lo) / scale,
+			hi: float64(s.Yearly.Interval.Hi) / scale, col: pal.of(s.Baseline)}
+	}
+	title := "Projected yearly saving against each baseline"
+	if len(cands) == 1 {
+		title = "Projected yearly saving of " + shorten(ij.Savings[0].Candidate, 30) + " against each baseline"
+	}
+	p := newPlot(title)
+	p.Add(plotter.NewGrid())
+	p.Add(savingBars{rows: rows})
+	p.NominalY(labels...)
+	p.X.Label.Text = "saving a year (" + unit + "); left of zero: an extra cost"
+	return p, vg.Length(n)*0.45*vg.Inch + 1.4*vg.Inch, ""
+}

@@ -1,0 +1,390 @@
+package metrics
+
+import (
+	"encoding/json"
+	"fmt"
+	"iter"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/poc-harness/poc/pipeline"
+)
+
+func init() {
+	Register(Info{Type: "json_schema", Doc: "share of answers (raw text) that are JSON conforming to `schema:` (inline) or `schema_file:` (type, properties, required, enum, items, minimum/maximum, additionalProperties: false)",
+		Accepts: textKind}, func() Spec { return new(JSONSchemaSpec) })
+}
+
+// JSONSchemaSpec configures json_schema:
+//
+//   - name: valid_extraction
+//     type: json_schema
+//     schema:
+//     type: object
+//     required: [invoice_no, total]
+//     additionalProperties: false
+//     properties:
+//     invoice_no: {type: string}
+//     total: {type: number, minimum: 0}
+//     currency: {enum: [EUR, USD]}
+//
+// The answer (its raw text, as json_valid reads it) must parse as JSON and
+// conform to the schema. The subset of JSON Schema understood: type (one
+// or a list of object, array, string, number, integer, boolean, null),
+// properties, required, enum, const, items, minimum, maximum,
+// exclusiveMinimum, exclusiveMaximum, minItems, maxItems, minLength,
+// maxLength and additionalProperties (false, or a schema). Annotations
+// ($schema, $id, title, description, default, examples, format) are
+// ignored; any other keyword is an error when the file is loaded, never
+// silently skipped. A failed prediction does not conform. The detail counts
+// the non-conforming answers by the first keyword they fail.
+type JSONSchemaSpec struct {
+	// Schema is the schema, inline.
+	Schema map[string]any `yaml:"schema"`
+	// SchemaFile is a JSON or YAML file holding it, relative to the
+	// experiment's folder.
+	SchemaFile string `yaml:"schema_file"`
+}
+
+// JSONSchemaDetail is the detail of json_schema: the non-conforming
+// answers by the keyword they fail first ("not JSON", "required", "type", ...).
+type JSONSchemaDetail struct {
+	Failures map[string]int `json:"failures,omitempty"`
+}
+
+// Build reads and compiles the schema.
+func (s *JSONSchemaSpec) Build(env Env) (Metric, error) {
+	var raw any
+	field := "schema"
+	switch {
+	case s.Schema != nil && s.SchemaFile != "":
+		return nil, pipeline.Errorf("schema_file", "give either `schema:` or `schema_file:`, not both")
+	case s.Schema != nil:
+		raw = s.Schema
+	case s.SchemaFile != "":
+		field = "schema_file"
+		path := s.SchemaFile
+		if !filepath.IsAbs(path) && env.Dir != "" {
+			path = filepath.Join(env.Dir, path)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, pipeline.Errorf(field, "read schema: %v", err)
+		}
+		if err := yaml.Unmarshal(b, &raw); err != nil {
+			return nil, pipeline.Errorf(field, "%s is not JSON or YAML: %v", s.SchemaFile, err)
+		}
+	default:
+		return nil, pipeline.Errorf("schema", "missing: the JSON schema the answers must conform to (`schema:` inline or `schema_file:`)")
+	}
+	// Through JSON, so that numbers are float64 and maps map[string]any, as
+	// in the answers.
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return nil, pipeline.Errorf(field, "the schema cannot be written as JSON: %v", err)
+	}
+	var doc any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, pipeline.Errorf(field, "the schema cannot be read back from JSON: %v", err)
+	}
+	sch, err := compileSchema(doc, "")
+	if err != nil {
+		return nil, pipeline.Errorf(field, "%v", err)
+	}
+	var reasons interner
+	notJSON := reasons.id("not JSON")
+	failed := reasons.id("failed")
+	m := &rowMetric{name: env.Name, typ: "json_schema", width: 2, value: meanOf, counts: shareCounts}
+	// Row: conforms (1 or 0), the id of the keyword failed.
+	m.row = func(o Observation, r []float64) string {
+		if o.Pred.Failed() {
+			r[0], r[1] = 0, failed
+			return ""
+		}
+		text := strings.TrimSpace(o.Pred.Output.Raw)
+		if text == "" {
+			text = strings.TrimSpace(o.Pred.Output.Text)
+		}
+		var v any
+		if text == "" || json.Unmarshal([]byte(text), &v) != nil {
+			r[0], r[1] = 0, notJSON
+			return ""
+		}
+		if kw := sch.validate(v); kw != "" {
+			r[0], r[1] = 0, reasons.id(kw)
+			return ""
+		}
+		r[0] = 1
+		return ""
+	}
+	m.detail = func(rows iter.Seq[[]float64], excluded map[string]int) any {
+		names := reasons.snapshot()
+		d := JSONSchemaDetail{}
+		for r := range rows {
+			if r[0] == 0 {
+				if d.Failures == nil {
+					d.Failures = map[string]int{}
+				}
+				d.Failures[names[int(r[1])]]++
+			}
+		}
+		return d
+	}
+	return m.build(), nil
+}
+
+// jsonSchema is a compiled schema of the supported subset.
+type jsonSchema struct {
+	types              []string
+	properties         map[string]*jsonSchema
+	required           []string
+	enum               []any
+	items              *jsonSchema
+	additional         *jsonSchema // nil: any additional property
+	noAdditional       bool
+	minimum, maximum   *float64
+	exclusiveMin       *float64
+	exclusiveMax       *float64
+	minItems, maxItems *float64
+	minLength          *float64
+	maxLength          *float64
+}
+
+var (
+	schemaTypes       = []string{"object", "array", "string", "number", "integer", "boolean", "null"}
+	schemaAnnotations = map[string]bool{"$schema": true, "$id": true, "title": true, "description": true, "default": true,
+		"examples": true, "format": true, "$comment": true}
+	schemaKeywords = []string{"type", "properties", "required", "enum", "const", "items", "additionalProperties",
+		"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "minLength", "maxLength"}
+)
+
+// compileSchema checks the schema document at path and compiles it.
+func compileSchema(doc any, path string) (*jsonSchema, error) {
+	at := func(format string, args ...any) error {
+		where := path
+		if where == "" {
+			where = "the schema"
+		}
+		return fmt.Errorf("%s: %s", where, fmt.Sprintf(format, args...))
+	}
+	if b, ok := doc.(bool); ok && b {
+		return &jsonSchema{}, nil
+	}
+	obj, ok := doc.(map[string]any)
+	if !ok {
+		return nil, at("expected a mapping of schema keywords, got %s", jsonKind(doc))
+	}
+	s := &jsonSchema{}
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	number := func(k string) (*float64, error) {
+		f, ok := obj[k].(float64)
+		if !ok {
+			return nil, at("%s must be a number", k)
+		}
+		return &f, nil
+	}
+	for _, k := range keys {
+		v := obj[k]
+		var err error
+		switch k {
+		case "type":
+			switch t := v.(type) {
+			case string:
+				s.types = []string{t}
+			case []any:
+				for _, x := range t {
+					xs, _ := x.(string)
+					s.types = append(s.types, xs)
+				}
+			default:
+				return nil, at("type must be a type name or a list of them")
+			}
+			for _, t := range s.types {
+				if !slices.Contains(schemaTypes, t) {
+					return nil, at("unknown type %q (types: %s)", t, strings.Join(schemaTypes, ", "))
+				}
+			}
+		case "properties":
+			props, ok := v.(map[string]any)
+			if !ok {
+				return nil, at("properties must be a mapping of property names to schemas")
+			}
+			s.properties = map[string]*jsonSchema{}
+			for name, p := range props {
+				if s.properties[name], err = compileSchema(p, path+".properties."+name); err != nil {
+					return nil, err
+				}
+			}
+		case "required":
+			list, ok := v.([]any)
+			if !ok {
+				return nil, at("required must be a list of property names")
+			}
+			for _, x := range list {
+				name, ok := x.(string)
+				if !ok {
+					return nil, at("required must be a list of property names")
+				}
+				s.required = append(s.required, name)
+			}
+		case "enum":
+			list, ok := v.([]any)
+			if !ok || len(list) == 0 {
+				return nil, at("enum must be a non-empty list of values")
+			}
+			s.enum = list
+		case "const":
+			s.enum = []any{v}
+		case "items":
+			if s.items, err = compileSchema(v, path+".items"); err != nil {
+				return nil, err
+			}
+		case "additionalProperties":
+			if b, ok := v.(bool); ok {
+				s.noAdditional = !b
+			} else if s.additional, err = compileSchema(v, path+".additionalProperties"); err != nil {
+				return nil, err
+			}
+		case "minimum":
+			s.minimum, err = number(k)
+		case "maximum":
+			s.maximum, err = number(k)
+		case "exclusiveMinimum":
+			s.exclusiveMin, err = number(k)
+		case "exclusiveMaximum":
+			s.exclusiveMax, err = number(k)
+		case "minItems":
+			s.minItems, err = number(k)
+		case "maxItems":
+			s.maxItems, err = number(k)
+		case "minLength":
+			s.minLength, err = number(k)
+		case "maxLength":
+			s.maxLength, err = number(k)
+		default:
+			if !schemaAnnotations[k] {
+				return nil, at("keyword %q is not supported (supported: %s)", k, strings.Join(schemaKeywords, ", "))
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// validate returns the first keyword v fails, "" when v conforms.
+func (s *jsonSchema) validate(v any) string {
+	if len(s.types) > 0 && !slices.ContainsFunc(s.types, func(t string) bool { return hasJSONType(v, t) }) {
+		return "type"
+	}
+	if s.enum != nil && !slices.ContainsFunc(s.enum, func(e any) bool { return reflect.DeepEqual(e, v) }) {
+		return "enum"
+	}
+	switch x := v.(type) {
+	case float64:
+		switch {
+		case s.minimum != nil && x < *s.minimum:
+			return "minimum"
+		case s.maximum != nil && x > *s.maximum:
+			return "maximum"
+		case s.exclusiveMin != nil && x <= *s.exclusiveMin:
+			return "exclusiveMinimum"
+		case s.exclusiveMax != nil && x >= *s.exclusiveMax:
+			return "exclusiveMaximum"
+		}
+	case string:
+		n := float64(len([]rune(x)))
+		switch {
+		case s.minLength != nil && n < *s.minLength:
+			return "minLength"
+		case s.maxLength != nil && n > *s.maxLength:
+			return "maxLength"
+		}
+	case []any:
+		n := float64(len(x))
+		switch {
+		case s.minItems != nil && n < *s.minItems:
+			return "minItems"
+		case s.maxItems != nil && n > *s.maxItems:
+			return "maxItems"
+		}
+		if s.items != nil {
+			for _, it := range x {
+				if kw := s.items.validate(it); kw != "" {
+					return kw
+				}
+			}
+		}
+	case map[string]any:
+		for _, name := range s.required {
+			if _, ok := x[name]; !ok {
+				return "required"
+			}
+		}
+		names := make([]string, 0, len(x))
+		for k := range x {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			p, declared := s.properties[k]
+			switch {
+			case declared:
+				if kw := p.validate(x[k]); kw != "" {
+					return kw
+				}
+			case s.noAdditional:
+				return "additionalProperties"
+			case s.additional != nil:
+				if kw := s.additional.validate(x[k]); kw != "" {
+					return kw
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// hasJSONType reports whether a decoded JSON value is of schema type t.
+func hasJSONType(v any, t string) bool {
+	switch t {
+	case "integer":
+		f, ok := v.(float64)
+		return ok && f == math.Trunc(f)
+	case "number":
+		_, ok := v.(float64)
+		return ok
+	}
+	return jsonKind(v) == t
+}
+
+// jsonKind names the JSON type of a decoded value.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case float64:
+		return "number"
+	case string:
+		return "string"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return fmt.Sprintf("%T", v)
+}

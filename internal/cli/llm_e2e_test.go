@@ -324,3 +324,55 @@ func readJSON(t *testing.T, path string, v any) {
 		t.Fatal(err)
 	}
 }
+
+// TestLLMJudgeFromAnExperimentFile grades recorded answers with an LLM
+// judge, as a user writes it in a file: the judge's agreement with the
+// human ratings is reported, a rerun is free, and the criterion is judged.
+func TestLLMJudgeFromAnExperimentFile(t *testing.T) {
+	grade := func(req openai.ChatCompletionRequest) string {
+		text := req.Messages[len(req.Messages)-1].Content
+		if strings.Contains(text, "Please contact us later") {
+			return "1"
+		}
+		return "5"
+	}
+	srv := llmtest.NewServer(t, llmtest.WithResponder(grade))
+	llmEnv(t, srv)
+	out := t.TempDir()
+	code, stdout, stderr, dir := runTriage(t, "testdata/judge.yaml", "--out", out)
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	// 40 answers, but only 10 distinct (question, answer, reference)
+	// triples: identical requests are answered from the cache.
+	if srv.Count() != 10 {
+		t.Errorf("the judge was called %d times for 10 distinct answers", srv.Count())
+	}
+	var mf struct {
+		Pipelines []struct {
+			Metrics []struct {
+				Metric string  `json:"metric"`
+				Value  float64 `json:"value"`
+				Detail struct {
+					Agreement struct {
+						N      int     `json:"n"`
+						Kappa  float64 `json:"kappa"`
+						Counts bool    `json:"counts"`
+					} `json:"agreement"`
+				} `json:"detail"`
+			} `json:"metrics"`
+		} `json:"pipelines"`
+	}
+	readJSON(t, filepath.Join(dir, results.MetricsFile), &mf)
+	m := mf.Pipelines[0].Metrics[0]
+	if m.Metric != "answer_quality" || m.Value <= 0 || m.Value >= 1 || m.Detail.Agreement.N < 20 || !m.Detail.Agreement.Counts || m.Detail.Agreement.Kappa < 0.5 {
+		t.Errorf("judge metric %+v", m)
+	}
+	if !strings.Contains(stdout, "answer_quality of assistant at least 50.0%") {
+		t.Errorf("summary:\n%s", stdout)
+	}
+	before := srv.Count()
+	if code, _, _, _ := runTriage(t, "testdata/judge.yaml", "--out", out); code != ExitOK || srv.Count() != before {
+		t.Errorf("rerun: exit %d, %d more judge calls; a cached rerun makes none", code, srv.Count()-before)
+	}
+}

@@ -192,6 +192,13 @@ func check(ctx context.Context, exp *spec.Experiment) error {
 			}
 		}
 	}
+	for _, m := range exp.Metrics {
+		if c, ok := m.Metric.(pipeline.Checker); ok { // an LLM judge needs its key too
+			if err := c.Check(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("metric %q: %w", m.Name, err))
+			}
+		}
+	}
 	if len(errs) > 0 {
 		return &CheckError{Err: errors.Join(errs...)}
 	}

@@ -758,6 +758,8 @@ func (l *loader) metrics(n *yaml.Node, exp *Experiment, canBuild bool) {
 				built, err := spec.Build(metrics.Env{
 					Name: m.Name, Columns: exp.Dataset.Columns, Label: exp.Dataset.Label,
 					Positive: exp.Dataset.Positive, Currency: exp.UseCase.Currency, Dir: l.dir,
+					Time: exp.Dataset.Time, Cache: l.opt.Cache, Privacy: l.privacyImpl,
+					AllowedURLs: exp.Privacy.AllowURLs, LookupEnv: l.opt.lookupEnv(),
 				})
 				if err != nil {
 					l.fieldErrors(err, el, path)

@@ -120,6 +120,12 @@ func estimate(m metrics.Metric, acc metrics.Accumulator, s Settings, salt uint64
 			return e
 		}
 		e.Interval = fromStats(iv)
+		if ev, ok := acc.(metrics.ExtraVariance); ok {
+			e.Interval = widen(e.Interval, float64(r.Value), ev.ExtraVariance(), s.Confidence)
+			if ev.ExtraVariance() > 0 {
+				e.Note = "interval widened by the measured noise of the metric (an LLM judge's repeated grades)"
+			}
+		}
 		return e
 	}
 	e.Note = "the metric keeps no per-record values, so it has no interval"
@@ -128,4 +134,25 @@ func estimate(m metrics.Metric, acc metrics.Accumulator, s Settings, salt uint64
 
 func fromStats(iv stats.Interval) Interval {
 	return Interval{Lo: Number(iv.Lo), Hi: Number(iv.Hi), Method: iv.Method}
+}
+
+// widen adds an extra variance (a judge's measured noise) to an interval:
+// the bootstrap standard error, read off the interval's half-width, becomes
+// √(se² + extra), and each side is stretched about the value in proportion.
+func widen(iv Interval, value, extra, conf float64) Interval {
+	if extra <= 0 || math.IsNaN(extra) {
+		return iv
+	}
+	z := stats.Z(conf)
+	se := (float64(iv.Hi) - float64(iv.Lo)) / (2 * z)
+	if se <= 0 || math.IsNaN(se) {
+		half := z * math.Sqrt(extra)
+		return Interval{Lo: Number(value - half), Hi: Number(value + half), Method: iv.Method + " + judge noise"}
+	}
+	k := math.Sqrt(1 + extra/(se*se))
+	return Interval{
+		Lo:     Number(value - k*(value-float64(iv.Lo))),
+		Hi:     Number(value + k*(float64(iv.Hi)-value)),
+		Method: iv.Method + " + judge noise",
+	}
 }

@@ -160,3 +160,19 @@ func TestLowerIsBetterComparison(t *testing.T) {
 		t.Errorf("got sense %s threshold %v status %s verdict %s; want <= -0.05 pass GO", j.Sense, j.Threshold, j.Status, sum.Verdict)
 	}
 }
+
+func TestWidenAddsTheExtraVariance(t *testing.T) {
+	// A 95% interval of ±0.0392 around 0.5 is a standard error of 0.02;
+	// an extra variance of 0.0003 makes it √(0.0004 + 0.0003) = 0.02646,
+	// so each side stretches by √(1 + 0.0003/0.0004) = 1.3229.
+	z := 1.959963984540054
+	iv := Interval{Lo: Number(0.5 - z*0.02), Hi: Number(0.5 + z*0.02), Method: "bootstrap-bca"}
+	got := widen(iv, 0.5, 0.0003, 0.95)
+	want := z * math.Sqrt(0.0007)
+	if math.Abs(float64(got.Hi)-0.5-want) > 1e-12 || math.Abs(0.5-float64(got.Lo)-want) > 1e-12 {
+		t.Errorf("widened to [%v, %v], want ±%v", got.Lo, got.Hi, want)
+	}
+	if same := widen(iv, 0.5, 0, 0.95); same != iv {
+		t.Errorf("no extra variance changed the interval: %+v", same)
+	}
+}

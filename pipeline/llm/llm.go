@@ -50,6 +50,8 @@ type LLM struct {
 	key    string
 
 	tok tokens
+
+	flight flight
 }
 
 var (
@@ -226,19 +228,26 @@ func (p *LLM) Predict(ctx context.Context, rec datasets.Record) (pipeline.Output
 		// A cache that cannot be read is a miss: the answer is fetched and
 		// put again.
 	}
-	e, err := p.call(ctx, msgs)
+	e, err, leader := p.flight.do(key, func() (cacheEntry, error) {
+		e, err := p.call(ctx, msgs)
+		if err == nil && p.cache != nil {
+			if b, err := json.Marshal(e); err == nil {
+				// The answer is in hand: a failing cache must not cost the
+				// paid response. The run's journal keeps it in any case.
+				_ = p.cache.Put(key, b)
+			}
+		}
+		return e, err
+	})
 	if err != nil {
 		return pipeline.Output{}, p.scrubErr(err)
 	}
-	if p.cache != nil {
-		if b, err := json.Marshal(e); err == nil {
-			// The answer is in hand: a failing cache must not cost the paid
-			// response. The run's journal keeps it in any case.
-			_ = p.cache.Put(key, b)
-		}
-	}
 	out := p.output(e.Answer, sess)
 	out.Attempts = e.Attempts
+	if !leader {
+		// The same request was in flight: its answer is shared, not paid again.
+		out.Cached, out.Attempts = true, 0
+	}
 	out.InputTokens, out.OutputTokens = e.InputTokens, e.OutputTokens
 	out.Latency, out.Cost = time.Duration(e.LatencyNS), e.Cost
 	return out, nil

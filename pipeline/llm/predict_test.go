@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -196,11 +197,12 @@ func TestRateLimit(t *testing.T) {
 	p := build(t, s, testEnv())
 	start := time.Now()
 	var wg sync.WaitGroup
-	for range 30 {
+	for i := range 30 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := p.Predict(context.Background(), record("a", "b", "billing")); err != nil {
+			// Distinct requests: identical ones in flight share one call.
+			if _, err := p.Predict(context.Background(), record(fmt.Sprint("a", i), "b", "billing")); err != nil {
 				t.Error(err)
 			}
 		}()

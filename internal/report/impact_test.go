@@ -59,7 +59,7 @@ func TestImpactSections(t *testing.T) {
 	writeJournal(t, run.Dir)
 	page := writeRun(t, run)
 	for _, want := range []string{
-		"Projected yearly saving of fraud|model-v3 against rules-v12: 4.4M USD (95% interval of the saving 2.1M USD to 6.9M USD).",
+		"Projected yearly for fraud|model-v3: a saving of 4.4M USD against rules-v12 (95% interval of the saving 2.1M USD to 6.9M USD).",
 		"Cost of errors", "9,000,000 USD", "59 missed, 126 false positives",
 		"Cost of the people's handling time", "3,000,000 USD",
 		"4,449,436 USD", "2,100,000 USD to 6,900,000 USD", "running cost -50,564 USD, errors +1,500,000 USD, people +3,000,000 USD",

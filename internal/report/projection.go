@@ -101,26 +101,33 @@ func projection(im *impact, run *results.Run) {
 }
 
 // headline is the executive summary line: the first candidate's saving
-// against the first baseline, with its interval.
+// against every baseline, with its interval — all of them, so that a
+// favourable comparison never hides an unfavourable one.
 func headline(ij *results.Impact, conf string) string {
 	if len(ij.Savings) == 0 {
 		return ""
 	}
-	s := ij.Savings[0]
+	cand := ij.Savings[0].Candidate
 	cur := cmp.Or(ij.Currency, "USD")
-	v, iv := float64(s.Yearly.Value), s.Yearly.Interval
-	if !finite(v) {
+	var parts []string
+	for _, s := range ij.Savings {
+		v, iv := float64(s.Yearly.Value), s.Yearly.Interval
+		if s.Candidate != cand || !finite(v) {
+			continue
+		}
+		part := fmt.Sprintf("a saving of %s against %s", compactMoney(v, cur), s.Baseline)
+		if v < 0 {
+			part = fmt.Sprintf("an extra cost of %s against %s", compactMoney(-v, cur), s.Baseline)
+		}
+		if !iv.Lo.IsNaN() && !iv.Hi.IsNaN() {
+			part += fmt.Sprintf(" (%s interval of the saving %s to %s)", conf, compactMoney(float64(iv.Lo), cur), compactMoney(float64(iv.Hi), cur))
+		}
+		parts = append(parts, part)
+	}
+	if len(parts) == 0 {
 		return ""
 	}
-	what := "saving"
-	if v < 0 {
-		what = "extra cost"
-	}
-	line := fmt.Sprintf("Projected yearly %s of %s against %s: %s", what, s.Candidate, s.Baseline, compactMoney(math.Abs(v), cur))
-	if !iv.Lo.IsNaN() && !iv.Hi.IsNaN() {
-		line += fmt.Sprintf(" (%s interval of the saving %s to %s)", conf, compactMoney(float64(iv.Lo), cur), compactMoney(float64(iv.Hi), cur))
-	}
-	return line + "."
+	return fmt.Sprintf("Projected yearly for %s: %s.", cand, strings.Join(parts, "; "))
 }
 
 // compactMoney prints a large amount in thousands, millions or billions:

@@ -247,8 +247,10 @@ func TestKilledRunResumes(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("resume: exit %d\n%s\n%s", code, stdout, errOut)
 	}
+	// Two tickets share one pseudonymised request, which may be answered
+	// once for both: hence the slack of 2 below.
 	again := srv.Count() - killedAt
-	if again > 2000-finished+1 || again < 2000-killedAt {
+	if again > 2000-finished+1 || again < 2000-killedAt-2 {
 		t.Errorf("resume made %d calls; %d tickets were journaled and %d calls made before the kill", again, finished, killedAt)
 	}
 	assertJournalComplete(t, dirs[0], 2000)

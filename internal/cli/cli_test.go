@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -153,5 +154,48 @@ func TestPlanWarnsWhenTheSampleIsTooSmall(t *testing.T) {
 	// the minimum detectable difference at 80% power is about 9.9 points.
 	if !strings.Contains(stderr, "no worse than analysts") || !strings.Contains(stderr, "480 positives") || !strings.Contains(stderr, "9.9 points") {
 		t.Errorf("plan does not warn about the small sample:\n%s", stderr)
+	}
+}
+
+// TestPluginMetricsFromAFile runs an experiment whose metrics are an
+// expression and a shell program, and checks their values against the
+// flag rate and the money caught that the built-in metrics compute.
+func TestPluginMetricsFromAFile(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := runCLI(t, context.Background(), "run", "testdata/plugins.yaml", "--out", out)
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	dir := regexp.MustCompile(`Run folder: (\S+)`).FindStringSubmatch(stdout)[1]
+	var mf struct {
+		Pipelines []struct {
+			Name    string `json:"name"`
+			Metrics []struct {
+				Metric   string   `json:"metric"`
+				Value    *float64 `json:"value"`
+				Interval struct {
+					Lo *float64 `json:"lo"`
+				} `json:"interval"`
+			} `json:"metrics"`
+		} `json:"pipelines"`
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "metrics.json"))
+	if err := json.Unmarshal(b, &mf); err != nil {
+		t.Fatal(err)
+	}
+	model := map[string]*float64{}
+	for _, m := range mf.Pipelines[0].Metrics {
+		if m.Value == nil || m.Interval.Lo == nil {
+			t.Errorf("%s has no value or no interval", m.Metric)
+		}
+		model[m.Metric] = m.Value
+	}
+	// The model flags 150 of the 19,840 payments (the shipped data's
+	// figures, see experiments/data/README.md): the program's share.
+	if v := *model["flagged_share"]; math.Abs(v-150.0/19840) > 1e-12 {
+		t.Errorf("flagged_share = %v, want 150/19840", v)
+	}
+	if v := *model["fraud_money_caught"]; v <= 0 {
+		t.Errorf("fraud_money_caught = %v", v)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"sort"
 	"strconv"
@@ -130,20 +129,14 @@ func (l *Learner) replayedIDs(ctx context.Context, data pipeline.TrainingData) (
 		return nil, fmt.Errorf("learn: train.id: the replayed records have no column %q", l.idCol)
 	}
 	c := &overlapCheck{col: l.idCol, replayed: map[string]bool{}, found: map[string]bool{}}
-	for n := 0; ; n++ {
-		if n%4096 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		rec, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("learn: train.id: read the replayed records: %w", err)
-		}
+	err = datasets.Each(ctx, r, func(rec datasets.Record) error {
 		if id := datasets.FormatValue(rec.Fields[l.idCol]); id != "" {
 			c.replayed[id] = true
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("learn: train.id: read the replayed records: %w", err)
 	}
 	return c, nil
 }

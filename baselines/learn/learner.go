@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"math/rand/v2"
 	"sort"
@@ -196,28 +195,15 @@ func (l *Learner) readTable(ctx context.Context, open func() (datasets.Reader, e
 			t.chars = [][]string{}
 		}
 	}
-	for n := 0; ; n++ {
-		if n%4096 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		rec, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
+	err = datasets.Each(ctx, r, func(rec datasets.Record) error {
 		lab := datasets.FormatValue(rec.Fields[label])
 		if lab == "" {
-			continue
+			return nil
 		}
 		if keep != nil {
 			ok, err := keep(rec)
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				continue
+			if err != nil || !ok {
+				return err
 			}
 		}
 		t.labels = append(reserve(t.labels, 1), lab)
@@ -232,6 +218,10 @@ func (l *Learner) readTable(ctx context.Context, open func() (datasets.Reader, e
 				t.chars = append(t.chars, charTerms(doc, l.text.charLo, l.text.charHi))
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return t, nil
 }

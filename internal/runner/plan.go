@@ -1,8 +1,8 @@
 package runner
 
 import (
+	"context"
 	"fmt"
-	"io"
 	"math"
 	"time"
 
@@ -72,14 +72,7 @@ func MakePlan(exp *spec.Experiment) (*Plan, error) {
 	}
 	defer stream.Close()
 	labels := map[string]int{}
-	for {
-		rec, err := stream.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("read dataset: %w", err)
-		}
+	err = datasets.Each(context.Background(), stream, func(rec datasets.Record) error {
 		plan.Records++
 		labels[datasets.FormatValue(rec.Fields[exp.Dataset.Label])]++
 		for i, p := range exp.Pipelines {
@@ -89,13 +82,17 @@ func MakePlan(exp *spec.Experiment) (*Plan, error) {
 			}
 			e, err := est.Estimate(rec)
 			if err != nil {
-				return nil, fmt.Errorf("pipeline %q, record %d: %w", p.Name, rec.Seq+1, err)
+				return fmt.Errorf("pipeline %q, record %d: %w", p.Name, rec.Seq+1, err)
 			}
 			pp := &plan.Pipelines[i]
 			pp.InputTokens += int64(e.InputTokens)
 			pp.OutputTokens += int64(e.OutputTokens)
 			pp.Cost += e.Cost
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("plan: read dataset: %w", err)
 	}
 	for i, p := range exp.Pipelines {
 		pp := &plan.Pipelines[i]

@@ -323,21 +323,7 @@ func datasetFacts(run *results.Run) []kv {
 	if d.Filter != "" {
 		filtered += " by the filter " + d.Filter
 	}
-	sampled := group(int64(d.SampledOut))
-	if s := d.Sample; s != nil {
-		var parts []string
-		if s.Size > 0 {
-			parts = append(parts, "size "+group(int64(s.Size)))
-		}
-		if s.Fraction > 0 {
-			parts = append(parts, "fraction "+sig(s.Fraction))
-		}
-		parts = append(parts, fmt.Sprintf("seed %d", s.Seed))
-		if s.Stratify != "" {
-			parts = append(parts, "stratified by "+s.Stratify)
-		}
-		sampled += " (sample: " + strings.Join(parts, ", ") + ")"
-	}
+	sampled := sampledOut(d, func(s string) string { return s })
 	period := na
 	if d.From != nil && d.To != nil {
 		period = formatTime(*d.From) + " to " + formatTime(*d.To)
@@ -507,4 +493,26 @@ func disagreementsOf(run *results.Run, j *journal) ([]disagreementSet, string) {
 	}
 	return sets, fmt.Sprintf("Records on which %s decided differently from a baseline, up to %d in all, "+
 		"alternating between records the candidate got right and records the baseline got right.", cands[0], maxDisagreements)
+}
+
+// sampledOut describes the records a sample left out and how the sample was
+// drawn; quote formats column names (a code span in Markdown).
+func sampledOut(d results.Dataset, quote func(string) string) string {
+	sampled := group(int64(d.SampledOut))
+	s := d.Sample
+	if s == nil {
+		return sampled
+	}
+	var parts []string
+	if s.Size > 0 {
+		parts = append(parts, "size "+group(int64(s.Size)))
+	}
+	if s.Fraction > 0 {
+		parts = append(parts, "fraction "+sig(s.Fraction))
+	}
+	parts = append(parts, fmt.Sprintf("seed %d", s.Seed))
+	if s.Stratify != "" {
+		parts = append(parts, "stratified by "+quote(s.Stratify))
+	}
+	return sampled + " (sample: " + strings.Join(parts, ", ") + ")"
 }

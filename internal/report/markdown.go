@@ -222,21 +222,7 @@ func (m *mdWriter) dataset() {
 		filtered += " by the filter " + code(d.Filter)
 	}
 	m.f("- **Filtered out:** %s\n", filtered)
-	sampled := group(int64(d.SampledOut))
-	if s := d.Sample; s != nil {
-		var parts []string
-		if s.Size > 0 {
-			parts = append(parts, "size "+group(int64(s.Size)))
-		}
-		if s.Fraction > 0 {
-			parts = append(parts, "fraction "+sig(s.Fraction))
-		}
-		parts = append(parts, fmt.Sprintf("seed %d", s.Seed))
-		if s.Stratify != "" {
-			parts = append(parts, "stratified by "+code(s.Stratify))
-		}
-		sampled += " (sample: " + strings.Join(parts, ", ") + ")"
-	}
+	sampled := sampledOut(d, code)
 	m.f("- **Sampled out:** %s\n", sampled)
 	m.f("- **Skipped bad rows:** %s\n", group(int64(d.Skipped)))
 	m.f("- **Records replayed:** %s\n", group(int64(d.Records)))

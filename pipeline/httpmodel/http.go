@@ -263,6 +263,7 @@ func secretValues(headers map[string]string) []string {
 // Pipeline is the HTTP model pipeline built from a Spec. It is safe for
 // concurrent use.
 type Pipeline struct {
+	flight       remote.Flight[flightResult]
 	url          string
 	method       string
 	headers      map[string]string
@@ -334,9 +335,8 @@ func (p *Pipeline) Predict(ctx context.Context, rec datasets.Record) (pipeline.O
 	if err != nil {
 		return pipeline.Output{}, fmt.Errorf("http model: render body: %w", err)
 	}
-	var key string
+	key := pipeline.CacheKey("http/v1", p.method, p.url, string(body))
 	if p.cache != nil {
-		key = pipeline.CacheKey("http/v1", p.method, p.url, string(body))
 		if b, ok, err := p.cache.Get(key); err == nil && ok {
 			var e cacheEntry
 			if json.Unmarshal(b, &e) == nil {
@@ -347,39 +347,52 @@ func (p *Pipeline) Predict(ctx context.Context, rec datasets.Record) (pipeline.O
 			}
 		}
 	}
-	var (
-		raw     []byte
-		latency time.Duration
-	)
-	attempts, err := p.caller.Do(ctx, 0, func(actx context.Context) error {
-		start := time.Now()
-		b, err := p.call(actx, body)
-		if err != nil {
-			return err
+	// Identical requests in flight at the same time share one call.
+	r, err, leader := p.flight.Do(key, func() (flightResult, error) {
+		var r flightResult
+		attempts, err := p.caller.Do(ctx, 0, func(actx context.Context) error {
+			start := time.Now()
+			b, err := p.call(actx, body)
+			if err != nil {
+				return err
+			}
+			r.raw, r.latency = b, time.Since(start)
+			return nil
+		})
+		r.attempts = attempts
+		if err == nil && p.cache != nil {
+			e := cacheEntry{Raw: string(r.raw), LatencyNS: int64(r.latency)}
+			e.Label, e.Score, e.HasScore = p.pick(r.raw)
+			if b, err := json.Marshal(e); err == nil {
+				// A failed Put loses only the chance of a free rerun; the
+				// paid answer is still returned.
+				_ = p.cache.Put(key, b)
+			}
 		}
-		raw, latency = b, time.Since(start)
-		return nil
+		return r, err
 	})
 	if err != nil {
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			return pipeline.Output{}, err
 		}
-		return pipeline.Output{}, p.scrub(fmt.Errorf("http model %s %s: after %d attempt(s): %w", p.method, p.safeURL(), attempts, err))
+		return pipeline.Output{}, p.scrub(fmt.Errorf("http model %s %s: after %d attempt(s): %w", p.method, p.safeURL(), r.attempts, err))
 	}
-	out := p.extract(raw, sess)
-	out.Latency = latency
-	out.Attempts = attempts
+	out := p.extract(r.raw, sess)
+	out.Latency = r.latency
+	out.Attempts = r.attempts
 	out.Cost = p.cost
-	if p.cache != nil {
-		e := cacheEntry{Raw: string(raw), LatencyNS: int64(latency)}
-		e.Label, e.Score, e.HasScore = p.pick(raw)
-		if b, err := json.Marshal(e); err == nil {
-			// A failed Put loses only the chance of a free rerun; the
-			// paid answer is still returned.
-			_ = p.cache.Put(key, b)
-		}
+	if !leader {
+		// The same request was in flight: its answer is shared, not paid again.
+		out.Cached, out.Attempts = true, 0
 	}
 	return out, nil
+}
+
+// flightResult is one call's answer, shared by identical requests in flight.
+type flightResult struct {
+	raw      []byte
+	latency  time.Duration
+	attempts int
 }
 
 // safeURL is the URL without user info, for messages.

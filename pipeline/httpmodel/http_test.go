@@ -517,3 +517,32 @@ func TestConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestIdenticalRequestsInFlightShareOneCall(t *testing.T) {
+	srv := newServer(t, func(_ int64, _ map[string]any, w http.ResponseWriter) {
+		time.Sleep(30 * time.Millisecond)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"prediction": {"label": "fraud"}}`)
+	})
+	p := build(t, Spec{URL: srv.URL, Body: map[string]any{"s": "{{.s}}"}, Label: "prediction.label", Concurrency: 8},
+		pipeline.Env{Columns: []string{"s"}})
+	var wg sync.WaitGroup
+	var shared atomic.Int32
+	for range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out, err := p.Predict(context.Background(), rec(map[string]any{"s": "same"}))
+			if err != nil || out.Label != "fraud" {
+				t.Errorf("got %+v, %v", out, err)
+			}
+			if out.Cached {
+				shared.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := srv.n.Load(); n != 1 || shared.Load() != 5 {
+		t.Errorf("%d calls and %d shared answers for 6 identical requests in flight; want 1 and 5", n, shared.Load())
+	}
+}

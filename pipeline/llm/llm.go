@@ -51,7 +51,7 @@ type LLM struct {
 
 	tok tokens
 
-	flight flight
+	flight remote.Flight[cacheEntry]
 }
 
 var (
@@ -228,7 +228,7 @@ func (p *LLM) Predict(ctx context.Context, rec datasets.Record) (pipeline.Output
 		// A cache that cannot be read is a miss: the answer is fetched and
 		// put again.
 	}
-	e, err, leader := p.flight.do(key, func() (cacheEntry, error) {
+	e, err, leader := p.flight.Do(key, func() (cacheEntry, error) {
 		e, err := p.call(ctx, msgs)
 		if err == nil && p.cache != nil {
 			if b, err := json.Marshal(e); err == nil {

@@ -31,8 +31,13 @@ type Policy struct {
 	// (default 250ms).
 	BaseBackoff time.Duration
 	// MaxBackoff caps the backoff ceiling (default 30s). A Retry-After sent
-	// by the server is honoured even when longer.
+	// by the server is honoured even when longer, up to MaxRetryAfter.
 	MaxBackoff time.Duration
+	// MaxRetryAfter is the longest Retry-After a request waits for (default
+	// 5 minutes). A server asking for longer (an exhausted daily quota, say)
+	// fails the request at once with that wait named, rather than stalling
+	// the run; the run's error budget then stops a broken endpoint.
+	MaxRetryAfter time.Duration
 }
 
 // Defaults of Policy.
@@ -42,6 +47,8 @@ const (
 	DefaultRetries     = 4
 	DefaultBaseBackoff = 250 * time.Millisecond
 	DefaultMaxBackoff  = 30 * time.Second
+	// DefaultMaxRetryAfter is the default of Policy.MaxRetryAfter.
+	DefaultMaxRetryAfter = 5 * time.Minute
 )
 
 // minCooldown is the shortest window in which 429s count as one overload.
@@ -75,6 +82,9 @@ func (p Policy) WithDefaults() Policy {
 	}
 	if p.MaxBackoff < p.BaseBackoff {
 		p.MaxBackoff = p.BaseBackoff
+	}
+	if p.MaxRetryAfter <= 0 {
+		p.MaxRetryAfter = DefaultMaxRetryAfter
 	}
 	return p
 }
@@ -183,6 +193,10 @@ func (c *Caller) Do(ctx context.Context, tokens int, attempt func(ctx context.Co
 		}
 		if !Retryable(err) || attempts > c.policy.Retries {
 			return attempts, err
+		}
+		if ra := retryAfter(err); ra > c.policy.MaxRetryAfter {
+			return attempts, fmt.Errorf("%w (the server asks to wait %s before retrying, longer than the %s a request waits)",
+				err, ra, c.policy.MaxRetryAfter)
 		}
 		if serr := c.sleep(ctx, c.backoff(attempts, err)); serr != nil {
 			return attempts, ctx.Err()

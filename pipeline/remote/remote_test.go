@@ -194,6 +194,19 @@ func TestDoRetries(t *testing.T) {
 	}
 }
 
+func TestRetryAfterBeyondTheLimitFailsAtOnce(t *testing.T) {
+	quota := &StatusError{Code: 429, RetryAfter: time.Hour, Body: "daily quota exhausted"}
+	c, fc := newFakeCaller(Policy{BaseBackoff: time.Millisecond}, 1)
+	attempt, _ := failing(quota)
+	n, err := c.Do(context.Background(), 0, attempt)
+	if n != 1 || !errors.Is(err, quota) || len(fc.sleeps) != 0 {
+		t.Fatalf("attempts %d, sleeps %v, err %v; want one attempt, no wait, the 429", n, fc.sleeps, err)
+	}
+	if !strings.Contains(err.Error(), "asks to wait 1h0m0s") || !strings.Contains(err.Error(), "5m0s") {
+		t.Errorf("error %q does not name the wait and the limit", err)
+	}
+}
+
 func TestFullJitter(t *testing.T) {
 	c, fc := newFakeCaller(Policy{BaseBackoff: 100 * time.Millisecond}, 0.5)
 	attempt, _ := failing(&StatusError{Code: 502}, &StatusError{Code: 502})

@@ -1,4 +1,4 @@
-package llm
+package remote
 
 import (
 	"sync"
@@ -8,7 +8,7 @@ import (
 )
 
 func TestFlightSharesIdenticalCallsInFlight(t *testing.T) {
-	var f flight
+	var f Flight[string]
 	var calls atomic.Int32
 	var leaders atomic.Int32
 	var wg sync.WaitGroup
@@ -18,13 +18,13 @@ func TestFlightSharesIdenticalCallsInFlight(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			e, err, leader := f.do("same", func() (cacheEntry, error) {
+			v, err, leader := f.Do("same", func() (string, error) {
 				calls.Add(1)
 				time.Sleep(20 * time.Millisecond)
-				return cacheEntry{Answer: "billing"}, nil
+				return "billing", nil
 			})
-			if err != nil || e.Answer != "billing" {
-				t.Errorf("got %+v, %v", e, err)
+			if err != nil || v != "billing" {
+				t.Errorf("got %q, %v", v, err)
 			}
 			if leader {
 				leaders.Add(1)
@@ -38,7 +38,7 @@ func TestFlightSharesIdenticalCallsInFlight(t *testing.T) {
 	}
 	// Once the call is over, the next identical request calls again (the
 	// cache, not the flight, serves later ones).
-	_, _, leader := f.do("same", func() (cacheEntry, error) { return cacheEntry{}, nil })
+	_, _, leader := f.Do("same", func() (string, error) { return "", nil })
 	if !leader {
 		t.Error("a request after the flight ended did not call")
 	}

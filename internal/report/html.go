@@ -58,6 +58,7 @@ type htmlPage struct {
 	Title, Experiment, Description string
 	Verdict, VerdictClass, Why     string
 	Interrupted                    string
+	LabelWarning                   string
 	Facts                          []kv
 	Criteria                       []htmlCriterion
 	Conf                           string
@@ -123,6 +124,7 @@ func buildPage(run *results.Run, figs []figure, j *journal) htmlPage {
 	default:
 		p.VerdictClass = "none"
 	}
+	p.LabelWarning = labelWarning(mf.Dataset)
 	if mf.Status == results.Interrupted {
 		p.Interrupted = fmt.Sprintf("This run was interrupted (%s); its figures cover only the %s records replayed before it stopped.",
 			cmp.Or(mf.StopDetail, mf.StopReason, "no reason recorded"), group(int64(mf.Dataset.Records)))

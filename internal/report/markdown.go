@@ -108,6 +108,9 @@ func (m *mdWriter) header() {
 		m.f("> **Warning:** this run was interrupted; its figures cover only the %s records replayed before it stopped.\n\n",
 			group(int64(r.Manifest.Dataset.Records)))
 	}
+	if w := labelWarning(r.Manifest.Dataset); w != "" {
+		m.f("> **Read with care:** %s\n\n", oneLine(w))
+	}
 	if d := r.Manifest.Experiment.Description; d != "" {
 		m.f("%s\n\n", oneLine(d))
 	}
@@ -573,4 +576,22 @@ func (m *mdWriter) charts(figs []figure) {
 		m.f("- **%s:** %s\n", f.Title, oneLine(f.Skipped))
 	}
 	m.line("")
+}
+
+// labelWarning says what the labels cannot show: outcomes the historical
+// decisions hid (stated in the file), and records replayed without a label.
+func labelWarning(d results.Dataset) string {
+	var parts []string
+	if d.SelectiveLabels != "" {
+		parts = append(parts, "selective labels — "+strings.TrimSuffix(strings.TrimSpace(d.SelectiveLabels), ".")+
+			". The metrics describe only the records whose outcome was observed")
+	}
+	if n := d.LabelCounts[""]; n > 0 {
+		parts = append(parts, fmt.Sprintf("%s of the %s records replayed have no label and count in no label metric",
+			group(int64(n)), group(int64(d.Records))))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return strings.Join(parts, "; ") + "."
 }

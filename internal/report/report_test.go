@@ -368,3 +368,30 @@ func TestMarkdownAfterJSONRoundTrip(t *testing.T) {
 		t.Errorf("report after a JSON round trip differs:\n%s", diffLines(want.String(), got.String()))
 	}
 }
+
+func TestLabelWarning(t *testing.T) {
+	tests := []struct {
+		name string
+		d    results.Dataset
+		want []string
+	}{
+		{"nothing to say", results.Dataset{Records: 10, LabelCounts: map[string]int{"0": 6, "1": 4}}, nil},
+		{"selective labels", results.Dataset{Records: 10, SelectiveLabels: "Declined applicants have no outcome."},
+			[]string{"selective labels — Declined applicants have no outcome. The metrics describe only"}},
+		{"unlabelled records", results.Dataset{Records: 10, LabelCounts: map[string]int{"": 3, "1": 7}},
+			[]string{"3 of the 10 records replayed have no label"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := labelWarning(tc.d)
+			if tc.want == nil && got != "" {
+				t.Errorf("warning %q, want none", got)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("warning %q lacks %q", got, w)
+				}
+			}
+		})
+	}
+}

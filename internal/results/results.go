@@ -146,7 +146,10 @@ type Dataset struct {
 	Time     string   `json:"time,omitempty"`
 	Segments []string `json:"segments,omitempty"`
 	Filter   string   `json:"filter,omitempty"`
-	Sample   *Sample  `json:"sample,omitempty"`
+	// SelectiveLabels is the file's statement of outcomes the historical
+	// decisions hid.
+	SelectiveLabels string  `json:"selective_labels,omitempty"`
+	Sample          *Sample `json:"sample,omitempty"`
 	// RowsRead counts the rows read from the file; FilteredOut, SampledOut
 	// and Skipped (bad rows) account for those not replayed.
 	RowsRead    int `json:"rows_read"`

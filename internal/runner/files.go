@@ -25,7 +25,7 @@ func manifest(exp *spec.Experiment, runID, dsHash string, opt Options) results.M
 			VolumePerYear: exp.UseCase.VolumePerYear, Currency: exp.UseCase.Currency},
 		Dataset: results.Dataset{
 			Path: d.Path, Format: format, SHA256: dsHash, ID: d.ID, Label: d.Label, Positive: d.Positive,
-			Time: d.Time, Segments: d.Segments, Filter: d.Filter,
+			Time: d.Time, Segments: d.Segments, Filter: d.Filter, SelectiveLabels: d.SelectiveLabels,
 		},
 		Settings: results.Settings{Confidence: exp.Report.Confidence, Resamples: exp.Report.Resamples,
 			Seed: exp.Report.Seed, Concurrency: opt.Concurrency},

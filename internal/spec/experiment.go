@@ -145,6 +145,10 @@ type Dataset struct {
 	Filter string
 	// Derive lists columns computed from others, in file order.
 	Derive []Derived
+	// SelectiveLabels says, in the file's words, which outcomes the
+	// historical decisions hid (declined applicants never default); the
+	// report shows it next to the verdict.
+	SelectiveLabels string
 	// Sample is the seeded sample to replay; nil for all records.
 	Sample *Sample
 	// SkipBadRows is true when on_bad_row is "skip": unreadable rows are

@@ -63,7 +63,7 @@ var (
 	useCaseKeys  = []string{"question", "owner", "volume_per_year", "currency", "people", "cost_of_error"}
 	peopleKeys   = []string{"baseline", "minutes_per_record", "hourly_cost", "hours_per_fte"}
 	errorCostKey = []string{"missed_positive", "false_positive"}
-	datasetKeys  = []string{"path", "format", "id", "label", "positive", "time", "segments", "derive", "filter", "sample", "on_bad_row"}
+	datasetKeys  = []string{"path", "format", "id", "label", "positive", "time", "segments", "derive", "filter", "sample", "on_bad_row", "selective_labels"}
 	sampleKeys   = []string{"size", "fraction", "seed", "stratify"}
 	pipelineKeys = []string{"name", "role", "type", "description"}
 	metricKeys   = []string{"name", "type"}
@@ -438,6 +438,7 @@ func (l *loader) dataset(n *yaml.Node, exp *Experiment) bool {
 	segments, segNodes := f.strList("segments")
 	ds.Segments = segments
 	ds.Filter, _ = f.str("filter")
+	ds.SelectiveLabels, _ = f.str("selective_labels")
 	var stratifyNode *yaml.Node
 	if v := f.val("sample"); !isNull(v) {
 		stratifyNode = l.sample(v, ds)

@@ -64,6 +64,9 @@ type Spec struct {
 	// Retries is the number of extra attempts on retryable failures
 	// (default 4; 0 = none).
 	Retries *int `yaml:"retries"`
+	// MaxRetryAfter is the longest Retry-After a request waits for (default
+	// 5m); a server asking for longer fails the request at once.
+	MaxRetryAfter time.Duration `yaml:"max_retry_after"`
 	// CostPerCall is the cost of one answered call.
 	CostPerCall float64 `yaml:"cost_per_call"`
 	// ExpectedLatency is the assumed time of one call, for planning
@@ -181,6 +184,7 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 		RequestsPerMinute: s.RequestsPerMinute,
 		Timeout:           s.Timeout,
 		BaseBackoff:       baseBackoff,
+		MaxRetryAfter:     s.MaxRetryAfter,
 	}
 	if s.Retries != nil {
 		policy.Retries = *s.Retries

@@ -95,6 +95,7 @@ func newLLM(cfg Spec, env pipeline.Env, system string, tmpl *template.Template, 
 		RequestsPerMinute: cfg.RequestsPerMinute,
 		TokensPerMinute:   cfg.TokensPerMinute,
 		Timeout:           cfg.Timeout,
+		MaxRetryAfter:     cfg.MaxRetryAfter,
 	}
 	if cfg.Retries != nil {
 		policy.Retries = *cfg.Retries

@@ -452,3 +452,15 @@ func TestThroughput(t *testing.T) {
 		t.Errorf("configured %d %v %v", p.Concurrency(), p.RequestsPerMinute(), p.ExpectedLatency())
 	}
 }
+
+func TestMaxRetryAfterReachesThePolicy(t *testing.T) {
+	for _, tc := range []struct {
+		set, want time.Duration
+	}{{0, remote.DefaultMaxRetryAfter}, {90 * time.Second, 90 * time.Second}} {
+		s := labelSpec("http://127.0.0.1:1/v1")
+		s.MaxRetryAfter = tc.set
+		if got := build(t, s, testEnv()).caller.Policy().MaxRetryAfter; got != tc.want {
+			t.Errorf("max_retry_after %v: policy has %v, want %v", tc.set, got, tc.want)
+		}
+	}
+}

@@ -95,6 +95,9 @@ type Spec struct {
 	Timeout time.Duration `yaml:"timeout"`
 	// Retries is the number of retries after the first attempt (default 4).
 	Retries *int `yaml:"retries"`
+	// MaxRetryAfter is the longest Retry-After a request waits for (default
+	// 5m); a server asking for longer fails the request at once.
+	MaxRetryAfter time.Duration `yaml:"max_retry_after"`
 	// ExpectedOutputTokens is the answer size assumed by Estimate.
 	ExpectedOutputTokens int `yaml:"expected_output_tokens"`
 	// ExpectedLatency is the time of one call assumed for planning (default 1s).

@@ -69,7 +69,10 @@ func peakHeap() (stop func() uint64) {
 	return func() uint64 { close(done); <-finished; return peak.Load() }
 }
 
-func BenchmarkScanParquet(b *testing.B) {
+// eachSize runs one pass of the benchmark over the generated file of each
+// size, reporting records per second and the peak heap. pass returns the
+// number of records it handled.
+func eachSize(b *testing.B, pass func(b *testing.B, s *datasets.Stream) int) {
 	for _, n := range benchSizes {
 		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
 			path := benchFile(b, n)
@@ -82,26 +85,32 @@ func BenchmarkScanParquet(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				count := 0
-				for {
-					_, err := s.Next()
-					if err == io.EOF {
-						break
-					}
-					if err != nil {
-						b.Fatal(err)
-					}
-					count++
-				}
+				got := pass(b, s)
 				s.Close()
-				if count != n {
-					b.Fatalf("scanned %d records, want %d", count, n)
+				if got != n {
+					b.Fatalf("handled %d records, want %d", got, n)
 				}
 			}
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
 			b.ReportMetric(float64(stop())/(1<<20), "peak-heap-MB")
 		})
 	}
+}
+
+func BenchmarkScanParquet(b *testing.B) {
+	eachSize(b, func(b *testing.B, s *datasets.Stream) int {
+		count := 0
+		for {
+			_, err := s.Next()
+			if err == io.EOF {
+				return count
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			count++
+		}
+	})
 }
 
 func BenchmarkReplayParquet(b *testing.B) {
@@ -137,35 +146,17 @@ func BenchmarkReplayParquet(b *testing.B) {
 	}
 	mets = append(mets, money)
 
-	for _, n := range benchSizes {
-		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
-			path := benchFile(b, n)
-			runtime.GC()
-			stop := peakHeap()
-			b.ReportAllocs()
-			b.ResetTimer()
-			for b.Loop() {
-				s, err := datasets.Open(path, datasets.Options{})
-				if err != nil {
-					b.Fatal(err)
-				}
-				journal, err := os.Create(filepath.Join(b.TempDir(), "predictions.jsonl"))
-				if err != nil {
-					b.Fatal(err)
-				}
-				res, err := engine.Replay(context.Background(), s, []engine.Pipe{{Name: "rules", Pipeline: rules}}, mets,
-					engine.Options{Label: "is_fraud", ID: "txn_id", Journal: journal})
-				journal.Close()
-				s.Close()
-				if err != nil {
-					b.Fatal(err)
-				}
-				if res.Records != n {
-					b.Fatalf("replayed %d records, want %d", res.Records, n)
-				}
-			}
-			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
-			b.ReportMetric(float64(stop())/(1<<20), "peak-heap-MB")
-		})
-	}
+	eachSize(b, func(b *testing.B, s *datasets.Stream) int {
+		journal, err := os.Create(filepath.Join(b.TempDir(), "predictions.jsonl"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer journal.Close()
+		res, err := engine.Replay(context.Background(), s, []engine.Pipe{{Name: "rules", Pipeline: rules}}, mets,
+			engine.Options{Label: "is_fraud", ID: "txn_id", Journal: journal})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return res.Records
+	})
 }

@@ -187,7 +187,8 @@ func (j *judge) evaluate(c Criterion, pos []int, salt uint64) test {
 		if c.Kind == AtMost {
 			t.sense = "<="
 		}
-		t.est, t.iv, t.p, t.trials = j.absolute(candAcc, pos, float64(t.thr), t.sense, salt)
+		overall := j.in.Estimates[j.pIndex[c.Pipeline]][m]
+		t.est, t.iv, t.p, t.trials = j.absolute(candAcc, overall, pos, float64(t.thr), t.sense, salt)
 	case BetterThan, NoWorseThan:
 		baseAcc := j.in.Estimates[j.pIndex[c.Baseline]][m].acc
 		// Better means higher, or lower for lower-is-better metrics; the
@@ -250,7 +251,7 @@ func (j *judge) evaluate(c Criterion, pos []int, salt uint64) test {
 // a threshold: Wilson and the score test for proportions, the
 // order-statistic interval and binomial test for quantiles, the bootstrap
 // otherwise.
-func (j *judge) absolute(acc metrics.Accumulator, pos []int, thr float64, sense string, salt uint64) (Number, Interval, float64, int) {
+func (j *judge) absolute(acc metrics.Accumulator, overall Estimate, pos []int, thr float64, sense string, salt uint64) (Number, Interval, float64, int) {
 	greater := sense == ">="
 	nan := Interval{Lo: NaN(), Hi: NaN(), Method: "none"}
 	if o, ok := acc.(metrics.Outcomes); ok {
@@ -291,18 +292,14 @@ func (j *judge) absolute(acc metrics.Accumulator, pos []int, thr float64, sense 
 	if err != nil || math.IsNaN(est) {
 		return Number(est), nan, math.NaN(), n
 	}
-	var iv stats.Interval
-	if pos == nil {
-		// The whole-replay interval is the metric's own (BCa by default).
-		if biv, err := stats.Bootstrap(n, stat, j.s.bootstrap(salt)); err == nil {
-			iv = biv
-		} else {
-			iv = stats.PercentileInterval(reps, j.s.Confidence)
-		}
-	} else {
-		iv = stats.PercentileInterval(reps, j.s.Confidence)
+	p := stats.BootstrapPValue(reps, thr, greater)
+	if pos == nil && !overall.Interval.Lo.IsNaN() {
+		// The whole-replay interval is the metric's own, already computed
+		// for metrics.json (BCa by default): reused, not bootstrapped again,
+		// so the verdict and the metrics file show the same interval.
+		return overall.Value, overall.Interval, p, n
 	}
-	return Number(est), fromStats(iv), stats.BootstrapPValue(reps, thr, greater), n
+	return Number(est), fromStats(stats.PercentileInterval(reps, j.s.Confidence)), p, n
 }
 
 // mcnemar compares two proportions record by record: the exact McNemar

@@ -6,8 +6,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/poc-harness/poc/internal/format"
+	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/runner"
-	"github.com/poc-harness/poc/internal/verdict"
 	"github.com/spf13/cobra"
 )
 
@@ -48,7 +49,7 @@ func plan(io IO, opts *PlanOptions) error {
 		return err
 	}
 	cur := p.Currency
-	fmt.Fprintf(io.Out, "poc plan %s: %s records to replay\n\n", exp.Name, verdict.Group(int64(p.Records)))
+	fmt.Fprintf(io.Out, "poc plan %s: %s records to replay\n\n", exp.Name, format.Group(int64(p.Records)))
 	tw := tabwriter.NewWriter(io.Out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "pipeline\trole\ttype\tinput tokens\toutput tokens\tcost\tper record\tper year\twall time")
 	for _, pp := range p.Pipelines {
@@ -58,15 +59,15 @@ func plan(io IO, opts *PlanOptions) error {
 		}
 		perYear := "-"
 		if p.VolumePerYear > 0 {
-			perYear = verdict.FormatValue(verdict.Number(pp.YearlyCost), cur)
+			perYear = format.Value(results.Number(pp.YearlyCost), cur)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", pp.Name, pp.Role, pp.Type,
-			verdict.Group(pp.InputTokens), verdict.Group(pp.OutputTokens),
-			verdict.FormatValue(verdict.Number(pp.Cost), cur), verdict.FormatValue(verdict.Number(pp.PerRecord), cur),
+			format.Group(pp.InputTokens), format.Group(pp.OutputTokens),
+			format.Value(results.Number(pp.Cost), cur), format.Value(results.Number(pp.PerRecord), cur),
 			perYear, roundDuration(pp.Wall))
 	}
 	tw.Flush()
-	fmt.Fprintf(io.Out, "\nTotal: about %s, %s of wall time", verdict.FormatValue(verdict.Number(p.Cost), cur), roundDuration(p.Wall))
+	fmt.Fprintf(io.Out, "\nTotal: about %s, %s of wall time", format.Value(results.Number(p.Cost), cur), roundDuration(p.Wall))
 	var limits []string
 	for _, pp := range p.Pipelines {
 		if pp.Limit != "" {
@@ -80,9 +81,9 @@ func plan(io IO, opts *PlanOptions) error {
 	switch {
 	case p.BudgetRecords > 0:
 		fmt.Fprintf(io.Out, "Budget: max_cost %s pays for about %s of the %s records; the run would stop there (resumable).\n",
-			verdict.FormatValue(verdict.Number(p.MaxCost), cur), verdict.Group(int64(p.BudgetRecords)), verdict.Group(int64(p.Records)))
+			format.Value(results.Number(p.MaxCost), cur), format.Group(int64(p.BudgetRecords)), format.Group(int64(p.Records)))
 	case p.MaxCost > 0:
-		fmt.Fprintf(io.Out, "Budget: max_cost %s covers the run.\n", verdict.FormatValue(verdict.Number(p.MaxCost), cur))
+		fmt.Fprintf(io.Out, "Budget: max_cost %s covers the run.\n", format.Value(results.Number(p.MaxCost), cur))
 	}
 	fmt.Fprintln(io.Out, "Cached answers cost nothing: a rerun of a finished experiment is free.")
 	for _, w := range p.Warnings {

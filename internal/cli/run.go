@@ -7,9 +7,10 @@ import (
 	"os"
 	"strings"
 
+	"github.com/poc-harness/poc/internal/format"
+	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/runner"
 	"github.com/poc-harness/poc/internal/spec"
-	"github.com/poc-harness/poc/internal/verdict"
 	"github.com/spf13/cobra"
 )
 
@@ -131,9 +132,9 @@ func run(ctx context.Context, io IO, opts *RunOptions) error {
 	}
 	printSummary(io, out)
 	switch v := out.Run.Verdict.Verdict; {
-	case v == verdict.NoGo && opts.FailOn != "never":
+	case v == results.NoGo && opts.FailOn != "never":
 		return &exitError{code: ExitNoGo, err: fmt.Errorf("verdict %s", v)}
-	case v == verdict.Undecided && opts.FailOn == "inconclusive":
+	case v == results.Undecided && opts.FailOn == "inconclusive":
 		return &exitError{code: ExitInconclusive, err: fmt.Errorf("verdict %s", v)}
 	}
 	return nil
@@ -141,7 +142,7 @@ func run(ctx context.Context, io IO, opts *RunOptions) error {
 
 func printSummary(io IO, out *runner.Outcome) {
 	r := out.Run
-	fmt.Fprintf(io.Out, "  %s records replayed through %d pipelines", verdict.Group(int64(r.Manifest.Dataset.Records)), len(r.Manifest.Pipelines))
+	fmt.Fprintf(io.Out, "  %s records replayed through %d pipelines", format.Group(int64(r.Manifest.Dataset.Records)), len(r.Manifest.Pipelines))
 	for _, p := range r.Metrics.Pipelines {
 		if p.Failures > 0 {
 			fmt.Fprintf(io.Out, "; %s failed on %d", p.Name, p.Failures)
@@ -153,13 +154,13 @@ func printSummary(io IO, out *runner.Outcome) {
 		if j.Must {
 			kind = "must"
 		}
-		format := verdict.FormatValue
-		if j.Kind == verdict.BetterThan || j.Kind == verdict.NoWorseThan {
-			format = verdict.FormatDiff
+		show := format.Value[results.Number]
+		if j.Kind.Comparison() {
+			show = format.Diff[results.Number]
 		}
 		fmt.Fprintf(io.Out, "  %-12s %-6s %s\n", strings.ToUpper(string(j.Status)), kind, j.Name)
-		fmt.Fprintf(io.Out, "  %-19s %s [%s, %s], required %s %s\n", "", format(j.Estimate, j.Unit),
-			format(j.Interval.Lo, j.Unit), format(j.Interval.Hi, j.Unit), j.Sense, format(j.Threshold, j.Unit))
+		fmt.Fprintf(io.Out, "  %-19s %s [%s, %s], required %s %s\n", "", show(j.Estimate, j.Unit),
+			show(j.Interval.Lo, j.Unit), show(j.Interval.Hi, j.Unit), j.Sense, show(j.Threshold, j.Unit))
 		if len(j.Segments) > 0 {
 			var segs []string
 			for _, sg := range j.Segments {
@@ -168,7 +169,7 @@ func printSummary(io IO, out *runner.Outcome) {
 			fmt.Fprintf(io.Out, "  %-19s %s\n", "", strings.Join(segs, ", "))
 		}
 		if j.MoreRecords > 0 {
-			fmt.Fprintf(io.Out, "  %-19s about %s more records would likely settle it\n", "", verdict.Group(int64(j.MoreRecords)))
+			fmt.Fprintf(io.Out, "  %-19s about %s more records would likely settle it\n", "", format.Group(int64(j.MoreRecords)))
 		}
 	}
 	fmt.Fprintf(io.Out, "\nVerdict: %s — %s\n", r.Verdict.Verdict, r.Verdict.Reason)

@@ -16,7 +16,6 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/poc-harness/poc/internal/results"
-	"github.com/poc-harness/poc/internal/verdict"
 )
 
 // Figure names under plots/ (without extension).
@@ -186,7 +185,7 @@ func qualityMetric(run *results.Run) string {
 }
 
 // estimateOf finds metric of pipeline in metrics.json.
-func estimateOf(run *results.Run, pipeline, metric string) (verdict.Estimate, bool) {
+func estimateOf(run *results.Run, pipeline, metric string) (results.Estimate, bool) {
 	for _, p := range run.Metrics.Pipelines {
 		if p.Name != pipeline {
 			continue
@@ -197,7 +196,7 @@ func estimateOf(run *results.Run, pipeline, metric string) (verdict.Estimate, bo
 			}
 		}
 	}
-	return verdict.Estimate{}, false
+	return results.Estimate{}, false
 }
 
 type qcPoint struct {
@@ -545,7 +544,7 @@ func (h heat) Plot(c draw.Canvas, p *plot.Plot) {
 			}
 			s := group(int64(v))
 			if total > 0 {
-				s += "\n" + formatValue(verdict.Number(share), "")
+				s += "\n" + formatValue(results.Number(share), "")
 			}
 			c.FillText(sty, vg.Point{X: (x0 + x1) / 2, Y: (y0 + y1) / 2}, s)
 		}

@@ -5,25 +5,26 @@ import (
 	"strings"
 	"time"
 
-	"github.com/poc-harness/poc/internal/verdict"
+	"github.com/poc-harness/poc/internal/format"
+	"github.com/poc-harness/poc/internal/results"
 )
 
 const na = "n/a"
 
-// The unit-aware number formats live in verdict, so that the verdict's own
-// explanations, the console and the reports print numbers alike.
+// The unit-aware number formats live in internal/format, so that the
+// verdict's own explanations, the console and the reports print numbers alike.
 var (
-	formatValue  = verdict.FormatValue
-	formatDiff   = verdict.FormatDiff
-	group        = verdict.Group
-	fixed        = verdict.Fixed
-	sig          = verdict.Sig
-	percentLabel = verdict.Percent
+	formatValue  = format.Value[results.Number]
+	formatDiff   = format.Diff[results.Number]
+	group        = format.Group
+	fixed        = format.Fixed
+	sig          = format.Sig
+	percentLabel = format.Percent
 )
 
 // formatInterval prints [lo, hi] with format, or n/a when neither bound is
 // known.
-func formatInterval(iv verdict.Interval, format func(verdict.Number, string) string, unit string) string {
+func formatInterval(iv results.Interval, format func(results.Number, string) string, unit string) string {
 	if iv.Lo.IsNaN() && iv.Hi.IsNaN() {
 		return na
 	}
@@ -43,13 +44,13 @@ func sense(s string) string {
 
 // isComparison reports whether a judgement compares a candidate with a
 // baseline, so that its estimate is a difference.
-func isComparison(j verdict.Judgement) bool {
-	return j.Kind == verdict.BetterThan || j.Kind == verdict.NoWorseThan
+func isComparison(j results.Judgement) bool {
+	return j.Kind == results.BetterThan || j.Kind == results.NoWorseThan
 }
 
 // judgementValues are a judgement's estimate, interval and threshold, each
 // formatted in the metric's unit (differences for comparisons).
-func judgementValues(j verdict.Judgement) (est, iv, thr string) {
+func judgementValues(j results.Judgement) (est, iv, thr string) {
 	format := formatValue
 	if isComparison(j) {
 		format = formatDiff
@@ -65,9 +66,9 @@ func judgementValues(j verdict.Judgement) (est, iv, thr string) {
 
 // statusText is a status in capitals, with the records an inconclusive
 // criterion likely needs.
-func statusText(j verdict.Judgement) string {
+func statusText(j results.Judgement) string {
 	s := strings.ToUpper(string(j.Status))
-	if j.Status == verdict.Inconclusive && j.MoreRecords > 0 {
+	if j.Status == results.Inconclusive && j.MoreRecords > 0 {
 		s += fmt.Sprintf(" (about %s more records)", group(int64(j.MoreRecords)))
 	}
 	return s

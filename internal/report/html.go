@@ -15,7 +15,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/poc-harness/poc/internal/results"
-	"github.com/poc-harness/poc/internal/verdict"
 )
 
 // HTMLFile is the HTML report's name inside the run folder.
@@ -115,11 +114,11 @@ func buildPage(run *results.Run, figs []figure, j *journal) htmlPage {
 		Conf:        confLabel(conf),
 	}
 	switch v.Verdict {
-	case verdict.Go:
+	case results.Go:
 		p.VerdictClass = "go"
-	case verdict.NoGo:
+	case results.NoGo:
 		p.VerdictClass = "nogo"
-	case verdict.Undecided:
+	case results.Undecided:
 		p.VerdictClass = "inconclusive"
 	default:
 		p.VerdictClass = "none"
@@ -190,7 +189,7 @@ func sentence(s string) string {
 	return s
 }
 
-func htmlCriterionOf(j verdict.Judgement) htmlCriterion {
+func htmlCriterionOf(j results.Judgement) htmlCriterion {
 	est, iv, thr := judgementValues(j)
 	c := htmlCriterion{
 		Name: j.Name, Priority: priority(j.Must), Estimate: est, Interval: iv, Threshold: thr,
@@ -202,11 +201,11 @@ func htmlCriterionOf(j verdict.Judgement) htmlCriterion {
 			j.Baseline, formatValue(deref(j.BaselineValue), j.Unit))
 	}
 	switch j.Status {
-	case verdict.Pass:
+	case results.Pass:
 		c.Plain = "Met, even at the unfavourable end of the uncertainty range."
-	case verdict.Fail:
+	case results.Fail:
 		c.Plain = "Not met, even at the favourable end of the uncertainty range."
-	case verdict.Inconclusive:
+	case results.Inconclusive:
 		c.Plain = "Not yet decided: the uncertainty range spans the requirement."
 		if j.MoreRecords > 0 {
 			c.Extra = fmt.Sprintf("about %s more records", group(int64(j.MoreRecords)))
@@ -231,7 +230,7 @@ func roles(run *results.Run) (cands, bases []string) {
 }
 
 // ivText prints an interval for a sentence: "95% interval a to b".
-func ivText(j verdict.Judgement, conf float64) string {
+func ivText(j results.Judgement, conf float64) string {
 	_, iv, _ := judgementValues(j)
 	if iv == na {
 		return "no interval"
@@ -245,14 +244,14 @@ func recommend(run *results.Run) (string, []string) {
 	v := run.Verdict
 	cands, _ := roles(run)
 	cand := cmp.Or(joinNames(cands), "the candidate")
-	var failed, open, shouldOpen []verdict.Judgement
+	var failed, open, shouldOpen []results.Judgement
 	for _, j := range v.Criteria {
 		switch {
-		case j.Must && j.Status == verdict.Fail:
+		case j.Must && j.Status == results.Fail:
 			failed = append(failed, j)
-		case j.Must && (j.Status == verdict.Inconclusive || j.Status == verdict.Undefined):
+		case j.Must && (j.Status == results.Inconclusive || j.Status == results.Undefined):
 			open = append(open, j)
-		case !j.Must && j.Status != verdict.Pass:
+		case !j.Must && j.Status != results.Pass:
 			shouldOpen = append(shouldOpen, j)
 		}
 	}
@@ -269,7 +268,7 @@ func recommend(run *results.Run) (string, []string) {
 		est, _, thr := judgementValues(j)
 		iv := ivText(j, conf)
 		switch {
-		case j.Status == verdict.Undefined:
+		case j.Status == results.Undefined:
 			changes = append(changes, fmt.Sprintf("%s: could not be computed; the replay needs records on which %s is defined.", j.Name, j.Metric))
 		case j.MoreRecords > 0:
 			most = max(most, j.MoreRecords)
@@ -286,13 +285,13 @@ func recommend(run *results.Run) (string, []string) {
 	}
 	var rec string
 	switch v.Verdict {
-	case verdict.Go:
+	case results.Go:
 		rec = fmt.Sprintf("Proceed with %s: every must-criterion is met with %s confidence. "+
 			"A re-run on newer records that moved a must-criterion's interval across its threshold would change this.", cand, confLabel(confidence(run)))
-	case verdict.NoGo:
+	case results.NoGo:
 		rec = fmt.Sprintf("Do not put %s into production as it stands: %s.", cand, plural(len(failed), "must-criterion fails", "must-criteria fail"))
-	case verdict.Undecided:
-		if len(v.Criteria) == 0 || !slices.ContainsFunc(v.Criteria, func(j verdict.Judgement) bool { return j.Must }) {
+	case results.Undecided:
+		if len(v.Criteria) == 0 || !slices.ContainsFunc(v.Criteria, func(j results.Judgement) bool { return j.Must }) {
 			rec = "No decision is possible: the experiment sets no must-criterion. Add at least one `must: true` criterion and re-run."
 		} else if most > 0 {
 			total := cmp.Or(v.Records, run.Manifest.Dataset.Records) + most
@@ -408,7 +407,7 @@ func pipelineDetail(run *results.Run, j *journal) []htmlPipeline {
 		if pm, ok := byName[p.Name]; ok {
 			hp.Failures = group(int64(pm.Failures)) + " of " + group(int64(pm.Records)) + " failed"
 			if pm.Records > 0 {
-				hp.Failures += " (" + formatValue(verdict.Number(float64(pm.Failures)/float64(pm.Records)), "") + ")"
+				hp.Failures += " (" + formatValue(results.Number(float64(pm.Failures)/float64(pm.Records)), "") + ")"
 			}
 			hp.Failures += "; " + group(int64(pm.Unparseable)) + " unparseable"
 			if pm.Cached > 0 {
@@ -440,9 +439,9 @@ func manifestFacts(run *results.Run) []kv {
 		tool += " (" + mf.Tool.Go + ")"
 	}
 	cur := cmp.Or(mf.UseCase.Currency, "USD")
-	spent := formatValue(verdict.Number(mf.Spent), cur)
+	spent := formatValue(results.Number(mf.Spent), cur)
 	if mf.Budget.MaxCost > 0 {
-		spent += " of a budget of " + formatValue(verdict.Number(mf.Budget.MaxCost), cur)
+		spent += " of a budget of " + formatValue(results.Number(mf.Budget.MaxCost), cur)
 	}
 	cache := "off"
 	if mf.Cache.Enabled {

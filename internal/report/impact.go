@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/poc-harness/poc/internal/results"
-	"github.com/poc-harness/poc/internal/verdict"
 )
 
 // costMetric is the metric the cost projection rests on.
@@ -182,7 +181,7 @@ func money(v float64, unit string) string {
 		return na
 	}
 	if v != 0 && v < 100 && v > -100 {
-		return formatValue(verdict.Number(v), unit)
+		return formatValue(results.Number(v), unit)
 	}
 	return group(int64(v+0.5*sign(v))) + " " + unit
 }

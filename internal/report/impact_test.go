@@ -11,15 +11,14 @@ import (
 	"testing"
 
 	"github.com/poc-harness/poc/internal/results"
-	"github.com/poc-harness/poc/internal/verdict"
 )
 
 // sampleImpact is an impact.json for sampleRun: error costs, people's time
 // on the baseline, a saving and the workload absorbed.
 func sampleImpact() *results.Impact {
 	proj := func(v, lo, hi float64, assumption string) results.Projection {
-		return results.Projection{Value: verdict.Number(v), Assumption: assumption,
-			Interval: verdict.Interval{Lo: verdict.Number(lo), Hi: verdict.Number(hi), Method: "bootstrap-bca"}}
+		return results.Projection{Value: results.Number(v), Assumption: assumption,
+			Interval: results.Interval{Lo: results.Number(lo), Hi: results.Number(hi), Method: "bootstrap-bca"}}
 	}
 	errCost := func(v, lo, hi float64) *results.Projection {
 		p := proj(v, lo, hi, "12,000,000 records a year × errors measured on 2,000 records")

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/poc-harness/poc/internal/results"
-	"github.com/poc-harness/poc/internal/verdict"
 )
 
 // CriteriaPlotPNG is the criteria plot's path inside the run folder, as
@@ -162,9 +161,9 @@ func (m *mdWriter) criteria() {
 }
 
 // deref is *n, or NaN when n is nil (a null in verdict.json).
-func deref(n *verdict.Number) verdict.Number {
+func deref(n *results.Number) results.Number {
 	if n == nil {
-		return verdict.NaN()
+		return results.NaN()
 	}
 	return *n
 }
@@ -192,7 +191,7 @@ func (m *mdWriter) metrics() {
 			m.line("")
 			continue
 		}
-		hasNote := slices.ContainsFunc(p.Metrics, func(e verdict.Estimate) bool { return e.Note != "" })
+		hasNote := slices.ContainsFunc(p.Metrics, func(e results.Estimate) bool { return e.Note != "" })
 		head := []string{"Metric", "Value", m.confLabel() + " interval", "Method", "Records"}
 		if hasNote {
 			head = append(head, "Note")
@@ -268,9 +267,9 @@ func labelBalance(d results.Dataset) string {
 	})
 	parts := make([]string, len(kvs))
 	for i, e := range kvs {
-		share := verdict.NaN()
+		share := results.NaN()
 		if total > 0 {
-			share = verdict.Number(float64(e.n) / float64(total))
+			share = results.Number(float64(e.n) / float64(total))
 		}
 		parts[i] = fmt.Sprintf("%s %s (%s)", code(e.label), group(int64(e.n)), formatValue(share, ""))
 	}
@@ -306,7 +305,7 @@ func (m *mdWriter) pipelines() {
 		if pm, ok := byName[p.Name]; ok {
 			failures = group(int64(pm.Failures)) + " of " + group(int64(pm.Records))
 			if pm.Records > 0 {
-				failures += " (" + formatValue(verdict.Number(float64(pm.Failures)/float64(pm.Records)), "") + ")"
+				failures += " (" + formatValue(results.Number(float64(pm.Failures)/float64(pm.Records)), "") + ")"
 			}
 			var ex []string
 			for _, f := range pm.FailureExamples[:min(len(pm.FailureExamples), maxFailureExamples)] {
@@ -335,9 +334,9 @@ func (m *mdWriter) callsAndPrivacy() {
 	mf := m.run.Manifest
 	var lines []string
 	if mf.Spent > 0 || mf.Budget.MaxCost > 0 {
-		s := fmt.Sprintf("- **Spent on calls:** %s", formatValue(verdict.Number(mf.Spent), cmp.Or(mf.UseCase.Currency, "USD")))
+		s := fmt.Sprintf("- **Spent on calls:** %s", formatValue(results.Number(mf.Spent), cmp.Or(mf.UseCase.Currency, "USD")))
 		if mf.Budget.MaxCost > 0 {
-			s += fmt.Sprintf(" of a budget of %s", formatValue(verdict.Number(mf.Budget.MaxCost), cmp.Or(mf.UseCase.Currency, "USD")))
+			s += fmt.Sprintf(" of a budget of %s", formatValue(results.Number(mf.Budget.MaxCost), cmp.Or(mf.UseCase.Currency, "USD")))
 		}
 		lines = append(lines, s)
 	}

@@ -18,7 +18,6 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/poc-harness/poc/internal/results"
-	"github.com/poc-harness/poc/internal/verdict"
 )
 
 // Plot geometry and colours.
@@ -47,13 +46,13 @@ var (
 
 // statusColour is the colour of a criterion's marks and the (darker, for
 // legibility) colour of its text.
-func statusColour(s verdict.Status) (mark, txt color.Color) {
+func statusColour(s results.CriterionStatus) (mark, txt color.Color) {
 	switch s {
-	case verdict.Pass:
+	case results.Pass:
 		return colPass, colPass
-	case verdict.Fail:
+	case results.Fail:
 		return colFail, colFail
-	case verdict.Inconclusive:
+	case results.Inconclusive:
 		return colInconclusive, color.RGBA{0xa8, 0x5a, 0x00, 0xff}
 	}
 	return colUndefined, color.RGBA{0x61, 0x61, 0x61, 0xff}
@@ -154,19 +153,19 @@ type forestRow struct {
 // / scale, negated for "<=" so that right is always better, where scale is
 // the largest distance of the estimate or a bound from the threshold (at
 // least 5% of the threshold), so every row spans at most [−1, 1].
-func newForestRow(j verdict.Judgement, y float64) forestRow {
+func newForestRow(j results.Judgement, y float64) forestRow {
 	thr := float64(j.Threshold)
 	sign := 1.0
 	if j.Sense == "<=" {
 		sign = -1
 	}
 	scale := math.Max(math.Abs(thr)*0.05, 1e-12)
-	for _, v := range []verdict.Number{j.Estimate, j.Interval.Lo, j.Interval.Hi} {
+	for _, v := range []results.Number{j.Estimate, j.Interval.Lo, j.Interval.Hi} {
 		if d := math.Abs(float64(v) - thr); !math.IsNaN(d) && !math.IsInf(d, 0) {
 			scale = math.Max(scale, d)
 		}
 	}
-	norm := func(v verdict.Number) float64 {
+	norm := func(v results.Number) float64 {
 		if math.IsNaN(thr) {
 			return math.NaN()
 		}

@@ -13,7 +13,6 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/poc-harness/poc/internal/results"
-	"github.com/poc-harness/poc/internal/verdict"
 )
 
 // figSavings is the savings plot's name under plots/.
@@ -149,7 +148,7 @@ func compactMoney(v float64, cur string) string {
 
 // moneyInterval prints an interval of amounts, or "" when it has none or
 // is a single point.
-func moneyInterval(iv verdict.Interval, cur string) string {
+func moneyInterval(iv results.Interval, cur string) string {
 	if iv.Lo.IsNaN() || iv.Hi.IsNaN() || iv.Lo == iv.Hi {
 		return ""
 	}
@@ -164,14 +163,14 @@ func signedMoney(v float64, cur string) string {
 	return money(v, cur)
 }
 
-func fteText(v verdict.Number) string {
+func fteText(v results.Number) string {
 	if v.IsNaN() {
 		return na
 	}
 	return fixed(float64(v), 1) + " full-time equivalents"
 }
 
-func fteInterval(iv verdict.Interval) string {
+func fteInterval(iv results.Interval) string {
 	if iv.Lo.IsNaN() || iv.Hi.IsNaN() || iv.Lo == iv.Hi {
 		return ""
 	}

@@ -13,19 +13,18 @@ import (
 	"time"
 
 	"github.com/poc-harness/poc/internal/results"
-	"github.com/poc-harness/poc/internal/verdict"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-func num(f float64) *verdict.Number { n := verdict.Number(f); return &n }
+func num(f float64) *results.Number { n := results.Number(f); return &n }
 
 // sampleRun is a synthetic run folder covering every kind of row the report
 // prints: a pass, a fail, an inconclusive criterion with more records
 // needed, an undefined one, a comparison, a currency and a latency metric,
 // and names with pipes and line breaks.
 func sampleRun() *results.Run {
-	nan := verdict.NaN()
+	nan := results.NaN()
 	from := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	to := time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC)
 	started := time.Date(2025, 6, 2, 9, 30, 0, 0, time.UTC)
@@ -59,9 +58,9 @@ func sampleRun() *results.Run {
 		Metrics: results.Metrics{
 			SchemaVersion: results.SchemaVersion, Confidence: 0.95, Records: 2000,
 			Pipelines: []results.PipelineMetrics{
-				{Name: "rules-v12", Role: "baseline", Records: 2000, Metrics: []verdict.Estimate{
-					{Metric: "recall", Direction: "higher", Value: 0.41, N: 100, Interval: verdict.Interval{Lo: 0.318, Hi: 0.508, Method: "wilson"}},
-					{Metric: "precision", Direction: "higher", Value: 0.2456, N: 167, Interval: verdict.Interval{Lo: 0.187, Hi: 0.316, Method: "wilson"}},
+				{Name: "rules-v12", Role: "baseline", Records: 2000, Metrics: []results.Estimate{
+					{Metric: "recall", Direction: "higher", Value: 0.41, N: 100, Interval: results.Interval{Lo: 0.318, Hi: 0.508, Method: "wilson"}},
+					{Metric: "precision", Direction: "higher", Value: 0.2456, N: 167, Interval: results.Interval{Lo: 0.187, Hi: 0.316, Method: "wilson"}},
 				}},
 				{Name: "fraud|model-v3", Role: "candidate", Records: 2000, Failures: 4,
 					FailureExamples: []results.Failure{
@@ -70,45 +69,45 @@ func sampleRun() *results.Run {
 						{RecordID: "t-90", Error: "rate limited"},
 						{RecordID: "t-91", Error: "rate limited again (not shown)"},
 					},
-					Metrics: []verdict.Estimate{
-						{Metric: "recall", Direction: "higher", Value: 0.483, N: 100, Interval: verdict.Interval{Lo: 0.3876, Hi: 0.5797, Method: "wilson"}},
-						{Metric: "precision", Direction: "higher", Value: 0.3102, N: 155, Interval: verdict.Interval{Lo: 0.2424, Hi: 0.3868, Method: "wilson"}},
-						{Metric: "latency_p99", Direction: "lower", Unit: "ms", Value: 812.44, N: 2000, Interval: verdict.Interval{Lo: 774.1, Hi: 866.06, Method: "order-statistic"}},
-						{Metric: "cost_per_record", Direction: "lower", Unit: "USD", Value: 0.0042137, N: 2000, Interval: verdict.Interval{Lo: 0.0039, Hi: 0.00455, Method: "bca"}},
-						{Metric: "recall_night", Direction: "higher", Value: nan, N: 0, Interval: verdict.Interval{Lo: nan, Hi: nan, Method: "none"},
+					Metrics: []results.Estimate{
+						{Metric: "recall", Direction: "higher", Value: 0.483, N: 100, Interval: results.Interval{Lo: 0.3876, Hi: 0.5797, Method: "wilson"}},
+						{Metric: "precision", Direction: "higher", Value: 0.3102, N: 155, Interval: results.Interval{Lo: 0.2424, Hi: 0.3868, Method: "wilson"}},
+						{Metric: "latency_p99", Direction: "lower", Unit: "ms", Value: 812.44, N: 2000, Interval: results.Interval{Lo: 774.1, Hi: 866.06, Method: "order-statistic"}},
+						{Metric: "cost_per_record", Direction: "lower", Unit: "USD", Value: 0.0042137, N: 2000, Interval: results.Interval{Lo: 0.0039, Hi: 0.00455, Method: "bca"}},
+						{Metric: "recall_night", Direction: "higher", Value: nan, N: 0, Interval: results.Interval{Lo: nan, Hi: nan, Method: "none"},
 							Note: "undefined on these records (for example recall with no positive record)"},
 					}},
 			},
 		},
 		Verdict: results.Verdict{
 			SchemaVersion: results.SchemaVersion, Experiment: "card-fraud-screening", RunID: "20250602-093000",
-			Verdict: verdict.NoGo, Reason: "1 of 3 must-criteria failed: latency_p99 of fraud|model-v3 at most 500",
+			Verdict: results.NoGo, Reason: "1 of 3 must-criteria failed: latency_p99 of fraud|model-v3 at most 500",
 			Confidence: 0.95, Records: 2000,
-			Criteria: []verdict.Judgement{
-				{Name: "recall of fraud|model-v3 better than rules-v12", Metric: "recall", Pipeline: "fraud|model-v3", Kind: verdict.BetterThan,
-					Baseline: "rules-v12", Must: true, Estimate: 0.073, Interval: verdict.Interval{Lo: 0.02, Hi: 0.13, Method: "paired-percentile"},
-					Threshold: 0, Sense: ">=", Status: verdict.Pass, CandidateValue: num(0.483), BaselineValue: num(0.41),
+			Criteria: []results.Judgement{
+				{Name: "recall of fraud|model-v3 better than rules-v12", Metric: "recall", Pipeline: "fraud|model-v3", Kind: results.BetterThan,
+					Baseline: "rules-v12", Must: true, Estimate: 0.073, Interval: results.Interval{Lo: 0.02, Hi: 0.13, Method: "paired-percentile"},
+					Threshold: 0, Sense: ">=", Status: results.Pass, CandidateValue: num(0.483), BaselineValue: num(0.41),
 					Explanation: "recall of fraud|model-v3 is 0.483 against 0.41 for rules-v12: a difference of 0.073; required >= 0",
 					Test:        "passes when the lower bound of the 95% paired-percentile interval of the paired difference is >= 0",
 					Why:         "catch more fraud than today"},
-				{Name: "latency_p99 of fraud|model-v3 at most 500", Metric: "latency_p99", Pipeline: "fraud|model-v3", Kind: verdict.AtMost,
-					Must: true, Estimate: 812.44, Interval: verdict.Interval{Lo: 774.1, Hi: 866.06, Method: "order-statistic"},
-					Threshold: 500, Sense: "<=", Status: verdict.Fail, Unit: "ms",
+				{Name: "latency_p99 of fraud|model-v3 at most 500", Metric: "latency_p99", Pipeline: "fraud|model-v3", Kind: results.AtMost,
+					Must: true, Estimate: 812.44, Interval: results.Interval{Lo: 774.1, Hi: 866.06, Method: "order-statistic"},
+					Threshold: 500, Sense: "<=", Status: results.Fail, Unit: "ms",
 					Explanation: "latency_p99 is 812.4 against a required <= 500: the whole interval is on the wrong side",
 					Test:        "passes when the upper bound of the 95% order-statistic interval of the latency_p99 is <= 500"},
-				{Name: "precision of fraud|model-v3 at least 0.3", Metric: "precision", Pipeline: "fraud|model-v3", Kind: verdict.AtLeast,
-					Must: true, Estimate: 0.3102, Interval: verdict.Interval{Lo: 0.2424, Hi: 0.3868, Method: "wilson"},
-					Threshold: 0.3, Sense: ">=", Status: verdict.Inconclusive, MoreRecords: 79400,
+				{Name: "precision of fraud|model-v3 at least 0.3", Metric: "precision", Pipeline: "fraud|model-v3", Kind: results.AtLeast,
+					Must: true, Estimate: 0.3102, Interval: results.Interval{Lo: 0.2424, Hi: 0.3868, Method: "wilson"},
+					Threshold: 0.3, Sense: ">=", Status: results.Inconclusive, MoreRecords: 79400,
 					Explanation: "precision is 0.3102 against a required >= 0.3: the interval straddles the threshold",
 					Test:        "passes when the lower bound of the 95% wilson interval of the precision is >= 0.3"},
-				{Name: "recall_night of fraud|model-v3 at least 0.4", Metric: "recall_night", Pipeline: "fraud|model-v3", Kind: verdict.AtLeast,
-					Must: false, Estimate: nan, Interval: verdict.Interval{Lo: nan, Hi: nan, Method: "none"},
-					Threshold: 0.4, Sense: ">=", Status: verdict.Undefined,
+				{Name: "recall_night of fraud|model-v3 at least 0.4", Metric: "recall_night", Pipeline: "fraud|model-v3", Kind: results.AtLeast,
+					Must: false, Estimate: nan, Interval: results.Interval{Lo: nan, Hi: nan, Method: "none"},
+					Threshold: 0.4, Sense: ">=", Status: results.Undefined,
 					Explanation: "recall_night could not be computed on these records, so the criterion cannot pass",
 					Test:        "passes when the lower bound of the 95% none interval of the recall_night is >= 0.4"},
-				{Name: "cost_per_record of fraud|model-v3 at most 0.01", Metric: "cost_per_record", Pipeline: "fraud|model-v3", Kind: verdict.AtMost,
-					Must: false, Estimate: 0.0042137, Interval: verdict.Interval{Lo: 0.0039, Hi: 0.00455, Method: "bca"},
-					Threshold: 0.01, Sense: "<=", Status: verdict.Pass, Unit: "USD",
+				{Name: "cost_per_record of fraud|model-v3 at most 0.01", Metric: "cost_per_record", Pipeline: "fraud|model-v3", Kind: results.AtMost,
+					Must: false, Estimate: 0.0042137, Interval: results.Interval{Lo: 0.0039, Hi: 0.00455, Method: "bca"},
+					Threshold: 0.01, Sense: "<=", Status: results.Pass, Unit: "USD",
 					Explanation: "cost_per_record is 0.004214 against a required <= 0.01: the whole interval clears the threshold",
 					Test:        "passes when the upper bound of the 95% bca interval of the cost_per_record is <= 0.01"},
 			},
@@ -227,7 +226,7 @@ func TestFormatValue(t *testing.T) {
 		{math.Inf(1), "ms", "n/a"},
 	}
 	for _, tc := range tests {
-		if got := formatValue(verdict.Number(tc.v), tc.unit); got != tc.want {
+		if got := formatValue(results.Number(tc.v), tc.unit); got != tc.want {
 			t.Errorf("formatValue(%v, %q) = %q, want %q", tc.v, tc.unit, got, tc.want)
 		}
 	}
@@ -244,7 +243,7 @@ func TestFormatValue(t *testing.T) {
 		{math.NaN(), "", "n/a"},
 	}
 	for _, tc := range diffs {
-		if got := formatDiff(verdict.Number(tc.v), tc.unit); got != tc.want {
+		if got := formatDiff(results.Number(tc.v), tc.unit); got != tc.want {
 			t.Errorf("formatDiff(%v, %q) = %q, want %q", tc.v, tc.unit, got, tc.want)
 		}
 	}
@@ -267,7 +266,7 @@ func TestCell(t *testing.T) {
 func TestWriteCriteriaPlot(t *testing.T) {
 	nanRun := sampleRun()
 	nanRun.Verdict.Criteria = nanRun.Verdict.Criteria[2:4] // inconclusive and undefined (NaN)
-	nanRun.Verdict.Criteria[0].Interval = verdict.Interval{Lo: verdict.NaN(), Hi: 0.4, Method: "half"}
+	nanRun.Verdict.Criteria[0].Interval = results.Interval{Lo: results.NaN(), Hi: 0.4, Method: "half"}
 	empty := sampleRun()
 	empty.Verdict.Criteria = nil
 	tests := []struct {

@@ -5,8 +5,8 @@
 // Field names of verdict.json are a public contract (documented in the
 // README); change them only with a SchemaVersion bump.
 //
-// It imports internal/verdict; it must never import internal/report,
-// internal/cli or cmd.
+// It imports nothing else of poc, so that every reader of a run folder can
+// use it without pulling in the metrics or the pipelines.
 package results
 
 import (
@@ -17,8 +17,6 @@ import (
 	"os"
 	"path/filepath"
 	"time"
-
-	"github.com/poc-harness/poc/internal/verdict"
 )
 
 // SchemaVersion is the version of the run folder's JSON files.
@@ -210,8 +208,8 @@ type PipelineMetrics struct {
 	// UnparseableExamples are the first unparseable answers.
 	UnparseableExamples []Failure `json:"unparseable_examples,omitempty"`
 	// FailureExamples are the first failures, for the auditor.
-	FailureExamples []Failure          `json:"failure_examples,omitempty"`
-	Metrics         []verdict.Estimate `json:"metrics"`
+	FailureExamples []Failure  `json:"failure_examples,omitempty"`
+	Metrics         []Estimate `json:"metrics"`
 }
 
 // Failure is one record on which a pipeline failed.
@@ -222,16 +220,16 @@ type Failure struct {
 
 // Verdict is verdict.json: the decision and each criterion's judgement.
 type Verdict struct {
-	SchemaVersion int                 `json:"schema_version"`
-	Experiment    string              `json:"experiment"`
-	Question      string              `json:"question"`
-	RunID         string              `json:"run_id"`
-	Verdict       verdict.Decision    `json:"verdict"`
-	Reason        string              `json:"reason"`
-	Multiplicity  string              `json:"multiplicity"`
-	Confidence    float64             `json:"confidence"`
-	Records       int                 `json:"records"`
-	Criteria      []verdict.Judgement `json:"criteria"`
+	SchemaVersion int         `json:"schema_version"`
+	Experiment    string      `json:"experiment"`
+	Question      string      `json:"question"`
+	RunID         string      `json:"run_id"`
+	Verdict       Decision    `json:"verdict"`
+	Reason        string      `json:"reason"`
+	Multiplicity  string      `json:"multiplicity"`
+	Confidence    float64     `json:"confidence"`
+	Records       int         `json:"records"`
+	Criteria      []Judgement `json:"criteria"`
 }
 
 // Impact is impact.json: the yearly projection of each pipeline's running
@@ -274,9 +272,9 @@ type CostOfError struct {
 // Projection is one projected figure.
 type Projection struct {
 	// Value is the projected figure (null when it cannot be computed).
-	Value verdict.Number `json:"value"`
+	Value Number `json:"value"`
 	// Interval is its bootstrap interval.
-	Interval verdict.Interval `json:"interval"`
+	Interval Interval `json:"interval"`
 	// Assumption is what the figure rests on, in a sentence.
 	Assumption string `json:"assumption"`
 }
@@ -310,9 +308,9 @@ type Saving struct {
 	Baseline  string     `json:"baseline"`
 	Yearly    Projection `json:"yearly"`
 	// Running, Errors and People split Yearly into its parts.
-	Running verdict.Number `json:"running"`
-	Errors  verdict.Number `json:"errors"`
-	People  verdict.Number `json:"people"`
+	Running Number `json:"running"`
+	Errors  Number `json:"errors"`
+	People  Number `json:"people"`
 }
 
 // Workload is the people's yearly work on the records, which a candidate
@@ -345,7 +343,7 @@ type Run struct {
 }
 
 // WriteJSON writes v as indented JSON to dir/name, atomically (a reader
-// never sees half a file). Undefined values are verdict.Number, which
+// never sees half a file). Undefined values are Number, which
 // writes NaN and infinities as null.
 func WriteJSON(dir, name string, v any) error {
 	var buf bytes.Buffer

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/poc-harness/poc/internal/results"
-	"github.com/poc-harness/poc/internal/verdict"
 )
 
 // sharedData is the folder of real public datasets beside the repository.
@@ -86,5 +85,5 @@ func metricValue(run *results.Run, pipeline, metric string) float64 {
 			}
 		}
 	}
-	return float64(verdict.NaN())
+	return float64(results.NaN())
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/poc-harness/poc/internal/engine"
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/spec"
-	"github.com/poc-harness/poc/internal/verdict"
 )
 
 func manifest(exp *spec.Experiment, runID, dsHash string, opt Options) results.Manifest {
@@ -72,7 +71,7 @@ func finishManifest(m *results.Manifest, exp *spec.Experiment, st datasets.Stats
 	m.DurationSeconds = m.Finished.Sub(m.Started).Seconds()
 }
 
-func metricsFile(exp *spec.Experiment, res *engine.Result, est [][]verdict.Estimate) results.Metrics {
+func metricsFile(exp *spec.Experiment, res *engine.Result, est [][]results.Estimate) results.Metrics {
 	mf := results.Metrics{SchemaVersion: results.SchemaVersion, Confidence: exp.Report.Confidence, Records: res.Records}
 	for i, p := range exp.Pipelines {
 		pm := results.PipelineMetrics{Name: p.Name, Role: string(p.Role), Records: res.Records,

@@ -11,10 +11,10 @@ import (
 
 	"github.com/poc-harness/poc/datasets"
 	"github.com/poc-harness/poc/internal/engine"
+	"github.com/poc-harness/poc/internal/format"
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/spec"
 	"github.com/poc-harness/poc/internal/stats"
-	"github.com/poc-harness/poc/internal/verdict"
 	"github.com/poc-harness/poc/pipeline"
 )
 
@@ -195,8 +195,8 @@ func project(exp *spec.Experiment, in *impactInputs) *results.Impact {
 	}
 	opt := stats.BootstrapOptions{Resamples: exp.Report.Resamples, Confidence: exp.Report.Confidence,
 		Seed: exp.Report.Seed, Method: exp.Report.Method}
-	volText := verdict.Group(uc.VolumePerYear) + " records a year"
-	onRecords := "measured on " + verdict.Group(int64(in.n)) + " records"
+	volText := format.Group(uc.VolumePerYear) + " records a year"
+	onRecords := "measured on " + format.Group(int64(in.n)) + " records"
 	if c := uc.CostOfError; c != nil {
 		im.CostOfError = &results.CostOfError{MissedPositive: c.MissedPositive.String(), FalsePositive: c.FalsePositive.String()}
 	}
@@ -229,7 +229,7 @@ func project(exp *spec.Experiment, in *impactInputs) *results.Impact {
 		}
 		if i == people {
 			pc := yearly(peopleCost, vol, opt, fmt.Sprintf("%s × %s minutes of handling per record (%s) / 60 × %s an hour",
-				volText, verdict.Sig(mean(in.minutes.valuesOr(in.n))), minutesSource(in.minutes, in.n), money(uc.People.HourlyCost, cur)))
+				volText, format.Sig(mean(in.minutes.valuesOr(in.n))), minutesSource(in.minutes, in.n), money(uc.People.HourlyCost, cur)))
 			row.PeopleCost = &pc
 		}
 		im.Pipelines = append(im.Pipelines, row)
@@ -254,11 +254,11 @@ func project(exp *spec.Experiment, in *impactInputs) *results.Impact {
 				continue
 			}
 			s := results.Saving{Candidate: cp.Name, Baseline: bp.Name,
-				Running: verdict.Number((mean(in.cost[b]) - mean(in.cost[c])) * vol),
-				Errors:  verdict.Number((mean(in.errCost[b]) - mean(in.errCost[c])) * vol),
+				Running: results.Number((mean(in.cost[b]) - mean(in.cost[c])) * vol),
+				Errors:  results.Number((mean(in.errCost[b]) - mean(in.errCost[c])) * vol),
 			}
 			if b == people {
-				s.People = verdict.Number(mean(peopleCost) * vol)
+				s.People = results.Number(mean(peopleCost) * vol)
 			}
 			parts := []string{"running cost " + money(float64(s.Running)/vol, cur)}
 			if uc.CostOfError != nil {
@@ -269,7 +269,7 @@ func project(exp *spec.Experiment, in *impactInputs) *results.Impact {
 			}
 			s.Yearly = pairedYearly(totals[c], totals[b], vol, opt, fmt.Sprintf(
 				"the cost per record of %s minus that of %s on the same %s replayed records (%s), × %s; paired bootstrap over the records",
-				bp.Name, cp.Name, verdict.Group(int64(in.n)), strings.Join(parts, ", "), volText))
+				bp.Name, cp.Name, format.Group(int64(in.n)), strings.Join(parts, ", "), volText))
 			im.Savings = append(im.Savings, s)
 		}
 	}
@@ -297,7 +297,7 @@ func (v *perRecordValues) valuesOr(n int) []float64 {
 // minutesSource says where the minutes come from, for an assumption.
 func minutesSource(v *perRecordValues, n int) string {
 	if v.spec.Column != "" {
-		return fmt.Sprintf("mean of column %s over %s records", v.spec.Column, verdict.Group(int64(n)))
+		return fmt.Sprintf("mean of column %s over %s records", v.spec.Column, format.Group(int64(n)))
 	}
 	return "use_case.people.minutes_per_record"
 }
@@ -305,7 +305,7 @@ func minutesSource(v *perRecordValues, n int) string {
 // errorsText counts a pipeline's errors and what each costs, for the
 // error cost's assumption.
 func errorsText(in *impactInputs, p int, c *spec.CostOfError, cur string) string {
-	missed := fmt.Sprintf("%s missed positives", verdict.Group(int64(in.fn[p])))
+	missed := fmt.Sprintf("%s missed positives", format.Group(int64(in.fn[p])))
 	switch {
 	case c.MissedPositive.Column != "" && in.fn[p] > 0:
 		missed += fmt.Sprintf(" at their %s (%s in all)", c.MissedPositive.Column, money(in.missedSum[p], cur))
@@ -314,7 +314,7 @@ func errorsText(in *impactInputs, p int, c *spec.CostOfError, cur string) string
 	default:
 		missed += " at " + money(c.MissedPositive.Value, cur) + " each"
 	}
-	fp := fmt.Sprintf("%s false positives", verdict.Group(int64(in.fp[p])))
+	fp := fmt.Sprintf("%s false positives", format.Group(int64(in.fp[p])))
 	if c.FalsePositive.Column != "" {
 		fp += " at their " + c.FalsePositive.Column
 	} else {
@@ -331,18 +331,18 @@ func workload(exp *spec.Experiment, in *impactInputs, vol float64, opt stats.Boo
 	minutes := in.minutes.valuesOr(in.n)
 	m := yearly(minutes, 1, opt, fmt.Sprintf("the mean handling time per record (%s)", minutesSource(in.minutes, in.n)))
 	scale := func(f float64, assumption string) results.Projection {
-		return results.Projection{Value: m.Value * verdict.Number(f),
-			Interval:   verdict.Interval{Lo: m.Interval.Lo * verdict.Number(f), Hi: m.Interval.Hi * verdict.Number(f), Method: m.Interval.Method},
+		return results.Projection{Value: m.Value * results.Number(f),
+			Interval:   results.Interval{Lo: m.Interval.Lo * results.Number(f), Hi: m.Interval.Hi * results.Number(f), Method: m.Interval.Method},
 			Assumption: assumption}
 	}
 	hours := float64(m.Value) * vol / 60
 	w := &results.Workload{Baseline: p.Baseline, HourlyCost: p.HourlyCost, HoursPerFTE: p.HoursPerFTE, MinutesPerRecord: m}
 	w.Hours = scale(vol/60, fmt.Sprintf("%s × %s minutes per record (%s) / 60",
-		verdict.Group(exp.UseCase.VolumePerYear)+" records a year", verdict.Sig(float64(m.Value)), minutesSource(in.minutes, in.n)))
+		format.Group(exp.UseCase.VolumePerYear)+" records a year", format.Sig(float64(m.Value)), minutesSource(in.minutes, in.n)))
 	w.Cost = scale(vol/60*p.HourlyCost, fmt.Sprintf("%s hours a year × %s an hour (use_case.people.hourly_cost)",
-		verdict.Group(int64(math.Round(hours))), money(p.HourlyCost, cur)))
+		format.Group(int64(math.Round(hours))), money(p.HourlyCost, cur)))
 	w.FTE = scale(vol/60/p.HoursPerFTE, fmt.Sprintf("%s hours a year / %s working hours of one full-time equivalent",
-		verdict.Group(int64(math.Round(hours))), verdict.Sig(p.HoursPerFTE)))
+		format.Group(int64(math.Round(hours))), format.Sig(p.HoursPerFTE)))
 	for _, q := range exp.Pipelines {
 		if q.Role == pipeline.Candidate {
 			w.Candidates = append(w.Candidates, q.Name)
@@ -368,7 +368,7 @@ func notes(exp *spec.Experiment, in *impactInputs) []string {
 	for _, v := range []*perRecordValues{in.missed, in.falsePos, in.minutes} {
 		if v != nil && v.bad > 0 {
 			out = append(out, fmt.Sprintf("%s records had no usable value (missing, not a number or negative) in column %s; they count as 0.",
-				verdict.Group(int64(v.bad)), v.spec.Column))
+				format.Group(int64(v.bad)), v.spec.Column))
 		}
 	}
 	return out
@@ -411,31 +411,31 @@ func meanAt(v []float64) stats.Statistic {
 
 // yearly is mean(v) × vol with a bootstrap interval of the mean, scaled.
 func yearly(v []float64, vol float64, opt stats.BootstrapOptions, assumption string) results.Projection {
-	p := results.Projection{Value: verdict.Number(mean(v) * vol), Assumption: assumption,
-		Interval: verdict.Interval{Lo: verdict.NaN(), Hi: verdict.NaN(), Method: "none"}}
+	p := results.Projection{Value: results.Number(mean(v) * vol), Assumption: assumption,
+		Interval: results.Interval{Lo: results.NaN(), Hi: results.NaN(), Method: "none"}}
 	if constant(v) {
-		p.Interval = verdict.Interval{Lo: p.Value, Hi: p.Value, Method: "exact"}
+		p.Interval = results.Interval{Lo: p.Value, Hi: p.Value, Method: "exact"}
 		return p
 	}
 	iv, err := stats.Bootstrap(len(v), meanAt(v), opt)
 	if err != nil {
 		return p
 	}
-	p.Interval = verdict.Interval{Lo: verdict.Number(iv.Lo * vol), Hi: verdict.Number(iv.Hi * vol), Method: iv.Method}
+	p.Interval = results.Interval{Lo: results.Number(iv.Lo * vol), Hi: results.Number(iv.Hi * vol), Method: iv.Method}
 	return p
 }
 
 // pairedYearly is (mean(base) − mean(cand)) × vol with a paired percentile
 // bootstrap interval over the same records.
 func pairedYearly(cand, base []float64, vol float64, opt stats.BootstrapOptions, assumption string) results.Projection {
-	p := results.Projection{Value: verdict.Number((mean(base) - mean(cand)) * vol), Assumption: assumption,
-		Interval: verdict.Interval{Lo: verdict.NaN(), Hi: verdict.NaN(), Method: "none"}}
+	p := results.Projection{Value: results.Number((mean(base) - mean(cand)) * vol), Assumption: assumption,
+		Interval: results.Interval{Lo: results.NaN(), Hi: results.NaN(), Method: "none"}}
 	diff := make([]float64, len(cand))
 	for i := range diff {
 		diff[i] = base[i] - cand[i]
 	}
 	if constant(diff) {
-		p.Interval = verdict.Interval{Lo: p.Value, Hi: p.Value, Method: "exact"}
+		p.Interval = results.Interval{Lo: p.Value, Hi: p.Value, Method: "exact"}
 		return p
 	}
 	_, reps, err := stats.PairedBootstrapReplicates(len(cand), meanAt(cand), meanAt(base), opt)
@@ -443,7 +443,7 @@ func pairedYearly(cand, base []float64, vol float64, opt stats.BootstrapOptions,
 		return p
 	}
 	iv := stats.PercentileInterval(reps, opt.Confidence)
-	p.Interval = verdict.Interval{Lo: verdict.Number(iv.Lo * vol), Hi: verdict.Number(iv.Hi * vol), Method: iv.Method}
+	p.Interval = results.Interval{Lo: results.Number(iv.Lo * vol), Hi: results.Number(iv.Hi * vol), Method: iv.Method}
 	return p
 }
 
@@ -463,5 +463,5 @@ func constant(v []float64) bool {
 
 // money prints an amount in the currency: 0.0004 EUR, 12 EUR, 1,234,567 EUR.
 func money(v float64, cur string) string {
-	return verdict.FormatValue(verdict.Number(v), cur)
+	return format.Value(results.Number(v), cur)
 }

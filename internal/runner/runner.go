@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/poc-harness/poc/datasets"
+	"github.com/poc-harness/poc/internal/analysis"
 	"github.com/poc-harness/poc/internal/engine"
 	"github.com/poc-harness/poc/internal/report"
 	"github.com/poc-harness/poc/internal/results"
@@ -298,21 +299,10 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 			ErrInterrupted, res.Records, res.StopDetail, filepath.Join(dir, results.JournalFile), dir)
 	}
 
-	settings := verdict.Settings{Confidence: exp.Report.Confidence, Resamples: exp.Report.Resamples, Seed: exp.Report.Seed,
-		Method: exp.Report.Method, MinSegmentSize: exp.Report.MinSegmentSize, Multiplicity: exp.Report.Multiplicity}
-	est := verdict.Estimates(mets, res.Accumulators, settings)
-	names := make([]string, len(pipes))
-	for i, p := range pipes {
-		names[i] = p.Name
+	est, sum, err := analyse(exp, pipes, mets, res)
+	if err != nil {
+		return out, err
 	}
-	segments := map[string][]verdict.Segment{}
-	for _, col := range res.Segments {
-		for value, pos := range col.Positions() {
-			segments[col.Column] = append(segments[col.Column], verdict.Segment{Column: col.Column, Value: value, Positions: pos})
-		}
-	}
-	sum := verdict.Judge(criteria(exp), verdict.Input{Pipelines: names, Metrics: mets, Estimates: est,
-		Records: res.Records, Segments: segments}, settings)
 
 	run := &results.Run{Dir: dir}
 	run.Metrics = metricsFile(exp, res, est)
@@ -455,14 +445,34 @@ func train(ctx context.Context, exp *spec.Experiment, dopt datasets.Options) err
 	return nil
 }
 
+// analyse works out every metric's interval and judges the criteria.
+func analyse(exp *spec.Experiment, pipes []engine.Pipe, mets []metrics.Metric, res *engine.Result) ([][]results.Estimate, verdict.Summary, error) {
+	names := make([]string, len(pipes))
+	for i, p := range pipes {
+		names[i] = p.Name
+	}
+	r := exp.Report
+	an, err := analysis.New(names, mets, res.Accumulators,
+		analysis.Settings{Confidence: r.Confidence, Resamples: r.Resamples, Seed: r.Seed, Method: r.Method})
+	if err != nil {
+		return nil, verdict.Summary{}, err
+	}
+	segments := map[string][]verdict.Segment{}
+	for _, col := range res.Segments {
+		for value, pos := range col.Positions() {
+			segments[col.Column] = append(segments[col.Column], verdict.Segment{Column: col.Column, Value: value, Positions: pos})
+		}
+	}
+	est := an.Estimates()
+	sum := verdict.Judge(criteria(exp), an.Input(res.Records, segments),
+		verdict.Settings{Confidence: r.Confidence, MinSegmentSize: r.MinSegmentSize, Multiplicity: r.Multiplicity})
+	return est, sum, nil
+}
+
 func criteria(exp *spec.Experiment) []verdict.Criterion {
 	out := make([]verdict.Criterion, len(exp.Criteria))
 	for i, c := range exp.Criteria {
-		out[i] = verdict.Criterion{
-			Name: c.Name, Metric: c.Metric, Pipeline: c.Pipeline, Kind: verdict.Kind(c.Kind),
-			Threshold: c.Threshold, Baseline: c.Baseline, Margin: c.Margin, Must: c.Must, Why: c.Why,
-			Relative: c.Relative, InEvery: c.InEvery,
-		}
+		out[i] = c.Criterion
 	}
 	return out
 }

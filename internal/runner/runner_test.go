@@ -16,7 +16,6 @@ import (
 	"github.com/poc-harness/poc/datasets"
 	"github.com/poc-harness/poc/internal/engine"
 	"github.com/poc-harness/poc/internal/results"
-	"github.com/poc-harness/poc/internal/verdict"
 )
 
 const example = "../../experiments/card-fraud.yaml"
@@ -109,7 +108,7 @@ func dropLatency(t *testing.T, b []byte) []byte {
 		t.Fatal(err)
 	}
 	for i, p := range m.Pipelines {
-		var keep []verdict.Estimate
+		var keep []results.Estimate
 		for _, e := range p.Metrics {
 			if e.Unit != "ms" {
 				keep = append(keep, e)

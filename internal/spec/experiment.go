@@ -3,6 +3,8 @@ package spec
 import (
 	"fmt"
 
+	"github.com/poc-harness/poc/internal/results"
+	"github.com/poc-harness/poc/internal/verdict"
 	"github.com/poc-harness/poc/metrics"
 	"github.com/poc-harness/poc/pipeline"
 )
@@ -209,52 +211,26 @@ type Metric struct {
 	Pos Pos
 }
 
-// CriterionKind says how a criterion compares a metric.
-type CriterionKind string
+// CriterionKind says how a criterion compares a metric: the kinds of the
+// run folder's schema.
+type CriterionKind = results.Kind
 
+// The criterion kinds.
 const (
-	// AtLeast requires the metric to be at least Threshold.
-	AtLeast CriterionKind = "at_least"
-	// AtMost requires the metric to be at most Threshold.
-	AtMost CriterionKind = "at_most"
-	// BetterThan requires the metric to beat Baseline's by at least Margin.
-	BetterThan CriterionKind = "better_than"
-	// NoWorseThan requires the metric to be no worse than Baseline's by more
-	// than Margin (a non-inferiority test).
-	NoWorseThan CriterionKind = "no_worse_than"
+	// AtLeast holds a metric to a lower bound.
+	AtLeast = results.AtLeast
+	// AtMost holds a metric to an upper bound.
+	AtMost = results.AtMost
+	// BetterThan requires the candidate to beat a baseline, by a margin.
+	BetterThan = results.BetterThan
+	// NoWorseThan allows the candidate to trail a baseline by at most a margin.
+	NoWorseThan = results.NoWorseThan
 )
 
-// Relative reports whether the kind compares against another pipeline.
-func (k CriterionKind) Relative() bool { return k == BetterThan || k == NoWorseThan }
-
-// Criterion is a success condition written before the run.
+// Criterion is a success condition written before the run: the criterion
+// the verdict judges, and where the file states it.
 type Criterion struct {
-	// Name is an optional label for the report.
-	Name string
-	// Metric is the name of the metric judged.
-	Metric string
-	// Pipeline is the name of the pipeline judged.
-	Pipeline string
-	// Kind is the comparison.
-	Kind CriterionKind
-	// Threshold is the bound for AtLeast and AtMost. Percentages are
-	// fractions (30% is 0.30) and durations are milliseconds.
-	Threshold float64
-	// Baseline is the pipeline compared against for BetterThan and NoWorseThan.
-	Baseline string
-	// Margin is `by` for BetterThan and `margin` for NoWorseThan (0 by default).
-	Margin float64
-	// Must is true for a criterion that decides the verdict on its own; false
-	// for a "should".
-	Must bool
-	// Why is plain-language text for the report.
-	Why string
-	// Relative makes Margin a share of the baseline's value (by: 10% with
-	// relative: true means 10% better than the baseline, not 10 points).
-	Relative bool
-	// InEvery lists segment columns (from dataset.segments) in every value
-	// of which the criterion must hold on its own.
-	InEvery []string
+	verdict.Criterion
 	// Pos is the position of the criterion's entry.
 	Pos Pos
 }

@@ -107,7 +107,29 @@ func (s *fakeLatencySpec) Build(env metrics.Env) (metrics.Metric, error) {
 	return &fakeMetric{name: env.Name, unit: "ms"}, nil
 }
 
+// fakeInconsistentSpec builds a metric whose accumulator gives record
+// outcomes without a record count: the analysis could not use it.
+type fakeInconsistentSpec struct{}
+
+func (s *fakeInconsistentSpec) Build(env metrics.Env) (metrics.Metric, error) {
+	return &inconsistentMetric{fakeMetric{name: env.Name}}, nil
+}
+
+type inconsistentMetric struct{ fakeMetric }
+
+func (m *inconsistentMetric) New() metrics.Accumulator { return &inconsistentAcc{} }
+
+type inconsistentAcc struct{}
+
+func (a *inconsistentAcc) Add(metrics.Observation)         {}
+func (a *inconsistentAcc) Merge(metrics.Accumulator) error { return nil }
+func (a *inconsistentAcc) Result() metrics.Result          { return metrics.Result{} }
+func (a *inconsistentAcc) Counts() (int, int, bool)        { return 0, 0, true }
+func (a *inconsistentAcc) Outcome(int) (bool, bool)        { return false, false }
+
 func init() {
+	metrics.Register(metrics.Info{Type: "fake_inconsistent", Doc: "an accumulator the analysis cannot use"},
+		func() metrics.Spec { return &fakeInconsistentSpec{} })
 	pipeline.Register("fake-rules", func() pipeline.Spec { return &fakeRulesSpec{} })
 	pipeline.Register("fake-const", func() pipeline.Spec { return fakeConstSpec{} })
 	metrics.Register(metrics.Info{Type: "fake_recall", Doc: "a fake share"}, func() metrics.Spec { return &fakeRecallSpec{} })

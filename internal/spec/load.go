@@ -18,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/poc-harness/poc/datasets/fieldexpr"
+	"github.com/poc-harness/poc/internal/analysis"
 	"github.com/poc-harness/poc/metrics"
 	"github.com/poc-harness/poc/pipeline"
 )
@@ -762,9 +763,12 @@ func (l *loader) metrics(n *yaml.Node, exp *Experiment, canBuild bool) {
 					Time: exp.Dataset.Time, Cache: l.opt.Cache, Privacy: l.privacyImpl,
 					AllowedURLs: exp.Privacy.AllowURLs, LookupEnv: l.opt.lookupEnv(),
 				})
-				if err != nil {
+				switch {
+				case err != nil:
 					l.fieldErrors(err, el, path)
-				} else {
+				case analysis.Check(built) != nil:
+					l.errorf(el, path, "fix the metric's Go type, or register it without the interfaces it cannot honour", "%v", analysis.Check(built))
+				default:
 					m.Metric = built
 				}
 			}

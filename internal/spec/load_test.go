@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/poc-harness/poc/internal/verdict"
 	"github.com/poc-harness/poc/pipeline"
 )
 
@@ -41,6 +42,9 @@ func TestBadFiles(t *testing.T) {
 		{"criterion-metric.bad.yaml", []want{
 			{12, 14, `criteria[0].metric: metric "fake_recal" is not defined under metrics (did you mean "fake_recall"?)`},
 			{13, 14, `(add "fake_latency" under metrics:)`},
+		}, nil},
+		{"inconsistent-metric.bad.yaml", []want{
+			{12, 5, `metrics[1]: the metric's accumulator (*spec.inconsistentAcc) is inconsistent: it gives record outcomes (Outcomes) without saying how many records it holds (Resampler)`},
 		}, nil},
 		{"criterion-pipeline.bad.yaml", []want{
 			{14, 15, `criteria[0].pipeline: pipeline "modle" is not defined under pipelines (did you mean "model"?)`},
@@ -266,7 +270,7 @@ func TestFullExperiment(t *testing.T) {
 		t.Errorf("Metric(money_caught) = %+v", m)
 	}
 
-	wantCriteria := []Criterion{
+	wantCriteria := []verdict.Criterion{
 		{Metric: "fake_recall", Pipeline: "fraud-model-v3", Kind: BetterThan, Baseline: "rules-v12", Margin: 0.05, Must: true},
 		{Metric: "money_caught", Pipeline: "fraud-model-v3", Kind: AtLeast, Threshold: 0.30, Must: true, Why: "catch more money"},
 		{Metric: "fake_recall", Pipeline: "fraud-model-v3", Kind: NoWorseThan, Baseline: "analysts", Margin: 0.02, Must: true},
@@ -276,9 +280,7 @@ func TestFullExperiment(t *testing.T) {
 		t.Fatalf("Criteria = %+v", exp.Criteria)
 	}
 	for i, w := range wantCriteria {
-		got := exp.Criteria[i]
-		got.Pos = Pos{}
-		if !reflect.DeepEqual(got, w) {
+		if got := exp.Criteria[i].Criterion; !reflect.DeepEqual(got, w) {
 			t.Errorf("Criteria[%d] = %+v, want %+v", i, got, w)
 		}
 	}

@@ -2,8 +2,9 @@ package spec
 
 import (
 	"fmt"
-	"github.com/poc-harness/poc/pipeline"
 	"math"
+
+	"github.com/poc-harness/poc/pipeline"
 
 	"go.yaml.in/yaml/v3"
 )

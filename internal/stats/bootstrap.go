@@ -369,7 +369,7 @@ func intervalFor(n int, thetaHat float64, reps []float64, opt BootstrapOptions, 
 // replicates draws opt.Resamples resamples of n positions and returns the
 // non-NaN values of stat on them.
 func replicates(n int, opt BootstrapOptions, stat Statistic) ([]float64, error) {
-	src := rand.NewPCG(opt.Seed, resampleStream)
+	src := newResampleSource(opt.Seed)
 	idx := make([]int, n)
 	reps := make([]float64, 0, opt.Resamples)
 	un := uint64(n)

@@ -2,22 +2,10 @@ package verdict
 
 import (
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 
-	"github.com/poc-harness/poc/metrics"
-)
-
-// Kind is the kind of a criterion, as written in the experiment file.
-type Kind string
-
-// The criterion kinds.
-const (
-	AtLeast     Kind = "at_least"
-	AtMost      Kind = "at_most"
-	BetterThan  Kind = "better_than"
-	NoWorseThan Kind = "no_worse_than"
+	"github.com/poc-harness/poc/internal/format"
+	"github.com/poc-harness/poc/internal/results"
 )
 
 // Criterion is a success condition written before the run.
@@ -25,7 +13,7 @@ type Criterion struct {
 	Name     string
 	Metric   string
 	Pipeline string
-	Kind     Kind
+	Kind     results.Kind
 	// Threshold is the bound of an absolute criterion.
 	Threshold float64
 	// Baseline is the pipeline a comparison is made against.
@@ -42,100 +30,104 @@ type Criterion struct {
 	Why     string
 }
 
-// Status is the outcome of one criterion.
-type Status string
-
-// The criterion statuses.
-const (
-	Pass         Status = "pass"
-	Fail         Status = "fail"
-	Inconclusive Status = "inconclusive"
-	// Undefined means the value could not be computed; it is never a pass.
-	Undefined Status = "undefined"
-	// TooSmall is a segment with fewer records than the minimum segment
-	// size: it is not judged, and a criterion that must hold in it cannot pass.
-	TooSmall Status = "too small to judge"
-)
-
-// Decision is the verdict of a run.
-type Decision string
-
-// The verdicts.
-const (
-	Go        Decision = "GO"
-	NoGo      Decision = "NO-GO"
-	Undecided Decision = "INCONCLUSIVE"
-)
-
-// Judgement is the evaluation of one criterion.
-type Judgement struct {
-	Name     string `json:"name"`
-	Metric   string `json:"metric"`
-	Pipeline string `json:"pipeline"`
-	Kind     Kind   `json:"kind"`
-	Baseline string `json:"baseline,omitempty"`
-	Must     bool   `json:"must"`
-	// Estimate is the metric's value (absolute kinds) or the difference
-	// candidate − baseline (comparisons), in the metric's unit.
-	Estimate Number   `json:"estimate"`
-	Interval Interval `json:"interval"`
-	// Threshold is the bound Estimate is held to; Sense is ">=" or "<=".
-	Threshold Number `json:"threshold"`
-	Sense     string `json:"sense"`
-	Status    Status `json:"status"`
-	// CandidateValue and BaselineValue are the two metric values of a comparison.
-	CandidateValue *Number `json:"candidate_value,omitempty"`
-	BaselineValue  *Number `json:"baseline_value,omitempty"`
-	// Relative marks a comparison of (candidate − baseline) / |baseline|.
-	Relative bool `json:"relative,omitempty"`
-	// PValue is the one-sided p-value of the test that the criterion holds
-	// (small means strong evidence that it holds); AdjustedP is the same
-	// after the multiplicity correction across the must-criteria's tests.
-	PValue    Number `json:"p_value"`
-	AdjustedP Number `json:"adjusted_p_value"`
-	// McNemarP is the exact two-sided McNemar p-value of a comparison of
-	// two proportions on the same records (evidence shown with the interval).
-	McNemarP *Number `json:"mcnemar_p,omitempty"`
-	// Segments are the per-segment judgements of a criterion that must hold
-	// in every segment.
-	Segments []SegmentJudgement `json:"segments,omitempty"`
-	// MoreRecords estimates, for an inconclusive criterion, how many more
-	// records would likely decide it at the observed effect (0 when decided
-	// or when no amount would).
-	MoreRecords int `json:"more_records_needed,omitempty"`
-	// SampleSizeMethod says how MoreRecords was worked out.
-	SampleSizeMethod string `json:"sample_size_method,omitempty"`
-
-	// Set while judging, for the sample-size advice and the explanation.
-	pairs, discor, trials int
-	holmNote              bool
-	metricUnit            string
-	Unit                  string `json:"unit,omitempty"`
-	Explanation           string `json:"explanation"`
-	Test                  string `json:"test"`
-	Why                   string `json:"why,omitempty"`
+// Metric is what the verdict needs to know of a metric.
+type Metric struct {
+	Name string
+	// Unit is the metric's unit ("" for a share).
+	Unit string
+	// LowerIsBetter is true for metrics such as latency or error rate.
+	LowerIsBetter bool
 }
 
-// SegmentJudgement is a criterion judged on the records of one segment.
-type SegmentJudgement struct {
-	Column    string   `json:"column"`
-	Value     string   `json:"value"`
-	Records   int      `json:"records"`
-	Estimate  Number   `json:"estimate"`
-	Interval  Interval `json:"interval"`
-	Status    Status   `json:"status"`
-	PValue    Number   `json:"p_value"`
-	AdjustedP Number   `json:"adjusted_p_value"`
-	Note      string   `json:"note,omitempty"`
+// Bound is what a criterion's estimate is held to: at least (Sense ">=")
+// or at most ("<=") Threshold.
+type Bound struct {
+	Threshold float64
+	Sense     string
 }
 
-// Summary is the verdict with every criterion's judgement.
-type Summary struct {
-	Verdict  Decision    `json:"verdict"`
-	Reason   string      `json:"reason"`
-	Criteria []Judgement `json:"criteria"`
-	// Multiplicity names the correction applied across must-criteria.
-	Multiplicity string `json:"multiplicity"`
+// Greater reports whether the bound is a lower one (the estimate must be at
+// least the threshold).
+func (b Bound) Greater() bool { return b.Sense == ">=" }
+
+// BoundOf is the bound of criterion c on a metric: the threshold of an
+// absolute criterion; for a comparison, the margin on the difference
+// candidate − baseline, its sign and sense following the metric's direction
+// (better means higher, or lower for a lower-is-better metric).
+func BoundOf(c Criterion, lowerIsBetter bool) Bound {
+	switch {
+	case c.Kind == results.AtLeast:
+		return Bound{c.Threshold, ">="}
+	case c.Kind == results.AtMost:
+		return Bound{c.Threshold, "<="}
+	case c.Kind == results.BetterThan && !lowerIsBetter:
+		return Bound{c.Margin, ">="}
+	case c.Kind == results.BetterThan:
+		return Bound{-c.Margin, "<="}
+	case !lowerIsBetter:
+		return Bound{-c.Margin, ">="}
+	}
+	return Bound{c.Margin, "<="}
+}
+
+// Evidence is what the analysis found for one criterion on one set of
+// records. Numbers that cannot be computed are NaN.
+type Evidence struct {
+	// Estimate is the metric's value, or for a comparison the difference
+	// candidate − baseline (relative to |baseline| when the criterion is).
+	Estimate float64
+	// Interval is its confidence interval at the run's level.
+	Interval results.Interval
+	// PValue is the one-sided p-value of the test that the criterion holds,
+	// the one that inverts Interval at the bound.
+	PValue float64
+	// Candidate and Baseline are the two values of a comparison.
+	Candidate, Baseline float64
+	// McNemarP is McNemar's exact two-sided p-value for a comparison of two
+	// proportions (NaN otherwise).
+	McNemarP float64
+	// Trials is the denominator of a proportion held to a threshold.
+	Trials int
+	// Pairs and Discordant count, for a comparison of two proportions, the
+	// records counted by both and those on which they disagree.
+	Pairs, Discordant int
+	// Note says why the evidence is missing, when it is.
+	Note string
+}
+
+// Undefined is evidence that could not be formed, for the reason given.
+func Undefined(note string) Evidence {
+	return Evidence{Estimate: nan, Interval: results.NoInterval(), PValue: nan, Candidate: nan, Baseline: nan, McNemarP: nan, Note: note}
+}
+
+// Tester gives the evidence for criteria.
+type Tester interface {
+	// Test returns the evidence that criterion c holds against bound b, on
+	// every record (seg nil) or on the records of one segment.
+	Test(c Criterion, b Bound, seg *Segment) Evidence
+}
+
+// Settings are the judging settings of a run, from the file's `report:`.
+type Settings struct {
+	// Confidence is the two-sided confidence level of every interval.
+	Confidence float64
+	// MinSegmentSize is the fewest records a segment needs to be judged.
+	MinSegmentSize int
+	// Multiplicity is "holm" (default) or "none": the correction of the
+	// must-criteria's tests (segments included) for their number.
+	Multiplicity string
+	// Power is the power the sample-size advice aims at (default 0.8).
+	Power float64
+}
+
+// alpha is the one-sided level that matches a two-sided interval.
+func (s Settings) alpha() float64 { return (1 - s.Confidence) / 2 }
+
+func (s Settings) power() float64 {
+	if s.Power <= 0 || s.Power >= 1 {
+		return 0.8
+	}
+	return s.Power
 }
 
 // Segment is the set of records sharing one value of a segment column.
@@ -147,31 +139,32 @@ type Segment struct {
 
 // Input is what Judge needs of a replay.
 type Input struct {
-	// Pipelines and Metrics name the rows and columns of Estimates.
-	Pipelines []string
-	Metrics   []metrics.Metric
-	Estimates [][]Estimate
+	// Metrics describes every metric a criterion names, by name.
+	Metrics map[string]Metric
 	// Records is the number of records replayed.
 	Records int
 	// Segments lists, by column, the segments of the replay.
 	Segments map[string][]Segment
+	// Tester gives the evidence.
+	Tester Tester
 }
 
-func indexOf(names []string) map[string]int {
-	m := make(map[string]int, len(names))
-	for i, n := range names {
-		m[n] = i
-	}
-	return m
+// Summary is the verdict with every criterion's judgement.
+type Summary struct {
+	Verdict  results.Decision    `json:"verdict"`
+	Reason   string              `json:"reason"`
+	Criteria []results.Judgement `json:"criteria"`
+	// Multiplicity names the correction applied across must-criteria.
+	Multiplicity string `json:"multiplicity"`
 }
 
 func defaultName(c Criterion, unit string) string {
 	switch c.Kind {
-	case AtLeast:
-		return fmt.Sprintf("%s of %s at least %s", c.Metric, c.Pipeline, FormatValue(Number(c.Threshold), unit))
-	case AtMost:
-		return fmt.Sprintf("%s of %s at most %s", c.Metric, c.Pipeline, FormatValue(Number(c.Threshold), unit))
-	case BetterThan:
+	case results.AtLeast:
+		return fmt.Sprintf("%s of %s at least %s", c.Metric, c.Pipeline, format.Value(c.Threshold, unit))
+	case results.AtMost:
+		return fmt.Sprintf("%s of %s at most %s", c.Metric, c.Pipeline, format.Value(c.Threshold, unit))
+	case results.BetterThan:
 		if c.Margin != 0 {
 			return fmt.Sprintf("%s of %s better than %s by %s", c.Metric, c.Pipeline, c.Baseline, formatMargin(c.Margin, unit))
 		}
@@ -183,35 +176,35 @@ func defaultName(c Criterion, unit string) string {
 
 // formatMargin prints an unsigned margin: shares in percentage points.
 func formatMargin(m float64, unit string) string {
-	return strings.TrimPrefix(FormatDiff(Number(m), unit), "+")
+	return strings.TrimPrefix(format.Diff(m, unit), "+")
 }
 
 // decide holds the interval against the threshold: pass when the whole
 // interval is on the good side, fail when the whole interval is on the bad
 // side, inconclusive when it straddles the threshold.
-func decide(est Number, iv Interval, thr Number, sense string) Status {
+func decide(est results.Number, iv results.Interval, thr results.Number, sense string) results.CriterionStatus {
 	if est.IsNaN() || iv.Lo.IsNaN() || iv.Hi.IsNaN() {
-		return Undefined
+		return results.Undefined
 	}
 	if sense == "<=" {
 		switch {
 		case iv.Hi <= thr:
-			return Pass
+			return results.Pass
 		case iv.Lo > thr:
-			return Fail
+			return results.Fail
 		}
-		return Inconclusive
+		return results.Inconclusive
 	}
 	switch {
 	case iv.Lo >= thr:
-		return Pass
+		return results.Pass
 	case iv.Hi < thr:
-		return Fail
+		return results.Fail
 	}
-	return Inconclusive
+	return results.Inconclusive
 }
 
-func conclude(js []Judgement) (Decision, string) {
+func conclude(js []results.Judgement) (results.Decision, string) {
 	var failed, open, musts []string
 	for _, j := range js {
 		if !j.Must {
@@ -219,121 +212,19 @@ func conclude(js []Judgement) (Decision, string) {
 		}
 		musts = append(musts, j.Name)
 		switch j.Status {
-		case Fail:
+		case results.Fail:
 			failed = append(failed, j.Name)
-		case Inconclusive, Undefined:
+		case results.Inconclusive, results.Undefined:
 			open = append(open, j.Name)
 		}
 	}
 	switch {
 	case len(musts) == 0:
-		return Undecided, "the experiment sets no `must` criterion, so nothing can justify a GO"
+		return results.Undecided, "the experiment sets no `must` criterion, so nothing can justify a GO"
 	case len(failed) > 0:
-		return NoGo, fmt.Sprintf("%d of %d must-criteria failed: %s", len(failed), len(musts), strings.Join(failed, "; "))
+		return results.NoGo, fmt.Sprintf("%d of %d must-criteria failed: %s", len(failed), len(musts), strings.Join(failed, "; "))
 	case len(open) > 0:
-		return Undecided, fmt.Sprintf("%d of %d must-criteria are not yet decided by the data: %s", len(open), len(musts), strings.Join(open, "; "))
+		return results.Undecided, fmt.Sprintf("%d of %d must-criteria are not yet decided by the data: %s", len(open), len(musts), strings.Join(open, "; "))
 	}
-	return Go, fmt.Sprintf("all %d must-criteria passed", len(musts))
-}
-
-func describeTest(j Judgement, conf float64, multiplicity string, family int) string {
-	bound := "lower"
-	if j.Sense == "<=" {
-		bound = "upper"
-	}
-	what := "the " + j.Metric
-	switch {
-	case j.Relative:
-		what = fmt.Sprintf("the paired relative difference (%s − %s) / %s in %s", j.Pipeline, j.Baseline, j.Baseline, j.Metric)
-	case j.Kind == BetterThan || j.Kind == NoWorseThan:
-		what = fmt.Sprintf("the paired difference %s − %s in %s", j.Pipeline, j.Baseline, j.Metric)
-	}
-	s := fmt.Sprintf("passes when the %s bound of the %s %s interval of %s is %s %s (a one-sided test at %s)",
-		bound, Percent(conf), j.Interval.Method, what, j.Sense, j.format(j.Threshold), Percent((1-conf)/2))
-	if len(j.Segments) > 0 {
-		s += ", overall and in every segment of at least the minimum size"
-	}
-	if j.Must && multiplicity == "holm" && family > 1 {
-		s += fmt.Sprintf("; its p-value is adjusted by Holm–Bonferroni across the %d tests of the must-criteria", family)
-	}
-	if j.McNemarP != nil {
-		s += fmt.Sprintf("; McNemar's exact test on the discordant records gives p = %s (two-sided)", pFormat(float64(*j.McNemarP)))
-	}
-	return s
-}
-
-// format prints a value of the judgement in its unit: a difference for a
-// comparison (a relative one in percent), the metric's value otherwise.
-func (j Judgement) format(v Number) string {
-	switch {
-	case j.Relative:
-		if v.IsNaN() {
-			return "n/a"
-		}
-		return fmt.Sprintf("%+.1f%%", 100*float64(v))
-	case j.Kind == BetterThan || j.Kind == NoWorseThan:
-		return FormatDiff(v, j.Unit)
-	}
-	return FormatValue(v, j.Unit)
-}
-
-func explain(j Judgement, conf float64) string {
-	if j.Status == Undefined {
-		return fmt.Sprintf("%s could not be computed on these records, so the criterion cannot pass", j.Metric)
-	}
-	iv := fmt.Sprintf("%s to %s", j.format(j.Interval.Lo), j.format(j.Interval.Hi))
-	var s string
-	switch j.Kind {
-	case AtLeast, AtMost:
-		s = fmt.Sprintf("%s of %s is %s (%s interval %s) against a required %s %s",
-			j.Metric, j.Pipeline, j.format(j.Estimate), Percent(conf), iv, j.Sense, j.format(j.Threshold))
-	default:
-		unit := j.Unit
-		if j.Relative {
-			unit = j.metricUnit
-		}
-		diff := "a difference"
-		if j.Relative {
-			diff = "a relative difference"
-		}
-		s = fmt.Sprintf("%s of %s is %s against %s for %s: %s of %s (%s interval %s); required %s %s",
-			j.Metric, j.Pipeline, FormatValue(*j.CandidateValue, unit), FormatValue(*j.BaselineValue, unit), j.Baseline,
-			diff, j.format(j.Estimate), Percent(conf), iv, j.Sense, j.format(j.Threshold))
-	}
-	if seg := segmentSummary(j.Segments); seg != "" {
-		s += "; it must hold in every segment, and " + seg
-	}
-	switch {
-	case j.Status == Pass:
-		return s + ": the whole interval clears the threshold"
-	case j.Status == Fail && segmentSummary(j.Segments) != "" && overallClears(j):
-		return s + ": it fails in a segment"
-	case j.Status == Fail:
-		return s + ": the whole interval is on the wrong side"
-	case j.holmNote:
-		return s + ": the interval clears the threshold, but the evidence is not strong enough once corrected for the number of must-criteria tested"
-	}
-	if j.MoreRecords > 0 {
-		return s + fmt.Sprintf(": not yet decided; about %s more records would likely settle it", Group(int64(j.MoreRecords)))
-	}
-	return s + ": not yet decided, and the estimate is too close to the threshold (or on its wrong side) for more records to promise a pass"
-}
-
-// overallClears reports whether a criterion's overall interval clears its
-// threshold (so that a failure comes from a segment).
-func overallClears(j Judgement) bool {
-	return decide(j.Estimate, j.Interval, j.Threshold, j.Sense) == Pass
-}
-
-// pFormat prints a p-value with three significant digits.
-func pFormat(p float64) string {
-	if p < 0.0001 {
-		return "< 0.0001"
-	}
-	return fmt.Sprintf("%.3g", p)
-}
-
-// Percent prints a probability as a percentage without float noise: 95%, 2.5%.
-func Percent(p float64) string {
-	return strconv.FormatFloat(math.Round(p*1e6)/1e4, 'f', -1, 64) + "%"
+	return results.Go, fmt.Sprintf("all %d must-criteria passed", len(musts))
 }

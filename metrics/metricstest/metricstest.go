@@ -11,6 +11,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/poc-harness/poc/internal/analysis"
 	"github.com/poc-harness/poc/metrics"
 )
 
@@ -23,6 +24,9 @@ import (
 //     per-record metrics.Outcomes add up to the counts.
 func Conformance(t testing.TB, m metrics.Metric, obs []metrics.Observation) {
 	t.Helper()
+	if err := analysis.Check(m); err != nil {
+		t.Errorf("%s: %v", m.Name(), err)
+	}
 	whole := m.New()
 	for _, o := range obs {
 		whole.Add(o)

@@ -1,4 +1,4 @@
-package verdict
+package results
 
 import (
 	"encoding/json"

@@ -1,6 +1,10 @@
-package verdict
+// Package format prints the numbers of a run the way every document shows
+// them: shares as percentages, milliseconds, currencies, thousands
+// separators, p-values. It imports nothing of poc.
+package format
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -67,10 +71,10 @@ func Group(n int64) string {
 	return b.String()
 }
 
-// FormatValue prints a metric value in its unit: a share as a percentage
+// Value prints a metric value in its unit: a share as a percentage
 // with one decimal (48.3%), milliseconds with one decimal (812.4 ms), a
 // currency with two to four significant digits and its code (0.0042 USD).
-func FormatValue(v Number, unit string) string {
+func Value[T ~float64](v T, unit string) string {
 	f := float64(v)
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return "n/a"
@@ -88,10 +92,10 @@ func FormatValue(v Number, unit string) string {
 	return Sig(f) + " " + unit
 }
 
-// FormatDiff prints a signed difference in a metric's unit: shares in
-// percentage points (+5.2 pp), milliseconds and currencies as formatValue
+// Diff prints a signed difference in a metric's unit: shares in
+// percentage points (+5.2 pp), milliseconds and currencies as Value
 // does, with a sign. Zero has no sign.
-func FormatDiff(v Number, unit string) string {
+func Diff[T ~float64](v T, unit string) string {
 	f := float64(v)
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return "n/a"
@@ -111,4 +115,17 @@ func FormatDiff(v Number, unit string) string {
 		s = "+" + s
 	}
 	return s + suffix
+}
+
+// Percent prints a probability as a percentage without float noise: 95%, 2.5%.
+func Percent(p float64) string {
+	return strconv.FormatFloat(math.Round(p*1e6)/1e4, 'f', -1, 64) + "%"
+}
+
+// P prints a p-value with three significant digits, and "< 0.0001" below.
+func P(p float64) string {
+	if p < 0.0001 {
+		return "< 0.0001"
+	}
+	return fmt.Sprintf("%.3g", p)
 }

@@ -1,0 +1,160 @@
+package analysis
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/poc-harness/poc/internal/results"
+	"github.com/poc-harness/poc/internal/stats"
+	"github.com/poc-harness/poc/internal/verdict"
+	"github.com/poc-harness/poc/metrics"
+)
+
+// Test gives the evidence that criterion c holds against bound b on the
+// records of seg (every record when nil): it implements verdict.Tester.
+func (a *Analysis) Test(c verdict.Criterion, b verdict.Bound, seg *verdict.Segment) verdict.Evidence {
+	m, okM := a.mets[c.Metric]
+	p, okP := a.pipes[c.Pipeline]
+	if !okM || !okP {
+		return verdict.Undefined(fmt.Sprintf("no metric %q of pipeline %q in this run", c.Metric, c.Pipeline))
+	}
+	if !c.Kind.Comparison() {
+		return a.absolute(p, m, b, seg)
+	}
+	base, ok := a.pipes[c.Baseline]
+	if !ok {
+		return verdict.Undefined(fmt.Sprintf("no pipeline %q in this run", c.Baseline))
+	}
+	return a.compare(p, base, m, c.Relative, b, seg)
+}
+
+// absolute is the evidence for a metric held to a threshold, by the
+// metric's method: Wilson and the score test, the order-statistic interval
+// and the binomial test, the metric's own bounds, or the bootstrap and the
+// p-value that inverts its interval.
+func (a *Analysis) absolute(p, m int, b verdict.Bound, seg *verdict.Segment) verdict.Evidence {
+	method := a.method[p][m]
+	if seg != nil && method != Undefined {
+		method = a.segmentMethod(p, m)
+	}
+	switch method {
+	case Wilson:
+		return a.wilson(p, m, b, seg)
+	case Quantile:
+		q, all := a.acc[p][m].(metrics.Quantiler).Quantile()
+		var values []float64
+		each(seg, len(all), func(i int) { values = append(values, all[i]) })
+		est, iv := stats.QuantileInterval(values, q, a.s.Confidence)
+		ev := evidence(est, fromStats(iv), stats.QuantilePValue(values, q, b.Threshold, !b.Greater()))
+		ev.Trials = len(values)
+		if math.IsNaN(iv.Lo) || math.IsNaN(iv.Hi) {
+			ev.Note = fmt.Sprintf("too few records (%d) for a distribution-free bound on this quantile", len(values))
+		}
+		return ev
+	case Bounded:
+		lo, hi, _ := a.acc[p][m].(metrics.Bounded).Bounds()
+		est := a.result[p][m].Value
+		iv := results.Interval{Lo: results.Number(lo), Hi: results.Number(hi), Method: methodReported}
+		return evidence(est, iv, boundedPValue(est, lo, hi, b, a.s.Confidence))
+	case Bootstrap:
+		d, err := a.dist(p, m, seg)
+		if err != nil {
+			return verdict.Undefined(err.Error())
+		}
+		return evidence(d.Estimate(), fromStats(d.Interval()), d.PValue(b.Threshold, b.Greater()))
+	case Undefined:
+		return verdict.Undefined("undefined on these records (for example recall with no positive record)")
+	}
+	if seg != nil {
+		return verdict.Undefined("the metric keeps no per-record values, so it cannot be judged on a segment")
+	}
+	return verdict.Undefined("the metric keeps no per-record values, so it has no interval")
+}
+
+// segmentMethod is the method of a metric on a segment: the overall one
+// where it can be restricted to the segment's records, the bootstrap
+// otherwise (a proportion without record outcomes, a metric that reports
+// its own interval over every record).
+func (a *Analysis) segmentMethod(p, m int) Method {
+	acc := a.acc[p][m]
+	_, resampler := acc.(metrics.Resampler)
+	switch method := a.method[p][m]; {
+	case method == Wilson:
+		if _, ok := acc.(metrics.Outcomes); ok {
+			return Wilson
+		}
+	case method == Quantile:
+		return Quantile
+	}
+	if resampler {
+		return Bootstrap
+	}
+	return None
+}
+
+// wilson is the evidence for a proportion held to a threshold: the Wilson
+// interval and the score test that it inverts.
+func (a *Analysis) wilson(p, m int, b verdict.Bound, seg *verdict.Segment) verdict.Evidence {
+	acc := a.acc[p][m]
+	var k, n int
+	if seg == nil {
+		k, n, _ = acc.(metrics.Proportion).Counts()
+	} else {
+		o := acc.(metrics.Outcomes)
+		each(seg, 0, func(i int) {
+			if counted, success := o.Outcome(i); counted {
+				n++
+				if success {
+					k++
+				}
+			}
+		})
+	}
+	if n == 0 {
+		return verdict.Undefined("no record enters the proportion")
+	}
+	ev := evidence(float64(k)/float64(n), fromStats(stats.Wilson(k, n, a.s.Confidence)), wilsonPValue(k, n, b))
+	ev.Trials = n
+	return ev
+}
+
+// wilsonPValue is the score test's p-value; a threshold at or beyond 0 or 1
+// is met by every proportion (p 0) or by none (p 1).
+func wilsonPValue(k, n int, b verdict.Bound) float64 {
+	t := b.Threshold
+	switch {
+	case b.Greater() && t <= 0, !b.Greater() && t >= 1:
+		return 0
+	case b.Greater() && t >= 1, !b.Greater() && t <= 0:
+		return 1
+	}
+	return stats.WilsonPValue(k, n, t, b.Greater())
+}
+
+// boundedPValue inverts a metric's own interval at the threshold, reading
+// the standard error off the half of the interval on the threshold's side
+// as a normal interval would give it.
+func boundedPValue(est, lo, hi float64, b verdict.Bound, conf float64) float64 {
+	half := est - lo
+	if !b.Greater() {
+		half = hi - est
+	}
+	se := half / stats.Z(conf)
+	z := (est - b.Threshold) / se
+	if !b.Greater() {
+		z = -z
+	}
+	switch {
+	case math.IsNaN(se) || se < 0:
+		return math.NaN()
+	case se == 0 && z >= 0, math.IsInf(z, 1):
+		return 0
+	case se == 0:
+		return 1
+	}
+	return 1 - stats.NormalCDF(z)
+}
+
+func evidence(est float64, iv results.Interval, p float64) verdict.Evidence {
+	return verdict.Evidence{Estimate: est, Interval: iv, PValue: p, Candidate: math.NaN(), Baseline: math.NaN(), McNemarP: math.NaN()}
+}

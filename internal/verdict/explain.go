@@ -1,0 +1,98 @@
+package verdict
+
+import (
+	"fmt"
+
+	"github.com/poc-harness/poc/internal/format"
+	"github.com/poc-harness/poc/internal/results"
+)
+
+var percent = format.Percent
+
+func describeTest(j *judged, conf float64, multiplicity string, family int) string {
+	bound := "lower"
+	if j.Sense == "<=" {
+		bound = "upper"
+	}
+	what := "the " + j.Metric
+	switch {
+	case j.Relative:
+		what = fmt.Sprintf("the paired relative difference (%s − %s) / %s in %s", j.Pipeline, j.Baseline, j.Baseline, j.Metric)
+	case j.Kind.Comparison():
+		what = fmt.Sprintf("the paired difference %s − %s in %s", j.Pipeline, j.Baseline, j.Metric)
+	}
+	s := fmt.Sprintf("passes when the %s bound of the %s %s interval of %s is %s %s (a one-sided test at %s)",
+		bound, percent(conf), j.Interval.Method, what, j.Sense, j.format(j.Threshold), percent((1-conf)/2))
+	if len(j.Segments) > 0 {
+		s += ", overall and in every segment of at least the minimum size"
+	}
+	if j.Must && multiplicity == "holm" && family > 1 {
+		s += fmt.Sprintf("; its p-value is adjusted by Holm–Bonferroni across the %d tests of the must-criteria", family)
+	}
+	if j.McNemarP != nil {
+		s += fmt.Sprintf("; McNemar's exact test on the discordant records gives p = %s (two-sided)", format.P(float64(*j.McNemarP)))
+	}
+	return s
+}
+
+// format prints a value of the judgement in its unit: a difference for a
+// comparison (a relative one in percent), the metric's value otherwise.
+func (j *judged) format(v results.Number) string {
+	switch {
+	case j.Relative:
+		if v.IsNaN() {
+			return "n/a"
+		}
+		return fmt.Sprintf("%+.1f%%", 100*float64(v))
+	case j.Kind.Comparison():
+		return format.Diff(v, j.Unit)
+	}
+	return format.Value(v, j.Unit)
+}
+
+func explain(j *judged, conf float64) string {
+	if j.Status == results.Undefined {
+		s := fmt.Sprintf("%s could not be computed on these records, so the criterion cannot pass", j.Metric)
+		if j.ev.Note != "" {
+			s += " (" + j.ev.Note + ")"
+		}
+		return s
+	}
+	iv := fmt.Sprintf("%s to %s", j.format(j.Interval.Lo), j.format(j.Interval.Hi))
+	var s string
+	if !j.Kind.Comparison() {
+		s = fmt.Sprintf("%s of %s is %s (%s interval %s) against a required %s %s",
+			j.Metric, j.Pipeline, j.format(j.Estimate), percent(conf), iv, j.Sense, j.format(j.Threshold))
+	} else {
+		unit, diff := j.Unit, "a difference"
+		if j.Relative {
+			unit, diff = j.metricUnit, "a relative difference"
+		}
+		s = fmt.Sprintf("%s of %s is %s against %s for %s: %s of %s (%s interval %s); required %s %s",
+			j.Metric, j.Pipeline, format.Value(*j.CandidateValue, unit), format.Value(*j.BaselineValue, unit), j.Baseline,
+			diff, j.format(j.Estimate), percent(conf), iv, j.Sense, j.format(j.Threshold))
+	}
+	seg := segmentSummary(j.Segments)
+	if seg != "" {
+		s += "; it must hold in every segment, and " + seg
+	}
+	switch {
+	case j.Status == results.Pass:
+		return s + ": the whole interval clears the threshold"
+	case j.Status == results.Fail && seg != "" && overallClears(j):
+		return s + ": it fails in a segment"
+	case j.Status == results.Fail:
+		return s + ": the whole interval is on the wrong side"
+	case j.holm:
+		return s + ": the interval clears the threshold, but the evidence is not strong enough once corrected for the number of must-criteria tested"
+	case j.MoreRecords > 0:
+		return s + fmt.Sprintf(": not yet decided; about %s more records would likely settle it", format.Group(int64(j.MoreRecords)))
+	}
+	return s + ": not yet decided, and the estimate is too close to the threshold (or on its wrong side) for more records to promise a pass"
+}
+
+// overallClears reports whether a criterion's overall interval clears its
+// threshold (so that a failure comes from a segment).
+func overallClears(j *judged) bool {
+	return decide(j.Estimate, j.Interval, j.Threshold, j.Sense) == results.Pass
+}

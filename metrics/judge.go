@@ -9,11 +9,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/poc-harness/poc/datasets"
 	"github.com/poc-harness/poc/pipeline"
 	"github.com/poc-harness/poc/pipeline/llm"
+	"github.com/poc-harness/poc/pipeline/remote"
 )
 
 func init() {
@@ -87,24 +87,14 @@ type JudgeSpec struct {
 	RepeatSample int `yaml:"repeat_sample"`
 }
 
-// JudgeConnection holds the judge's keys, those of an llm pipeline (see
-// pipeline/llm/README.md) without the prompt and output, which the metric
+// JudgeConnection holds the judge's keys: those of an llm pipeline's model
+// (remote.ModelSettings: provider, base_url, api_key_env, api_version,
+// model, temperature, max_tokens, seed, price, tokens_per_minute and the
+// retry and rate-limit keys, max_retry_after among them; see
+// pipeline/llm/README.md), without the prompt and output, which the metric
 // writes.
 type JudgeConnection struct {
-	Provider          string        `yaml:"provider"`
-	BaseURL           string        `yaml:"base_url"`
-	APIKeyEnv         *string       `yaml:"api_key_env"`
-	APIVersion        string        `yaml:"api_version"`
-	Model             string        `yaml:"model"`
-	Temperature       *float64      `yaml:"temperature"`
-	MaxTokens         int           `yaml:"max_tokens"`
-	Seed              *int          `yaml:"seed"`
-	Price             llm.Price     `yaml:"price"`
-	Concurrency       int           `yaml:"concurrency"`
-	RequestsPerMinute float64       `yaml:"requests_per_minute"`
-	TokensPerMinute   float64       `yaml:"tokens_per_minute"`
-	Timeout           time.Duration `yaml:"timeout"`
-	Retries           *int          `yaml:"retries"`
+	remote.ModelSettings `yaml:",inline"`
 }
 
 // Fields of the synthetic record the judge pipeline is asked about.
@@ -172,12 +162,10 @@ func (s *JudgeSpec) Build(env Env) (Metric, error) {
 func (s *JudgeSpec) judges(env Env, lo, hi float64, repeats int) ([]*llm.LLM, error) {
 	c := s.Judge
 	spec := llm.Spec{
-		Provider: c.Provider, BaseURL: c.BaseURL, APIKeyEnv: c.APIKeyEnv, APIVersion: c.APIVersion, Model: c.Model,
-		Temperature: c.Temperature, MaxTokens: c.MaxTokens, Seed: c.Seed, Price: c.Price, Concurrency: c.Concurrency,
-		RequestsPerMinute: c.RequestsPerMinute, TokensPerMinute: c.TokensPerMinute, Timeout: c.Timeout, Retries: c.Retries,
-		System: judgeSystem(s.Rubric, lo, hi),
-		Prompt: judgePrompt(lo, hi),
-		Output: llm.OutputSpec{Type: llm.OutputNumber},
+		ModelSettings: c.ModelSettings,
+		System:        judgeSystem(s.Rubric, lo, hi),
+		Prompt:        judgePrompt(lo, hi),
+		Output:        llm.OutputSpec{Type: llm.OutputNumber},
 	}
 	penv := pipeline.Env{Name: env.Name + " (judge)", Dir: env.Dir, Columns: []string{judgeQuestion, judgeAnswer, judgeReference},
 		Cache: env.Cache, Privacy: env.Privacy, AllowedURLs: env.AllowedURLs, LookupEnv: env.LookupEnv}

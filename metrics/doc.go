@@ -9,7 +9,8 @@
 // which the statistics layer computes intervals and paired comparisons
 // without any code from the metric's author.
 //
-// This package imports datasets, pipeline and pipeline/llm (the llm_judge
-// metric's judge); it must never import baselines or anything under
+// This package imports datasets, pipeline and pipeline/remote (the
+// llm_judge judge's keys); it must never import pipeline/llm (the judge's
+// model comes through Env.NewGrader), baselines or anything under
 // internal/.
 package metrics

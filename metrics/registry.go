@@ -52,6 +52,10 @@ type Env struct {
 	// LookupEnv reads environment variables (API keys); nil means
 	// os.LookupEnv.
 	LookupEnv func(name string) (string, bool)
+	// NewGrader builds the model of an llm_judge (an llm pipeline with a
+	// number output); the loader's caller wires it, so that this package
+	// never imports pipeline/llm. When nil, llm_judge does not build.
+	NewGrader func(GraderRequest) (Grader, error)
 }
 
 // HasColumn reports whether the dataset has the named column.

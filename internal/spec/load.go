@@ -44,6 +44,10 @@ type LoadOptions struct {
 	NewPrivacy func(detectors []string, patterns []Pattern) (pipeline.Privacy, error)
 	// Cache is the response cache handed to the pipelines (nil: no cache).
 	Cache pipeline.Cache
+	// NewGrader builds the model of an llm_judge metric, handed to the
+	// metrics as metrics.Env.NewGrader. When nil, an llm_judge does not
+	// build (its keys are still checked).
+	NewGrader func(metrics.GraderRequest) (metrics.Grader, error)
 }
 
 // lookupEnv returns the environment lookup to use.
@@ -760,7 +764,7 @@ func (l *loader) metrics(n *yaml.Node, exp *Experiment, canBuild bool) {
 					Name: m.Name, Columns: exp.Dataset.Columns, Label: exp.Dataset.Label,
 					Positive: exp.Dataset.Positive, Currency: exp.UseCase.Currency, Dir: l.dir,
 					Time: exp.Dataset.Time, Cache: l.opt.Cache, Privacy: l.privacyImpl,
-					AllowedURLs: exp.Privacy.AllowURLs, LookupEnv: l.opt.lookupEnv(),
+					AllowedURLs: exp.Privacy.AllowURLs, LookupEnv: l.opt.lookupEnv(), NewGrader: l.opt.NewGrader,
 				})
 				if err != nil {
 					l.fieldErrors(err, el, path)

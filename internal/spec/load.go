@@ -740,19 +740,7 @@ func (l *loader) metrics(n *yaml.Node, exp *Experiment, canBuild bool) {
 		}
 		factory, found := metrics.Lookup(m.Type)
 		if !found {
-			types := metricTypeNames()
-			hint := didYouMean(m.Type, types)
-			if hint == "" {
-				hint = "see `poc metrics` for the list"
-			}
-			field := path
-			if typeNode != el {
-				field = join(path, "type")
-				if typeNode == nameNode {
-					field = join(path, "name")
-				}
-			}
-			l.errorf(typeNode, field, hint, "unknown metric type %q", m.Type)
+			l.unknownMetric(m.Type, path, el, nameNode, typeNode)
 			exp.Metrics = append(exp.Metrics, m)
 			continue
 		}
@@ -760,21 +748,44 @@ func (l *loader) metrics(n *yaml.Node, exp *Experiment, canBuild bool) {
 		if l.decodeStrict(target, rest, path, metricKeys) {
 			spec, _ := result().(metrics.Spec)
 			if canBuild && spec != nil {
-				built, err := spec.Build(metrics.Env{
-					Name: m.Name, Columns: exp.Dataset.Columns, Label: exp.Dataset.Label,
-					Positive: exp.Dataset.Positive, Currency: exp.UseCase.Currency, Dir: l.dir,
-					Time: exp.Dataset.Time, Cache: l.opt.Cache, Privacy: l.privacyImpl,
-					AllowedURLs: exp.Privacy.AllowURLs, LookupEnv: l.opt.lookupEnv(), NewGrader: l.opt.NewGrader,
-				})
-				if err != nil {
-					l.fieldErrors(err, el, path)
-				} else {
-					m.Metric = built
-				}
+				m.Metric = l.buildMetric(spec, m.Name, exp, el, path)
 			}
 		}
 		exp.Metrics = append(exp.Metrics, m)
 	}
+}
+
+// unknownMetric reports a metric type that is not registered, at the node
+// that names it (the type, or the name standing for it).
+func (l *loader) unknownMetric(typ, path string, el, nameNode, typeNode *yaml.Node) {
+	hint := didYouMean(typ, metricTypeNames())
+	if hint == "" {
+		hint = "see `poc metrics` for the list"
+	}
+	field := path
+	if typeNode != el {
+		field = join(path, "type")
+		if typeNode == nameNode {
+			field = join(path, "name")
+		}
+	}
+	l.errorf(typeNode, field, hint, "unknown metric type %q", typ)
+}
+
+// buildMetric builds a decoded metric spec, reporting its field errors at
+// their lines within the block el; nil when the build fails.
+func (l *loader) buildMetric(spec metrics.Spec, name string, exp *Experiment, el *yaml.Node, path string) metrics.Metric {
+	built, err := spec.Build(metrics.Env{
+		Name: name, Columns: exp.Dataset.Columns, Label: exp.Dataset.Label,
+		Positive: exp.Dataset.Positive, Currency: exp.UseCase.Currency, Dir: l.dir,
+		Time: exp.Dataset.Time, Cache: l.opt.Cache, Privacy: l.privacyImpl,
+		AllowedURLs: exp.Privacy.AllowURLs, LookupEnv: l.opt.lookupEnv(), NewGrader: l.opt.NewGrader,
+	})
+	if err != nil {
+		l.fieldErrors(err, el, path)
+		return nil
+	}
+	return built
 }
 
 // criteria decodes and checks the criteria against the defined metrics and

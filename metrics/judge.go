@@ -43,10 +43,10 @@ const (
 //     repeat_sample: 50
 //     judge: {base_url: https://api.openai.com/v1, model: gpt-4o, temperature: 0, max_tokens: 5}
 //
-// The judge is an llm pipeline (see pipeline/llm) built from these keys with
-// a generated prompt and a number output, by Env.NewGrader, so it is cached, retried,
-// rate-limited and pseudonymised like any llm pipeline, and its API key is
-// read only from the variable named by api_key_env. The dataset's label,
+// The judge is an llm pipeline (see pipeline/llm), built by Env.NewGrader
+// from these keys with a generated prompt and a number output, so it is
+// cached, retried, rate-limited and pseudonymised like any llm pipeline, and
+// its API key is read only from the variable named by api_key_env. The dataset's label,
 // when there is one, is shown to the judge as the reference answer.
 //
 // The judge runs after the replay: Add only buffers the question, the answer

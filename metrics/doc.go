@@ -9,7 +9,9 @@
 // which the statistics layer computes intervals and paired comparisons
 // without any code from the metric's author.
 //
-// This package imports datasets, pipeline and pipeline/llm (the llm_judge
-// metric's judge); it must never import baselines or anything under
-// internal/.
+// This package imports datasets, pipeline, pipeline/remote (the llm_judge
+// judge's keys) and internal/registry (the registry shared with pipeline, a
+// leaf of the standard library); it must never import pipeline/llm (the
+// judge's model comes through Env.NewGrader), baselines or anything else
+// under internal/.
 package metrics

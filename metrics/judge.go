@@ -9,11 +9,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/poc-harness/poc/datasets"
 	"github.com/poc-harness/poc/pipeline"
-	"github.com/poc-harness/poc/pipeline/llm"
+	"github.com/poc-harness/poc/pipeline/remote"
 )
 
 func init() {
@@ -44,10 +43,10 @@ const (
 //     repeat_sample: 50
 //     judge: {base_url: https://api.openai.com/v1, model: gpt-4o, temperature: 0, max_tokens: 5}
 //
-// The judge is an llm pipeline (see pipeline/llm) built from these keys with
-// a generated prompt and a number output, so it is cached, retried,
-// rate-limited and pseudonymised like any llm pipeline, and its API key is
-// read only from the variable named by api_key_env. The dataset's label,
+// The judge is an llm pipeline (see pipeline/llm), built by Env.NewGrader
+// from these keys with a generated prompt and a number output, so it is
+// cached, retried, rate-limited and pseudonymised like any llm pipeline, and
+// its API key is read only from the variable named by api_key_env. The dataset's label,
 // when there is one, is shown to the judge as the reference answer.
 //
 // The judge runs after the replay: Add only buffers the question, the answer
@@ -87,24 +86,14 @@ type JudgeSpec struct {
 	RepeatSample int `yaml:"repeat_sample"`
 }
 
-// JudgeConnection holds the judge's keys, those of an llm pipeline (see
-// pipeline/llm/README.md) without the prompt and output, which the metric
+// JudgeConnection holds the judge's keys: those of an llm pipeline's model
+// (remote.ModelSettings: provider, base_url, api_key_env, api_version,
+// model, temperature, max_tokens, seed, price, tokens_per_minute and the
+// retry and rate-limit keys, max_retry_after among them; see
+// pipeline/llm/README.md), without the prompt and output, which the metric
 // writes.
 type JudgeConnection struct {
-	Provider          string        `yaml:"provider"`
-	BaseURL           string        `yaml:"base_url"`
-	APIKeyEnv         *string       `yaml:"api_key_env"`
-	APIVersion        string        `yaml:"api_version"`
-	Model             string        `yaml:"model"`
-	Temperature       *float64      `yaml:"temperature"`
-	MaxTokens         int           `yaml:"max_tokens"`
-	Seed              *int          `yaml:"seed"`
-	Price             llm.Price     `yaml:"price"`
-	Concurrency       int           `yaml:"concurrency"`
-	RequestsPerMinute float64       `yaml:"requests_per_minute"`
-	TokensPerMinute   float64       `yaml:"tokens_per_minute"`
-	Timeout           time.Duration `yaml:"timeout"`
-	Retries           *int          `yaml:"retries"`
+	remote.ModelSettings `yaml:",inline"`
 }
 
 // Fields of the synthetic record the judge pipeline is asked about.
@@ -167,31 +156,54 @@ func (s *JudgeSpec) Build(env Env) (Metric, error) {
 	return m, nil
 }
 
-// judges builds the judge pipeline of each repeat: the same model and prompt,
-// the seed offset by the repeat's number.
-func (s *JudgeSpec) judges(env Env, lo, hi float64, repeats int) ([]*llm.LLM, error) {
-	c := s.Judge
-	spec := llm.Spec{
-		Provider: c.Provider, BaseURL: c.BaseURL, APIKeyEnv: c.APIKeyEnv, APIVersion: c.APIVersion, Model: c.Model,
-		Temperature: c.Temperature, MaxTokens: c.MaxTokens, Seed: c.Seed, Price: c.Price, Concurrency: c.Concurrency,
-		RequestsPerMinute: c.RequestsPerMinute, TokensPerMinute: c.TokensPerMinute, Timeout: c.Timeout, Retries: c.Retries,
-		System: judgeSystem(s.Rubric, lo, hi),
-		Prompt: judgePrompt(lo, hi),
-		Output: llm.OutputSpec{Type: llm.OutputNumber},
+// Grader is the model behind an llm_judge: asked about the synthetic record
+// {question, answer, reference}, it answers a grade (Output.Score, with
+// HasScore). Env.NewGrader builds it; the llm pipeline satisfies it. Predict
+// is called from up to Concurrency goroutines at once; Check reports what
+// the run needs and building does not (the API key).
+type Grader interface {
+	pipeline.Pipeline
+	pipeline.Checker
+	// Concurrency is the most calls the grader takes at once.
+	Concurrency() int
+}
+
+// GraderRequest is what an llm_judge asks Env.NewGrader to build: the judge
+// block's model (its seed offset for a repeat), asked with System and the
+// Prompt template, in Env.
+type GraderRequest struct {
+	// Model is the judge block's model and connection keys.
+	Model remote.ModelSettings
+	// System is the judge's instructions, Prompt the text/template of its
+	// question over the synthetic record's fields (Env.Columns).
+	System, Prompt string
+	// Env is the environment to build in: the synthetic record's columns and
+	// the metric's cache, pseudonymiser, allow-list and LookupEnv.
+	Env pipeline.Env
+}
+
+// judges builds the judge of each repeat: the same model and prompt, the
+// seed offset by the repeat's number. Problems with the judge's keys are
+// returned as field errors under "judge.".
+func (s *JudgeSpec) judges(env Env, lo, hi float64, repeats int) ([]Grader, error) {
+	if env.NewGrader == nil {
+		return nil, pipeline.Errorf("judge", "no model can be built for the judge here (metrics.Env.NewGrader is not set)")
 	}
-	penv := pipeline.Env{Name: env.Name + " (judge)", Dir: env.Dir, Columns: []string{judgeQuestion, judgeAnswer, judgeReference},
-		Cache: env.Cache, Privacy: env.Privacy, AllowedURLs: env.AllowedURLs, LookupEnv: env.LookupEnv}
-	var out []*llm.LLM
+	c := s.Judge.ModelSettings
+	req := GraderRequest{System: judgeSystem(s.Rubric, lo, hi), Prompt: judgePrompt(lo, hi),
+		Env: pipeline.Env{Name: env.Name + " (judge)", Dir: env.Dir, Columns: []string{judgeQuestion, judgeAnswer, judgeReference},
+			Cache: env.Cache, Privacy: env.Privacy, AllowedURLs: env.AllowedURLs, LookupEnv: env.LookupEnv}}
+	var out []Grader
 	for r := range repeats {
-		sp := spec
+		req.Model = c
 		if r > 0 {
 			seed := r
 			if c.Seed != nil {
 				seed += *c.Seed
 			}
-			sp.Seed = &seed
+			req.Model.Seed = &seed
 		}
-		p, err := sp.Build(penv)
+		g, err := env.NewGrader(req)
 		if err != nil {
 			var prefixed pipeline.FieldErrors
 			for _, fe := range pipeline.AsFieldErrors(err) {
@@ -203,11 +215,7 @@ func (s *JudgeSpec) judges(env Env, lo, hi float64, repeats int) ([]*llm.LLM, er
 			}
 			return nil, prefixed
 		}
-		j, ok := p.(*llm.LLM)
-		if !ok {
-			return nil, pipeline.Errorf("judge", "the llm pipeline is a %T, not *llm.LLM", p)
-		}
-		out = append(out, j)
+		out = append(out, g)
 	}
 	return out, nil
 }
@@ -238,7 +246,7 @@ type judgeMetric struct {
 	minAgreement *float64
 	repeats      int
 	sample       int
-	judges       []*llm.LLM
+	judges       []Grader
 }
 
 var _ ExtraVariance = (*judgeAcc)(nil)
@@ -427,7 +435,7 @@ type judgeCall struct {
 
 // gradeAll asks judge p for the grades of the records at positions idx,
 // with p's concurrency.
-func (a *judgeAcc) gradeAll(ctx context.Context, p *llm.LLM, idx []int) []judgeCall {
+func (a *judgeAcc) gradeAll(ctx context.Context, p Grader, idx []int) []judgeCall {
 	calls := make([]judgeCall, len(idx))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
@@ -447,7 +455,7 @@ func (a *judgeAcc) gradeAll(ctx context.Context, p *llm.LLM, idx []int) []judgeC
 }
 
 // grade asks the judge for one record's grade.
-func (a *judgeAcc) grade(ctx context.Context, p *llm.LLM, it judgeItem) judgeCall {
+func (a *judgeAcc) grade(ctx context.Context, p Grader, it judgeItem) judgeCall {
 	rec := datasets.Record{Fields: map[string]any{judgeQuestion: it.question, judgeAnswer: it.answer, judgeReference: it.reference}}
 	out, err := p.Predict(ctx, rec)
 	switch {

@@ -14,6 +14,7 @@ import (
 	"github.com/poc-harness/poc/metrics"
 	"github.com/poc-harness/poc/metrics/metricstest"
 	"github.com/poc-harness/poc/pipeline"
+	"github.com/poc-harness/poc/pipeline/llm"
 	"github.com/poc-harness/poc/pipeline/llm/llmtest"
 )
 
@@ -106,8 +107,18 @@ func buildJudge(t *testing.T, srv *llmtest.Server, cache pipeline.Cache, keys st
 	return m
 }
 
+// newGrader builds the judge's model as an llm pipeline, as the runner does.
+func newGrader(r metrics.GraderRequest) (metrics.Grader, error) {
+	g, err := llm.NewGrader(r.Model, r.System, r.Prompt, r.Env)
+	if err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
 func judgeEnv(cache pipeline.Cache) metrics.Env {
 	return metrics.Env{Name: "helpfulness", Columns: []string{"body", "grade", "label"}, Label: "label", Cache: cache,
+		NewGrader: newGrader,
 		LookupEnv: func(name string) (string, bool) {
 			if name == "JUDGE_KEY" {
 				return judgeKey, true
@@ -320,6 +331,8 @@ func TestJudgeBuildErrors(t *testing.T) {
 		{`{rubric: r, repeat_sample: 5, judge: {model: m}}`, "repeat_sample"},
 		{`{rubric: r, judge: {base_url: "ftp://x"}}`, "judge.model"},
 		{`{rubric: r, judge: {model: m, base_url: "ftp://x"}}`, "judge.base_url"},
+		{`{rubric: r, judge: {model: m, max_retry_after: -1s}}`, "judge.max_retry_after"},
+		{`{rubric: r, judge: {model: m}}`, "judge"}, // no NewGrader in the env
 	}
 	for _, tc := range tests {
 		f, _ := metrics.Lookup("llm_judge")
@@ -327,7 +340,11 @@ func TestJudgeBuildErrors(t *testing.T) {
 		if err := yamlDecode(tc.keys, s); err != nil {
 			t.Fatal(err)
 		}
-		_, err := s.Build(judgeEnv(nil))
+		env := judgeEnv(nil)
+		if tc.field == "judge" {
+			env.NewGrader = nil
+		}
+		_, err := s.Build(env)
 		found := false
 		for _, fe := range pipeline.AsFieldErrors(err) {
 			found = found || fe.Field == tc.field

@@ -2,9 +2,8 @@ package metrics
 
 import (
 	"fmt"
-	"sort"
-	"sync"
 
+	"github.com/poc-harness/poc/internal/registry"
 	"github.com/poc-harness/poc/pipeline"
 )
 
@@ -52,6 +51,10 @@ type Env struct {
 	// LookupEnv reads environment variables (API keys); nil means
 	// os.LookupEnv.
 	LookupEnv func(name string) (string, bool)
+	// NewGrader builds the model of an llm_judge (an llm pipeline with a
+	// number output); the loader's caller wires it, so that this package
+	// never imports pipeline/llm. When nil, llm_judge does not build.
+	NewGrader func(GraderRequest) (Grader, error)
 }
 
 // HasColumn reports whether the dataset has the named column.
@@ -86,42 +89,33 @@ type entry struct {
 	factory Factory
 }
 
-var (
-	mu       sync.RWMutex
-	registry = map[string]entry{}
-)
+// entries holds the registered metric types.
+var entries = registry.New[entry]("metrics")
 
 // Register makes a metric type available under info.Type. It panics when the
 // name is empty, f is nil or the name is taken.
 func Register(info Info, f Factory) {
-	mu.Lock()
-	defer mu.Unlock()
-	if info.Type == "" || f == nil {
-		panic("metrics: Register with empty type or nil factory")
+	if f == nil {
+		panic(fmt.Sprintf("metrics: Register with a nil factory for %q", info.Type))
 	}
-	if _, dup := registry[info.Type]; dup {
-		panic(fmt.Sprintf("metrics: Register called twice for type %q", info.Type))
-	}
-	registry[info.Type] = entry{info: info, factory: f}
+	entries.Register(info.Type, entry{info: info, factory: f})
 }
 
 // Lookup returns the factory registered under typ.
 func Lookup(typ string) (Factory, bool) {
-	mu.RLock()
-	defer mu.RUnlock()
-	e, ok := registry[typ]
+	e, ok := entries.Lookup(typ)
 	return e.factory, ok
 }
 
 // Types lists the registered metric types, sorted by name.
 func Types() []Info {
-	mu.RLock()
-	defer mu.RUnlock()
-	out := make([]Info, 0, len(registry))
-	for _, e := range registry {
-		out = append(out, e.info)
+	names := entries.Names()
+	out := make([]Info, 0, len(names))
+	for _, n := range names {
+		if e, ok := entries.Lookup(n); ok {
+			out = append(out, e.info)
+		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Type < out[j].Type })
 	return out
 }
 

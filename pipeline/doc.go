@@ -4,8 +4,10 @@
 // verdict, so both run through one code path and the comparison stays fair.
 //
 // Pipeline types register a Spec constructor under their `type:` name with
-// Register; a duplicate registration panics, as database/sql does.
+// Register; a duplicate registration panics, as database/sql does (the
+// registry is internal/registry's, shared with metrics).
 //
-// This package imports only datasets; it must never import metrics,
-// baselines or anything under internal/.
+// This package imports only datasets and internal/registry (a leaf of the
+// standard library); it must never import metrics, baselines or anything
+// else under internal/.
 package pipeline

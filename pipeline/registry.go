@@ -2,11 +2,9 @@ package pipeline
 
 import (
 	"context"
-	"fmt"
-	"sort"
-	"sync"
 
 	"github.com/poc-harness/poc/datasets"
+	"github.com/poc-harness/poc/internal/registry"
 )
 
 // Spec is the configuration of one pipeline type, decoded from its block in
@@ -69,45 +67,19 @@ type LabelFitter interface {
 	FitLabels(counts map[string]int) error
 }
 
-var (
-	mu        sync.RWMutex
-	factories = map[string]Factory{}
-)
+// factories holds the registered pipeline types.
+var factories = registry.New[Factory]("pipeline")
 
 // Register makes a pipeline type available under name, the value of `type:`
 // in the experiment file. It panics if name is empty, f is nil, or the name is
 // already registered: two packages claiming one type is a programming error.
-func Register(name string, f Factory) {
-	mu.Lock()
-	defer mu.Unlock()
-	if name == "" || f == nil {
-		panic("pipeline: Register with empty name or nil factory")
-	}
-	if _, dup := factories[name]; dup {
-		panic(fmt.Sprintf("pipeline: Register called twice for type %q", name))
-	}
-	factories[name] = f
-}
+func Register(name string, f Factory) { factories.Register(name, f) }
 
 // Lookup returns the factory registered under name.
-func Lookup(name string) (Factory, bool) {
-	mu.RLock()
-	defer mu.RUnlock()
-	f, ok := factories[name]
-	return f, ok
-}
+func Lookup(name string) (Factory, bool) { return factories.Lookup(name) }
 
 // Types returns the registered type names, sorted.
-func Types() []string {
-	mu.RLock()
-	defer mu.RUnlock()
-	names := make([]string, 0, len(factories))
-	for n := range factories {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func Types() []string { return factories.Names() }
 
 // TrainingData gives a learning pipeline access to data before the replay.
 type TrainingData struct {

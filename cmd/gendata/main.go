@@ -14,7 +14,7 @@
 //
 // The defaults of each dataset (cardfraud: -n 20000 -seed 20260101; tickets:
 // -n 2000 -seed 20260401) reproduce the committed files byte for byte; the
-// tests of datasets/cardfraud and datasets/tickets check that they still do.
+// tests of internal/gen/cardfraud and internal/gen/tickets check that they still do.
 package main
 
 import (
@@ -22,8 +22,8 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/poc-harness/poc/datasets/cardfraud"
-	"github.com/poc-harness/poc/datasets/tickets"
+	"github.com/poc-harness/poc/internal/gen/cardfraud"
+	"github.com/poc-harness/poc/internal/gen/tickets"
 )
 
 // dataset is one example data set the command can write.

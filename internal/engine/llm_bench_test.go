@@ -15,6 +15,7 @@ import (
 	"github.com/poc-harness/poc/pipeline/llm"
 	"github.com/poc-harness/poc/pipeline/llm/llmtest"
 	"github.com/poc-harness/poc/pipeline/pipelinetest"
+	"github.com/poc-harness/poc/pipeline/remote"
 )
 
 // BenchmarkReplayLLM replays 10,000 records through the whole engine and an
@@ -45,9 +46,10 @@ func BenchmarkReplayLLM(b *testing.B) {
 			srv := llmtest.NewServer(b, opts...)
 			noKey := ""
 			spec := &llm.Spec{
-				BaseURL: srv.URL, APIKeyEnv: &noKey, Model: "gpt-4o-mini", Prompt: "Ticket: {{.body}}",
-				Output:      llm.OutputSpec{Type: llm.OutputLabel, Labels: []string{"billing", "technical"}},
-				Concurrency: conc, Timeout: 10 * time.Second,
+				ModelSettings: remote.ModelSettings{BaseURL: srv.URL, APIKeyEnv: &noKey, Model: "gpt-4o-mini",
+					Settings: remote.Settings{Concurrency: conc, Timeout: 10 * time.Second}},
+				Prompt: "Ticket: {{.body}}",
+				Output: llm.OutputSpec{Type: llm.OutputLabel, Labels: []string{"billing", "technical"}},
 			}
 			p, err := spec.Build(pipeline.Env{Name: "llm", Columns: []string{"body"}})
 			if err != nil {

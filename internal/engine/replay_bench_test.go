@@ -13,8 +13,8 @@ import (
 
 	"github.com/poc-harness/poc/baselines"
 	"github.com/poc-harness/poc/datasets"
-	"github.com/poc-harness/poc/datasets/cardfraud"
 	"github.com/poc-harness/poc/internal/engine"
+	"github.com/poc-harness/poc/internal/gen/cardfraud"
 	"github.com/poc-harness/poc/metrics"
 	"github.com/poc-harness/poc/pipeline"
 )

@@ -8,7 +8,9 @@ import (
 	"github.com/poc-harness/poc/datasets"
 	"github.com/poc-harness/poc/internal/cache"
 	"github.com/poc-harness/poc/internal/spec"
+	"github.com/poc-harness/poc/metrics"
 	"github.com/poc-harness/poc/pipeline"
+	"github.com/poc-harness/poc/pipeline/llm" // registers llm too; builds the llm_judge's model
 	"github.com/poc-harness/poc/pipeline/redact"
 
 	// The built-in pipeline types register themselves.
@@ -16,7 +18,6 @@ import (
 	_ "github.com/poc-harness/poc/baselines/learn"
 	_ "github.com/poc-harness/poc/pipeline/exec"
 	_ "github.com/poc-harness/poc/pipeline/httpmodel"
-	_ "github.com/poc-harness/poc/pipeline/llm"
 )
 
 // Session holds what an experiment is loaded with beyond the file: the
@@ -60,6 +61,7 @@ func (s *Session) LoadOptions() spec.LoadOptions {
 		ReadColumns: readColumns,
 		CheckFilter: datasets.CompileFilter,
 		Cache:       s.Cache,
+		NewGrader:   newGrader,
 		NewPrivacy: func(detectors []string, patterns []spec.Pattern) (pipeline.Privacy, error) {
 			cfg := redact.Config{Detectors: detectors}
 			for _, p := range patterns {
@@ -73,6 +75,17 @@ func (s *Session) LoadOptions() spec.LoadOptions {
 			return r, nil
 		},
 	}
+}
+
+var _ metrics.Grader = (*llm.LLM)(nil)
+
+// newGrader builds an llm_judge's model as an llm pipeline.
+func newGrader(r metrics.GraderRequest) (metrics.Grader, error) {
+	g, err := llm.NewGrader(r.Model, r.System, r.Prompt, r.Env)
+	if err != nil {
+		return nil, err
+	}
+	return g, nil
 }
 
 // Load reads and validates an experiment file against its dataset.

@@ -45,6 +45,10 @@ type LoadOptions struct {
 	NewPrivacy func(detectors []string, patterns []Pattern) (pipeline.Privacy, error)
 	// Cache is the response cache handed to the pipelines (nil: no cache).
 	Cache pipeline.Cache
+	// NewGrader builds the model of an llm_judge metric, handed to the
+	// metrics as metrics.Env.NewGrader. When nil, an llm_judge does not
+	// build (its keys are still checked).
+	NewGrader func(metrics.GraderRequest) (metrics.Grader, error)
 }
 
 // lookupEnv returns the environment lookup to use.
@@ -737,19 +741,7 @@ func (l *loader) metrics(n *yaml.Node, exp *Experiment, canBuild bool) {
 		}
 		factory, found := metrics.Lookup(m.Type)
 		if !found {
-			types := metricTypeNames()
-			hint := didYouMean(m.Type, types)
-			if hint == "" {
-				hint = "see `poc metrics` for the list"
-			}
-			field := path
-			if typeNode != el {
-				field = join(path, "type")
-				if typeNode == nameNode {
-					field = join(path, "name")
-				}
-			}
-			l.errorf(typeNode, field, hint, "unknown metric type %q", m.Type)
+			l.unknownMetric(m.Type, path, el, nameNode, typeNode)
 			exp.Metrics = append(exp.Metrics, m)
 			continue
 		}
@@ -757,24 +749,48 @@ func (l *loader) metrics(n *yaml.Node, exp *Experiment, canBuild bool) {
 		if l.decodeStrict(target, rest, path, metricKeys) {
 			spec, _ := result().(metrics.Spec)
 			if canBuild && spec != nil {
-				built, err := spec.Build(metrics.Env{
-					Name: m.Name, Columns: exp.Dataset.Columns, Label: exp.Dataset.Label,
-					Positive: exp.Dataset.Positive, Currency: exp.UseCase.Currency, Dir: l.dir,
-					Time: exp.Dataset.Time, Cache: l.opt.Cache, Privacy: l.privacyImpl,
-					AllowedURLs: exp.Privacy.AllowURLs, LookupEnv: l.opt.lookupEnv(),
-				})
-				switch {
-				case err != nil:
-					l.fieldErrors(err, el, path)
-				case analysis.Check(built) != nil:
-					l.errorf(el, path, "fix the metric's Go type, or register it without the interfaces it cannot honour", "%v", analysis.Check(built))
-				default:
-					m.Metric = built
-				}
+				m.Metric = l.buildMetric(spec, m.Name, exp, el, path)
 			}
 		}
 		exp.Metrics = append(exp.Metrics, m)
 	}
+}
+
+// unknownMetric reports a metric type that is not registered, at the node
+// that names it (the type, or the name standing for it).
+func (l *loader) unknownMetric(typ, path string, el, nameNode, typeNode *yaml.Node) {
+	hint := didYouMean(typ, metricTypeNames())
+	if hint == "" {
+		hint = "see `poc metrics` for the list"
+	}
+	field := path
+	if typeNode != el {
+		field = join(path, "type")
+		if typeNode == nameNode {
+			field = join(path, "name")
+		}
+	}
+	l.errorf(typeNode, field, hint, "unknown metric type %q", typ)
+}
+
+// buildMetric builds a decoded metric spec, reporting its field errors at
+// their lines within the block el; nil when the build fails.
+func (l *loader) buildMetric(spec metrics.Spec, name string, exp *Experiment, el *yaml.Node, path string) metrics.Metric {
+	built, err := spec.Build(metrics.Env{
+		Name: name, Columns: exp.Dataset.Columns, Label: exp.Dataset.Label,
+		Positive: exp.Dataset.Positive, Currency: exp.UseCase.Currency, Dir: l.dir,
+		Time: exp.Dataset.Time, Cache: l.opt.Cache, Privacy: l.privacyImpl,
+		AllowedURLs: exp.Privacy.AllowURLs, LookupEnv: l.opt.lookupEnv(), NewGrader: l.opt.NewGrader,
+	})
+	if err != nil {
+		l.fieldErrors(err, el, path)
+		return nil
+	}
+	if err := analysis.Check(built); err != nil {
+		l.errorf(el, path, "fix the metric's Go type, or register it without the interfaces it cannot honour", "%v", err)
+		return nil
+	}
+	return built
 }
 
 // criteria decodes and checks the criteria against the defined metrics and

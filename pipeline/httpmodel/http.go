@@ -55,18 +55,10 @@ type Spec struct {
 	// Threshold turns a score into a label when Label is empty: score >=
 	// Threshold is the positive class, anything below it "0".
 	Threshold *float64 `yaml:"threshold"`
-	// Concurrency is the most calls in flight (default 4).
-	Concurrency int `yaml:"concurrency"`
-	// RequestsPerMinute is a client-side request limit (0 = none).
-	RequestsPerMinute float64 `yaml:"requests_per_minute"`
-	// Timeout bounds one attempt (default 60s).
-	Timeout time.Duration `yaml:"timeout"`
-	// Retries is the number of extra attempts on retryable failures
-	// (default 4; 0 = none).
-	Retries *int `yaml:"retries"`
-	// MaxRetryAfter is the longest Retry-After a request waits for (default
-	// 5m); a server asking for longer fails the request at once.
-	MaxRetryAfter time.Duration `yaml:"max_retry_after"`
+	// Settings are the retry and rate-limit keys shared with the other
+	// remote configurations (concurrency, requests_per_minute, timeout,
+	// retries, max_retry_after).
+	remote.Settings `yaml:",inline"`
 	// CostPerCall is the cost of one answered call.
 	CostPerCall float64 `yaml:"cost_per_call"`
 	// ExpectedLatency is the assumed time of one call, for planning
@@ -98,16 +90,52 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 	if p.latency == 0 {
 		p.latency = DefaultExpectedLatency
 	}
-	switch u, err := url.Parse(s.URL); {
-	case s.URL == "":
+	checkURL(&errs, s.URL, env.AllowedURLs)
+	p.compileRequest(&errs, s)
+	p.compileResponse(&errs, s)
+	s.Settings.Check(errs.Add)
+	if s.CostPerCall < 0 {
+		errs.Add("cost_per_call", "must not be negative")
+	}
+	if s.ExpectedLatency < 0 {
+		errs.Add("expected_latency", "must not be negative")
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	policy := s.Settings.Policy()
+	policy.BaseBackoff = baseBackoff
+	p.caller = remote.NewCaller(policy)
+	p.client.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) >= 5 {
+			return errors.New("too many redirects")
+		}
+		if !allowedURL(req.URL.String(), p.allowed) {
+			return fmt.Errorf("redirect to %s is not in the allowed URLs", req.URL.Redacted())
+		}
+		return nil
+	}
+	p.secrets = secretValues(p.headers)
+	return p, nil
+}
+
+// checkURL validates the endpoint: an http(s) URL with a host, on the
+// allow-list.
+func checkURL(errs *pipeline.FieldErrors, raw string, allowed []string) {
+	switch u, err := url.Parse(raw); {
+	case raw == "":
 		errs.Add("url", "missing: give the model endpoint, e.g. `url: https://models.internal/predict`")
 	case err != nil:
 		errs.Add("url", "not a URL: %v", err)
 	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
-		errs.Add("url", "%q is not an http(s) URL with a host", s.URL)
-	case !allowedURL(s.URL, env.AllowedURLs):
-		errs.Add("url", "%q is not in the allowed URLs (%s): add it to the experiment's allow-list or use an allowed endpoint", s.URL, strings.Join(env.AllowedURLs, ", "))
+		errs.Add("url", "%q is not an http(s) URL with a host", raw)
+	case !allowedURL(raw, allowed):
+		errs.Add("url", "%q is not in the allowed URLs (%s): add it to the experiment's allow-list or use an allowed endpoint", raw, strings.Join(allowed, ", "))
 	}
+}
+
+// compileRequest checks the method and headers and compiles the body.
+func (p *Pipeline) compileRequest(errs *pipeline.FieldErrors, s *Spec) {
 	if !validMethod(p.method) {
 		errs.Add("method", "%q is not an HTTP method", s.Method)
 	}
@@ -143,13 +171,17 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 			p.bodyTemplate = t
 		}
 	}
+}
+
+// compileResponse parses the response paths of the label and the score.
+func (p *Pipeline) compileResponse(errs *pipeline.FieldErrors, s *Spec) {
 	if s.Label != "" {
-		if p.labelPath, p.hasLabel = mustPath(&errs, "label", s.Label); !p.hasLabel {
+		if p.labelPath, p.hasLabel = mustPath(errs, "label", s.Label); !p.hasLabel {
 			p.labelPath = nil
 		}
 	}
 	if s.Score != "" {
-		p.scorePath, p.hasScore = mustPath(&errs, "score", s.Score)
+		p.scorePath, p.hasScore = mustPath(errs, "score", s.Score)
 	}
 	if s.Threshold != nil {
 		if s.Score == "" {
@@ -158,52 +190,6 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 		t := *s.Threshold
 		p.threshold = &t
 	}
-	if s.Concurrency < 0 {
-		errs.Add("concurrency", "must not be negative")
-	}
-	if s.RequestsPerMinute < 0 {
-		errs.Add("requests_per_minute", "must not be negative")
-	}
-	if s.Timeout < 0 {
-		errs.Add("timeout", "must not be negative")
-	}
-	if s.Retries != nil && *s.Retries < 0 {
-		errs.Add("retries", "must not be negative")
-	}
-	if s.CostPerCall < 0 {
-		errs.Add("cost_per_call", "must not be negative")
-	}
-	if s.ExpectedLatency < 0 {
-		errs.Add("expected_latency", "must not be negative")
-	}
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	policy := remote.Policy{
-		Concurrency:       s.Concurrency,
-		RequestsPerMinute: s.RequestsPerMinute,
-		Timeout:           s.Timeout,
-		BaseBackoff:       baseBackoff,
-		MaxRetryAfter:     s.MaxRetryAfter,
-	}
-	if s.Retries != nil {
-		policy.Retries = *s.Retries
-		if policy.Retries == 0 {
-			policy.Retries = -1 // remote: negative means none
-		}
-	}
-	p.caller = remote.NewCaller(policy)
-	p.client.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if len(via) >= 5 {
-			return errors.New("too many redirects")
-		}
-		if !allowedURL(req.URL.String(), p.allowed) {
-			return fmt.Errorf("redirect to %s is not in the allowed URLs", req.URL.Redacted())
-		}
-		return nil
-	}
-	p.secrets = secretValues(p.headers)
-	return p, nil
 }
 
 func mustPath(errs *pipeline.FieldErrors, field, path string) ([]step, bool) {

@@ -17,6 +17,7 @@ import (
 	"github.com/poc-harness/poc/datasets"
 	"github.com/poc-harness/poc/pipeline"
 	"github.com/poc-harness/poc/pipeline/redact"
+	"github.com/poc-harness/poc/pipeline/remote"
 )
 
 const secret = "s3cr3t-token-value"
@@ -243,7 +244,7 @@ func TestRetriesHonourRetryAfter(t *testing.T) {
 			io.WriteString(w, `{"label":"1"}`)
 		}
 	})
-	p := build(t, Spec{URL: srv.URL, Label: "label", Retries: intp(3)}, pipeline.Env{})
+	p := build(t, Spec{URL: srv.URL, Label: "label", Settings: remote.Settings{Retries: intp(3)}}, pipeline.Env{})
 	start := time.Now()
 	out, err := p.Predict(context.Background(), rec(nil))
 	if err != nil || out.Label != "1" || out.Attempts != 3 {
@@ -262,7 +263,7 @@ func TestRetriesExhaustedAndNotRetryable(t *testing.T) {
 		w.WriteHeader(http.StatusBadGateway)
 		io.WriteString(w, "upstream down")
 	})
-	p := build(t, Spec{URL: srv.URL, Label: "label", Retries: intp(2)}, pipeline.Env{})
+	p := build(t, Spec{URL: srv.URL, Label: "label", Settings: remote.Settings{Retries: intp(2)}}, pipeline.Env{})
 	_, err := p.Predict(context.Background(), rec(nil))
 	if err == nil || !strings.Contains(err.Error(), "HTTP 502") || !strings.Contains(err.Error(), "3 attempt") {
 		t.Errorf("err = %v", err)
@@ -276,7 +277,7 @@ func TestRetriesExhaustedAndNotRetryable(t *testing.T) {
 		bad.n.Add(1)
 		w.WriteHeader(http.StatusBadRequest)
 	})
-	q := build(t, Spec{URL: bad.URL, Label: "label", Retries: intp(3)}, pipeline.Env{})
+	q := build(t, Spec{URL: bad.URL, Label: "label", Settings: remote.Settings{Retries: intp(3)}}, pipeline.Env{})
 	if _, err := q.Predict(context.Background(), rec(nil)); err == nil || !strings.Contains(err.Error(), "HTTP 400") {
 		t.Errorf("err = %v", err)
 	}
@@ -284,7 +285,7 @@ func TestRetriesExhaustedAndNotRetryable(t *testing.T) {
 		t.Errorf("400 retried: %d requests", n)
 	}
 
-	none := build(t, Spec{URL: srv.URL, Label: "label", Retries: intp(0)}, pipeline.Env{})
+	none := build(t, Spec{URL: srv.URL, Label: "label", Settings: remote.Settings{Retries: intp(0)}}, pipeline.Env{})
 	before := srv.n.Load()
 	none.Predict(context.Background(), rec(nil))
 	if n := srv.n.Load() - before; n != 1 {
@@ -306,7 +307,7 @@ func TestMalformedRetried(t *testing.T) {
 		t.Fatalf("%+v %v", out, err)
 	}
 	always := newServer(t, jsonAnswer(`<html>oops</html>`))
-	q := build(t, Spec{URL: always.URL, Label: "label", Retries: intp(1)}, pipeline.Env{})
+	q := build(t, Spec{URL: always.URL, Label: "label", Settings: remote.Settings{Retries: intp(1)}}, pipeline.Env{})
 	_, err = q.Predict(context.Background(), rec(nil))
 	if err == nil || !strings.Contains(err.Error(), "malformed response") || !strings.Contains(err.Error(), "<html>oops") {
 		t.Errorf("err = %v", err)
@@ -322,12 +323,12 @@ func TestTimeout(t *testing.T) {
 		io.WriteString(w, `{"label":"1"}`)
 	})
 	defer close(release)
-	p := build(t, Spec{URL: srv.URL, Label: "label", Timeout: 100 * time.Millisecond, Retries: intp(1)}, pipeline.Env{})
+	p := build(t, Spec{URL: srv.URL, Label: "label", Settings: remote.Settings{Timeout: 100 * time.Millisecond, Retries: intp(1)}}, pipeline.Env{})
 	out, err := p.Predict(context.Background(), rec(nil))
 	if err != nil || out.Attempts != 2 {
 		t.Fatalf("retry after timeout: %+v %v", out, err)
 	}
-	q := build(t, Spec{URL: srv.URL, Label: "label", Timeout: 50 * time.Millisecond, Retries: intp(0)}, pipeline.Env{})
+	q := build(t, Spec{URL: srv.URL, Label: "label", Settings: remote.Settings{Timeout: 50 * time.Millisecond, Retries: intp(0)}}, pipeline.Env{})
 	srv.n.Store(0)
 	_, err = q.Predict(context.Background(), rec(nil))
 	if err == nil || !strings.Contains(err.Error(), "timed out") {
@@ -420,8 +421,7 @@ func TestBuildErrors(t *testing.T) {
 		BodyTemplate: "",
 		Label:        "a..b",
 		Threshold:    &th,
-		Concurrency:  -1,
-		Retries:      intp(-1),
+		Settings:     remote.Settings{Concurrency: -1, Retries: intp(-1)},
 		Method:       "GE T",
 	}).Build(pipeline.Env{})
 	var fields []string
@@ -483,7 +483,7 @@ func TestRedaction(t *testing.T) {
 }
 
 func TestThroughputAndEstimate(t *testing.T) {
-	p := build(t, Spec{URL: "http://x", Concurrency: 7, RequestsPerMinute: 120, ExpectedLatency: 50 * time.Millisecond, CostPerCall: 0.2}, pipeline.Env{})
+	p := build(t, Spec{URL: "http://x", ExpectedLatency: 50 * time.Millisecond, CostPerCall: 0.2, Settings: remote.Settings{Concurrency: 7, RequestsPerMinute: 120}}, pipeline.Env{})
 	if p.Concurrency() != 7 || p.RequestsPerMinute() != 120 || p.ExpectedLatency() != 50*time.Millisecond {
 		t.Errorf("throughput: %d %v %v", p.Concurrency(), p.RequestsPerMinute(), p.ExpectedLatency())
 	}
@@ -503,7 +503,7 @@ func TestConcurrent(t *testing.T) {
 	srv := newServer(t, func(_ int64, body map[string]any, w http.ResponseWriter) {
 		fmt.Fprintf(w, `{"label":"%v"}`, body["i"])
 	})
-	p := build(t, Spec{URL: srv.URL, Label: "label", Body: map[string]any{"i": "{{.i}}"}, Concurrency: 8}, pipeline.Env{Cache: &memCache{}})
+	p := build(t, Spec{URL: srv.URL, Label: "label", Body: map[string]any{"i": "{{.i}}"}, Settings: remote.Settings{Concurrency: 8}}, pipeline.Env{Cache: &memCache{}})
 	var wg sync.WaitGroup
 	for i := 0; i < 50; i++ {
 		wg.Add(1)
@@ -524,7 +524,7 @@ func TestIdenticalRequestsInFlightShareOneCall(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"prediction": {"label": "fraud"}}`)
 	})
-	p := build(t, Spec{URL: srv.URL, Body: map[string]any{"s": "{{.s}}"}, Label: "prediction.label", Concurrency: 8},
+	p := build(t, Spec{URL: srv.URL, Body: map[string]any{"s": "{{.s}}"}, Label: "prediction.label", Settings: remote.Settings{Concurrency: 8}},
 		pipeline.Env{Columns: []string{"s"}})
 	var wg sync.WaitGroup
 	var shared atomic.Int32

@@ -76,12 +76,14 @@ var routerLabels = []string{"billing", "technical", "account", "shipping"}
 // "label: {{.queue}}", which llmtest's default responder echoes.
 func labelSpec(baseURL string) *Spec {
 	return &Spec{
-		BaseURL: baseURL,
-		Model:   "gpt-4o-mini",
-		System:  "You route support tickets.",
-		Prompt:  "Subject: {{.subject}}\n{{.body}}\nlabel: {{.queue}}",
-		Output:  OutputSpec{Type: OutputLabel, Labels: routerLabels},
-		Price:   Price{InputPerMillion: 0.15, OutputPerMillion: 0.60},
+		ModelSettings: remote.ModelSettings{
+			BaseURL: baseURL,
+			Model:   "gpt-4o-mini",
+			Price:   Price{InputPerMillion: 0.15, OutputPerMillion: 0.60},
+		},
+		System: "You route support tickets.",
+		Prompt: "Subject: {{.subject}}\n{{.body}}\nlabel: {{.queue}}",
+		Output: OutputSpec{Type: OutputLabel, Labels: routerLabels},
 	}
 }
 

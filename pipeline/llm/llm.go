@@ -76,10 +76,7 @@ func newLLM(cfg Spec, env pipeline.Env, system string, tmpl *template.Template, 
 		cache:     env.Cache,
 		privacy:   env.Privacy,
 		lookupEnv: env.LookupEnv,
-		keyEnv:    DefaultAPIKeyEnv,
-	}
-	if cfg.APIKeyEnv != nil {
-		p.keyEnv = *cfg.APIKeyEnv
+		keyEnv:    cfg.KeyEnv(),
 	}
 	if p.lookupEnv == nil {
 		p.lookupEnv = os.LookupEnv
@@ -90,19 +87,7 @@ func newLLM(cfg Spec, env pipeline.Env, system string, tmpl *template.Template, 
 	if cfg.JSONSchema {
 		p.format = responseFormat(cfg.Output)
 	}
-	policy := remote.Policy{
-		Concurrency:       cfg.Concurrency,
-		RequestsPerMinute: cfg.RequestsPerMinute,
-		TokensPerMinute:   cfg.TokensPerMinute,
-		Timeout:           cfg.Timeout,
-		MaxRetryAfter:     cfg.MaxRetryAfter,
-	}
-	if cfg.Retries != nil {
-		policy.Retries = *cfg.Retries
-		if *cfg.Retries == 0 {
-			policy.Retries = -1
-		}
-	}
+	policy := cfg.ModelSettings.Policy()
 	p.caller = remote.NewCaller(policy)
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	conns := max(policy.WithDefaults().Concurrency, 16)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/poc-harness/poc/pipeline"
+	"github.com/poc-harness/poc/pipeline/remote"
 )
 
 func init() {
@@ -33,7 +34,7 @@ const (
 
 // DefaultAPIKeyEnv is the environment variable read for the API key when
 // api_key_env is not given.
-const DefaultAPIKeyEnv = "OPENAI_API_KEY"
+const DefaultAPIKeyEnv = remote.DefaultAPIKeyEnv
 
 // DefaultExpectedLatency is assumed for planning when expected_latency is
 // not given.
@@ -52,18 +53,15 @@ const DefaultExpectedLatency = time.Second
 //	  {{.body}}
 //	output: {type: label, labels: [billing, technical, account]}
 //	price: {input_per_million: 0.15, output_per_million: 0.60}
+//
+// The connection, sampling, retry and rate-limit keys are those of
+// remote.ModelSettings, shared with the llm_judge metric's judge.
 type Spec struct {
-	// Provider is "openai" (default: any OpenAI-compatible server) or "azure".
-	Provider string `yaml:"provider"`
-	// BaseURL is the API's base URL, e.g. https://api.openai.com/v1.
-	BaseURL string `yaml:"base_url"`
-	// APIKeyEnv names the environment variable holding the API key; nil
-	// means OPENAI_API_KEY, "" means no key.
-	APIKeyEnv *string `yaml:"api_key_env"`
-	// APIVersion is the Azure API version.
-	APIVersion string `yaml:"api_version"`
-	// Model is the model (for Azure, the deployment) name.
-	Model string `yaml:"model"`
+	// ModelSettings are the model's connection, sampling, price, retry and
+	// rate-limit keys (provider, base_url, api_key_env, api_version, model,
+	// temperature, max_tokens, seed, price, tokens_per_minute, concurrency,
+	// requests_per_minute, timeout, retries, max_retry_after).
+	remote.ModelSettings `yaml:",inline"`
 	// System is the system message; SystemFile reads it from a file
 	// relative to the experiment file.
 	System     string `yaml:"system"`
@@ -74,30 +72,10 @@ type Spec struct {
 	PromptFile string `yaml:"prompt_file"`
 	// Examples are few-shot pairs sent before the record.
 	Examples []Example `yaml:"examples"`
-	// Temperature is the sampling temperature (0 is sent as 0).
-	Temperature *float64 `yaml:"temperature"`
-	// MaxTokens bounds the answer's tokens (0 = the provider's default).
-	MaxTokens int `yaml:"max_tokens"`
-	// Seed asks the provider for reproducible sampling.
-	Seed *int `yaml:"seed"`
 	// Output says how the answer is parsed.
 	Output OutputSpec `yaml:"output"`
 	// JSONSchema asks for response_format json_schema (label and json outputs).
 	JSONSchema bool `yaml:"json_schema"`
-	// Price is the price per million tokens.
-	Price Price `yaml:"price"`
-	// Concurrency is the most calls in flight (default 4); adaptive.
-	Concurrency int `yaml:"concurrency"`
-	// RequestsPerMinute and TokensPerMinute are client-side limits (0 = none).
-	RequestsPerMinute float64 `yaml:"requests_per_minute"`
-	TokensPerMinute   float64 `yaml:"tokens_per_minute"`
-	// Timeout bounds one request (default 60s).
-	Timeout time.Duration `yaml:"timeout"`
-	// Retries is the number of retries after the first attempt (default 4).
-	Retries *int `yaml:"retries"`
-	// MaxRetryAfter is the longest Retry-After a request waits for (default
-	// 5m); a server asking for longer fails the request at once.
-	MaxRetryAfter time.Duration `yaml:"max_retry_after"`
 	// ExpectedOutputTokens is the answer size assumed by Estimate.
 	ExpectedOutputTokens int `yaml:"expected_output_tokens"`
 	// ExpectedLatency is the time of one call assumed for planning (default 1s).
@@ -126,11 +104,9 @@ type OutputSpec struct {
 	LabelField string `yaml:"label_field"`
 }
 
-// Price is the provider's price per million tokens, in the experiment's currency.
-type Price struct {
-	InputPerMillion  float64 `yaml:"input_per_million"`
-	OutputPerMillion float64 `yaml:"output_per_million"`
-}
+// Price is the provider's price per million tokens, in the experiment's
+// currency (remote.Price, shared with the llm_judge metric).
+type Price = remote.Price
 
 var fieldTypes = map[string]bool{"string": true, "number": true, "integer": true, "boolean": true}
 
@@ -138,67 +114,121 @@ var fieldTypes = map[string]bool{"string": true, "number": true, "integer": true
 // the pipeline. A missing API key is not an error here (planning works
 // without it); Check reports it.
 func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
+	p, err := s.build(env)
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// build is Build with the concrete type.
+func (s *Spec) build(env pipeline.Env) (*LLM, error) {
 	var errs pipeline.FieldErrors
 	cfg := *s
 	if cfg.Provider == "" {
 		cfg.Provider = ProviderOpenAI
 	}
-	switch cfg.Provider {
+	checkModel(&errs, cfg.ModelSettings, env.AllowedURLs)
+	system := readSystem(&errs, cfg, env.Dir)
+	tmpl := parsePrompt(&errs, cfg, env)
+	out := checkOutput(&errs, cfg.Output, cfg.JSONSchema)
+	if cfg.ExpectedOutputTokens < 0 {
+		errs.Add("expected_output_tokens", "must not be negative")
+	}
+	if cfg.ExpectedLatency < 0 {
+		errs.Add("expected_latency", "must not be negative")
+	}
+	shots := renderExamples(&errs, cfg.Examples, tmpl)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	cfg.Output = out
+	return newLLM(cfg, env, system, tmpl, shots)
+}
+
+// NewGrader builds an llm pipeline that answers a number: the model of m,
+// asked with the system message and the prompt template (over the fields
+// env.Columns names). It is how the llm_judge metric gets its judge, without
+// the metrics package importing this one.
+func NewGrader(m remote.ModelSettings, system, prompt string, env pipeline.Env) (*LLM, error) {
+	s := Spec{ModelSettings: m, System: system, Prompt: prompt, Output: OutputSpec{Type: OutputNumber}}
+	return s.build(env)
+}
+
+// checkModel validates the model's keys: the shared ones, the provider, the
+// model's name and the base URL. m.Provider is set.
+func checkModel(errs *pipeline.FieldErrors, m remote.ModelSettings, allowed []string) {
+	switch m.Provider {
 	case ProviderOpenAI, ProviderAzure:
 	default:
-		errs.Add("provider", "unknown provider %q: use openai (any OpenAI-compatible server) or azure", s.Provider)
+		errs.Add("provider", "unknown provider %q: use openai (any OpenAI-compatible server) or azure", m.Provider)
 	}
-	if cfg.APIVersion != "" && cfg.Provider != ProviderAzure {
+	if m.APIVersion != "" && m.Provider != ProviderAzure {
 		errs.Add("api_version", "applies to provider azure only")
 	}
-	if strings.TrimSpace(cfg.Model) == "" {
+	if strings.TrimSpace(m.Model) == "" {
 		errs.Add("model", "missing: name the model, e.g. `model: gpt-4o-mini`")
 	}
-	checkBaseURL(&errs, cfg.BaseURL, env.AllowedURLs)
+	checkBaseURL(errs, m.BaseURL, allowed)
+	m.Check(errs.Add)
+	if t := m.Temperature; t != nil && *t >= 0 && *t <= 2 && *t != 1 && reasoningModel(m.Model) {
+		errs.Add("temperature", "model %q is a reasoning model, whose temperature is fixed at 1: remove `temperature:`", m.Model)
+	}
+}
 
-	system := cfg.System
+// readSystem returns the system message, read from system_file when given.
+func readSystem(errs *pipeline.FieldErrors, cfg Spec, dir string) string {
 	switch {
 	case cfg.System != "" && cfg.SystemFile != "":
 		errs.Add("system_file", "give either `system:` or `system_file:`, not both")
 	case cfg.SystemFile != "":
-		b, err := os.ReadFile(resolve(env.Dir, cfg.SystemFile))
+		b, err := os.ReadFile(resolve(dir, cfg.SystemFile))
 		if err != nil {
 			errs.Add("system_file", "read %q: %v", cfg.SystemFile, unwrapPath(err))
 		}
-		system = string(b)
+		return string(b)
 	}
-	prompt, promptField := cfg.Prompt, "prompt"
+	return cfg.System
+}
+
+// parsePrompt reads the prompt (from prompt_file when given) and parses it,
+// checking the fields it refers to against the dataset's columns; nil when
+// there is no valid prompt.
+func parsePrompt(errs *pipeline.FieldErrors, cfg Spec, env pipeline.Env) *template.Template {
+	prompt, field := cfg.Prompt, "prompt"
 	switch {
 	case cfg.Prompt != "" && cfg.PromptFile != "":
 		errs.Add("prompt_file", "give either `prompt:` or `prompt_file:`, not both")
 	case cfg.Prompt == "" && cfg.PromptFile == "":
 		errs.Add("prompt", "missing: write the prompt (`prompt:`) or name its file (`prompt_file:`)")
 	case cfg.PromptFile != "":
-		promptField = "prompt_file"
+		field = "prompt_file"
 		b, err := os.ReadFile(resolve(env.Dir, cfg.PromptFile))
 		if err != nil {
 			errs.Add("prompt_file", "read %q: %v", cfg.PromptFile, unwrapPath(err))
 		}
 		prompt = string(b)
 	}
-	var tmpl *template.Template
-	if prompt != "" {
-		t, err := template.New(env.Name).Option("missingkey=error").Parse(prompt)
-		if err != nil {
-			errs.Add(promptField, "not a valid template: %v", err)
-		} else {
-			tmpl = t
-			if len(env.Columns) > 0 {
-				for _, f := range templateFields(t) {
-					if !env.HasColumn(f) {
-						errs.Add(promptField, "the template refers to {{.%s}}, which is not a column of the dataset%s", f, suggest(f, env.Columns))
-					}
-				}
+	if prompt == "" {
+		return nil
+	}
+	t, err := template.New(env.Name).Option("missingkey=error").Parse(prompt)
+	if err != nil {
+		errs.Add(field, "not a valid template: %v", err)
+		return nil
+	}
+	if len(env.Columns) > 0 {
+		for _, f := range templateFields(t) {
+			if !env.HasColumn(f) {
+				errs.Add(field, "the template refers to {{.%s}}, which is not a column of the dataset%s", f, suggest(f, env.Columns))
 			}
 		}
 	}
+	return t
+}
 
-	out := cfg.Output
+// checkOutput validates the output block and returns it with its type set.
+func checkOutput(errs *pipeline.FieldErrors, out OutputSpec, jsonSchema bool) OutputSpec {
 	if out.Type == "" {
 		out.Type = OutputText
 		if len(out.Labels) > 0 {
@@ -221,16 +251,23 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 				errs.Add("output.label_field", "%q is not among output.fields", out.LabelField)
 			}
 		}
-		if cfg.JSONSchema && len(out.Fields) == 0 {
+		if jsonSchema && len(out.Fields) == 0 {
 			errs.Add("json_schema", "a json schema is built from output.fields: declare them")
 		}
 	case OutputNumber, OutputText:
-		if cfg.JSONSchema {
+		if jsonSchema {
 			errs.Add("json_schema", "applies to label and json outputs only")
 		}
 	default:
 		errs.Add("output.type", "unknown output type %q: use label, number, text or json", out.Type)
 	}
+	checkOutputKeys(errs, out)
+	return out
+}
+
+// checkOutputKeys reports output keys that do not apply to the output's
+// type, and empty or duplicate labels.
+func checkOutputKeys(errs *pipeline.FieldErrors, out OutputSpec) {
 	if out.Type != OutputJSON {
 		if len(out.Fields) > 0 {
 			errs.Add("output.fields", "applies to a json output only")
@@ -253,34 +290,13 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 		}
 		seen[k] = true
 	}
+}
 
-	if t := cfg.Temperature; t != nil && (*t < 0 || *t > 2) {
-		errs.Add("temperature", "must be between 0 and 2, got %v", *t)
-	} else if t != nil && *t != 1 && reasoningModel(cfg.Model) {
-		errs.Add("temperature", "model %q is a reasoning model, whose temperature is fixed at 1: remove `temperature:`", cfg.Model)
-	}
-	nonNegative := func(field string, v float64) {
-		if v < 0 {
-			errs.Add(field, "must not be negative")
-		}
-	}
-	nonNegative("max_tokens", float64(cfg.MaxTokens))
-	nonNegative("price.input_per_million", cfg.Price.InputPerMillion)
-	nonNegative("price.output_per_million", cfg.Price.OutputPerMillion)
-	nonNegative("concurrency", float64(cfg.Concurrency))
-	nonNegative("requests_per_minute", cfg.RequestsPerMinute)
-	nonNegative("tokens_per_minute", cfg.TokensPerMinute)
-	nonNegative("timeout", float64(cfg.Timeout))
-	nonNegative("expected_output_tokens", float64(cfg.ExpectedOutputTokens))
-	nonNegative("expected_latency", float64(cfg.ExpectedLatency))
-	if cfg.Retries != nil {
-		nonNegative("retries", float64(*cfg.Retries))
-	}
-
-	// Few-shot examples are fixed: render them now so a bad one is reported
-	// before the run.
+// renderExamples renders the few-shot examples through the prompt now, so
+// that a bad one is reported before the run.
+func renderExamples(errs *pipeline.FieldErrors, examples []Example, tmpl *template.Template) []shot {
 	var shots []shot
-	for i, ex := range cfg.Examples {
+	for i, ex := range examples {
 		field := fmt.Sprintf("examples[%d]", i)
 		if strings.TrimSpace(ex.Output) == "" {
 			errs.Add(field+".output", "missing: the answer the model should give for this input")
@@ -299,11 +315,7 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 		}
 		shots = append(shots, shot{user: text, assistant: ex.Output})
 	}
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	cfg.Output = out
-	return newLLM(cfg, env, system, tmpl, shots)
+	return shots
 }
 
 // checkBaseURL validates base_url: an http(s) URL on the allow-list. An

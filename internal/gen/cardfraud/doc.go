@@ -15,5 +15,5 @@
 // clock or iterates over maps.
 //
 // This package is a data generator only: it must never import pipeline,
-// metrics, baselines or anything under internal/.
+// metrics, baselines or anything else under internal/.
 package cardfraud

@@ -19,5 +19,5 @@
 //
 // This package is a data generator only: it imports the standard library and
 // nothing else; it must never import pipeline, metrics, baselines or anything
-// under internal/.
+// else under internal/.
 package tickets

@@ -13,7 +13,7 @@ import (
 )
 
 // shippedFile is the committed example, relative to this package's folder.
-const shippedFile = "../../experiments/data/card-transactions.parquet"
+const shippedFile = "../../../experiments/data/card-transactions.parquet"
 
 const regenerate = "regenerate it from the repository root with: go run ./cmd/gendata -out experiments/data/card-transactions.parquet"
 

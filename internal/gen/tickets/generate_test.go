@@ -15,7 +15,7 @@ import (
 )
 
 // shippedFile is the committed example, relative to this package's folder.
-const shippedFile = "../../experiments/data/support-tickets.jsonl"
+const shippedFile = "../../../experiments/data/support-tickets.jsonl"
 
 const regenerate = "regenerate it from the repository root with: go run ./cmd/gendata -dataset tickets -out experiments/data/support-tickets.jsonl"
 

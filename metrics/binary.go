@@ -5,13 +5,13 @@ import (
 	"math"
 )
 
-// Outcome codes of one record under a binary metric.
+// Outcome codes of one record under a binary metric, as Classify gives them.
 const (
-	codeTP uint8 = iota
-	codeFP
-	codeFN
-	codeTN
-	codeNoTruth // the record has no label: it enters no count
+	codeTP      = uint8(TruePositive)
+	codeFP      = uint8(FalsePositive)
+	codeFN      = uint8(FalseNegative)
+	codeTN      = uint8(TrueNegative)
+	codeNoTruth = uint8(Unlabelled) // the record has no label: it enters no count
 )
 
 // BinaryCounts is the confusion table of a binary decision.
@@ -59,23 +59,9 @@ func positiveOf(env Env) string {
 	return env.Positive
 }
 
-// binaryCode classifies one observation against the positive class. A failed
-// prediction counts as "not flagged": a broken model catches nothing.
+// binaryCode classifies one observation against the positive class.
 func binaryCode(o Observation, positive string) uint8 {
-	if o.Truth == "" {
-		return codeNoTruth
-	}
-	flagged := !o.Pred.Failed() && o.Pred.Output.Label == positive
-	switch isPos := o.Truth == positive; {
-	case isPos && flagged:
-		return codeTP
-	case isPos:
-		return codeFN
-	case flagged:
-		return codeFP
-	default:
-		return codeTN
-	}
+	return uint8(Classify(o.Truth, o.Pred.Output.Label, o.Pred.Failed(), positive))
 }
 
 type binaryMetric struct {

@@ -209,7 +209,7 @@ func TestResumeAfterACrash(t *testing.T) {
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
-// TestExampleGolden pins verdict.json and metrics.json of the shipped
+// TestExampleGolden pins verdict.json, metrics.json and impact.json of the shipped
 // example (measured latencies, which vary from run to run, left out): a
 // change in any number of the example's verdict shows up in review.
 // Refresh with: go test ./internal/runner/ -run Golden -update
@@ -225,6 +225,7 @@ func TestExampleGolden(t *testing.T) {
 	for _, f := range []struct{ file, golden string }{
 		{results.VerdictFile, "testdata/card-fraud.verdict.golden.json"},
 		{results.MetricsFile, "testdata/card-fraud.metrics.golden.json"},
+		{results.ImpactFile, "testdata/card-fraud.impact.golden.json"},
 	} {
 		got := readWithout(t, filepath.Join(out.Dir, f.file), out.Run.Manifest.RunID)
 		if f.file == results.MetricsFile {

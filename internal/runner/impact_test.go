@@ -136,3 +136,62 @@ func TestExampleImpact(t *testing.T) {
 		t.Errorf("FTE = %v, hand computation %v", got, wantFTE)
 	}
 }
+
+// A flagged record without a label (an outcome history hid) is no false
+// positive: impact.json counts the errors the metrics count, through the one
+// classification function.
+func TestImpactCountsErrorsAsTheMetricsDo(t *testing.T) {
+	dir := t.TempDir()
+	// Records 0–3 unlabelled, 4–5 negative, 6–9 positive; the rule flags
+	// every record with amount ≥ 50.
+	csv := "id,amount,y\n" +
+		"0,90,\n1,80,\n2,70,\n3,60,\n" +
+		"4,55,0\n5,10,0\n" +
+		"6,95,1\n7,85,1\n8,20,1\n9,5,1\n"
+	yaml := `version: 1
+name: unlabelled
+use_case:
+  question: Does the rule catch the positives?
+  volume_per_year: 1000
+  currency: EUR
+  cost_of_error: {missed_positive: amount, false_positive: 10}
+dataset: {path: data.csv, id: id, label: y, positive: "1"}
+pipelines:
+  - {name: rule, role: candidate, type: rules, rules: [{when: "amount >= 50", output: 1}], default: 0}
+  - {name: never, role: baseline, type: constant, output: 0}
+metrics: [recall, precision]
+criteria:
+  - {metric: recall, pipeline: rule, at_least: 0.5, must: true}
+`
+	for name, body := range map[string]string{"data.csv": csv, "exp.yaml": yaml} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exp, err := Load(filepath.Join(dir, "exp.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Run(context.Background(), exp, Options{Out: filepath.Join(dir, "results")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var counts struct{ TP, FP, FN, TN int }
+	for _, e := range out.Run.Metrics.Pipelines[0].Metrics {
+		if e.Metric == "precision" {
+			b, _ := json.Marshal(e.Detail)
+			if err := json.Unmarshal(b, &counts); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	rule := out.Run.Impact.Pipelines[0]
+	if counts.FP != 1 || counts.FN != 2 || rule.FalsePositives != counts.FP || rule.FalseNegatives != counts.FN {
+		t.Errorf("metrics count %d FP and %d FN, impact.json %d FP and %d FN; want 1 and 2 in both",
+			counts.FP, counts.FN, rule.FalsePositives, rule.FalseNegatives)
+	}
+	// Errors: record 5 is no error; 8 and 9 missed (amounts 20 + 5), 4 flagged (10 EUR): 35 EUR over 10 records.
+	if v := float64(rule.ErrorCost.Value); math.Abs(v-35.0/10*1000) > 1e-9 {
+		t.Errorf("yearly error cost %v, want 3,500 EUR", v)
+	}
+}

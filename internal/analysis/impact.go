@@ -1,0 +1,401 @@
+package analysis
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/poc-harness/poc/internal/format"
+	"github.com/poc-harness/poc/internal/results"
+	"github.com/poc-harness/poc/internal/stats"
+	"github.com/poc-harness/poc/metrics"
+)
+
+// ImpactInput is what the yearly projection of impact.json rests on, record
+// by record: every slice indexed by pipeline is in file order, every
+// per-record slice by the record's position in the replay.
+type ImpactInput struct {
+	// Currency, Volume and Positive restate the use case and the label.
+	Currency string
+	Volume   int64
+	Positive string
+	// Label is the label column's name, for the notes.
+	Label string
+	// Records is the number of replayed records.
+	Records   int
+	Pipelines []ImpactPipeline
+	// MissedPositive and FalsePositive price the errors (nil without
+	// use_case.cost_of_error).
+	MissedPositive, FalsePositive *PerRecord
+	// People is the people's handling time (nil without use_case.people).
+	People *People
+}
+
+// ImpactPipeline is one pipeline's part of the projection.
+type ImpactPipeline struct {
+	Name string
+	// Role is "candidate" or "baseline".
+	Role string
+	// Cost is the cost of each record's call.
+	Cost []float64
+	// Outcomes are each record's decision under metrics.Classify.
+	Outcomes []metrics.Outcome
+}
+
+// PerRecord is a use-case figure: a fixed Value, or the values of Column
+// record by record.
+type PerRecord struct {
+	Column string
+	Value  float64
+	// Values are the column's values (nil for a fixed value).
+	Values []float64
+	// Bad counts records whose column value was missing, not a number or
+	// negative, and counted as 0.
+	Bad int
+}
+
+// At is record seq's value.
+func (v *PerRecord) At(seq int) float64 {
+	if v.Column == "" {
+		return v.Value
+	}
+	return v.Values[seq]
+}
+
+// String is the figure as the experiment states it: the column or the value.
+func (v *PerRecord) String() string {
+	if v.Column != "" {
+		return v.Column
+	}
+	return fmt.Sprintf("%g", v.Value)
+}
+
+// valuesOr returns the per-record values, the fixed value repeated n times
+// when the figure is a number.
+func (v *PerRecord) valuesOr(n int) []float64 {
+	if v.Column != "" {
+		return v.Values
+	}
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = v.Value
+	}
+	return out
+}
+
+// source says where a figure comes from, for an assumption.
+func (v *PerRecord) source(n int, key string) string {
+	if v.Column != "" {
+		return fmt.Sprintf("mean of column %s over %s records", v.Column, format.Group(int64(n)))
+	}
+	return key
+}
+
+// People is the people's work on the records.
+type People struct {
+	// Baseline is the pipeline that stands for the people's decisions.
+	Baseline   string
+	Minutes    PerRecord
+	HourlyCost float64
+	// HoursPerFTE is the working hours of one full-time equivalent a year.
+	HoursPerFTE float64
+}
+
+// impactRows are the per-record amounts of each pipeline.
+type impactRows struct {
+	in ImpactInput
+	// errCost and total are indexed [pipeline][seq]; fn, fp and missedSum
+	// by pipeline.
+	errCost, total [][]float64
+	fn, fp         []int
+	missedSum      []float64
+	// people is the index of the people's baseline (−1: none), and
+	// peopleCost its handling cost per record.
+	people     int
+	peopleCost []float64
+}
+
+// Impact projects impact.json: each pipeline's yearly running cost and
+// error cost, each candidate's saving against each baseline with a paired
+// bootstrap interval over the same records, and the people's workload.
+func Impact(in ImpactInput, s Settings) *results.Impact {
+	r := rows(in)
+	vol, cur := float64(in.Volume), in.Currency
+	im := &results.Impact{SchemaVersion: results.SchemaVersion, Currency: cur, VolumePerYear: in.Volume, Records: in.Records,
+		Confidence: s.Confidence, Positive: in.Positive, Savings: []results.Saving{}}
+	if in.MissedPositive != nil {
+		im.CostOfError = &results.CostOfError{MissedPositive: in.MissedPositive.String(), FalsePositive: in.FalsePositive.String()}
+	}
+	opt := stats.BootstrapOptions{Resamples: s.Resamples, Confidence: s.Confidence, Seed: s.Seed, Method: s.Method}
+	for i := range in.Pipelines {
+		im.Pipelines = append(im.Pipelines, r.pipelineRow(i, opt))
+	}
+	for c, cp := range in.Pipelines {
+		if cp.Role != "candidate" {
+			continue
+		}
+		for b, bp := range in.Pipelines {
+			if bp.Role != "candidate" {
+				im.Savings = append(im.Savings, r.saving(c, b, opt))
+			}
+		}
+	}
+	if in.People != nil && r.people >= 0 {
+		im.Workload = workload(in, vol, opt)
+	}
+	im.Notes = notes(in)
+	return im
+}
+
+// rows classifies every decision and prices it.
+func rows(in ImpactInput) *impactRows {
+	np := len(in.Pipelines)
+	r := &impactRows{in: in, errCost: make([][]float64, np), total: make([][]float64, np),
+		fn: make([]int, np), fp: make([]int, np), missedSum: make([]float64, np), people: -1}
+	if p := in.People; p != nil {
+		for i, q := range in.Pipelines {
+			if q.Name == p.Baseline {
+				r.people = i
+			}
+		}
+		r.peopleCost = make([]float64, in.Records)
+		for seq := range r.peopleCost {
+			r.peopleCost[seq] = p.Minutes.At(seq) / 60 * p.HourlyCost
+		}
+	}
+	for i, p := range in.Pipelines {
+		r.errCost[i], r.total[i] = make([]float64, in.Records), make([]float64, in.Records)
+		for seq, o := range p.Outcomes {
+			switch o {
+			case metrics.FalseNegative:
+				r.fn[i]++
+				if in.MissedPositive != nil {
+					r.errCost[i][seq] = in.MissedPositive.At(seq)
+					r.missedSum[i] += in.MissedPositive.At(seq)
+				}
+			case metrics.FalsePositive:
+				r.fp[i]++
+				if in.FalsePositive != nil {
+					r.errCost[i][seq] = in.FalsePositive.At(seq)
+				}
+			}
+		}
+		for seq := range in.Records {
+			r.total[i][seq] = p.Cost[seq] + r.errCost[i][seq]
+			if i == r.people {
+				r.total[i][seq] += r.peopleCost[seq]
+			}
+		}
+	}
+	return r
+}
+
+func (r *impactRows) volText() string { return format.Group(r.in.Volume) + " records a year" }
+
+func (r *impactRows) onRecords() string { return "measured on " + format.Group(int64(r.in.Records)) + " records" }
+
+// pipelineRow is one pipeline's yearly figures.
+func (r *impactRows) pipelineRow(i int, opt stats.BootstrapOptions) results.PipelineImpact {
+	in, p := r.in, r.in.Pipelines[i]
+	vol, cur := float64(in.Volume), in.Currency
+	row := results.PipelineImpact{Name: p.Name, Role: p.Role, FalseNegatives: r.fn[i], FalsePositives: r.fp[i]}
+	mc := mean(p.Cost)
+	row.RunningCost = yearly(p.Cost, vol, opt,
+		fmt.Sprintf("%s × %s per record, the mean cost of the pipeline's calls %s", r.volText(), money(mc, cur), r.onRecords()))
+	if mc == 0 {
+		row.RunningCost.Assumption += "; zero means the experiment states no running cost for this pipeline, not that it is free"
+	}
+	if in.MissedPositive != nil {
+		e := yearly(r.errCost[i], vol, opt, fmt.Sprintf("%s × %s of errors per record %s: %s",
+			r.volText(), money(mean(r.errCost[i]), cur), r.onRecords(), r.errorsText(i)))
+		row.ErrorCost = &e
+	}
+	if i == r.people {
+		pp := in.People
+		pc := yearly(r.peopleCost, vol, opt, fmt.Sprintf("%s × %s minutes of handling per record (%s) / 60 × %s an hour",
+			r.volText(), format.Sig(mean(pp.Minutes.valuesOr(in.Records))), pp.Minutes.source(in.Records, "use_case.people.minutes_per_record"),
+			money(pp.HourlyCost, cur)))
+		row.PeopleCost = &pc
+	}
+	return row
+}
+
+// saving is candidate c's yearly saving against baseline b.
+func (r *impactRows) saving(c, b int, opt stats.BootstrapOptions) results.Saving {
+	in := r.in
+	vol, cur := float64(in.Volume), in.Currency
+	cp, bp := in.Pipelines[c], in.Pipelines[b]
+	s := results.Saving{Candidate: cp.Name, Baseline: bp.Name,
+		Running: results.Number((mean(bp.Cost) - mean(cp.Cost)) * vol),
+		Errors:  results.Number((mean(r.errCost[b]) - mean(r.errCost[c])) * vol),
+	}
+	if b == r.people {
+		s.People = results.Number(mean(r.peopleCost) * vol)
+	}
+	parts := []string{"running cost " + money(float64(s.Running)/vol, cur)}
+	if in.MissedPositive != nil {
+		parts = append(parts, "errors "+money(float64(s.Errors)/vol, cur))
+	}
+	if b == r.people {
+		parts = append(parts, "the people's handling time "+money(float64(s.People)/vol, cur))
+	}
+	s.Yearly = pairedYearly(r.total[c], r.total[b], vol, opt, fmt.Sprintf(
+		"the cost per record of %s minus that of %s on the same %s replayed records (%s), × %s; paired bootstrap over the records",
+		bp.Name, cp.Name, format.Group(int64(in.Records)), strings.Join(parts, ", "), r.volText()))
+	return s
+}
+
+// errorsText counts a pipeline's errors and what each costs, for the
+// error cost's assumption.
+func (r *impactRows) errorsText(p int) string {
+	mp, fpv, cur := r.in.MissedPositive, r.in.FalsePositive, r.in.Currency
+	missed := fmt.Sprintf("%s missed positives", format.Group(int64(r.fn[p])))
+	switch {
+	case mp.Column != "" && r.fn[p] > 0:
+		missed += fmt.Sprintf(" at their %s (%s in all)", mp.Column, money(r.missedSum[p], cur))
+	case mp.Column != "":
+		missed += " at their " + mp.Column
+	default:
+		missed += " at " + money(mp.Value, cur) + " each"
+	}
+	fp := fmt.Sprintf("%s false positives", format.Group(int64(r.fp[p])))
+	if fpv.Column != "" {
+		fp += " at their " + fpv.Column
+	} else {
+		fp += " at " + money(fpv.Value, cur) + " each"
+	}
+	return missed + " and " + fp
+}
+
+// workload projects the people's yearly hours, their cost and the
+// full-time equivalents, from a bootstrap of the mean minutes per record.
+func workload(in ImpactInput, vol float64, opt stats.BootstrapOptions) *results.Workload {
+	p, cur := in.People, in.Currency
+	src := p.Minutes.source(in.Records, "use_case.people.minutes_per_record")
+	m := yearly(p.Minutes.valuesOr(in.Records), 1, opt, fmt.Sprintf("the mean handling time per record (%s)", src))
+	scale := func(f float64, assumption string) results.Projection {
+		return results.Projection{Value: m.Value * results.Number(f),
+			Interval:   results.Interval{Lo: m.Interval.Lo * results.Number(f), Hi: m.Interval.Hi * results.Number(f), Method: m.Interval.Method},
+			Assumption: assumption}
+	}
+	hours := float64(m.Value) * vol / 60
+	w := &results.Workload{Baseline: p.Baseline, HourlyCost: p.HourlyCost, HoursPerFTE: p.HoursPerFTE, MinutesPerRecord: m}
+	w.Hours = scale(vol/60, fmt.Sprintf("%s × %s minutes per record (%s) / 60",
+		format.Group(in.Volume)+" records a year", format.Sig(float64(m.Value)), src))
+	w.Cost = scale(vol/60*p.HourlyCost, fmt.Sprintf("%s hours a year × %s an hour (use_case.people.hourly_cost)",
+		format.Group(int64(math.Round(hours))), money(p.HourlyCost, cur)))
+	w.FTE = scale(vol/60/p.HoursPerFTE, fmt.Sprintf("%s hours a year / %s working hours of one full-time equivalent",
+		format.Group(int64(math.Round(hours))), format.Sig(p.HoursPerFTE)))
+	for _, q := range in.Pipelines {
+		if q.Role == "candidate" {
+			w.Candidates = append(w.Candidates, q.Name)
+		}
+	}
+	return w
+}
+
+// notes are the general limits of the projection.
+func notes(in ImpactInput) []string {
+	out := []string{
+		"The yearly figures assume that next year's records resemble the replayed ones, at the volume the experiment states (use_case.volume_per_year).",
+		"Running cost is what each pipeline's calls cost per record, as the experiment measured or states it; build, integration and monitoring are not included.",
+	}
+	if in.MissedPositive != nil {
+		out = append(out, fmt.Sprintf("An error is a positive record (%s = %s) the pipeline did not flag, or a negative one it flagged; "+
+			"a failed prediction flags nothing, and a record without a label is no error.", in.Label, in.Positive))
+	}
+	if p := in.People; p != nil {
+		out = append(out, fmt.Sprintf("The saving against %s includes the cost of the people's handling time; "+
+			"the workload assumes the candidate takes over every decision %s makes.", p.Baseline, p.Baseline))
+	}
+	var figures []*PerRecord
+	if in.MissedPositive != nil {
+		figures = append(figures, in.MissedPositive, in.FalsePositive)
+	}
+	if in.People != nil {
+		figures = append(figures, &in.People.Minutes)
+	}
+	for _, v := range figures {
+		if v.Bad > 0 {
+			out = append(out, fmt.Sprintf("%s records had no usable value (missing, not a number or negative) in column %s; they count as 0.",
+				format.Group(int64(v.Bad)), v.Column))
+		}
+	}
+	return out
+}
+
+// mean is the mean of v (NaN when empty).
+func mean(v []float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}
+
+// meanAt is the statistic "mean of v over the positions idx".
+func meanAt(v []float64) stats.Statistic {
+	return func(idx []int) float64 {
+		if len(idx) == 0 {
+			return math.NaN()
+		}
+		s := 0.0
+		for _, i := range idx {
+			s += v[i]
+		}
+		return s / float64(len(idx))
+	}
+}
+
+// yearly is mean(v) × vol with a bootstrap interval of the mean, scaled.
+func yearly(v []float64, vol float64, opt stats.BootstrapOptions, assumption string) results.Projection {
+	p := results.Projection{Value: results.Number(mean(v) * vol), Assumption: assumption, Interval: results.NoInterval()}
+	if constant(v) {
+		p.Interval = results.Interval{Lo: p.Value, Hi: p.Value, Method: "exact"}
+		return p
+	}
+	iv, err := stats.Bootstrap(len(v), meanAt(v), opt)
+	if err != nil {
+		return p
+	}
+	p.Interval = results.Interval{Lo: results.Number(iv.Lo * vol), Hi: results.Number(iv.Hi * vol), Method: iv.Method}
+	return p
+}
+
+// pairedYearly is (mean(base) − mean(cand)) × vol with a paired percentile
+// bootstrap interval over the same records.
+func pairedYearly(cand, base []float64, vol float64, opt stats.BootstrapOptions, assumption string) results.Projection {
+	p := results.Projection{Value: results.Number((mean(base) - mean(cand)) * vol), Assumption: assumption, Interval: results.NoInterval()}
+	diff := make([]float64, len(cand))
+	for i := range diff {
+		diff[i] = base[i] - cand[i]
+	}
+	if constant(diff) {
+		p.Interval = results.Interval{Lo: p.Value, Hi: p.Value, Method: "exact"}
+		return p
+	}
+	_, reps, err := stats.PairedBootstrapReplicates(len(cand), meanAt(cand), meanAt(base), opt)
+	if err != nil {
+		return p
+	}
+	iv := stats.PercentileInterval(reps, opt.Confidence)
+	p.Interval = results.Interval{Lo: results.Number(iv.Lo * vol), Hi: results.Number(iv.Hi * vol), Method: iv.Method}
+	return p
+}
+
+// constant reports whether every value of v is the same: its mean then has
+// no sampling uncertainty.
+func constant(v []float64) bool {
+	for _, x := range v {
+		if x != v[0] {
+			return false
+		}
+	}
+	return true
+}
+
+// money prints an amount in the currency: 0.0004 EUR, 12 EUR, 1,234,567 EUR.
+func money(v float64, cur string) string { return format.Value(v, cur) }

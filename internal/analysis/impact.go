@@ -192,7 +192,9 @@ func rows(in ImpactInput) *impactRows {
 
 func (r *impactRows) volText() string { return format.Group(r.in.Volume) + " records a year" }
 
-func (r *impactRows) onRecords() string { return "measured on " + format.Group(int64(r.in.Records)) + " records" }
+func (r *impactRows) onRecords() string {
+	return "measured on " + format.Group(int64(r.in.Records)) + " records"
+}
 
 // pipelineRow is one pipeline's yearly figures.
 func (r *impactRows) pipelineRow(i int, opt stats.BootstrapOptions) results.PipelineImpact {

@@ -135,26 +135,11 @@ func Resume(ctx context.Context, dir string, load func(path string) (*spec.Exper
 		return exp, nil, err
 	}
 
-	path := filepath.Join(dir, results.JournalFile)
-	journal, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return exp, nil, fmt.Errorf("resume: open journal: %w", err)
-	}
-	defer journal.Close()
-	names := make([]string, len(exp.Pipelines))
-	for i, p := range exp.Pipelines {
-		names[i] = p.Name
-	}
-	prior, length, err := engine.JournalPrefix(journal, names)
+	journal, prior, err := reopenJournal(dir, exp)
 	if err != nil {
 		return exp, nil, err
 	}
-	if err := journal.Truncate(length); err != nil {
-		return exp, nil, fmt.Errorf("resume: cut the journal after record %d: %w", len(prior), err)
-	}
-	if _, err := journal.Seek(length, io.SeekStart); err != nil {
-		return exp, nil, fmt.Errorf("resume: %w", err)
-	}
+	defer journal.Close()
 	fresh, err := startManifest(exp, dir, man.RunID, man.Started, opt)
 	if err != nil {
 		return exp, nil, err
@@ -163,6 +148,36 @@ func Resume(ctx context.Context, dir string, load func(path string) (*spec.Exper
 	fresh.Spent = man.Spent
 	out, err := replay(ctx, exp, dir, fresh, journal, prior, opt)
 	return exp, out, err
+}
+
+// reopenJournal opens the journal of an interrupted run, keeps the records
+// it holds completely, and cuts it after them (a line torn by a crash goes),
+// ready to append the rest.
+func reopenJournal(dir string, exp *spec.Experiment) (*os.File, [][]pipeline.Prediction, error) {
+	journal, err := os.OpenFile(filepath.Join(dir, results.JournalFile), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, nil, fmt.Errorf("resume: open journal: %w", err)
+	}
+	names := make([]string, len(exp.Pipelines))
+	for i, p := range exp.Pipelines {
+		names[i] = p.Name
+	}
+	prior, length, err := engine.JournalPrefix(journal, names)
+	if err == nil {
+		if err = journal.Truncate(length); err != nil {
+			err = fmt.Errorf("resume: cut the journal after record %d: %w", len(prior), err)
+		}
+	}
+	if err == nil {
+		if _, err = journal.Seek(length, io.SeekStart); err != nil {
+			err = fmt.Errorf("resume: %w", err)
+		}
+	}
+	if err != nil {
+		journal.Close()
+		return nil, nil, err
+	}
+	return journal, prior, nil
 }
 
 func withDefaults(opt Options) Options {
@@ -219,43 +234,93 @@ func startManifest(exp *spec.Experiment, dir, runID string, started time.Time, o
 	return man, results.WriteJSON(dir, results.ManifestFile, man)
 }
 
-// replay runs the engine into dir and writes the run folder.
+// replay runs one attempt of a run in dir: prepare the pipelines, replay
+// the records into the journal, and — when every record is done — write
+// the predictions, analyse them, write the run folder and the reports. A
+// replay that stops early leaves a manifest that `--resume` continues.
 func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.Manifest, journal *os.File,
 	prior [][]pipeline.Prediction, opt Options) (*Outcome, error) {
 	out := &Outcome{Dir: dir}
 	defer closePipelines(exp)
 	dopt := datasetOptions(exp)
-	if err := fitLabels(exp, dopt); err != nil {
+	if err := prepare(ctx, exp, dopt, out, opt); err != nil {
 		return out, err
+	}
+	res, err := runEngine(ctx, exp, dopt, &man, journal, prior, opt)
+	if res == nil {
+		return out, err
+	}
+	if out.Total == 0 {
+		out.Total = res.Records
+	}
+	if err != nil || res.Interrupted {
+		return out, stopped(dir, &man, res, err)
+	}
+	if err := writePredictions(dir, exp); err != nil {
+		return out, err
+	}
+	run, err := analyseRun(exp, dir, dopt, man, res, opt)
+	if err != nil {
+		return out, err
+	}
+	if err := writeRun(run); err != nil {
+		return out, err
+	}
+	if err := report.Write(run); err != nil {
+		return out, fmt.Errorf("write report: %w", err)
+	}
+	out.Run = run
+	return out, nil
+}
+
+// prepare readies the pipelines before the replay: the label counts for
+// the majority floor, training for the learners, and the number of
+// records for the progress display of paced pipelines.
+func prepare(ctx context.Context, exp *spec.Experiment, dopt datasets.Options, out *Outcome, opt Options) error {
+	if err := fitLabels(exp, dopt); err != nil {
+		return err
 	}
 	if err := train(ctx, exp, dopt); err != nil {
-		return out, err
+		return err
 	}
-	if paced(exp) {
-		total, _, err := datasets.Count(exp.Dataset.Path, dopt, "")
-		if err != nil {
-			return out, fmt.Errorf("count records: %w", err)
-		}
-		out.Total = total
-		if opt.OnTotal != nil {
-			opt.OnTotal(total)
-		}
+	if !paced(exp) {
+		return nil
 	}
+	total, _, err := datasets.Count(exp.Dataset.Path, dopt, "")
+	if err != nil {
+		return fmt.Errorf("count records: %w", err)
+	}
+	out.Total = total
+	if opt.OnTotal != nil {
+		opt.OnTotal(total)
+	}
+	return nil
+}
+
+// runEngine replays the dataset through every pipeline into the journal
+// and adds what the replay learnt to the manifest. A nil result means the
+// replay could not start.
+func runEngine(ctx context.Context, exp *spec.Experiment, dopt datasets.Options, man *results.Manifest, journal *os.File,
+	prior [][]pipeline.Prediction, opt Options) (*engine.Result, error) {
 	stream, err := datasets.Open(exp.Dataset.Path, dopt)
 	if err != nil {
-		return out, fmt.Errorf("open dataset: %w", err)
+		return nil, fmt.Errorf("open dataset: %w", err)
 	}
 	defer stream.Close()
 	timed := &timeRange{Reader: stream, column: exp.Dataset.Time}
+	res, replayErr := engine.Replay(ctx, timed, pipesOf(exp), metricsOf(exp), engineOptions(exp, *man, journal, prior, opt))
+	if err := journal.Sync(); err != nil && replayErr == nil {
+		replayErr = fmt.Errorf("sync journal: %w", err)
+	}
+	if res != nil {
+		finishManifest(man, exp, stream.Stats(), res, timed, opt)
+	}
+	return res, replayErr
+}
 
-	pipes := make([]engine.Pipe, len(exp.Pipelines))
-	for i, p := range exp.Pipelines {
-		pipes[i] = engine.Pipe{Name: p.Name, Pipeline: p.Pipeline}
-	}
-	mets := make([]metrics.Metric, len(exp.Metrics))
-	for i, m := range exp.Metrics {
-		mets[i] = m.Metric
-	}
+// engineOptions are the replay's settings: the dataset's columns, the
+// budget left after earlier attempts, and the records they finished.
+func engineOptions(exp *spec.Experiment, man results.Manifest, journal *os.File, prior [][]pipeline.Prediction, opt Options) engine.Options {
 	eopt := engine.Options{
 		Concurrency: opt.Concurrency, Label: exp.Dataset.Label, ID: exp.Dataset.ID,
 		Journal: journal, Progress: opt.Progress, Now: opt.Now, Segments: exp.Dataset.Segments, Time: exp.Dataset.Time,
@@ -272,38 +337,34 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 			return nil, false
 		}
 	}
-	res, replayErr := engine.Replay(ctx, timed, pipes, mets, eopt)
-	if err := journal.Sync(); err != nil && replayErr == nil {
-		replayErr = fmt.Errorf("sync journal: %w", err)
-	}
-	if res == nil {
-		return out, replayErr
-	}
-	if out.Total == 0 {
-		out.Total = res.Records
-	}
-	finishManifest(&man, exp, stream.Stats(), res, timed, opt)
-	if replayErr != nil || res.Interrupted {
-		man.Status = results.Interrupted
-		man.StopReason, man.StopDetail = string(res.Stopped), res.StopDetail
-		if replayErr != nil && man.StopReason == "" {
-			man.StopReason, man.StopDetail = "error", replayErr.Error()
-		}
-		if err := results.WriteJSON(dir, results.ManifestFile, man); err != nil {
-			return out, err
-		}
-		if replayErr != nil {
-			return out, replayErr
-		}
-		return out, fmt.Errorf("%w after %d records: %s; the predictions so far are in %s (poc run --resume %s continues)",
-			ErrInterrupted, res.Records, res.StopDetail, filepath.Join(dir, results.JournalFile), dir)
-	}
+	return eopt
+}
 
-	est, sum, err := analyse(exp, pipes, mets, res)
+// stopped records in the manifest why a replay stopped early, and returns
+// the error that says so (ErrInterrupted for a resumable stop).
+func stopped(dir string, man *results.Manifest, res *engine.Result, replayErr error) error {
+	man.Status = results.Interrupted
+	man.StopReason, man.StopDetail = string(res.Stopped), res.StopDetail
+	if replayErr != nil && man.StopReason == "" {
+		man.StopReason, man.StopDetail = "error", replayErr.Error()
+	}
+	if err := results.WriteJSON(dir, results.ManifestFile, *man); err != nil {
+		return err
+	}
+	if replayErr != nil {
+		return replayErr
+	}
+	return fmt.Errorf("%w after %d records: %s; the predictions so far are in %s (poc run --resume %s continues)",
+		ErrInterrupted, res.Records, res.StopDetail, filepath.Join(dir, results.JournalFile), dir)
+}
+
+// analyseRun turns a complete replay into the run model: the metrics with
+// their intervals, the verdict and the impact projection.
+func analyseRun(exp *spec.Experiment, dir string, dopt datasets.Options, man results.Manifest, res *engine.Result, opt Options) (*results.Run, error) {
+	est, sum, err := analyse(exp, res)
 	if err != nil {
-		return out, err
+		return nil, err
 	}
-
 	run := &results.Run{Dir: dir}
 	run.Metrics = metricsFile(exp, res, est)
 	run.Verdict = results.Verdict{
@@ -311,29 +372,44 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 		Verdict: sum.Verdict, Reason: sum.Reason, Multiplicity: sum.Multiplicity, Confidence: exp.Report.Confidence,
 		Records: res.Records, Criteria: sum.Criteria,
 	}
-	if err := writePredictions(dir, exp); err != nil {
-		return out, err
-	}
 	if run.Impact, err = writeImpact(exp, dir, dopt, res.Records); err != nil {
-		return out, err
+		return nil, err
 	}
 	man.Status = results.Complete
 	man.Finished = opt.Now()
 	man.DurationSeconds = man.Finished.Sub(man.Started).Seconds()
 	run.Manifest = man
+	return run, nil
+}
+
+// writeRun writes the run model's JSON files, the manifest last: a run
+// folder whose manifest says complete has all of them.
+func writeRun(run *results.Run) error {
 	for _, f := range []struct {
 		name string
 		v    any
 	}{{results.MetricsFile, run.Metrics}, {results.VerdictFile, run.Verdict}, {results.ManifestFile, run.Manifest}} {
-		if err := results.WriteJSON(dir, f.name, f.v); err != nil {
-			return out, err
+		if err := results.WriteJSON(run.Dir, f.name, f.v); err != nil {
+			return err
 		}
 	}
-	if err := report.Write(run); err != nil {
-		return out, fmt.Errorf("write report: %w", err)
+	return nil
+}
+
+func pipesOf(exp *spec.Experiment) []engine.Pipe {
+	pipes := make([]engine.Pipe, len(exp.Pipelines))
+	for i, p := range exp.Pipelines {
+		pipes[i] = engine.Pipe{Name: p.Name, Pipeline: p.Pipeline}
 	}
-	out.Run = run
-	return out, nil
+	return pipes
+}
+
+func metricsOf(exp *spec.Experiment) []metrics.Metric {
+	mets := make([]metrics.Metric, len(exp.Metrics))
+	for i, m := range exp.Metrics {
+		mets[i] = m.Metric
+	}
+	return mets
 }
 
 // paced reports whether a pipeline paces itself (an API): then the records
@@ -446,13 +522,13 @@ func train(ctx context.Context, exp *spec.Experiment, dopt datasets.Options) err
 }
 
 // analyse works out every metric's interval and judges the criteria.
-func analyse(exp *spec.Experiment, pipes []engine.Pipe, mets []metrics.Metric, res *engine.Result) ([][]results.Estimate, verdict.Summary, error) {
-	names := make([]string, len(pipes))
-	for i, p := range pipes {
+func analyse(exp *spec.Experiment, res *engine.Result) ([][]results.Estimate, verdict.Summary, error) {
+	names := make([]string, len(exp.Pipelines))
+	for i, p := range exp.Pipelines {
 		names[i] = p.Name
 	}
 	r := exp.Report
-	an, err := analysis.New(names, mets, res.Accumulators,
+	an, err := analysis.New(names, metricsOf(exp), res.Accumulators,
 		analysis.Settings{Confidence: r.Confidence, Resamples: r.Resamples, Seed: r.Seed, Method: r.Method})
 	if err != nil {
 		return nil, verdict.Summary{}, err

@@ -188,25 +188,8 @@ func moreRecords(j *judged, records int, s Settings) (int, string) {
 	if records == 0 || !onPassSide || math.IsNaN(est) {
 		return 0, ""
 	}
-	alpha, power := s.alpha(), s.power()
-	more := func(need float64, units int) int {
-		if units <= 0 || math.IsNaN(need) || math.IsInf(need, 0) {
-			return 0
-		}
-		total := math.Ceil(need * float64(records) / float64(units))
-		if total <= float64(records) || total > 1e12 {
-			return 0
-		}
-		return int(total) - records
-	}
-	switch {
-	case !j.Kind.Comparison() && j.ev.Trials > 0 && j.Interval.Method == stats.MethodWilson:
-		need := stats.SampleSizeOneProportion(thr, est, alpha, power)
-		return more(need, j.ev.Trials), fmt.Sprintf("power analysis for one proportion against %s at %s power", j.format(j.Threshold), percent(power))
-	case j.Kind.Comparison() && j.ev.Pairs > 0 && j.ev.Discordant > 0 && !j.Relative:
-		psi := float64(j.ev.Discordant) / float64(j.ev.Pairs)
-		need := stats.SampleSizePaired(psi, math.Abs(est-thr), 2*alpha, power)
-		return more(need, j.ev.Pairs), fmt.Sprintf("paired power analysis (Connor 1987) with %s of pairs discordant, at %s power", percent(psi), percent(power))
+	if need, units, method := powerAdvice(j, s); method != "" {
+		return scaleUp(need, units, records), method
 	}
 	reach := est - float64(j.Interval.Lo)
 	if j.Sense == "<=" {
@@ -216,7 +199,38 @@ func moreRecords(j *judged, records int, s Settings) (int, string) {
 	if gap == 0 || reach <= gap || math.IsNaN(reach) {
 		return 0, ""
 	}
-	return more(float64(records)*(reach/gap)*(reach/gap), records), "the bootstrap interval's reach scaled as 1/√n"
+	return scaleUp(float64(records)*(reach/gap)*(reach/gap), records, records), "the bootstrap interval's reach scaled as 1/√n"
+}
+
+// powerAdvice is the sample size a power analysis gives for a proportion
+// against a threshold or a paired comparison of proportions, in units (the
+// trials or the pairs it was measured on); method is "" when neither applies.
+func powerAdvice(j *judged, s Settings) (need float64, units int, method string) {
+	est, thr := float64(j.Estimate), float64(j.Threshold)
+	alpha, power := s.alpha(), s.power()
+	switch {
+	case !j.Kind.Comparison() && j.ev.Trials > 0 && j.Interval.Method == stats.MethodWilson:
+		return stats.SampleSizeOneProportion(thr, est, alpha, power), j.ev.Trials,
+			fmt.Sprintf("power analysis for one proportion against %s at %s power", j.format(j.Threshold), percent(power))
+	case j.Kind.Comparison() && j.ev.Pairs > 0 && j.ev.Discordant > 0 && !j.Relative:
+		psi := float64(j.ev.Discordant) / float64(j.ev.Pairs)
+		return stats.SampleSizePaired(psi, math.Abs(est-thr), 2*alpha, power), j.ev.Pairs,
+			fmt.Sprintf("paired power analysis (Connor 1987) with %s of pairs discordant, at %s power", percent(psi), percent(power))
+	}
+	return 0, 0, ""
+}
+
+// scaleUp turns a sample size need, in units measured over records, into
+// the records to add; 0 when it cannot be worked out or no more are needed.
+func scaleUp(need float64, units, records int) int {
+	if units <= 0 || math.IsNaN(need) || math.IsInf(need, 0) {
+		return 0
+	}
+	total := math.Ceil(need * float64(records) / float64(units))
+	if total <= float64(records) || total > 1e12 {
+		return 0
+	}
+	return int(total) - records
 }
 
 // segmentSummary lists the segments that keep a criterion from passing.

@@ -399,5 +399,5 @@ func constant(v []float64) bool {
 	return true
 }
 
-// money prints an amount in the currency: 0.0004 EUR, 12 EUR, 1,234,567 EUR.
-func money(v float64, cur string) string { return format.Value(v, cur) }
+// money prints an amount in its currency, as every document does.
+var money = format.Money

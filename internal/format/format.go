@@ -129,3 +129,16 @@ func P(p float64) string {
 	}
 	return fmt.Sprintf("%.3g", p)
 }
+
+// Money prints an amount in a currency: two to four significant digits
+// below 100 (0.0042 EUR, 12 EUR), whole units with thousands separators
+// from 100 on (1,234,567 EUR); "n/a" when it is not a number.
+func Money(v float64, currency string) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "n/a"
+	}
+	if v != 0 && v < 100 && v > -100 {
+		return Value(v, currency)
+	}
+	return Group(int64(math.Round(v))) + " " + currency
+}

@@ -153,13 +153,14 @@ func checkSelfContained(t *testing.T, doc string) {
 
 func TestWriteHTML(t *testing.T) {
 	run := hostileRun(t, "http://example.invalid")
+	run.Impact = sampleImpact()
 	doc := writeRun(t, run)
 	checkSelfContained(t, doc)
 	for _, want := range []string{
 		`class="banner nogo"`, ">NO-GO<",
 		"Should the shadow-mode fraud model replace rule set v12?", "Risk Operations",
 		"about 79,400 more records",
-		"Impact and cost", "50,564 USD", // 0.0042137 USD × 12,000,000
+		"Impact and cost", "50,564 USD", // impact.json's running cost
 		"Detail for auditors",
 		"&lt;script&gt;document.body.appendChild", // the injected script, as text
 		"${POC_LLM_MODEL:-gpt-4o-mini}",           // shown as written
@@ -212,7 +213,7 @@ func TestWriteHTMLMissingData(t *testing.T) {
 			for i := range r.Metrics.Pipelines {
 				r.Metrics.Pipelines[i].Metrics = r.Metrics.Pipelines[i].Metrics[:min(2, len(r.Metrics.Pipelines[i].Metrics))]
 			}
-		}, []string{"neither a cost metric nor a yearly volume", "The experiment sets no criteria.", "no cost_per_record metric"}},
+		}, []string{"gives no yearly volume", "The experiment sets no criteria.", "no cost_per_record metric"}},
 		{"nothing at all", func(r *results.Run) {
 			*r = results.Run{Dir: r.Dir}
 		}, []string{"NO VERDICT", "metrics.json records no pipeline"}},

@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/poc-harness/poc/internal/format"
 	"github.com/poc-harness/poc/internal/results"
 )
-
-// costMetric is the metric the cost projection rests on.
-const costMetric = "cost_per_record"
 
 // costRow is one pipeline's projected yearly running cost.
 type costRow struct {
@@ -68,7 +66,7 @@ func impactOf(run *results.Run) impact {
 		if ij.CostOfError == nil || ij.Workload == nil {
 			im.Notes = append(im.Notes, missingImpactNote(ij.CostOfError == nil, ij.Workload == nil))
 		}
-	case len(im.Notes) > 0:
+	default:
 		im.Notes = append(im.Notes, missingImpactNote(true, true))
 	}
 	return im
@@ -89,81 +87,40 @@ func missingImpactNote(errors, people bool) string {
 		strings.Join(what, " and from "), strings.Join(keys, " and "))
 }
 
-// projectCosts projects each pipeline's yearly running cost from its
-// cost_per_record metric and the use case's yearly volume.
+// projectCosts is each pipeline's yearly running cost as impact.json
+// projects it (the one projection; the report recomputes nothing), with
+// each candidate's difference from each baseline.
 func projectCosts(run *results.Run) impact {
-	uc := run.Manifest.UseCase
-	cur := cmp.Or(uc.Currency, "USD")
 	var im impact
-	hasCost := false
-	for _, p := range run.Metrics.Pipelines {
-		if _, ok := estimateOf(run, p.Name, costMetric); ok {
-			hasCost = true
-		}
-	}
-	switch {
-	case !hasCost && uc.VolumePerYear <= 0:
-		im.Missing = "The experiment has neither a cost metric nor a yearly volume. Add `- cost_per_record` under `metrics:` " +
-			"(and a cost per call or a token price to the pipelines), and `volume_per_year:` under `use_case:`, to project the yearly running cost."
-		return im
-	case !hasCost:
-		im.Missing = "The experiment has no cost metric. Add `- cost_per_record` under `metrics:` (and a cost per call or a token " +
-			"price to the pipelines) to project each pipeline's yearly running cost."
-		return im
-	case uc.VolumePerYear <= 0:
-		im.Missing = "The experiment gives no yearly volume. Add `volume_per_year:` under `use_case:` (production records a year) " +
-			"to turn the cost per record into a yearly running cost."
+	ij := run.Impact
+	if ij == nil || ij.VolumePerYear <= 0 {
+		im.Missing = "The experiment gives no yearly volume. Add `volume_per_year:` under `use_case:` (production records a year), " +
+			"and a cost per call or a token price to the pipelines, to project each pipeline's yearly running cost."
 		return im
 	}
-	vol := float64(uc.VolumePerYear)
-	im.Volume = group(uc.VolumePerYear)
+	cur := cmp.Or(ij.Currency, "USD")
+	vol := float64(ij.VolumePerYear)
+	im.Volume = group(ij.VolumePerYear)
 	yearly := map[string]float64{}
 	var baselines []string
-	for _, p := range run.Metrics.Pipelines {
-		e, ok := estimateOf(run, p.Name, costMetric)
-		if !ok {
-			continue
-		}
-		unit := cmp.Or(e.Unit, cur)
+	for _, p := range ij.Pipelines {
+		rc := p.RunningCost
 		row := costRow{Pipeline: p.Name, Role: cmp.Or(p.Role, na), Candidate: p.Role == "candidate",
-			PerRecord: formatValue(e.Value, unit), Yearly: money(float64(e.Value)*vol, unit)}
-		if finite(float64(e.Value)) {
-			yearly[p.Name] = float64(e.Value) * vol
+			PerRecord: formatValue(rc.Value/results.Number(vol), cur), Yearly: money(float64(rc.Value), cur), Assumption: rc.Assumption}
+		if finite(float64(rc.Value)) {
+			yearly[p.Name] = float64(rc.Value)
 		}
-		if !e.Interval.Lo.IsNaN() && !e.Interval.Hi.IsNaN() && e.Interval.Lo != e.Interval.Hi {
-			row.Interval = money(float64(e.Interval.Lo)*vol, unit) + " to " + money(float64(e.Interval.Hi)*vol, unit)
+		if iv := rc.Interval; !iv.Lo.IsNaN() && !iv.Hi.IsNaN() && iv.Lo != iv.Hi {
+			row.Interval = money(float64(iv.Lo), cur) + " to " + money(float64(iv.Hi), cur)
 		}
-		row.Assumption = fmt.Sprintf("%s per record measured on %s records, × %s records a year (use_case.volume_per_year)",
-			row.PerRecord, group(int64(cmp.Or(p.Records, e.N))), im.Volume)
-		if float64(e.Value) == 0 {
-			row.Assumption += "; a cost of zero means the experiment states no running cost for this pipeline, not that it is free"
-		}
-		if p.Role != "candidate" {
+		if !row.Candidate {
 			baselines = append(baselines, p.Name)
 		}
 		im.Rows = append(im.Rows, row)
 	}
 	for i, r := range im.Rows {
-		if !r.Candidate {
-			continue
-		}
-		c, ok := yearly[r.Pipeline]
-		if !ok {
-			continue
-		}
-		for _, b := range baselines {
-			bv, ok := yearly[b]
-			if !ok {
-				continue
-			}
-			d := costDiff{Baseline: b, Diff: money(c-bv, cur), Sense: "the same"}
-			switch {
-			case c > bv:
-				d.Sense = "more"
-			case c < bv:
-				d.Sense, d.Diff = "less", money(bv-c, cur)
-			}
-			im.Rows[i].Diffs = append(im.Rows[i].Diffs, d)
+		if c, ok := yearly[r.Pipeline]; ok && r.Candidate {
+			im.Rows[i].Diffs = costDiffs(c, yearly, baselines, cur)
 		}
 	}
 	im.Notes = []string{
@@ -175,20 +132,26 @@ func projectCosts(run *results.Run) impact {
 	return im
 }
 
-// money prints an amount with thousands separators and cents below 100.
-func money(v float64, unit string) string {
-	if !finite(v) {
-		return na
+// costDiffs compares a candidate's yearly cost c with each baseline's.
+func costDiffs(c float64, yearly map[string]float64, baselines []string, cur string) []costDiff {
+	var out []costDiff
+	for _, b := range baselines {
+		bv, ok := yearly[b]
+		if !ok {
+			continue
+		}
+		d := costDiff{Baseline: b, Diff: money(c-bv, cur), Sense: "the same"}
+		switch {
+		case c > bv:
+			d.Sense = "more"
+		case c < bv:
+			d.Sense, d.Diff = "less", money(bv-c, cur)
+		}
+		out = append(out, d)
 	}
-	if v != 0 && v < 100 && v > -100 {
-		return formatValue(results.Number(v), unit)
-	}
-	return group(int64(v+0.5*sign(v))) + " " + unit
+	return out
 }
 
-func sign(v float64) float64 {
-	if v < 0 {
-		return -1
-	}
-	return 1
-}
+// money prints an amount in its currency, as every document does.
+var money = format.Money
+

@@ -154,4 +154,3 @@ func costDiffs(c float64, yearly map[string]float64, baselines []string, cur str
 
 // money prints an amount in its currency, as every document does.
 var money = format.Money
-

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -237,4 +238,43 @@ func lookup(t *testing.T, typ string) metrics.Metric {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// quantileAcc is a quantile of per-record values: a Quantiler.
+type quantileAcc struct {
+	q      float64
+	values []float64
+}
+
+func (a *quantileAcc) Add(metrics.Observation)         {}
+func (a *quantileAcc) Merge(metrics.Accumulator) error { return nil }
+func (a *quantileAcc) Result() metrics.Result {
+	sorted := append([]float64(nil), a.values...)
+	slices.Sort(sorted)
+	return metrics.Result{Value: stats.Quantile(sorted, a.q), N: len(a.values)}
+}
+func (a *quantileAcc) Quantile() (float64, []float64) { return a.q, a.values }
+
+// Tied integer latencies: where the order-statistic bound equals the
+// threshold exactly, the interval and the p-value decide the same way (a
+// bound on the threshold clears it).
+func TestQuantileTiesDecideAsTheInterval(t *testing.T) {
+	lat := values(400, func(i int) float64 { return float64(20 + i%31) }) // 20 … 50 ms, many ties
+	for _, tc := range []struct {
+		kind results.Kind
+		thr  float64
+	}{{results.AtMost, 50}, {results.AtMost, 49}, {results.AtMost, 48}, {results.AtLeast, 20}, {results.AtLeast, 21}, {results.AtLeast, 47}} {
+		m := fakeMetric{name: "p90", lower: true, acc: func() metrics.Accumulator { return &quantileAcc{0.9, lat} }}
+		crit := []verdict.Criterion{{Metric: "p90", Pipeline: "p", Kind: tc.kind, Threshold: tc.thr, Must: true}}
+		sum, _ := judgeAll(t, []metrics.Metric{m}, [][]metrics.Accumulator{{m.New()}}, []string{"p"}, nil, crit,
+			opts{Confidence: 0.95, Resamples: 100, Multiplicity: "none"})
+		j := sum.Criteria[0]
+		clears := j.Interval.Hi <= j.Threshold
+		if tc.kind == results.AtLeast {
+			clears = j.Interval.Lo >= j.Threshold
+		}
+		if pass := float64(j.PValue) <= 0.025; pass != clears || clears != (j.Status == results.Pass) {
+			t.Errorf("%s %v: interval %+v (clears: %v) is %s with p = %v", tc.kind, tc.thr, j.Interval, clears, j.Status, j.PValue)
+		}
+	}
 }

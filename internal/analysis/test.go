@@ -45,7 +45,7 @@ func (a *Analysis) absolute(p, m int, b verdict.Bound, seg *verdict.Segment) ver
 		var values []float64
 		each(seg, len(all), func(i int) { values = append(values, all[i]) })
 		est, iv := stats.QuantileInterval(values, q, a.s.Confidence)
-		ev := evidence(est, fromStats(iv), stats.QuantilePValue(values, q, b.Threshold, !b.Greater()))
+		ev := evidence(est, fromStats(iv), quantilePValue(values, q, b))
 		ev.Trials = len(values)
 		if math.IsNaN(iv.Lo) || math.IsNaN(iv.Hi) {
 			ev.Note = fmt.Sprintf("too few records (%d) for a distribution-free bound on this quantile", len(values))
@@ -116,6 +116,18 @@ func (a *Analysis) wilson(p, m int, b verdict.Bound, seg *verdict.Segment) verdi
 	ev := evidence(float64(k)/float64(n), fromStats(stats.Wilson(k, n, a.s.Confidence)), wilsonPValue(k, n, b))
 	ev.Trials = n
 	return ev
+}
+
+// quantilePValue is the binomial test that inverts the order-statistic
+// bound. A bound equal to the threshold clears it (an "at most 50 ms" holds
+// at exactly 50 ms), so an observation equal to the threshold counts for
+// the criterion in the test too: the threshold moves by one ulp to the
+// side that makes the test's strict inequality include it.
+func quantilePValue(values []float64, q float64, b verdict.Bound) float64 {
+	if b.Greater() {
+		return stats.QuantilePValue(values, q, math.Nextafter(b.Threshold, math.Inf(-1)), false)
+	}
+	return stats.QuantilePValue(values, q, math.Nextafter(b.Threshold, math.Inf(1)), true)
 }
 
 // wilsonPValue is the score test's p-value; a threshold at or beyond 0 or 1

@@ -83,6 +83,8 @@ func explain(j *judged, conf float64) string {
 		return s + ": it fails in a segment"
 	case j.Status == results.Fail:
 		return s + ": the whole interval is on the wrong side"
+	case j.split:
+		return s + fmt.Sprintf(": the interval clears the threshold but its test does not (p = %s), so it is not yet decided", format.P(float64(j.PValue)))
 	case j.holm:
 		return s + ": the interval clears the threshold, but the evidence is not strong enough once corrected for the number of must-criteria tested"
 	case j.MoreRecords > 0:

@@ -18,8 +18,9 @@ var nan = math.NaN()
 type judged struct {
 	results.Judgement
 	ev Evidence
-	// holm is set when the multiplicity correction alone kept it from passing.
-	holm bool
+	// holm is set when the multiplicity correction alone kept it from
+	// passing; split when its p-value disagreed with its interval.
+	holm, split bool
 	// metricUnit is the metric's own unit (Unit is "" for a relative difference).
 	metricUnit string
 }
@@ -132,7 +133,9 @@ func correct(js []*judged, multiplicity string, alpha float64) int {
 		if r.seg < 0 {
 			j.AdjustedP = results.Number(adjusted[k])
 			if j.Status == results.Pass && adjusted[k] > alpha {
-				j.Status, j.holm = results.Inconclusive, true
+				// Only the correction sets a p-value that inverts its
+				// interval apart from it; without one this is a guard.
+				j.Status, j.holm, j.split = results.Inconclusive, adjusted[k] != ps[k], adjusted[k] == ps[k]
 			}
 			continue
 		}

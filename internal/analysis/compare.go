@@ -45,7 +45,7 @@ func (a *Analysis) compare(cand, base, m int, relative bool, b verdict.Bound, se
 			// the Mann–Whitney statistic, where the bootstrap is not.
 			ev := evidence(cmp.Diff, results.Interval{Lo: results.Number(cmp.Interval.Lo), Hi: results.Number(cmp.Interval.Hi), Method: "delong"},
 				delongPValue(cmp, b))
-			ev.Candidate, ev.Baseline = cv, bv
+			ev.Candidate, ev.Baseline, ev.Degenerate = cv, bv, !(cmp.SE > 0)
 			return ev
 		}
 	}
@@ -58,7 +58,7 @@ func (a *Analysis) compare(cand, base, m int, relative bool, b verdict.Bound, se
 	iv := fromStats(d.Interval())
 	iv.Method = methodPaired + iv.Method[len(stats.MethodBootstrapPercentile):]
 	ev := evidence(est, iv, d.PValue(b.Threshold, b.Greater()))
-	ev.Candidate, ev.Baseline = cv, bv
+	ev.Candidate, ev.Baseline, ev.Degenerate = cv, bv, d.Degenerate()
 	ev.McNemarP, ev.Pairs, ev.Discordant = a.mcnemar(base, cand, m, seg)
 	return ev
 }

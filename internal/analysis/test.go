@@ -61,7 +61,9 @@ func (a *Analysis) absolute(p, m int, b verdict.Bound, seg *verdict.Segment) ver
 		if err != nil {
 			return verdict.Undefined(err.Error())
 		}
-		return evidence(d.Estimate(), fromStats(d.Interval()), d.PValue(b.Threshold, b.Greater()))
+		ev := evidence(d.Estimate(), fromStats(d.Interval()), d.PValue(b.Threshold, b.Greater()))
+		ev.Degenerate = d.Degenerate()
+		return ev
 	case Undefined:
 		return verdict.Undefined("undefined on these records (for example recall with no positive record)")
 	}

@@ -541,7 +541,7 @@ func analyse(exp *spec.Experiment, res *engine.Result) ([][]results.Estimate, ve
 	}
 	est := an.Estimates()
 	sum := verdict.Judge(criteria(exp), an.Input(res.Records, segments),
-		verdict.Settings{Confidence: r.Confidence, MinSegmentSize: r.MinSegmentSize, Multiplicity: r.Multiplicity})
+		verdict.Settings{Confidence: r.Confidence, MinSegmentSize: r.MinSegmentSize, MinRecords: r.MinSegmentSize, Multiplicity: r.Multiplicity})
 	return est, sum, nil
 }
 

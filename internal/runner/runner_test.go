@@ -253,3 +253,48 @@ func TestExampleGolden(t *testing.T) {
 		}
 	}
 }
+
+// Thin evidence never passes: a handful of records, or resamples that all
+// give the same value, leave a criterion inconclusive, whatever the metric.
+func TestThinEvidenceNeverPasses(t *testing.T) {
+	repeat := func(row string, n int) string { return strings.Repeat(row, n) }
+	tests := []struct {
+		name, csv, pipeline, metric, criterion string
+	}{
+		{"four separated scores", "y,s\n1,0.9\n1,0.8\n0,0.2\n0,0.1\n",
+			"{name: model, role: candidate, type: column, score: s, threshold: 0.5}", "roc_auc", "{metric: roc_auc, pipeline: model, at_least: 0.9, must: true}"},
+		{"five identical scores", "y,s\n" + repeat("1,0.9\n", 5),
+			"{name: model, role: candidate, type: column, score: s, threshold: 0.5}", "brier_score", "{metric: brier_score, pipeline: model, at_most: 0.05, must: true}"},
+		{"two regression rows", "y,p\n1,1.2\n2,2.1\n",
+			"{name: model, role: candidate, type: column, column: p}", "mae", "{metric: mae, pipeline: model, at_most: 1, must: true}"},
+		{"forty identical scores", "y,s\n" + repeat("1,0.9\n", 40),
+			"{name: model, role: candidate, type: column, score: s, threshold: 0.5}", "brier_score", "{metric: brier_score, pipeline: model, at_most: 0.05, must: true}"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			exp := fmt.Sprintf("version: 1\nname: thin\nuse_case: {question: Good enough}\ndataset: {path: data.csv, label: y}\n"+
+				"pipelines:\n  - %s\nmetrics: [%s]\ncriteria:\n  - %s\n", tc.pipeline, tc.metric, tc.criterion)
+			for name, body := range map[string]string{"data.csv": tc.csv, "exp.yaml": exp} {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			e, err := Load(filepath.Join(dir, "exp.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := Run(context.Background(), e, Options{Out: filepath.Join(dir, "results")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			j := out.Run.Verdict.Criteria[0]
+			if out.Run.Verdict.Verdict == results.Go || j.Status == results.Pass {
+				t.Errorf("verdict %s, criterion %s: %s", out.Run.Verdict.Verdict, j.Status, j.Explanation)
+			}
+			if j.Status == results.Inconclusive && !strings.Contains(j.Explanation, "not decided") {
+				t.Errorf("the explanation does not say why: %s", j.Explanation)
+			}
+		})
+	}
+}

@@ -79,6 +79,8 @@ func explain(j *judged, conf float64) string {
 	switch {
 	case j.Status == results.Pass:
 		return s + ": the whole interval clears the threshold"
+	case j.open != "" && j.Status == results.Inconclusive:
+		return s + ": not decided: " + j.open
 	case j.Status == results.Fail && seg != "" && overallClears(j):
 		return s + ": it fails in a segment"
 	case j.Status == results.Fail:

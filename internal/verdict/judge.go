@@ -13,6 +13,9 @@ import (
 
 var nan = math.NaN()
 
+// degenerateNote says why a zero-width bootstrap interval does not pass.
+const degenerateNote = "every resample gave the same value, so the interval's zero width is no evidence"
+
 // judged is a criterion's judgement with what judging it learnt, for the
 // sample-size advice and the explanation.
 type judged struct {
@@ -21,6 +24,10 @@ type judged struct {
 	// holm is set when the multiplicity correction alone kept it from
 	// passing; split when its p-value disagreed with its interval.
 	holm, split bool
+	// thin is set when the replay has fewer records than a judged set
+	// needs; open says why such a criterion, or a degenerate one, is open.
+	thin bool
+	open string
 	// metricUnit is the metric's own unit (Unit is "" for a relative difference).
 	metricUnit string
 }
@@ -66,6 +73,14 @@ func judgeCriterion(c Criterion, in Input, s Settings) *judged {
 	j.ev = in.Tester.Test(c, b, nil)
 	j.Estimate, j.Interval, j.PValue = results.Number(j.ev.Estimate), j.ev.Interval, results.Number(j.ev.PValue)
 	j.Status = decide(j.Estimate, j.Interval, j.Threshold, j.Sense)
+	switch {
+	case j.Status == results.Undefined:
+	case in.Records < s.MinRecords:
+		j.Status, j.thin = results.Inconclusive, true
+		j.open = fmt.Sprintf("the replay has %d records, fewer than the %d any criterion is judged on", in.Records, s.MinRecords)
+	case j.ev.Degenerate && j.Status == results.Pass:
+		j.Status, j.open = results.Inconclusive, degenerateNote+"; more records, and records that vary, are needed"
+	}
 	if c.Kind.Comparison() {
 		cv, bv := results.Number(j.ev.Candidate), results.Number(j.ev.Baseline)
 		j.CandidateValue, j.BaselineValue = &cv, &bv
@@ -96,8 +111,11 @@ func judgeSegment(c Criterion, b Bound, sg *Segment, t Tester, s Settings) resul
 	ev := t.Test(c, b, sg)
 	sj.Estimate, sj.Interval, sj.PValue, sj.AdjustedP = results.Number(ev.Estimate), ev.Interval, results.Number(ev.PValue), results.Number(ev.PValue)
 	sj.Status = decide(sj.Estimate, sj.Interval, results.Number(b.Threshold), b.Sense)
-	if sj.Status == results.Undefined {
+	switch {
+	case sj.Status == results.Undefined:
 		sj.Note = ev.Note
+	case ev.Degenerate && sj.Status == results.Pass:
+		sj.Status, sj.Note = results.Inconclusive, degenerateNote
 	}
 	return sj
 }
@@ -155,6 +173,9 @@ func finish(j *judged, records int, s Settings, multiplicity string, family int)
 	j.Status = combine(j.Status, j.Segments)
 	if j.Status == results.Inconclusive {
 		j.MoreRecords, j.SampleSizeMethod = moreRecords(j, records, s)
+	}
+	if j.thin && j.MoreRecords < s.MinRecords-records {
+		j.MoreRecords, j.SampleSizeMethod = s.MinRecords-records, fmt.Sprintf("the minimum of %d records a criterion is judged on", s.MinRecords)
 	}
 	j.Test = describeTest(j, s.Confidence, multiplicity, family)
 	j.Explanation = explain(j, s.Confidence)

@@ -91,6 +91,10 @@ type Evidence struct {
 	// Pairs and Discordant count, for a comparison of two proportions, the
 	// records counted by both and those on which they disagree.
 	Pairs, Discordant int
+	// Degenerate marks an interval from resamples that all gave the same
+	// value: a zero width that is no evidence of anything, so it never
+	// passes.
+	Degenerate bool
 	// Note says why the evidence is missing, when it is.
 	Note string
 }
@@ -113,6 +117,9 @@ type Settings struct {
 	Confidence float64
 	// MinSegmentSize is the fewest records a segment needs to be judged.
 	MinSegmentSize int
+	// MinRecords is the fewest records the whole replay needs for a
+	// criterion to pass: fewer leave every criterion inconclusive.
+	MinRecords int
 	// Multiplicity is "holm" (default) or "none": the correction of the
 	// must-criteria's tests (segments included) for their number.
 	Multiplicity string

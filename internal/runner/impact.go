@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/poc-harness/poc/datasets"
-	"github.com/poc-harness/poc/internal/engine"
 	"github.com/poc-harness/poc/internal/format"
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/spec"
@@ -115,7 +114,7 @@ func readImpactInputs(exp *spec.Experiment, dir string, dopt datasets.Options, n
 	}
 	defer f.Close()
 	pos := exp.Dataset.Positive
-	err = engine.ReadJournal(f, func(e engine.Entry) error {
+	err = results.ReadJournal(f, func(e results.Entry) error {
 		p, ok := index[e.Pipeline]
 		if !ok || e.Seq < 0 || e.Seq >= n {
 			return nil

@@ -57,17 +57,7 @@ func TestAppendEntryRoundTrip(t *testing.T) {
 			if bytes.IndexByte(line, '\n') != len(line)-1 {
 				t.Fatalf("line %q is not one line ending with a newline", line)
 			}
-			var viaJSON Entry
-			if err := json.Unmarshal(line, &viaJSON); err != nil {
-				t.Fatalf("line %s is not JSON: %v", line, err)
-			}
-			if !reflect.DeepEqual(viaJSON, *want) {
-				t.Errorf("encoding/json reads %s as\n%+v, want\n%+v", line, viaJSON, *want)
-			}
-			viaDecoder, err := DecodeEntry(line)
-			if err != nil || !reflect.DeepEqual(viaDecoder, *want) {
-				t.Errorf("DecodeEntry reads %s as\n%+v (%v), want\n%+v", line, viaDecoder, err, *want)
-			}
+			checkDecodes(t, line, *want)
 			if b, err := json.Marshal(tc.in); err == nil {
 				var std Entry
 				if err := json.Unmarshal(b, &std); err != nil || !reflect.DeepEqual(std, *want) {
@@ -75,6 +65,23 @@ func TestAppendEntryRoundTrip(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// checkDecodes checks that encoding/json and DecodeEntry both read line as
+// want.
+func checkDecodes(t *testing.T, line []byte, want Entry) {
+	t.Helper()
+	var viaJSON Entry
+	if err := json.Unmarshal(line, &viaJSON); err != nil {
+		t.Fatalf("line %s is not JSON: %v", line, err)
+	}
+	if !reflect.DeepEqual(viaJSON, want) {
+		t.Errorf("encoding/json reads %s as\n%+v, want\n%+v", line, viaJSON, want)
+	}
+	viaDecoder, err := DecodeEntry(line)
+	if err != nil || !reflect.DeepEqual(viaDecoder, want) {
+		t.Errorf("DecodeEntry reads %s as\n%+v (%v), want\n%+v", line, viaDecoder, err, want)
 	}
 }
 

@@ -15,7 +15,6 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
-	"github.com/poc-harness/poc/internal/engine"
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/pipeline/llm/llmtest"
 )
@@ -235,7 +234,7 @@ func TestKilledRunResumes(t *testing.T) {
 	}
 	j, _ := os.ReadFile(filepath.Join(dirs[0], results.JournalFile))
 	finished := 0
-	_ = engine.ReadJournal(bytes.NewReader(j), func(e engine.Entry) error {
+	_ = results.ReadJournal(bytes.NewReader(j), func(e results.Entry) error {
 		if e.Pipeline == "llm-router" {
 			finished++
 		}
@@ -264,7 +263,7 @@ func assertJournalComplete(t *testing.T, dir string, records int) {
 	}
 	defer f.Close()
 	seen := map[string]map[int]bool{}
-	err = engine.ReadJournal(f, func(e engine.Entry) error {
+	err = results.ReadJournal(f, func(e results.Entry) error {
 		if seen[e.Pipeline] == nil {
 			seen[e.Pipeline] = map[int]bool{}
 		}

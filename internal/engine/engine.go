@@ -537,6 +537,7 @@ type writer struct {
 	journal  *bufio.Writer
 	line     []byte
 	record   []byte
+	values   []string
 	failures int
 	cached   int
 	lastTick time.Time
@@ -566,7 +567,7 @@ func (w *writer) write(b *batch) error {
 			w.res.Resumed++
 		}
 		if w.journal != nil && !b.prior[i] {
-			w.record = appendRecordFields(w.record[:0], rec, w.opt.Time, w.opt.Segments)
+			w.record, w.values = appendRecordFields(w.record[:0], rec, w.opt.Time, w.opt.Segments, w.values)
 		}
 		for p, pred := range b.preds[i] {
 			obs := metrics.Observation{Record: rec, Truth: truth, Pred: pred}
@@ -575,7 +576,7 @@ func (w *writer) write(b *batch) error {
 			}
 			w.count(p, pred)
 			if w.journal != nil && !b.prior[i] {
-				w.line = AppendJournalLine(w.line[:0], truth, pred, w.record...)
+				w.line = appendJournalLine(w.line[:0], truth, &b.preds[i][p], w.record)
 				if _, err := w.journal.Write(w.line); err != nil {
 					return err
 				}

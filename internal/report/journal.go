@@ -1,39 +1,15 @@
 package report
 
 import (
-	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/poc-harness/poc/internal/results"
 )
 
 // maxRawLen is how much of a raw answer the report keeps.
 const maxRawLen = 400
-
-// journalLine is the part of a predictions.jsonl line the report reads. The
-// field names are the run folder's documented format (see engine.Entry,
-// which this package must not import).
-type journalLine struct {
-	Seq         int      `json:"seq"`
-	ID          string   `json:"id"`
-	Pipeline    string   `json:"pipeline"`
-	Truth       string   `json:"truth"`
-	Label       string   `json:"label"`
-	Score       *float64 `json:"score"`
-	LatencyMS   *float64 `json:"latency_ms"`
-	Cost        float64  `json:"cost"`
-	Error       string   `json:"error"`
-	Unparseable bool     `json:"unparseable"`
-	Raw         string   `json:"raw"`
-	Text        string   `json:"text"`
-	// Time and Segments are the record's time (RFC 3339) and segment values.
-	Time     string            `json:"time"`
-	Segments map[string]string `json:"segments"`
-}
 
 // scored is one record's score with whether its truth is the positive label.
 type scored struct {
@@ -78,74 +54,73 @@ func (j *journal) pipe(name string) *pipeJournal {
 
 // readJournal reads dir/predictions.jsonl, keeping the raw answers of the
 // pipelines in keepRaw. It returns (nil, nil) when the run folder has no
-// journal. A line that does not parse (a torn last line) is skipped.
+// journal. A torn last line is skipped; any other bad line is an error.
 func readJournal(dir, positive string, keepRaw map[string]bool) (*journal, error) {
-	f, err := os.Open(filepath.Join(dir, results.JournalFile))
+	j := &journal{byName: map[string]*pipeJournal{}, positive: positive, keepRaw: keepRaw}
+	preds, err := results.ReadPredictions(dir, results.ReadOptions{Each: j.answer})
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read journal: %w", err)
 	}
-	defer f.Close()
-	j := &journal{byName: map[string]*pipeJournal{}, positive: positive, keepRaw: keepRaw}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 1<<16), 1<<26)
-	for sc.Scan() {
-		var e journalLine
-		if json.Unmarshal(sc.Bytes(), &e) != nil || e.Seq < 0 || e.Pipeline == "" {
-			continue
-		}
-		j.add(e)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read journal %s: %w", f.Name(), err)
+	j.ids, j.truths, j.times, j.segments = preds.IDs, preds.Truths, preds.Times, preds.Segments
+	for _, pp := range preds.Pipelines {
+		j.digest(pp)
 	}
 	return j, nil
 }
 
-func (j *journal) add(e journalLine) {
+// answer keeps what the report needs of an entry beyond the columns: the
+// raw answers of the pipelines in keepRaw and the first unparseable answers
+// of every pipeline. It also sets up the pipelines in the order of their
+// first line.
+func (j *journal) answer(e *results.Entry) {
 	p := j.byName[e.Pipeline]
 	if p == nil {
 		p = &pipeJournal{name: e.Pipeline}
 		j.byName[e.Pipeline] = p
 		j.pipes = append(j.pipes, p)
 	}
-	for len(j.ids) <= e.Seq {
-		j.ids = append(j.ids, "")
-		j.truths = append(j.truths, "")
-		j.times = append(j.times, "")
-		j.segments = append(j.segments, nil)
-	}
-	j.ids[e.Seq], j.truths[e.Seq] = e.ID, e.Truth
-	if e.Time != "" {
-		j.times[e.Seq] = e.Time
-	}
-	if e.Segments != nil {
-		j.segments[e.Seq] = e.Segments
-	}
-	for len(p.labels) <= e.Seq {
-		p.labels = append(p.labels, "")
-		p.raws = append(p.raws, "")
-	}
-	p.labels[e.Seq] = e.Label
 	if j.keepRaw[e.Pipeline] {
+		for len(p.raws) <= e.Seq {
+			p.raws = append(p.raws, "")
+		}
 		p.raws[e.Seq] = shorten(firstNonEmpty(e.Raw, e.Text), maxRawLen)
 	}
-	if e.Error != "" {
-		p.failed++
+	if e.Unparseable && len(p.unparseableRaw) < maxFailureExamples {
+		p.unparseableRaw = append(p.unparseableRaw, rawExample{ID: e.ID, Raw: shorten(e.Raw, maxRawLen)})
 	}
-	if e.Unparseable {
-		p.unparseable++
-		if len(p.unparseableRaw) < maxFailureExamples {
-			p.unparseableRaw = append(p.unparseableRaw, rawExample{ID: e.ID, Raw: shorten(e.Raw, maxRawLen)})
+}
+
+// digest fills the pipeline's digest from its columns: labels (up to its
+// last record), counts, latencies of the answers that did not fail, and
+// scores of the records with a truth, in record order.
+func (j *journal) digest(pp *results.PipelinePredictions) {
+	p := j.byName[pp.Name]
+	n := len(pp.Has)
+	for n > 0 && !pp.Has[n-1] {
+		n--
+	}
+	p.labels = pp.Labels[:n]
+	for len(p.raws) < n {
+		p.raws = append(p.raws, "")
+	}
+	for seq := range n {
+		if !pp.Has[seq] {
+			continue
 		}
-	}
-	if e.LatencyMS != nil && e.Error == "" {
-		p.latencies = append(p.latencies, *e.LatencyMS)
-	}
-	if e.Score != nil && e.Truth != "" {
-		p.scores = append(p.scores, scored{score: *e.Score, positive: e.Truth == j.positive})
+		if pp.Errors[seq] != "" {
+			p.failed++
+		} else {
+			p.latencies = append(p.latencies, pp.LatencyMS[seq])
+		}
+		if pp.Unparseable[seq] {
+			p.unparseable++
+		}
+		if truth := j.truths[seq]; pp.HasScore[seq] && truth != "" {
+			p.scores = append(p.scores, scored{score: pp.Scores[seq], positive: truth == j.positive})
+		}
 	}
 }
 

@@ -1,6 +1,10 @@
 // Package results defines the run folder: the JSON files a run writes and
 // everything after the replay reads, so that `poc report` rebuilds the
-// reports without replaying.
+// reports without replaying. That includes the journal, predictions.jsonl:
+// its Entry, the encoder the replay writes it with, the one reader every
+// reader goes through (ReadJournal), the prefix a resumed run keeps
+// (JournalPrefix) and the columns analysis and reports read
+// (ReadPredictions).
 //
 // Field names of verdict.json are a public contract (documented in the
 // README); change them only with a SchemaVersion bump.

@@ -119,7 +119,7 @@ func writePredictions(dir string, exp *spec.Experiment) error {
 		return fmt.Errorf("write predictions: %w", err)
 	}
 	row := make([]any, len(predictionColumns))
-	err = engine.ReadJournal(j, func(e engine.Entry) error {
+	err = results.ReadJournal(j, func(e results.Entry) error {
 		var score any
 		if e.Score != nil {
 			score = *e.Score

@@ -10,7 +10,6 @@ import (
 
 	"github.com/poc-harness/poc/datasets"
 	"github.com/poc-harness/poc/internal/analysis"
-	"github.com/poc-harness/poc/internal/engine"
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/spec"
 	"github.com/poc-harness/poc/metrics"
@@ -93,7 +92,7 @@ func readImpactJournal(exp *spec.Experiment, dir string, ids []string, pipes []a
 	}
 	defer f.Close()
 	pos, n := exp.Dataset.Positive, len(ids)
-	err = engine.ReadJournal(f, func(e engine.Entry) error {
+	err = results.ReadJournal(f, func(e results.Entry) error {
 		p, ok := index[e.Pipeline]
 		if !ok || e.Seq < 0 || e.Seq >= n {
 			return nil

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/poc-harness/poc/datasets"
-	"github.com/poc-harness/poc/internal/engine"
 	"github.com/poc-harness/poc/internal/results"
 )
 
@@ -180,7 +179,7 @@ func TestResumeAfterACrash(t *testing.T) {
 	}
 	defer f.Close()
 	next := 0
-	err = engine.ReadJournal(f, func(e engine.Entry) error {
+	err = results.ReadJournal(f, func(e results.Entry) error {
 		seen[e.Pipeline]++
 		if e.Seq != next/len(exp.Pipelines) {
 			return fmt.Errorf("journal entry %d has seq %d", next, e.Seq)

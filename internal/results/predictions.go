@@ -1,0 +1,148 @@
+package results
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// Predictions is a run's journal as columns, for analysis and reports: the
+// record-level columns and one set of columns per pipeline, all indexed by
+// seq and all Records long.
+type Predictions struct {
+	// Records is one more than the highest seq in the journal.
+	Records int
+	// IDs and Truths are the records' ids and labels ("" for a record
+	// without a line).
+	IDs, Truths []string
+	// Times are the records' times in RFC 3339 ("" when unknown).
+	Times []string
+	// Segments are the records' segment values, by column (nil when none).
+	Segments []map[string]string
+	// Pipelines are in the order of their first line in the journal.
+	Pipelines []*PipelinePredictions
+	byName    map[string]*PipelinePredictions
+}
+
+// PipelinePredictions is one pipeline's columns, indexed by seq. Where Has
+// is false the journal holds no line of the pipeline for the record and the
+// other columns are zero.
+type PipelinePredictions struct {
+	// Name is the pipeline's name.
+	Name string
+	// Has marks the records the pipeline has a line for.
+	Has []bool
+	// Labels are the decisions ("" when it failed or gave none).
+	Labels []string
+	// Scores are the scores, where HasScore says the pipeline gave one.
+	Scores   []float64
+	HasScore []bool
+	// Costs and LatencyMS are each decision's cost and latency in
+	// milliseconds.
+	Costs, LatencyMS []float64
+	// Errors are the failures ("" when the pipeline did not fail).
+	Errors []string
+	// Unparseable marks answers that could not be parsed, Cached those from
+	// the response cache.
+	Unparseable, Cached []bool
+}
+
+// Pipeline returns the columns of the named pipeline, or nil when the
+// journal has no line of it.
+func (p *Predictions) Pipeline(name string) *PipelinePredictions {
+	return p.byName[name]
+}
+
+// ReadOptions says what ReadPredictions does beyond filling the columns.
+type ReadOptions struct {
+	// Each, when set, is called with every entry once it is in the columns,
+	// for what they leave out (raw answers, texts, fields, token counts),
+	// which can be large: the caller keeps what it needs. e is only valid
+	// during the call.
+	Each func(e *Entry)
+}
+
+// ReadPredictions reads dir's journal (predictions.jsonl) into columns,
+// with ReadJournal's handling of a torn last line. The error wraps
+// os.ErrNotExist when the run folder has no journal.
+func ReadPredictions(dir string, opt ReadOptions) (*Predictions, error) {
+	f, err := os.Open(filepath.Join(dir, JournalFile))
+	if err != nil {
+		return nil, fmt.Errorf("read predictions: %w", err)
+	}
+	defer f.Close()
+	p, err := DecodePredictions(f, opt)
+	if err != nil {
+		return nil, fmt.Errorf("read predictions %s: %w", f.Name(), err)
+	}
+	return p, nil
+}
+
+// DecodePredictions reads a journal from r into columns; see
+// ReadPredictions.
+func DecodePredictions(r io.Reader, opt ReadOptions) (*Predictions, error) {
+	p := &Predictions{byName: map[string]*PipelinePredictions{}}
+	err := ReadJournal(r, func(e Entry) error {
+		p.add(&e)
+		if opt.Each != nil {
+			opt.Each(&e)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, pp := range p.Pipelines {
+		pp.grow(p.Records)
+	}
+	return p, nil
+}
+
+// add puts e in the columns. A later line of the same record overwrites
+// the record's id and truth, and its time and segments when it has them.
+func (p *Predictions) add(e *Entry) {
+	for p.Records <= e.Seq {
+		p.IDs = append(p.IDs, "")
+		p.Truths = append(p.Truths, "")
+		p.Times = append(p.Times, "")
+		p.Segments = append(p.Segments, nil)
+		p.Records++
+	}
+	p.IDs[e.Seq], p.Truths[e.Seq] = e.ID, e.Truth
+	if e.Time != "" {
+		p.Times[e.Seq] = e.Time
+	}
+	if e.Segments != nil {
+		p.Segments[e.Seq] = e.Segments
+	}
+	pp := p.byName[e.Pipeline]
+	if pp == nil {
+		pp = &PipelinePredictions{Name: e.Pipeline}
+		p.byName[e.Pipeline] = pp
+		p.Pipelines = append(p.Pipelines, pp)
+	}
+	pp.grow(e.Seq + 1)
+	s := e.Seq
+	pp.Has[s], pp.Labels[s], pp.Costs[s], pp.LatencyMS[s] = true, e.Label, e.Cost, e.LatencyMS
+	pp.Scores[s], pp.HasScore[s] = 0, e.Score != nil
+	if e.Score != nil {
+		pp.Scores[s] = *e.Score
+	}
+	pp.Errors[s], pp.Unparseable[s], pp.Cached[s] = e.Error, e.Unparseable, e.Cached
+}
+
+// grow extends the columns with zeros to n records.
+func (pp *PipelinePredictions) grow(n int) {
+	for len(pp.Has) < n {
+		pp.Has = append(pp.Has, false)
+		pp.Labels = append(pp.Labels, "")
+		pp.Scores = append(pp.Scores, 0)
+		pp.HasScore = append(pp.HasScore, false)
+		pp.Costs = append(pp.Costs, 0)
+		pp.LatencyMS = append(pp.LatencyMS, 0)
+		pp.Errors = append(pp.Errors, "")
+		pp.Unparseable = append(pp.Unparseable, false)
+		pp.Cached = append(pp.Cached, false)
+	}
+}

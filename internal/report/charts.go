@@ -429,10 +429,10 @@ type confusion struct {
 	Source string `json:"-"`
 }
 
-// confusionOf finds the candidate's confusion matrix: the detail of a
-// confusion_matrix metric, the counts of a binary metric, or computed from
-// the journal.
-func confusionOf(run *results.Run, cand string, j *journal) (confusion, bool) {
+// confusionOf finds the candidate's confusion matrix in metrics.json: the
+// detail of a confusion_matrix metric, the counts of a binary metric, or the
+// matrix the analysis worked out from the journal.
+func confusionOf(run *results.Run, cand string) (confusion, bool) {
 	for _, p := range run.Metrics.Pipelines {
 		if p.Name != cand {
 			continue
@@ -466,42 +466,12 @@ func confusionOf(run *results.Run, cand string, j *journal) (confusion, bool) {
 			}
 		}
 	}
-	if j == nil || j.pipe(cand) == nil {
-		return confusion{}, false
-	}
-	pj := j.pipe(cand)
-	idx := map[string]int{}
-	var labels []string
-	for seq, t := range j.truths {
-		if t == "" || seq >= len(pj.labels) {
-			continue
-		}
-		for _, l := range []string{t, cmp.Or(pj.labels[seq], "(none)")} {
-			if _, ok := idx[l]; !ok {
-				idx[l] = len(labels)
-				labels = append(labels, l)
-			}
+	for _, p := range run.Metrics.Pipelines {
+		if p.Name == cand && p.Confusion != nil {
+			return confusion{Labels: p.Confusion.Labels, Counts: p.Confusion.Counts, Source: p.Confusion.Source}, true
 		}
 	}
-	if len(labels) == 0 {
-		return confusion{}, false
-	}
-	sorted := slices.Clone(labels)
-	sort.Strings(sorted)
-	for i, l := range sorted {
-		idx[l] = i
-	}
-	counts := make([][]int, len(sorted))
-	for i := range counts {
-		counts[i] = make([]int, len(sorted))
-	}
-	for seq, t := range j.truths {
-		if t == "" || seq >= len(pj.labels) {
-			continue
-		}
-		counts[idx[t]][idx[cmp.Or(pj.labels[seq], "(none)")]]++
-	}
-	return confusion{Labels: sorted, Counts: counts, Source: "the predictions journal"}, true
+	return confusion{}, false
 }
 
 // heat draws a confusion matrix: each cell shaded by its share of the true
@@ -566,13 +536,13 @@ func blend(a, b color.RGBA, t float64) color.RGBA {
 // maxConfusionLabels bounds the labels of a drawn confusion matrix.
 const maxConfusionLabels = 12
 
-func confusionFigure(run *results.Run, cand string, j *journal) (*plot.Plot, vg.Length, string, string) {
+func confusionFigure(run *results.Run, cand string) (*plot.Plot, vg.Length, string, string) {
 	if cand == "" {
 		return nil, 0, "", "the run has no candidate pipeline"
 	}
-	cm, ok := confusionOf(run, cand, j)
+	cm, ok := confusionOf(run, cand)
 	if !ok {
-		return nil, 0, "", "no confusion counts for " + cand + " in metrics.json, and no predictions journal to compute them from"
+		return nil, 0, "", "no confusion counts for " + cand + " in metrics.json"
 	}
 	n := len(cm.Labels)
 	if n > maxConfusionLabels {

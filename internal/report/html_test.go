@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"image/png"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/poc-harness/poc/internal/analysis"
 	"github.com/poc-harness/poc/internal/results"
 )
 
@@ -88,6 +90,7 @@ func writeJournal(t *testing.T, dir string) {
 
 func writeRun(t *testing.T, run *results.Run) string {
 	t.Helper()
+	summarise(t, run)
 	if err := Write(run); err != nil {
 		t.Fatal(err)
 	}
@@ -96,6 +99,34 @@ func writeRun(t *testing.T, run *results.Run) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// summarise adds to the run model what the runner's analysis works out from
+// the journal in run.Dir (the breakdown and the candidates' confusion
+// matrices), when there is a journal and the run has none yet.
+func summarise(t *testing.T, run *results.Run) {
+	t.Helper()
+	if run.Metrics.Breakdown != nil {
+		return
+	}
+	preds, err := results.ReadPredictions(run.Dir, results.ReadOptions{})
+	if errors.Is(err, os.ErrNotExist) {
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range run.Metrics.Pipelines {
+		names = append(names, p.Name)
+	}
+	d := run.Manifest.Dataset
+	run.Metrics.Breakdown = analysis.Breakdown(preds, names, d.Positive, d.Segments, run.Metrics.Confidence)
+	for i, p := range run.Metrics.Pipelines {
+		if p.Role == "candidate" {
+			run.Metrics.Pipelines[i].Confusion = analysis.Confusion(preds, p.Name)
+		}
+	}
 }
 
 var (

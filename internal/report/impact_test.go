@@ -172,25 +172,3 @@ func TestTimeAndSegmentPlots(t *testing.T) {
 		})
 	}
 }
-
-func TestBreakdownMetric(t *testing.T) {
-	run := sampleRun()
-	j := &journal{truths: []string{"1", "0", "1", "0"}, byName: map[string]*pipeJournal{}}
-	p := &pipeJournal{name: "x", labels: []string{"1", "1", "", "0"}}
-	b := breakdownOf(run, j)
-	if !b.recall {
-		t.Fatalf("binary label with positive 1: metric %s, want recall", b.name)
-	}
-	if k, n := b.count(j, p, []int{0, 1, 2, 3}); k != 1 || n != 2 {
-		t.Errorf("recall counts = %d/%d, want 1/2 (a failed prediction misses)", k, n)
-	}
-	j.truths = []string{"a", "b", "c", "a"}
-	p.labels = []string{"a", "c", "c", ""}
-	b = breakdownOf(run, j)
-	if b.recall {
-		t.Fatal("three classes: want accuracy")
-	}
-	if k, n := b.count(j, p, []int{0, 1, 2, 3}); k != 2 || n != 4 {
-		t.Errorf("accuracy counts = %d/%d, want 2/4", k, n)
-	}
-}

@@ -130,7 +130,7 @@ func drawFigures(run *results.Run, j *journal) ([]figure, error) {
 		plotWidth, 4.2*vg.Inch+vg.Length(n)*0.2*vg.Inch, latD); err != nil {
 		return nil, err
 	}
-	cm, side, note, why := confusionFigure(run, cand, j)
+	cm, side, note, why := confusionFigure(run, cand)
 	if err := add(figure{Name: figConfusion, Title: "Confusion matrix of the candidate", Skipped: why, Narrow: true,
 		Caption: "Rows are the true labels, columns the candidate's decisions; each cell gives the count and its share of the row. Blue: right, red: wrong (" + note + ")."},
 		max(side+1.2*vg.Inch, 5*vg.Inch), side, one(cm)); err != nil {
@@ -142,7 +142,7 @@ func drawFigures(run *results.Run, j *journal) ([]figure, error) {
 		plotWidth+2*vg.Inch, sh, sd); err != nil {
 		return nil, err
 	}
-	tp, tn, caption, why := timeFigure(run, j, pal)
+	tp, tn, caption, why := timeFigure(run, pal)
 	var timeD canvasDrawer
 	if tp != nil {
 		timeD = legendBelow(tp, tn)
@@ -151,7 +151,7 @@ func drawFigures(run *results.Run, j *journal) ([]figure, error) {
 		plotWidth, 4.4*vg.Inch+vg.Length(tn)*0.2*vg.Inch, timeD); err != nil {
 		return nil, err
 	}
-	sd2, sh2, caption, why := segmentFigure(run, j, pal)
+	sd2, sh2, caption, why := segmentFigure(run, pal)
 	if err := add(figure{Name: figSegments, Title: "Metric by segment", Skipped: why, Caption: caption},
 		plotWidth, sh2, sd2); err != nil {
 		return nil, err

@@ -197,6 +197,9 @@ type Metrics struct {
 	Confidence    float64           `json:"confidence"`
 	Records       int               `json:"records"`
 	Pipelines     []PipelineMetrics `json:"pipelines"`
+	// Breakdown is the share metric by month and by segment value (nil
+	// when the run has no journal to work it out from).
+	Breakdown *Breakdown `json:"breakdown,omitempty"`
 }
 
 // PipelineMetrics is one pipeline's row of metrics.json.
@@ -214,6 +217,9 @@ type PipelineMetrics struct {
 	// FailureExamples are the first failures, for the auditor.
 	FailureExamples []Failure  `json:"failure_examples,omitempty"`
 	Metrics         []Estimate `json:"metrics"`
+	// Confusion is the pipeline's confusion matrix, for candidates (nil
+	// when the run has no journal to work it out from).
+	Confusion *Confusion `json:"confusion,omitempty"`
 }
 
 // Failure is one record on which a pipeline failed.

@@ -372,6 +372,9 @@ func analyseRun(exp *spec.Experiment, dir string, dopt datasets.Options, man res
 		Verdict: sum.Verdict, Reason: sum.Reason, Multiplicity: sum.Multiplicity, Confidence: exp.Report.Confidence,
 		Records: res.Records, Criteria: sum.Criteria,
 	}
+	if err := summarise(run, exp); err != nil {
+		return nil, err
+	}
 	if run.Impact, err = writeImpact(exp, dir, dopt, res.Records); err != nil {
 		return nil, err
 	}
@@ -380,6 +383,27 @@ func analyseRun(exp *spec.Experiment, dir string, dopt datasets.Options, man res
 	man.DurationSeconds = man.Finished.Sub(man.Started).Seconds()
 	run.Manifest = man
 	return run, nil
+}
+
+// summarise adds to the run model what the reports show of single
+// predictions: the share metric by month and segment, and each candidate's
+// confusion matrix, from the journal.
+func summarise(run *results.Run, exp *spec.Experiment) error {
+	preds, err := results.ReadPredictions(run.Dir, results.ReadOptions{})
+	if err != nil {
+		return fmt.Errorf("summarise the predictions: %w", err)
+	}
+	names := make([]string, len(exp.Pipelines))
+	for i, p := range exp.Pipelines {
+		names[i] = p.Name
+	}
+	run.Metrics.Breakdown = analysis.Breakdown(preds, names, exp.Dataset.Positive, exp.Dataset.Segments, exp.Report.Confidence)
+	for i, p := range exp.Pipelines {
+		if p.Role == pipeline.Candidate {
+			run.Metrics.Pipelines[i].Confusion = analysis.Confusion(preds, p.Name)
+		}
+	}
+	return nil
 }
 
 // writeRun writes the run model's JSON files, the manifest last: a run

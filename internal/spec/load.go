@@ -173,26 +173,7 @@ func (l *loader) experiment(root *yaml.Node, exp *Experiment) {
 		l.errorf(root, "", "start with version: 1", "the experiment file is empty")
 		return
 	}
-	if top.require("version") != nil {
-		if v, ok := top.int("version"); ok {
-			exp.Version = int(v)
-			if v != Version {
-				l.errorf(top.val("version"), "version", "this poc reads version 1", "unsupported schema version %d", v)
-			}
-		}
-	}
-	if s, ok := top.requireStr("name"); ok {
-		exp.Name = s
-		if !nameRE.MatchString(s) {
-			hint := ""
-			if sl := slug(s); sl != "" && nameRE.MatchString(sl) {
-				hint = fmt.Sprintf("did you mean %q?", sl)
-			}
-			l.errorf(top.val("name"), "name", hint,
-				"name %q must use lowercase letters, digits, - and _ only, starting with a letter or digit (it names a folder)", s)
-		}
-	}
-	exp.Description, _ = top.str("description")
+	l.header(top, exp)
 
 	if n := top.require("use_case"); n != nil {
 		l.useCase(n, exp)
@@ -224,31 +205,64 @@ func (l *loader) experiment(root *yaml.Node, exp *Experiment) {
 	}
 
 	if n := top.val("pipelines"); n != nil && len(exp.Pipelines) > 0 {
-		var candidates, baselines int
+		l.checkPipelineSet(n, exp)
+	}
+}
+
+// header decodes the version, name and description at the top of the file.
+// The name must be usable as a folder name, so a near miss gets its slug
+// as a did-you-mean.
+func (l *loader) header(top *fields, exp *Experiment) {
+	if top.require("version") != nil {
+		if v, ok := top.int("version"); ok {
+			exp.Version = int(v)
+			if v != Version {
+				l.errorf(top.val("version"), "version", "this poc reads version 1", "unsupported schema version %d", v)
+			}
+		}
+	}
+	if s, ok := top.requireStr("name"); ok {
+		exp.Name = s
+		if !nameRE.MatchString(s) {
+			hint := ""
+			if sl := slug(s); sl != "" && nameRE.MatchString(sl) {
+				hint = fmt.Sprintf("did you mean %q?", sl)
+			}
+			l.errorf(top.val("name"), "name", hint,
+				"name %q must use lowercase letters, digits, - and _ only, starting with a letter or digit (it names a folder)", s)
+		}
+	}
+	exp.Description, _ = top.str("description")
+}
+
+// checkPipelineSet checks the decoded pipelines as a whole, reporting at the
+// pipelines node n: a candidate is required, remote pipelines without an
+// allow-list and a run with nothing to judge by are warned about.
+func (l *loader) checkPipelineSet(n *yaml.Node, exp *Experiment) {
+	var candidates, baselines int
+	for _, p := range exp.Pipelines {
+		switch p.Role {
+		case pipeline.Candidate:
+			candidates++
+		case pipeline.Baseline:
+			baselines++
+		}
+	}
+	if candidates == 0 {
+		l.errorf(n, "pipelines", "mark the AI pipeline being judged with role: candidate",
+			"no pipeline has role candidate")
+	}
+	if len(exp.Privacy.AllowURLs) == 0 {
 		for _, p := range exp.Pipelines {
-			switch p.Role {
-			case pipeline.Candidate:
-				candidates++
-			case pipeline.Baseline:
-				baselines++
+			if r, ok := p.Pipeline.(pipeline.Remote); ok {
+				l.warnf(n, "privacy.allow_urls", "add privacy: {allow_urls: [...]} listing the endpoints you approved",
+					"pipeline %q sends records to %s and the experiment has no allow-list of base URLs", p.Name, r.Endpoint())
 			}
 		}
-		if candidates == 0 {
-			l.errorf(n, "pipelines", "mark the AI pipeline being judged with role: candidate",
-				"no pipeline has role candidate")
-		}
-		if len(exp.Privacy.AllowURLs) == 0 {
-			for _, p := range exp.Pipelines {
-				if r, ok := p.Pipeline.(pipeline.Remote); ok {
-					l.warnf(n, "privacy.allow_urls", "add privacy: {allow_urls: [...]} listing the endpoints you approved",
-						"pipeline %q sends records to %s and the experiment has no allow-list of base URLs", p.Name, r.Endpoint())
-				}
-			}
-		}
-		if baselines == 0 && len(exp.Criteria) == 0 {
-			l.warnf(n, "pipelines", "add a baseline (today's process) or criteria",
-				"no baseline and no criteria: the run can report metrics but nothing to judge them by")
-		}
+	}
+	if baselines == 0 && len(exp.Criteria) == 0 {
+		l.warnf(n, "pipelines", "add a baseline (today's process) or criteria",
+			"no baseline and no criteria: the run can report metrics but nothing to judge them by")
 	}
 }
 

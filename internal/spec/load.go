@@ -421,27 +421,7 @@ func (l *loader) dataset(n *yaml.Node, exp *Experiment) bool {
 		return l.opt.ReadColumns == nil
 	}
 	ds := &exp.Dataset
-	fileOK := false
-	rel, hasPath := f.requireStr("path")
-	if hasPath {
-		ds.Path = rel
-		if !filepath.IsAbs(rel) {
-			ds.Path = filepath.Join(l.dir, rel)
-		}
-		ds.Path = filepath.Clean(ds.Path)
-		st, err := os.Stat(ds.Path)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			l.errorf(f.val("path"), "dataset.path", "paths are relative to the experiment file's folder",
-				"file %q not found (resolved to %s)", rel, ds.Path)
-		case err != nil:
-			l.errorf(f.val("path"), "dataset.path", "", "dataset file %q: %v", rel, err)
-		case st.IsDir():
-			l.errorf(f.val("path"), "dataset.path", "", "%q is a folder, not a data file (resolved to %s)", rel, ds.Path)
-		default:
-			fileOK = true
-		}
-	}
+	rel, fileOK := l.datasetPath(f, ds)
 	ds.Format, _ = f.str("format")
 	ds.ID, _ = f.str("id")
 	ds.Label, _ = f.requireStr("label")
@@ -480,31 +460,77 @@ func (l *loader) dataset(n *yaml.Node, exp *Experiment) bool {
 	// Derived columns join the file's columns, in file order, so that the
 	// label, segments, filter, pipelines and metrics may use them.
 	if v := f.val("derive"); !isNull(v) {
-		if v.Kind != yaml.MappingNode {
-			l.errorf(v, "dataset.derive", "e.g. derive: {age_band: 'age < 25 ? \"under 25\" : \"25 or over\"'}",
-				"expected a mapping of new column names to expressions, got %s", describe(v))
-		} else {
-			for k := 0; k+1 < len(v.Content); k += 2 {
-				key, expr := v.Content[k], v.Content[k+1]
-				field := "dataset.derive." + key.Value
-				switch {
-				case contains(cols, key.Value):
-					l.errorf(key, field, "choose another name", "%q is already a column of the dataset", key.Value)
-					continue
-				case expr.Kind != yaml.ScalarNode || expr.Value == "":
-					l.errorf(expr, field, "", "expected an expression, got %s", describe(expr))
-					continue
-				}
-				if _, err := fieldexpr.Compile(expr.Value, cols, false); err != nil {
-					l.errorf(expr, field, "", "invalid expression: %v", err)
-					continue
-				}
-				ds.Derive = append(ds.Derive, Derived{Name: key.Value, Expr: expr.Value})
-				cols = append(cols, key.Value)
-			}
-		}
+		cols = l.derive(v, cols, ds)
 	}
 	ds.Columns = cols
+	l.checkDatasetColumns(f, ds, segNodes, stratifyNode)
+	return true
+}
+
+// datasetPath resolves dataset.path against the experiment's folder into
+// ds.Path and checks that it names a readable file. It returns the path as
+// written (for messages) and whether the file can be opened for its columns.
+func (l *loader) datasetPath(f *fields, ds *Dataset) (rel string, fileOK bool) {
+	rel, hasPath := f.requireStr("path")
+	if !hasPath {
+		return rel, false
+	}
+	ds.Path = rel
+	if !filepath.IsAbs(rel) {
+		ds.Path = filepath.Join(l.dir, rel)
+	}
+	ds.Path = filepath.Clean(ds.Path)
+	st, err := os.Stat(ds.Path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		l.errorf(f.val("path"), "dataset.path", "paths are relative to the experiment file's folder",
+			"file %q not found (resolved to %s)", rel, ds.Path)
+	case err != nil:
+		l.errorf(f.val("path"), "dataset.path", "", "dataset file %q: %v", rel, err)
+	case st.IsDir():
+		l.errorf(f.val("path"), "dataset.path", "", "%q is a folder, not a data file (resolved to %s)", rel, ds.Path)
+	default:
+		return rel, true
+	}
+	return rel, false
+}
+
+// derive decodes dataset.derive (v, not null) into ds.Derive and returns
+// cols with the derived columns appended in the order written. Each
+// expression may use the file's columns and the columns derived before it.
+func (l *loader) derive(v *yaml.Node, cols []string, ds *Dataset) []string {
+	if v.Kind != yaml.MappingNode {
+		l.errorf(v, "dataset.derive", "e.g. derive: {age_band: 'age < 25 ? \"under 25\" : \"25 or over\"'}",
+			"expected a mapping of new column names to expressions, got %s", describe(v))
+		return cols
+	}
+	for k := 0; k+1 < len(v.Content); k += 2 {
+		key, expr := v.Content[k], v.Content[k+1]
+		field := "dataset.derive." + key.Value
+		switch {
+		case contains(cols, key.Value):
+			l.errorf(key, field, "choose another name", "%q is already a column of the dataset", key.Value)
+			continue
+		case expr.Kind != yaml.ScalarNode || expr.Value == "":
+			l.errorf(expr, field, "", "expected an expression, got %s", describe(expr))
+			continue
+		}
+		if _, err := fieldexpr.Compile(expr.Value, cols, false); err != nil {
+			l.errorf(expr, field, "", "invalid expression: %v", err)
+			continue
+		}
+		ds.Derive = append(ds.Derive, Derived{Name: key.Value, Expr: expr.Value})
+		cols = append(cols, key.Value)
+	}
+	return cols
+}
+
+// checkDatasetColumns checks the columns the dataset block names (id,
+// label, time, segments, sample.stratify, and the filter) against
+// ds.Columns, once they are known. segNodes and stratifyNode are the nodes
+// the segments and the stratify column were read from.
+func (l *loader) checkDatasetColumns(f *fields, ds *Dataset, segNodes []*yaml.Node, stratifyNode *yaml.Node) {
+	cols := ds.Columns
 	check := func(v *yaml.Node, field, name string) {
 		if name != "" && !contains(cols, name) {
 			l.columnError(v, field, name, cols)
@@ -513,7 +539,7 @@ func (l *loader) dataset(n *yaml.Node, exp *Experiment) bool {
 	check(f.val("id"), "dataset.id", ds.ID)
 	check(f.val("label"), "dataset.label", ds.Label)
 	check(f.val("time"), "dataset.time", ds.Time)
-	for i, s := range segments {
+	for i, s := range ds.Segments {
 		field := "dataset.segments"
 		if f.val("segments").Kind == yaml.SequenceNode {
 			field = index(field, i)
@@ -528,7 +554,6 @@ func (l *loader) dataset(n *yaml.Node, exp *Experiment) bool {
 			l.errorf(f.val("filter"), "dataset.filter", "", "invalid filter: %v", err)
 		}
 	}
-	return true
 }
 
 // columnError reports a reference to a column the dataset lacks.

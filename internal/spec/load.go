@@ -839,12 +839,12 @@ func (l *loader) criteria(n *yaml.Node, exp *Experiment) {
 		l.errorf(n, "criteria", "", "expected a list of criteria, got %s", describe(n))
 		return
 	}
-	var metricNames, pipelineNames []string
+	var refs criterionRefs
 	for _, m := range exp.Metrics {
-		metricNames = append(metricNames, m.Name)
+		refs.metrics = append(refs.metrics, m.Name)
 	}
 	for _, p := range exp.Pipelines {
-		pipelineNames = append(pipelineNames, p.Name)
+		refs.pipelines = append(refs.pipelines, p.Name)
 	}
 	seen := map[string]*yaml.Node{}
 	for i, el := range n.Content {
@@ -854,141 +854,194 @@ func (l *loader) criteria(n *yaml.Node, exp *Experiment) {
 		if f == nil {
 			continue
 		}
-		c := Criterion{Pos: posOf(el)}
-		if name, ok := f.str("name"); ok {
-			c.Name = name
-			if prev, dup := seen[name]; dup {
-				l.errorf(f.val("name"), f.field("name"), "", "criterion %q is defined twice (first at line %d)", name, prev.Line)
-			} else {
-				seen[name] = f.val("name")
-			}
-		}
-		c.Why, _ = f.str("why")
-		if must, ok := f.bool("must"); ok {
-			c.Must = must
-		}
-		if metric, ok := f.requireStr("metric"); ok {
-			c.Metric = metric
-			if !contains(metricNames, metric) {
-				hint := didYouMean(metric, metricNames)
-				if hint == "" {
-					if _, registered := metrics.Lookup(metric); registered {
-						hint = fmt.Sprintf("add %q under metrics:", metric)
-					} else if len(metricNames) > 0 {
-						hint = "metrics defined: " + strings.Join(metricNames, ", ")
-					}
-				}
-				l.errorf(f.val("metric"), f.field("metric"), hint, "metric %q is not defined under metrics", metric)
-			}
-		}
-		checkPipeline := func(key, name string) bool {
-			if contains(pipelineNames, name) {
-				return true
-			}
-			hint := didYouMean(name, pipelineNames)
-			if hint == "" && len(pipelineNames) > 0 {
-				hint = "pipelines defined: " + strings.Join(pipelineNames, ", ")
-			}
-			l.errorf(f.val(key), f.field(key), hint, "pipeline %q is not defined under pipelines", name)
-			return false
-		}
-		if name, ok := f.requireStr("pipeline"); ok {
-			c.Pipeline = name
-			checkPipeline("pipeline", name)
-		}
+		exp.Criteria = append(exp.Criteria, l.criterion(f, el, path, refs, seen, exp))
+	}
+}
 
-		var kinds []string
-		for _, k := range f.order {
-			if contains(kindKeys, k) {
-				kinds = append(kinds, k)
+// criterionRefs holds the names a criterion may refer to: those defined
+// under metrics and under pipelines.
+type criterionRefs struct {
+	metrics, pipelines []string
+}
+
+// criterion decodes and checks one criterion, the mapping f read from el at
+// path. seen maps the criterion names met so far to their nodes, to report
+// a name used twice.
+func (l *loader) criterion(f *fields, el *yaml.Node, path string, refs criterionRefs, seen map[string]*yaml.Node, exp *Experiment) Criterion {
+	c := Criterion{Pos: posOf(el)}
+	if name, ok := f.str("name"); ok {
+		c.Name = name
+		if prev, dup := seen[name]; dup {
+			l.errorf(f.val("name"), f.field("name"), "", "criterion %q is defined twice (first at line %d)", name, prev.Line)
+		} else {
+			seen[name] = f.val("name")
+		}
+	}
+	c.Why, _ = f.str("why")
+	if must, ok := f.bool("must"); ok {
+		c.Must = must
+	}
+	if metric, ok := f.requireStr("metric"); ok {
+		c.Metric = metric
+		l.metricRef(f, metric, refs.metrics)
+	}
+	if name, ok := f.requireStr("pipeline"); ok {
+		c.Pipeline = name
+		l.pipelineRef(f, "pipeline", name, refs.pipelines)
+	}
+	if kinds := l.comparisonKinds(f, path); len(kinds) > 0 {
+		l.comparison(f, kinds[0], &c, refs.pipelines, exp)
+	}
+	l.margins(f, &c)
+	if rel, ok := f.bool("relative"); ok && rel {
+		if c.Kind != BetterThan && c.Kind != NoWorseThan {
+			l.errorf(f.keys["relative"], f.field("relative"), "", "relative goes only with better_than or no_worse_than")
+		}
+		c.Relative = true
+	}
+	if v := f.val("in_every"); !isNull(v) {
+		l.inEvery(f, v, &c, exp.Dataset.Segments)
+	}
+	return c
+}
+
+// metricRef reports a criterion's metric that is not defined under
+// metrics. The hint is a near name, else an invitation to add a registered
+// type of that name, else the metrics defined.
+func (l *loader) metricRef(f *fields, metric string, metricNames []string) {
+	if contains(metricNames, metric) {
+		return
+	}
+	hint := didYouMean(metric, metricNames)
+	if hint == "" {
+		if _, registered := metrics.Lookup(metric); registered {
+			hint = fmt.Sprintf("add %q under metrics:", metric)
+		} else if len(metricNames) > 0 {
+			hint = "metrics defined: " + strings.Join(metricNames, ", ")
+		}
+	}
+	l.errorf(f.val("metric"), f.field("metric"), hint, "metric %q is not defined under metrics", metric)
+}
+
+// pipelineRef reports whether the pipeline name written under key is
+// defined under pipelines, reporting it when it is not.
+func (l *loader) pipelineRef(f *fields, key, name string, pipelineNames []string) bool {
+	if contains(pipelineNames, name) {
+		return true
+	}
+	hint := didYouMean(name, pipelineNames)
+	if hint == "" && len(pipelineNames) > 0 {
+		hint = "pipelines defined: " + strings.Join(pipelineNames, ", ")
+	}
+	l.errorf(f.val(key), f.field(key), hint, "pipeline %q is not defined under pipelines", name)
+	return false
+}
+
+// comparisonKinds returns the comparison keys written in the criterion, in
+// file order, reporting a criterion with none or with more than one (the
+// first one written is the one kept).
+func (l *loader) comparisonKinds(f *fields, path string) []string {
+	var kinds []string
+	for _, k := range f.order {
+		if contains(kindKeys, k) {
+			kinds = append(kinds, k)
+		}
+	}
+	switch {
+	case len(kinds) == 0:
+		l.errorf(f.node, path, "write one of at_least, at_most, better_than or no_worse_than",
+			"a criterion needs a comparison")
+	case len(kinds) > 1:
+		for _, k := range kinds[1:] {
+			l.errorf(f.keys[k], f.field(k), "write one criterion per comparison",
+				"%s and %s cannot be used in the same criterion", kinds[0], k)
+		}
+	}
+	return kinds
+}
+
+// comparison decodes the value of the comparison key kind into c: a
+// threshold for at_least and at_most, the pipeline compared with for
+// better_than and no_worse_than.
+func (l *loader) comparison(f *fields, kind string, c *Criterion, pipelineNames []string, exp *Experiment) {
+	c.Kind = CriterionKind(kind)
+	v := f.val(kind)
+	switch c.Kind {
+	case AtLeast, AtMost:
+		if th, err := parseQuantity(v, anyQuantity); err != nil {
+			l.errorf(v, f.field(kind), "", "%v", err)
+		} else {
+			c.Threshold = th
+			l.checkShare(exp, *c, v, f.field(kind))
+		}
+	case BetterThan, NoWorseThan:
+		if base, ok := f.str(kind); !ok {
+			if isNull(v) {
+				l.errorf(v, f.field(kind), "", "%s needs the name of a pipeline", kind)
+			}
+		} else {
+			c.Baseline = base
+			if l.pipelineRef(f, kind, base, pipelineNames) && base == c.Pipeline {
+				l.errorf(v, f.field(kind), "compare with a baseline",
+					"pipeline %q cannot be compared with itself", base)
 			}
 		}
+	}
+}
+
+// marginKeys pairs each margin key with the comparison it belongs to and
+// the key the other comparison uses instead.
+var marginKeys = []struct {
+	key  string
+	kind CriterionKind
+	alt  string
+}{{"by", BetterThan, "margin"}, {"margin", NoWorseThan, "by"}}
+
+// margins decodes by (with better_than) and margin (with no_worse_than)
+// into c.Margin, reporting either written with the wrong comparison.
+func (l *loader) margins(f *fields, c *Criterion) {
+	for _, mk := range marginKeys {
+		v := f.val(mk.key)
+		if v == nil {
+			continue
+		}
+		if c.Kind != "" && c.Kind != mk.kind {
+			hint := ""
+			if c.Kind == map[string]CriterionKind{"by": NoWorseThan, "margin": BetterThan}[mk.key] {
+				hint = fmt.Sprintf("with %s, write %s", c.Kind, mk.alt)
+			}
+			l.errorf(f.keys[mk.key], f.field(mk.key), hint, "%s goes only with %s", mk.key, mk.kind)
+			continue
+		}
+		m, err := parseQuantity(v, anyQuantity)
 		switch {
-		case len(kinds) == 0:
-			l.errorf(f.node, path, "write one of at_least, at_most, better_than or no_worse_than",
-				"a criterion needs a comparison")
-		case len(kinds) > 1:
-			for _, k := range kinds[1:] {
-				l.errorf(f.keys[k], f.field(k), "write one criterion per comparison",
-					"%s and %s cannot be used in the same criterion", kinds[0], k)
-			}
+		case err != nil:
+			l.errorf(v, f.field(mk.key), "", "%v", err)
+		case m < 0:
+			l.errorf(v, f.field(mk.key), "", "%s must be 0 or more, got %g", mk.key, m)
+		default:
+			c.Margin = m
 		}
-		if len(kinds) > 0 {
-			c.Kind = CriterionKind(kinds[0])
-			v := f.val(kinds[0])
-			switch c.Kind {
-			case AtLeast, AtMost:
-				if th, err := parseQuantity(v, anyQuantity); err != nil {
-					l.errorf(v, f.field(kinds[0]), "", "%v", err)
-				} else {
-					c.Threshold = th
-					l.checkShare(exp, c, v, f.field(kinds[0]))
-				}
-			case BetterThan, NoWorseThan:
-				if base, ok := f.str(kinds[0]); !ok {
-					if isNull(v) {
-						l.errorf(v, f.field(kinds[0]), "", "%s needs the name of a pipeline", kinds[0])
-					}
-				} else {
-					c.Baseline = base
-					if checkPipeline(kinds[0], base) && base == c.Pipeline {
-						l.errorf(v, f.field(kinds[0]), "compare with a baseline",
-							"pipeline %q cannot be compared with itself", base)
-					}
-				}
-			}
+	}
+}
+
+// inEvery decodes in_every (v, one column or a list) into c.InEvery,
+// keeping only the columns listed under dataset.segments.
+func (l *loader) inEvery(f *fields, v *yaml.Node, c *Criterion, segments []string) {
+	var cols []string
+	var nodes []*yaml.Node
+	if v.Kind == yaml.ScalarNode {
+		cols, nodes = []string{v.Value}, []*yaml.Node{v}
+	} else {
+		cols, nodes = f.strList("in_every")
+	}
+	for k, col := range cols {
+		if !contains(segments, col) {
+			l.errorf(nodes[k], f.field("in_every"), didYouMean(col, segments),
+				"%q is not one of dataset.segments %v; list it there first", col, segments)
+			continue
 		}
-		for _, mk := range []struct {
-			key  string
-			kind CriterionKind
-			alt  string
-		}{{"by", BetterThan, "margin"}, {"margin", NoWorseThan, "by"}} {
-			v := f.val(mk.key)
-			if v == nil {
-				continue
-			}
-			if c.Kind != "" && c.Kind != mk.kind {
-				hint := ""
-				if c.Kind == map[string]CriterionKind{"by": NoWorseThan, "margin": BetterThan}[mk.key] {
-					hint = fmt.Sprintf("with %s, write %s", c.Kind, mk.alt)
-				}
-				l.errorf(f.keys[mk.key], f.field(mk.key), hint, "%s goes only with %s", mk.key, mk.kind)
-				continue
-			}
-			m, err := parseQuantity(v, anyQuantity)
-			switch {
-			case err != nil:
-				l.errorf(v, f.field(mk.key), "", "%v", err)
-			case m < 0:
-				l.errorf(v, f.field(mk.key), "", "%s must be 0 or more, got %g", mk.key, m)
-			default:
-				c.Margin = m
-			}
-		}
-		if rel, ok := f.bool("relative"); ok && rel {
-			if c.Kind != BetterThan && c.Kind != NoWorseThan {
-				l.errorf(f.keys["relative"], f.field("relative"), "", "relative goes only with better_than or no_worse_than")
-			}
-			c.Relative = true
-		}
-		if v := f.val("in_every"); !isNull(v) {
-			var cols []string
-			var nodes []*yaml.Node
-			if v.Kind == yaml.ScalarNode {
-				cols, nodes = []string{v.Value}, []*yaml.Node{v}
-			} else {
-				cols, nodes = f.strList("in_every")
-			}
-			for k, col := range cols {
-				if !contains(exp.Dataset.Segments, col) {
-					l.errorf(nodes[k], f.field("in_every"), didYouMean(col, exp.Dataset.Segments),
-						"%q is not one of dataset.segments %v; list it there first", col, exp.Dataset.Segments)
-					continue
-				}
-				c.InEvery = append(c.InEvery, col)
-			}
-		}
-		exp.Criteria = append(exp.Criteria, c)
+		c.InEvery = append(c.InEvery, col)
 	}
 }
 

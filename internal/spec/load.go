@@ -711,21 +711,27 @@ func (l *loader) pipelines(n *yaml.Node, exp *Experiment, canBuild bool) {
 		if l.decodeStrict(target, rest, path, pipelineKeys) {
 			p.Spec, _ = result().(pipeline.Spec)
 			if canBuild && p.Spec != nil {
-				built, err := p.Spec.Build(pipeline.Env{
-					Name: p.Name, Role: p.Role, Dir: l.dir, Columns: exp.Dataset.Columns,
-					Label: exp.Dataset.Label, Positive: exp.Dataset.Positive,
-					Cache: l.opt.Cache, Privacy: l.privacyImpl, AllowedURLs: exp.Privacy.AllowURLs,
-					LookupEnv: l.opt.lookupEnv(),
-				})
-				if err != nil {
-					l.fieldErrors(err, el, path)
-				} else {
-					p.Pipeline = built
-				}
+				p.Pipeline = l.buildPipeline(&p, exp, el, path)
 			}
 		}
 		exp.Pipelines = append(exp.Pipelines, p)
 	}
+}
+
+// buildPipeline builds the decoded spec of p, reporting its field errors at
+// their lines within the block el; nil when the build fails.
+func (l *loader) buildPipeline(p *Pipeline, exp *Experiment, el *yaml.Node, path string) pipeline.Pipeline {
+	built, err := p.Spec.Build(pipeline.Env{
+		Name: p.Name, Role: p.Role, Dir: l.dir, Columns: exp.Dataset.Columns,
+		Label: exp.Dataset.Label, Positive: exp.Dataset.Positive,
+		Cache: l.opt.Cache, Privacy: l.privacyImpl, AllowedURLs: exp.Privacy.AllowURLs,
+		LookupEnv: l.opt.lookupEnv(),
+	})
+	if err != nil {
+		l.fieldErrors(err, el, path)
+		return nil
+	}
+	return built
 }
 
 // metricTypeNames lists the registered metric types.

@@ -167,19 +167,12 @@ var (
 
 // compileSchema checks the schema document at path and compiles it.
 func compileSchema(doc any, path string) (*jsonSchema, error) {
-	at := func(format string, args ...any) error {
-		where := path
-		if where == "" {
-			where = "the schema"
-		}
-		return fmt.Errorf("%s: %s", where, fmt.Sprintf(format, args...))
-	}
 	if b, ok := doc.(bool); ok && b {
 		return &jsonSchema{}, nil
 	}
 	obj, ok := doc.(map[string]any)
 	if !ok {
-		return nil, at("expected a mapping of schema keywords, got %s", jsonKind(doc))
+		return nil, schemaErrorf(path, "expected a mapping of schema keywords, got %s", jsonKind(doc))
 	}
 	s := &jsonSchema{}
 	keys := make([]string, 0, len(obj))
@@ -187,101 +180,134 @@ func compileSchema(doc any, path string) (*jsonSchema, error) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	number := func(k string) (*float64, error) {
-		f, ok := obj[k].(float64)
-		if !ok {
-			return nil, at("%s must be a number", k)
-		}
-		return &f, nil
-	}
 	for _, k := range keys {
-		v := obj[k]
-		var err error
-		switch k {
-		case "type":
-			switch t := v.(type) {
-			case string:
-				s.types = []string{t}
-			case []any:
-				for _, x := range t {
-					xs, _ := x.(string)
-					s.types = append(s.types, xs)
-				}
-			default:
-				return nil, at("type must be a type name or a list of them")
-			}
-			for _, t := range s.types {
-				if !slices.Contains(schemaTypes, t) {
-					return nil, at("unknown type %q (types: %s)", t, strings.Join(schemaTypes, ", "))
-				}
-			}
-		case "properties":
-			props, ok := v.(map[string]any)
-			if !ok {
-				return nil, at("properties must be a mapping of property names to schemas")
-			}
-			s.properties = map[string]*jsonSchema{}
-			for name, p := range props {
-				if s.properties[name], err = compileSchema(p, path+".properties."+name); err != nil {
-					return nil, err
-				}
-			}
-		case "required":
-			list, ok := v.([]any)
-			if !ok {
-				return nil, at("required must be a list of property names")
-			}
-			for _, x := range list {
-				name, ok := x.(string)
-				if !ok {
-					return nil, at("required must be a list of property names")
-				}
-				s.required = append(s.required, name)
-			}
-		case "enum":
-			list, ok := v.([]any)
-			if !ok || len(list) == 0 {
-				return nil, at("enum must be a non-empty list of values")
-			}
-			s.enum = list
-		case "const":
-			s.enum = []any{v}
-		case "items":
-			if s.items, err = compileSchema(v, path+".items"); err != nil {
-				return nil, err
-			}
-		case "additionalProperties":
-			if b, ok := v.(bool); ok {
-				s.noAdditional = !b
-			} else if s.additional, err = compileSchema(v, path+".additionalProperties"); err != nil {
-				return nil, err
-			}
-		case "minimum":
-			s.minimum, err = number(k)
-		case "maximum":
-			s.maximum, err = number(k)
-		case "exclusiveMinimum":
-			s.exclusiveMin, err = number(k)
-		case "exclusiveMaximum":
-			s.exclusiveMax, err = number(k)
-		case "minItems":
-			s.minItems, err = number(k)
-		case "maxItems":
-			s.maxItems, err = number(k)
-		case "minLength":
-			s.minLength, err = number(k)
-		case "maxLength":
-			s.maxLength, err = number(k)
-		default:
-			if !schemaAnnotations[k] {
-				return nil, at("keyword %q is not supported (supported: %s)", k, strings.Join(schemaKeywords, ", "))
-			}
-		}
-		if err != nil {
+		if err := s.compileKeyword(k, obj[k], path); err != nil {
 			return nil, err
 		}
 	}
 	return s, nil
+}
+
+// schemaErrorf is a problem with the (sub)schema at path, "" being the
+// whole schema.
+func schemaErrorf(path, format string, args ...any) error {
+	where := path
+	if where == "" {
+		where = "the schema"
+	}
+	return fmt.Errorf("%s: %s", where, fmt.Sprintf(format, args...))
+}
+
+// schemaBounds maps each numeric keyword to the bound of jsonSchema it
+// sets.
+var schemaBounds = map[string]func(*jsonSchema) **float64{
+	"minimum":          func(s *jsonSchema) **float64 { return &s.minimum },
+	"maximum":          func(s *jsonSchema) **float64 { return &s.maximum },
+	"exclusiveMinimum": func(s *jsonSchema) **float64 { return &s.exclusiveMin },
+	"exclusiveMaximum": func(s *jsonSchema) **float64 { return &s.exclusiveMax },
+	"minItems":         func(s *jsonSchema) **float64 { return &s.minItems },
+	"maxItems":         func(s *jsonSchema) **float64 { return &s.maxItems },
+	"minLength":        func(s *jsonSchema) **float64 { return &s.minLength },
+	"maxLength":        func(s *jsonSchema) **float64 { return &s.maxLength },
+}
+
+// compileKeyword compiles keyword k, of value v, of the schema at path into
+// s. Annotations are accepted and ignored; any other unknown keyword is an
+// error, so that a schema is never silently checked less than written.
+func (s *jsonSchema) compileKeyword(k string, v any, path string) error {
+	if bound, ok := schemaBounds[k]; ok {
+		f, ok := v.(float64)
+		if !ok {
+			return schemaErrorf(path, "%s must be a number", k)
+		}
+		*bound(s) = &f
+		return nil
+	}
+	var err error
+	switch k {
+	case "type":
+		s.types, err = compileTypes(v, path)
+	case "properties":
+		s.properties, err = compileProperties(v, path)
+	case "required":
+		s.required, err = compileRequired(v, path)
+	case "enum":
+		list, ok := v.([]any)
+		if !ok || len(list) == 0 {
+			return schemaErrorf(path, "enum must be a non-empty list of values")
+		}
+		s.enum = list
+	case "const":
+		s.enum = []any{v}
+	case "items":
+		s.items, err = compileSchema(v, path+".items")
+	case "additionalProperties":
+		if b, ok := v.(bool); ok {
+			s.noAdditional = !b
+		} else {
+			s.additional, err = compileSchema(v, path+".additionalProperties")
+		}
+	default:
+		if !schemaAnnotations[k] {
+			return schemaErrorf(path, "keyword %q is not supported (supported: %s)", k, strings.Join(schemaKeywords, ", "))
+		}
+	}
+	return err
+}
+
+// compileTypes reads the type keyword: one type name or a list of them.
+func compileTypes(v any, path string) ([]string, error) {
+	var types []string
+	switch t := v.(type) {
+	case string:
+		types = []string{t}
+	case []any:
+		for _, x := range t {
+			xs, _ := x.(string)
+			types = append(types, xs)
+		}
+	default:
+		return nil, schemaErrorf(path, "type must be a type name or a list of them")
+	}
+	for _, t := range types {
+		if !slices.Contains(schemaTypes, t) {
+			return nil, schemaErrorf(path, "unknown type %q (types: %s)", t, strings.Join(schemaTypes, ", "))
+		}
+	}
+	return types, nil
+}
+
+// compileProperties compiles the schema of each property under properties.
+func compileProperties(v any, path string) (map[string]*jsonSchema, error) {
+	props, ok := v.(map[string]any)
+	if !ok {
+		return nil, schemaErrorf(path, "properties must be a mapping of property names to schemas")
+	}
+	properties := map[string]*jsonSchema{}
+	for name, p := range props {
+		var err error
+		if properties[name], err = compileSchema(p, path+".properties."+name); err != nil {
+			return nil, err
+		}
+	}
+	return properties, nil
+}
+
+// compileRequired reads the required keyword: a list of property names.
+func compileRequired(v any, path string) ([]string, error) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, schemaErrorf(path, "required must be a list of property names")
+	}
+	var required []string
+	for _, x := range list {
+		name, ok := x.(string)
+		if !ok {
+			return nil, schemaErrorf(path, "required must be a list of property names")
+		}
+		required = append(required, name)
+	}
+	return required, nil
 }
 
 // validate returns the first keyword v fails, "" when v conforms.

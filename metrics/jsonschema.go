@@ -320,63 +320,90 @@ func (s *jsonSchema) validate(v any) string {
 	}
 	switch x := v.(type) {
 	case float64:
-		switch {
-		case s.minimum != nil && x < *s.minimum:
-			return "minimum"
-		case s.maximum != nil && x > *s.maximum:
-			return "maximum"
-		case s.exclusiveMin != nil && x <= *s.exclusiveMin:
-			return "exclusiveMinimum"
-		case s.exclusiveMax != nil && x >= *s.exclusiveMax:
-			return "exclusiveMaximum"
-		}
+		return s.validateNumber(x)
 	case string:
-		n := float64(len([]rune(x)))
-		switch {
-		case s.minLength != nil && n < *s.minLength:
-			return "minLength"
-		case s.maxLength != nil && n > *s.maxLength:
-			return "maxLength"
-		}
+		return s.validateString(x)
 	case []any:
-		n := float64(len(x))
-		switch {
-		case s.minItems != nil && n < *s.minItems:
-			return "minItems"
-		case s.maxItems != nil && n > *s.maxItems:
-			return "maxItems"
-		}
-		if s.items != nil {
-			for _, it := range x {
-				if kw := s.items.validate(it); kw != "" {
-					return kw
-				}
-			}
-		}
+		return s.validateArray(x)
 	case map[string]any:
-		for _, name := range s.required {
-			if _, ok := x[name]; !ok {
-				return "required"
+		return s.validateObject(x)
+	}
+	return ""
+}
+
+// validateNumber checks a number against the bounds, in the order
+// minimum, maximum, exclusiveMinimum, exclusiveMaximum.
+func (s *jsonSchema) validateNumber(x float64) string {
+	switch {
+	case s.minimum != nil && x < *s.minimum:
+		return "minimum"
+	case s.maximum != nil && x > *s.maximum:
+		return "maximum"
+	case s.exclusiveMin != nil && x <= *s.exclusiveMin:
+		return "exclusiveMinimum"
+	case s.exclusiveMax != nil && x >= *s.exclusiveMax:
+		return "exclusiveMaximum"
+	}
+	return ""
+}
+
+// validateString checks a string's length, counted in characters (runes),
+// not bytes.
+func (s *jsonSchema) validateString(x string) string {
+	n := float64(len([]rune(x)))
+	switch {
+	case s.minLength != nil && n < *s.minLength:
+		return "minLength"
+	case s.maxLength != nil && n > *s.maxLength:
+		return "maxLength"
+	}
+	return ""
+}
+
+// validateArray checks an array's length, then each item in order.
+func (s *jsonSchema) validateArray(x []any) string {
+	n := float64(len(x))
+	switch {
+	case s.minItems != nil && n < *s.minItems:
+		return "minItems"
+	case s.maxItems != nil && n > *s.maxItems:
+		return "maxItems"
+	}
+	if s.items != nil {
+		for _, it := range x {
+			if kw := s.items.validate(it); kw != "" {
+				return kw
 			}
 		}
-		names := make([]string, 0, len(x))
-		for k := range x {
-			names = append(names, k)
+	}
+	return ""
+}
+
+// validateObject checks the required properties, then every property in
+// name order, so that the keyword reported is deterministic.
+func (s *jsonSchema) validateObject(x map[string]any) string {
+	for _, name := range s.required {
+		if _, ok := x[name]; !ok {
+			return "required"
 		}
-		sort.Strings(names)
-		for _, k := range names {
-			p, declared := s.properties[k]
-			switch {
-			case declared:
-				if kw := p.validate(x[k]); kw != "" {
-					return kw
-				}
-			case s.noAdditional:
-				return "additionalProperties"
-			case s.additional != nil:
-				if kw := s.additional.validate(x[k]); kw != "" {
-					return kw
-				}
+	}
+	names := make([]string, 0, len(x))
+	for k := range x {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		p, declared := s.properties[k]
+		switch {
+		case declared:
+			if kw := p.validate(x[k]); kw != "" {
+				return kw
+			}
+		case s.noAdditional:
+			return "additionalProperties"
+		case s.additional != nil:
+			if kw := s.additional.validate(x[k]); kw != "" {
+				return kw
 			}
 		}
 	}

@@ -61,38 +61,9 @@ type JSONSchemaDetail struct {
 
 // Build reads and compiles the schema.
 func (s *JSONSchemaSpec) Build(env Env) (Metric, error) {
-	var raw any
-	field := "schema"
-	switch {
-	case s.Schema != nil && s.SchemaFile != "":
-		return nil, pipeline.Errorf("schema_file", "give either `schema:` or `schema_file:`, not both")
-	case s.Schema != nil:
-		raw = s.Schema
-	case s.SchemaFile != "":
-		field = "schema_file"
-		path := s.SchemaFile
-		if !filepath.IsAbs(path) && env.Dir != "" {
-			path = filepath.Join(env.Dir, path)
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, pipeline.Errorf(field, "read schema: %v", err)
-		}
-		if err := yaml.Unmarshal(b, &raw); err != nil {
-			return nil, pipeline.Errorf(field, "%s is not JSON or YAML: %v", s.SchemaFile, err)
-		}
-	default:
-		return nil, pipeline.Errorf("schema", "missing: the JSON schema the answers must conform to (`schema:` inline or `schema_file:`)")
-	}
-	// Through JSON, so that numbers are float64 and maps map[string]any, as
-	// in the answers.
-	b, err := json.Marshal(raw)
+	doc, field, err := s.document(env.Dir)
 	if err != nil {
-		return nil, pipeline.Errorf(field, "the schema cannot be written as JSON: %v", err)
-	}
-	var doc any
-	if err := json.Unmarshal(b, &doc); err != nil {
-		return nil, pipeline.Errorf(field, "the schema cannot be read back from JSON: %v", err)
+		return nil, err
 	}
 	sch, err := compileSchema(doc, "")
 	if err != nil {
@@ -138,6 +109,44 @@ func (s *JSONSchemaSpec) Build(env Env) (Metric, error) {
 		return d
 	}
 	return m.build(), nil
+}
+
+// document returns the schema, inline or read from schema_file (relative
+// to dir), as decoded JSON, and the field it was written under, for
+// messages. It goes through JSON so that numbers are float64 and maps
+// map[string]any, as in the answers.
+func (s *JSONSchemaSpec) document(dir string) (doc any, field string, err error) {
+	var raw any
+	field = "schema"
+	switch {
+	case s.Schema != nil && s.SchemaFile != "":
+		return nil, field, pipeline.Errorf("schema_file", "give either `schema:` or `schema_file:`, not both")
+	case s.Schema != nil:
+		raw = s.Schema
+	case s.SchemaFile != "":
+		field = "schema_file"
+		path := s.SchemaFile
+		if !filepath.IsAbs(path) && dir != "" {
+			path = filepath.Join(dir, path)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, field, pipeline.Errorf(field, "read schema: %v", err)
+		}
+		if err := yaml.Unmarshal(b, &raw); err != nil {
+			return nil, field, pipeline.Errorf(field, "%s is not JSON or YAML: %v", s.SchemaFile, err)
+		}
+	default:
+		return nil, field, pipeline.Errorf("schema", "missing: the JSON schema the answers must conform to (`schema:` inline or `schema_file:`)")
+	}
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return nil, field, pipeline.Errorf(field, "the schema cannot be written as JSON: %v", err)
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, field, pipeline.Errorf(field, "the schema cannot be read back from JSON: %v", err)
+	}
+	return doc, field, nil
 }
 
 // jsonSchema is a compiled schema of the supported subset.

@@ -109,35 +109,8 @@ func (s *JudgeSpec) Build(env Env) (Metric, error) {
 	if strings.TrimSpace(s.Rubric) == "" {
 		errs.Add("rubric", "missing: what the judge grades the answer against, e.g. `rubric: The answer solves the customer's problem`")
 	}
-	lo, hi := 1.0, 5.0
-	switch {
-	case len(s.Scale) == 0:
-	case len(s.Scale) != 2:
-		errs.Add("scale", "must be [min, max], e.g. [1, 5], got %d numbers", len(s.Scale))
-	case !(s.Scale[0] < s.Scale[1]) || math.IsInf(s.Scale[0], 0) || math.IsInf(s.Scale[1], 0):
-		errs.Add("scale", "min must be below max, got [%v, %v]", s.Scale[0], s.Scale[1])
-	default:
-		lo, hi = s.Scale[0], s.Scale[1]
-	}
-	for _, c := range []struct{ key, col string }{{"question", s.Question}, {"human_rating", s.HumanRating}} {
-		if c.col != "" && !env.HasColumn(c.col) {
-			errs = append(errs, columnError(env, c.key, c.col))
-		}
-	}
-	if a := s.MinAgreement; a != nil && (*a < -1 || *a > 1 || math.IsNaN(*a)) {
-		errs.Add("min_agreement", "is a Cohen's kappa, between -1 and 1, got %v", *a)
-	}
-	if s.MinAgreement != nil && s.HumanRating == "" {
-		errs.Add("min_agreement", "needs `human_rating:`, the column of human grades to agree with")
-	}
-	if s.Repeats == 1 || s.Repeats < 0 {
-		errs.Add("repeats", "must be at least 2 (the number of times a record is judged), got %d", s.Repeats)
-	}
-	if s.RepeatSample < 0 {
-		errs.Add("repeat_sample", "must not be negative, got %d", s.RepeatSample)
-	} else if s.RepeatSample > 0 && s.Repeats == 0 {
-		errs.Add("repeat_sample", "applies with `repeats:` only")
-	}
+	lo, hi := s.scale(&errs)
+	s.checkOptional(env, &errs)
 	m := &judgeMetric{name: env.Name, model: s.Judge.Model, lo: lo, hi: hi, question: s.Question, human: s.HumanRating,
 		reference: env.Label != "", minAgreement: s.MinAgreement, repeats: s.Repeats, sample: s.RepeatSample}
 	if m.sample == 0 {
@@ -154,6 +127,47 @@ func (s *JudgeSpec) Build(env Env) (Metric, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// scale returns the bounds of the grades, [1, 5] unless scale: gives
+// others, adding to errs a scale that is not [min, max] with min below max.
+func (s *JudgeSpec) scale(errs *pipeline.FieldErrors) (lo, hi float64) {
+	lo, hi = 1.0, 5.0
+	switch {
+	case len(s.Scale) == 0:
+	case len(s.Scale) != 2:
+		errs.Add("scale", "must be [min, max], e.g. [1, 5], got %d numbers", len(s.Scale))
+	case !(s.Scale[0] < s.Scale[1]) || math.IsInf(s.Scale[0], 0) || math.IsInf(s.Scale[1], 0):
+		errs.Add("scale", "min must be below max, got [%v, %v]", s.Scale[0], s.Scale[1])
+	default:
+		lo, hi = s.Scale[0], s.Scale[1]
+	}
+	return lo, hi
+}
+
+// checkOptional adds to errs the problems with the optional keys: columns
+// the dataset lacks, a min_agreement out of range or without human ratings,
+// and repeats and repeat_sample that cannot measure the judge's noise.
+func (s *JudgeSpec) checkOptional(env Env, errs *pipeline.FieldErrors) {
+	for _, c := range []struct{ key, col string }{{"question", s.Question}, {"human_rating", s.HumanRating}} {
+		if c.col != "" && !env.HasColumn(c.col) {
+			*errs = append(*errs, columnError(env, c.key, c.col))
+		}
+	}
+	if a := s.MinAgreement; a != nil && (*a < -1 || *a > 1 || math.IsNaN(*a)) {
+		errs.Add("min_agreement", "is a Cohen's kappa, between -1 and 1, got %v", *a)
+	}
+	if s.MinAgreement != nil && s.HumanRating == "" {
+		errs.Add("min_agreement", "needs `human_rating:`, the column of human grades to agree with")
+	}
+	if s.Repeats == 1 || s.Repeats < 0 {
+		errs.Add("repeats", "must be at least 2 (the number of times a record is judged), got %d", s.Repeats)
+	}
+	if s.RepeatSample < 0 {
+		errs.Add("repeat_sample", "must not be negative, got %d", s.RepeatSample)
+	} else if s.RepeatSample > 0 && s.Repeats == 0 {
+		errs.Add("repeat_sample", "applies with `repeats:` only")
+	}
 }
 
 // Grader is the model behind an llm_judge: asked about the synthetic record

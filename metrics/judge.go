@@ -489,26 +489,47 @@ func (a *judgeAcc) judge(ctx context.Context) *judgeOutcome {
 	o := &judgeOutcome{values: make([]float64, len(a.items))}
 	d := &o.detail
 	d.Model, d.Scale = m.model, [2]float64{m.lo, m.hi}
-	exclude := func(why string) {
-		if d.Excluded == nil {
-			d.Excluded = map[string]int{}
-		}
-		d.Excluded[why]++
+	grades := a.firstPass(ctx, d)
+	n := a.normalise(o, grades)
+	if m.human != "" {
+		d.Agreement = a.agreement(grades, d)
+		o.gated = !d.Agreement.Counts
 	}
-	account := func(c judgeCall) {
-		if c.err != nil {
-			if d.FirstError == "" {
-				d.FirstError = c.err.Error()
-			}
-			return
-		}
-		if c.out.Cached {
-			d.Cached++
-		} else {
-			d.Calls++
-		}
-		d.Cost += c.out.Cost
+	if m.repeats >= 2 {
+		o.extra = a.repeat(ctx, o, grades, n, d.account)
 	}
+	return o
+}
+
+// exclude counts a record left out of the value, by reason.
+func (d *JudgeDetail) exclude(why string) {
+	if d.Excluded == nil {
+		d.Excluded = map[string]int{}
+	}
+	d.Excluded[why]++
+}
+
+// account counts a judge call: its error (the first one is kept), or its
+// request or cache hit and its cost.
+func (d *JudgeDetail) account(c judgeCall) {
+	if c.err != nil {
+		if d.FirstError == "" {
+			d.FirstError = c.err.Error()
+		}
+		return
+	}
+	if c.out.Cached {
+		d.Cached++
+	} else {
+		d.Calls++
+	}
+	d.Cost += c.out.Cost
+}
+
+// firstPass asks the first judge for the grade of every answered record
+// and returns the raw grades by record, NaN where there is none (an
+// unanswered record, or one the judge could not grade).
+func (a *judgeAcc) firstPass(ctx context.Context, d *JudgeDetail) []float64 {
 	var sent []int
 	for i, it := range a.items {
 		if it.unanswered {
@@ -521,15 +542,23 @@ func (a *judgeAcc) judge(ctx context.Context) *judgeOutcome {
 	for i := range grades {
 		grades[i] = math.NaN()
 	}
-	for k, c := range a.gradeAll(ctx, m.judges[0], sent) {
-		account(c)
+	for k, c := range a.gradeAll(ctx, a.m.judges[0], sent) {
+		d.account(c)
 		if c.reason != "" {
-			exclude(c.reason)
+			d.exclude(c.reason)
 			continue
 		}
 		grades[sent[k]] = c.grade
 		d.Judged++
 	}
+	return grades
+}
+
+// normalise sets o.values, the grades mapped onto [0, 1] (an unanswered
+// record counts as the scale's minimum), and the detail's mean grade, and
+// returns the number of records that have a value.
+func (a *judgeAcc) normalise(o *judgeOutcome, grades []float64) int {
+	m := a.m
 	span := m.hi - m.lo
 	sumGrade, n := 0.0, 0
 	for i, it := range a.items {
@@ -546,36 +575,36 @@ func (a *judgeAcc) judge(ctx context.Context) *judgeOutcome {
 			n++
 		}
 	}
-	d.MeanGrade = Rate(ratio(sumGrade, float64(n)))
+	o.detail.MeanGrade = Rate(ratio(sumGrade, float64(n)))
+	return n
+}
 
-	if m.human != "" {
-		var judged, human []float64
-		for i, it := range a.items {
-			if !math.IsNaN(it.human) && !math.IsNaN(grades[i]) {
-				judged = append(judged, math.Round(grades[i]))
-				human = append(human, math.Round(it.human))
-			}
+// agreement measures the judge's agreement with the human ratings on the
+// records that have both. With min_agreement, the judge's scores count
+// only when enough records have both and kappa reaches it; the detail's
+// note says why they do not.
+func (a *judgeAcc) agreement(grades []float64, d *JudgeDetail) *JudgeAgreement {
+	m := a.m
+	var judged, human []float64
+	for i, it := range a.items {
+		if !math.IsNaN(it.human) && !math.IsNaN(grades[i]) {
+			judged = append(judged, math.Round(grades[i]))
+			human = append(human, math.Round(it.human))
 		}
-		ag := &JudgeAgreement{N: len(judged), Kappa: Rate(kappaOf(judged, human)), MinAgreement: m.minAgreement, Counts: true}
-		if want := m.minAgreement; want != nil {
-			switch k := float64(ag.Kappa); {
-			case ag.N < MinAgreementRecords:
-				ag.Counts = false
-				d.Note = fmt.Sprintf("judge agreement cannot be checked: %d records have both a human rating and a judge grade, min_agreement needs %d; its scores do not count",
-					ag.N, MinAgreementRecords)
-			case math.IsNaN(k) || k < *want:
-				ag.Counts = false
-				d.Note = fmt.Sprintf("judge agreement below min_agreement: its scores do not count (kappa %.3f < %v on %d records)", k, *want, ag.N)
-			}
+	}
+	ag := &JudgeAgreement{N: len(judged), Kappa: Rate(kappaOf(judged, human)), MinAgreement: m.minAgreement, Counts: true}
+	if want := m.minAgreement; want != nil {
+		switch k := float64(ag.Kappa); {
+		case ag.N < MinAgreementRecords:
+			ag.Counts = false
+			d.Note = fmt.Sprintf("judge agreement cannot be checked: %d records have both a human rating and a judge grade, min_agreement needs %d; its scores do not count",
+				ag.N, MinAgreementRecords)
+		case math.IsNaN(k) || k < *want:
+			ag.Counts = false
+			d.Note = fmt.Sprintf("judge agreement below min_agreement: its scores do not count (kappa %.3f < %v on %d records)", k, *want, ag.N)
 		}
-		o.gated = !ag.Counts
-		d.Agreement = ag
 	}
-
-	if m.repeats >= 2 {
-		o.extra = a.repeat(ctx, o, grades, n, account)
-	}
-	return o
+	return ag
 }
 
 // repeat judges a seeded sample of the graded records m.repeats times in

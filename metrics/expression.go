@@ -73,30 +73,8 @@ func (s *ExprSpec) Build(env Env) (Metric, error) {
 	if s.Value == "" {
 		errs = append(errs, pipeline.Errorf("value", "missing: the expression computed per record, e.g. `value: amount`"))
 	}
-	agg := s.Aggregate
-	if agg == "" {
-		agg = "mean"
-	}
-	switch agg {
-	case "mean", "sum", "rate":
-		if s.Denominator != "" {
-			errs = append(errs, pipeline.Errorf("denominator", "only for `aggregate: ratio` (aggregate is %s)", agg))
-		}
-	case "ratio":
-		if s.Denominator == "" {
-			errs = append(errs, pipeline.Errorf("denominator", "missing: `aggregate: ratio` divides Σ value by Σ denominator, e.g. `denominator: amount`"))
-		}
-	default:
-		errs = append(errs, pipeline.Errorf("aggregate", "unknown aggregate %q: use mean, sum, rate or ratio", s.Aggregate))
-	}
-	dir := HigherIsBetter
-	switch s.Direction {
-	case "", "higher":
-	case "lower":
-		dir = LowerIsBetter
-	default:
-		errs = append(errs, pipeline.Errorf("direction", "must be higher or lower, got %q", s.Direction))
-	}
+	agg := s.aggregate(&errs)
+	dir := s.direction(&errs)
 	value := compile("value", s.Value, agg == "rate")
 	where := compile("where", s.Where, true)
 	den := compile("denominator", s.Denominator, false)
@@ -104,7 +82,63 @@ func (s *ExprSpec) Build(env Env) (Metric, error) {
 		return nil, errs
 	}
 	m := &rowMetric{name: env.Name, typ: "expr:" + agg, dir: dir, unit: s.Unit, width: 2}
-	m.row = func(o Observation, r []float64) string {
+	m.row = exprRow(value, where, den)
+	switch agg {
+	case "mean":
+		m.value = meanOf
+	case "rate":
+		m.value, m.counts = meanOf, shareCounts
+	case "sum":
+		m.value = func(rows iter.Seq[[]float64]) float64 {
+			sum, _ := sumOf(rows)
+			return sum
+		}
+	case "ratio":
+		m.value = func(rows iter.Seq[[]float64]) float64 { return ratio(sumOf(rows)) }
+	}
+	return m.build(), nil
+}
+
+// aggregate returns the aggregate (mean when not given), adding to errs an
+// unknown one and a denominator missing from ratio or given to another.
+func (s *ExprSpec) aggregate(errs *pipeline.FieldErrors) string {
+	agg := s.Aggregate
+	if agg == "" {
+		agg = "mean"
+	}
+	switch agg {
+	case "mean", "sum", "rate":
+		if s.Denominator != "" {
+			*errs = append(*errs, pipeline.Errorf("denominator", "only for `aggregate: ratio` (aggregate is %s)", agg))
+		}
+	case "ratio":
+		if s.Denominator == "" {
+			*errs = append(*errs, pipeline.Errorf("denominator", "missing: `aggregate: ratio` divides Σ value by Σ denominator, e.g. `denominator: amount`"))
+		}
+	default:
+		*errs = append(*errs, pipeline.Errorf("aggregate", "unknown aggregate %q: use mean, sum, rate or ratio", s.Aggregate))
+	}
+	return agg
+}
+
+// direction returns the direction (higher when not given), adding to errs
+// one that is neither higher nor lower.
+func (s *ExprSpec) direction(errs *pipeline.FieldErrors) Direction {
+	switch s.Direction {
+	case "", "higher":
+	case "lower":
+		return LowerIsBetter
+	default:
+		*errs = append(*errs, pipeline.Errorf("direction", "must be higher or lower, got %q", s.Direction))
+	}
+	return HigherIsBetter
+}
+
+// exprRow is the row function of an expression metric: the value (and the
+// denominator, when there is one) of each record where `where` holds, or
+// the reason the record is left out.
+func exprRow(value, where, den *fieldexpr.Program) func(o Observation, r []float64) string {
+	return func(o Observation, r []float64) string {
 		vars := exprVars(o)
 		if where != nil {
 			ok, err := where.Bool(vars)
@@ -129,20 +163,6 @@ func (s *ExprSpec) Build(env Env) (Metric, error) {
 		}
 		return ""
 	}
-	switch agg {
-	case "mean":
-		m.value = meanOf
-	case "rate":
-		m.value, m.counts = meanOf, shareCounts
-	case "sum":
-		m.value = func(rows iter.Seq[[]float64]) float64 {
-			sum, _ := sumOf(rows)
-			return sum
-		}
-	case "ratio":
-		m.value = func(rows iter.Seq[[]float64]) float64 { return ratio(sumOf(rows)) }
-	}
-	return m.build(), nil
 }
 
 // exprVars is the environment of an expression for one observation.

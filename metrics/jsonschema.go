@@ -61,38 +61,9 @@ type JSONSchemaDetail struct {
 
 // Build reads and compiles the schema.
 func (s *JSONSchemaSpec) Build(env Env) (Metric, error) {
-	var raw any
-	field := "schema"
-	switch {
-	case s.Schema != nil && s.SchemaFile != "":
-		return nil, pipeline.Errorf("schema_file", "give either `schema:` or `schema_file:`, not both")
-	case s.Schema != nil:
-		raw = s.Schema
-	case s.SchemaFile != "":
-		field = "schema_file"
-		path := s.SchemaFile
-		if !filepath.IsAbs(path) && env.Dir != "" {
-			path = filepath.Join(env.Dir, path)
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, pipeline.Errorf(field, "read schema: %v", err)
-		}
-		if err := yaml.Unmarshal(b, &raw); err != nil {
-			return nil, pipeline.Errorf(field, "%s is not JSON or YAML: %v", s.SchemaFile, err)
-		}
-	default:
-		return nil, pipeline.Errorf("schema", "missing: the JSON schema the answers must conform to (`schema:` inline or `schema_file:`)")
-	}
-	// Through JSON, so that numbers are float64 and maps map[string]any, as
-	// in the answers.
-	b, err := json.Marshal(raw)
+	doc, field, err := s.document(env.Dir)
 	if err != nil {
-		return nil, pipeline.Errorf(field, "the schema cannot be written as JSON: %v", err)
-	}
-	var doc any
-	if err := json.Unmarshal(b, &doc); err != nil {
-		return nil, pipeline.Errorf(field, "the schema cannot be read back from JSON: %v", err)
+		return nil, err
 	}
 	sch, err := compileSchema(doc, "")
 	if err != nil {
@@ -140,6 +111,44 @@ func (s *JSONSchemaSpec) Build(env Env) (Metric, error) {
 	return m.build(), nil
 }
 
+// document returns the schema, inline or read from schema_file (relative
+// to dir), as decoded JSON, and the field it was written under, for
+// messages. It goes through JSON so that numbers are float64 and maps
+// map[string]any, as in the answers.
+func (s *JSONSchemaSpec) document(dir string) (doc any, field string, err error) {
+	var raw any
+	field = "schema"
+	switch {
+	case s.Schema != nil && s.SchemaFile != "":
+		return nil, field, pipeline.Errorf("schema_file", "give either `schema:` or `schema_file:`, not both")
+	case s.Schema != nil:
+		raw = s.Schema
+	case s.SchemaFile != "":
+		field = "schema_file"
+		path := s.SchemaFile
+		if !filepath.IsAbs(path) && dir != "" {
+			path = filepath.Join(dir, path)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, field, pipeline.Errorf(field, "read schema: %v", err)
+		}
+		if err := yaml.Unmarshal(b, &raw); err != nil {
+			return nil, field, pipeline.Errorf(field, "%s is not JSON or YAML: %v", s.SchemaFile, err)
+		}
+	default:
+		return nil, field, pipeline.Errorf("schema", "missing: the JSON schema the answers must conform to (`schema:` inline or `schema_file:`)")
+	}
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return nil, field, pipeline.Errorf(field, "the schema cannot be written as JSON: %v", err)
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, field, pipeline.Errorf(field, "the schema cannot be read back from JSON: %v", err)
+	}
+	return doc, field, nil
+}
+
 // jsonSchema is a compiled schema of the supported subset.
 type jsonSchema struct {
 	types              []string
@@ -167,19 +176,12 @@ var (
 
 // compileSchema checks the schema document at path and compiles it.
 func compileSchema(doc any, path string) (*jsonSchema, error) {
-	at := func(format string, args ...any) error {
-		where := path
-		if where == "" {
-			where = "the schema"
-		}
-		return fmt.Errorf("%s: %s", where, fmt.Sprintf(format, args...))
-	}
 	if b, ok := doc.(bool); ok && b {
 		return &jsonSchema{}, nil
 	}
 	obj, ok := doc.(map[string]any)
 	if !ok {
-		return nil, at("expected a mapping of schema keywords, got %s", jsonKind(doc))
+		return nil, schemaErrorf(path, "expected a mapping of schema keywords, got %s", jsonKind(doc))
 	}
 	s := &jsonSchema{}
 	keys := make([]string, 0, len(obj))
@@ -187,101 +189,134 @@ func compileSchema(doc any, path string) (*jsonSchema, error) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	number := func(k string) (*float64, error) {
-		f, ok := obj[k].(float64)
-		if !ok {
-			return nil, at("%s must be a number", k)
-		}
-		return &f, nil
-	}
 	for _, k := range keys {
-		v := obj[k]
-		var err error
-		switch k {
-		case "type":
-			switch t := v.(type) {
-			case string:
-				s.types = []string{t}
-			case []any:
-				for _, x := range t {
-					xs, _ := x.(string)
-					s.types = append(s.types, xs)
-				}
-			default:
-				return nil, at("type must be a type name or a list of them")
-			}
-			for _, t := range s.types {
-				if !slices.Contains(schemaTypes, t) {
-					return nil, at("unknown type %q (types: %s)", t, strings.Join(schemaTypes, ", "))
-				}
-			}
-		case "properties":
-			props, ok := v.(map[string]any)
-			if !ok {
-				return nil, at("properties must be a mapping of property names to schemas")
-			}
-			s.properties = map[string]*jsonSchema{}
-			for name, p := range props {
-				if s.properties[name], err = compileSchema(p, path+".properties."+name); err != nil {
-					return nil, err
-				}
-			}
-		case "required":
-			list, ok := v.([]any)
-			if !ok {
-				return nil, at("required must be a list of property names")
-			}
-			for _, x := range list {
-				name, ok := x.(string)
-				if !ok {
-					return nil, at("required must be a list of property names")
-				}
-				s.required = append(s.required, name)
-			}
-		case "enum":
-			list, ok := v.([]any)
-			if !ok || len(list) == 0 {
-				return nil, at("enum must be a non-empty list of values")
-			}
-			s.enum = list
-		case "const":
-			s.enum = []any{v}
-		case "items":
-			if s.items, err = compileSchema(v, path+".items"); err != nil {
-				return nil, err
-			}
-		case "additionalProperties":
-			if b, ok := v.(bool); ok {
-				s.noAdditional = !b
-			} else if s.additional, err = compileSchema(v, path+".additionalProperties"); err != nil {
-				return nil, err
-			}
-		case "minimum":
-			s.minimum, err = number(k)
-		case "maximum":
-			s.maximum, err = number(k)
-		case "exclusiveMinimum":
-			s.exclusiveMin, err = number(k)
-		case "exclusiveMaximum":
-			s.exclusiveMax, err = number(k)
-		case "minItems":
-			s.minItems, err = number(k)
-		case "maxItems":
-			s.maxItems, err = number(k)
-		case "minLength":
-			s.minLength, err = number(k)
-		case "maxLength":
-			s.maxLength, err = number(k)
-		default:
-			if !schemaAnnotations[k] {
-				return nil, at("keyword %q is not supported (supported: %s)", k, strings.Join(schemaKeywords, ", "))
-			}
-		}
-		if err != nil {
+		if err := s.compileKeyword(k, obj[k], path); err != nil {
 			return nil, err
 		}
 	}
 	return s, nil
+}
+
+// schemaErrorf is a problem with the (sub)schema at path, "" being the
+// whole schema.
+func schemaErrorf(path, format string, args ...any) error {
+	where := path
+	if where == "" {
+		where = "the schema"
+	}
+	return fmt.Errorf("%s: %s", where, fmt.Sprintf(format, args...))
+}
+
+// schemaBounds maps each numeric keyword to the bound of jsonSchema it
+// sets.
+var schemaBounds = map[string]func(*jsonSchema) **float64{
+	"minimum":          func(s *jsonSchema) **float64 { return &s.minimum },
+	"maximum":          func(s *jsonSchema) **float64 { return &s.maximum },
+	"exclusiveMinimum": func(s *jsonSchema) **float64 { return &s.exclusiveMin },
+	"exclusiveMaximum": func(s *jsonSchema) **float64 { return &s.exclusiveMax },
+	"minItems":         func(s *jsonSchema) **float64 { return &s.minItems },
+	"maxItems":         func(s *jsonSchema) **float64 { return &s.maxItems },
+	"minLength":        func(s *jsonSchema) **float64 { return &s.minLength },
+	"maxLength":        func(s *jsonSchema) **float64 { return &s.maxLength },
+}
+
+// compileKeyword compiles keyword k, of value v, of the schema at path into
+// s. Annotations are accepted and ignored; any other unknown keyword is an
+// error, so that a schema is never silently checked less than written.
+func (s *jsonSchema) compileKeyword(k string, v any, path string) error {
+	if bound, ok := schemaBounds[k]; ok {
+		f, ok := v.(float64)
+		if !ok {
+			return schemaErrorf(path, "%s must be a number", k)
+		}
+		*bound(s) = &f
+		return nil
+	}
+	var err error
+	switch k {
+	case "type":
+		s.types, err = compileTypes(v, path)
+	case "properties":
+		s.properties, err = compileProperties(v, path)
+	case "required":
+		s.required, err = compileRequired(v, path)
+	case "enum":
+		list, ok := v.([]any)
+		if !ok || len(list) == 0 {
+			return schemaErrorf(path, "enum must be a non-empty list of values")
+		}
+		s.enum = list
+	case "const":
+		s.enum = []any{v}
+	case "items":
+		s.items, err = compileSchema(v, path+".items")
+	case "additionalProperties":
+		if b, ok := v.(bool); ok {
+			s.noAdditional = !b
+		} else {
+			s.additional, err = compileSchema(v, path+".additionalProperties")
+		}
+	default:
+		if !schemaAnnotations[k] {
+			return schemaErrorf(path, "keyword %q is not supported (supported: %s)", k, strings.Join(schemaKeywords, ", "))
+		}
+	}
+	return err
+}
+
+// compileTypes reads the type keyword: one type name or a list of them.
+func compileTypes(v any, path string) ([]string, error) {
+	var types []string
+	switch t := v.(type) {
+	case string:
+		types = []string{t}
+	case []any:
+		for _, x := range t {
+			xs, _ := x.(string)
+			types = append(types, xs)
+		}
+	default:
+		return nil, schemaErrorf(path, "type must be a type name or a list of them")
+	}
+	for _, t := range types {
+		if !slices.Contains(schemaTypes, t) {
+			return nil, schemaErrorf(path, "unknown type %q (types: %s)", t, strings.Join(schemaTypes, ", "))
+		}
+	}
+	return types, nil
+}
+
+// compileProperties compiles the schema of each property under properties.
+func compileProperties(v any, path string) (map[string]*jsonSchema, error) {
+	props, ok := v.(map[string]any)
+	if !ok {
+		return nil, schemaErrorf(path, "properties must be a mapping of property names to schemas")
+	}
+	properties := map[string]*jsonSchema{}
+	for name, p := range props {
+		var err error
+		if properties[name], err = compileSchema(p, path+".properties."+name); err != nil {
+			return nil, err
+		}
+	}
+	return properties, nil
+}
+
+// compileRequired reads the required keyword: a list of property names.
+func compileRequired(v any, path string) ([]string, error) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, schemaErrorf(path, "required must be a list of property names")
+	}
+	var required []string
+	for _, x := range list {
+		name, ok := x.(string)
+		if !ok {
+			return nil, schemaErrorf(path, "required must be a list of property names")
+		}
+		required = append(required, name)
+	}
+	return required, nil
 }
 
 // validate returns the first keyword v fails, "" when v conforms.
@@ -294,63 +329,90 @@ func (s *jsonSchema) validate(v any) string {
 	}
 	switch x := v.(type) {
 	case float64:
-		switch {
-		case s.minimum != nil && x < *s.minimum:
-			return "minimum"
-		case s.maximum != nil && x > *s.maximum:
-			return "maximum"
-		case s.exclusiveMin != nil && x <= *s.exclusiveMin:
-			return "exclusiveMinimum"
-		case s.exclusiveMax != nil && x >= *s.exclusiveMax:
-			return "exclusiveMaximum"
-		}
+		return s.validateNumber(x)
 	case string:
-		n := float64(len([]rune(x)))
-		switch {
-		case s.minLength != nil && n < *s.minLength:
-			return "minLength"
-		case s.maxLength != nil && n > *s.maxLength:
-			return "maxLength"
-		}
+		return s.validateString(x)
 	case []any:
-		n := float64(len(x))
-		switch {
-		case s.minItems != nil && n < *s.minItems:
-			return "minItems"
-		case s.maxItems != nil && n > *s.maxItems:
-			return "maxItems"
-		}
-		if s.items != nil {
-			for _, it := range x {
-				if kw := s.items.validate(it); kw != "" {
-					return kw
-				}
-			}
-		}
+		return s.validateArray(x)
 	case map[string]any:
-		for _, name := range s.required {
-			if _, ok := x[name]; !ok {
-				return "required"
+		return s.validateObject(x)
+	}
+	return ""
+}
+
+// validateNumber checks a number against the bounds, in the order
+// minimum, maximum, exclusiveMinimum, exclusiveMaximum.
+func (s *jsonSchema) validateNumber(x float64) string {
+	switch {
+	case s.minimum != nil && x < *s.minimum:
+		return "minimum"
+	case s.maximum != nil && x > *s.maximum:
+		return "maximum"
+	case s.exclusiveMin != nil && x <= *s.exclusiveMin:
+		return "exclusiveMinimum"
+	case s.exclusiveMax != nil && x >= *s.exclusiveMax:
+		return "exclusiveMaximum"
+	}
+	return ""
+}
+
+// validateString checks a string's length, counted in characters (runes),
+// not bytes.
+func (s *jsonSchema) validateString(x string) string {
+	n := float64(len([]rune(x)))
+	switch {
+	case s.minLength != nil && n < *s.minLength:
+		return "minLength"
+	case s.maxLength != nil && n > *s.maxLength:
+		return "maxLength"
+	}
+	return ""
+}
+
+// validateArray checks an array's length, then each item in order.
+func (s *jsonSchema) validateArray(x []any) string {
+	n := float64(len(x))
+	switch {
+	case s.minItems != nil && n < *s.minItems:
+		return "minItems"
+	case s.maxItems != nil && n > *s.maxItems:
+		return "maxItems"
+	}
+	if s.items != nil {
+		for _, it := range x {
+			if kw := s.items.validate(it); kw != "" {
+				return kw
 			}
 		}
-		names := make([]string, 0, len(x))
-		for k := range x {
-			names = append(names, k)
+	}
+	return ""
+}
+
+// validateObject checks the required properties, then every property in
+// name order, so that the keyword reported is deterministic.
+func (s *jsonSchema) validateObject(x map[string]any) string {
+	for _, name := range s.required {
+		if _, ok := x[name]; !ok {
+			return "required"
 		}
-		sort.Strings(names)
-		for _, k := range names {
-			p, declared := s.properties[k]
-			switch {
-			case declared:
-				if kw := p.validate(x[k]); kw != "" {
-					return kw
-				}
-			case s.noAdditional:
-				return "additionalProperties"
-			case s.additional != nil:
-				if kw := s.additional.validate(x[k]); kw != "" {
-					return kw
-				}
+	}
+	names := make([]string, 0, len(x))
+	for k := range x {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		p, declared := s.properties[k]
+		switch {
+		case declared:
+			if kw := p.validate(x[k]); kw != "" {
+				return kw
+			}
+		case s.noAdditional:
+			return "additionalProperties"
+		case s.additional != nil:
+			if kw := s.additional.validate(x[k]); kw != "" {
+				return kw
 			}
 		}
 	}

@@ -109,35 +109,8 @@ func (s *JudgeSpec) Build(env Env) (Metric, error) {
 	if strings.TrimSpace(s.Rubric) == "" {
 		errs.Add("rubric", "missing: what the judge grades the answer against, e.g. `rubric: The answer solves the customer's problem`")
 	}
-	lo, hi := 1.0, 5.0
-	switch {
-	case len(s.Scale) == 0:
-	case len(s.Scale) != 2:
-		errs.Add("scale", "must be [min, max], e.g. [1, 5], got %d numbers", len(s.Scale))
-	case !(s.Scale[0] < s.Scale[1]) || math.IsInf(s.Scale[0], 0) || math.IsInf(s.Scale[1], 0):
-		errs.Add("scale", "min must be below max, got [%v, %v]", s.Scale[0], s.Scale[1])
-	default:
-		lo, hi = s.Scale[0], s.Scale[1]
-	}
-	for _, c := range []struct{ key, col string }{{"question", s.Question}, {"human_rating", s.HumanRating}} {
-		if c.col != "" && !env.HasColumn(c.col) {
-			errs = append(errs, columnError(env, c.key, c.col))
-		}
-	}
-	if a := s.MinAgreement; a != nil && (*a < -1 || *a > 1 || math.IsNaN(*a)) {
-		errs.Add("min_agreement", "is a Cohen's kappa, between -1 and 1, got %v", *a)
-	}
-	if s.MinAgreement != nil && s.HumanRating == "" {
-		errs.Add("min_agreement", "needs `human_rating:`, the column of human grades to agree with")
-	}
-	if s.Repeats == 1 || s.Repeats < 0 {
-		errs.Add("repeats", "must be at least 2 (the number of times a record is judged), got %d", s.Repeats)
-	}
-	if s.RepeatSample < 0 {
-		errs.Add("repeat_sample", "must not be negative, got %d", s.RepeatSample)
-	} else if s.RepeatSample > 0 && s.Repeats == 0 {
-		errs.Add("repeat_sample", "applies with `repeats:` only")
-	}
+	lo, hi := s.scale(&errs)
+	s.checkOptional(env, &errs)
 	m := &judgeMetric{name: env.Name, model: s.Judge.Model, lo: lo, hi: hi, question: s.Question, human: s.HumanRating,
 		reference: env.Label != "", minAgreement: s.MinAgreement, repeats: s.Repeats, sample: s.RepeatSample}
 	if m.sample == 0 {
@@ -154,6 +127,47 @@ func (s *JudgeSpec) Build(env Env) (Metric, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// scale returns the bounds of the grades, [1, 5] unless scale: gives
+// others, adding to errs a scale that is not [min, max] with min below max.
+func (s *JudgeSpec) scale(errs *pipeline.FieldErrors) (lo, hi float64) {
+	lo, hi = 1.0, 5.0
+	switch {
+	case len(s.Scale) == 0:
+	case len(s.Scale) != 2:
+		errs.Add("scale", "must be [min, max], e.g. [1, 5], got %d numbers", len(s.Scale))
+	case !(s.Scale[0] < s.Scale[1]) || math.IsInf(s.Scale[0], 0) || math.IsInf(s.Scale[1], 0):
+		errs.Add("scale", "min must be below max, got [%v, %v]", s.Scale[0], s.Scale[1])
+	default:
+		lo, hi = s.Scale[0], s.Scale[1]
+	}
+	return lo, hi
+}
+
+// checkOptional adds to errs the problems with the optional keys: columns
+// the dataset lacks, a min_agreement out of range or without human ratings,
+// and repeats and repeat_sample that cannot measure the judge's noise.
+func (s *JudgeSpec) checkOptional(env Env, errs *pipeline.FieldErrors) {
+	for _, c := range []struct{ key, col string }{{"question", s.Question}, {"human_rating", s.HumanRating}} {
+		if c.col != "" && !env.HasColumn(c.col) {
+			*errs = append(*errs, columnError(env, c.key, c.col))
+		}
+	}
+	if a := s.MinAgreement; a != nil && (*a < -1 || *a > 1 || math.IsNaN(*a)) {
+		errs.Add("min_agreement", "is a Cohen's kappa, between -1 and 1, got %v", *a)
+	}
+	if s.MinAgreement != nil && s.HumanRating == "" {
+		errs.Add("min_agreement", "needs `human_rating:`, the column of human grades to agree with")
+	}
+	if s.Repeats == 1 || s.Repeats < 0 {
+		errs.Add("repeats", "must be at least 2 (the number of times a record is judged), got %d", s.Repeats)
+	}
+	if s.RepeatSample < 0 {
+		errs.Add("repeat_sample", "must not be negative, got %d", s.RepeatSample)
+	} else if s.RepeatSample > 0 && s.Repeats == 0 {
+		errs.Add("repeat_sample", "applies with `repeats:` only")
+	}
 }
 
 // Grader is the model behind an llm_judge: asked about the synthetic record
@@ -475,26 +489,47 @@ func (a *judgeAcc) judge(ctx context.Context) *judgeOutcome {
 	o := &judgeOutcome{values: make([]float64, len(a.items))}
 	d := &o.detail
 	d.Model, d.Scale = m.model, [2]float64{m.lo, m.hi}
-	exclude := func(why string) {
-		if d.Excluded == nil {
-			d.Excluded = map[string]int{}
-		}
-		d.Excluded[why]++
+	grades := a.firstPass(ctx, d)
+	n := a.normalise(o, grades)
+	if m.human != "" {
+		d.Agreement = a.agreement(grades, d)
+		o.gated = !d.Agreement.Counts
 	}
-	account := func(c judgeCall) {
-		if c.err != nil {
-			if d.FirstError == "" {
-				d.FirstError = c.err.Error()
-			}
-			return
-		}
-		if c.out.Cached {
-			d.Cached++
-		} else {
-			d.Calls++
-		}
-		d.Cost += c.out.Cost
+	if m.repeats >= 2 {
+		o.extra = a.repeat(ctx, o, grades, n, d.account)
 	}
+	return o
+}
+
+// exclude counts a record left out of the value, by reason.
+func (d *JudgeDetail) exclude(why string) {
+	if d.Excluded == nil {
+		d.Excluded = map[string]int{}
+	}
+	d.Excluded[why]++
+}
+
+// account counts a judge call: its error (the first one is kept), or its
+// request or cache hit and its cost.
+func (d *JudgeDetail) account(c judgeCall) {
+	if c.err != nil {
+		if d.FirstError == "" {
+			d.FirstError = c.err.Error()
+		}
+		return
+	}
+	if c.out.Cached {
+		d.Cached++
+	} else {
+		d.Calls++
+	}
+	d.Cost += c.out.Cost
+}
+
+// firstPass asks the first judge for the grade of every answered record
+// and returns the raw grades by record, NaN where there is none (an
+// unanswered record, or one the judge could not grade).
+func (a *judgeAcc) firstPass(ctx context.Context, d *JudgeDetail) []float64 {
 	var sent []int
 	for i, it := range a.items {
 		if it.unanswered {
@@ -507,15 +542,23 @@ func (a *judgeAcc) judge(ctx context.Context) *judgeOutcome {
 	for i := range grades {
 		grades[i] = math.NaN()
 	}
-	for k, c := range a.gradeAll(ctx, m.judges[0], sent) {
-		account(c)
+	for k, c := range a.gradeAll(ctx, a.m.judges[0], sent) {
+		d.account(c)
 		if c.reason != "" {
-			exclude(c.reason)
+			d.exclude(c.reason)
 			continue
 		}
 		grades[sent[k]] = c.grade
 		d.Judged++
 	}
+	return grades
+}
+
+// normalise sets o.values, the grades mapped onto [0, 1] (an unanswered
+// record counts as the scale's minimum), and the detail's mean grade, and
+// returns the number of records that have a value.
+func (a *judgeAcc) normalise(o *judgeOutcome, grades []float64) int {
+	m := a.m
 	span := m.hi - m.lo
 	sumGrade, n := 0.0, 0
 	for i, it := range a.items {
@@ -532,36 +575,36 @@ func (a *judgeAcc) judge(ctx context.Context) *judgeOutcome {
 			n++
 		}
 	}
-	d.MeanGrade = Rate(ratio(sumGrade, float64(n)))
+	o.detail.MeanGrade = Rate(ratio(sumGrade, float64(n)))
+	return n
+}
 
-	if m.human != "" {
-		var judged, human []float64
-		for i, it := range a.items {
-			if !math.IsNaN(it.human) && !math.IsNaN(grades[i]) {
-				judged = append(judged, math.Round(grades[i]))
-				human = append(human, math.Round(it.human))
-			}
+// agreement measures the judge's agreement with the human ratings on the
+// records that have both. With min_agreement, the judge's scores count
+// only when enough records have both and kappa reaches it; the detail's
+// note says why they do not.
+func (a *judgeAcc) agreement(grades []float64, d *JudgeDetail) *JudgeAgreement {
+	m := a.m
+	var judged, human []float64
+	for i, it := range a.items {
+		if !math.IsNaN(it.human) && !math.IsNaN(grades[i]) {
+			judged = append(judged, math.Round(grades[i]))
+			human = append(human, math.Round(it.human))
 		}
-		ag := &JudgeAgreement{N: len(judged), Kappa: Rate(kappaOf(judged, human)), MinAgreement: m.minAgreement, Counts: true}
-		if want := m.minAgreement; want != nil {
-			switch k := float64(ag.Kappa); {
-			case ag.N < MinAgreementRecords:
-				ag.Counts = false
-				d.Note = fmt.Sprintf("judge agreement cannot be checked: %d records have both a human rating and a judge grade, min_agreement needs %d; its scores do not count",
-					ag.N, MinAgreementRecords)
-			case math.IsNaN(k) || k < *want:
-				ag.Counts = false
-				d.Note = fmt.Sprintf("judge agreement below min_agreement: its scores do not count (kappa %.3f < %v on %d records)", k, *want, ag.N)
-			}
+	}
+	ag := &JudgeAgreement{N: len(judged), Kappa: Rate(kappaOf(judged, human)), MinAgreement: m.minAgreement, Counts: true}
+	if want := m.minAgreement; want != nil {
+		switch k := float64(ag.Kappa); {
+		case ag.N < MinAgreementRecords:
+			ag.Counts = false
+			d.Note = fmt.Sprintf("judge agreement cannot be checked: %d records have both a human rating and a judge grade, min_agreement needs %d; its scores do not count",
+				ag.N, MinAgreementRecords)
+		case math.IsNaN(k) || k < *want:
+			ag.Counts = false
+			d.Note = fmt.Sprintf("judge agreement below min_agreement: its scores do not count (kappa %.3f < %v on %d records)", k, *want, ag.N)
 		}
-		o.gated = !ag.Counts
-		d.Agreement = ag
 	}
-
-	if m.repeats >= 2 {
-		o.extra = a.repeat(ctx, o, grades, n, account)
-	}
-	return o
+	return ag
 }
 
 // repeat judges a seeded sample of the graded records m.repeats times in

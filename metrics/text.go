@@ -215,7 +215,30 @@ func (s *FieldsSpec) Build(env Env) (Metric, error) {
 		typ = "field_recall"
 	}
 	m := &rowMetric{name: env.Name, typ: typ, width: 3}
-	m.row = func(o Observation, r []float64) string {
+	m.row = fieldsRow(mapping, names)
+	recall := s.recall
+	m.value = func(rows iter.Seq[[]float64]) float64 {
+		correct, extracted, truth := 0.0, 0.0, 0.0
+		for r := range rows {
+			correct += r[0]
+			extracted += r[1]
+			truth += r[2]
+		}
+		if recall {
+			return ratio(correct, truth)
+		}
+		return ratio(correct, extracted)
+	}
+	return m.build(), nil
+}
+
+// fieldsRow is the row function of field_precision and field_recall: the
+// fields extracted right, the fields extracted and the true fields of a
+// record (empty values do not count). With a mapping, the truth comes from
+// the mapped columns (names are its fields, sorted) and only the mapped
+// output fields count; without one, from the label holding a JSON object.
+func fieldsRow(mapping map[string]string, names []string) func(o Observation, r []float64) string {
+	return func(o Observation, r []float64) string {
 		var truth map[string]any
 		if len(mapping) > 0 {
 			truth = make(map[string]any, len(mapping))
@@ -254,20 +277,6 @@ func (s *FieldsSpec) Build(env Env) (Metric, error) {
 		}
 		return ""
 	}
-	recall := s.recall
-	m.value = func(rows iter.Seq[[]float64]) float64 {
-		correct, extracted, truth := 0.0, 0.0, 0.0
-		for r := range rows {
-			correct += r[0]
-			extracted += r[1]
-			truth += r[2]
-		}
-		if recall {
-			return ratio(correct, truth)
-		}
-		return ratio(correct, extracted)
-	}
-	return m.build(), nil
 }
 
 // outputFields returns a copy of the output's fields, parsed from the text

@@ -173,26 +173,7 @@ func (l *loader) experiment(root *yaml.Node, exp *Experiment) {
 		l.errorf(root, "", "start with version: 1", "the experiment file is empty")
 		return
 	}
-	if top.require("version") != nil {
-		if v, ok := top.int("version"); ok {
-			exp.Version = int(v)
-			if v != Version {
-				l.errorf(top.val("version"), "version", "this poc reads version 1", "unsupported schema version %d", v)
-			}
-		}
-	}
-	if s, ok := top.requireStr("name"); ok {
-		exp.Name = s
-		if !nameRE.MatchString(s) {
-			hint := ""
-			if sl := slug(s); sl != "" && nameRE.MatchString(sl) {
-				hint = fmt.Sprintf("did you mean %q?", sl)
-			}
-			l.errorf(top.val("name"), "name", hint,
-				"name %q must use lowercase letters, digits, - and _ only, starting with a letter or digit (it names a folder)", s)
-		}
-	}
-	exp.Description, _ = top.str("description")
+	l.header(top, exp)
 
 	if n := top.require("use_case"); n != nil {
 		l.useCase(n, exp)
@@ -224,31 +205,64 @@ func (l *loader) experiment(root *yaml.Node, exp *Experiment) {
 	}
 
 	if n := top.val("pipelines"); n != nil && len(exp.Pipelines) > 0 {
-		var candidates, baselines int
+		l.checkPipelineSet(n, exp)
+	}
+}
+
+// header decodes the version, name and description at the top of the file.
+// The name must be usable as a folder name, so a near miss gets its slug
+// as a did-you-mean.
+func (l *loader) header(top *fields, exp *Experiment) {
+	if top.require("version") != nil {
+		if v, ok := top.int("version"); ok {
+			exp.Version = int(v)
+			if v != Version {
+				l.errorf(top.val("version"), "version", "this poc reads version 1", "unsupported schema version %d", v)
+			}
+		}
+	}
+	if s, ok := top.requireStr("name"); ok {
+		exp.Name = s
+		if !nameRE.MatchString(s) {
+			hint := ""
+			if sl := slug(s); sl != "" && nameRE.MatchString(sl) {
+				hint = fmt.Sprintf("did you mean %q?", sl)
+			}
+			l.errorf(top.val("name"), "name", hint,
+				"name %q must use lowercase letters, digits, - and _ only, starting with a letter or digit (it names a folder)", s)
+		}
+	}
+	exp.Description, _ = top.str("description")
+}
+
+// checkPipelineSet checks the decoded pipelines as a whole, reporting at the
+// pipelines node n: a candidate is required, remote pipelines without an
+// allow-list and a run with nothing to judge by are warned about.
+func (l *loader) checkPipelineSet(n *yaml.Node, exp *Experiment) {
+	var candidates, baselines int
+	for _, p := range exp.Pipelines {
+		switch p.Role {
+		case pipeline.Candidate:
+			candidates++
+		case pipeline.Baseline:
+			baselines++
+		}
+	}
+	if candidates == 0 {
+		l.errorf(n, "pipelines", "mark the AI pipeline being judged with role: candidate",
+			"no pipeline has role candidate")
+	}
+	if len(exp.Privacy.AllowURLs) == 0 {
 		for _, p := range exp.Pipelines {
-			switch p.Role {
-			case pipeline.Candidate:
-				candidates++
-			case pipeline.Baseline:
-				baselines++
+			if r, ok := p.Pipeline.(pipeline.Remote); ok {
+				l.warnf(n, "privacy.allow_urls", "add privacy: {allow_urls: [...]} listing the endpoints you approved",
+					"pipeline %q sends records to %s and the experiment has no allow-list of base URLs", p.Name, r.Endpoint())
 			}
 		}
-		if candidates == 0 {
-			l.errorf(n, "pipelines", "mark the AI pipeline being judged with role: candidate",
-				"no pipeline has role candidate")
-		}
-		if len(exp.Privacy.AllowURLs) == 0 {
-			for _, p := range exp.Pipelines {
-				if r, ok := p.Pipeline.(pipeline.Remote); ok {
-					l.warnf(n, "privacy.allow_urls", "add privacy: {allow_urls: [...]} listing the endpoints you approved",
-						"pipeline %q sends records to %s and the experiment has no allow-list of base URLs", p.Name, r.Endpoint())
-				}
-			}
-		}
-		if baselines == 0 && len(exp.Criteria) == 0 {
-			l.warnf(n, "pipelines", "add a baseline (today's process) or criteria",
-				"no baseline and no criteria: the run can report metrics but nothing to judge them by")
-		}
+	}
+	if baselines == 0 && len(exp.Criteria) == 0 {
+		l.warnf(n, "pipelines", "add a baseline (today's process) or criteria",
+			"no baseline and no criteria: the run can report metrics but nothing to judge them by")
 	}
 }
 
@@ -407,27 +421,7 @@ func (l *loader) dataset(n *yaml.Node, exp *Experiment) bool {
 		return l.opt.ReadColumns == nil
 	}
 	ds := &exp.Dataset
-	fileOK := false
-	rel, hasPath := f.requireStr("path")
-	if hasPath {
-		ds.Path = rel
-		if !filepath.IsAbs(rel) {
-			ds.Path = filepath.Join(l.dir, rel)
-		}
-		ds.Path = filepath.Clean(ds.Path)
-		st, err := os.Stat(ds.Path)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			l.errorf(f.val("path"), "dataset.path", "paths are relative to the experiment file's folder",
-				"file %q not found (resolved to %s)", rel, ds.Path)
-		case err != nil:
-			l.errorf(f.val("path"), "dataset.path", "", "dataset file %q: %v", rel, err)
-		case st.IsDir():
-			l.errorf(f.val("path"), "dataset.path", "", "%q is a folder, not a data file (resolved to %s)", rel, ds.Path)
-		default:
-			fileOK = true
-		}
-	}
+	rel, fileOK := l.datasetPath(f, ds)
 	ds.Format, _ = f.str("format")
 	ds.ID, _ = f.str("id")
 	ds.Label, _ = f.requireStr("label")
@@ -466,31 +460,77 @@ func (l *loader) dataset(n *yaml.Node, exp *Experiment) bool {
 	// Derived columns join the file's columns, in file order, so that the
 	// label, segments, filter, pipelines and metrics may use them.
 	if v := f.val("derive"); !isNull(v) {
-		if v.Kind != yaml.MappingNode {
-			l.errorf(v, "dataset.derive", "e.g. derive: {age_band: 'age < 25 ? \"under 25\" : \"25 or over\"'}",
-				"expected a mapping of new column names to expressions, got %s", describe(v))
-		} else {
-			for k := 0; k+1 < len(v.Content); k += 2 {
-				key, expr := v.Content[k], v.Content[k+1]
-				field := "dataset.derive." + key.Value
-				switch {
-				case contains(cols, key.Value):
-					l.errorf(key, field, "choose another name", "%q is already a column of the dataset", key.Value)
-					continue
-				case expr.Kind != yaml.ScalarNode || expr.Value == "":
-					l.errorf(expr, field, "", "expected an expression, got %s", describe(expr))
-					continue
-				}
-				if _, err := fieldexpr.Compile(expr.Value, cols, false); err != nil {
-					l.errorf(expr, field, "", "invalid expression: %v", err)
-					continue
-				}
-				ds.Derive = append(ds.Derive, Derived{Name: key.Value, Expr: expr.Value})
-				cols = append(cols, key.Value)
-			}
-		}
+		cols = l.derive(v, cols, ds)
 	}
 	ds.Columns = cols
+	l.checkDatasetColumns(f, ds, segNodes, stratifyNode)
+	return true
+}
+
+// datasetPath resolves dataset.path against the experiment's folder into
+// ds.Path and checks that it names a readable file. It returns the path as
+// written (for messages) and whether the file can be opened for its columns.
+func (l *loader) datasetPath(f *fields, ds *Dataset) (rel string, fileOK bool) {
+	rel, hasPath := f.requireStr("path")
+	if !hasPath {
+		return rel, false
+	}
+	ds.Path = rel
+	if !filepath.IsAbs(rel) {
+		ds.Path = filepath.Join(l.dir, rel)
+	}
+	ds.Path = filepath.Clean(ds.Path)
+	st, err := os.Stat(ds.Path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		l.errorf(f.val("path"), "dataset.path", "paths are relative to the experiment file's folder",
+			"file %q not found (resolved to %s)", rel, ds.Path)
+	case err != nil:
+		l.errorf(f.val("path"), "dataset.path", "", "dataset file %q: %v", rel, err)
+	case st.IsDir():
+		l.errorf(f.val("path"), "dataset.path", "", "%q is a folder, not a data file (resolved to %s)", rel, ds.Path)
+	default:
+		return rel, true
+	}
+	return rel, false
+}
+
+// derive decodes dataset.derive (v, not null) into ds.Derive and returns
+// cols with the derived columns appended in the order written. Each
+// expression may use the file's columns and the columns derived before it.
+func (l *loader) derive(v *yaml.Node, cols []string, ds *Dataset) []string {
+	if v.Kind != yaml.MappingNode {
+		l.errorf(v, "dataset.derive", "e.g. derive: {age_band: 'age < 25 ? \"under 25\" : \"25 or over\"'}",
+			"expected a mapping of new column names to expressions, got %s", describe(v))
+		return cols
+	}
+	for k := 0; k+1 < len(v.Content); k += 2 {
+		key, expr := v.Content[k], v.Content[k+1]
+		field := "dataset.derive." + key.Value
+		switch {
+		case contains(cols, key.Value):
+			l.errorf(key, field, "choose another name", "%q is already a column of the dataset", key.Value)
+			continue
+		case expr.Kind != yaml.ScalarNode || expr.Value == "":
+			l.errorf(expr, field, "", "expected an expression, got %s", describe(expr))
+			continue
+		}
+		if _, err := fieldexpr.Compile(expr.Value, cols, false); err != nil {
+			l.errorf(expr, field, "", "invalid expression: %v", err)
+			continue
+		}
+		ds.Derive = append(ds.Derive, Derived{Name: key.Value, Expr: expr.Value})
+		cols = append(cols, key.Value)
+	}
+	return cols
+}
+
+// checkDatasetColumns checks the columns the dataset block names (id,
+// label, time, segments, sample.stratify, and the filter) against
+// ds.Columns, once they are known. segNodes and stratifyNode are the nodes
+// the segments and the stratify column were read from.
+func (l *loader) checkDatasetColumns(f *fields, ds *Dataset, segNodes []*yaml.Node, stratifyNode *yaml.Node) {
+	cols := ds.Columns
 	check := func(v *yaml.Node, field, name string) {
 		if name != "" && !contains(cols, name) {
 			l.columnError(v, field, name, cols)
@@ -499,7 +539,7 @@ func (l *loader) dataset(n *yaml.Node, exp *Experiment) bool {
 	check(f.val("id"), "dataset.id", ds.ID)
 	check(f.val("label"), "dataset.label", ds.Label)
 	check(f.val("time"), "dataset.time", ds.Time)
-	for i, s := range segments {
+	for i, s := range ds.Segments {
 		field := "dataset.segments"
 		if f.val("segments").Kind == yaml.SequenceNode {
 			field = index(field, i)
@@ -514,7 +554,6 @@ func (l *loader) dataset(n *yaml.Node, exp *Experiment) bool {
 			l.errorf(f.val("filter"), "dataset.filter", "", "invalid filter: %v", err)
 		}
 	}
-	return true
 }
 
 // columnError reports a reference to a column the dataset lacks.
@@ -672,21 +711,27 @@ func (l *loader) pipelines(n *yaml.Node, exp *Experiment, canBuild bool) {
 		if l.decodeStrict(target, rest, path, pipelineKeys) {
 			p.Spec, _ = result().(pipeline.Spec)
 			if canBuild && p.Spec != nil {
-				built, err := p.Spec.Build(pipeline.Env{
-					Name: p.Name, Role: p.Role, Dir: l.dir, Columns: exp.Dataset.Columns,
-					Label: exp.Dataset.Label, Positive: exp.Dataset.Positive,
-					Cache: l.opt.Cache, Privacy: l.privacyImpl, AllowedURLs: exp.Privacy.AllowURLs,
-					LookupEnv: l.opt.lookupEnv(),
-				})
-				if err != nil {
-					l.fieldErrors(err, el, path)
-				} else {
-					p.Pipeline = built
-				}
+				p.Pipeline = l.buildPipeline(&p, exp, el, path)
 			}
 		}
 		exp.Pipelines = append(exp.Pipelines, p)
 	}
+}
+
+// buildPipeline builds the decoded spec of p, reporting its field errors at
+// their lines within the block el; nil when the build fails.
+func (l *loader) buildPipeline(p *Pipeline, exp *Experiment, el *yaml.Node, path string) pipeline.Pipeline {
+	built, err := p.Spec.Build(pipeline.Env{
+		Name: p.Name, Role: p.Role, Dir: l.dir, Columns: exp.Dataset.Columns,
+		Label: exp.Dataset.Label, Positive: exp.Dataset.Positive,
+		Cache: l.opt.Cache, Privacy: l.privacyImpl, AllowedURLs: exp.Privacy.AllowURLs,
+		LookupEnv: l.opt.lookupEnv(),
+	})
+	if err != nil {
+		l.fieldErrors(err, el, path)
+		return nil
+	}
+	return built
 }
 
 // metricTypeNames lists the registered metric types.
@@ -800,12 +845,12 @@ func (l *loader) criteria(n *yaml.Node, exp *Experiment) {
 		l.errorf(n, "criteria", "", "expected a list of criteria, got %s", describe(n))
 		return
 	}
-	var metricNames, pipelineNames []string
+	var refs criterionRefs
 	for _, m := range exp.Metrics {
-		metricNames = append(metricNames, m.Name)
+		refs.metrics = append(refs.metrics, m.Name)
 	}
 	for _, p := range exp.Pipelines {
-		pipelineNames = append(pipelineNames, p.Name)
+		refs.pipelines = append(refs.pipelines, p.Name)
 	}
 	seen := map[string]*yaml.Node{}
 	for i, el := range n.Content {
@@ -815,141 +860,194 @@ func (l *loader) criteria(n *yaml.Node, exp *Experiment) {
 		if f == nil {
 			continue
 		}
-		c := Criterion{Pos: posOf(el)}
-		if name, ok := f.str("name"); ok {
-			c.Name = name
-			if prev, dup := seen[name]; dup {
-				l.errorf(f.val("name"), f.field("name"), "", "criterion %q is defined twice (first at line %d)", name, prev.Line)
-			} else {
-				seen[name] = f.val("name")
-			}
-		}
-		c.Why, _ = f.str("why")
-		if must, ok := f.bool("must"); ok {
-			c.Must = must
-		}
-		if metric, ok := f.requireStr("metric"); ok {
-			c.Metric = metric
-			if !contains(metricNames, metric) {
-				hint := didYouMean(metric, metricNames)
-				if hint == "" {
-					if _, registered := metrics.Lookup(metric); registered {
-						hint = fmt.Sprintf("add %q under metrics:", metric)
-					} else if len(metricNames) > 0 {
-						hint = "metrics defined: " + strings.Join(metricNames, ", ")
-					}
-				}
-				l.errorf(f.val("metric"), f.field("metric"), hint, "metric %q is not defined under metrics", metric)
-			}
-		}
-		checkPipeline := func(key, name string) bool {
-			if contains(pipelineNames, name) {
-				return true
-			}
-			hint := didYouMean(name, pipelineNames)
-			if hint == "" && len(pipelineNames) > 0 {
-				hint = "pipelines defined: " + strings.Join(pipelineNames, ", ")
-			}
-			l.errorf(f.val(key), f.field(key), hint, "pipeline %q is not defined under pipelines", name)
-			return false
-		}
-		if name, ok := f.requireStr("pipeline"); ok {
-			c.Pipeline = name
-			checkPipeline("pipeline", name)
-		}
+		exp.Criteria = append(exp.Criteria, l.criterion(f, el, path, refs, seen, exp))
+	}
+}
 
-		var kinds []string
-		for _, k := range f.order {
-			if contains(kindKeys, k) {
-				kinds = append(kinds, k)
+// criterionRefs holds the names a criterion may refer to: those defined
+// under metrics and under pipelines.
+type criterionRefs struct {
+	metrics, pipelines []string
+}
+
+// criterion decodes and checks one criterion, the mapping f read from el at
+// path. seen maps the criterion names met so far to their nodes, to report
+// a name used twice.
+func (l *loader) criterion(f *fields, el *yaml.Node, path string, refs criterionRefs, seen map[string]*yaml.Node, exp *Experiment) Criterion {
+	c := Criterion{Pos: posOf(el)}
+	if name, ok := f.str("name"); ok {
+		c.Name = name
+		if prev, dup := seen[name]; dup {
+			l.errorf(f.val("name"), f.field("name"), "", "criterion %q is defined twice (first at line %d)", name, prev.Line)
+		} else {
+			seen[name] = f.val("name")
+		}
+	}
+	c.Why, _ = f.str("why")
+	if must, ok := f.bool("must"); ok {
+		c.Must = must
+	}
+	if metric, ok := f.requireStr("metric"); ok {
+		c.Metric = metric
+		l.metricRef(f, metric, refs.metrics)
+	}
+	if name, ok := f.requireStr("pipeline"); ok {
+		c.Pipeline = name
+		l.pipelineRef(f, "pipeline", name, refs.pipelines)
+	}
+	if kinds := l.comparisonKinds(f, path); len(kinds) > 0 {
+		l.comparison(f, kinds[0], &c, refs.pipelines, exp)
+	}
+	l.margins(f, &c)
+	if rel, ok := f.bool("relative"); ok && rel {
+		if c.Kind != BetterThan && c.Kind != NoWorseThan {
+			l.errorf(f.keys["relative"], f.field("relative"), "", "relative goes only with better_than or no_worse_than")
+		}
+		c.Relative = true
+	}
+	if v := f.val("in_every"); !isNull(v) {
+		l.inEvery(f, v, &c, exp.Dataset.Segments)
+	}
+	return c
+}
+
+// metricRef reports a criterion's metric that is not defined under
+// metrics. The hint is a near name, else an invitation to add a registered
+// type of that name, else the metrics defined.
+func (l *loader) metricRef(f *fields, metric string, metricNames []string) {
+	if contains(metricNames, metric) {
+		return
+	}
+	hint := didYouMean(metric, metricNames)
+	if hint == "" {
+		if _, registered := metrics.Lookup(metric); registered {
+			hint = fmt.Sprintf("add %q under metrics:", metric)
+		} else if len(metricNames) > 0 {
+			hint = "metrics defined: " + strings.Join(metricNames, ", ")
+		}
+	}
+	l.errorf(f.val("metric"), f.field("metric"), hint, "metric %q is not defined under metrics", metric)
+}
+
+// pipelineRef reports whether the pipeline name written under key is
+// defined under pipelines, reporting it when it is not.
+func (l *loader) pipelineRef(f *fields, key, name string, pipelineNames []string) bool {
+	if contains(pipelineNames, name) {
+		return true
+	}
+	hint := didYouMean(name, pipelineNames)
+	if hint == "" && len(pipelineNames) > 0 {
+		hint = "pipelines defined: " + strings.Join(pipelineNames, ", ")
+	}
+	l.errorf(f.val(key), f.field(key), hint, "pipeline %q is not defined under pipelines", name)
+	return false
+}
+
+// comparisonKinds returns the comparison keys written in the criterion, in
+// file order, reporting a criterion with none or with more than one (the
+// first one written is the one kept).
+func (l *loader) comparisonKinds(f *fields, path string) []string {
+	var kinds []string
+	for _, k := range f.order {
+		if contains(kindKeys, k) {
+			kinds = append(kinds, k)
+		}
+	}
+	switch {
+	case len(kinds) == 0:
+		l.errorf(f.node, path, "write one of at_least, at_most, better_than or no_worse_than",
+			"a criterion needs a comparison")
+	case len(kinds) > 1:
+		for _, k := range kinds[1:] {
+			l.errorf(f.keys[k], f.field(k), "write one criterion per comparison",
+				"%s and %s cannot be used in the same criterion", kinds[0], k)
+		}
+	}
+	return kinds
+}
+
+// comparison decodes the value of the comparison key kind into c: a
+// threshold for at_least and at_most, the pipeline compared with for
+// better_than and no_worse_than.
+func (l *loader) comparison(f *fields, kind string, c *Criterion, pipelineNames []string, exp *Experiment) {
+	c.Kind = CriterionKind(kind)
+	v := f.val(kind)
+	switch c.Kind {
+	case AtLeast, AtMost:
+		if th, err := parseQuantity(v, anyQuantity); err != nil {
+			l.errorf(v, f.field(kind), "", "%v", err)
+		} else {
+			c.Threshold = th
+			l.checkShare(exp, *c, v, f.field(kind))
+		}
+	case BetterThan, NoWorseThan:
+		if base, ok := f.str(kind); !ok {
+			if isNull(v) {
+				l.errorf(v, f.field(kind), "", "%s needs the name of a pipeline", kind)
+			}
+		} else {
+			c.Baseline = base
+			if l.pipelineRef(f, kind, base, pipelineNames) && base == c.Pipeline {
+				l.errorf(v, f.field(kind), "compare with a baseline",
+					"pipeline %q cannot be compared with itself", base)
 			}
 		}
+	}
+}
+
+// marginKeys pairs each margin key with the comparison it belongs to and
+// the key the other comparison uses instead.
+var marginKeys = []struct {
+	key  string
+	kind CriterionKind
+	alt  string
+}{{"by", BetterThan, "margin"}, {"margin", NoWorseThan, "by"}}
+
+// margins decodes by (with better_than) and margin (with no_worse_than)
+// into c.Margin, reporting either written with the wrong comparison.
+func (l *loader) margins(f *fields, c *Criterion) {
+	for _, mk := range marginKeys {
+		v := f.val(mk.key)
+		if v == nil {
+			continue
+		}
+		if c.Kind != "" && c.Kind != mk.kind {
+			hint := ""
+			if c.Kind == map[string]CriterionKind{"by": NoWorseThan, "margin": BetterThan}[mk.key] {
+				hint = fmt.Sprintf("with %s, write %s", c.Kind, mk.alt)
+			}
+			l.errorf(f.keys[mk.key], f.field(mk.key), hint, "%s goes only with %s", mk.key, mk.kind)
+			continue
+		}
+		m, err := parseQuantity(v, anyQuantity)
 		switch {
-		case len(kinds) == 0:
-			l.errorf(f.node, path, "write one of at_least, at_most, better_than or no_worse_than",
-				"a criterion needs a comparison")
-		case len(kinds) > 1:
-			for _, k := range kinds[1:] {
-				l.errorf(f.keys[k], f.field(k), "write one criterion per comparison",
-					"%s and %s cannot be used in the same criterion", kinds[0], k)
-			}
+		case err != nil:
+			l.errorf(v, f.field(mk.key), "", "%v", err)
+		case m < 0:
+			l.errorf(v, f.field(mk.key), "", "%s must be 0 or more, got %g", mk.key, m)
+		default:
+			c.Margin = m
 		}
-		if len(kinds) > 0 {
-			c.Kind = CriterionKind(kinds[0])
-			v := f.val(kinds[0])
-			switch c.Kind {
-			case AtLeast, AtMost:
-				if th, err := parseQuantity(v, anyQuantity); err != nil {
-					l.errorf(v, f.field(kinds[0]), "", "%v", err)
-				} else {
-					c.Threshold = th
-					l.checkShare(exp, c, v, f.field(kinds[0]))
-				}
-			case BetterThan, NoWorseThan:
-				if base, ok := f.str(kinds[0]); !ok {
-					if isNull(v) {
-						l.errorf(v, f.field(kinds[0]), "", "%s needs the name of a pipeline", kinds[0])
-					}
-				} else {
-					c.Baseline = base
-					if checkPipeline(kinds[0], base) && base == c.Pipeline {
-						l.errorf(v, f.field(kinds[0]), "compare with a baseline",
-							"pipeline %q cannot be compared with itself", base)
-					}
-				}
-			}
+	}
+}
+
+// inEvery decodes in_every (v, one column or a list) into c.InEvery,
+// keeping only the columns listed under dataset.segments.
+func (l *loader) inEvery(f *fields, v *yaml.Node, c *Criterion, segments []string) {
+	var cols []string
+	var nodes []*yaml.Node
+	if v.Kind == yaml.ScalarNode {
+		cols, nodes = []string{v.Value}, []*yaml.Node{v}
+	} else {
+		cols, nodes = f.strList("in_every")
+	}
+	for k, col := range cols {
+		if !contains(segments, col) {
+			l.errorf(nodes[k], f.field("in_every"), didYouMean(col, segments),
+				"%q is not one of dataset.segments %v; list it there first", col, segments)
+			continue
 		}
-		for _, mk := range []struct {
-			key  string
-			kind CriterionKind
-			alt  string
-		}{{"by", BetterThan, "margin"}, {"margin", NoWorseThan, "by"}} {
-			v := f.val(mk.key)
-			if v == nil {
-				continue
-			}
-			if c.Kind != "" && c.Kind != mk.kind {
-				hint := ""
-				if c.Kind == map[string]CriterionKind{"by": NoWorseThan, "margin": BetterThan}[mk.key] {
-					hint = fmt.Sprintf("with %s, write %s", c.Kind, mk.alt)
-				}
-				l.errorf(f.keys[mk.key], f.field(mk.key), hint, "%s goes only with %s", mk.key, mk.kind)
-				continue
-			}
-			m, err := parseQuantity(v, anyQuantity)
-			switch {
-			case err != nil:
-				l.errorf(v, f.field(mk.key), "", "%v", err)
-			case m < 0:
-				l.errorf(v, f.field(mk.key), "", "%s must be 0 or more, got %g", mk.key, m)
-			default:
-				c.Margin = m
-			}
-		}
-		if rel, ok := f.bool("relative"); ok && rel {
-			if c.Kind != BetterThan && c.Kind != NoWorseThan {
-				l.errorf(f.keys["relative"], f.field("relative"), "", "relative goes only with better_than or no_worse_than")
-			}
-			c.Relative = true
-		}
-		if v := f.val("in_every"); !isNull(v) {
-			var cols []string
-			var nodes []*yaml.Node
-			if v.Kind == yaml.ScalarNode {
-				cols, nodes = []string{v.Value}, []*yaml.Node{v}
-			} else {
-				cols, nodes = f.strList("in_every")
-			}
-			for k, col := range cols {
-				if !contains(exp.Dataset.Segments, col) {
-					l.errorf(nodes[k], f.field("in_every"), didYouMean(col, exp.Dataset.Segments),
-						"%q is not one of dataset.segments %v; list it there first", col, exp.Dataset.Segments)
-					continue
-				}
-				c.InEvery = append(c.InEvery, col)
-			}
-		}
-		exp.Criteria = append(exp.Criteria, c)
+		c.InEvery = append(c.InEvery, col)
 	}
 }
 

@@ -19,38 +19,10 @@ func (l *loader) privacy(n *yaml.Node, exp *Experiment) {
 		}
 		if v := f.val("pseudonymise"); v != nil {
 			detectorsNode = v
-			list, nodes := f.strList("pseudonymise")
-			exp.Privacy.Pseudonymise = []string{}
-			for i, d := range list {
-				if !contains(DefaultDetectors, d) {
-					l.errorf(nodes[i], index(f.field("pseudonymise"), i), didYouMean(d, DefaultDetectors),
-						"unknown detector %q (built in: email, phone, iban, card; add others under patterns:)", d)
-					continue
-				}
-				exp.Privacy.Pseudonymise = append(exp.Privacy.Pseudonymise, d)
-			}
+			l.detectors(f, exp)
 		}
 		if v := f.val("patterns"); !isNull(v) {
-			for i, el := range l.sequence(v, f.field("patterns"), "patterns") {
-				path := index(f.field("patterns"), i)
-				var p Pattern
-				if !l.decodeStrict(&p, el, path, nil) {
-					continue
-				}
-				switch {
-				case !patternNameRE.MatchString(p.Name):
-					l.errorf(el, path+".name", "e.g. CUSTOMER_ID", "a pattern needs a name in capitals and underscores, got %q", p.Name)
-				case p.Regex == "":
-					l.errorf(el, path+".regex", "", "missing: the regular expression of the values to hide")
-				default:
-					if _, err := regexp.Compile(p.Regex); err != nil {
-						l.errorf(el, path+".regex", "", "invalid regular expression: %v", err)
-						continue
-					}
-					exp.Privacy.Patterns = append(exp.Privacy.Patterns, p)
-					patternNodes = append(patternNodes, el)
-				}
-			}
+			patternNodes = l.patterns(v, f.field("patterns"), exp)
 		}
 		if v := f.val("allow_urls"); !isNull(v) {
 			list, _ := f.strList("allow_urls")
@@ -73,6 +45,49 @@ func (l *loader) privacy(n *yaml.Node, exp *Experiment) {
 		return
 	}
 	l.privacyImpl = impl
+}
+
+// detectors decodes privacy.pseudonymise, which replaces the default
+// detectors; only built-in detector names are kept.
+func (l *loader) detectors(f *fields, exp *Experiment) {
+	list, nodes := f.strList("pseudonymise")
+	exp.Privacy.Pseudonymise = []string{}
+	for i, d := range list {
+		if !contains(DefaultDetectors, d) {
+			l.errorf(nodes[i], index(f.field("pseudonymise"), i), didYouMean(d, DefaultDetectors),
+				"unknown detector %q (built in: email, phone, iban, card; add others under patterns:)", d)
+			continue
+		}
+		exp.Privacy.Pseudonymise = append(exp.Privacy.Pseudonymise, d)
+	}
+}
+
+// patterns decodes privacy.patterns (v, at field) into
+// exp.Privacy.Patterns, keeping only the valid ones, and returns the nodes
+// they were read from so that a pseudonymiser error can point at them.
+func (l *loader) patterns(v *yaml.Node, field string, exp *Experiment) []*yaml.Node {
+	var nodes []*yaml.Node
+	for i, el := range l.sequence(v, field, "patterns") {
+		path := index(field, i)
+		var p Pattern
+		if !l.decodeStrict(&p, el, path, nil) {
+			continue
+		}
+		switch {
+		case !patternNameRE.MatchString(p.Name):
+			l.errorf(el, path+".name", "e.g. CUSTOMER_ID", "a pattern needs a name in capitals and underscores, got %q", p.Name)
+		case p.Regex == "":
+			l.errorf(el, path+".regex", "", "missing: the regular expression of the values to hide")
+		default:
+			if _, err := regexp.Compile(p.Regex); err != nil {
+				l.errorf(el, path+".regex", "", "invalid regular expression: %v", err)
+				continue
+			}
+			exp.Privacy.Patterns = append(exp.Privacy.Patterns, p)
+			nodes = append(nodes, el)
+		}
+	}
+	return nodes
 }
 
 var patternNameRE = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)

@@ -76,30 +76,7 @@ type Spec struct {
 // Build checks the configuration and returns the pipeline. No process is
 // started until Check or the first Predict.
 func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
-	var errs pipeline.FieldErrors
-	if len(s.Command) == 0 || s.Command[0] == "" {
-		errs.Add("command", "missing: give the program and its arguments, e.g. `command: [python3, model.py]`")
-	}
-	for i, f := range s.Fields {
-		if len(env.Columns) > 0 && !env.HasColumn(f) {
-			errs.Add(fmt.Sprintf("fields[%d]", i), "column %q is not in the dataset", f)
-		}
-	}
-	if s.Processes < 0 {
-		errs.Add("processes", "must not be negative")
-	}
-	if s.Timeout < 0 {
-		errs.Add("timeout", "must not be negative")
-	}
-	if s.CostPerRecord < 0 {
-		errs.Add("cost_per_record", "must not be negative")
-	}
-	for k := range s.Env {
-		if k == "" || strings.ContainsAny(k, "=\x00") {
-			errs.Add("env", "invalid variable name %q", k)
-		}
-	}
-	if err := errs.Err(); err != nil {
+	if err := s.check(env); err != nil {
 		return nil, err
 	}
 	p := &Pipeline{
@@ -125,14 +102,7 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 	if !filepath.IsAbs(prog) && strings.ContainsRune(prog, '/') && env.Dir != "" {
 		p.command[0] = filepath.Join(env.Dir, prog)
 	}
-	keys := make([]string, 0, len(s.Env))
-	for k := range s.Env {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		p.env = append(p.env, k+"="+s.Env[k])
-	}
+	p.env = s.environ()
 	n := s.Processes
 	if n == 0 {
 		n = DefaultProcesses
@@ -142,6 +112,51 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 		p.slots[i] = &slot{p: p}
 	}
 	return p, nil
+}
+
+// check returns the configuration's problems as field errors: a missing
+// command, fields the dataset lacks (when its columns are known), negative
+// numbers and invalid environment variable names.
+func (s *Spec) check(env pipeline.Env) error {
+	var errs pipeline.FieldErrors
+	if len(s.Command) == 0 || s.Command[0] == "" {
+		errs.Add("command", "missing: give the program and its arguments, e.g. `command: [python3, model.py]`")
+	}
+	for i, f := range s.Fields {
+		if len(env.Columns) > 0 && !env.HasColumn(f) {
+			errs.Add(fmt.Sprintf("fields[%d]", i), "column %q is not in the dataset", f)
+		}
+	}
+	if s.Processes < 0 {
+		errs.Add("processes", "must not be negative")
+	}
+	if s.Timeout < 0 {
+		errs.Add("timeout", "must not be negative")
+	}
+	if s.CostPerRecord < 0 {
+		errs.Add("cost_per_record", "must not be negative")
+	}
+	for k := range s.Env {
+		if k == "" || strings.ContainsAny(k, "=\x00") {
+			errs.Add("env", "invalid variable name %q", k)
+		}
+	}
+	return errs.Err()
+}
+
+// environ returns the extra environment variables as KEY=value, sorted by
+// name so that the processes' environment does not depend on map order.
+func (s *Spec) environ() []string {
+	keys := make([]string, 0, len(s.Env))
+	for k := range s.Env {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var env []string
+	for _, k := range keys {
+		env = append(env, k+"="+s.Env[k])
+	}
+	return env
 }
 
 // Pipeline is the subprocess pipeline built from a Spec. It is safe for

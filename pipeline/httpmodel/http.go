@@ -326,40 +326,12 @@ func (p *Pipeline) Predict(ctx context.Context, rec datasets.Record) (pipeline.O
 		return pipeline.Output{}, fmt.Errorf("http model: render body: %w", err)
 	}
 	key := pipeline.CacheKey("http/v1", p.method, p.url, string(body))
-	if p.cache != nil {
-		if b, ok, err := p.cache.Get(key); err == nil && ok {
-			var e cacheEntry
-			if json.Unmarshal(b, &e) == nil {
-				out := p.extract([]byte(e.Raw), sess)
-				out.Latency = time.Duration(e.LatencyNS)
-				out.Cached = true
-				return out, nil
-			}
-		}
+	if out, ok := p.cached(key, sess); ok {
+		return out, nil
 	}
 	// Identical requests in flight at the same time share one call.
 	r, err, leader := p.flight.Do(key, func() (flightResult, error) {
-		var r flightResult
-		attempts, err := p.caller.Do(ctx, 0, func(actx context.Context) error {
-			start := time.Now()
-			b, err := p.call(actx, body)
-			if err != nil {
-				return err
-			}
-			r.raw, r.latency = b, time.Since(start)
-			return nil
-		})
-		r.attempts = attempts
-		if err == nil && p.cache != nil {
-			e := cacheEntry{Raw: string(r.raw), LatencyNS: int64(r.latency)}
-			e.Label, e.Score, e.HasScore = p.pick(r.raw)
-			if b, err := json.Marshal(e); err == nil {
-				// A failed Put loses only the chance of a free rerun; the
-				// paid answer is still returned.
-				_ = p.cache.Put(key, b)
-			}
-		}
-		return r, err
+		return p.callAndCache(ctx, key, body)
 	})
 	if err != nil {
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
@@ -376,6 +348,52 @@ func (p *Pipeline) Predict(ctx context.Context, rec datasets.Record) (pipeline.O
 		out.Cached, out.Attempts = true, 0
 	}
 	return out, nil
+}
+
+// cached returns the cached answer to the request of cache key key, when
+// there is a readable one.
+func (p *Pipeline) cached(key string, sess pipeline.PrivacySession) (pipeline.Output, bool) {
+	if p.cache == nil {
+		return pipeline.Output{}, false
+	}
+	b, ok, err := p.cache.Get(key)
+	if err != nil || !ok {
+		return pipeline.Output{}, false
+	}
+	var e cacheEntry
+	if json.Unmarshal(b, &e) != nil {
+		return pipeline.Output{}, false
+	}
+	out := p.extract([]byte(e.Raw), sess)
+	out.Latency = time.Duration(e.LatencyNS)
+	out.Cached = true
+	return out, true
+}
+
+// callAndCache calls the model with body, retrying as the caller allows,
+// and caches a successful answer under key.
+func (p *Pipeline) callAndCache(ctx context.Context, key string, body []byte) (flightResult, error) {
+	var r flightResult
+	attempts, err := p.caller.Do(ctx, 0, func(actx context.Context) error {
+		start := time.Now()
+		b, err := p.call(actx, body)
+		if err != nil {
+			return err
+		}
+		r.raw, r.latency = b, time.Since(start)
+		return nil
+	})
+	r.attempts = attempts
+	if err == nil && p.cache != nil {
+		e := cacheEntry{Raw: string(r.raw), LatencyNS: int64(r.latency)}
+		e.Label, e.Score, e.HasScore = p.pick(r.raw)
+		if b, err := json.Marshal(e); err == nil {
+			// A failed Put loses only the chance of a free rerun; the
+			// paid answer is still returned.
+			_ = p.cache.Put(key, b)
+		}
+	}
+	return r, err
 }
 
 // flightResult is one call's answer, shared by identical requests in flight.

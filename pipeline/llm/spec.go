@@ -387,68 +387,83 @@ func unwrapPath(err error) error {
 // templateFields returns the record fields a template refers to as {{.x}}
 // where dot is the record (not inside range or with, which move dot).
 func templateFields(t *template.Template) []string {
-	var out []string
-	seen := map[string]bool{}
-	add := func(name string) {
-		if !seen[name] {
-			seen[name] = true
-			out = append(out, name)
-		}
+	refs := fieldRefs{seen: map[string]bool{}}
+	if t.Tree != nil {
+		refs.walk(t.Tree.Root)
 	}
-	var walk func(n parse.Node)
-	walk = func(n parse.Node) {
-		switch n := n.(type) {
-		case nil:
-		case *parse.ListNode:
-			if n == nil {
-				return
-			}
-			for _, c := range n.Nodes {
-				walk(c)
-			}
-		case *parse.ActionNode:
-			walk(n.Pipe)
-		case *parse.PipeNode:
-			if n == nil {
-				return
-			}
-			for _, c := range n.Cmds {
-				walk(c)
-			}
-		case *parse.CommandNode:
-			for i, a := range n.Args {
-				walk(a)
-				// {{index . "column name"}}
-				if id, ok := a.(*parse.IdentifierNode); ok && id.Ident == "index" && i == 0 && len(n.Args) >= 3 {
-					if _, dot := n.Args[1].(*parse.DotNode); dot {
-						if s, ok := n.Args[2].(*parse.StringNode); ok {
-							add(s.Text)
-						}
-					}
+	return refs.out
+}
+
+// fieldRefs collects the record fields a template refers to, once each, in
+// the order first met.
+type fieldRefs struct {
+	out  []string
+	seen map[string]bool
+}
+
+// add records a reference to field name.
+func (r *fieldRefs) add(name string) {
+	if !r.seen[name] {
+		r.seen[name] = true
+		r.out = append(r.out, name)
+	}
+}
+
+// walk collects the fields referred to under n. Range and with bodies are
+// skipped: dot is no longer the record there.
+func (r *fieldRefs) walk(n parse.Node) {
+	switch n := n.(type) {
+	case nil:
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Nodes {
+			r.walk(c)
+		}
+	case *parse.ActionNode:
+		r.walk(n.Pipe)
+	case *parse.PipeNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Cmds {
+			r.walk(c)
+		}
+	case *parse.CommandNode:
+		r.command(n)
+	case *parse.FieldNode:
+		r.add(n.Ident[0])
+	case *parse.ChainNode:
+		r.walk(n.Node)
+	case *parse.IfNode:
+		r.walk(n.Pipe)
+		r.walk(n.List)
+		r.walk(n.ElseList)
+	case *parse.RangeNode:
+		r.walk(n.Pipe)
+		r.walk(n.ElseList)
+	case *parse.WithNode:
+		r.walk(n.Pipe)
+		r.walk(n.ElseList)
+	case *parse.TemplateNode:
+		r.walk(n.Pipe)
+	}
+}
+
+// command collects the fields referred to by a command's arguments, and the
+// column named by {{index . "column name"}}.
+func (r *fieldRefs) command(n *parse.CommandNode) {
+	for i, a := range n.Args {
+		r.walk(a)
+		if id, ok := a.(*parse.IdentifierNode); ok && id.Ident == "index" && i == 0 && len(n.Args) >= 3 {
+			if _, dot := n.Args[1].(*parse.DotNode); dot {
+				if s, ok := n.Args[2].(*parse.StringNode); ok {
+					r.add(s.Text)
 				}
 			}
-		case *parse.FieldNode:
-			add(n.Ident[0])
-		case *parse.ChainNode:
-			walk(n.Node)
-		case *parse.IfNode:
-			walk(n.Pipe)
-			walk(n.List)
-			walk(n.ElseList)
-		case *parse.RangeNode:
-			walk(n.Pipe)
-			walk(n.ElseList)
-		case *parse.WithNode:
-			walk(n.Pipe)
-			walk(n.ElseList)
-		case *parse.TemplateNode:
-			walk(n.Pipe)
 		}
 	}
-	if t.Tree != nil {
-		walk(t.Tree.Root)
-	}
-	return out
 }
 
 // suggest returns a did-you-mean for a column name.

@@ -266,6 +266,10 @@ func parsePhone(v string) (groups []phoneGroup, plus bool, ok bool) {
 	return groups, plus, len(groups) > 0
 }
 
+// validPhone reports whether v, a candidate found by findPhones, reads as a
+// phone number: international (after + or 00), national with a trunk
+// prefix 0, or North American 3-3-4. The checks are strict so that ids,
+// amounts and dates are not taken for phone numbers.
 func validPhone(v string) bool {
 	groups, plus, ok := parsePhone(v)
 	if !ok {
@@ -281,30 +285,49 @@ func validPhone(v string) bool {
 	case plus:
 		return d[0] != '0' && n >= 8 && n <= 15
 	case strings.HasPrefix(d, "00"):
-		if len(d) < 3 || d[2] == '0' || n-2 < 8 || n-2 > 15 {
-			return false
-		}
-		return len(groups) > 1 || n >= 12
+		return validIDDPhone(d, len(groups))
 	}
 	if n < 8 || n > 15 || dateStartRe.MatchString(v) {
 		return false
 	}
 	if d[0] == '0' {
-		// National format with a trunk prefix.
-		if d[1] == '0' || len(groups[0].digits) < 2 {
+		return validTrunkPhone(groups, d)
+	}
+	return validNorthAmericanPhone(groups)
+}
+
+// validIDDPhone checks a number dialled with the international prefix 00
+// (its digits d, in groups groups): a country code follows, and an
+// ungrouped number must be long enough not to be any other digit run.
+func validIDDPhone(d string, groups int) bool {
+	n := len(d)
+	if len(d) < 3 || d[2] == '0' || n-2 < 8 || n-2 > 15 {
+		return false
+	}
+	return groups > 1 || n >= 12
+}
+
+// validTrunkPhone checks a national number written with the trunk prefix
+// 0 (its digits d): ungrouped, it has 10 or 11 digits; grouped, no group
+// after the first is a lone digit unless in parentheses.
+func validTrunkPhone(groups []phoneGroup, d string) bool {
+	if d[1] == '0' || len(groups[0].digits) < 2 {
+		return false
+	}
+	if len(groups) == 1 {
+		return len(d) == 10 || len(d) == 11
+	}
+	for _, g := range groups[1:] {
+		if len(g.digits) < 2 && !g.paren {
 			return false
 		}
-		if len(groups) == 1 {
-			return n == 10 || n == 11
-		}
-		for _, g := range groups[1:] {
-			if len(g.digits) < 2 && !g.paren {
-				return false
-			}
-		}
-		return true
 	}
-	// North American 3-3-4, optionally after a country code 1.
+	return true
+}
+
+// validNorthAmericanPhone checks the 3-3-4 form, optionally after a
+// country code 1; the area code does not start with 0 or 1.
+func validNorthAmericanPhone(groups []phoneGroup) bool {
 	if len(groups) == 4 && groups[0].digits == "1" && !groups[0].paren {
 		groups = groups[1:]
 	}

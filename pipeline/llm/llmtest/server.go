@@ -154,26 +154,12 @@ func PromptTokens(req openai.ChatCompletionRequest) int {
 // CompletionTokens is the server's usage count of an answer (at least 1).
 func CompletionTokens(answer string) int { return max(1, Tokens(answer)) }
 
+// handle answers one chat-completion request, or fails it as the faults
+// decide.
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost || !isChatPath(r.URL.Path) {
-		writeError(w, http.StatusNotFound, "", "no route for "+r.Method+" "+r.URL.Path)
+	req, n, ok := s.receive(w, r)
+	if !ok {
 		return
-	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "", "read body: "+err.Error())
-		return
-	}
-	var req openai.ChatCompletionRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		writeError(w, http.StatusBadRequest, "", "decode body: "+err.Error())
-		return
-	}
-	n := int(s.count.Add(1))
-	if !s.norecord {
-		s.mu.Lock()
-		s.reqs = append(s.reqs, Recorded{Body: body, Header: r.Header.Clone(), At: time.Now(), Path: r.URL.Path, Req: req})
-		s.mu.Unlock()
 	}
 	var f Fault
 	if s.faults != nil {
@@ -186,24 +172,8 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		writeError(w, f.Status, "server_error", fmt.Sprintf("fault injected on request %d", n))
 		return
 	}
-	if f.Hang {
-		select {
-		case <-r.Context().Done():
-		case <-s.done:
-		}
+	if !s.wait(r, f.Hang) {
 		return
-	}
-	if s.latency > 0 {
-		t := time.NewTimer(s.latency)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		case <-s.done:
-			t.Stop()
-			return
-		}
 	}
 	w.Header().Set("Content-Type", "application/json")
 	if f.Malformed {
@@ -211,6 +181,65 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "<html>502 bad gateway</html>")
 		return
 	}
+	s.answer(w, req, n, f.Truncated)
+}
+
+// receive routes, reads and decodes a request, counts it and records it. It
+// returns the request and its number, or false once it has answered an
+// error.
+func (s *Server) receive(w http.ResponseWriter, r *http.Request) (openai.ChatCompletionRequest, int, bool) {
+	var req openai.ChatCompletionRequest
+	if r.Method != http.MethodPost || !isChatPath(r.URL.Path) {
+		writeError(w, http.StatusNotFound, "", "no route for "+r.Method+" "+r.URL.Path)
+		return req, 0, false
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "", "read body: "+err.Error())
+		return req, 0, false
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		writeError(w, http.StatusBadRequest, "", "decode body: "+err.Error())
+		return req, 0, false
+	}
+	n := int(s.count.Add(1))
+	if !s.norecord {
+		s.mu.Lock()
+		s.reqs = append(s.reqs, Recorded{Body: body, Header: r.Header.Clone(), At: time.Now(), Path: r.URL.Path, Req: req})
+		s.mu.Unlock()
+	}
+	return req, n, true
+}
+
+// wait holds the request for the server's latency, or until the client
+// gives up when hang is set. It reports whether to answer: false when the
+// client or the server went away first, and always after a hang.
+func (s *Server) wait(r *http.Request, hang bool) bool {
+	if hang {
+		select {
+		case <-r.Context().Done():
+		case <-s.done:
+		}
+		return false
+	}
+	if s.latency > 0 {
+		t := time.NewTimer(s.latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return false
+		case <-s.done:
+			t.Stop()
+			return false
+		}
+	}
+	return true
+}
+
+// answer writes the completion of request number n, with its usage; when
+// truncated, it drops the connection halfway through the body.
+func (s *Server) answer(w http.ResponseWriter, req openai.ChatCompletionRequest, n int, truncated bool) {
 	answer := s.respond(req)
 	resp := openai.ChatCompletionResponse{
 		ID:      "chatcmpl-" + strconv.Itoa(n),
@@ -230,7 +259,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "", err.Error())
 		return
 	}
-	if f.Truncated {
+	if truncated {
 		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 		w.Write(b[:len(b)/2])
 		if fl, ok := w.(http.Flusher); ok {

@@ -1,6 +1,7 @@
 package results
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -63,10 +64,22 @@ type ReadOptions struct {
 	Each func(e *Entry)
 }
 
-// ReadPredictions reads dir's journal (predictions.jsonl) into columns,
-// with ReadJournal's handling of a torn last line. The error wraps
-// os.ErrNotExist when the run folder has no journal.
+// ReadPredictions reads a run's predictions into columns: from
+// predictions.parquet, the columnar copy a complete run writes, when it is
+// there and opt.Each is nil (the raw answers, texts and fields stay in the
+// journal); otherwise from the journal (predictions.jsonl), with
+// ReadJournal's handling of a torn last line. The error wraps
+// os.ErrNotExist when the run folder has neither.
 func ReadPredictions(dir string, opt ReadOptions) (*Predictions, error) {
+	if opt.Each == nil {
+		p, err := readParquet(dir)
+		if err == nil {
+			return p, nil
+		}
+		if !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("read predictions %s: %w", filepath.Join(dir, PredictionsFile), err)
+		}
+	}
 	f, err := os.Open(filepath.Join(dir, JournalFile))
 	if err != nil {
 		return nil, fmt.Errorf("read predictions: %w", err)

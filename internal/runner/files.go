@@ -1,9 +1,6 @@
 package runner
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
 	"runtime"
 
 	"github.com/poc-harness/poc/datasets"
@@ -88,55 +85,11 @@ func metricsFile(exp *spec.Experiment, res *engine.Result, est [][]results.Estim
 	return mf
 }
 
-// predictionColumns are the columns of predictions.parquet, the audit trail
-// of every automated decision: one row per record and pipeline.
-var predictionColumns = []datasets.Column{
-	{Name: "seq", Type: datasets.Int},
-	{Name: "record_id", Type: datasets.String},
-	{Name: "pipeline", Type: datasets.String},
-	{Name: "role", Type: datasets.String},
-	{Name: "truth", Type: datasets.String},
-	{Name: "label", Type: datasets.String},
-	{Name: "score", Type: datasets.Float},
-	{Name: "latency_ms", Type: datasets.Float},
-	{Name: "cost", Type: datasets.Float},
-	{Name: "error", Type: datasets.String},
-}
-
 // writePredictions converts the journal into predictions.parquet.
 func writePredictions(dir string, exp *spec.Experiment) error {
 	roles := map[string]string{}
 	for _, p := range exp.Pipelines {
 		roles[p.Name] = string(p.Role)
 	}
-	j, err := os.Open(filepath.Join(dir, results.JournalFile))
-	if err != nil {
-		return fmt.Errorf("read journal: %w", err)
-	}
-	defer j.Close()
-	w, err := datasets.NewParquetWriter(filepath.Join(dir, results.PredictionsFile), predictionColumns)
-	if err != nil {
-		return fmt.Errorf("write predictions: %w", err)
-	}
-	row := make([]any, len(predictionColumns))
-	err = results.ReadJournal(j, func(e results.Entry) error {
-		var score any
-		if e.Score != nil {
-			score = *e.Score
-		}
-		var errText any
-		if e.Error != "" {
-			errText = e.Error
-		}
-		row[0], row[1], row[2], row[3], row[4] = int64(e.Seq), e.ID, e.Pipeline, roles[e.Pipeline], e.Truth
-		row[5], row[6], row[7], row[8], row[9] = e.Label, score, e.LatencyMS, e.Cost, errText
-		return w.Write(row)
-	})
-	if cerr := w.Close(); err == nil && cerr != nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("write predictions: %w", err)
-	}
-	return nil
+	return results.WritePredictionsParquet(dir, roles)
 }

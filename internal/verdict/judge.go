@@ -223,7 +223,11 @@ func moreRecords(j *judged, records int, s Settings) (int, string) {
 	if gap == 0 || reach <= gap || math.IsNaN(reach) {
 		return 0, ""
 	}
-	return scaleUp(float64(records)*(reach/gap)*(reach/gap), records, records), "the bootstrap interval's reach scaled as 1/√n"
+	method := "the bootstrap interval's reach scaled as 1/√n"
+	if !strings.HasPrefix(j.Interval.Method, "bootstrap") && !strings.HasPrefix(j.Interval.Method, "paired-bootstrap") {
+		method = fmt.Sprintf("the %s interval's reach scaled as 1/√n", j.Interval.Method)
+	}
+	return scaleUp(float64(records)*(reach/gap)*(reach/gap), records, records), method
 }
 
 // powerAdvice is the sample size a power analysis gives for a proportion

@@ -22,6 +22,9 @@ type Settings struct {
 	Seed uint64
 	// Method is the bootstrap interval method, "bca" (default) or "percentile".
 	Method string
+	// MaxFailureRate is the largest share of records a pipeline may fail on
+	// and still be judged (0: any failure makes its criteria undefined).
+	MaxFailureRate float64
 }
 
 func (s Settings) method() string {
@@ -47,6 +50,18 @@ type Analysis struct {
 	reps    map[key][]float64
 	dists   map[key]*stats.Dist
 	distErr map[key]error
+	// failures counts each pipeline's failed records (nil: unknown), of
+	// records in all.
+	failures []int
+	records  int
+}
+
+// SetFailures tells the analysis on how many of records each pipeline
+// (in the order of New) failed: a pipeline that failed on more than
+// Settings.MaxFailureRate of them cannot be judged, and every criterion on
+// it is undefined.
+func (a *Analysis) SetFailures(failures []int, records int) {
+	a.failures, a.records = failures, records
 }
 
 // key names one set of replicates: a pipeline's metric on every record

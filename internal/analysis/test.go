@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/stats"
@@ -19,14 +20,63 @@ func (a *Analysis) Test(c verdict.Criterion, b verdict.Bound, seg *verdict.Segme
 		return verdict.Undefined(fmt.Sprintf("no metric %q of pipeline %q in this run", c.Metric, c.Pipeline))
 	}
 	if !c.Kind.Comparison() {
-		return a.absolute(p, m, b, seg)
+		if why := a.tooManyFailures(p); why != "" {
+			return a.withFailures(verdict.Undefined(why), p, -1)
+		}
+		return a.withFailures(a.absolute(p, m, b, seg), p, -1)
 	}
 	base, ok := a.pipes[c.Baseline]
 	if !ok {
 		return verdict.Undefined(fmt.Sprintf("no pipeline %q in this run", c.Baseline))
 	}
-	return a.compare(p, base, m, c.Relative, b, seg)
+	for _, q := range []int{p, base} {
+		if why := a.tooManyFailures(q); why != "" {
+			return a.withFailures(verdict.Undefined(why), p, base)
+		}
+	}
+	return a.withFailures(a.compare(p, base, m, c.Relative, b, seg), p, base)
 }
+
+// tooManyFailures says why pipeline p cannot be judged, or "" when it can:
+// a pipeline that failed on more records than the settings allow would be
+// judged on what it failed to do, and a baseline so would be easy to beat.
+func (a *Analysis) tooManyFailures(p int) string {
+	if a.failures == nil || a.records == 0 {
+		return ""
+	}
+	f := a.failures[p]
+	if share := float64(f) / float64(a.records); share > a.s.MaxFailureRate {
+		return fmt.Sprintf("pipeline %q failed on %d of %d records (%.1f%%), more than the %s a judged pipeline may fail on "+
+			"(report.max_failure_rate); fix it and rerun — answers already paid for come from the cache",
+			a.names()[p], f, a.records, 100*share, percentOf(a.s.MaxFailureRate))
+	}
+	return ""
+}
+
+// withFailures adds the failure counts of the pipelines to the evidence.
+func (a *Analysis) withFailures(ev verdict.Evidence, p, base int) verdict.Evidence {
+	if a.failures == nil {
+		return ev
+	}
+	ev.Failures, ev.Records = a.failures[p], a.records
+	if base >= 0 {
+		bf := a.failures[base]
+		ev.BaselineFailures = &bf
+	}
+	return ev
+}
+
+// names are the pipelines in the order of New.
+func (a *Analysis) names() []string {
+	out := make([]string, len(a.pipes))
+	for n, i := range a.pipes {
+		out[i] = n
+	}
+	return out
+}
+
+// percentOf prints a share as a percentage: 1%, 2.5%.
+func percentOf(s float64) string { return strconv.FormatFloat(100*s, 'f', -1, 64) + "%" }
 
 // absolute is the evidence for a metric held to a threshold, by the
 // metric's method: Wilson and the score test, the order-statistic interval

@@ -96,6 +96,10 @@ type Judgement struct {
 	// Segments are the per-segment judgements of a criterion that must hold
 	// in every segment.
 	Segments []SegmentJudgement `json:"segments,omitempty"`
+	// Failures counts the records the pipeline failed on (a failure counts
+	// as a wrong decision); BaselineFailures the baseline's.
+	Failures         int  `json:"failures"`
+	BaselineFailures *int `json:"baseline_failures,omitempty"`
 	// MoreRecords estimates, for an inconclusive criterion, how many more
 	// records would likely decide it at the observed effect (0 when decided
 	// or when no amount would).

@@ -553,10 +553,11 @@ func analyse(exp *spec.Experiment, res *engine.Result) ([][]results.Estimate, ve
 	}
 	r := exp.Report
 	an, err := analysis.New(names, metricsOf(exp), res.Accumulators,
-		analysis.Settings{Confidence: r.Confidence, Resamples: r.Resamples, Seed: r.Seed, Method: r.Method})
+		analysis.Settings{Confidence: r.Confidence, Resamples: r.Resamples, Seed: r.Seed, Method: r.Method, MaxFailureRate: r.MaxFailureRate})
 	if err != nil {
 		return nil, verdict.Summary{}, err
 	}
+	an.SetFailures(res.Failures, res.Records)
 	segments := map[string][]verdict.Segment{}
 	for _, col := range res.Segments {
 		for value, pos := range col.Positions() {
@@ -565,7 +566,7 @@ func analyse(exp *spec.Experiment, res *engine.Result) ([][]results.Estimate, ve
 	}
 	est := an.Estimates()
 	sum := verdict.Judge(criteria(exp), an.Input(res.Records, segments),
-		verdict.Settings{Confidence: r.Confidence, MinSegmentSize: r.MinSegmentSize, MinRecords: r.MinSegmentSize, Multiplicity: r.Multiplicity})
+		verdict.Settings{Confidence: r.Confidence, MinSegmentSize: r.MinSegmentSize, MinRecords: r.MinRecords, Multiplicity: r.Multiplicity})
 	return est, sum, nil
 }
 

@@ -297,3 +297,57 @@ func TestThinEvidenceNeverPasses(t *testing.T) {
 		})
 	}
 }
+
+// A pipeline that fails on more records than report.max_failure_rate is not
+// judged: a baseline whose rule breaks on every record cannot hand the
+// candidate a GO, and a candidate's failures stand beside its criteria.
+func TestFailingPipelinesAreNotJudged(t *testing.T) {
+	var csv strings.Builder
+	csv.WriteString("id,amount,note,score,y\n")
+	for i := range 200 {
+		y := 0
+		if i%4 == 0 {
+			y = 1
+		}
+		score := 0.1 + 0.8*float64(y)
+		if i == 7 {
+			score = -1 // the candidate's one failure: its rule then compares text with a number
+		}
+		fmt.Fprintf(&csv, "%d,%d,n%d,%.2f,%d\n", i, 10*i, i, score, y)
+	}
+	exp := `version: 1
+name: failing
+use_case: {question: Does the model beat the rule}
+dataset: {path: data.csv, id: id, label: y}
+pipelines:
+  - {name: model, role: candidate, type: rules, rules: [{when: "score < 0 ? note > 5 : score >= 0.5", output: 1}], default: 0}
+  - {name: broken-rule, role: baseline, type: rules, rules: [{when: "note > 5", output: 1}], default: 0}
+metrics: [recall, accuracy]
+criteria:
+  - {metric: recall, pipeline: model, better_than: broken-rule, must: true}
+  - {metric: accuracy, pipeline: model, at_least: 0.9, must: true}
+report: {max_failure_rate: 1%}
+`
+	dir := t.TempDir()
+	for name, body := range map[string]string{"data.csv": csv.String(), "exp.yaml": exp} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e, err := Load(filepath.Join(dir, "exp.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Run(context.Background(), e, Options{Out: filepath.Join(dir, "results")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := out.Run.Verdict
+	cmp, abs := v.Criteria[0], v.Criteria[1]
+	if v.Verdict == results.Go || cmp.Status != results.Undefined || !strings.Contains(cmp.Explanation, `"broken-rule" failed on 200 of 200`) {
+		t.Errorf("verdict %s; comparison with the broken baseline %s: %s", v.Verdict, cmp.Status, cmp.Explanation)
+	}
+	if abs.Status != results.Pass || abs.Failures != 1 || !strings.Contains(abs.Explanation, "model failed on 1 of 200 records") {
+		t.Errorf("accuracy of the candidate, 1 failure in 200 (0.5%%): %s, failures %d: %s", abs.Status, abs.Failures, abs.Explanation)
+	}
+}

@@ -273,6 +273,12 @@ type Report struct {
 	// MinSegmentSize is the fewest records a segment needs to be judged; a
 	// smaller one is reported as too small to judge (default 30).
 	MinSegmentSize int
+	// MinRecords is the fewest records the replay needs for any criterion
+	// to be judged; fewer leave every criterion inconclusive (default 30).
+	MinRecords int
+	// MaxFailureRate is the largest share of records a pipeline may fail on
+	// and still be judged: above it, its criteria are undefined (default 1%).
+	MaxFailureRate float64
 	// Multiplicity is the correction across must-criteria and segments:
 	// "holm" (default) or "none".
 	Multiplicity string

@@ -74,7 +74,7 @@ var (
 	metricKeys   = []string{"name", "type"}
 	criterionKey = []string{"name", "metric", "pipeline", "at_least", "at_most", "better_than", "no_worse_than", "by", "margin", "relative", "in_every", "must", "why"}
 	kindKeys     = []string{string(AtLeast), string(AtMost), string(BetterThan), string(NoWorseThan)}
-	reportKeys   = []string{"confidence", "bootstrap", "min_segment_size", "multiplicity"}
+	reportKeys   = []string{"confidence", "bootstrap", "min_segment_size", "min_records", "max_failure_rate", "multiplicity"}
 	bootstrapKey = []string{"resamples", "seed", "method"}
 )
 
@@ -199,7 +199,8 @@ func (l *loader) experiment(root *yaml.Node, exp *Experiment) {
 		l.criteria(n, exp)
 	}
 	l.checkUseCaseRefs(exp)
-	exp.Report = Report{Confidence: 0.95, Resamples: 2000, Seed: 1, Method: "bca", MinSegmentSize: 30, Multiplicity: "holm"}
+	exp.Report = Report{Confidence: 0.95, Resamples: 2000, Seed: 1, Method: "bca", MinSegmentSize: 30, MinRecords: 30,
+		MaxFailureRate: 0.01, Multiplicity: "holm"}
 	if n := top.val("report"); !isNull(n) {
 		l.report(n, exp)
 	}
@@ -1064,6 +1065,36 @@ func (l *loader) checkShare(exp *Experiment, c Criterion, v *yaml.Node, field st
 	}
 }
 
+// maxResamples is the most bootstrap resamples a file may ask for.
+const maxResamples = 100_000
+
+// reportLimits decodes the report's record and failure limits.
+func (l *loader) reportLimits(f *fields, exp *Experiment) {
+	for _, k := range []struct {
+		key string
+		dst *int
+	}{{"min_segment_size", &exp.Report.MinSegmentSize}, {"min_records", &exp.Report.MinRecords}} {
+		if v, ok := f.int(k.key); ok {
+			if v < 1 {
+				l.errorf(f.val(k.key), f.field(k.key), "30 is usual", "%s must be at least 1, got %d", k.key, v)
+			} else {
+				*k.dst = int(v)
+			}
+		}
+	}
+	if v := f.val("max_failure_rate"); !isNull(v) {
+		r, err := parseQuantity(v, numberOrPercent)
+		switch {
+		case err != nil:
+			l.errorf(v, f.field("max_failure_rate"), "1% is the default", "%v", err)
+		case !(r >= 0 && r <= 1):
+			l.errorf(v, f.field("max_failure_rate"), "1% is the default", "max_failure_rate is a share between 0 and 1, got %g", r)
+		default:
+			exp.Report.MaxFailureRate = r
+		}
+	}
+}
+
 // report decodes report.
 func (l *loader) report(n *yaml.Node, exp *Experiment) {
 	f := l.mapping(n, "report", reportKeys)
@@ -1081,13 +1112,7 @@ func (l *loader) report(n *yaml.Node, exp *Experiment) {
 			exp.Report.Confidence = c
 		}
 	}
-	if v, ok := f.int("min_segment_size"); ok {
-		if v < 1 {
-			l.errorf(f.val("min_segment_size"), f.field("min_segment_size"), "30 is usual", "min_segment_size must be at least 1, got %d", v)
-		} else {
-			exp.Report.MinSegmentSize = int(v)
-		}
-	}
+	l.reportLimits(f, exp)
 	if f.has("multiplicity") {
 		if m, ok := f.oneOf("multiplicity", []string{"holm", "none"}); ok {
 			exp.Report.Multiplicity = m
@@ -1104,9 +1129,13 @@ func (l *loader) report(n *yaml.Node, exp *Experiment) {
 			}
 		}
 		if r, ok := b.int("resamples"); ok {
-			if r < 100 {
+			switch {
+			case r < 100:
 				l.errorf(b.val("resamples"), b.field("resamples"), "2000 is usual", "resamples must be at least 100, got %d", r)
-			} else {
+			case r > maxResamples:
+				l.errorf(b.val("resamples"), b.field("resamples"), "2000 is usual; 10000 settles a p-value near the level",
+					"resamples must be at most %d (more changes an interval by less than its rounding and takes minutes for every metric), got %d", maxResamples, r)
+			default:
 				exp.Report.Resamples = int(r)
 			}
 		}

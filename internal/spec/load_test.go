@@ -43,6 +43,11 @@ func TestBadFiles(t *testing.T) {
 			{12, 14, `criteria[0].metric: metric "fake_recal" is not defined under metrics (did you mean "fake_recall"?)`},
 			{13, 14, `(add "fake_latency" under metrics:)`},
 		}, nil},
+		{"limits.bad.yaml", []want{
+			{14, 26, `report.bootstrap.resamples: resamples must be at most 100000`},
+			{15, 21, `report.max_failure_rate: max_failure_rate is a share between 0 and 1, got 1.5`},
+			{16, 16, `report.min_records: min_records must be at least 1, got 0`},
+		}, nil},
 		{"inconsistent-metric.bad.yaml", []want{
 			{12, 5, `metrics[1]: the metric's accumulator (*spec.inconsistentAcc) is inconsistent: it gives record outcomes (Outcomes) without saying how many records it holds (Resampler)`},
 		}, nil},
@@ -290,7 +295,7 @@ func TestFullExperiment(t *testing.T) {
 	if s := exp.Criteria[0].String(); s != "fake_recall of fraud-model-v3 better than rules-v12 by 0.05" {
 		t.Errorf("String() = %q", s)
 	}
-	if exp.Report != (Report{Confidence: 0.9, Resamples: 500, Seed: 3, Method: "bca", MinSegmentSize: 30, Multiplicity: "holm"}) {
+	if exp.Report != (Report{Confidence: 0.9, Resamples: 500, Seed: 3, Method: "bca", MinSegmentSize: 30, MinRecords: 30, MaxFailureRate: 0.01, Multiplicity: "holm"}) {
 		t.Errorf("Report = %+v", exp.Report)
 	}
 }
@@ -469,7 +474,7 @@ func TestWarningsDoNotFail(t *testing.T) {
 	if len(exp.Warnings) != 1 || exp.Warnings[0].Severity != Warning || !strings.Contains(exp.Warnings[0].Msg, "no baseline") {
 		t.Errorf("Warnings = %v", exp.Warnings)
 	}
-	if exp.UseCase.Currency != "USD" || exp.Report != (Report{Confidence: 0.95, Resamples: 2000, Seed: 1, Method: "bca", MinSegmentSize: 30, Multiplicity: "holm"}) || exp.Dataset.SkipBadRows {
+	if exp.UseCase.Currency != "USD" || exp.Report != (Report{Confidence: 0.95, Resamples: 2000, Seed: 1, Method: "bca", MinSegmentSize: 30, MinRecords: 30, MaxFailureRate: 0.01, Multiplicity: "holm"}) || exp.Dataset.SkipBadRows {
 		t.Errorf("defaults: %+v %+v", exp.UseCase, exp.Report)
 	}
 }

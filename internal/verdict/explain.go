@@ -2,6 +2,7 @@ package verdict
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/poc-harness/poc/internal/format"
 	"github.com/poc-harness/poc/internal/results"
@@ -72,6 +73,7 @@ func explain(j *judged, conf float64) string {
 			j.Metric, j.Pipeline, format.Value(*j.CandidateValue, unit), format.Value(*j.BaselineValue, unit), j.Baseline,
 			diff, j.format(j.Estimate), percent(conf), iv, j.Sense, j.format(j.Threshold))
 	}
+	s += failuresText(j)
 	seg := segmentSummary(j.Segments)
 	if seg != "" {
 		s += "; it must hold in every segment, and " + seg
@@ -99,4 +101,20 @@ func explain(j *judged, conf float64) string {
 // threshold (so that a failure comes from a segment).
 func overallClears(j *judged) bool {
 	return decide(j.Estimate, j.Interval, j.Threshold, j.Sense) == results.Pass
+}
+
+// failuresText says on how many records the pipelines failed, when they
+// did: each failure counted as a wrong decision.
+func failuresText(j *judged) string {
+	var parts []string
+	if j.Failures > 0 {
+		parts = append(parts, fmt.Sprintf("%s failed on %s of %s records", j.Pipeline, format.Group(int64(j.Failures)), format.Group(int64(j.ev.Records))))
+	}
+	if b := j.BaselineFailures; b != nil && *b > 0 {
+		parts = append(parts, fmt.Sprintf("%s on %s", j.Baseline, format.Group(int64(*b))))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + "; a failure counts as a wrong decision)"
 }

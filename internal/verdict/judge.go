@@ -72,6 +72,7 @@ func judgeCriterion(c Criterion, in Input, s Settings) *judged {
 	}
 	j.ev = in.Tester.Test(c, b, nil)
 	j.Estimate, j.Interval, j.PValue = results.Number(j.ev.Estimate), j.ev.Interval, results.Number(j.ev.PValue)
+	j.Failures, j.BaselineFailures = j.ev.Failures, j.ev.BaselineFailures
 	j.Status = decide(j.Estimate, j.Interval, j.Threshold, j.Sense)
 	switch {
 	case j.Status == results.Undefined:

@@ -91,6 +91,11 @@ type Evidence struct {
 	// Pairs and Discordant count, for a comparison of two proportions, the
 	// records counted by both and those on which they disagree.
 	Pairs, Discordant int
+	// Failures counts the records the judged pipeline failed on, of
+	// Records; BaselineFailures the baseline's, for a comparison.
+	Failures         int
+	Records          int
+	BaselineFailures *int
 	// Degenerate marks an interval from resamples that all gave the same
 	// value: a zero width that is no evidence of anything, so it never
 	// passes.

@@ -3,6 +3,7 @@ package baselines
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/poc-harness/poc/datasets"
@@ -29,7 +30,8 @@ type ColumnSpec struct {
 	// Threshold turns a score into a decision: score >= Threshold is the
 	// positive class, anything below it the negative class.
 	Threshold *float64 `yaml:"threshold"`
-	// Negative is the label below the threshold (default "0").
+	// Negative is the label below the threshold (default: the other class
+	// of a two-class label, else "0").
 	Negative any `yaml:"negative"`
 	// Latency names a column of recorded latencies in milliseconds.
 	Latency string `yaml:"latency"`
@@ -74,15 +76,30 @@ func (s *ColumnSpec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 	if positive == "" {
 		positive = "1"
 	}
-	negative := "0"
+	negative := negativeOf(env, positive)
 	if s.Negative != nil {
 		negative = datasets.FormatValue(s.Negative)
+		if msg := env.LabelProblem(negative); msg != "" {
+			return nil, pipeline.Errorf("negative", "%s", msg)
+		}
 	}
 	p := &Column{spec: *s, positive: positive, negative: negative}
 	if s.Threshold != nil {
 		p.threshold = *s.Threshold
 	}
 	return p, nil
+}
+
+// negativeOf is the label below a score's threshold when the file does not
+// say: the other class of a two-class label, else "0".
+func negativeOf(env pipeline.Env, positive string) string {
+	if len(env.Labels) == 2 && slices.Contains(env.Labels, positive) {
+		if env.Labels[0] == positive {
+			return env.Labels[1]
+		}
+		return env.Labels[0]
+	}
+	return "0"
 }
 
 // Column is the recorded-decision pipeline built from a ColumnSpec.

@@ -22,11 +22,15 @@ type ConstantSpec struct {
 }
 
 // Build checks that an output is given.
-func (s *ConstantSpec) Build(pipeline.Env) (pipeline.Pipeline, error) {
+func (s *ConstantSpec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 	if s.Output == nil {
 		return nil, pipeline.Errorf("output", "missing: the decision given to every record, e.g. `output: 0`")
 	}
-	return constant(datasets.FormatValue(s.Output)), nil
+	out := datasets.FormatValue(s.Output)
+	if msg := env.LabelProblem(out); msg != "" {
+		return nil, pipeline.Errorf("output", "%s", msg)
+	}
+	return constant(out), nil
 }
 
 type constant string

@@ -56,6 +56,11 @@ func (s *RulesSpec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 		errs.Add("cost_per_record", "must not be negative")
 	}
 	p := &Rules{cost: s.CostPerRecord, fallback: datasets.FormatValue(s.Default)}
+	if s.Default != nil {
+		if msg := env.LabelProblem(p.fallback); msg != "" {
+			errs.Add("default", "%s", msg)
+		}
+	}
 	for i, r := range s.Rules {
 		field := fmt.Sprintf("rules[%d]", i)
 		if r.When == "" {
@@ -70,7 +75,11 @@ func (s *RulesSpec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 			errs.Add(field+".when", "invalid expression: %v", err)
 			continue
 		}
-		p.rules = append(p.rules, compiledRule{cond: cond, output: datasets.FormatValue(r.Output)})
+		out := datasets.FormatValue(r.Output)
+		if msg := env.LabelProblem(out); msg != "" && r.Output != nil {
+			errs.Add(field+".output", "%s", msg)
+		}
+		p.rules = append(p.rules, compiledRule{cond: cond, output: out})
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err

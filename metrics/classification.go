@@ -203,6 +203,9 @@ func (s *ClassSpec) Build(env Env) (Metric, error) {
 		return nil, pipeline.Errorf("class", "missing: the class to score, e.g. `class: billing`")
 	}
 	class := s.Class
+	if msg := pipeline.LabelProblem(class, env.Labels); msg != "" {
+		return nil, pipeline.Errorf("class", "%s", msg)
+	}
 	m := &rowMetric{name: env.Name, typ: "class_" + s.kind, width: 2}
 	m.row = func(o Observation, r []float64) string {
 		if o.Truth == "" {

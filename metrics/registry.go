@@ -27,6 +27,8 @@ type Env struct {
 	Label string
 	// Positive is the positive class of a binary label, in canonical form.
 	Positive string
+	// Labels are the classes the label column holds (see pipeline.Env).
+	Labels []string
 	// Currency names the unit of cost figures ("USD" by default).
 	Currency string
 	// Dir is the experiment file's folder, against which relative paths in a

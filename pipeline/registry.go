@@ -2,8 +2,13 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/poc-harness/poc/datasets"
+	"github.com/poc-harness/poc/datasets/fieldexpr"
 	"github.com/poc-harness/poc/internal/registry"
 )
 
@@ -32,6 +37,10 @@ type Env struct {
 	Label string
 	// Positive is the positive class of a binary label, in canonical form.
 	Positive string
+	// Labels are the values the label column holds, in canonical form and
+	// sorted; nil when they were not read or the label is a number rather
+	// than a class (a regression target).
+	Labels []string
 
 	// Cache is the response cache; nil when caching is off.
 	Cache Cache
@@ -54,6 +63,40 @@ func (e Env) HasColumn(name string) bool {
 		}
 	}
 	return false
+}
+
+// LabelProblem says why a decision the file states (a rule's output, a
+// constant, a label set) is not a class the data holds, with the closest
+// one when there is a close one; "" when it is one, or when the data's
+// classes are unknown. A decision the data never holds is never right and
+// never the positive class, so it would change a verdict without a word.
+func (e Env) LabelProblem(value string) string {
+	return LabelProblem(value, e.Labels)
+}
+
+// LabelProblem is Env.LabelProblem over the given classes.
+func LabelProblem(value string, labels []string) string {
+	if len(labels) == 0 || slices.Contains(labels, value) {
+		return ""
+	}
+	msg := fmt.Sprintf("%q is not a class of the label column, which holds %s", value, quoted(labels, 12))
+	if c := fieldexpr.Closest(value, labels); c != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", c)
+	}
+	return msg
+}
+
+// quoted lists up to max values as "a", "b", … and how many more.
+func quoted(values []string, max int) string {
+	var q []string
+	for i, v := range values {
+		if i == max {
+			q = append(q, fmt.Sprintf("and %d more", len(values)-max))
+			break
+		}
+		q = append(q, strconv.Quote(v))
+	}
+	return strings.Join(q, ", ")
 }
 
 // Factory returns a new, zero Spec for a pipeline type, ready to be decoded into.

@@ -59,6 +59,7 @@ func NewSession(dir string, disabled bool) (*Session, error) {
 func (s *Session) LoadOptions() spec.LoadOptions {
 	return spec.LoadOptions{
 		ReadColumns: readColumns,
+		ReadLabels:  readLabels,
 		CheckFilter: datasets.CompileFilter,
 		Cache:       s.Cache,
 		NewGrader:   newGrader,
@@ -96,6 +97,16 @@ func (s *Session) Load(path string) (*spec.Experiment, error) {
 // Load reads and validates an experiment file without a cache.
 func Load(path string) (*spec.Experiment, error) {
 	return (&Session{}).Load(path)
+}
+
+// readLabels counts the values of the label column over the whole file.
+func readLabels(path, format string, derive []spec.Derived, label string) (map[string]int, error) {
+	opt := datasets.Options{Format: format, SkipBadRows: true}
+	for _, d := range derive {
+		opt.Derive = append(opt.Derive, datasets.Derived{Name: d.Name, Expr: d.Expr})
+	}
+	_, counts, err := datasets.Count(path, opt, label)
+	return counts, err
 }
 
 func readColumns(path, format string) ([]string, error) {

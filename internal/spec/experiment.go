@@ -159,6 +159,9 @@ type Dataset struct {
 	// Columns lists the dataset's columns as LoadOptions.ReadColumns returned
 	// them; nil when they were not read.
 	Columns []string
+	// Labels are the classes the label column holds, sorted (nil when they
+	// were not read, or the label is a number with many values).
+	Labels []string
 }
 
 // Sample is a seeded random sample of the dataset. Exactly one of Size and

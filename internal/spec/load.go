@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -32,6 +34,10 @@ type LoadOptions struct {
 	// pipelines and metrics are not built (their column checks would only
 	// repeat the same problem).
 	ReadColumns func(path, format string) ([]string, error)
+	// ReadLabels, when set, counts the values of the label column of the
+	// data file at path (derived columns included), so that every class
+	// the file names can be checked against the data; nil skips the checks.
+	ReadLabels func(path, format string, derive []Derived, label string) (map[string]int, error)
 	// CheckFilter validates dataset.filter against the dataset's columns. It
 	// is called only when the columns are known. When nil, the filter is not
 	// checked.
@@ -465,7 +471,51 @@ func (l *loader) dataset(n *yaml.Node, exp *Experiment) bool {
 	}
 	ds.Columns = cols
 	l.checkDatasetColumns(f, ds, segNodes, stratifyNode)
+	l.labels(f, ds)
 	return true
+}
+
+// maxClasses is the most distinct values a label of numbers may hold and
+// still be read as classes rather than a regression target.
+const maxClasses = 50
+
+// labels reads the classes the label column holds into ds.Labels and
+// checks the positive class against them: a positive class the data never
+// holds makes every record a negative, and every binary metric a floor.
+func (l *loader) labels(f *fields, ds *Dataset) {
+	if l.opt.ReadLabels == nil || ds.Label == "" || !contains(ds.Columns, ds.Label) {
+		return
+	}
+	counts, err := l.opt.ReadLabels(ds.Path, ds.Format, ds.Derive, ds.Label)
+	if err != nil {
+		l.errorf(f.val("label"), "dataset.label", "", "read the label column %q: %v", ds.Label, err)
+		return
+	}
+	numeric := true
+	for v := range counts {
+		if v == "" {
+			continue
+		}
+		ds.Labels = append(ds.Labels, v)
+		if _, err := strconv.ParseFloat(v, 64); err != nil {
+			numeric = false
+		}
+	}
+	sort.Strings(ds.Labels)
+	if numeric && len(ds.Labels) > maxClasses {
+		ds.Labels = nil // a regression target: no classes to check
+		return
+	}
+	explicit := !isNull(f.val("positive"))
+	if !slices.Contains(ds.Labels, ds.Positive) && (explicit || len(ds.Labels) == 2) {
+		msg := pipeline.LabelProblem(ds.Positive, ds.Labels)
+		if explicit {
+			l.errorf(f.val("positive"), "dataset.positive", "name the class that is the event to catch", "the positive class %s", msg)
+			return
+		}
+		l.errorf(f.val("label"), "dataset.positive", fmt.Sprintf("add `positive: %s` (or the other class) under dataset:", ds.Labels[len(ds.Labels)-1]),
+			"missing: the label %q has two classes and neither is the default positive class \"1\"; %s", ds.Label, msg)
+	}
 }
 
 // datasetPath resolves dataset.path against the experiment's folder into
@@ -724,7 +774,7 @@ func (l *loader) pipelines(n *yaml.Node, exp *Experiment, canBuild bool) {
 func (l *loader) buildPipeline(p *Pipeline, exp *Experiment, el *yaml.Node, path string) pipeline.Pipeline {
 	built, err := p.Spec.Build(pipeline.Env{
 		Name: p.Name, Role: p.Role, Dir: l.dir, Columns: exp.Dataset.Columns,
-		Label: exp.Dataset.Label, Positive: exp.Dataset.Positive,
+		Label: exp.Dataset.Label, Positive: exp.Dataset.Positive, Labels: exp.Dataset.Labels,
 		Cache: l.opt.Cache, Privacy: l.privacyImpl, AllowedURLs: exp.Privacy.AllowURLs,
 		LookupEnv: l.opt.lookupEnv(),
 	})
@@ -824,7 +874,7 @@ func (l *loader) unknownMetric(typ, path string, el, nameNode, typeNode *yaml.No
 func (l *loader) buildMetric(spec metrics.Spec, name string, exp *Experiment, el *yaml.Node, path string) metrics.Metric {
 	built, err := spec.Build(metrics.Env{
 		Name: name, Columns: exp.Dataset.Columns, Label: exp.Dataset.Label,
-		Positive: exp.Dataset.Positive, Currency: exp.UseCase.Currency, Dir: l.dir,
+		Positive: exp.Dataset.Positive, Labels: exp.Dataset.Labels, Currency: exp.UseCase.Currency, Dir: l.dir,
 		Time: exp.Dataset.Time, Cache: l.opt.Cache, Privacy: l.privacyImpl,
 		AllowedURLs: exp.Privacy.AllowURLs, LookupEnv: l.opt.lookupEnv(), NewGrader: l.opt.NewGrader,
 	})

@@ -132,6 +132,11 @@ func (s *Spec) build(env pipeline.Env) (*LLM, error) {
 	system := readSystem(&errs, cfg, env.Dir)
 	tmpl := parsePrompt(&errs, cfg, env)
 	out := checkOutput(&errs, cfg.Output, cfg.JSONSchema)
+	for i, l := range out.Labels {
+		if msg := env.LabelProblem(l); msg != "" {
+			errs.Add(fmt.Sprintf("output.labels[%d]", i), "%s", msg)
+		}
+	}
 	if cfg.ExpectedOutputTokens < 0 {
 		errs.Add("expected_output_tokens", "must not be negative")
 	}

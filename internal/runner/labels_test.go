@@ -1,0 +1,95 @@
+package runner
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/poc-harness/poc/internal/results"
+)
+
+// Every class the file names is checked against the classes the data
+// holds, positioned, with the closest class: a misspelt class would
+// otherwise make a rule never fire or every record a negative, and change
+// the verdict without a word.
+func TestClassesTheDataDoesNotHoldAreRefused(t *testing.T) {
+	const data = "id,income,reports,card\n1,3.5,0,yes\n2,1.2,3,no\n3,4.0,0,yes\n4,2.2,1,no\n"
+	header := "version: 1\nname: labels\nuse_case: {question: Accept the application}\n"
+	tests := []struct {
+		name, body string
+		want       string // a line:col and a substring of the error
+	}{
+		{"positive misspelt",
+			"dataset: {path: data.csv, label: card, positive: Yes}\npipelines:\n  - {name: c, role: candidate, type: constant, output: yes}\n",
+			`:4:50: dataset.positive: the positive class "Yes" is not a class of the label column, which holds "no", "yes" (did you mean "yes"?)`},
+		{"default positive on two other classes",
+			"dataset: {path: data.csv, label: card}\npipelines:\n  - {name: c, role: candidate, type: constant, output: yes}\n",
+			`:4:34: dataset.positive: missing: the label "card" has two classes and neither is the default positive class "1"`},
+		{"rule output not a class",
+			"dataset: {path: data.csv, label: card, positive: yes}\npipelines:\n  - name: r\n    role: candidate\n    type: rules\n    rules: [{when: reports >= 2, output: reject}]\n    default: yes\n",
+			`:9:42: pipelines[0].rules[0].output: "reject" is not a class of the label column, which holds "no", "yes"`},
+		{"rule default misspelt",
+			"dataset: {path: data.csv, label: card, positive: yes}\npipelines:\n  - name: r\n    role: candidate\n    type: rules\n    rules: [{when: reports >= 2, output: no}]\n    default: yess\n",
+			`:10:14: pipelines[0].default: "yess" is not a class of the label column, which holds "no", "yes" (did you mean "yes"?)`},
+		{"constant output misspelt",
+			"dataset: {path: data.csv, label: card, positive: yes}\npipelines:\n  - {name: c, role: candidate, type: constant, output: No}\n",
+			`pipelines[0].output: "No" is not a class of the label column, which holds "no", "yes" (did you mean "no"?)`},
+		{"per-class metric on a class the data lacks",
+			"dataset: {path: data.csv, label: card, positive: yes}\npipelines:\n  - {name: c, role: candidate, type: constant, output: yes}\nmetrics:\n  - {name: r, type: class_recall, class: yse}\n",
+			`metrics[0].class: "yse" is not a class of the label column, which holds "no", "yes" (did you mean "yes"?)`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "exp.yaml")
+			for name, body := range map[string]string{"data.csv": data, "exp.yaml": header + tc.body} {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err := Load(path)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Load = %v\nwant an error containing %s", err, tc.want)
+			}
+		})
+	}
+}
+
+// A recorded score's decision below the threshold is the other class of a
+// two-class label, not "0": a yes/no label is scored as the data writes it.
+func TestScoreThresholdGivesTheDataClasses(t *testing.T) {
+	dir := t.TempDir()
+	data := "s,card\n"
+	for i := range 40 {
+		if i%2 == 0 {
+			data += "0.9,yes\n"
+		} else {
+			data += "0.1,no\n"
+		}
+	}
+	exp := "version: 1\nname: scored\nuse_case: {question: Accept the application}\n" +
+		"dataset: {path: data.csv, label: card, positive: yes}\n" +
+		"pipelines:\n  - {name: m, role: candidate, type: column, score: s, threshold: 0.5}\n" +
+		"metrics: [accuracy]\ncriteria:\n  - {metric: accuracy, pipeline: m, at_least: 0.5, must: true}\n"
+	for name, body := range map[string]string{"data.csv": data, "exp.yaml": exp} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e, err := Load(filepath.Join(dir, "exp.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Run(context.Background(), e, Options{Out: filepath.Join(dir, "results")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acc := out.Run.Metrics.Pipelines[0].Metrics[0]; acc.Value != 1 {
+		t.Errorf("accuracy %v, want 1: the scores separate the classes perfectly", acc.Value)
+	}
+	if out.Run.Verdict.Verdict != results.Go {
+		t.Errorf("verdict %s: %s", out.Run.Verdict.Verdict, out.Run.Verdict.Reason)
+	}
+}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/poc-harness/poc/datasets"
@@ -30,11 +32,26 @@ func (r *sliceReader) Next() (datasets.Record, error) {
 }
 
 // memData returns training data whose replay (and every file) is recs.
+//
+// The training file and the replay hold the same values but differ in an
+// "_origin" column, so that the learner's check for a training file that
+// repeats the replay (every shared column equal) lets the fitting tests use
+// one set of records for both.
 func memData(cols []string, recs []datasets.Record, label, positive string) pipeline.TrainingData {
-	open := func() (datasets.Reader, error) { return &sliceReader{cols: cols, recs: recs}, nil }
+	origin := func(o string) func() (datasets.Reader, error) {
+		marked := make([]datasets.Record, len(recs))
+		for i, r := range recs {
+			f := maps.Clone(r.Fields)
+			f["_origin"] = o
+			marked[i] = datasets.Record{Seq: r.Seq, Line: r.Line, Fields: f}
+		}
+		c := append(slices.Clone(cols), "_origin")
+		return func() (datasets.Reader, error) { return &sliceReader{cols: c, recs: marked}, nil }
+	}
+	replay, file := origin("replay"), origin("file")
 	return pipeline.TrainingData{
-		Replay: open, All: open,
-		Open:  func(string) (datasets.Reader, error) { return open() },
+		Replay: replay, All: replay,
+		Open:  func(string) (datasets.Reader, error) { return file() },
 		Label: label, Positive: positive,
 	}
 }

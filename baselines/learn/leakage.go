@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"sort"
 	"strconv"
@@ -190,4 +191,84 @@ func requireColumn(open func() (datasets.Reader, error), col string) func() (dat
 		}
 		return r, nil
 	}
+}
+
+// contentShare is the share of the replayed records that may reappear
+// verbatim in a training file without an id column before the file is
+// refused: a few identical rows happen by chance, a training file that is
+// the replay (or a copy of it) repeats all of them.
+const contentShare = 0.10
+
+// contentCheck finds training records that repeat a replayed record in
+// every column the two share, for a training file without an id column.
+type contentCheck struct {
+	cols     []string
+	replayed map[uint64]bool
+	found    map[uint64]bool
+}
+
+// replayedRows hashes every replayed record's values in the columns it
+// shares with the training file that open opens.
+func replayedRows(ctx context.Context, data pipeline.TrainingData, open func() (datasets.Reader, error)) (*contentCheck, error) {
+	if data.Replay == nil {
+		return nil, errors.New("learn: the runner gave no way to open the replayed records")
+	}
+	t, err := open()
+	if err != nil {
+		return nil, err
+	}
+	trainCols := t.Columns()
+	t.Close()
+	r, err := data.Replay()
+	if err != nil {
+		return nil, fmt.Errorf("learn: open the replayed records: %w", err)
+	}
+	defer r.Close()
+	c := &contentCheck{replayed: map[uint64]bool{}, found: map[uint64]bool{}}
+	for _, col := range r.Columns() {
+		if slices.Contains(trainCols, col) {
+			c.cols = append(c.cols, col)
+		}
+	}
+	slices.Sort(c.cols)
+	err = datasets.Each(ctx, r, func(rec datasets.Record) error {
+		c.replayed[c.hash(rec)] = true
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("learn: read the replayed records: %w", err)
+	}
+	return c, nil
+}
+
+// hash is a hash of a record's values in the shared columns.
+func (c *contentCheck) hash(rec datasets.Record) uint64 {
+	h := fnv.New64a()
+	for _, k := range c.cols {
+		h.Write([]byte(k))
+		h.Write([]byte{0})
+		h.Write([]byte(datasets.FormatValue(rec.Fields[k])))
+		h.Write([]byte{0})
+	}
+	return h.Sum64()
+}
+
+// keep notes a training record that repeats a replayed one; it keeps every
+// record (the error comes once the whole file is read, with the count).
+func (c *contentCheck) keep(rec datasets.Record) (bool, error) {
+	if h := c.hash(rec); c.replayed[h] {
+		c.found[h] = true
+	}
+	return true, nil
+}
+
+// err refuses a training file that repeats too many replayed records.
+func (c *contentCheck) err(file string) error {
+	n, of := len(c.found), len(c.replayed)
+	if of == 0 || float64(n) < contentShare*float64(of) {
+		return nil
+	}
+	return fmt.Errorf("learn: refused: training file %q repeats %d of the %d replayed records in every column: "+
+		"a model must not score records it was trained on; take them out of the training file, or name the record id "+
+		"(dataset.id) so that poc checks the overlap record by record", file, n, of)
 }

@@ -277,7 +277,12 @@ func TestTrainingFileSharesNoIDs(t *testing.T) {
 		{"eight shared", "ticket_id", ticketRecords(92, 200), cols,
 			`shares 8 ids (column "ticket_id") with the replayed records: "T-92", "T-93", "T-94", "T-95", "T-96" and 3 more;`},
 		{"one shared", "ticket_id", append(ticketRecords(100, 200), ticketRecords(42, 1)...), cols, `shares 1 id (column "ticket_id")`},
-		{"no id: not checked", "", ticketRecords(50, 200), cols, ""},
+		{"no id: no record repeated", "", ticketRecords(50, 200), cols, ""},
+		{"no id: the replay itself", "", ticketRecords(0, 100), cols,
+			`training file "train.csv" repeats 100 of the 100 replayed records in every column`},
+		{"no id: a copy with the columns reordered", "", ticketRecords(0, 100), []string{"y", "b", "a", "ticket_id"},
+			`repeats 100 of the 100 replayed records`},
+		{"no id: a few repeated by chance", "", append(ticketRecords(500, 200), ticketRecords(0, 5)...), cols, ""},
 		{"training file without the id", "ticket_id", ticketRecords(100, 200), []string{"a", "b", "y"}, `column "ticket_id" (train.id) is missing`},
 	}
 	for _, tc := range cases {

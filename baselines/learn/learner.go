@@ -94,6 +94,7 @@ func (l *Learner) Train(ctx context.Context, data pipeline.TrainingData) error {
 		what    string
 		filter  func(datasets.Record) (bool, error)
 		overlap *overlapCheck
+		content *contentCheck
 	)
 	switch {
 	case l.trainFile != "":
@@ -102,13 +103,18 @@ func (l *Learner) Train(ctx context.Context, data pipeline.TrainingData) error {
 			return errors.New("learn: the runner gave no way to open the training file")
 		}
 		open = func() (datasets.Reader, error) { return data.Open(l.trainFile) }
+		var err error
 		if l.idCol != "" {
-			var err error
 			if overlap, err = l.replayedIDs(ctx, data); err != nil {
 				return err
 			}
 			open = requireColumn(open, l.idCol)
 			filter = overlap.keep
+		} else {
+			if content, err = replayedRows(ctx, data, open); err != nil {
+				return err
+			}
+			filter = content.keep
 		}
 	default:
 		what = "replayed records"
@@ -123,6 +129,11 @@ func (l *Learner) Train(ctx context.Context, data pipeline.TrainingData) error {
 	}
 	if overlap != nil {
 		if err := overlap.err(l.trainFile); err != nil {
+			return err
+		}
+	}
+	if content != nil {
+		if err := content.err(l.trainFile); err != nil {
 			return err
 		}
 	}

@@ -3,6 +3,7 @@ package baselines
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -58,6 +59,8 @@ func (s *ColumnSpec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 		errs.Add("threshold", "missing: a score needs a threshold that turns it into a decision, e.g. `threshold: 0.5`")
 	case s.Column != "" && s.Threshold != nil:
 		errs.Add("threshold", "a threshold applies to `score:`, not to a recorded decision in `column:`")
+	case s.Threshold != nil && (math.IsNaN(*s.Threshold) || math.IsInf(*s.Threshold, 0)):
+		errs.Add("threshold", "must be a number, got %v", *s.Threshold)
 	}
 	if s.Column == env.Label && s.Column != "" || s.Score == env.Label && s.Score != "" {
 		errs.Add("column", "the label column %q cannot be its own prediction", env.Label)

@@ -1,8 +1,11 @@
 package learn
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/poc-harness/poc/datasets"
@@ -208,6 +211,7 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 		n := 0
 		if s.Train.File != "" {
 			n++
+			checkTrainFile(&errs, env.Dir, s.Train.File)
 		}
 		if s.Train.Before != nil && s.Train.Before != "" {
 			n++
@@ -365,4 +369,23 @@ func parseThreshold(v any) (thresholdSpec, error) {
 	}
 	th.fixed = x
 	return th, nil
+}
+
+// checkTrainFile refuses a training file that cannot be opened, when the
+// experiment's folder is known (a loaded file), so that `poc validate`
+// finds it before a run starts.
+func checkTrainFile(errs *pipeline.FieldErrors, dir, file string) {
+	if dir == "" {
+		return
+	}
+	path := file
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(dir, path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		errs.Add("train.file", "cannot open the training file %q (relative paths start at the experiment's folder): %v", file, errors.Unwrap(err))
+		return
+	}
+	f.Close()
 }

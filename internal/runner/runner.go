@@ -94,7 +94,23 @@ func Run(ctx context.Context, exp *spec.Experiment, opt Options) (*Outcome, erro
 		return &Outcome{Dir: dir}, fmt.Errorf("create journal: %w", err)
 	}
 	defer journal.Close()
-	return replay(ctx, exp, dir, man, journal, nil, opt)
+	out, err := replay(ctx, exp, dir, man, journal, nil, opt)
+	if err != nil && !errors.Is(err, ErrInterrupted) && neverStarted(journal) {
+		// A run that failed before its first record (a training file that
+		// cannot be read, a pipeline that cannot start) leaves no folder
+		// claiming to be running: there is nothing in it to resume.
+		journal.Close()
+		if rerr := os.RemoveAll(dir); rerr == nil {
+			out.Dir = ""
+		}
+	}
+	return out, err
+}
+
+// neverStarted reports whether a run's journal holds nothing.
+func neverStarted(journal *os.File) bool {
+	st, err := journal.Stat()
+	return err == nil && st.Size() == 0
 }
 
 // Resume continues an interrupted or crashed run in its own folder: the

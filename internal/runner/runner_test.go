@@ -351,3 +351,38 @@ report: {max_failure_rate: 1%}
 		t.Errorf("accuracy of the candidate, 1 failure in 200 (0.5%%): %s, failures %d: %s", abs.Status, abs.Failures, abs.Explanation)
 	}
 }
+
+// A run that fails before its first record leaves no run folder claiming
+// to be running; a training file that cannot be opened is found by Load.
+func TestARunThatCannotStartLeavesNoFolder(t *testing.T) {
+	dir := t.TempDir()
+	data := "x,y\n1,1\n2,0\n3,1\n4,0\n"
+	exp := func(train string) string {
+		return "version: 1\nname: nostart\nuse_case: {question: Does it learn}\n" +
+			"dataset: {path: data.csv, label: y}\n" +
+			"pipelines:\n  - {name: m, role: candidate, type: learn, features: [x], train: {file: " + train + "}}\n" +
+			"metrics: [accuracy]\ncriteria:\n  - {metric: accuracy, pipeline: m, at_least: 0.5, must: true}\n"
+	}
+	files := map[string]string{"data.csv": data, "unlabelled.csv": "x,y\n1,\n2,\n",
+		"missing.yaml": exp("nowhere.csv"), "bad.yaml": exp("unlabelled.csv")}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := Load(filepath.Join(dir, "missing.yaml")); err == nil || !strings.Contains(err.Error(), `train.file: cannot open the training file "nowhere.csv"`) {
+		t.Errorf("Load with a missing training file: %v", err)
+	}
+	e, err := Load(filepath.Join(dir, "bad.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Run(context.Background(), e, Options{Out: filepath.Join(dir, "results")})
+	if err == nil || !strings.Contains(err.Error(), "no labelled records") {
+		t.Fatalf("Run = %v", err)
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "results", "nostart"))
+	if len(entries) != 0 || out.Dir != "" {
+		t.Errorf("a run that never started left %d folders (%q)", len(entries), out.Dir)
+	}
+}

@@ -113,6 +113,14 @@ type Column struct {
 	negative  string
 }
 
+// Outputs says what the column gives: a label, and a score when it reads one.
+func (p *Column) Outputs() []string {
+	if p.spec.Score != "" {
+		return []string{pipeline.OutputLabel, pipeline.OutputScore}
+	}
+	return []string{pipeline.OutputLabel}
+}
+
 // Predict reads the recorded decision or score. An empty cell is the
 // record's error: nobody decided, and that is not the same as "no".
 func (p *Column) Predict(_ context.Context, rec datasets.Record) (pipeline.Output, error) {

@@ -36,6 +36,9 @@ func (s *ConstantSpec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 type constant string
 
 // Predict returns the constant.
+// Outputs says that a constant gives a label.
+func (c constant) Outputs() []string { return []string{pipeline.OutputLabel} }
+
 func (c constant) Predict(context.Context, datasets.Record) (pipeline.Output, error) {
 	return pipeline.Output{Label: string(c)}, nil
 }
@@ -81,6 +84,9 @@ func (m *Majority) FitLabels(counts map[string]int) error {
 }
 
 // Predict returns the majority label; before FitLabels it is an error.
+// Outputs says that the majority floor gives a label.
+func (m *Majority) Outputs() []string { return []string{pipeline.OutputLabel} }
+
 func (m *Majority) Predict(context.Context, datasets.Record) (pipeline.Output, error) {
 	if m.label == "" {
 		return pipeline.Output{}, errors.New("majority: not fitted (the engine calls FitLabels before the replay)")

@@ -99,6 +99,9 @@ type Rules struct {
 	cost     float64
 }
 
+// Outputs says that rules give a label.
+func (p *Rules) Outputs() []string { return []string{pipeline.OutputLabel} }
+
 // Predict returns the output of the first rule whose condition holds, or the
 // default. A condition that cannot be evaluated on this record (a missing
 // value compared with a number, say) is the record's error.

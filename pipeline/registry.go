@@ -102,6 +102,22 @@ func quoted(values []string, max int) string {
 // Factory returns a new, zero Spec for a pipeline type, ready to be decoded into.
 type Factory func() Spec
 
+// The kinds of output a pipeline gives, as metrics.Info.Accepts names them.
+const (
+	OutputLabel  = "label"
+	OutputScore  = "score"
+	OutputText   = "text"
+	OutputFields = "fields"
+)
+
+// Outputs is implemented by pipelines that know which kinds of output they
+// give (OutputLabel, OutputScore, …), so that a criterion on a metric that
+// reads another kind — the ROC AUC of a rule set that gives no scores — is
+// refused before the run instead of being undefined after it.
+type Outputs interface {
+	Outputs() []string
+}
+
 // LabelFitter is implemented by pipelines that learn from the distribution of
 // labels before the replay (the majority-class floor). The engine calls
 // FitLabels once, before any Predict, with the count of each label among the

@@ -467,6 +467,9 @@ func fitComplementNB(x *matrix, y []int, k int, alpha float64) *linear {
 	return &linear{k: k, d: d, w: w}
 }
 
+// Outputs says that a learner gives a label and its score.
+func (l *Learner) Outputs() []string { return []string{pipeline.OutputLabel, pipeline.OutputScore} }
+
 // Predict scores one record with the model that never saw it.
 func (l *Learner) Predict(ctx context.Context, rec datasets.Record) (pipeline.Output, error) {
 	if len(l.fitted) == 0 {

@@ -36,6 +36,11 @@ func TestClassesTheDataDoesNotHoldAreRefused(t *testing.T) {
 		{"constant output misspelt",
 			"dataset: {path: data.csv, label: card, positive: yes}\npipelines:\n  - {name: c, role: candidate, type: constant, output: No}\n",
 			`pipelines[0].output: "No" is not a class of the label column, which holds "no", "yes" (did you mean "no"?)`},
+		{"a score metric on a pipeline without scores",
+			"dataset: {path: data.csv, label: card, positive: yes}\npipelines:\n  - {name: m, role: candidate, type: column, score: income, threshold: 3}\n" +
+				"  - {name: rule, role: baseline, type: rules, rules: [{when: reports >= 2, output: no}], default: yes}\n" +
+				"metrics: [roc_auc]\ncriteria:\n  - {metric: roc_auc, pipeline: m, better_than: rule, must: true}\n",
+			`:10:5: criteria[0]: metric "roc_auc" (roc_auc) reads score, but pipeline "rule" (type rules) gives only label: it could never be computed`},
 		{"per-class metric on a class the data lacks",
 			"dataset: {path: data.csv, label: card, positive: yes}\npipelines:\n  - {name: c, role: candidate, type: constant, output: yes}\nmetrics:\n  - {name: r, type: class_recall, class: yse}\n",
 			`metrics[0].class: "yse" is not a class of the label column, which holds "no", "yes" (did you mean "yes"?)`},

@@ -911,7 +911,50 @@ func (l *loader) criteria(n *yaml.Node, exp *Experiment) {
 		if f == nil {
 			continue
 		}
-		exp.Criteria = append(exp.Criteria, l.criterion(f, el, path, refs, seen, exp))
+		c := l.criterion(f, el, path, refs, seen, exp)
+		l.checkReads(c, el, path, exp)
+		exp.Criteria = append(exp.Criteria, c)
+	}
+}
+
+// checkReads refuses a criterion whose metric reads a kind of output that
+// its pipeline (or its baseline) never gives, as the pipeline says
+// (pipeline.Outputs): the ROC AUC of a rule set that gives no scores could
+// never be computed, and the criterion would be undefined after the run.
+func (l *loader) checkReads(c Criterion, el *yaml.Node, path string, exp *Experiment) {
+	m := exp.Metric(c.Metric)
+	if m == nil || m.Metric == nil {
+		return
+	}
+	var accepts []string
+	for _, info := range metrics.Types() {
+		if info.Type == m.Type {
+			accepts = info.Accepts
+		}
+	}
+	if len(accepts) == 0 || slices.Contains(accepts, "any") {
+		return
+	}
+	reads := accepts
+	if slices.Contains(accepts, pipeline.OutputText) {
+		reads = append(slices.Clone(accepts), pipeline.OutputLabel) // text metrics read the label when there is no text
+	}
+	for _, name := range []string{c.Pipeline, c.Baseline} {
+		p := exp.Pipeline(name)
+		if p == nil || p.Pipeline == nil {
+			continue
+		}
+		o, ok := p.Pipeline.(pipeline.Outputs)
+		if !ok {
+			continue
+		}
+		gives := o.Outputs()
+		if slices.ContainsFunc(reads, func(a string) bool { return slices.Contains(gives, a) }) {
+			continue
+		}
+		l.errorf(el, path, "judge the metric on pipelines that give what it reads, or choose a metric of what they give (`poc metrics` lists what each reads)",
+			"metric %q (%s) reads %s, but pipeline %q (type %s) gives only %s: it could never be computed",
+			c.Metric, m.Type, strings.Join(accepts, " or "), name, p.Type, strings.Join(gives, " and "))
 	}
 }
 

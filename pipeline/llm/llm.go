@@ -184,6 +184,19 @@ type cacheEntry struct {
 	FinishReason string  `json:"finish_reason,omitempty"`
 }
 
+// Outputs says what the model's answers become, by the output type.
+func (p *LLM) Outputs() []string {
+	switch p.cfg.Output.Type {
+	case OutputLabel:
+		return []string{pipeline.OutputLabel}
+	case OutputNumber:
+		return []string{pipeline.OutputLabel, pipeline.OutputScore}
+	case OutputJSON:
+		return []string{pipeline.OutputLabel, pipeline.OutputFields}
+	}
+	return []string{pipeline.OutputText}
+}
+
 // Predict renders the record's messages, pseudonymises them, answers from
 // the cache or calls the API, caches the answer before parsing it, restores
 // the pseudonymised values and parses the answer.

@@ -276,11 +276,18 @@ func ivText(j results.Judgement, conf float64) string {
 
 // recommend writes the recommendation and what would change it.
 func recommend(run *results.Run) (string, []string) {
-	v := run.Verdict
 	cands, _ := roles(run)
 	cand := cmp.Or(joinNames(cands), "the candidate")
-	var failed, open, shouldOpen []results.Judgement
-	for _, j := range v.Criteria {
+	failed, open, shouldOpen := openCriteria(run.Verdict.Criteria)
+	changes, most := whatWouldChange(failed, open, shouldOpen, confidence(run))
+	return recommendation(run, cand, len(failed), len(open), most), changes
+}
+
+// openCriteria sorts the criteria that keep a GO away: the failed
+// must-criteria, the undecided or undefined ones, and the should-criteria
+// that did not pass.
+func openCriteria(criteria []results.Judgement) (failed, open, shouldOpen []results.Judgement) {
+	for _, j := range criteria {
 		switch {
 		case j.Must && j.Status == results.Fail:
 			failed = append(failed, j)
@@ -290,15 +297,19 @@ func recommend(run *results.Run) (string, []string) {
 			shouldOpen = append(shouldOpen, j)
 		}
 	}
-	var changes []string
-	conf := confidence(run)
+	return failed, open, shouldOpen
+}
+
+// whatWouldChange says, criterion by criterion, what would change the
+// verdict, and returns the most further records an open criterion needs
+// (0 when none says).
+func whatWouldChange(failed, open, shouldOpen []results.Judgement, conf float64) (changes []string, most int) {
 	for _, j := range failed {
 		est, _, thr := judgementValues(j)
 		iv := ivText(j, conf)
 		changes = append(changes, fmt.Sprintf("%s: measured %s (%s), required %s. The whole interval is on the wrong side, "+
 			"so more records of the same kind will not change this; %s itself would have to improve.", j.Name, est, iv, thr, j.Pipeline))
 	}
-	most := 0
 	for _, j := range open {
 		est, _, thr := judgementValues(j)
 		iv := ivText(j, conf)
@@ -318,28 +329,42 @@ func recommend(run *results.Run) (string, []string) {
 		changes = append(changes, fmt.Sprintf("%s (should, %s): does not change the verdict, but is worth knowing before deciding.",
 			j.Name, strings.ToLower(string(j.Status))))
 	}
-	var rec string
+	return changes, most
+}
+
+// recommendation is the advice that follows from the verdict on cand, given
+// the number of failed and open must-criteria and the most further records
+// one of them needs.
+func recommendation(run *results.Run, cand string, failed, open, most int) string {
+	v := run.Verdict
 	switch v.Verdict {
 	case results.Go:
-		rec = fmt.Sprintf("Proceed with %s: every must-criterion is met with %s confidence. "+
+		return fmt.Sprintf("Proceed with %s: every must-criterion is met with %s confidence. "+
 			"A re-run on newer records that moved a must-criterion's interval across its threshold would change this.", cand, confLabel(confidence(run)))
 	case results.NoGo:
-		rec = fmt.Sprintf("Do not put %s into production as it stands: %s.", cand, plural(len(failed), "must-criterion fails", "must-criteria fail"))
+		return fmt.Sprintf("Do not put %s into production as it stands: %s.", cand, plural(failed, "must-criterion fails", "must-criteria fail"))
 	case results.Undecided:
-		if len(v.Criteria) == 0 || !slices.ContainsFunc(v.Criteria, func(j results.Judgement) bool { return j.Must }) {
-			rec = "No decision is possible: the experiment sets no must-criterion. Add at least one `must: true` criterion and re-run."
-		} else if most > 0 {
-			total := cmp.Or(v.Records, run.Manifest.Dataset.Records) + most
-			rec = fmt.Sprintf("Do not decide yet: the evidence does not settle %s. Replay about %s more records "+
-				"(about %s in all) and run again.", plural(len(open), "must-criterion", "must-criteria"), group(int64(most)), group(int64(total)))
-		} else {
-			rec = fmt.Sprintf("Do not decide yet: the evidence does not settle %s, and more records of the same kind are unlikely to.",
-				plural(len(open), "must-criterion", "must-criteria"))
-		}
+		return undecidedAdvice(run, open, most)
 	default:
-		rec = "The run recorded no verdict."
+		return "The run recorded no verdict."
 	}
-	return rec, changes
+}
+
+// undecidedAdvice is the advice on an INCONCLUSIVE run, given the number of
+// open must-criteria and the most further records one of them needs.
+func undecidedAdvice(run *results.Run, open, most int) string {
+	v := run.Verdict
+	switch {
+	case len(v.Criteria) == 0 || !slices.ContainsFunc(v.Criteria, func(j results.Judgement) bool { return j.Must }):
+		return "No decision is possible: the experiment sets no must-criterion. Add at least one `must: true` criterion and re-run."
+	case most > 0:
+		total := cmp.Or(v.Records, run.Manifest.Dataset.Records) + most
+		return fmt.Sprintf("Do not decide yet: the evidence does not settle %s. Replay about %s more records "+
+			"(about %s in all) and run again.", plural(open, "must-criterion", "must-criteria"), group(int64(most)), group(int64(total)))
+	default:
+		return fmt.Sprintf("Do not decide yet: the evidence does not settle %s, and more records of the same kind are unlikely to.",
+			plural(open, "must-criterion", "must-criteria"))
+	}
 }
 
 func plural(n int, one, many string) string {

@@ -239,20 +239,7 @@ func qualityCostFigure(run *results.Run, pal palette) (*plot.Plot, string) {
 	if qm == "" {
 		return nil, "there is no quality metric (no criterion and no metric without a unit)"
 	}
-	var pts []qcPoint
-	var qUnit, cUnit string
-	hasCost := false
-	for _, p := range run.Metrics.Pipelines {
-		c, okC := estimateOf(run, p.Name, "cost_per_record")
-		q, okQ := estimateOf(run, p.Name, qm)
-		hasCost = hasCost || okC
-		if !okC || !okQ || !finite(float64(c.Value)) || !finite(float64(q.Value)) {
-			continue
-		}
-		f, _ := scaleOf(q.Unit)
-		qUnit, cUnit = q.Unit, c.Unit
-		pts = append(pts, qcPoint{name: p.Name, cost: float64(c.Value), quality: float64(q.Value) * f, higher: q.Direction != "lower"})
-	}
+	pts, qUnit, cUnit, hasCost := qualityCostPoints(run, qm)
 	if !hasCost {
 		return nil, "the experiment has no cost_per_record metric: add `- cost_per_record` to its metrics"
 	}
@@ -264,7 +251,33 @@ func qualityCostFigure(run *results.Run, pal palette) (*plot.Plot, string) {
 	_, ql := scaleOf(qUnit)
 	p.Y.Label.Text = qm + " (" + ql + ")"
 	p.X.Label.Text = "cost per record (" + cmp.Or(cUnit, run.Manifest.UseCase.Currency, "currency") + ")"
-	front := paretoFront(pts)
+	addParetoFront(p, paretoFront(pts))
+	addLabelledPoints(p, pts, pal)
+	padRange(p)
+	return p, ""
+}
+
+// qualityCostPoints are the pipelines with both a finite cost_per_record
+// and a finite quality metric qm (scaled for its axis), with the units of
+// the last of them; hasCost says whether any pipeline has cost_per_record.
+func qualityCostPoints(run *results.Run, qm string) (pts []qcPoint, qUnit, cUnit string, hasCost bool) {
+	for _, p := range run.Metrics.Pipelines {
+		c, okC := estimateOf(run, p.Name, "cost_per_record")
+		q, okQ := estimateOf(run, p.Name, qm)
+		hasCost = hasCost || okC
+		if !okC || !okQ || !finite(float64(c.Value)) || !finite(float64(q.Value)) {
+			continue
+		}
+		f, _ := scaleOf(q.Unit)
+		qUnit, cUnit = q.Unit, c.Unit
+		pts = append(pts, qcPoint{name: p.Name, cost: float64(c.Value), quality: float64(q.Value) * f, higher: q.Direction != "lower"})
+	}
+	return pts, qUnit, cUnit, hasCost
+}
+
+// addParetoFront rings the points of front and, when there are several,
+// joins them with a dashed line, each with its legend entry.
+func addParetoFront(p *plot.Plot, front []qcPoint) {
 	ring := draw.GlyphStyle{Color: color.Gray{0x33}, Radius: vg.Points(9), Shape: draw.RingGlyph{}}
 	var fxy plotter.XYs
 	for _, f := range front {
@@ -287,6 +300,11 @@ func qualityCostFigure(run *results.Run, pal palette) (*plot.Plot, string) {
 			p.Legend.Add("the Pareto front", l)
 		}
 	}
+}
+
+// addLabelledPoints draws every point in its pipeline's colour, with the
+// pipeline's name beside it.
+func addLabelledPoints(p *plot.Plot, pts []qcPoint, pal palette) {
 	xyl := plotter.XYLabels{}
 	for _, pt := range pts {
 		s, err := plotter.NewScatter(plotter.XYs{{X: pt.cost, Y: pt.quality}})
@@ -305,8 +323,6 @@ func qualityCostFigure(run *results.Run, pal palette) (*plot.Plot, string) {
 		}
 		p.Add(labels)
 	}
-	padRange(p)
-	return p, ""
 }
 
 // padRange widens the axes by a margin so that points and labels fit.

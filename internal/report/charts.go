@@ -356,26 +356,7 @@ func latencyFigure(run *results.Run, j *journal, pal palette) (*plot.Plot, int, 
 	if j == nil {
 		return nil, 0, "the run folder has no predictions.jsonl"
 	}
-	type series struct {
-		name string
-		v    []float64
-	}
-	var ss []series
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, pj := range j.pipes {
-		if len(pj.latencies) == 0 {
-			continue
-		}
-		v := slices.Clone(pj.latencies)
-		sort.Float64s(v)
-		ss = append(ss, series{pj.name, v})
-		for _, x := range v {
-			if x > 0 {
-				lo = math.Min(lo, x)
-			}
-		}
-		hi = math.Max(hi, v[len(v)-1])
-	}
+	ss, lo, hi := latencySeriesOf(j)
 	if len(ss) == 0 {
 		return nil, 0, "no prediction records a latency"
 	}
@@ -391,19 +372,7 @@ func latencyFigure(run *results.Run, j *journal, pal palette) (*plot.Plot, int, 
 		p.X.Label.Text = "latency (ms, log scale)"
 	}
 	for _, s := range ss {
-		n := len(s.v)
-		step := max(1, n/maxCurvePoints)
-		var xy plotter.XYs
-		for i := 0; i < n; i += step {
-			xy = append(xy, plotter.XY{X: s.v[i], Y: 100 * float64(i+1) / float64(n)})
-		}
-		xy = append(xy, plotter.XY{X: s.v[n-1], Y: 100})
-		if logX {
-			for i := range xy {
-				xy[i].X = math.Max(xy[i].X, lo)
-			}
-		}
-		l, err := plotter.NewLine(xy)
+		l, err := plotter.NewLine(latencyCurve(s.v, logX, lo))
 		if err != nil {
 			continue
 		}
@@ -416,6 +385,52 @@ func latencyFigure(run *results.Run, j *journal, pal palette) (*plot.Plot, int, 
 		p.Legend.Add(fmt.Sprintf("%s — median %s, 99th percentile %s", shorten(s.name, 32), ms(quantile(s.v, 0.5)), ms(quantile(s.v, 0.99))), l)
 	}
 	return p, len(ss), ""
+}
+
+// latencySeries is one pipeline's latencies, sorted.
+type latencySeries struct {
+	name string
+	v    []float64
+}
+
+// latencySeriesOf sorts the latencies of every pipeline that recorded some,
+// with the least positive latency and the greatest of all of them.
+func latencySeriesOf(j *journal) (ss []latencySeries, lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, pj := range j.pipes {
+		if len(pj.latencies) == 0 {
+			continue
+		}
+		v := slices.Clone(pj.latencies)
+		sort.Float64s(v)
+		ss = append(ss, latencySeries{pj.name, v})
+		for _, x := range v {
+			if x > 0 {
+				lo = math.Min(lo, x)
+			}
+		}
+		hi = math.Max(hi, v[len(v)-1])
+	}
+	return ss, lo, hi
+}
+
+// latencyCurve is the empirical cumulative distribution of the sorted
+// latencies v in percent, thinned to about maxCurvePoints points; on a log
+// axis, latencies are raised to at least lo so that zero can be drawn.
+func latencyCurve(v []float64, logX bool, lo float64) plotter.XYs {
+	n := len(v)
+	step := max(1, n/maxCurvePoints)
+	var xy plotter.XYs
+	for i := 0; i < n; i += step {
+		xy = append(xy, plotter.XY{X: v[i], Y: 100 * float64(i+1) / float64(n)})
+	}
+	xy = append(xy, plotter.XY{X: v[n-1], Y: 100})
+	if logX {
+		for i := range xy {
+			xy[i].X = math.Max(xy[i].X, lo)
+		}
+	}
+	return xy
 }
 
 // ms prints milliseconds with two to four significant digits.

@@ -694,6 +694,49 @@ func scoresFigure(run *results.Run, j *journal, pal palette) (canvasDrawer, vg.L
 	if j == nil {
 		return nil, 0, "", "the run folder has no predictions.jsonl"
 	}
+	sp := newScorePanels()
+	var drawn []string
+	var noScores, oneClass []string
+	calOK := false
+	for _, pj := range j.pipes {
+		if len(pj.scores) == 0 {
+			noScores = append(noScores, pj.name)
+			continue
+		}
+		roc, pr, ok := rocPR(pj.scores)
+		if !ok {
+			oneClass = append(oneClass, pj.name)
+			continue
+		}
+		drawn = append(drawn, pj.name)
+		if sp.add(pj.name, pal.of(pj.name), roc, pr, pj.scores) {
+			calOK = true
+		}
+	}
+	if len(drawn) == 0 {
+		why := "no pipeline gave scores"
+		if len(oneClass) > 0 {
+			why = "the scored records hold only one class, so no curve can be drawn"
+		}
+		return nil, 0, "", why
+	}
+	if !calOK {
+		sp.cal.Add(message("scores are not in [0, 1]"))
+	}
+	note := "curves of " + joinNames(drawn)
+	if len(noScores) > 0 {
+		note += "; no scores from " + joinNames(noScores)
+	}
+	return tiled("", [][]*plot.Plot{{sp.roc, sp.pr, sp.cal}}), 3.4 * vg.Inch, note, ""
+}
+
+// scorePanels are the three panels of the scores figure.
+type scorePanels struct{ roc, pr, cal *plot.Plot }
+
+// newScorePanels sets up the ROC, precision-recall and calibration panels
+// on the unit square, with their grids, their legends and the diagonals of
+// the ROC and calibration panels.
+func newScorePanels() scorePanels {
 	rocP := newPlot("ROC curve")
 	rocP.X.Label.Text, rocP.Y.Label.Text = "false positive rate", "true positive rate (recall)"
 	prP := newPlot("Precision–recall curve")
@@ -718,58 +761,37 @@ func scoresFigure(run *results.Run, j *journal, pal palette) (canvasDrawer, vg.L
 	}
 	diag(rocP)
 	diag(calP)
-	var drawn []string
-	var noScores, oneClass []string
-	calOK := false
-	for _, pj := range j.pipes {
-		if len(pj.scores) == 0 {
-			noScores = append(noScores, pj.name)
-			continue
+	return scorePanels{roc: rocP, pr: prP, cal: calP}
+}
+
+// add draws pipeline name's ROC and precision-recall curves in col, with
+// their areas in the legend, and its calibration when its scores fall in
+// [0, 1]; it reports whether it drew the calibration.
+func (sp scorePanels) add(name string, col color.Color, roc, pr curve, scores []scored) bool {
+	line := func(p *plot.Plot, xy plotter.XYs, label string) {
+		l, err := plotter.NewLine(xy)
+		if err != nil {
+			return
 		}
-		roc, pr, ok := rocPR(pj.scores)
-		if !ok {
-			oneClass = append(oneClass, pj.name)
-			continue
-		}
-		drawn = append(drawn, pj.name)
-		col := pal.of(pj.name)
-		add := func(p *plot.Plot, xy plotter.XYs, label string) {
-			l, err := plotter.NewLine(xy)
-			if err != nil {
-				return
-			}
-			l.Color, l.Width = col, vg.Points(2)
-			p.Add(l)
-			p.Legend.Add(label, l)
-		}
-		add(rocP, roc.xy, fmt.Sprintf("%s (AUC %s)", shorten(pj.name, 20), fixed(roc.area, 3)))
-		add(prP, pr.xy, fmt.Sprintf("%s (AP %s)", shorten(pj.name, 20), fixed(pr.area, 3)))
-		if xy, ok := calibrationBins(pj.scores); ok {
-			l, s, err := plotter.NewLinePoints(xy)
-			if err == nil {
-				l.Color, l.Width = col, vg.Points(1.5)
-				s.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
-				calP.Add(l, s)
-				calP.Legend.Add(shorten(pj.name, 20), l, s)
-				calOK = true
-			}
-		}
+		l.Color, l.Width = col, vg.Points(2)
+		p.Add(l)
+		p.Legend.Add(label, l)
 	}
-	if len(drawn) == 0 {
-		why := "no pipeline gave scores"
-		if len(oneClass) > 0 {
-			why = "the scored records hold only one class, so no curve can be drawn"
-		}
-		return nil, 0, "", why
+	line(sp.roc, roc.xy, fmt.Sprintf("%s (AUC %s)", shorten(name, 20), fixed(roc.area, 3)))
+	line(sp.pr, pr.xy, fmt.Sprintf("%s (AP %s)", shorten(name, 20), fixed(pr.area, 3)))
+	xy, ok := calibrationBins(scores)
+	if !ok {
+		return false
 	}
-	if !calOK {
-		calP.Add(message("scores are not in [0, 1]"))
+	l, s, err := plotter.NewLinePoints(xy)
+	if err != nil {
+		return false
 	}
-	note := "curves of " + joinNames(drawn)
-	if len(noScores) > 0 {
-		note += "; no scores from " + joinNames(noScores)
-	}
-	return tiled("", [][]*plot.Plot{{rocP, prP, calP}}), 3.4 * vg.Inch, note, ""
+	l.Color, l.Width = col, vg.Points(1.5)
+	s.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
+	sp.cal.Add(l, s)
+	sp.cal.Legend.Add(shorten(name, 20), l, s)
+	return true
 }
 
 func joinNames(s []string) string {

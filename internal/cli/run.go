@@ -31,6 +31,8 @@ type RunOptions struct {
 	MaxCost float64
 }
 
+// newRunCmd is `poc run`: flags fill a RunOptions, RunE checks them and
+// calls runF (run when nil).
 func newRunCmd(io IO, runF func(context.Context, *RunOptions) error) *cobra.Command {
 	opts := &RunOptions{}
 	cmd := &cobra.Command{
@@ -65,16 +67,8 @@ such a run in its folder, calling only for the records not yet finished.`,
 			if len(args) == 1 {
 				opts.File = args[0]
 			}
-			switch opts.FailOn {
-			case "never", "no-go", "inconclusive":
-			default:
-				return usageError{fmt.Errorf("--fail-on must be never, no-go or inconclusive, not %q", opts.FailOn)}
-			}
-			if opts.Concurrency < 0 {
-				return usageError{fmt.Errorf("--concurrency must be positive")}
-			}
-			if opts.MaxCost < 0 {
-				return usageError{fmt.Errorf("--max-cost must be positive")}
+			if err := checkRunOptions(opts); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -82,6 +76,12 @@ such a run in its folder, calling only for the records not yet finished.`,
 			return run(cmd.Context(), io, opts)
 		},
 	}
+	addRunFlags(cmd, opts)
+	return cmd
+}
+
+// addRunFlags binds the flags of `poc run` to opts.
+func addRunFlags(cmd *cobra.Command, opts *RunOptions) {
 	f := cmd.Flags()
 	f.StringVar(&opts.Out, "out", "results", "folder under which the run folder is written")
 	f.IntVarP(&opts.Concurrency, "concurrency", "c", 0, "predictions made at once (default: CPUs, or the pipelines' own concurrency)")
@@ -90,7 +90,22 @@ such a run in its folder, calling only for the records not yet finished.`,
 	f.BoolVar(&opts.NoCache, "no-cache", false, "neither read nor write the response cache")
 	f.StringVar(&opts.CacheDir, "cache-dir", "", "response cache folder (default $POC_CACHE_DIR, else the user cache folder)")
 	f.Float64Var(&opts.MaxCost, "max-cost", 0, "spend at most this much on calls (replaces budget.max_cost; with --resume, raises it)")
-	return cmd
+}
+
+// checkRunOptions rejects flag values `poc run` cannot use, as usage errors.
+func checkRunOptions(opts *RunOptions) error {
+	switch opts.FailOn {
+	case "never", "no-go", "inconclusive":
+	default:
+		return usageError{fmt.Errorf("--fail-on must be never, no-go or inconclusive, not %q", opts.FailOn)}
+	}
+	if opts.Concurrency < 0 {
+		return usageError{fmt.Errorf("--concurrency must be positive")}
+	}
+	if opts.MaxCost < 0 {
+		return usageError{fmt.Errorf("--max-cost must be positive")}
+	}
+	return nil
 }
 
 func run(ctx context.Context, io IO, opts *RunOptions) error {

@@ -196,22 +196,13 @@ type task struct {
 // replay with that error; what finished before it is in the journal.
 func Replay(ctx context.Context, r datasets.Reader, pipes []Pipe, mets []metrics.Metric, opt Options) (*Result, error) {
 	opt = withDefaults(opt, pipes)
-	res := newResult(pipes, mets, opt.Now())
-	for _, col := range opt.Segments {
-		res.Segments = append(res.Segments, SegmentColumn{Column: col, index: map[string]int32{}})
-	}
+	res := newResult(pipes, mets, opt.Segments, opt.Now())
 
 	// Calls run under ctx; dispatching new calls stops when ctx ends or a
 	// budget is reached (stopDispatch), letting calls in flight finish.
 	dispatchCtx, stopDispatch := context.WithCancel(ctx)
 	defer stopDispatch()
-	var stopOnce sync.Once
-	stop := func(why Stop, detail string) {
-		stopOnce.Do(func() {
-			res.Stopped, res.StopDetail = why, detail
-			stopDispatch()
-		})
-	}
+	stop := stopper(res, stopDispatch)
 
 	// The in-flight window holds several times the workers' worth of
 	// records, so that a record waiting out a retry backoff does not stall
@@ -256,42 +247,34 @@ func Replay(ctx context.Context, r datasets.Reader, pipes []Pipe, mets []metrics
 
 	w := newWriter(res, pipes, opt)
 	w.spent = budget.spent
-	pending := map[int]*batch{}
-	next := 0
-	var writeErr error
-	for b := range done {
-		pending[b.seq] = b
-		for writeErr == nil {
-			nb, ok := pending[next]
-			if !ok {
-				break
-			}
-			delete(pending, next)
-			next++
-			<-inflight
-			if writeErr = w.write(nb); writeErr != nil {
-				stop(Interrupted, "the journal could not be written")
-				break
-			}
-			if why := w.errorBudget(); why != "" {
-				stop(TooManyErrors, why)
-			}
-		}
+	writeErr := w.writeInOrder(done, inflight, stop)
+	w.finish(ctx)
+	return res, replayError(writeErr, readErr)
+}
+
+// stopper returns the function that ends a replay early: its first call
+// records why on res and stops dispatching new calls (stopDispatch); later
+// calls change nothing. It is safe for concurrent use.
+func stopper(res *Result, stopDispatch context.CancelFunc) func(why Stop, detail string) {
+	var once sync.Once
+	return func(why Stop, detail string) {
+		once.Do(func() {
+			res.Stopped, res.StopDetail = why, detail
+			stopDispatch()
+		})
 	}
-	res.Spent = budget.spent()
-	res.Finished = opt.Now()
-	w.progress(true)
-	if ctx.Err() != nil && res.Stopped == "" {
-		res.Stopped, res.StopDetail = Interrupted, "the run was interrupted"
-	}
-	res.Interrupted = res.Stopped != ""
+}
+
+// replayError is the error a replay returns: the journal's first, then the
+// dataset's, unless reading only ended because the replay stopped.
+func replayError(writeErr, readErr error) error {
 	if writeErr != nil {
-		return res, fmt.Errorf("write journal: %w", writeErr)
+		return fmt.Errorf("write journal: %w", writeErr)
 	}
 	if readErr != nil && !errors.Is(readErr, context.Canceled) {
-		return res, fmt.Errorf("read dataset: %w", readErr)
+		return fmt.Errorf("read dataset: %w", readErr)
 	}
-	return res, nil
+	return nil
 }
 
 func withDefaults(opt Options, pipes []Pipe) Options {
@@ -324,7 +307,10 @@ func withDefaults(opt Options, pipes []Pipe) Options {
 	return opt
 }
 
-func newResult(pipes []Pipe, mets []metrics.Metric, now time.Time) *Result {
+// newResult is the empty result of a replay that started at now: fresh
+// accumulators of mets for every pipeline, and an empty column for each of
+// the segment columns.
+func newResult(pipes []Pipe, mets []metrics.Metric, segments []string, now time.Time) *Result {
 	n := len(pipes)
 	res := &Result{
 		Accumulators:        make([][]metrics.Accumulator, n),
@@ -341,6 +327,9 @@ func newResult(pipes []Pipe, mets []metrics.Metric, now time.Time) *Result {
 		for m, metric := range mets {
 			res.Accumulators[p][m] = metric.New()
 		}
+	}
+	for _, col := range segments {
+		res.Segments = append(res.Segments, SegmentColumn{Column: col, index: map[string]int32{}})
 	}
 	return res
 }
@@ -550,6 +539,51 @@ func newWriter(res *Result, pipes []Pipe, opt Options) *writer {
 		w.journal = bufio.NewWriterSize(opt.Journal, 1<<20)
 	}
 	return w
+}
+
+// writeInOrder writes the batches arriving on done in sequence order,
+// holding back those that finish ahead of their turn, and gives back each
+// written batch's in-flight slot. After a journal error it writes nothing
+// more, but still drains done; it stops the replay on that error and when
+// a pipeline exceeds the error budget. It is the replay's single writer.
+func (w *writer) writeInOrder(done <-chan *batch, inflight <-chan struct{}, stop func(Stop, string)) error {
+	pending := map[int]*batch{}
+	next := 0
+	var writeErr error
+	for b := range done {
+		pending[b.seq] = b
+		for writeErr == nil {
+			nb, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			<-inflight
+			if writeErr = w.write(nb); writeErr != nil {
+				stop(Interrupted, "the journal could not be written")
+				break
+			}
+			if why := w.errorBudget(); why != "" {
+				stop(TooManyErrors, why)
+			}
+		}
+	}
+	return writeErr
+}
+
+// finish completes the result once every batch is written: the spend, the
+// end time, the final progress call, and why the replay stopped early (an
+// interruption when ctx ended and nothing else stopped it first).
+func (w *writer) finish(ctx context.Context) {
+	res := w.res
+	res.Spent = w.spent()
+	res.Finished = w.opt.Now()
+	w.progress(true)
+	if ctx.Err() != nil && res.Stopped == "" {
+		res.Stopped, res.StopDetail = Interrupted, "the run was interrupted"
+	}
+	res.Interrupted = res.Stopped != ""
 }
 
 func (w *writer) write(b *batch) error {

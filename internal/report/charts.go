@@ -239,20 +239,7 @@ func qualityCostFigure(run *results.Run, pal palette) (*plot.Plot, string) {
 	if qm == "" {
 		return nil, "there is no quality metric (no criterion and no metric without a unit)"
 	}
-	var pts []qcPoint
-	var qUnit, cUnit string
-	hasCost := false
-	for _, p := range run.Metrics.Pipelines {
-		c, okC := estimateOf(run, p.Name, "cost_per_record")
-		q, okQ := estimateOf(run, p.Name, qm)
-		hasCost = hasCost || okC
-		if !okC || !okQ || !finite(float64(c.Value)) || !finite(float64(q.Value)) {
-			continue
-		}
-		f, _ := scaleOf(q.Unit)
-		qUnit, cUnit = q.Unit, c.Unit
-		pts = append(pts, qcPoint{name: p.Name, cost: float64(c.Value), quality: float64(q.Value) * f, higher: q.Direction != "lower"})
-	}
+	pts, qUnit, cUnit, hasCost := qualityCostPoints(run, qm)
 	if !hasCost {
 		return nil, "the experiment has no cost_per_record metric: add `- cost_per_record` to its metrics"
 	}
@@ -264,7 +251,33 @@ func qualityCostFigure(run *results.Run, pal palette) (*plot.Plot, string) {
 	_, ql := scaleOf(qUnit)
 	p.Y.Label.Text = qm + " (" + ql + ")"
 	p.X.Label.Text = "cost per record (" + cmp.Or(cUnit, run.Manifest.UseCase.Currency, "currency") + ")"
-	front := paretoFront(pts)
+	addParetoFront(p, paretoFront(pts))
+	addLabelledPoints(p, pts, pal)
+	padRange(p)
+	return p, ""
+}
+
+// qualityCostPoints are the pipelines with both a finite cost_per_record
+// and a finite quality metric qm (scaled for its axis), with the units of
+// the last of them; hasCost says whether any pipeline has cost_per_record.
+func qualityCostPoints(run *results.Run, qm string) (pts []qcPoint, qUnit, cUnit string, hasCost bool) {
+	for _, p := range run.Metrics.Pipelines {
+		c, okC := estimateOf(run, p.Name, "cost_per_record")
+		q, okQ := estimateOf(run, p.Name, qm)
+		hasCost = hasCost || okC
+		if !okC || !okQ || !finite(float64(c.Value)) || !finite(float64(q.Value)) {
+			continue
+		}
+		f, _ := scaleOf(q.Unit)
+		qUnit, cUnit = q.Unit, c.Unit
+		pts = append(pts, qcPoint{name: p.Name, cost: float64(c.Value), quality: float64(q.Value) * f, higher: q.Direction != "lower"})
+	}
+	return pts, qUnit, cUnit, hasCost
+}
+
+// addParetoFront rings the points of front and, when there are several,
+// joins them with a dashed line, each with its legend entry.
+func addParetoFront(p *plot.Plot, front []qcPoint) {
 	ring := draw.GlyphStyle{Color: color.Gray{0x33}, Radius: vg.Points(9), Shape: draw.RingGlyph{}}
 	var fxy plotter.XYs
 	for _, f := range front {
@@ -287,6 +300,11 @@ func qualityCostFigure(run *results.Run, pal palette) (*plot.Plot, string) {
 			p.Legend.Add("the Pareto front", l)
 		}
 	}
+}
+
+// addLabelledPoints draws every point in its pipeline's colour, with the
+// pipeline's name beside it.
+func addLabelledPoints(p *plot.Plot, pts []qcPoint, pal palette) {
 	xyl := plotter.XYLabels{}
 	for _, pt := range pts {
 		s, err := plotter.NewScatter(plotter.XYs{{X: pt.cost, Y: pt.quality}})
@@ -305,8 +323,6 @@ func qualityCostFigure(run *results.Run, pal palette) (*plot.Plot, string) {
 		}
 		p.Add(labels)
 	}
-	padRange(p)
-	return p, ""
 }
 
 // padRange widens the axes by a margin so that points and labels fit.
@@ -340,26 +356,7 @@ func latencyFigure(run *results.Run, j *journal, pal palette) (*plot.Plot, int, 
 	if j == nil {
 		return nil, 0, "the run folder has no predictions.jsonl"
 	}
-	type series struct {
-		name string
-		v    []float64
-	}
-	var ss []series
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, pj := range j.pipes {
-		if len(pj.latencies) == 0 {
-			continue
-		}
-		v := slices.Clone(pj.latencies)
-		sort.Float64s(v)
-		ss = append(ss, series{pj.name, v})
-		for _, x := range v {
-			if x > 0 {
-				lo = math.Min(lo, x)
-			}
-		}
-		hi = math.Max(hi, v[len(v)-1])
-	}
+	ss, lo, hi := latencySeriesOf(j)
 	if len(ss) == 0 {
 		return nil, 0, "no prediction records a latency"
 	}
@@ -375,19 +372,7 @@ func latencyFigure(run *results.Run, j *journal, pal palette) (*plot.Plot, int, 
 		p.X.Label.Text = "latency (ms, log scale)"
 	}
 	for _, s := range ss {
-		n := len(s.v)
-		step := max(1, n/maxCurvePoints)
-		var xy plotter.XYs
-		for i := 0; i < n; i += step {
-			xy = append(xy, plotter.XY{X: s.v[i], Y: 100 * float64(i+1) / float64(n)})
-		}
-		xy = append(xy, plotter.XY{X: s.v[n-1], Y: 100})
-		if logX {
-			for i := range xy {
-				xy[i].X = math.Max(xy[i].X, lo)
-			}
-		}
-		l, err := plotter.NewLine(xy)
+		l, err := plotter.NewLine(latencyCurve(s.v, logX, lo))
 		if err != nil {
 			continue
 		}
@@ -400,6 +385,52 @@ func latencyFigure(run *results.Run, j *journal, pal palette) (*plot.Plot, int, 
 		p.Legend.Add(fmt.Sprintf("%s — median %s, 99th percentile %s", shorten(s.name, 32), ms(quantile(s.v, 0.5)), ms(quantile(s.v, 0.99))), l)
 	}
 	return p, len(ss), ""
+}
+
+// latencySeries is one pipeline's latencies, sorted.
+type latencySeries struct {
+	name string
+	v    []float64
+}
+
+// latencySeriesOf sorts the latencies of every pipeline that recorded some,
+// with the least positive latency and the greatest of all of them.
+func latencySeriesOf(j *journal) (ss []latencySeries, lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, pj := range j.pipes {
+		if len(pj.latencies) == 0 {
+			continue
+		}
+		v := slices.Clone(pj.latencies)
+		sort.Float64s(v)
+		ss = append(ss, latencySeries{pj.name, v})
+		for _, x := range v {
+			if x > 0 {
+				lo = math.Min(lo, x)
+			}
+		}
+		hi = math.Max(hi, v[len(v)-1])
+	}
+	return ss, lo, hi
+}
+
+// latencyCurve is the empirical cumulative distribution of the sorted
+// latencies v in percent, thinned to about maxCurvePoints points; on a log
+// axis, latencies are raised to at least lo so that zero can be drawn.
+func latencyCurve(v []float64, logX bool, lo float64) plotter.XYs {
+	n := len(v)
+	step := max(1, n/maxCurvePoints)
+	var xy plotter.XYs
+	for i := 0; i < n; i += step {
+		xy = append(xy, plotter.XY{X: v[i], Y: 100 * float64(i+1) / float64(n)})
+	}
+	xy = append(xy, plotter.XY{X: v[n-1], Y: 100})
+	if logX {
+		for i := range xy {
+			xy[i].X = math.Max(xy[i].X, lo)
+		}
+	}
+	return xy
 }
 
 // ms prints milliseconds with two to four significant digits.
@@ -663,6 +694,49 @@ func scoresFigure(run *results.Run, j *journal, pal palette) (canvasDrawer, vg.L
 	if j == nil {
 		return nil, 0, "", "the run folder has no predictions.jsonl"
 	}
+	sp := newScorePanels()
+	var drawn []string
+	var noScores, oneClass []string
+	calOK := false
+	for _, pj := range j.pipes {
+		if len(pj.scores) == 0 {
+			noScores = append(noScores, pj.name)
+			continue
+		}
+		roc, pr, ok := rocPR(pj.scores)
+		if !ok {
+			oneClass = append(oneClass, pj.name)
+			continue
+		}
+		drawn = append(drawn, pj.name)
+		if sp.add(pj.name, pal.of(pj.name), roc, pr, pj.scores) {
+			calOK = true
+		}
+	}
+	if len(drawn) == 0 {
+		why := "no pipeline gave scores"
+		if len(oneClass) > 0 {
+			why = "the scored records hold only one class, so no curve can be drawn"
+		}
+		return nil, 0, "", why
+	}
+	if !calOK {
+		sp.cal.Add(message("scores are not in [0, 1]"))
+	}
+	note := "curves of " + joinNames(drawn)
+	if len(noScores) > 0 {
+		note += "; no scores from " + joinNames(noScores)
+	}
+	return tiled("", [][]*plot.Plot{{sp.roc, sp.pr, sp.cal}}), 3.4 * vg.Inch, note, ""
+}
+
+// scorePanels are the three panels of the scores figure.
+type scorePanels struct{ roc, pr, cal *plot.Plot }
+
+// newScorePanels sets up the ROC, precision-recall and calibration panels
+// on the unit square, with their grids, their legends and the diagonals of
+// the ROC and calibration panels.
+func newScorePanels() scorePanels {
 	rocP := newPlot("ROC curve")
 	rocP.X.Label.Text, rocP.Y.Label.Text = "false positive rate", "true positive rate (recall)"
 	prP := newPlot("Precision–recall curve")
@@ -687,58 +761,37 @@ func scoresFigure(run *results.Run, j *journal, pal palette) (canvasDrawer, vg.L
 	}
 	diag(rocP)
 	diag(calP)
-	var drawn []string
-	var noScores, oneClass []string
-	calOK := false
-	for _, pj := range j.pipes {
-		if len(pj.scores) == 0 {
-			noScores = append(noScores, pj.name)
-			continue
+	return scorePanels{roc: rocP, pr: prP, cal: calP}
+}
+
+// add draws pipeline name's ROC and precision-recall curves in col, with
+// their areas in the legend, and its calibration when its scores fall in
+// [0, 1]; it reports whether it drew the calibration.
+func (sp scorePanels) add(name string, col color.Color, roc, pr curve, scores []scored) bool {
+	line := func(p *plot.Plot, xy plotter.XYs, label string) {
+		l, err := plotter.NewLine(xy)
+		if err != nil {
+			return
 		}
-		roc, pr, ok := rocPR(pj.scores)
-		if !ok {
-			oneClass = append(oneClass, pj.name)
-			continue
-		}
-		drawn = append(drawn, pj.name)
-		col := pal.of(pj.name)
-		add := func(p *plot.Plot, xy plotter.XYs, label string) {
-			l, err := plotter.NewLine(xy)
-			if err != nil {
-				return
-			}
-			l.Color, l.Width = col, vg.Points(2)
-			p.Add(l)
-			p.Legend.Add(label, l)
-		}
-		add(rocP, roc.xy, fmt.Sprintf("%s (AUC %s)", shorten(pj.name, 20), fixed(roc.area, 3)))
-		add(prP, pr.xy, fmt.Sprintf("%s (AP %s)", shorten(pj.name, 20), fixed(pr.area, 3)))
-		if xy, ok := calibrationBins(pj.scores); ok {
-			l, s, err := plotter.NewLinePoints(xy)
-			if err == nil {
-				l.Color, l.Width = col, vg.Points(1.5)
-				s.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
-				calP.Add(l, s)
-				calP.Legend.Add(shorten(pj.name, 20), l, s)
-				calOK = true
-			}
-		}
+		l.Color, l.Width = col, vg.Points(2)
+		p.Add(l)
+		p.Legend.Add(label, l)
 	}
-	if len(drawn) == 0 {
-		why := "no pipeline gave scores"
-		if len(oneClass) > 0 {
-			why = "the scored records hold only one class, so no curve can be drawn"
-		}
-		return nil, 0, "", why
+	line(sp.roc, roc.xy, fmt.Sprintf("%s (AUC %s)", shorten(name, 20), fixed(roc.area, 3)))
+	line(sp.pr, pr.xy, fmt.Sprintf("%s (AP %s)", shorten(name, 20), fixed(pr.area, 3)))
+	xy, ok := calibrationBins(scores)
+	if !ok {
+		return false
 	}
-	if !calOK {
-		calP.Add(message("scores are not in [0, 1]"))
+	l, s, err := plotter.NewLinePoints(xy)
+	if err != nil {
+		return false
 	}
-	note := "curves of " + joinNames(drawn)
-	if len(noScores) > 0 {
-		note += "; no scores from " + joinNames(noScores)
-	}
-	return tiled("", [][]*plot.Plot{{rocP, prP, calP}}), 3.4 * vg.Inch, note, ""
+	l.Color, l.Width = col, vg.Points(1.5)
+	s.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
+	sp.cal.Add(l, s)
+	sp.cal.Legend.Add(shorten(name, 20), l, s)
+	return true
 }
 
 func joinNames(s []string) string {

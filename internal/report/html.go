@@ -101,6 +101,7 @@ func WriteHTML(w io.Writer, run *results.Run, figs []figure, j *journal) error {
 	return nil
 }
 
+// buildPage gathers everything report.html shows, section by section.
 func buildPage(run *results.Run, figs []figure, j *journal) htmlPage {
 	mf, v := run.Manifest, run.Verdict
 	conf := confidence(run)
@@ -113,60 +114,94 @@ func buildPage(run *results.Run, figs []figure, j *journal) htmlPage {
 		Why:         sentence(cmp.Or(v.Reason, "no reason recorded")),
 		Conf:        confLabel(conf),
 	}
-	switch v.Verdict {
-	case results.Go:
-		p.VerdictClass = "go"
-	case results.NoGo:
-		p.VerdictClass = "nogo"
-	case results.Undecided:
-		p.VerdictClass = "inconclusive"
-	default:
-		p.VerdictClass = "none"
-	}
+	p.VerdictClass = verdictClass(v.Verdict)
 	p.LabelWarning = labelWarning(mf.Dataset)
-	if mf.Status == results.Interrupted {
-		p.Interrupted = fmt.Sprintf("This run was interrupted (%s); its figures cover only the %s records replayed before it stopped.",
-			cmp.Or(mf.StopDetail, mf.StopReason, "no reason recorded"), group(int64(mf.Dataset.Records)))
-	}
-	uc := mf.UseCase
-	volume := na
-	if uc.VolumePerYear > 0 {
-		volume = group(uc.VolumePerYear) + " records a year"
-	}
-	p.Facts = []kv{
-		{"Question", cmp.Or(uc.Question, v.Question, na)},
-		{"Owner", cmp.Or(uc.Owner, na)},
-		{"Yearly volume", volume},
-		{"Evidence", fmt.Sprintf("%s records replayed through %d pipelines; intervals at %s confidence",
-			group(int64(cmp.Or(v.Records, mf.Dataset.Records))), len(pipelinesOf(run)), p.Conf)},
-	}
-	if !mf.Finished.IsZero() {
-		p.Facts = append(p.Facts, kv{"Run", cmp.Or(mf.RunID, v.RunID, na) + ", finished " + formatTime(mf.Finished)})
-	}
+	p.Interrupted = interruptedNote(mf)
+	p.Facts = pageFacts(run, p.Conf)
 	for _, jd := range v.Criteria {
 		p.Criteria = append(p.Criteria, htmlCriterionOf(jd))
 		p.Tests = append(p.Tests, kv{jd.Name, cmp.Or(jd.Test, "no test recorded")})
 	}
 	p.Recommendation, p.Changes = recommend(run)
 	p.Impact = impactOf(run)
-	for _, f := range figs {
-		if f.Skipped != "" {
-			p.Skipped = append(p.Skipped, htmlFigure{figure: f})
-			continue
-		}
-		p.Figures = append(p.Figures, htmlFigure{figure: f,
-			Src: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(f.PNG))})
-	}
+	p.Figures, p.Skipped = htmlFigures(figs)
 	p.Dataset = datasetFacts(run)
 	p.Pipelines = pipelineDetail(run, j)
 	p.Manifest = manifestFacts(run)
 	p.Disagreements, p.DisagreeNote = disagreementsOf(run, j)
-	p.Method = fmt.Sprintf("Every interval is a two-sided %s confidence interval. A criterion passes when its whole interval "+
+	p.Method = methodText(p.Conf)
+	return p
+}
+
+// verdictClass is the CSS class that colours the verdict.
+func verdictClass(v results.Decision) string {
+	switch v {
+	case results.Go:
+		return "go"
+	case results.NoGo:
+		return "nogo"
+	case results.Undecided:
+		return "inconclusive"
+	default:
+		return "none"
+	}
+}
+
+// interruptedNote warns that an interrupted run's figures cover only part
+// of the data; "" for a run that finished.
+func interruptedNote(mf results.Manifest) string {
+	if mf.Status != results.Interrupted {
+		return ""
+	}
+	return fmt.Sprintf("This run was interrupted (%s); its figures cover only the %s records replayed before it stopped.",
+		cmp.Or(mf.StopDetail, mf.StopReason, "no reason recorded"), group(int64(mf.Dataset.Records)))
+}
+
+// pageFacts are the key facts at the top of the page: the question, its
+// owner, the yearly volume, the evidence and, once finished, the run; conf
+// labels the intervals.
+func pageFacts(run *results.Run, conf string) []kv {
+	mf, v := run.Manifest, run.Verdict
+	uc := mf.UseCase
+	volume := na
+	if uc.VolumePerYear > 0 {
+		volume = group(uc.VolumePerYear) + " records a year"
+	}
+	facts := []kv{
+		{"Question", cmp.Or(uc.Question, v.Question, na)},
+		{"Owner", cmp.Or(uc.Owner, na)},
+		{"Yearly volume", volume},
+		{"Evidence", fmt.Sprintf("%s records replayed through %d pipelines; intervals at %s confidence",
+			group(int64(cmp.Or(v.Records, mf.Dataset.Records))), len(pipelinesOf(run)), conf)},
+	}
+	if !mf.Finished.IsZero() {
+		facts = append(facts, kv{"Run", cmp.Or(mf.RunID, v.RunID, na) + ", finished " + formatTime(mf.Finished)})
+	}
+	return facts
+}
+
+// htmlFigures splits figs into the drawn ones, each with its PNG as a
+// data: URI, and the skipped ones.
+func htmlFigures(figs []figure) (drawn, skipped []htmlFigure) {
+	for _, f := range figs {
+		if f.Skipped != "" {
+			skipped = append(skipped, htmlFigure{figure: f})
+			continue
+		}
+		drawn = append(drawn, htmlFigure{figure: f,
+			Src: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(f.PNG))})
+	}
+	return drawn, skipped
+}
+
+// methodText explains how intervals decide criteria and criteria the
+// verdict; conf labels the intervals.
+func methodText(conf string) string {
+	return fmt.Sprintf("Every interval is a two-sided %s confidence interval. A criterion passes when its whole interval "+
 		"clears the threshold, fails when its whole interval lies on the wrong side, and is inconclusive when the interval "+
 		"straddles the threshold; a criterion whose value cannot be computed is undefined and never passes. GO needs every "+
 		"must-criterion to pass; NO-GO follows if any must-criterion fails; otherwise the verdict is INCONCLUSIVE. "+
-		"Should-criteria are reported but do not change the verdict.", p.Conf)
-	return p
+		"Should-criteria are reported but do not change the verdict.", conf)
 }
 
 func confLabel(conf float64) string {
@@ -241,11 +276,18 @@ func ivText(j results.Judgement, conf float64) string {
 
 // recommend writes the recommendation and what would change it.
 func recommend(run *results.Run) (string, []string) {
-	v := run.Verdict
 	cands, _ := roles(run)
 	cand := cmp.Or(joinNames(cands), "the candidate")
-	var failed, open, shouldOpen []results.Judgement
-	for _, j := range v.Criteria {
+	failed, open, shouldOpen := openCriteria(run.Verdict.Criteria)
+	changes, most := whatWouldChange(failed, open, shouldOpen, confidence(run))
+	return recommendation(run, cand, len(failed), len(open), most), changes
+}
+
+// openCriteria sorts the criteria that keep a GO away: the failed
+// must-criteria, the undecided or undefined ones, and the should-criteria
+// that did not pass.
+func openCriteria(criteria []results.Judgement) (failed, open, shouldOpen []results.Judgement) {
+	for _, j := range criteria {
 		switch {
 		case j.Must && j.Status == results.Fail:
 			failed = append(failed, j)
@@ -255,15 +297,19 @@ func recommend(run *results.Run) (string, []string) {
 			shouldOpen = append(shouldOpen, j)
 		}
 	}
-	var changes []string
-	conf := confidence(run)
+	return failed, open, shouldOpen
+}
+
+// whatWouldChange says, criterion by criterion, what would change the
+// verdict, and returns the most further records an open criterion needs
+// (0 when none says).
+func whatWouldChange(failed, open, shouldOpen []results.Judgement, conf float64) (changes []string, most int) {
 	for _, j := range failed {
 		est, _, thr := judgementValues(j)
 		iv := ivText(j, conf)
 		changes = append(changes, fmt.Sprintf("%s: measured %s (%s), required %s. The whole interval is on the wrong side, "+
 			"so more records of the same kind will not change this; %s itself would have to improve.", j.Name, est, iv, thr, j.Pipeline))
 	}
-	most := 0
 	for _, j := range open {
 		est, _, thr := judgementValues(j)
 		iv := ivText(j, conf)
@@ -283,28 +329,42 @@ func recommend(run *results.Run) (string, []string) {
 		changes = append(changes, fmt.Sprintf("%s (should, %s): does not change the verdict, but is worth knowing before deciding.",
 			j.Name, strings.ToLower(string(j.Status))))
 	}
-	var rec string
+	return changes, most
+}
+
+// recommendation is the advice that follows from the verdict on cand, given
+// the number of failed and open must-criteria and the most further records
+// one of them needs.
+func recommendation(run *results.Run, cand string, failed, open, most int) string {
+	v := run.Verdict
 	switch v.Verdict {
 	case results.Go:
-		rec = fmt.Sprintf("Proceed with %s: every must-criterion is met with %s confidence. "+
+		return fmt.Sprintf("Proceed with %s: every must-criterion is met with %s confidence. "+
 			"A re-run on newer records that moved a must-criterion's interval across its threshold would change this.", cand, confLabel(confidence(run)))
 	case results.NoGo:
-		rec = fmt.Sprintf("Do not put %s into production as it stands: %s.", cand, plural(len(failed), "must-criterion fails", "must-criteria fail"))
+		return fmt.Sprintf("Do not put %s into production as it stands: %s.", cand, plural(failed, "must-criterion fails", "must-criteria fail"))
 	case results.Undecided:
-		if len(v.Criteria) == 0 || !slices.ContainsFunc(v.Criteria, func(j results.Judgement) bool { return j.Must }) {
-			rec = "No decision is possible: the experiment sets no must-criterion. Add at least one `must: true` criterion and re-run."
-		} else if most > 0 {
-			total := cmp.Or(v.Records, run.Manifest.Dataset.Records) + most
-			rec = fmt.Sprintf("Do not decide yet: the evidence does not settle %s. Replay about %s more records "+
-				"(about %s in all) and run again.", plural(len(open), "must-criterion", "must-criteria"), group(int64(most)), group(int64(total)))
-		} else {
-			rec = fmt.Sprintf("Do not decide yet: the evidence does not settle %s, and more records of the same kind are unlikely to.",
-				plural(len(open), "must-criterion", "must-criteria"))
-		}
+		return undecidedAdvice(run, open, most)
 	default:
-		rec = "The run recorded no verdict."
+		return "The run recorded no verdict."
 	}
-	return rec, changes
+}
+
+// undecidedAdvice is the advice on an INCONCLUSIVE run, given the number of
+// open must-criteria and the most further records one of them needs.
+func undecidedAdvice(run *results.Run, open, most int) string {
+	v := run.Verdict
+	switch {
+	case len(v.Criteria) == 0 || !slices.ContainsFunc(v.Criteria, func(j results.Judgement) bool { return j.Must }):
+		return "No decision is possible: the experiment sets no must-criterion. Add at least one `must: true` criterion and re-run."
+	case most > 0:
+		total := cmp.Or(v.Records, run.Manifest.Dataset.Records) + most
+		return fmt.Sprintf("Do not decide yet: the evidence does not settle %s. Replay about %s more records "+
+			"(about %s in all) and run again.", plural(open, "must-criterion", "must-criteria"), group(int64(most)), group(int64(total)))
+	default:
+		return fmt.Sprintf("Do not decide yet: the evidence does not settle %s, and more records of the same kind are unlikely to.",
+			plural(open, "must-criterion", "must-criteria"))
+	}
 }
 
 func plural(n int, one, many string) string {

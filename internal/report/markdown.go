@@ -477,74 +477,108 @@ func (m *mdWriter) impact() {
 	if im.Headline != "" {
 		m.f("**%s**\n\n", oneLine(im.Headline))
 	}
-	m.line("### Running cost")
-	m.line("")
-	if im.Missing != "" {
-		m.line(im.Missing)
-		m.line("")
-	} else {
-		rows := make([][]string, 0, len(im.Rows))
-		for _, r := range im.Rows {
-			var diffs []string
-			for _, d := range r.Diffs {
-				diffs = append(diffs, fmt.Sprintf("%s a year %s than %s", d.Diff, d.Sense, d.Baseline))
-			}
-			rows = append(rows, []string{r.Pipeline, r.Role, r.PerRecord, r.Yearly, cmp.Or(r.Interval, "—"),
-				cmp.Or(strings.Join(diffs, "; "), "—"), "Assumes " + r.Assumption + "."})
-		}
-		m.table([]string{"Pipeline", "Role", "Per record", "Per year", "Interval", "Compared with the baselines", "Assumption"}, rows)
-	}
+	m.runningCost(im)
 	conf := cmp.Or(im.Conf, m.confLabel())
-	if len(im.Errors) > 0 {
-		m.line("### Cost of errors")
-		m.line("")
-		rows := make([][]string, 0, len(im.Errors))
-		for _, r := range im.Errors {
-			rows = append(rows, []string{r.Pipeline, r.Role, r.Detail, r.Value, cmp.Or(r.Interval, "—"), "Assumes " + r.Assumption + "."})
-		}
-		m.table([]string{"Pipeline", "Role", "Errors on the replay", "Per year", conf + " interval", "Assumption"}, rows)
-	}
-	if len(im.People) > 0 {
-		m.line("### Cost of the people's handling time")
-		m.line("")
-		rows := make([][]string, 0, len(im.People))
-		for _, r := range im.People {
-			rows = append(rows, []string{r.Pipeline, r.Value, cmp.Or(r.Interval, "—"), "Assumes " + r.Assumption + "."})
-		}
-		m.table([]string{"Pipeline", "Per year", conf + " interval", "Assumption"}, rows)
-	}
-	if len(im.Savings) > 0 {
-		m.line("### Projected yearly saving")
-		m.line("")
-		m.line("The baseline's running cost, cost of errors and people's time, minus the candidate's; an extra cost is a negative saving.")
-		m.line("")
-		rows := make([][]string, 0, len(im.Savings))
-		for _, r := range im.Savings {
-			rows = append(rows, []string{r.Candidate, r.Baseline, r.Value + " " + r.Sense, cmp.Or(r.Interval, "—"), r.Parts,
-				"Assumes " + r.Assumption + "."})
-		}
-		m.table([]string{"Candidate", "Against", "Per year", conf + " interval of the saving", "Made of", "Assumption"}, rows)
-	}
-	if w := im.Workload; w != nil {
-		m.line("### Workload absorbed")
-		m.line("")
-		iv := ""
-		if w.FTEInterval != "" {
-			iv = fmt.Sprintf(" (%s interval %s)", conf, w.FTEInterval)
-		}
-		m.f("If %s took over the decisions of %s, it would absorb **%s**%s: %s, worth %s.\n\n",
-			oneLine(w.Candidates), oneLine(w.Baseline), w.FTE, iv, w.Hours, w.Cost)
-		for _, a := range w.Assumptions {
-			m.f("- Assumes %s.\n", oneLine(a))
-		}
-		m.line("")
-	}
+	m.errorCost(im.Errors, conf)
+	m.peopleCost(im.People, conf)
+	m.savings(im.Savings, conf)
+	m.workload(im.Workload, conf)
 	for _, n := range im.Notes {
 		m.f("- %s\n", oneLine(n))
 	}
 	if len(im.Notes) > 0 {
 		m.line("")
 	}
+}
+
+// runningCost writes the "Running cost" table of the impact section, or
+// what the experiment lacks for one.
+func (m *mdWriter) runningCost(im impact) {
+	m.line("### Running cost")
+	m.line("")
+	if im.Missing != "" {
+		m.line(im.Missing)
+		m.line("")
+		return
+	}
+	rows := make([][]string, 0, len(im.Rows))
+	for _, r := range im.Rows {
+		var diffs []string
+		for _, d := range r.Diffs {
+			diffs = append(diffs, fmt.Sprintf("%s a year %s than %s", d.Diff, d.Sense, d.Baseline))
+		}
+		rows = append(rows, []string{r.Pipeline, r.Role, r.PerRecord, r.Yearly, cmp.Or(r.Interval, "—"),
+			cmp.Or(strings.Join(diffs, "; "), "—"), "Assumes " + r.Assumption + "."})
+	}
+	m.table([]string{"Pipeline", "Role", "Per record", "Per year", "Interval", "Compared with the baselines", "Assumption"}, rows)
+}
+
+// errorCost writes the "Cost of errors" table, when impact.json projects
+// one; conf labels the intervals.
+func (m *mdWriter) errorCost(errs []projRow, conf string) {
+	if len(errs) == 0 {
+		return
+	}
+	m.line("### Cost of errors")
+	m.line("")
+	rows := make([][]string, 0, len(errs))
+	for _, r := range errs {
+		rows = append(rows, []string{r.Pipeline, r.Role, r.Detail, r.Value, cmp.Or(r.Interval, "—"), "Assumes " + r.Assumption + "."})
+	}
+	m.table([]string{"Pipeline", "Role", "Errors on the replay", "Per year", conf + " interval", "Assumption"}, rows)
+}
+
+// peopleCost writes the "Cost of the people's handling time" table, when
+// impact.json projects one; conf labels the intervals.
+func (m *mdWriter) peopleCost(people []projRow, conf string) {
+	if len(people) == 0 {
+		return
+	}
+	m.line("### Cost of the people's handling time")
+	m.line("")
+	rows := make([][]string, 0, len(people))
+	for _, r := range people {
+		rows = append(rows, []string{r.Pipeline, r.Value, cmp.Or(r.Interval, "—"), "Assumes " + r.Assumption + "."})
+	}
+	m.table([]string{"Pipeline", "Per year", conf + " interval", "Assumption"}, rows)
+}
+
+// savings writes the "Projected yearly saving" table, when impact.json
+// projects one; conf labels the intervals.
+func (m *mdWriter) savings(savings []savingRow, conf string) {
+	if len(savings) == 0 {
+		return
+	}
+	m.line("### Projected yearly saving")
+	m.line("")
+	m.line("The baseline's running cost, cost of errors and people's time, minus the candidate's; an extra cost is a negative saving.")
+	m.line("")
+	rows := make([][]string, 0, len(savings))
+	for _, r := range savings {
+		rows = append(rows, []string{r.Candidate, r.Baseline, r.Value + " " + r.Sense, cmp.Or(r.Interval, "—"), r.Parts,
+			"Assumes " + r.Assumption + "."})
+	}
+	m.table([]string{"Candidate", "Against", "Per year", conf + " interval of the saving", "Made of", "Assumption"}, rows)
+}
+
+// workload writes the "Workload absorbed" paragraph and its assumptions,
+// when impact.json projects one (w not nil); conf labels the interval.
+func (m *mdWriter) workload(w *workloadView, conf string) {
+	if w == nil {
+		return
+	}
+	m.line("### Workload absorbed")
+	m.line("")
+	iv := ""
+	if w.FTEInterval != "" {
+		iv = fmt.Sprintf(" (%s interval %s)", conf, w.FTEInterval)
+	}
+	m.f("If %s took over the decisions of %s, it would absorb **%s**%s: %s, worth %s.\n\n",
+		oneLine(w.Candidates), oneLine(w.Baseline), w.FTE, iv, w.Hours, w.Cost)
+	for _, a := range w.Assumptions {
+		m.f("- Assumes %s.\n", oneLine(a))
+	}
+	m.line("")
 }
 
 // charts lists the figures of the HTML report with their files under

@@ -73,94 +73,134 @@ func writeAtomic(dir, name string, b []byte) error {
 // plot is already there) and returns them in reading order, with a reason
 // for each one that cannot be drawn from this run.
 func drawFigures(run *results.Run, j *journal) ([]figure, error) {
-	pal := newPalette(run)
-	cands, _ := roles(run)
-	cand := ""
-	if len(cands) > 0 {
-		cand = cands[0]
+	in := figureInput{run: run, j: j, pal: newPalette(run)}
+	if cands, _ := roles(run); len(cands) > 0 {
+		in.cand = cands[0]
 	}
-	var figs []figure
 	crit, err := os.ReadFile(filepath.Join(run.Dir, filepath.FromSlash(CriteriaPlotPNG)))
 	if err != nil {
 		return nil, fmt.Errorf("read criteria plot: %w", err)
 	}
-	figs = append(figs, figure{Name: "criteria", Title: "Success criteria at a glance", PNG: crit,
-		Caption: "Each criterion's estimate (dot) and interval (bar) against its threshold (black tick), scaled per row so that right is always the better side; green passed, red failed, amber undecided."})
-
-	add := func(f figure, w, h vg.Length, d canvasDrawer) error {
-		if f.Skipped == "" {
-			png, err := writeFigure(run.Dir, f.Name, w, h, d)
+	figs := []figure{{Name: "criteria", Title: "Success criteria at a glance", PNG: crit,
+		Caption: "Each criterion's estimate (dot) and interval (bar) against its threshold (black tick), scaled per row so that right is always the better side; green passed, red failed, amber undecided."}}
+	for _, plan := range figurePlans {
+		s := plan(in)
+		if s.fig.Skipped == "" {
+			png, err := writeFigure(run.Dir, s.fig.Name, s.w, s.h, s.draw)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			f.PNG = png
+			s.fig.PNG = png
 		}
-		figs = append(figs, f)
+		figs = append(figs, s.fig)
+	}
+	return figs, nil
+}
+
+// figureInput is what the figures of a report are drawn from: the run, the
+// digest of its journal (nil without one), its palette and its first
+// candidate ("" for none).
+type figureInput struct {
+	run  *results.Run
+	j    *journal
+	pal  palette
+	cand string
+}
+
+// figureSpec is one figure of the HTML report before it is drawn: its
+// description, its size and what draws it (unused when fig.Skipped says
+// why it cannot be drawn).
+type figureSpec struct {
+	fig  figure
+	w, h vg.Length
+	draw canvasDrawer
+}
+
+// figurePlans are the figures drawn after the criteria plot, in reading
+// order; each is planned just before it is drawn.
+var figurePlans = []func(figureInput) figureSpec{
+	metricsSpec, qualityCostSpec, latencySpec, confusionSpec,
+	scoresSpec, timeSpec, segmentSpec, savingsSpec,
+}
+
+// one draws p alone on its canvas; nil when there is no plot.
+func one(p *plot.Plot) canvasDrawer {
+	if p == nil {
 		return nil
 	}
-	one := func(p *plot.Plot) canvasDrawer {
-		if p == nil {
-			return nil
-		}
-		return single(p)
-	}
+	return single(p)
+}
 
-	d, h, why := metricsFigure(run, pal)
-	if err := add(figure{Name: figMetrics, Title: "Metrics by pipeline", Skipped: why,
+// metricsSpec plans the figure of every metric by pipeline.
+func metricsSpec(in figureInput) figureSpec {
+	d, h, why := metricsFigure(in.run, in.pal)
+	return figureSpec{figure{Name: figMetrics, Title: "Metrics by pipeline", Skipped: why,
 		Caption: "Each metric's value (dot) and interval (bar) for every pipeline; candidates in strong colours, baselines muted."},
-		plotWidth, h, d); err != nil {
-		return nil, err
-	}
-	qc, why := qualityCostFigure(run, pal)
+		plotWidth, h, d}
+}
+
+// qualityCostSpec plans the figure of quality against cost, its legend at
+// the top right.
+func qualityCostSpec(in figureInput) figureSpec {
+	qc, why := qualityCostFigure(in.run, in.pal)
 	if qc != nil {
 		qc.Legend.Top, qc.Legend.Left = true, false
 	}
-	if err := add(figure{Name: figQualityCost, Title: "Quality against cost", Skipped: why,
+	return figureSpec{figure{Name: figQualityCost, Title: "Quality against cost", Skipped: why,
 		Caption: "One point per pipeline. Ringed points are on the Pareto front: no other pipeline is both cheaper and better (a dashed line joins them when there are several). A cost of zero means the experiment states no running cost for that pipeline."},
-		plotWidth, 4.2*vg.Inch, one(qc)); err != nil {
-		return nil, err
-	}
-	lat, n, why := latencyFigure(run, j, pal)
-	var latD canvasDrawer
+		plotWidth, 4.2 * vg.Inch, one(qc)}
+}
+
+// latencySpec plans the latency distribution, its legend below the plot.
+func latencySpec(in figureInput) figureSpec {
+	lat, n, why := latencyFigure(in.run, in.j, in.pal)
+	var d canvasDrawer
 	if lat != nil {
-		latD = legendBelow(lat, n)
+		d = legendBelow(lat, n)
 	}
-	if err := add(figure{Name: figLatency, Title: "Latency distribution", Skipped: why,
+	return figureSpec{figure{Name: figLatency, Title: "Latency distribution", Skipped: why,
 		Caption: "For every latency, the share of a pipeline's records answered within it (failed calls excluded); the further left the curve, the faster the pipeline."},
-		plotWidth, 4.2*vg.Inch+vg.Length(n)*0.2*vg.Inch, latD); err != nil {
-		return nil, err
-	}
-	cm, side, note, why := confusionFigure(run, cand)
-	if err := add(figure{Name: figConfusion, Title: "Confusion matrix of the candidate", Skipped: why, Narrow: true,
+		plotWidth, 4.2*vg.Inch + vg.Length(n)*0.2*vg.Inch, d}
+}
+
+// confusionSpec plans the candidate's confusion matrix.
+func confusionSpec(in figureInput) figureSpec {
+	cm, side, note, why := confusionFigure(in.run, in.cand)
+	return figureSpec{figure{Name: figConfusion, Title: "Confusion matrix of the candidate", Skipped: why, Narrow: true,
 		Caption: "Rows are the true labels, columns the candidate's decisions; each cell gives the count and its share of the row. Blue: right, red: wrong (" + note + ")."},
-		max(side+1.2*vg.Inch, 5*vg.Inch), side, one(cm)); err != nil {
-		return nil, err
-	}
-	sd, sh, note, why := scoresFigure(run, j, pal)
-	if err := add(figure{Name: figScores, Title: "Scores: ROC, precision–recall and calibration", Skipped: why,
+		max(side+1.2*vg.Inch, 5*vg.Inch), side, one(cm)}
+}
+
+// scoresSpec plans the ROC, precision-recall and calibration panels.
+func scoresSpec(in figureInput) figureSpec {
+	d, h, note, why := scoresFigure(in.run, in.j, in.pal)
+	return figureSpec{figure{Name: figScores, Title: "Scores: ROC, precision–recall and calibration", Skipped: why,
 		Caption: "How well each scored pipeline ranks positives above negatives at every threshold (ROC with its area, AUC; precision–recall with average precision, AP), and whether its scores match the observed rates (calibration; the diagonal is perfect). " + sentence(note)},
-		plotWidth+2*vg.Inch, sh, sd); err != nil {
-		return nil, err
-	}
-	tp, tn, caption, why := timeFigure(run, pal)
-	var timeD canvasDrawer
+		plotWidth + 2*vg.Inch, h, d}
+}
+
+// timeSpec plans the metric by month, its legend below the plot.
+func timeSpec(in figureInput) figureSpec {
+	tp, n, caption, why := timeFigure(in.run, in.pal)
+	var d canvasDrawer
 	if tp != nil {
-		timeD = legendBelow(tp, tn)
+		d = legendBelow(tp, n)
 	}
-	if err := add(figure{Name: figTime, Title: "Metric by month", Skipped: why, Caption: caption},
-		plotWidth, 4.4*vg.Inch+vg.Length(tn)*0.2*vg.Inch, timeD); err != nil {
-		return nil, err
-	}
-	sd2, sh2, caption, why := segmentFigure(run, pal)
-	if err := add(figure{Name: figSegments, Title: "Metric by segment", Skipped: why, Caption: caption},
-		plotWidth, sh2, sd2); err != nil {
-		return nil, err
-	}
-	sp, spH, why := savingsFigure(run, pal)
-	if err := add(figure{Name: figSavings, Title: "Projected yearly saving", Skipped: why,
+	return figureSpec{figure{Name: figTime, Title: "Metric by month", Skipped: why, Caption: caption},
+		plotWidth, 4.4*vg.Inch + vg.Length(n)*0.2*vg.Inch, d}
+}
+
+// segmentSpec plans the metric by segment.
+func segmentSpec(in figureInput) figureSpec {
+	d, h, caption, why := segmentFigure(in.run, in.pal)
+	return figureSpec{figure{Name: figSegments, Title: "Metric by segment", Skipped: why, Caption: caption},
+		plotWidth, h, d}
+}
+
+// savingsSpec plans the projected yearly saving.
+func savingsSpec(in figureInput) figureSpec {
+	sp, h, why := savingsFigure(in.run, in.pal)
+	return figureSpec{figure{Name: figSavings, Title: "Projected yearly saving", Skipped: why,
 		Caption: "Each candidate's projected yearly saving against each baseline (bar), with its paired-bootstrap interval (whisker); left of zero the candidate costs more. The assumptions are under Impact and cost."},
-		plotWidth, spH, one(sp)); err != nil {
-		return nil, err
-	}
-	return figs, nil
+		plotWidth, h, one(sp)}
 }

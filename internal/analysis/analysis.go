@@ -25,6 +25,9 @@ type Settings struct {
 	// MaxFailureRate is the largest share of records a pipeline may fail on
 	// and still be judged (0: any failure makes its criteria undefined).
 	MaxFailureRate float64
+	// Done, when closed, stops every resampling (the run was interrupted):
+	// the caller then discards the analysis.
+	Done <-chan struct{}
 }
 
 func (s Settings) method() string {
@@ -126,7 +129,7 @@ func (a *Analysis) seed(m int, segment string) uint64 {
 
 func (a *Analysis) options(m int, segment string) stats.BootstrapOptions {
 	return stats.BootstrapOptions{Resamples: a.s.Resamples, Confidence: a.s.Confidence,
-		Seed: a.seed(m, segment), Method: a.s.method()}
+		Seed: a.seed(m, segment), Method: a.s.method(), Done: a.s.Done}
 }
 
 // replicates are the bootstrap replicates of metric m of pipeline p on the

@@ -126,7 +126,7 @@ func Impact(in ImpactInput, s Settings) *results.Impact {
 	if in.MissedPositive != nil {
 		im.CostOfError = &results.CostOfError{MissedPositive: in.MissedPositive.String(), FalsePositive: in.FalsePositive.String()}
 	}
-	opt := stats.BootstrapOptions{Resamples: s.Resamples, Confidence: s.Confidence, Seed: s.Seed, Method: s.Method}
+	opt := stats.BootstrapOptions{Resamples: s.Resamples, Confidence: s.Confidence, Seed: s.Seed, Method: s.Method, Done: s.Done}
 	for i := range in.Pipelines {
 		im.Pipelines = append(im.Pipelines, r.pipelineRow(i, opt))
 	}

@@ -15,14 +15,13 @@ import (
 	"github.com/poc-harness/poc/metrics"
 )
 
-// writeImpact projects the yearly figures of impact.json from the run's
+// projectImpact projects the yearly figures of impact.json from the run's
 // journal and the dataset columns the use case names (re-read with the
-// replay's options, so that record k is the journal's seq k), writes
-// impact.json into dir and returns it. It returns nil and writes nothing
-// when the use case states no yearly volume. A value of a cost or minutes
+// replay's options, so that record k is the journal's seq k). It returns
+// nil when the use case states no yearly volume; closing done stops it. A value of a cost or minutes
 // column that is missing, not a number or negative counts as 0 and is
 // reported in the notes; only an unreadable journal or dataset is an error.
-func writeImpact(exp *spec.Experiment, dir string, dopt datasets.Options, records int) (*results.Impact, error) {
+func projectImpact(exp *spec.Experiment, dir string, dopt datasets.Options, records int, done <-chan struct{}) (*results.Impact, error) {
 	uc := exp.UseCase
 	if uc.VolumePerYear <= 0 || records == 0 {
 		return nil, nil
@@ -32,11 +31,7 @@ func writeImpact(exp *spec.Experiment, dir string, dopt datasets.Options, record
 		return nil, fmt.Errorf("project impact: %w", err)
 	}
 	r := exp.Report
-	im := analysis.Impact(in, analysis.Settings{Confidence: r.Confidence, Resamples: r.Resamples, Seed: r.Seed, Method: r.Method})
-	if err := results.WriteJSON(dir, results.ImpactFile, im); err != nil {
-		return nil, err
-	}
-	return im, nil
+	return analysis.Impact(in, analysis.Settings{Confidence: r.Confidence, Resamples: r.Resamples, Seed: r.Seed, Method: r.Method, Done: done}), nil
 }
 
 // impactInput gathers what the projection rests on: the use case's

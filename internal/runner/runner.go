@@ -275,7 +275,17 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 	if err := writePredictions(dir, exp); err != nil {
 		return out, err
 	}
-	run, err := analyseRun(exp, dir, dopt, man, res, opt)
+	run, err := analyseRun(ctx, exp, dir, dopt, man, res, opt)
+	if ctx.Err() != nil {
+		// Interrupted while analysing: every record is in the journal, so
+		// --resume replays nothing and analyses again; no verdict is written.
+		man.Status, man.StopReason, man.StopDetail = results.Interrupted, string(engine.Interrupted), "interrupted during the analysis"
+		if werr := results.WriteJSON(dir, results.ManifestFile, man); werr != nil {
+			return out, werr
+		}
+		return out, fmt.Errorf("%w during the analysis, after all %d records were replayed; poc run --resume %s analyses them again",
+			ErrInterrupted, res.Records, dir)
+	}
 	if err != nil {
 		return out, err
 	}
@@ -376,8 +386,8 @@ func stopped(dir string, man *results.Manifest, res *engine.Result, replayErr er
 
 // analyseRun turns a complete replay into the run model: the metrics with
 // their intervals, the verdict and the impact projection.
-func analyseRun(exp *spec.Experiment, dir string, dopt datasets.Options, man results.Manifest, res *engine.Result, opt Options) (*results.Run, error) {
-	est, sum, err := analyse(exp, res)
+func analyseRun(ctx context.Context, exp *spec.Experiment, dir string, dopt datasets.Options, man results.Manifest, res *engine.Result, opt Options) (*results.Run, error) {
+	est, sum, err := analyse(exp, res, ctx.Done())
 	if err != nil {
 		return nil, err
 	}
@@ -391,7 +401,7 @@ func analyseRun(exp *spec.Experiment, dir string, dopt datasets.Options, man res
 	if err := summarise(run, exp); err != nil {
 		return nil, err
 	}
-	if run.Impact, err = writeImpact(exp, dir, dopt, res.Records); err != nil {
+	if run.Impact, err = projectImpact(exp, dir, dopt, res.Records, ctx.Done()); err != nil {
 		return nil, err
 	}
 	man.Status = results.Complete
@@ -425,6 +435,11 @@ func summarise(run *results.Run, exp *spec.Experiment) error {
 // writeRun writes the run model's JSON files, the manifest last: a run
 // folder whose manifest says complete has all of them.
 func writeRun(run *results.Run) error {
+	if run.Impact != nil {
+		if err := results.WriteJSON(run.Dir, results.ImpactFile, run.Impact); err != nil {
+			return err
+		}
+	}
 	for _, f := range []struct {
 		name string
 		v    any
@@ -562,14 +577,14 @@ func train(ctx context.Context, exp *spec.Experiment, dopt datasets.Options) err
 }
 
 // analyse works out every metric's interval and judges the criteria.
-func analyse(exp *spec.Experiment, res *engine.Result) ([][]results.Estimate, verdict.Summary, error) {
+func analyse(exp *spec.Experiment, res *engine.Result, done <-chan struct{}) ([][]results.Estimate, verdict.Summary, error) {
 	names := make([]string, len(exp.Pipelines))
 	for i, p := range exp.Pipelines {
 		names[i] = p.Name
 	}
 	r := exp.Report
 	an, err := analysis.New(names, metricsOf(exp), res.Accumulators,
-		analysis.Settings{Confidence: r.Confidence, Resamples: r.Resamples, Seed: r.Seed, Method: r.Method, MaxFailureRate: r.MaxFailureRate})
+		analysis.Settings{Confidence: r.Confidence, Resamples: r.Resamples, Seed: r.Seed, Method: r.Method, MaxFailureRate: r.MaxFailureRate, Done: done})
 	if err != nil {
 		return nil, verdict.Summary{}, err
 	}

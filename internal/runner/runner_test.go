@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -384,5 +385,60 @@ func TestARunThatCannotStartLeavesNoFolder(t *testing.T) {
 	entries, _ := os.ReadDir(filepath.Join(dir, "results", "nostart"))
 	if len(entries) != 0 || out.Dir != "" {
 		t.Errorf("a run that never started left %d folders (%q)", len(entries), out.Dir)
+	}
+}
+
+// Ctrl-C during the analysis stops it: no verdict is written, the manifest
+// says interrupted, and --resume analyses the journaled records again.
+func TestInterruptDuringTheAnalysis(t *testing.T) {
+	dir := t.TempDir()
+	var csv strings.Builder
+	csv.WriteString("x,y\n")
+	for i := range 3000 {
+		fmt.Fprintf(&csv, "%d,%d\n", i%7, (i%7)%2)
+	}
+	exp := "version: 1\nname: interrupt\nuse_case: {question: Does the rule hold}\n" +
+		"dataset: {path: data.csv, label: y}\n" +
+		"pipelines:\n  - {name: r, role: candidate, type: rules, rules: [{when: x > 3, output: 1}], default: 0}\n" +
+		"metrics: [f1]\ncriteria:\n  - {metric: f1, pipeline: r, at_least: 0.2, must: true}\n" +
+		"report: {bootstrap: {resamples: 100000}}\n"
+	for name, body := range map[string]string{"data.csv": csv.String(), "exp.yaml": exp} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e, err := Load(filepath.Join(dir, "exp.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { // once the replay is over and its predictions written, interrupt the analysis
+		for ctx.Err() == nil {
+			if m, _ := filepath.Glob(filepath.Join(dir, "results", "interrupt", "*", results.PredictionsFile)); len(m) > 0 {
+				cancel()
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}()
+	started := time.Now()
+	out, err := Run(ctx, e, Options{Out: filepath.Join(dir, "results")})
+	if !errors.Is(err, ErrInterrupted) || !strings.Contains(err.Error(), "during the analysis") {
+		t.Fatalf("Run = %v", err)
+	}
+	if d := time.Since(started); d > 20*time.Second {
+		t.Errorf("the interrupted analysis took %v to stop", d)
+	}
+	var man results.Manifest
+	b, _ := os.ReadFile(filepath.Join(out.Dir, results.ManifestFile))
+	if err := json.Unmarshal(b, &man); err != nil || man.Status != results.Interrupted {
+		t.Errorf("manifest status %q (%v)", man.Status, err)
+	}
+	if _, err := os.Stat(filepath.Join(out.Dir, results.VerdictFile)); !os.IsNotExist(err) {
+		t.Errorf("an interrupted analysis wrote verdict.json (%v)", err)
+	}
+	_, res, err := Resume(context.Background(), out.Dir, Load, Options{})
+	if err != nil || res.Run == nil || res.Run.Verdict.Verdict == "" {
+		t.Fatalf("Resume = %v", err)
 	}
 }

@@ -63,6 +63,9 @@ type BootstrapOptions struct {
 	Seed uint64
 	// Method is "bca" (default) or "percentile".
 	Method string
+	// Done, when not nil, stops Resample once it is closed (a run
+	// interrupted by Ctrl-C), with ErrStopped.
+	Done <-chan struct{}
 	// Jackknife optionally returns the jackknife values of the statistic
 	// used for BCa's acceleration, typically the leave-one-out values
 	// computed by a fast update formula. For PairedBootstrap they must be
@@ -373,7 +376,10 @@ func replicates(n int, opt BootstrapOptions, stat Statistic) ([]float64, error) 
 	idx := make([]int, n)
 	reps := make([]float64, 0, opt.Resamples)
 	un := uint64(n)
-	for range opt.Resamples {
+	for b := range opt.Resamples {
+		if b%64 == 0 && stopped(opt.Done) {
+			return nil, ErrStopped
+		}
 		for i := range idx {
 			idx[i] = int(uniformIndex(src, un))
 		}

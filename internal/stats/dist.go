@@ -33,12 +33,28 @@ func Resample(n int, stat Statistic, opt BootstrapOptions) ([]float64, error) {
 	reps := make([]float64, opt.Resamples)
 	un := uint64(n)
 	for b := range reps {
+		if b%64 == 0 && stopped(opt.Done) {
+			return nil, ErrStopped
+		}
 		for i := range idx {
 			idx[i] = int(uniformIndex(src, un))
 		}
 		reps[b] = stat(idx)
 	}
 	return reps, nil
+}
+
+// ErrStopped is returned by Resample when BootstrapOptions.Done is closed.
+var ErrStopped = errors.New("resampling stopped")
+
+// stopped reports whether done is closed (false for nil).
+func stopped(done <-chan struct{}) bool {
+	select {
+	case <-done:
+		return true
+	default:
+		return false
+	}
 }
 
 // Jackknife returns the jackknife values of stat over n records that BCa's

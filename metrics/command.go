@@ -365,6 +365,29 @@ func (a *perRecordAcc) ValueAt(idx []int) float64 {
 	return ratio(sum, float64(n))
 }
 
+// Counts makes a mean of per-record values that are all 0 or 1 a share of
+// outcomes, which the analysis gives the Wilson interval; ok is false when
+// a value is anything else, or the program failed.
+func (a *perRecordAcc) Counts() (successes, trials int, ok bool) {
+	o := a.outcome()
+	if o.err != nil {
+		return 0, 0, false
+	}
+	for _, v := range o.values {
+		switch {
+		case math.IsNaN(v):
+		case v == 1:
+			successes++
+			trials++
+		case v == 0:
+			trials++
+		default:
+			return 0, 0, false
+		}
+	}
+	return successes, trials, trials > 0
+}
+
 // tailBuffer keeps the last max bytes written.
 type tailBuffer struct {
 	max int

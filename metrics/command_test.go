@@ -107,6 +107,10 @@ func TestCommandPerRecord(t *testing.T) {
 	if v := rs.ValueAt([]int{0, 0, 3}); v != 2.0/3 {
 		t.Errorf("ValueAt([0 0 3]) = %v, want 2/3", v)
 	}
+	// Its values are 0 and 1: a share of outcomes, for a Wilson interval.
+	if k, n, ok := acc.(metrics.Proportion).Counts(); !ok || k != 15 || n != 19 {
+		t.Errorf("Counts() = %d/%d (%v), want 15/19", k, n, ok)
+	}
 	metricstest.Conformance(t, m, obs)
 }
 

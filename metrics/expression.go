@@ -85,7 +85,9 @@ func (s *ExprSpec) Build(env Env) (Metric, error) {
 	m.row = exprRow(value, where, den)
 	switch agg {
 	case "mean":
-		m.value = meanOf
+		// A mean of 0/1 values is a share: the analysis gives it the
+		// Wilson interval, whichever way the expression was written.
+		m.value, m.counts, m.binaryOnly = meanOf, shareCounts, true
 	case "rate":
 		m.value, m.counts = meanOf, shareCounts
 	case "sum":

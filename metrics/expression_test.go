@@ -37,6 +37,8 @@ func TestExpressionMetrics(t *testing.T) {
 		{"mean_latency", `{value: latency_ms, unit: ms}`, 19.5, 20, false},
 		// failed and cost are visible; the failed record's label is "".
 		{"failures", `{value: failed, aggregate: sum}`, 1, 20, false},
+		// A mean of 0/1 values is a share (a Wilson interval, not a bootstrap).
+		{"failure share", `{value: failed}`, 1.0 / 20, 20, true},
 		{"spend", `{value: cost, aggregate: sum}`, 0.19, 20, false}, // a failed output is zero: no cost
 	}
 	for _, tc := range tests {
@@ -53,8 +55,12 @@ func TestExpressionMetrics(t *testing.T) {
 			if _, ok := acc.(metrics.Resampler); !ok {
 				t.Error("not a Resampler: no interval")
 			}
-			if _, ok := acc.(metrics.Proportion); ok != tc.prop {
-				t.Errorf("Proportion = %v, want %v", ok, tc.prop)
+			isProp := false
+			if p, ok := acc.(metrics.Proportion); ok {
+				_, _, isProp = p.Counts()
+			}
+			if isProp != tc.prop {
+				t.Errorf("a share of outcomes (Proportion with counts) = %v, want %v", isProp, tc.prop)
 			}
 			metricstest.Conformance(t, m, obs)
 		})

@@ -30,6 +30,9 @@ type rowMetric struct {
 	value func(rows iter.Seq[[]float64]) float64
 	// counts, when set, makes the accumulator a Proportion.
 	counts func(rows iter.Seq[[]float64]) (successes, trials int)
+	// binaryOnly makes the accumulator a proportion only when every value
+	// it holds is 0 or 1 (a mean of per-record values that are outcomes).
+	binaryOnly bool
 	// detail, when set, adds detail beyond the exclusions.
 	detail func(rows iter.Seq[[]float64], excluded map[string]int) any
 	// sortKey, when set, makes value and detail see the rows in ascending
@@ -253,6 +256,13 @@ type rowProportion struct{ rowAcc }
 
 // Counts returns the successes and trials behind the share.
 func (a *rowProportion) Counts() (successes, trials int, ok bool) {
+	if a.m.binaryOnly {
+		for r := range a.rows(nil) {
+			if r[0] != 0 && r[0] != 1 {
+				return 0, 0, false
+			}
+		}
+	}
 	s, n := a.m.counts(a.rows(nil))
 	return s, n, true
 }

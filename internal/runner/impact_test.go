@@ -163,11 +163,7 @@ metrics: [recall, precision]
 criteria:
   - {metric: recall, pipeline: rule, at_least: 0.5, must: true}
 `
-	for name, body := range map[string]string{"data.csv": csv, "exp.yaml": yaml} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, map[string]string{"data.csv": csv, "exp.yaml": yaml})
 	exp, err := Load(filepath.Join(dir, "exp.yaml"))
 	if err != nil {
 		t.Fatal(err)

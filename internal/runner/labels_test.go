@@ -2,7 +2,6 @@ package runner
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -49,11 +48,7 @@ func TestClassesTheDataDoesNotHoldAreRefused(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, "exp.yaml")
-			for name, body := range map[string]string{"data.csv": data, "exp.yaml": header + tc.body} {
-				if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			writeFiles(t, dir, map[string]string{"data.csv": data, "exp.yaml": header + tc.body})
 			_, err := Load(path)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("Load = %v\nwant an error containing %s", err, tc.want)
@@ -78,11 +73,7 @@ func TestScoreThresholdGivesTheDataClasses(t *testing.T) {
 		"dataset: {path: data.csv, label: card, positive: yes}\n" +
 		"pipelines:\n  - {name: m, role: candidate, type: column, score: s, threshold: 0.5}\n" +
 		"metrics: [accuracy]\ncriteria:\n  - {metric: accuracy, pipeline: m, at_least: 0.5, must: true}\n"
-	for name, body := range map[string]string{"data.csv": data, "exp.yaml": exp} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, map[string]string{"data.csv": data, "exp.yaml": exp})
 	e, err := Load(filepath.Join(dir, "exp.yaml"))
 	if err != nil {
 		t.Fatal(err)

@@ -275,11 +275,7 @@ func TestThinEvidenceNeverPasses(t *testing.T) {
 			dir := t.TempDir()
 			exp := fmt.Sprintf("version: 1\nname: thin\nuse_case: {question: Good enough}\ndataset: {path: data.csv, label: y}\n"+
 				"pipelines:\n  - %s\nmetrics: [%s]\ncriteria:\n  - %s\n", tc.pipeline, tc.metric, tc.criterion)
-			for name, body := range map[string]string{"data.csv": tc.csv, "exp.yaml": exp} {
-				if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			writeFiles(t, dir, map[string]string{"data.csv": tc.csv, "exp.yaml": exp})
 			e, err := Load(filepath.Join(dir, "exp.yaml"))
 			if err != nil {
 				t.Fatal(err)
@@ -330,11 +326,7 @@ criteria:
 report: {max_failure_rate: 1%}
 `
 	dir := t.TempDir()
-	for name, body := range map[string]string{"data.csv": csv.String(), "exp.yaml": exp} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, map[string]string{"data.csv": csv.String(), "exp.yaml": exp})
 	e, err := Load(filepath.Join(dir, "exp.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -366,11 +358,7 @@ func TestARunThatCannotStartLeavesNoFolder(t *testing.T) {
 	}
 	files := map[string]string{"data.csv": data, "unlabelled.csv": "x,y\n1,\n2,\n",
 		"missing.yaml": exp("nowhere.csv"), "bad.yaml": exp("unlabelled.csv")}
-	for name, body := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, files)
 	if _, err := Load(filepath.Join(dir, "missing.yaml")); err == nil || !strings.Contains(err.Error(), `train.file: cannot open the training file "nowhere.csv"`) {
 		t.Errorf("Load with a missing training file: %v", err)
 	}
@@ -402,11 +390,7 @@ func TestInterruptDuringTheAnalysis(t *testing.T) {
 		"pipelines:\n  - {name: r, role: candidate, type: rules, rules: [{when: x > 3, output: 1}], default: 0}\n" +
 		"metrics: [f1]\ncriteria:\n  - {metric: f1, pipeline: r, at_least: 0.2, must: true}\n" +
 		"report: {bootstrap: {resamples: 100000}}\n"
-	for name, body := range map[string]string{"data.csv": csv.String(), "exp.yaml": exp} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, map[string]string{"data.csv": csv.String(), "exp.yaml": exp})
 	e, err := Load(filepath.Join(dir, "exp.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -440,5 +424,15 @@ func TestInterruptDuringTheAnalysis(t *testing.T) {
 	_, res, err := Resume(context.Background(), out.Dir, Load, Options{})
 	if err != nil || res.Run == nil || res.Run.Verdict.Verdict == "" {
 		t.Fatalf("Resume = %v", err)
+	}
+}
+
+// writeFiles writes an experiment's files (name → content) into dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -262,7 +262,8 @@ func (l *loader) checkPipelineSet(n *yaml.Node, exp *Experiment) {
 	if len(exp.Privacy.AllowURLs) == 0 {
 		for _, p := range exp.Pipelines {
 			if r, ok := p.Pipeline.(pipeline.Remote); ok {
-				l.warnf(n, "privacy.allow_urls", "add privacy: {allow_urls: [...]} listing the endpoints you approved",
+				at := &yaml.Node{Line: p.Pos.Line, Column: p.Pos.Col} // the pipeline that sends records out
+				l.warnf(at, "privacy.allow_urls", "add privacy: {allow_urls: [...]} listing the endpoints you approved",
 					"pipeline %q sends records to %s and the experiment has no allow-list of base URLs", p.Name, r.Endpoint())
 			}
 		}

@@ -32,6 +32,7 @@ func TestExitCodesOfBadInput(t *testing.T) {
 		{"unknown flag", []string{"run", "--frobnicate", example}, ExitInvalid, []string{"unknown flag"}},
 		{"missing file argument", []string{"validate"}, ExitInvalid, []string{"expected one experiment file"}},
 		{"bad fail-on", []string{"run", "--fail-on", "maybe", example}, ExitInvalid, []string{"--fail-on must be"}},
+		{"absurd concurrency", []string{"run", "--concurrency", "100000000", example}, ExitInvalid, []string{"--concurrency must be between 1 and 4096"}},
 		{"experiment file missing", []string{"validate", "testdata/nope.yaml"}, ExitInvalid, []string{"nope.yaml"}},
 		{"misspelt keys", []string{"validate", "testdata/misspelt.bad.yaml"}, ExitInvalid, []string{
 			`misspelt.bad.yaml:7:3:`, `did you mean "label"?`,

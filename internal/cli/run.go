@@ -99,8 +99,8 @@ func checkRunOptions(opts *RunOptions) error {
 	default:
 		return usageError{fmt.Errorf("--fail-on must be never, no-go or inconclusive, not %q", opts.FailOn)}
 	}
-	if opts.Concurrency < 0 {
-		return usageError{fmt.Errorf("--concurrency must be positive")}
+	if opts.Concurrency < 0 || opts.Concurrency > maxConcurrency {
+		return usageError{fmt.Errorf("--concurrency must be between 1 and %d, not %d", maxConcurrency, opts.Concurrency)}
 	}
 	if opts.MaxCost < 0 {
 		return usageError{fmt.Errorf("--max-cost must be positive")}
@@ -190,6 +190,9 @@ func printSummary(io IO, out *runner.Outcome) {
 	fmt.Fprintf(io.Out, "\nVerdict: %s — %s\n", r.Verdict.Verdict, r.Verdict.Reason)
 	fmt.Fprintf(io.Out, "Run folder: %s\n", out.Dir)
 }
+
+// maxConcurrency is the most predictions a run makes at once.
+const maxConcurrency = 4096
 
 func isTerminal(w any) bool {
 	f, ok := w.(*os.File)

@@ -28,11 +28,19 @@ type Settings struct {
 	MaxRetryAfter time.Duration `yaml:"max_retry_after"`
 }
 
+// MaxConcurrency is the most calls a pipeline may keep in flight: beyond it
+// a run only holds memory and file descriptors for requests a server would
+// refuse.
+const MaxConcurrency = 1024
+
 // Check reports every key with an invalid value through add, whose
 // signature is that of pipeline.FieldErrors.Add (this package does not
 // import pipeline); fields are the yaml keys.
 func (s Settings) Check(add func(field, format string, args ...any)) {
 	nonNegative(add, "concurrency", float64(s.Concurrency))
+	if s.Concurrency > MaxConcurrency {
+		add("concurrency", "at most %d calls can be in flight at once, got %d", MaxConcurrency, s.Concurrency)
+	}
 	nonNegative(add, "requests_per_minute", s.RequestsPerMinute)
 	nonNegative(add, "timeout", float64(s.Timeout))
 	if s.Retries != nil {

@@ -25,6 +25,8 @@ func TestModelSettingsCheck(t *testing.T) {
 	}{
 		{"zero is valid", ModelSettings{}, nil},
 		{"max_retry_after valid", ModelSettings{Settings: Settings{MaxRetryAfter: 2 * time.Minute}}, nil},
+		{"absurd concurrency", ModelSettings{Settings: Settings{Concurrency: 1_000_000_000}}, []string{
+			"concurrency: at most 1024 calls can be in flight at once, got 1000000000"}},
 		{"negative shared keys", ModelSettings{Settings: Settings{Concurrency: -1, RequestsPerMinute: -1, Timeout: -time.Second,
 			Retries: intp(-1), MaxRetryAfter: -time.Second}}, []string{
 			"concurrency: must not be negative", "requests_per_minute: must not be negative", "timeout: must not be negative",

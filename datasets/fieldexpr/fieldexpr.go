@@ -41,13 +41,14 @@ func Compile(src string, columns []string, asBool bool) (*Program, error) {
 	for _, c := range columns {
 		known[c] = true
 	}
-	if unknown := unknownIdentifiers(tree, known); len(unknown) > 0 {
-		name := unknown[0]
-		msg := fmt.Sprintf("%q is not a column of the dataset", name)
-		if s := Closest(name, columns); s != "" {
-			msg += fmt.Sprintf(" (did you mean %q?)", s)
-		}
-		return nil, fmt.Errorf("%s", msg)
+	refs := identifiers(tree)
+	if unknown := refs.unknown(known); len(unknown) > 0 {
+		return nil, unknownColumn(unknown[0], columns)
+	}
+	if asBool && len(refs.names) == 0 {
+		return nil, fmt.Errorf("the condition uses no column, so it is the same for every record; " +
+			"in expr-lang a name in `backticks` is a string, not a column: write the column's name as it is, " +
+			`or $env["the-name"] for a name with spaces or hyphens`)
 	}
 	env := make(types.Map, len(columns))
 	for _, c := range columns {
@@ -90,8 +91,9 @@ func (p *Program) Bool(fields map[string]any) (bool, error) {
 	return b, nil
 }
 
-// identifierVisitor collects the free identifiers of an expression: names
-// that are neither called as functions nor declared with `let`.
+// identifierVisitor collects the columns an expression refers to: its free
+// identifiers (names neither called as functions nor declared with `let`)
+// and the names read as $env["name"].
 type identifierVisitor struct {
 	names    map[string]bool
 	callees  map[ast.Node]bool
@@ -106,10 +108,34 @@ func (v *identifierVisitor) Visit(node *ast.Node) {
 		v.declared[n.Name] = true
 	case *ast.IdentifierNode:
 		v.names[n.Value] = true
+	case *ast.MemberNode:
+		if id, ok := n.Node.(*ast.IdentifierNode); ok && id.Value == "$env" {
+			if key, ok := n.Property.(*ast.StringNode); ok {
+				v.names[key.Value] = true
+			}
+		}
 	}
 }
 
-func unknownIdentifiers(tree *parser.Tree, known map[string]bool) []string {
+// unknownColumn is the error for a name that is not a column, with the
+// column it most likely meant: one whose name has a hyphen or a space (which
+// an expression reads as $env["the-name"]) and contains the name, else the
+// closest by spelling.
+func unknownColumn(name string, columns []string) error {
+	msg := fmt.Sprintf("%q is not a column of the dataset", name)
+	for _, c := range columns {
+		if strings.ContainsAny(c, " -./") && strings.Contains(c, name) {
+			return fmt.Errorf(`%s (the column %q has a name an expression reads as $env[%q])`, msg, c, c)
+		}
+	}
+	if s := Closest(name, columns); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return fmt.Errorf("%s", msg)
+}
+
+// identifiers walks the expression for the columns it refers to.
+func identifiers(tree *parser.Tree) *identifierVisitor {
 	v := &identifierVisitor{names: map[string]bool{}, callees: map[ast.Node]bool{}, declared: map[string]bool{}}
 	ast.Walk(&tree.Node, v)
 	// Callees are visited after their call node only in some versions of the
@@ -119,9 +145,19 @@ func unknownIdentifiers(tree *parser.Tree, known map[string]bool) []string {
 			delete(v.names, id.Value)
 		}
 	}
+	for name := range v.names {
+		if v.declared[name] || name == "nil" || name == "$env" {
+			delete(v.names, name)
+		}
+	}
+	return v
+}
+
+// unknown lists the referred names that are not columns, sorted.
+func (v *identifierVisitor) unknown(known map[string]bool) []string {
 	var out []string
 	for name := range v.names {
-		if !known[name] && !v.declared[name] && name != "nil" {
+		if !known[name] {
 			out = append(out, name)
 		}
 	}

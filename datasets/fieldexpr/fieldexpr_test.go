@@ -67,3 +67,33 @@ func TestClosest(t *testing.T) {
 		}
 	}
 }
+
+func TestColumnsWithHyphensAndConstantConditions(t *testing.T) {
+	cols := []string{"age", "marital-status", "hours-per-week"}
+	p, err := Compile(`age >= 30 && $env["marital-status"] == "Married"`, cols, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		fields map[string]any
+		want   bool
+	}{
+		{map[string]any{"age": 40, "marital-status": "Married"}, true},
+		{map[string]any{"age": 40, "marital-status": "Single"}, false},
+	} {
+		if got, err := p.Bool(tc.fields); err != nil || got != tc.want {
+			t.Errorf("Bool(%v) = %v, %v; want %v", tc.fields, got, err, tc.want)
+		}
+	}
+	tests := []struct{ src, want string }{
+		{`marital-status == "Married"`, `"marital" is not a column of the dataset (the column "marital-status" has a name an expression reads as $env["marital-status"])`},
+		{"`marital-status` == \"Married\"", "the condition uses no column"},
+		{`$env["marital_status"] == "x"`, `"marital_status" is not a column of the dataset`},
+		{`1 > 0`, "the condition uses no column"},
+	}
+	for _, tc := range tests {
+		if _, err := Compile(tc.src, cols, true); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Compile(%s) = %v, want an error containing %q", tc.src, err, tc.want)
+		}
+	}
+}

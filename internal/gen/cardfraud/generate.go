@@ -697,37 +697,69 @@ func modelLatency(r *rand.Rand) float64 {
 // desk reviewed nearly all of them (fewer on weekend nights) and blocked those
 // it judged fraudulent, helped by calls to the customer.
 func analysts(r *rand.Rand, t Transaction, d draft) (decision int64, minutes float64) {
-	riskyCat := t.MerchantCategory == "digital_goods" || t.MerchantCategory == "gambling" || t.MerchantCategory == "electronics"
-	queued := t.Amount >= 300 && (t.IsForeign || t.AccountAgeDays < 60 || t.HourOfDay < 6) ||
+	if !legacyRuleQueues(t) {
+		return 0, 0
+	}
+	if r.Float64() >= reviewRate(t) {
+		return 0, 0
+	}
+	decision = analystBlocks(r, t, d)
+	return decision, handlingMinutes(r, t, decision)
+}
+
+// legacyRuleQueues reports whether the legacy rule queued t for review: large
+// amounts abroad, on young accounts or at night, bursts, foreign or night-time
+// purchases in risky categories, young accounts, risky card countries and
+// very large amounts.
+func legacyRuleQueues(t Transaction) bool {
+	riskyCat := riskyCategory(t.MerchantCategory)
+	return t.Amount >= 300 && (t.IsForeign || t.AccountAgeDays < 60 || t.HourOfDay < 6) ||
 		t.TxnLastHour >= 3 ||
 		t.IsForeign && (riskyCat && t.Amount >= 50 || t.Amount >= 150) ||
 		t.AccountAgeDays < 14 && t.Amount >= 100 ||
 		t.HourOfDay < 6 && riskyCat && t.Amount >= 100 ||
 		(t.Country == "NG" || t.Country == "BR") && t.Amount >= 200 ||
 		t.Amount >= 2500
-	if !queued {
-		return 0, 0
-	}
+}
+
+// riskyCategory reports whether the legacy rule treats a merchant category
+// as risky: digital goods, gambling and electronics.
+func riskyCategory(cat string) bool {
+	return cat == "digital_goods" || cat == "gambling" || cat == "electronics"
+}
+
+// reviewRate is the share of the queue the desk reviewed: nearly all of it,
+// but only half on weekend nights.
+func reviewRate(t Transaction) float64 {
 	wd := t.Time().Weekday()
-	review := 0.97
 	if (wd == time.Saturday || wd == time.Sunday) && t.HourOfDay < 7 {
-		review = 0.5
+		return 0.5
 	}
-	if r.Float64() >= review {
-		return 0, 0
-	}
+	return 0.97
+}
+
+// analystBlocks draws the desk's decision on a reviewed transaction, 1 to
+// block it: a noisy logistic judgement of what the analysts see, far likelier
+// to block real fraud.
+func analystBlocks(r *rand.Rand, t Transaction, d draft) int64 {
 	z := -2.4 + 0.5*b2f(t.IsForeign) + 0.5*b2f(t.AccountAgeDays < 30) + 0.3*b2f(d.device > 1.5) + 0.8*r.NormFloat64()
 	if d.fraud {
 		z += 3.8
 	}
 	if r.Float64() < 1/(1+math.Exp(-z)) {
-		decision = 1
+		return 1
 	}
-	minutes = 5.5 * math.Exp(0.45*r.NormFloat64()) * (1 + math.Min(t.Amount, 5000)/4000)
+	return 0
+}
+
+// handlingMinutes draws the desk's handling time in minutes, to a tenth:
+// log-normal around 5.5, longer for larger amounts and for a block.
+func handlingMinutes(r *rand.Rand, t Transaction, decision int64) float64 {
+	minutes := 5.5 * math.Exp(0.45*r.NormFloat64()) * (1 + math.Min(t.Amount, 5000)/4000)
 	if decision == 1 {
 		minutes *= 1.3
 	}
-	return decision, math.Round(minutes*10) / 10
+	return math.Round(minutes*10) / 10
 }
 
 // sampleTime draws a UTC instant in [from, to) whose local time (utcHours

@@ -330,128 +330,186 @@ func (w *world) fraudEpisodes(k int) {
 	}
 }
 
+// scheme is how one fraud episode behaves: how many transactions and how far
+// apart, what is bought for how much, where, on which channel and at what
+// hours, and, for a fresh account, how long before the first purchase it was
+// opened.
+type scheme struct {
+	size                  int
+	gapMin, gapMax        float64 // minutes between transactions
+	catW                  []float64
+	median, sigma         float64
+	foreign, devMean      float64
+	web, app              float64 // channel shares; the rest is moto
+	minAmount, maxAmount  float64 // uniform amounts when maxAmount > 0
+	hours                 []float64
+	from, to              int64
+	createdMin, createdMx float64 // days before the first transaction (new accounts)
+}
+
+// schemePlans fills in the scheme of each kind of fraud, drawing what varies
+// from one episode to the next.
+var schemePlans = map[fraudKind]func(r *rand.Rand, s *scheme){
+	newAccount:  planBustOut,
+	ring:        planRing,
+	stolenCard:  planStolenCard,
+	cardTesting: planCardTesting,
+	takeover:    planTakeover,
+}
+
+// planScheme returns the scheme of one episode of kind: fraud hours over the
+// whole window unless the kind's plan says otherwise.
+func planScheme(r *rand.Rand, kind fraudKind) scheme {
+	s := scheme{catW: make([]float64, len(categories)), hours: fraudHours, from: windowStart, to: windowEnd}
+	if plan, ok := schemePlans[kind]; ok {
+		plan(r, &s)
+	}
+	return s
+}
+
+// planBustOut: a fresh account on a stolen identity spends fast and big.
+func planBustOut(r *rand.Rand, s *scheme) {
+	s.size, s.gapMin, s.gapMax = 2+geometric(r, 0.6, 7), 1, 8
+	s.catW[catElectronics], s.catW[catDigital], s.catW[catTravel], s.catW[catFashion], s.catW[catGambling] = 0.4, 0.3, 0.15, 0.1, 0.05
+	s.median, s.sigma, s.foreign, s.devMean = 650, 0.9, 0.45, 1.6
+	s.web, s.app = 0.7, 0.2
+	s.createdMin, s.createdMx = 0.2, 25
+	if r.Float64() < 0.15 {
+		s.createdMin, s.createdMx = 30, 120 // a sleeper account
+	}
+}
+
+// planRing: a rule-aware ring in April: aged accounts, amounts under 1500,
+// purchases spaced so that no hour holds five.
+func planRing(r *rand.Rand, s *scheme) {
+	s.size, s.gapMin, s.gapMax = 2+geometric(r, 0.5, 2), 25, 50
+	s.catW[catElectronics], s.catW[catTravel] = 0.8, 0.2
+	s.minAmount, s.maxAmount = 900, 1490
+	s.foreign, s.devMean = 0.15, 0.7
+	s.web, s.app = 0.8, 0.2
+	s.from, s.to = ringStart, ringEnd
+	s.hours = legitHours
+	s.createdMin, s.createdMx = 32, 60
+}
+
+// planStolenCard: card details stolen from an existing customer, used abroad.
+func planStolenCard(r *rand.Rand, s *scheme) {
+	s.size, s.gapMin, s.gapMax = 1+geometric(r, 0.5, 4), 5, 120
+	if r.Float64() < 0.3 {
+		// A cash-out bot: many quick purchases before the card is blocked.
+		s.size, s.gapMin, s.gapMax = 4+geometric(r, 0.6, 6), 1, 6
+	}
+	s.catW[catElectronics], s.catW[catFashion], s.catW[catTravel], s.catW[catDigital], s.catW[catGambling] = 0.35, 0.2, 0.15, 0.2, 0.1
+	s.median, s.sigma, s.foreign, s.devMean = 260, 1.0, 0.7, 1.7
+	s.web, s.app = 0.8, 0.1
+}
+
+// planCardTesting: small probes that check a card works before it is sold on.
+func planCardTesting(r *rand.Rand, s *scheme) {
+	s.size, s.gapMin, s.gapMax = 1+geometric(r, 0.7, 2), 120, 600
+	s.catW[catDigital], s.catW[catGambling], s.catW[catSubscriptions] = 0.6, 0.2, 0.2
+	s.minAmount, s.maxAmount = 0.5, 12
+	s.foreign, s.devMean = 0.6, 0.9
+	s.web, s.app = 1, 0
+}
+
+// planTakeover: account takeover: the fraudster logs in as a long-standing
+// customer and buys like one, only bigger.
+func planTakeover(r *rand.Rand, s *scheme) {
+	s.size, s.gapMin, s.gapMax = 1+geometric(r, 0.7, 1), 20, 180
+	s.catW[catElectronics], s.catW[catDigital], s.catW[catTravel], s.catW[catFashion], s.catW[catHome] = 0.35, 0.25, 0.2, 0.1, 0.1
+	s.median, s.sigma, s.foreign, s.devMean = 550, 0.8, 0.15, 1.0
+	s.web, s.app = 0.45, 0.55
+	s.hours = legitHours
+}
+
 // episode simulates one fraud scheme and returns its transactions.
 func (w *world) episode(kind fraudKind) []draft {
-	r := w.rng
-	var (
-		ci                    int
-		start                 int64
-		size                  int
-		gapMin, gapMax        float64 // minutes between transactions
-		catW                  []float64
-		median, sigma         float64
-		foreign, devMean      float64
-		web, app              float64 // channel shares; the rest is moto
-		minAmount, maxAmount  float64 // uniform amounts when maxAmount > 0
-		hours                 = fraudHours
-		from, to              = windowStart, windowEnd
-		createdMin, createdMx float64 // days before the first transaction (new accounts)
-	)
-	catW = make([]float64, len(categories))
-	switch kind {
-	case newAccount:
-		// Bust-out: a fresh account on a stolen identity spends fast and big.
-		size, gapMin, gapMax = 2+geometric(r, 0.6, 7), 1, 8
-		catW[catElectronics], catW[catDigital], catW[catTravel], catW[catFashion], catW[catGambling] = 0.4, 0.3, 0.15, 0.1, 0.05
-		median, sigma, foreign, devMean = 650, 0.9, 0.45, 1.6
-		web, app = 0.7, 0.2
-		createdMin, createdMx = 0.2, 25
-		if r.Float64() < 0.15 {
-			createdMin, createdMx = 30, 120 // a sleeper account
-		}
-	case ring:
-		// A rule-aware ring in April: aged accounts, amounts under 1500,
-		// purchases spaced so that no hour holds five.
-		size, gapMin, gapMax = 2+geometric(r, 0.5, 2), 25, 50
-		catW[catElectronics], catW[catTravel] = 0.8, 0.2
-		minAmount, maxAmount = 900, 1490
-		foreign, devMean = 0.15, 0.7
-		web, app = 0.8, 0.2
-		from, to = ringStart, ringEnd
-		hours = legitHours
-		createdMin, createdMx = 32, 60
-	case stolenCard:
-		// Card details stolen from an existing customer, used abroad.
-		size, gapMin, gapMax = 1+geometric(r, 0.5, 4), 5, 120
-		if r.Float64() < 0.3 {
-			// A cash-out bot: many quick purchases before the card is blocked.
-			size, gapMin, gapMax = 4+geometric(r, 0.6, 6), 1, 6
-		}
-		catW[catElectronics], catW[catFashion], catW[catTravel], catW[catDigital], catW[catGambling] = 0.35, 0.2, 0.15, 0.2, 0.1
-		median, sigma, foreign, devMean = 260, 1.0, 0.7, 1.7
-		web, app = 0.8, 0.1
-	case cardTesting:
-		// Small probes that check a card works before it is sold on.
-		size, gapMin, gapMax = 1+geometric(r, 0.7, 2), 120, 600
-		catW[catDigital], catW[catGambling], catW[catSubscriptions] = 0.6, 0.2, 0.2
-		minAmount, maxAmount = 0.5, 12
-		foreign, devMean = 0.6, 0.9
-		web, app = 1, 0
-	case takeover:
-		// Account takeover: the fraudster logs in as a long-standing customer
-		// and buys like one, only bigger.
-		size, gapMin, gapMax = 1+geometric(r, 0.7, 1), 20, 180
-		catW[catElectronics], catW[catDigital], catW[catTravel], catW[catFashion], catW[catHome] = 0.35, 0.25, 0.2, 0.1, 0.1
-		median, sigma, foreign, devMean = 550, 0.8, 0.15, 1.0
-		web, app = 0.45, 0.55
-		hours = legitHours
-	}
+	s := planScheme(w.rng, kind)
+	ci, start := w.episodeVictim(kind, s)
+	return w.episodeDrafts(kind, s, ci, start)
+}
 
+// episodeVictim returns the index of the account an episode uses and the
+// time of its first transaction. Bust-outs and rings open an account of their
+// own; the other kinds use an active customer's account old enough to be
+// trusted (30 days, 180 for a takeover).
+func (w *world) episodeVictim(kind fraudKind, s scheme) (ci int, start int64) {
+	r := w.rng
 	if kind == newAccount || kind == ring {
 		c := w.fraudCustomer(kind)
-		start = sampleTime(r, from+dayMS, to, hours, cardCountries[c.country].utcHours)
-		c.created = start - int64((createdMin+r.Float64()*(createdMx-createdMin))*float64(dayMS))
+		start = sampleTime(r, s.from+dayMS, s.to, s.hours, cardCountries[c.country].utcHours)
+		c.created = start - int64((s.createdMin+r.Float64()*(s.createdMx-s.createdMin))*float64(dayMS))
 		ci = len(w.customers)
 		w.customers = append(w.customers, c)
-	} else {
-		minAge := 30 * dayMS
-		if kind == takeover {
-			minAge = 180 * dayMS
-		}
-		for {
-			ci = r.IntN(len(w.customers))
-			c := w.customers[ci]
-			if c.activity == 0 || c.created > windowEnd-minAge-dayMS {
-				continue
-			}
-			start = sampleTime(r, max(from, c.created+minAge), to, hours, cardCountries[c.country].utcHours)
-			break
-		}
+		return ci, start
 	}
+	minAge := 30 * dayMS
+	if kind == takeover {
+		minAge = 180 * dayMS
+	}
+	for {
+		ci = r.IntN(len(w.customers))
+		c := w.customers[ci]
+		if c.activity == 0 || c.created > windowEnd-minAge-dayMS {
+			continue
+		}
+		return ci, sampleTime(r, max(s.from, c.created+minAge), s.to, s.hours, cardCountries[c.country].utcHours)
+	}
+}
 
-	c := w.customers[ci]
-	home := cardCountries[c.country].code
+// episodeDrafts simulates the transactions of an episode on account ci from
+// start on, all with one merchant country, until the scheme's size is reached
+// or its period ends.
+func (w *world) episodeDrafts(kind fraudKind, s scheme, ci int, start int64) []draft {
+	r := w.rng
+	home := cardCountries[w.customers[ci].country].code
 	merchant := home
-	if r.Float64() < foreign {
+	if r.Float64() < s.foreign {
 		merchant = otherThan(r, home, fraudMerchants, fraudMerchantWeights)
 	}
-	out := make([]draft, 0, size)
+	out := make([]draft, 0, s.size)
 	ms := start
-	for j := 0; j < size && ms < to; j++ {
-		d := draft{cust: ci, ms: ms, kind: kind, cat: pick(r, catW), merchant: merchant}
-		switch u := r.Float64(); {
-		case u < web:
-			d.channel = "web"
-		case u < web+app:
-			d.channel = "app"
-		default:
-			d.channel = "moto"
-		}
-		if maxAmount > 0 {
-			d.amount = cents(minAmount + r.Float64()*(maxAmount-minAmount))
-		} else {
-			m := median * categories[d.cat].median / 200
-			m = math.Max(m, median*0.3)
-			d.amount = cents(math.Min(9000, m*math.Exp(sigma*r.NormFloat64())))
-		}
-		if kind == cardTesting && r.Float64() < 0.4 {
-			d.amount = float64(1 + r.IntN(5)) // round probes: 1.00 to 5.00
-		}
-		d.device = devMean + r.NormFloat64()
+	for j := 0; j < s.size && ms < s.to; j++ {
+		d := draft{cust: ci, ms: ms, kind: kind, cat: pick(r, s.catW), merchant: merchant}
+		d.channel = s.channel(r)
+		d.amount = s.amount(r, kind, d.cat)
+		d.device = s.devMean + r.NormFloat64()
 		out = append(out, d)
-		ms += int64((gapMin + r.Float64()*(gapMax-gapMin)) * 60 * 1000)
+		ms += int64((s.gapMin + r.Float64()*(s.gapMax-s.gapMin)) * 60 * 1000)
 	}
 	return out
+}
+
+// channel draws the channel of one of the scheme's transactions.
+func (s scheme) channel(r *rand.Rand) string {
+	switch u := r.Float64(); {
+	case u < s.web:
+		return "web"
+	case u < s.web+s.app:
+		return "app"
+	default:
+		return "moto"
+	}
+}
+
+// amount draws the amount in EUR of one of the scheme's transactions in
+// category cat: uniform when the scheme bounds it, else log-normal around
+// the scheme's median scaled by the category (at least 30% of the median, at
+// most 9000); card testers often probe with round amounts.
+func (s scheme) amount(r *rand.Rand, kind fraudKind, cat int) float64 {
+	var a float64
+	if s.maxAmount > 0 {
+		a = cents(s.minAmount + r.Float64()*(s.maxAmount-s.minAmount))
+	} else {
+		m := s.median * categories[cat].median / 200
+		m = math.Max(m, s.median*0.3)
+		a = cents(math.Min(9000, m*math.Exp(s.sigma*r.NormFloat64())))
+	}
+	if kind == cardTesting && r.Float64() < 0.4 {
+		a = float64(1 + r.IntN(5)) // round probes: 1.00 to 5.00
+	}
+	return a
 }
 
 // fraudCustomer opens an account for a fraudster; created is set by the caller.
@@ -639,37 +697,69 @@ func modelLatency(r *rand.Rand) float64 {
 // desk reviewed nearly all of them (fewer on weekend nights) and blocked those
 // it judged fraudulent, helped by calls to the customer.
 func analysts(r *rand.Rand, t Transaction, d draft) (decision int64, minutes float64) {
-	riskyCat := t.MerchantCategory == "digital_goods" || t.MerchantCategory == "gambling" || t.MerchantCategory == "electronics"
-	queued := t.Amount >= 300 && (t.IsForeign || t.AccountAgeDays < 60 || t.HourOfDay < 6) ||
+	if !legacyRuleQueues(t) {
+		return 0, 0
+	}
+	if r.Float64() >= reviewRate(t) {
+		return 0, 0
+	}
+	decision = analystBlocks(r, t, d)
+	return decision, handlingMinutes(r, t, decision)
+}
+
+// legacyRuleQueues reports whether the legacy rule queued t for review: large
+// amounts abroad, on young accounts or at night, bursts, foreign or night-time
+// purchases in risky categories, young accounts, risky card countries and
+// very large amounts.
+func legacyRuleQueues(t Transaction) bool {
+	riskyCat := riskyCategory(t.MerchantCategory)
+	return t.Amount >= 300 && (t.IsForeign || t.AccountAgeDays < 60 || t.HourOfDay < 6) ||
 		t.TxnLastHour >= 3 ||
 		t.IsForeign && (riskyCat && t.Amount >= 50 || t.Amount >= 150) ||
 		t.AccountAgeDays < 14 && t.Amount >= 100 ||
 		t.HourOfDay < 6 && riskyCat && t.Amount >= 100 ||
 		(t.Country == "NG" || t.Country == "BR") && t.Amount >= 200 ||
 		t.Amount >= 2500
-	if !queued {
-		return 0, 0
-	}
+}
+
+// riskyCategory reports whether the legacy rule treats a merchant category
+// as risky: digital goods, gambling and electronics.
+func riskyCategory(cat string) bool {
+	return cat == "digital_goods" || cat == "gambling" || cat == "electronics"
+}
+
+// reviewRate is the share of the queue the desk reviewed: nearly all of it,
+// but only half on weekend nights.
+func reviewRate(t Transaction) float64 {
 	wd := t.Time().Weekday()
-	review := 0.97
 	if (wd == time.Saturday || wd == time.Sunday) && t.HourOfDay < 7 {
-		review = 0.5
+		return 0.5
 	}
-	if r.Float64() >= review {
-		return 0, 0
-	}
+	return 0.97
+}
+
+// analystBlocks draws the desk's decision on a reviewed transaction, 1 to
+// block it: a noisy logistic judgement of what the analysts see, far likelier
+// to block real fraud.
+func analystBlocks(r *rand.Rand, t Transaction, d draft) int64 {
 	z := -2.4 + 0.5*b2f(t.IsForeign) + 0.5*b2f(t.AccountAgeDays < 30) + 0.3*b2f(d.device > 1.5) + 0.8*r.NormFloat64()
 	if d.fraud {
 		z += 3.8
 	}
 	if r.Float64() < 1/(1+math.Exp(-z)) {
-		decision = 1
+		return 1
 	}
-	minutes = 5.5 * math.Exp(0.45*r.NormFloat64()) * (1 + math.Min(t.Amount, 5000)/4000)
+	return 0
+}
+
+// handlingMinutes draws the desk's handling time in minutes, to a tenth:
+// log-normal around 5.5, longer for larger amounts and for a block.
+func handlingMinutes(r *rand.Rand, t Transaction, decision int64) float64 {
+	minutes := 5.5 * math.Exp(0.45*r.NormFloat64()) * (1 + math.Min(t.Amount, 5000)/4000)
 	if decision == 1 {
 		minutes *= 1.3
 	}
-	return decision, math.Round(minutes*10) / 10
+	return math.Round(minutes*10) / 10
 }
 
 // sampleTime draws a UTC instant in [from, to) whose local time (utcHours

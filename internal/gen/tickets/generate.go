@@ -147,75 +147,133 @@ func newTicket(r *rand.Rand, seq int, at time.Time, ch int) Ticket {
 		Queue:        Queues[q],
 		second:       -1,
 	}
-
-	// Urgency depends on the tier and the queue.
-	pUrgent := 0.06
-	switch {
-	case tiers[w.tier] == "enterprise":
-		pUrgent += 0.12
-	case tiers[w.tier] == "pro":
-		pUrgent += 0.03
-	}
-	if q == qTechnical || q == qAccount {
-		pUrgent += 0.05
-	}
-	t.Urgent = r.Float64() < pUrgent
+	t.Urgent = r.Float64() < urgentRate(w.tier, q)
 
 	fill := fillers(r, at)
+	sents := t.sentencesOf(r, w, q, channel, fill)
+	t.sentences = len(sents)
+	t.Subject = subject(r, q, channel, at, fill)
+	t.Body = layout(r, sents, channel, w)
 
-	// What the ticket says: the main need, context, perhaps a second topic,
-	// personal data and urgency, at most six sentences in all.
-	opener := fill(oneOf(r, openers[q]))
-	nDetails := 1 + geometric(r, 0.45, 2)
-	if channel == "chat" {
-		nDetails = 1 + geometric(r, 0.5, 1)
+	t.AgentQueue, t.AgentMinutes = agents(r, q, t.second, channel, w.tier, at)
+	return t
+}
+
+// urgentRate is the probability that a ticket is flagged urgent: it depends on
+// the customer's tier and on the queue.
+func urgentRate(tier, q int) float64 {
+	p := 0.06
+	switch tiers[tier] {
+	case "enterprise":
+		p += 0.12
+	case "pro":
+		p += 0.03
 	}
-	var second string
-	secondFirst := false
+	if q == qTechnical || q == qAccount {
+		p += 0.05
+	}
+	return p
+}
+
+// content is what a ticket says before it is put in order: the main need,
+// how many details of it, perhaps a second topic, personal data, a masked
+// card number and a note of urgency. An empty string is a part the ticket
+// does not have.
+type content struct {
+	opener       string
+	nDetails     int
+	second       string
+	secondFirst  bool // the second topic comes before the main need
+	personal     []string
+	masked       string
+	urgency      string
+	urgencyFirst bool // the note of urgency opens the ticket
+}
+
+// sentencesOf simulates the sentences of the ticket in queue q, at most six in
+// all, and records its second topic and personal data on t.
+func (t *Ticket) sentencesOf(r *rand.Rand, w writer, q int, channel string, fill func(string) string) []string {
+	c := t.drawContent(r, w, q, channel, fill)
+	c.fit(t)
+	text := c.mainText(r, q, fill)
+	roughen(r, text, channel)
+	return c.arrange(text)
+}
+
+// drawContent draws what the ticket says. Personal data is drawn here but is
+// never subject to typos or case changes later: it must stay valid.
+func (t *Ticket) drawContent(r *rand.Rand, w writer, q int, channel string, fill func(string) string) content {
+	c := content{opener: fill(oneOf(r, openers[q]))}
+	c.nDetails = detailCount(r, channel)
 	if r.Float64() < secondTopicRate {
 		t.second = pick(r, partners[q][:])
-		second = fill(oneOf(r, secondTopics[t.second]))
-		secondFirst = r.IntN(3) == 0
+		c.second = fill(oneOf(r, secondTopics[t.second]))
+		c.secondFirst = r.IntN(3) == 0
 	}
-	// Personal data is never subject to typos or case changes: it must stay
-	// valid.
-	pd := t.personalData(r, w, q, channel)
-	var masked string
+	c.personal = t.personalData(r, w, q, channel)
 	if q == qBilling && r.Float64() < 0.1 && !t.hasCard() {
-		masked = strings.ReplaceAll(oneOf(r, maskedCards), "{last4}", digits(r, 4))
+		c.masked = strings.ReplaceAll(oneOf(r, maskedCards), "{last4}", digits(r, 4))
 	}
-	var urgency string
-	urgencyFirst := false
 	if t.Urgent && r.Float64() < 0.75 || !t.Urgent && r.Float64() < 0.03 {
-		urgency = oneOf(r, urgencies)
-		urgencyFirst = r.IntN(2) == 0
+		c.urgency = oneOf(r, urgencies)
+		c.urgencyFirst = r.IntN(2) == 0
 	}
-	fixed := 1 + len(pd) + nonEmpty(second, masked, urgency)
-	// Rarely is there too much to say: drop what matters least.
-	if fixed > 6 && masked != "" {
-		masked = ""
+	return c
+}
+
+// detailCount draws how many details of the main need a ticket wants to give;
+// chats are terse. A chat's count replaces the first draw, which is still
+// made so that the sequence of draws stays that of the shipped data.
+func detailCount(r *rand.Rand, channel string) int {
+	n := 1 + geometric(r, 0.45, 2)
+	if channel == "chat" {
+		n = 1 + geometric(r, 0.5, 1)
+	}
+	return n
+}
+
+// fit makes the content fit in six sentences. Rarely is there too much to
+// say: it drops what matters least (the masked card, then the urgency, then
+// the second topic, which it also forgets on t), then keeps only as many
+// details as there is room for.
+func (c *content) fit(t *Ticket) {
+	fixed := 1 + len(c.personal) + nonEmpty(c.second, c.masked, c.urgency)
+	if fixed > 6 && c.masked != "" {
+		c.masked = ""
 		fixed--
 	}
-	if fixed > 6 && urgency != "" {
-		urgency = ""
+	if fixed > 6 && c.urgency != "" {
+		c.urgency = ""
 		fixed--
 	}
-	if fixed > 6 && second != "" {
-		second, t.second = "", -1
+	if fixed > 6 && c.second != "" {
+		c.second, t.second = "", -1
 		fixed--
 	}
-	nDetails = max(0, min(nDetails, 6-fixed))
-	text := []string{opener}
-	for _, i := range r.Perm(len(details[q]))[:nDetails] {
+	c.nDetails = max(0, min(c.nDetails, 6-fixed))
+}
+
+// mainText returns the sentences that may carry typos: the opener, the
+// details of queue q drawn in random order, and the second topic before or
+// after them.
+func (c content) mainText(r *rand.Rand, q int, fill func(string) string) []string {
+	text := []string{c.opener}
+	for _, i := range r.Perm(len(details[q]))[:c.nDetails] {
 		text = append(text, fill(details[q][i]))
 	}
-	if second != "" {
-		if secondFirst {
-			text = append([]string{second}, text...)
+	if c.second != "" {
+		if c.secondFirst {
+			text = append([]string{c.second}, text...)
 		} else {
-			text = append(text, second)
+			text = append(text, c.second)
 		}
 	}
+	return text
+}
+
+// roughen puts typos into some texts, twice as often in chats, and writes
+// some chats in lowercase. It changes text in place.
+func roughen(r *rand.Rand, text []string, channel string) {
 	typos := typoRate
 	if channel == "chat" {
 		typos *= 2
@@ -231,23 +289,23 @@ func newTicket(r *rand.Rand, seq int, at time.Time, ch int) Ticket {
 			text[i] = strings.ToLower(text[i])
 		}
 	}
-	sents := append(text, pd...)
-	if masked != "" {
-		sents = append(sents, masked)
+}
+
+// arrange returns all the sentences in order: text, then personal data and
+// the masked card, with the note of urgency first or last.
+func (c content) arrange(text []string) []string {
+	sents := append(text, c.personal...)
+	if c.masked != "" {
+		sents = append(sents, c.masked)
 	}
-	if urgency != "" {
-		if urgencyFirst {
-			sents = append([]string{urgency}, sents...)
+	if c.urgency != "" {
+		if c.urgencyFirst {
+			sents = append([]string{c.urgency}, sents...)
 		} else {
-			sents = append(sents, urgency)
+			sents = append(sents, c.urgency)
 		}
 	}
-	t.sentences = len(sents)
-	t.Subject = subject(r, q, channel, at, fill)
-	t.Body = layout(r, sents, channel, w)
-
-	t.AgentQueue, t.AgentMinutes = agents(r, q, t.second, channel, w.tier, at)
-	return t
+	return sents
 }
 
 // personalData returns the sentences carrying personal data, and records it.

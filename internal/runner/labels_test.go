@@ -13,6 +13,24 @@ import (
 // holds, positioned, with the closest class: a misspelt class would
 // otherwise make a rule never fire or every record a negative, and change
 // the verdict without a word.
+// cost_of_error prices a missed positive and a false alarm: on a label of
+// more than two classes it would price every other error at 0, so it is
+// refused at its line.
+func TestCostOfErrorNeedsTwoClasses(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"data.csv": "text,intent\nhi,greet\nbye,leave\nhelp,support\nhey,greet\n",
+		"exp.yaml": "version: 1\nname: intents\nuse_case:\n  question: Route the tickets\n  volume_per_year: 1000\n" +
+			"  cost_of_error: {missed_positive: 10, false_positive: 1}\n" +
+			"dataset: {path: data.csv, label: intent, positive: greet}\n" +
+			"pipelines:\n  - {name: c, role: candidate, type: constant, output: greet}\n",
+	})
+	_, err := Load(filepath.Join(dir, "exp.yaml"))
+	if want := `:6:18: use_case.cost_of_error: cost_of_error prices the errors of a two-class label, but "intent" has 3 classes`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Load = %v\nwant %s", err, want)
+	}
+}
+
 func TestClassesTheDataDoesNotHoldAreRefused(t *testing.T) {
 	const data = "id,income,reports,card\n1,3.5,0,yes\n2,1.2,3,no\n3,4.0,0,yes\n4,2.2,1,no\n"
 	header := "version: 1\nname: labels\nuse_case: {question: Accept the application}\n"

@@ -294,6 +294,7 @@ func (l *loader) useCase(n *yaml.Node, exp *Experiment) {
 		l.people(v, exp)
 	}
 	if v := f.val("cost_of_error"); !isNull(v) {
+		l.costNode = v
 		l.costOfError(v, exp)
 	}
 	if (exp.UseCase.People != nil || exp.UseCase.CostOfError != nil) && exp.UseCase.VolumePerYear == 0 {
@@ -395,6 +396,13 @@ func (l *loader) nonNegative(f *fields, key string) (float64, bool) {
 // once the dataset's columns and the pipelines are known. A column is
 // checked only when the columns could be read.
 func (l *loader) checkUseCaseRefs(exp *Experiment) {
+	if c, labels := exp.UseCase.CostOfError, exp.Dataset.Labels; c != nil && len(labels) > 2 {
+		// A missed positive and a false alarm are the errors of a two-class
+		// decision: on more classes, every other error would cost nothing.
+		l.errorf(l.costNode, "use_case.cost_of_error", "leave cost_of_error out, or derive a two-class label (dataset.derive) whose positive class is the costly event",
+			"cost_of_error prices the errors of a two-class label, but %q has %d classes: every error between two other classes would be priced at 0",
+			exp.Dataset.Label, len(labels))
+	}
 	var names []string
 	for _, p := range exp.Pipelines {
 		names = append(names, p.Name)

@@ -23,6 +23,8 @@ type loader struct {
 	// useCaseRefs are the pipeline and column names use_case refers to,
 	// checked once the dataset and the pipelines are known.
 	useCaseRefs []useCaseRef
+	// costNode is use_case.cost_of_error, checked once the classes are known.
+	costNode *yaml.Node
 }
 
 // add records a diagnostic at n's position (or 0:0 when n is nil).

@@ -45,30 +45,8 @@ type ColumnSpec struct {
 // Build checks that the named columns exist.
 func (s *ColumnSpec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 	var errs pipeline.FieldErrors
-	checkColumn := func(field, col string) {
-		if col != "" && !env.HasColumn(col) {
-			errs.Add(field, "column %q is not in the dataset", col)
-		}
-	}
-	switch {
-	case s.Column == "" && s.Score == "":
-		errs.Add("column", "missing: name the column that holds the decision (`column:`) or the score (`score:` with `threshold:`)")
-	case s.Column != "" && s.Score != "":
-		errs.Add("score", "give either `column:` (a recorded decision) or `score:` (a recorded score), not both")
-	case s.Score != "" && s.Threshold == nil:
-		errs.Add("threshold", "missing: a score needs a threshold that turns it into a decision, e.g. `threshold: 0.5`")
-	case s.Column != "" && s.Threshold != nil:
-		errs.Add("threshold", "a threshold applies to `score:`, not to a recorded decision in `column:`")
-	case s.Threshold != nil && (math.IsNaN(*s.Threshold) || math.IsInf(*s.Threshold, 0)):
-		errs.Add("threshold", "must be a number, got %v", *s.Threshold)
-	}
-	if s.Column == env.Label && s.Column != "" || s.Score == env.Label && s.Score != "" {
-		errs.Add("column", "the label column %q cannot be its own prediction", env.Label)
-	}
-	checkColumn("column", s.Column)
-	checkColumn("score", s.Score)
-	checkColumn("latency", s.Latency)
-	checkColumn("cost", s.Cost)
+	s.checkSource(&errs)
+	s.checkColumns(&errs, env)
 	if s.CostPerRecord < 0 {
 		errs.Add("cost_per_record", "must not be negative")
 	}
@@ -91,6 +69,38 @@ func (s *ColumnSpec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 		p.threshold = *s.Threshold
 	}
 	return p, nil
+}
+
+// checkSource checks that the spec reads exactly one of a recorded decision
+// (`column:`) and a recorded score (`score:` with a finite `threshold:`).
+func (s *ColumnSpec) checkSource(errs *pipeline.FieldErrors) {
+	switch {
+	case s.Column == "" && s.Score == "":
+		errs.Add("column", "missing: name the column that holds the decision (`column:`) or the score (`score:` with `threshold:`)")
+	case s.Column != "" && s.Score != "":
+		errs.Add("score", "give either `column:` (a recorded decision) or `score:` (a recorded score), not both")
+	case s.Score != "" && s.Threshold == nil:
+		errs.Add("threshold", "missing: a score needs a threshold that turns it into a decision, e.g. `threshold: 0.5`")
+	case s.Column != "" && s.Threshold != nil:
+		errs.Add("threshold", "a threshold applies to `score:`, not to a recorded decision in `column:`")
+	case s.Threshold != nil && (math.IsNaN(*s.Threshold) || math.IsInf(*s.Threshold, 0)):
+		errs.Add("threshold", "must be a number, got %v", *s.Threshold)
+	}
+}
+
+// checkColumns checks that the named columns are in the dataset and that
+// neither the decision nor the score is the label itself.
+func (s *ColumnSpec) checkColumns(errs *pipeline.FieldErrors, env pipeline.Env) {
+	if s.Column == env.Label && s.Column != "" || s.Score == env.Label && s.Score != "" {
+		errs.Add("column", "the label column %q cannot be its own prediction", env.Label)
+	}
+	for _, c := range []struct{ field, col string }{
+		{"column", s.Column}, {"score", s.Score}, {"latency", s.Latency}, {"cost", s.Cost},
+	} {
+		if c.col != "" && !env.HasColumn(c.col) {
+			errs.Add(c.field, "column %q is not in the dataset", c.col)
+		}
+	}
 }
 
 // negativeOf is the label below a score's threshold when the file does not

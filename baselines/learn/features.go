@@ -293,51 +293,13 @@ func fitEncoder(t *table, rows []int, text textOptions) *encoder {
 	var next int32
 	for ci, c := range t.cols {
 		if c.categorical {
-			levels := map[string]bool{}
-			for _, i := range rows {
-				levels[c.strs[i]] = true
-			}
-			names := make([]string, 0, len(levels))
-			for l := range levels {
-				names = append(names, l)
-			}
-			sort.Strings(names)
-			ce := catEnc{col: ci, levels: make(map[string]int32, len(names))}
-			for _, l := range names {
-				ce.levels[l] = next
-				next++
-			}
+			var ce catEnc
+			ce, next = fitCatEnc(c, ci, rows, next)
 			e.cats = append(e.cats, ce)
 			continue
 		}
-		var sum, n float64
-		missing := false
-		for _, i := range rows {
-			if x := c.nums[i]; math.IsNaN(x) {
-				missing = true
-			} else {
-				sum += x
-				n++
-			}
-		}
-		ne := numEnc{col: ci, scale: 1, index: next, indicator: -1}
-		next++
-		if n > 0 {
-			ne.mean = sum / n
-			var ss float64
-			for _, i := range rows {
-				if x := c.nums[i]; !math.IsNaN(x) {
-					ss += (x - ne.mean) * (x - ne.mean)
-				}
-			}
-			if sd := math.Sqrt(ss / n); sd > 1e-12*math.Max(1, math.Abs(ne.mean)) {
-				ne.scale = sd
-			}
-		}
-		if missing {
-			ne.indicator = next
-			next++
-		}
+		var ne numEnc
+		ne, next = fitNumEnc(c, ci, rows, next)
 		e.nums = append(e.nums, ne)
 	}
 	if t.words != nil {
@@ -352,6 +314,63 @@ func fitEncoder(t *table, rows []int, text textOptions) *encoder {
 	}
 	e.width = int(next)
 	return e
+}
+
+// fitCatEnc one-hot encodes the levels that categorical column c (index ci)
+// takes on rows, sorted, from feature index next; it returns the encoder and
+// the next free feature index.
+func fitCatEnc(c *column, ci int, rows []int, next int32) (catEnc, int32) {
+	levels := map[string]bool{}
+	for _, i := range rows {
+		levels[c.strs[i]] = true
+	}
+	names := make([]string, 0, len(levels))
+	for l := range levels {
+		names = append(names, l)
+	}
+	sort.Strings(names)
+	ce := catEnc{col: ci, levels: make(map[string]int32, len(names))}
+	for _, l := range names {
+		ce.levels[l] = next
+		next++
+	}
+	return ce, next
+}
+
+// fitNumEnc standardises numeric column c (index ci) with the mean and
+// standard deviation of its values on rows, at feature index next, plus an
+// indicator of missing values when any is missing; it returns the encoder
+// and the next free feature index.
+func fitNumEnc(c *column, ci int, rows []int, next int32) (numEnc, int32) {
+	var sum, n float64
+	missing := false
+	for _, i := range rows {
+		if x := c.nums[i]; math.IsNaN(x) {
+			missing = true
+		} else {
+			sum += x
+			n++
+		}
+	}
+	ne := numEnc{col: ci, scale: 1, index: next, indicator: -1}
+	next++
+	if n > 0 {
+		ne.mean = sum / n
+		var ss float64
+		for _, i := range rows {
+			if x := c.nums[i]; !math.IsNaN(x) {
+				ss += (x - ne.mean) * (x - ne.mean)
+			}
+		}
+		if sd := math.Sqrt(ss / n); sd > 1e-12*math.Max(1, math.Abs(ne.mean)) {
+			ne.scale = sd
+		}
+	}
+	if missing {
+		ne.indicator = next
+		next++
+	}
+	return ne, next
 }
 
 // rowValues reads the raw values of one row: from the training table or

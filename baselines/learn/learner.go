@@ -89,94 +89,135 @@ func (l *Learner) Train(ctx context.Context, data pipeline.TrainingData) error {
 	if len(l.cuts) > 0 {
 		return l.trainWalkForward(ctx, data)
 	}
-	var (
-		open    func() (datasets.Reader, error)
-		what    string
-		filter  func(datasets.Record) (bool, error)
-		overlap *overlapCheck
-		content *contentCheck
-	)
-	switch {
-	case l.trainFile != "":
-		what = fmt.Sprintf("training file %q", l.trainFile)
-		if data.Open == nil {
-			return errors.New("learn: the runner gave no way to open the training file")
-		}
-		open = func() (datasets.Reader, error) { return data.Open(l.trainFile) }
-		var err error
-		if l.idCol != "" {
-			if overlap, err = l.replayedIDs(ctx, data); err != nil {
-				return err
-			}
-			open = requireColumn(open, l.idCol)
-			filter = overlap.keep
-		} else {
-			if content, err = replayedRows(ctx, data, open); err != nil {
-				return err
-			}
-			filter = content.keep
-		}
-	default:
-		what = "replayed records"
-		open = data.Replay
-	}
-	if open == nil {
-		return errors.New("learn: the runner gave no way to open the training data")
-	}
-	t, err := l.readTable(ctx, open, data.Label, filter)
+	src, err := l.trainingSource(ctx, data)
 	if err != nil {
-		return fmt.Errorf("learn: read %s: %w", what, err)
+		return err
 	}
-	if overlap != nil {
-		if err := overlap.err(l.trainFile); err != nil {
-			return err
-		}
-	}
-	if content != nil {
-		if err := content.err(l.trainFile); err != nil {
-			return err
-		}
-	}
-	if t.rows() == 0 {
-		return fmt.Errorf("learn: %s: no labelled records to train on", what)
-	}
-	if err := l.setClasses(t); err != nil {
-		return fmt.Errorf("learn: %s: %w", what, err)
+	t, err := l.readTraining(ctx, src, data.Label)
+	if err != nil {
+		return err
 	}
 	y := l.classIndex(t)
 	if l.folds > 0 {
-		l.nReplay = 0
-		for _, s := range t.seqs {
-			l.nReplay = max(l.nReplay, s+1)
-		}
-		for k := 0; k < l.folds; k++ {
-			var rows []int
-			for i, s := range t.seqs {
-				if s%l.folds != k {
-					rows = append(rows, i)
-				}
-			}
-			f, err := l.fitRows(ctx, t, y, rows)
-			if err != nil {
-				return fmt.Errorf("learn: fold %d of %d: %w", k+1, l.folds, err)
-			}
-			l.fitted = append(l.fitted, f)
-		}
+		err = l.fitFolds(ctx, t, y)
 	} else {
-		rows := make([]int, t.rows())
-		for i := range rows {
-			rows[i] = i
-		}
-		f, err := l.fitRows(ctx, t, y, rows)
-		if err != nil {
-			return fmt.Errorf("learn: %s: %w", what, err)
-		}
-		l.fitted = []*fitted{f}
+		err = l.fitAll(ctx, t, y, src.what)
+	}
+	if err != nil {
+		return err
 	}
 	l.schema = t.schema()
 	for _, f := range l.fitted {
 		f.schema = l.schema
 	}
+	return nil
+}
+
+// trainingSource is where Train reads its records from, and the checks the
+// records pass on the way.
+type trainingSource struct {
+	open    func() (datasets.Reader, error)
+	what    string // names the source in errors
+	filter  func(datasets.Record) (bool, error)
+	overlap *overlapCheck
+	content *contentCheck
+}
+
+// trainingSource opens the training file, with its check against the
+// replay (by id column, or by content without one), or else the replayed
+// records themselves.
+func (l *Learner) trainingSource(ctx context.Context, data pipeline.TrainingData) (*trainingSource, error) {
+	src := &trainingSource{}
+	switch {
+	case l.trainFile != "":
+		src.what = fmt.Sprintf("training file %q", l.trainFile)
+		if data.Open == nil {
+			return nil, errors.New("learn: the runner gave no way to open the training file")
+		}
+		src.open = func() (datasets.Reader, error) { return data.Open(l.trainFile) }
+		var err error
+		if l.idCol != "" {
+			if src.overlap, err = l.replayedIDs(ctx, data); err != nil {
+				return nil, err
+			}
+			src.open = requireColumn(src.open, l.idCol)
+			src.filter = src.overlap.keep
+		} else {
+			if src.content, err = replayedRows(ctx, data, src.open); err != nil {
+				return nil, err
+			}
+			src.filter = src.content.keep
+		}
+	default:
+		src.what = "replayed records"
+		src.open = data.Replay
+	}
+	if src.open == nil {
+		return nil, errors.New("learn: the runner gave no way to open the training data")
+	}
+	return src, nil
+}
+
+// readTraining reads the labelled records of src into a table, refuses a
+// training file that overlaps the replay, and fixes the classes.
+func (l *Learner) readTraining(ctx context.Context, src *trainingSource, label string) (*table, error) {
+	t, err := l.readTable(ctx, src.open, label, src.filter)
+	if err != nil {
+		return nil, fmt.Errorf("learn: read %s: %w", src.what, err)
+	}
+	if src.overlap != nil {
+		if err := src.overlap.err(l.trainFile); err != nil {
+			return nil, err
+		}
+	}
+	if src.content != nil {
+		if err := src.content.err(l.trainFile); err != nil {
+			return nil, err
+		}
+	}
+	if t.rows() == 0 {
+		return nil, fmt.Errorf("learn: %s: no labelled records to train on", src.what)
+	}
+	if err := l.setClasses(t); err != nil {
+		return nil, fmt.Errorf("learn: %s: %w", src.what, err)
+	}
+	return t, nil
+}
+
+// fitFolds cross-fits one model per fold: the model of fold k is trained on
+// the records whose Seq mod folds is not k.
+func (l *Learner) fitFolds(ctx context.Context, t *table, y []int) error {
+	l.nReplay = 0
+	for _, s := range t.seqs {
+		l.nReplay = max(l.nReplay, s+1)
+	}
+	for k := 0; k < l.folds; k++ {
+		var rows []int
+		for i, s := range t.seqs {
+			if s%l.folds != k {
+				rows = append(rows, i)
+			}
+		}
+		f, err := l.fitRows(ctx, t, y, rows)
+		if err != nil {
+			return fmt.Errorf("learn: fold %d of %d: %w", k+1, l.folds, err)
+		}
+		l.fitted = append(l.fitted, f)
+	}
+	return nil
+}
+
+// fitAll fits one model on every row of t, read from the source named what.
+func (l *Learner) fitAll(ctx context.Context, t *table, y []int, what string) error {
+	rows := make([]int, t.rows())
+	for i := range rows {
+		rows[i] = i
+	}
+	f, err := l.fitRows(ctx, t, y, rows)
+	if err != nil {
+		return fmt.Errorf("learn: %s: %w", what, err)
+	}
+	l.fitted = []*fitted{f}
 	return nil
 }
 

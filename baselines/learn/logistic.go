@@ -125,124 +125,11 @@ func fitLinear(ctx context.Context, x *matrix, y []int, sw []float64, k int, opt
 	if k == 2 {
 		kk = 1
 	}
-	p := (d + 1) * kk
-	workers := opt.workers
-	if workers <= 0 {
-		workers = min(runtime.GOMAXPROCS(0), 8)
-	}
-	workers = max(1, min(workers, n/512))
-	bounds := make([]int, workers+1)
-	for i := range bounds {
-		bounds[i] = n * i / workers
-	}
-	grads := make([][]float64, workers)
-	losses := make([]float64, workers)
-	scratch := make([][]float64, workers)
-	for i := range grads {
-		grads[i] = make([]float64, p)
-		scratch[i] = make([]float64, kk)
-	}
-	inv := 1 / float64(n)
-
-	// chunk adds the loss and gradient of rows [lo, hi) into g.
-	chunk := func(w, g, z []float64, lo, hi int) float64 {
-		clear(g)
-		var loss float64
-		bias := w[d*kk:]
-		gb := g[d*kk:]
-		for i := lo; i < hi; i++ {
-			cols := x.col[x.rowPtr[i]:x.rowPtr[i+1]]
-			vals := x.val[x.rowPtr[i]:x.rowPtr[i+1]]
-			wi := 1.0
-			if sw != nil {
-				wi = sw[i]
-			}
-			if kk == 1 {
-				zz := bias[0]
-				for t, j := range cols {
-					zz += vals[t] * w[j]
-				}
-				var r float64
-				if y[i] == 1 {
-					loss += wi * softplus(-zz)
-					r = wi * (sigmoid(zz) - 1)
-				} else {
-					loss += wi * softplus(zz)
-					r = wi * sigmoid(zz)
-				}
-				for t, j := range cols {
-					g[j] += r * vals[t]
-				}
-				gb[0] += r
-				continue
-			}
-			copy(z, bias)
-			for t, j := range cols {
-				v := vals[t]
-				wj := w[int(j)*kk : int(j)*kk+kk]
-				for c := range z {
-					z[c] += v * wj[c]
-				}
-			}
-			zy := z[y[i]]
-			lse := softmax(z)
-			loss += wi * (lse - zy)
-			z[y[i]]--
-			for c := range z {
-				z[c] *= wi
-				gb[c] += z[c]
-			}
-			for t, j := range cols {
-				v := vals[t]
-				gj := g[int(j)*kk : int(j)*kk+kk]
-				for c := range z {
-					gj[c] += v * z[c]
-				}
-			}
-		}
-		return loss
-	}
-
-	eval := func(w, g []float64) float64 {
-		var wg sync.WaitGroup
-		for t := 0; t < workers; t++ {
-			wg.Add(1)
-			go func(t int) {
-				defer wg.Done()
-				losses[t] = chunk(w, grads[t], scratch[t], bounds[t], bounds[t+1])
-			}(t)
-		}
-		wg.Wait()
-		f := losses[0]
-		copy(g, grads[0])
-		for t := 1; t < workers; t++ {
-			f += losses[t]
-			axpy(1, grads[t], g)
-		}
-		for j := 0; j < d*kk; j++ {
-			f += 0.5 * opt.l2 * w[j] * w[j]
-			g[j] += opt.l2 * w[j]
-		}
-		scale(inv, g)
-		return f * inv
-	}
-	x0 := make([]float64, p)
+	obj := newLinearObjective(x, y, sw, kk, opt)
+	x0 := make([]float64, (d+1)*kk)
 	if kk == 1 {
 		// Start the intercept at the weighted log-odds.
-		var pos, tot float64
-		for i := range y {
-			wi := 1.0
-			if sw != nil {
-				wi = sw[i]
-			}
-			tot += wi
-			if y[i] == 1 {
-				pos += wi
-			}
-		}
-		if pos > 0 && pos < tot {
-			x0[d] = math.Log(pos / (tot - pos))
-		}
+		x0[d] = startingLogOdds(y, sw)
 	}
 	maxIter := opt.maxIter
 	if maxIter <= 0 {
@@ -252,15 +139,199 @@ func fitLinear(ctx context.Context, x *matrix, y []int, sw []float64, k int, opt
 	if gradTol <= 0 {
 		gradTol = 1e-6
 	}
-	res, err := minimise(ctx, eval, x0, 10, maxIter, gradTol)
+	res, err := minimise(ctx, obj.eval, x0, 10, maxIter, gradTol)
 	if err != nil && res.x == nil {
 		return nil, err
 	}
 	// At the iteration limit the best location is still a usable model.
-	for _, v := range res.x {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, errNotFinite
-		}
+	if !allFinite(res.x) {
+		return nil, errNotFinite
 	}
 	return &linear{k: kk, d: d, w: res.x}, nil
+}
+
+// startingLogOdds is the weighted log-odds of y[i] == 1 (sw nil for weight
+// 1), or 0 when either class has no weight.
+func startingLogOdds(y []int, sw []float64) float64 {
+	var pos, tot float64
+	for i := range y {
+		wi := 1.0
+		if sw != nil {
+			wi = sw[i]
+		}
+		tot += wi
+		if y[i] == 1 {
+			pos += wi
+		}
+	}
+	if pos > 0 && pos < tot {
+		return math.Log(pos / (tot - pos))
+	}
+	return 0
+}
+
+// allFinite reports whether no value of v is NaN or infinite.
+func allFinite(v []float64) bool {
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// linearObjective is the objective fitLinear minimises, with the buffers of
+// its gradient: the rows are split into one contiguous range per worker,
+// each with its own gradient, loss and scratch space, summed in worker order
+// so that the result does not depend on scheduling.
+type linearObjective struct {
+	x       *matrix
+	y       []int
+	sw      []float64 // nil for weight 1
+	d, kk   int       // features; weights per feature (1 when binary)
+	l2, inv float64   // penalty; 1/n
+	bounds  []int     // worker t takes rows [bounds[t], bounds[t+1])
+	grads   [][]float64
+	losses  []float64
+	scratch [][]float64
+}
+
+// newLinearObjective allocates the per-worker buffers: opt.workers
+// goroutines (0 for GOMAXPROCS, capped at 8), at most one per 512 rows.
+func newLinearObjective(x *matrix, y []int, sw []float64, kk int, opt fitOptions) *linearObjective {
+	n, d := x.rows(), x.nCols
+	p := (d + 1) * kk
+	workers := opt.workers
+	if workers <= 0 {
+		workers = min(runtime.GOMAXPROCS(0), 8)
+	}
+	workers = max(1, min(workers, n/512))
+	o := &linearObjective{
+		x: x, y: y, sw: sw, d: d, kk: kk, l2: opt.l2, inv: 1 / float64(n),
+		bounds:  make([]int, workers+1),
+		grads:   make([][]float64, workers),
+		losses:  make([]float64, workers),
+		scratch: make([][]float64, workers),
+	}
+	for i := range o.bounds {
+		o.bounds[i] = n * i / workers
+	}
+	for i := range o.grads {
+		o.grads[i] = make([]float64, p)
+		o.scratch[i] = make([]float64, kk)
+	}
+	return o
+}
+
+// eval writes the gradient of the objective at w into g and returns its
+// value.
+func (o *linearObjective) eval(w, g []float64) float64 {
+	workers := len(o.grads)
+	var wg sync.WaitGroup
+	for t := 0; t < workers; t++ {
+		wg.Add(1)
+		go func(t int) {
+			defer wg.Done()
+			o.losses[t] = o.chunk(w, o.grads[t], o.scratch[t], o.bounds[t], o.bounds[t+1])
+		}(t)
+	}
+	wg.Wait()
+	f := o.losses[0]
+	copy(g, o.grads[0])
+	for t := 1; t < workers; t++ {
+		f += o.losses[t]
+		axpy(1, o.grads[t], g)
+	}
+	d, kk, l2 := o.d, o.kk, o.l2
+	for j := 0; j < d*kk; j++ {
+		f += 0.5 * l2 * w[j] * w[j]
+		g[j] += l2 * w[j]
+	}
+	scale(o.inv, g)
+	return f * o.inv
+}
+
+// chunk writes the loss gradient of rows [lo, hi) into g and returns their
+// loss, using z (length kk) as scratch.
+func (o *linearObjective) chunk(w, g, z []float64, lo, hi int) float64 {
+	clear(g)
+	if o.kk == 1 {
+		return o.binaryRows(w, g, lo, hi)
+	}
+	return o.multinomialRows(w, g, z, lo, hi)
+}
+
+// binaryRows adds the logistic loss gradient of rows [lo, hi) into g and
+// returns their loss.
+func (o *linearObjective) binaryRows(w, g []float64, lo, hi int) float64 {
+	x, y, sw, d := o.x, o.y, o.sw, o.d
+	var loss float64
+	bias := w[d:]
+	gb := g[d:]
+	for i := lo; i < hi; i++ {
+		cols := x.col[x.rowPtr[i]:x.rowPtr[i+1]]
+		vals := x.val[x.rowPtr[i]:x.rowPtr[i+1]]
+		wi := 1.0
+		if sw != nil {
+			wi = sw[i]
+		}
+		zz := bias[0]
+		for t, j := range cols {
+			zz += vals[t] * w[j]
+		}
+		var r float64
+		if y[i] == 1 {
+			loss += wi * softplus(-zz)
+			r = wi * (sigmoid(zz) - 1)
+		} else {
+			loss += wi * softplus(zz)
+			r = wi * sigmoid(zz)
+		}
+		for t, j := range cols {
+			g[j] += r * vals[t]
+		}
+		gb[0] += r
+	}
+	return loss
+}
+
+// multinomialRows adds the softmax cross-entropy gradient of rows [lo, hi)
+// into g and returns their loss, using z (length kk) as scratch.
+func (o *linearObjective) multinomialRows(w, g, z []float64, lo, hi int) float64 {
+	x, y, sw, d, kk := o.x, o.y, o.sw, o.d, o.kk
+	var loss float64
+	bias := w[d*kk:]
+	gb := g[d*kk:]
+	for i := lo; i < hi; i++ {
+		cols := x.col[x.rowPtr[i]:x.rowPtr[i+1]]
+		vals := x.val[x.rowPtr[i]:x.rowPtr[i+1]]
+		wi := 1.0
+		if sw != nil {
+			wi = sw[i]
+		}
+		copy(z, bias)
+		for t, j := range cols {
+			v := vals[t]
+			wj := w[int(j)*kk : int(j)*kk+kk]
+			for c := range z {
+				z[c] += v * wj[c]
+			}
+		}
+		zy := z[y[i]]
+		lse := softmax(z)
+		loss += wi * (lse - zy)
+		z[y[i]]--
+		for c := range z {
+			z[c] *= wi
+			gb[c] += z[c]
+		}
+		for t, j := range cols {
+			v := vals[t]
+			gj := g[int(j)*kk : int(j)*kk+kk]
+			for c := range z {
+				gj[c] += v * z[c]
+			}
+		}
+	}
+	return loss
 }

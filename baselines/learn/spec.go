@@ -109,50 +109,86 @@ type thresholdSpec struct {
 // Build checks the configuration against the dataset's columns.
 func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 	var errs pipeline.FieldErrors
-	model := s.Model
+	model, algorithm := s.checkModel(&errs)
+	if env.Label == "" {
+		errs.Add("model", "a learner needs labels: set the dataset's `label:` column")
+	}
+	s.checkInputs(&errs, env)
+	l2 := s.checkOptions(&errs)
+	cuts := s.checkTrain(&errs, env)
+	th, err := parseThreshold(s.Threshold)
+	if err != nil {
+		errs.Add("threshold", "%v", err)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return s.learner(env, model, algorithm, l2, th, cuts), nil
+}
+
+// checkModel checks that the model, its algorithm and the fields it takes
+// agree, and returns the model and algorithm with their defaults filled in.
+func (s *Spec) checkModel(errs *pipeline.FieldErrors) (model, algorithm string) {
+	model = s.Model
 	if model == "" {
 		model = "logistic"
 	}
-	algorithm := s.Algorithm
+	algorithm = s.Algorithm
 	if algorithm == "" {
 		algorithm = "logistic"
 	}
 	switch model {
 	case "logistic":
-		if len(s.Features) == 0 {
-			errs.Add("features", "missing: list the input columns, e.g. `features: [amount, country]`")
-		}
-		if len(s.Text) > 0 {
-			errs.Add("text", "text fields need `model: text`")
-		}
-		if len(s.CharNgrams) > 0 {
-			errs.Add("char_ngrams", "character n-grams need `model: text`")
-		}
-		if s.Algorithm != "" && algorithm != "logistic" {
-			errs.Add("algorithm", "`model: logistic` has one algorithm; naive_bayes is for `model: text`")
-		}
+		s.checkLogisticModel(errs, algorithm)
 	case "text":
-		if len(s.Text) == 0 {
-			errs.Add("text", "missing: list the text fields, e.g. `text: [subject, body]`")
-		}
-		switch algorithm {
-		case "logistic":
-		case "naive_bayes":
-			if len(s.Features) > 0 {
-				errs.Add("features", "naive_bayes takes text fields only; use `algorithm: logistic` to add features")
-			}
-			if s.ClassWeight != "" && s.ClassWeight != "none" {
-				errs.Add("class_weight", "naive_bayes does not take class weights")
-			}
-		default:
-			errs.Add("algorithm", "unknown algorithm %q: use logistic or naive_bayes", s.Algorithm)
-		}
+		s.checkTextModel(errs, algorithm)
 	default:
 		errs.Add("model", "unknown model %q: use logistic or text", s.Model)
 	}
-	if env.Label == "" {
-		errs.Add("model", "a learner needs labels: set the dataset's `label:` column")
+	return model, algorithm
+}
+
+// checkLogisticModel checks the fields of `model: logistic`, which takes
+// features and neither text nor another algorithm.
+func (s *Spec) checkLogisticModel(errs *pipeline.FieldErrors, algorithm string) {
+	if len(s.Features) == 0 {
+		errs.Add("features", "missing: list the input columns, e.g. `features: [amount, country]`")
 	}
+	if len(s.Text) > 0 {
+		errs.Add("text", "text fields need `model: text`")
+	}
+	if len(s.CharNgrams) > 0 {
+		errs.Add("char_ngrams", "character n-grams need `model: text`")
+	}
+	if s.Algorithm != "" && algorithm != "logistic" {
+		errs.Add("algorithm", "`model: logistic` has one algorithm; naive_bayes is for `model: text`")
+	}
+}
+
+// checkTextModel checks the fields of `model: text`: text fields are
+// required, and naive_bayes takes neither features nor class weights.
+func (s *Spec) checkTextModel(errs *pipeline.FieldErrors, algorithm string) {
+	if len(s.Text) == 0 {
+		errs.Add("text", "missing: list the text fields, e.g. `text: [subject, body]`")
+	}
+	switch algorithm {
+	case "logistic":
+	case "naive_bayes":
+		if len(s.Features) > 0 {
+			errs.Add("features", "naive_bayes takes text fields only; use `algorithm: logistic` to add features")
+		}
+		if s.ClassWeight != "" && s.ClassWeight != "none" {
+			errs.Add("class_weight", "naive_bayes does not take class weights")
+		}
+	default:
+		errs.Add("algorithm", "unknown algorithm %q: use logistic or naive_bayes", s.Algorithm)
+	}
+}
+
+// checkInputs checks the leaking columns, then the features and text fields:
+// each must be in the dataset, listed once, and neither the label nor a
+// leaking column.
+func (s *Spec) checkInputs(errs *pipeline.FieldErrors, env pipeline.Env) {
 	leaking := map[string]bool{}
 	for i, c := range s.Leaking {
 		leaking[c] = true
@@ -161,24 +197,32 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 		}
 	}
 	seen := map[string]bool{}
-	checkInput := func(field string, cols []string) {
-		for i, c := range cols {
-			f := fmt.Sprintf("%s[%d]", field, i)
-			switch {
-			case c == env.Label && c != "":
-				errs.Add(f, "refused: the label %q as a feature would score the model on the answer", c)
-			case leaking[c]:
-				errs.Add(f, "refused: %q is listed in `leaking`; a leaking column as a feature would score the model on the answer", c)
-			case !env.HasColumn(c):
-				errs.Add(f, "column %q is not in the dataset", c)
-			case seen[c]:
-				errs.Add(f, "column %q is listed twice", c)
-			}
-			seen[c] = true
+	checkInputList(errs, env, leaking, seen, "features", s.Features)
+	checkInputList(errs, env, leaking, seen, "text", s.Text)
+}
+
+// checkInputList checks the input columns cols listed under field, marking
+// each in seen so that a column listed twice (in either list) is refused.
+func checkInputList(errs *pipeline.FieldErrors, env pipeline.Env, leaking, seen map[string]bool, field string, cols []string) {
+	for i, c := range cols {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		switch {
+		case c == env.Label && c != "":
+			errs.Add(f, "refused: the label %q as a feature would score the model on the answer", c)
+		case leaking[c]:
+			errs.Add(f, "refused: %q is listed in `leaking`; a leaking column as a feature would score the model on the answer", c)
+		case !env.HasColumn(c):
+			errs.Add(f, "column %q is not in the dataset", c)
+		case seen[c]:
+			errs.Add(f, "column %q is listed twice", c)
 		}
+		seen[c] = true
 	}
-	checkInput("features", s.Features)
-	checkInput("text", s.Text)
+}
+
+// checkOptions checks the numeric and class-weight options, and returns the
+// L2 penalty (default 1).
+func (s *Spec) checkOptions(errs *pipeline.FieldErrors) float64 {
 	if len(s.CharNgrams) > 0 && (len(s.CharNgrams) != 2 || s.CharNgrams[0] < 1 || s.CharNgrams[1] < s.CharNgrams[0] || s.CharNgrams[1] > 10) {
 		errs.Add("char_ngrams", "must be [min, max] with 1 <= min <= max <= 10, e.g. [3, 5]")
 	}
@@ -203,45 +247,48 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 			errs.Add("l2", "must be a non-negative number (1/C), e.g. 1.0")
 		}
 	}
-	var cuts []time.Time
-	switch {
-	case s.Train == nil:
+	return l2
+}
+
+// checkTrain checks `train:` — exactly one of file, before and folds, and an
+// id column only with a file — and returns the time cuts of `before`.
+func (s *Spec) checkTrain(errs *pipeline.FieldErrors, env pipeline.Env) []time.Time {
+	if s.Train == nil {
 		errs.Add("train", "missing: say what the model learns from — `train: {file: train.csv}`, `train: {before: \"2026-04-01\"}` or `train: {folds: 5}`")
-	default:
-		n := 0
-		if s.Train.File != "" {
-			n++
-			checkTrainFile(&errs, env.Dir, s.Train.File)
-		}
-		if s.Train.Before != nil && s.Train.Before != "" {
-			n++
-			cuts = parseCuts(s.Train.Before, &errs)
-		}
-		if s.Train.Folds != 0 {
-			n++
-			if s.Train.Folds < 2 {
-				errs.Add("train.folds", "must be at least 2")
-			}
-		}
-		if n != 1 {
-			errs.Add("train", "give exactly one of file, before and folds")
-		}
-		if s.Train.ID != "" {
-			switch {
-			case s.Train.File == "":
-				errs.Add("train.id", "the id check is for a training file: use it with `file:`, e.g. `train: {file: train.csv, id: ticket_id}`")
-			case !env.HasColumn(s.Train.ID):
-				errs.Add("train.id", "column %q is not in the dataset", s.Train.ID)
-			}
+		return nil
+	}
+	var cuts []time.Time
+	n := 0
+	if s.Train.File != "" {
+		n++
+		checkTrainFile(errs, env.Dir, s.Train.File)
+	}
+	if s.Train.Before != nil && s.Train.Before != "" {
+		n++
+		cuts = parseCuts(s.Train.Before, errs)
+	}
+	if s.Train.Folds != 0 {
+		n++
+		if s.Train.Folds < 2 {
+			errs.Add("train.folds", "must be at least 2")
 		}
 	}
-	th, err := parseThreshold(s.Threshold)
-	if err != nil {
-		errs.Add("threshold", "%v", err)
+	if n != 1 {
+		errs.Add("train", "give exactly one of file, before and folds")
 	}
-	if err := errs.Err(); err != nil {
-		return nil, err
+	if s.Train.ID != "" {
+		switch {
+		case s.Train.File == "":
+			errs.Add("train.id", "the id check is for a training file: use it with `file:`, e.g. `train: {file: train.csv, id: ticket_id}`")
+		case !env.HasColumn(s.Train.ID):
+			errs.Add("train.id", "column %q is not in the dataset", s.Train.ID)
+		}
 	}
+	return cuts
+}
+
+// learner makes the Learner of a checked Spec, filling in the defaults.
+func (s *Spec) learner(env pipeline.Env, model, algorithm string, l2 float64, th thresholdSpec, cuts []time.Time) *Learner {
 	l := &Learner{
 		name: env.Name, model: model, algorithm: algorithm, features: s.Features,
 		text:     textOptions{fields: s.Text, minDF: 2, maxFeature: 50000},
@@ -260,7 +307,7 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 	if s.Train != nil {
 		l.trainFile, l.idCol, l.folds = s.Train.File, s.Train.ID, s.Train.Folds
 	}
-	return l, nil
+	return l
 }
 
 // parseCuts reads `train.before`: one date or time, or a non-empty list of

@@ -2,9 +2,11 @@ package learn
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/fnv"
+	"hash/maphash"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -202,6 +204,7 @@ const contentShare = 0.10
 // contentCheck finds training records that repeat a replayed record in
 // every column the two share, for a training file without an id column.
 type contentCheck struct {
+	h        maphash.Hash
 	cols     []string
 	replayed map[uint64]bool
 	found    map[uint64]bool
@@ -242,13 +245,41 @@ func replayedRows(ctx context.Context, data pipeline.TrainingData, open func() (
 }
 
 // hash is a hash of a record's values in the shared columns.
+//
+// It writes each value by its type, without formatting it: both files are
+// read by the same readers, so equal values have equal types. It runs once
+// for every replayed and every training record.
 func (c *contentCheck) hash(rec datasets.Record) uint64 {
-	h := fnv.New64a()
+	h := &c.h
+	h.Reset()
+	var buf [8]byte
 	for _, k := range c.cols {
-		h.Write([]byte(k))
-		h.Write([]byte{0})
-		h.Write([]byte(datasets.FormatValue(rec.Fields[k])))
-		h.Write([]byte{0})
+		switch v := rec.Fields[k].(type) {
+		case nil:
+			h.WriteByte(0)
+		case string:
+			h.WriteByte(1)
+			h.WriteString(v)
+		case float64:
+			h.WriteByte(2)
+			binary.LittleEndian.PutUint64(buf[:], math.Float64bits(v))
+			h.Write(buf[:])
+		case int64:
+			h.WriteByte(3)
+			binary.LittleEndian.PutUint64(buf[:], uint64(v))
+			h.Write(buf[:])
+		case bool:
+			h.WriteByte(4)
+			if v {
+				h.WriteByte(1)
+			} else {
+				h.WriteByte(0)
+			}
+		default:
+			h.WriteByte(5)
+			h.WriteString(datasets.FormatValue(v))
+		}
+		h.WriteByte(0xff) // a separator, so that "ab","c" and "a","bc" differ
 	}
 	return h.Sum64()
 }

@@ -45,6 +45,11 @@ func Compile(src string, columns []string, asBool bool) (*Program, error) {
 	if unknown := refs.unknown(known); len(unknown) > 0 {
 		return nil, unknownColumn(unknown[0], columns)
 	}
+	if refs.constant != "" {
+		return nil, fmt.Errorf("%s compares two constants, so it is the same for every record; "+
+			"in expr-lang a name in `backticks` is a string, not a column: "+
+			`write the column's name as it is, or $env["the-name"] for a name with spaces or hyphens`, refs.constant)
+	}
 	if asBool && len(refs.names) == 0 {
 		return nil, fmt.Errorf("the condition uses no column, so it is the same for every record; " +
 			"in expr-lang a name in `backticks` is a string, not a column: write the column's name as it is, " +
@@ -98,6 +103,9 @@ type identifierVisitor struct {
 	names    map[string]bool
 	callees  map[ast.Node]bool
 	declared map[string]bool
+	// constant is the first comparison of two literals, such as
+	// `marital-status` == "Married" (a backtick string, not a column).
+	constant string
 }
 
 func (v *identifierVisitor) Visit(node *ast.Node) {
@@ -108,6 +116,10 @@ func (v *identifierVisitor) Visit(node *ast.Node) {
 		v.declared[n.Name] = true
 	case *ast.IdentifierNode:
 		v.names[n.Value] = true
+	case *ast.BinaryNode:
+		if v.constant == "" && comparison[n.Operator] && literal(n.Left) && literal(n.Right) {
+			v.constant = n.String()
+		}
 	case *ast.MemberNode:
 		if id, ok := n.Node.(*ast.IdentifierNode); ok && id.Value == "$env" {
 			if key, ok := n.Property.(*ast.StringNode); ok {
@@ -132,6 +144,18 @@ func unknownColumn(name string, columns []string) error {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	return fmt.Errorf("%s", msg)
+}
+
+// comparison lists the operators whose result two literals fix.
+var comparison = map[string]bool{"==": true, "!=": true, "<": true, "<=": true, ">": true, ">=": true}
+
+// literal reports whether n is a constant: a string, number, boolean or nil.
+func literal(n ast.Node) bool {
+	switch n.(type) {
+	case *ast.StringNode, *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.NilNode:
+		return true
+	}
+	return false
 }
 
 // identifiers walks the expression for the columns it refers to.

@@ -87,9 +87,11 @@ func TestColumnsWithHyphensAndConstantConditions(t *testing.T) {
 	}
 	tests := []struct{ src, want string }{
 		{`marital-status == "Married"`, `"marital" is not a column of the dataset (the column "marital-status" has a name an expression reads as $env["marital-status"])`},
-		{"`marital-status` == \"Married\"", "the condition uses no column"},
+		{"`marital-status` == \"Married\"", "compares two constants"},
+		{`"yes"`, "the condition uses no column"},
 		{`$env["marital_status"] == "x"`, `"marital_status" is not a column of the dataset`},
-		{`1 > 0`, "the condition uses no column"},
+		{`1 > 0`, "compares two constants"},
+		{"age >= 30 && `marital-status` == \"Married\"", `compares two constants`},
 	}
 	for _, tc := range tests {
 		if _, err := Compile(tc.src, cols, true); err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -107,3 +107,27 @@ func TestScoreThresholdGivesTheDataClasses(t *testing.T) {
 		t.Errorf("verdict %s: %s", out.Run.Verdict.Verdict, out.Run.Verdict.Reason)
 	}
 }
+
+// validate reads the data once: a filter that fails on the records, or a
+// row that does not parse while on_bad_row is error, is found before a run.
+func TestValidateReadsTheData(t *testing.T) {
+	tests := []struct{ name, data, dataset, want string }{
+		{"filter on a text column compared with a number", "owner,card\nyes,yes\nno,no\n",
+			"{path: data.csv, label: card, positive: yes, filter: owner > 2}",
+			`:4:63: dataset.filter: the filter fails on the data: data.csv:2: evaluate "owner > 2"`},
+		{"a row that does not parse", "owner,card\nyes,yes\nno,no,extra\n",
+			"{path: data.csv, label: card, positive: yes}",
+			`:4:17: dataset.path: a row does not parse: data.csv:3:`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, map[string]string{"data.csv": tc.data,
+				"exp.yaml": "version: 1\nname: data\nuse_case: {question: Accept the application}\ndataset: " + tc.dataset +
+					"\npipelines:\n  - {name: c, role: candidate, type: constant, output: yes}\n"})
+			if _, err := Load(filepath.Join(dir, "exp.yaml")); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Load = %v\nwant an error containing %s", err, tc.want)
+			}
+		})
+	}
+}

@@ -99,9 +99,10 @@ func Load(path string) (*spec.Experiment, error) {
 	return (&Session{}).Load(path)
 }
 
-// readLabels counts the values of the label column over the whole file.
-func readLabels(path, format string, derive []spec.Derived, label string) (map[string]int, error) {
-	opt := datasets.Options{Format: format, SkipBadRows: true}
+// readLabels counts the values of the label column over the records the
+// filter keeps.
+func readLabels(path, format string, derive []spec.Derived, filter string, skipBadRows bool, label string) (map[string]int, error) {
+	opt := datasets.Options{Format: format, Filter: filter, SkipBadRows: skipBadRows}
 	for _, d := range derive {
 		opt.Derive = append(opt.Derive, datasets.Derived{Name: d.Name, Expr: d.Expr})
 	}

@@ -19,6 +19,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/poc-harness/poc/datasets"
 	"github.com/poc-harness/poc/datasets/fieldexpr"
 	"github.com/poc-harness/poc/internal/analysis"
 	"github.com/poc-harness/poc/metrics"
@@ -37,7 +38,10 @@ type LoadOptions struct {
 	// ReadLabels, when set, counts the values of the label column of the
 	// data file at path (derived columns included), so that every class
 	// the file names can be checked against the data; nil skips the checks.
-	ReadLabels func(path, format string, derive []Derived, label string) (map[string]int, error)
+	// The filter and on_bad_row apply, so that a filter that fails on the
+	// data, or a row that does not parse with on_bad_row: error, is found
+	// before a run.
+	ReadLabels func(path, format string, derive []Derived, filter string, skipBadRows bool, label string) (map[string]int, error)
 	// CheckFilter validates dataset.filter against the dataset's columns. It
 	// is called only when the columns are known. When nil, the filter is not
 	// checked.
@@ -495,8 +499,19 @@ func (l *loader) labels(f *fields, ds *Dataset) {
 	if l.opt.ReadLabels == nil || ds.Label == "" || !contains(ds.Columns, ds.Label) {
 		return
 	}
-	counts, err := l.opt.ReadLabels(ds.Path, ds.Format, ds.Derive, ds.Label)
-	if err != nil {
+	counts, err := l.opt.ReadLabels(ds.Path, ds.Format, ds.Derive, ds.Filter, ds.SkipBadRows, ds.Label)
+	var ferr *datasets.FilterError
+	var rerr *datasets.RowError
+	switch {
+	case errors.As(err, &ferr):
+		l.errorf(f.val("filter"), "dataset.filter", "compare a column with a value of its own kind",
+			"the filter fails on the data: %v", err)
+		return
+	case errors.As(err, &rerr):
+		l.errorf(f.val("path"), "dataset.path", "fix the row, or set `on_bad_row: skip` to count and skip such rows",
+			"a row does not parse: %v", err)
+		return
+	case err != nil:
 		l.errorf(f.val("label"), "dataset.label", "", "read the label column %q: %v", ds.Label, err)
 		return
 	}

@@ -1,6 +1,7 @@
 package learn
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -302,4 +303,122 @@ func (c *contentCheck) err(file string) error {
 	return fmt.Errorf("learn: refused: training file %q repeats %d of the %d replayed records in every column: "+
 		"a model must not score records it was trained on; take them out of the training file, or name the record id "+
 		"(dataset.id) so that poc checks the overlap record by record", file, n, of)
+}
+
+// Proxy thresholds: a feature that alone ranks the two classes with an AUC
+// of at least proxyAUC, or whose values alone decide the class for at least
+// proxyAccuracy of the records (with few distinct values, and a label that
+// is not nearly constant), carries the answer.
+const (
+	proxyAUC      = 0.98
+	proxyAccuracy = 0.99
+)
+
+// checkProxies refuses a feature that alone predicts the label almost
+// perfectly on the training data, unless the file acknowledges it under
+// proxies: a column equal to the label under another name (a decision
+// recorded after the fact, an amount only known for accepted applicants)
+// gives a model a GO it would never earn in production.
+func (l *Learner) checkProxies(t *table) error {
+	for _, c := range t.cols {
+		if slices.Contains(l.proxies, c.name) {
+			continue
+		}
+		how := l.proxyStrength(t, c)
+		if how == "" {
+			continue
+		}
+		return fmt.Errorf("learn: refused: feature %q alone predicts the label almost perfectly on the training data (%s): "+
+			"it most likely carries the answer, as a decision or an amount recorded after the fact would; drop it, list it under "+
+			"leaking:, or, if it is truly known when the decision is made, acknowledge it under proxies: [%s]", c.name, how, c.name)
+	}
+	return nil
+}
+
+// proxyStrength says how well column c alone predicts the label, when it
+// does so almost perfectly; "" otherwise.
+func (l *Learner) proxyStrength(t *table, c *column) string {
+	if !c.categorical && l.posIndex >= 0 {
+		if auc := singleAUC(c.nums, t.labels, l.classes[l.posIndex]); auc >= proxyAUC {
+			return fmt.Sprintf("alone, its values rank the classes with an AUC of %.3f", auc)
+		}
+		return ""
+	}
+	if !c.categorical {
+		return ""
+	}
+	byValue := map[string]map[string]int{}
+	classes := map[string]int{}
+	for i, v := range c.strs {
+		if byValue[v] == nil {
+			byValue[v] = map[string]int{}
+		}
+		byValue[v][t.labels[i]]++
+		classes[t.labels[i]]++
+	}
+	n := len(c.strs)
+	if n == 0 || len(byValue) > max(50, n/10) || float64(maxCount(classes)) >= 0.95*float64(n) {
+		return "" // an id-like column, or a label too constant for purity to mean anything
+	}
+	right := 0
+	for _, counts := range byValue {
+		right += maxCount(counts)
+	}
+	if acc := float64(right) / float64(n); acc >= proxyAccuracy {
+		return fmt.Sprintf("its %d values decide the class of %.1f%% of the records", len(byValue), 100*acc)
+	}
+	return ""
+}
+
+// maxCount is the largest count of the map.
+func maxCount(m map[string]int) int {
+	best := 0
+	for _, v := range m {
+		best = max(best, v)
+	}
+	return best
+}
+
+// singleAUC is the larger of AUC and 1 − AUC of the values as a score for
+// the positive class (ties count one half; missing values are left out).
+func singleAUC(values []float64, labels []string, positive string) float64 {
+	type pt struct {
+		v   float64
+		pos bool
+	}
+	var pts []pt
+	var npos, nneg float64
+	for i, v := range values {
+		if math.IsNaN(v) {
+			continue
+		}
+		p := labels[i] == positive
+		pts = append(pts, pt{v, p})
+		if p {
+			npos++
+		} else {
+			nneg++
+		}
+	}
+	if npos == 0 || nneg == 0 {
+		return 0
+	}
+	slices.SortFunc(pts, func(a, b pt) int { return cmp.Compare(a.v, b.v) })
+	// Mann–Whitney: the sum of the positives' mid-ranks.
+	var rankSum float64
+	for i := 0; i < len(pts); {
+		j := i
+		for j < len(pts) && pts[j].v == pts[i].v {
+			j++
+		}
+		mid := float64(i+j+1) / 2 // ranks i+1 … j
+		for k := i; k < j; k++ {
+			if pts[k].pos {
+				rankSum += mid
+			}
+		}
+		i = j
+	}
+	auc := (rankSum - npos*(npos+1)/2) / (npos * nneg)
+	return math.Max(auc, 1-auc)
 }

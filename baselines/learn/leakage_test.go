@@ -3,6 +3,7 @@ package learn
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -287,7 +288,8 @@ func TestTrainingFileSharesNoIDs(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			l := build(t, &Spec{Features: []string{"a"}, Train: &TrainSpec{File: "train.csv", ID: tc.id}}, keyEnv)
+			// The synthetic label is a > 0: feature a is a proxy, acknowledged.
+			l := build(t, &Spec{Features: []string{"a"}, Proxies: []string{"a"}, Train: &TrainSpec{File: "train.csv", ID: tc.id}}, keyEnv)
 			data := pipeline.TrainingData{
 				Replay: func() (datasets.Reader, error) { return &sliceReader{cols: cols, recs: replay}, nil },
 				Open: func(path string) (datasets.Reader, error) {
@@ -308,5 +310,77 @@ func TestTrainingFileSharesNoIDs(t *testing.T) {
 				t.Fatalf("%d models", len(l.fitted))
 			}
 		})
+	}
+}
+
+// A feature that alone predicts the label almost perfectly is refused as a
+// likely leak, unless the file acknowledges it under proxies.
+func TestProxyFeaturesAreRefused(t *testing.T) {
+	recs := make([]datasets.Record, 400)
+	for i := range recs {
+		y := "0"
+		if i%3 == 0 {
+			y = "1"
+		}
+		noisy := float64(i%17) + 5*float64(i%3/2) // some signal, far from perfect
+		spent := 0.0
+		if y == "1" {
+			spent = 10 + float64(i%7) // known only for accepted applicants
+		}
+		decision := map[string]string{"1": "approved", "0": "declined"}[y]
+		recs[i] = datasets.Record{Seq: i, Line: i + 2, Fields: map[string]any{
+			"noisy": noisy, "spent": spent, "decision": decision, "id": fmt.Sprintf("A-%d", i), "y": y,
+		}}
+	}
+	cols := []string{"noisy", "spent", "decision", "id", "y"}
+	cases := []struct {
+		name     string
+		features []string
+		proxies  []string
+		msg      string // "" when training succeeds
+	}{
+		{"a weak feature", []string{"noisy"}, nil, ""},
+		{"an amount known only for one class", []string{"noisy", "spent"}, nil,
+			`feature "spent" alone predicts the label almost perfectly on the training data (alone, its values rank the classes with an AUC of 1.000)`},
+		{"acknowledged", []string{"noisy", "spent"}, []string{"spent"}, ""},
+		{"a recorded decision", []string{"decision"}, nil, `feature "decision" alone predicts the label almost perfectly on the training data (its 2 values decide the class of 100.0% of the records)`},
+		{"an id is no proxy", []string{"noisy", "id"}, nil, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			env := pipeline.Env{Name: "lr", Columns: cols, Label: "y", Positive: "1"}
+			l := build(t, &Spec{Features: tc.features, Proxies: tc.proxies, Train: &TrainSpec{Folds: 2}}, env)
+			err := l.Train(context.Background(), memData(cols, recs, "y", "1"))
+			switch {
+			case tc.msg == "" && err != nil:
+				t.Fatalf("Train: %v", err)
+			case tc.msg != "" && (err == nil || !strings.Contains(err.Error(), tc.msg)):
+				t.Fatalf("Train error %v, want one containing %q", err, tc.msg)
+			}
+		})
+	}
+}
+
+// singleAUC is the Mann–Whitney AUC, ties counting one half, as
+// sklearn.metrics.roc_auc_score gives it (roc_auc_score([0,1,0,1], [1,2,3,4])
+// = 0.75; roc_auc_score([1,0,1], [1,1,2]) = 0.75), folded to the side above
+// one half, with missing values left out.
+func TestSingleAUC(t *testing.T) {
+	nan := math.NaN()
+	tests := []struct {
+		values []float64
+		labels []string
+		want   float64
+	}{
+		{[]float64{1, 2, 3, 4}, []string{"0", "1", "0", "1"}, 0.75},
+		{[]float64{1, 1, 2}, []string{"1", "0", "1"}, 0.75},
+		{[]float64{4, 3, 2, 1}, []string{"0", "1", "0", "1"}, 0.75}, // 0.25 folded
+		{[]float64{1, nan, 2}, []string{"0", "1", "1"}, 1},
+		{[]float64{1, 2}, []string{"1", "1"}, 0}, // one class: no ranking
+	}
+	for _, tc := range tests {
+		if got := singleAUC(tc.values, tc.labels, "1"); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("singleAUC(%v, %v) = %v, want %v", tc.values, tc.labels, got, tc.want)
+		}
 	}
 }

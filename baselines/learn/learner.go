@@ -27,6 +27,7 @@ type Learner struct {
 	fit       fitOptions
 	seed      uint64
 	positive  string
+	proxies   []string // features acknowledged to predict the label almost alone
 
 	trainFile string
 	idCol     string      // with trainFile: the id column checked against the replay
@@ -180,6 +181,9 @@ func (l *Learner) readTraining(ctx context.Context, src *trainingSource, label s
 	}
 	if err := l.setClasses(t); err != nil {
 		return nil, fmt.Errorf("learn: %s: %w", src.what, err)
+	}
+	if err := l.checkProxies(t); err != nil {
+		return nil, err
 	}
 	return t, nil
 }

@@ -71,6 +71,10 @@ type Spec struct {
 	// Leaking lists columns known to carry the answer; they are refused as
 	// features.
 	Leaking []string `yaml:"leaking"`
+	// Proxies lists features the file acknowledges predict the label almost
+	// alone on the training data (and are truly known at decision time);
+	// any other such feature is refused as a likely leak.
+	Proxies []string `yaml:"proxies"`
 	// Seed seeds the inner folds that choose a target threshold.
 	Seed uint64 `yaml:"seed"`
 }
@@ -293,7 +297,7 @@ func (s *Spec) learner(env pipeline.Env, model, algorithm string, l2 float64, th
 		name: env.Name, model: model, algorithm: algorithm, features: s.Features,
 		text:     textOptions{fields: s.Text, minDF: 2, maxFeature: 50000},
 		balanced: s.ClassWeight == "balanced", threshold: th, cuts: cuts, seed: s.Seed,
-		positive: env.Positive, fit: fitOptions{l2: l2, maxIter: s.MaxIter},
+		positive: env.Positive, fit: fitOptions{l2: l2, maxIter: s.MaxIter}, proxies: s.Proxies,
 	}
 	if s.MinDF > 0 {
 		l.text.minDF = s.MinDF

@@ -36,13 +36,3 @@ func (e *RowError) Error() string {
 
 // Unwrap returns the underlying error.
 func (e *RowError) Unwrap() error { return e.Err }
-
-// FilterError is a filter expression that fails on a record (a type error
-// the expression's text could not show, such as a text column compared with
-// a number); it is the Err of the record's RowError.
-type FilterError struct{ Err error }
-
-func (e *FilterError) Error() string { return e.Err.Error() }
-
-// Unwrap returns the expression's error.
-func (e *FilterError) Unwrap() error { return e.Err }

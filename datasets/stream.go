@@ -237,7 +237,7 @@ func (s *Stream) readFiltered(st *Stats, keep bool) (Record, error) {
 			if s.filter != nil {
 				ok, ferr := s.filter.match(rec.Fields)
 				if ferr != nil {
-					err = &RowError{File: s.path, Line: rec.Line, Err: &FilterError{Err: ferr}}
+					err = &RowError{File: s.path, Line: rec.Line, Err: ferr}
 				} else if !ok {
 					st.FilteredOut++
 					continue

@@ -114,7 +114,7 @@ func TestValidateReadsTheData(t *testing.T) {
 	tests := []struct{ name, data, dataset, want string }{
 		{"filter on a text column compared with a number", "owner,card\nyes,yes\nno,no\n",
 			"{path: data.csv, label: card, positive: yes, filter: owner > 2}",
-			`:4:63: dataset.filter: the filter fails on the data: data.csv:2: evaluate "owner > 2"`},
+			`:4:63: dataset.filter: the filter fails on a record: data.csv:2: evaluate "owner > 2"`},
 		{"a row that does not parse", "owner,card\nyes,yes\nno,no,extra\n",
 			"{path: data.csv, label: card, positive: yes}",
 			`:4:17: dataset.path: a row does not parse: data.csv:3:`},

@@ -107,6 +107,14 @@ func readLabels(path, format string, derive []spec.Derived, filter string, skipB
 		opt.Derive = append(opt.Derive, datasets.Derived{Name: d.Name, Expr: d.Expr})
 	}
 	_, counts, err := datasets.Count(path, opt, label)
+	if err != nil && filter != "" {
+		// Without the filter, does every record read? Then the filter is
+		// what fails on the data.
+		opt.Filter = ""
+		if _, _, cerr := datasets.Count(path, opt, label); cerr == nil {
+			return nil, fmt.Errorf("%w: %w", spec.ErrFilter, err)
+		}
+	}
 	return counts, err
 }
 

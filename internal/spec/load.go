@@ -39,8 +39,8 @@ type LoadOptions struct {
 	// data file at path (derived columns included), so that every class
 	// the file names can be checked against the data; nil skips the checks.
 	// The filter and on_bad_row apply, so that a filter that fails on the
-	// data, or a row that does not parse with on_bad_row: error, is found
-	// before a run.
+	// data (an error wrapping ErrFilter), or a row that does not parse with
+	// on_bad_row: error, is found before a run.
 	ReadLabels func(path, format string, derive []Derived, filter string, skipBadRows bool, label string) (map[string]int, error)
 	// CheckFilter validates dataset.filter against the dataset's columns. It
 	// is called only when the columns are known. When nil, the filter is not
@@ -488,6 +488,10 @@ func (l *loader) dataset(n *yaml.Node, exp *Experiment) bool {
 	return true
 }
 
+// ErrFilter marks, in an error from LoadOptions.ReadLabels, a filter that
+// fails on a record of the data (a type error its text could not show).
+var ErrFilter = errors.New("the filter fails on a record")
+
 // maxClasses is the most distinct values a label of numbers may hold and
 // still be read as classes rather than a regression target.
 const maxClasses = 50
@@ -500,12 +504,11 @@ func (l *loader) labels(f *fields, ds *Dataset) {
 		return
 	}
 	counts, err := l.opt.ReadLabels(ds.Path, ds.Format, ds.Derive, ds.Filter, ds.SkipBadRows, ds.Label)
-	var ferr *datasets.FilterError
 	var rerr *datasets.RowError
 	switch {
-	case errors.As(err, &ferr):
+	case errors.Is(err, ErrFilter):
 		l.errorf(f.val("filter"), "dataset.filter", "compare a column with a value of its own kind",
-			"the filter fails on the data: %v", err)
+			"%v", err)
 		return
 	case errors.As(err, &rerr):
 		l.errorf(f.val("path"), "dataset.path", "fix the row, or set `on_bad_row: skip` to count and skip such rows",

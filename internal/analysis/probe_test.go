@@ -278,3 +278,17 @@ func TestQuantileTiesDecideAsTheInterval(t *testing.T) {
 		}
 	}
 }
+
+// A p99 measured on fewer records than a distribution-free bound needs is
+// inconclusive with advice (368 records at 95%), not undefined.
+func TestQuantileOnTooFewRecordsGivesAdvice(t *testing.T) {
+	lat := values(200, func(i int) float64 { return float64(10 + i%40) })
+	m := fakeMetric{name: "p99", lower: true, acc: func() metrics.Accumulator { return &quantileAcc{0.99, lat} }}
+	crit := []verdict.Criterion{{Metric: "p99", Pipeline: "p", Kind: results.AtMost, Threshold: 100, Must: true}}
+	sum, _ := judgeAll(t, []metrics.Metric{m}, [][]metrics.Accumulator{{m.New()}}, []string{"p"}, nil, crit,
+		opts{Confidence: 0.95, Resamples: 100, Multiplicity: "none"})
+	j := sum.Criteria[0]
+	if j.Status != results.Inconclusive || j.MoreRecords != 168 || !strings.Contains(j.Explanation, "needs at least 368 records") {
+		t.Errorf("%s, %d more records (%s): %s", j.Status, j.MoreRecords, j.SampleSizeMethod, j.Explanation)
+	}
+}

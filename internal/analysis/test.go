@@ -99,6 +99,7 @@ func (a *Analysis) absolute(p, m int, b verdict.Bound, seg *verdict.Segment) ver
 		ev.Trials = len(values)
 		if math.IsNaN(iv.Lo) || math.IsNaN(iv.Hi) {
 			ev.Note = fmt.Sprintf("too few records (%d) for a distribution-free bound on this quantile", len(values))
+			ev.NeedRecords = max(stats.QuantileMinRecords(q, a.s.Confidence, true), stats.QuantileMinRecords(q, a.s.Confidence, false))
 		}
 		return ev
 	case Bounded:

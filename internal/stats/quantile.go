@@ -96,3 +96,33 @@ func binomPPF(bd distuv.Binomial, n int, p float64) int {
 	}
 	return lo
 }
+
+// QuantileMinRecords is the fewest values for which QuantileInterval can
+// bound the q-quantile on one side at confidence conf: the upper bound needs
+// q^n ≤ α/2 (so that the largest value can serve), the lower bound
+// (1 − q)^n < α/2. A p99's upper bound at 95% needs 368 values. It returns 0
+// for q or conf outside (0, 1).
+func QuantileMinRecords(q, conf float64, upper bool) int {
+	if !(q > 0 && q < 1) || !validConf(conf) {
+		return 0
+	}
+	tail := (1 - conf) / 2
+	if upper {
+		n := int(math.Ceil(math.Log(tail) / math.Log(q)))
+		for n > 1 && math.Pow(q, float64(n-1)) <= tail {
+			n--
+		}
+		for math.Pow(q, float64(n)) > tail {
+			n++
+		}
+		return max(n, 1)
+	}
+	n := int(math.Floor(math.Log(tail)/math.Log(1-q))) + 1
+	for n > 1 && math.Pow(1-q, float64(n-1)) < tail {
+		n--
+	}
+	for math.Pow(1-q, float64(n)) >= tail {
+		n++
+	}
+	return max(n, 1)
+}

@@ -126,3 +126,31 @@ func binomPMF(n int, p float64) []float64 {
 	}
 	return out
 }
+
+// QuantileMinRecords is the size at which QuantileInterval first gives the
+// bound: checked against the interval itself, and the p99 figure of 368
+// (ln 0.025 / ln 0.99 = 367.04).
+func TestQuantileMinRecords(t *testing.T) {
+	if got := QuantileMinRecords(0.99, 0.95, true); got != 368 {
+		t.Errorf("p99 upper bound at 95%%: %d values, want 368", got)
+	}
+	for _, tc := range []struct{ q, conf float64 }{{0.99, 0.95}, {0.95, 0.95}, {0.9, 0.9}, {0.5, 0.99}, {0.05, 0.95}, {0.01, 0.95}} {
+		for _, upper := range []bool{true, false} {
+			n := QuantileMinRecords(tc.q, tc.conf, upper)
+			bound := func(n int) bool {
+				values := make([]float64, n)
+				for i := range values {
+					values[i] = float64(i)
+				}
+				_, iv := QuantileInterval(values, tc.q, tc.conf)
+				if upper {
+					return !math.IsNaN(iv.Hi)
+				}
+				return !math.IsNaN(iv.Lo)
+			}
+			if !bound(n) || (n > 1 && bound(n-1)) {
+				t.Errorf("q %v conf %v upper %v: %d values, but the bound exists at %d: %v, at %d: %v", tc.q, tc.conf, upper, n, n, bound(n), n-1, bound(n-1))
+			}
+		}
+	}
+}

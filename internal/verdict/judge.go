@@ -75,6 +75,10 @@ func judgeCriterion(c Criterion, in Input, s Settings) *judged {
 	j.Failures, j.BaselineFailures = j.ev.Failures, j.ev.BaselineFailures
 	j.Status = decide(j.Estimate, j.Interval, j.Threshold, j.Sense)
 	switch {
+	case j.Status == results.Undefined && j.ev.NeedRecords > j.ev.Trials && j.ev.Trials > 0:
+		j.Status = results.Inconclusive
+		j.open = fmt.Sprintf("a distribution-free bound on this quantile needs at least %d records, and it was measured on %d",
+			j.ev.NeedRecords, j.ev.Trials)
 	case j.Status == results.Undefined:
 	case in.Records < s.MinRecords:
 		j.Status, j.thin = results.Inconclusive, true
@@ -174,6 +178,10 @@ func finish(j *judged, records int, s Settings, multiplicity string, family int)
 	j.Status = combine(j.Status, j.Segments)
 	if j.Status == results.Inconclusive {
 		j.MoreRecords, j.SampleSizeMethod = moreRecords(j, records, s)
+	}
+	if n, t := j.ev.NeedRecords, j.ev.Trials; j.Status == results.Inconclusive && n > t && t > 0 && j.MoreRecords == 0 {
+		j.MoreRecords = scaleUp(float64(n), t, records)
+		j.SampleSizeMethod = "the fewest records a distribution-free bound on the quantile needs"
 	}
 	if j.thin && j.MoreRecords < s.MinRecords-records {
 		j.MoreRecords, j.SampleSizeMethod = s.MinRecords-records, fmt.Sprintf("the minimum of %d records a criterion is judged on", s.MinRecords)

@@ -96,6 +96,11 @@ type Evidence struct {
 	Failures         int
 	Records          int
 	BaselineFailures *int
+	// NeedRecords, when the interval could not be formed for want of
+	// records (a distribution-free bound on a p99 needs 368), is how many
+	// the judged set needs: such a criterion is inconclusive, with advice,
+	// rather than undefined.
+	NeedRecords int
 	// Degenerate marks an interval from resamples that all gave the same
 	// value: a zero width that is no evidence of anything, so it never
 	// passes.

@@ -44,6 +44,7 @@ func (s Settings) method() string {
 // from the same records.
 type Analysis struct {
 	s       Settings
+	names   []string
 	pipes   map[string]int
 	mets    map[string]int
 	metrics []metrics.Metric
@@ -81,7 +82,7 @@ func New(pipelines []string, mets []metrics.Metric, acc [][]metrics.Accumulator,
 	if len(acc) != len(pipelines) {
 		return nil, fmt.Errorf("analysis: %d pipelines but %d rows of accumulators", len(pipelines), len(acc))
 	}
-	a := &Analysis{s: s, pipes: map[string]int{}, mets: map[string]int{}, metrics: mets, acc: acc,
+	a := &Analysis{s: s, names: pipelines, pipes: map[string]int{}, mets: map[string]int{}, metrics: mets, acc: acc,
 		result: make([][]metrics.Result, len(acc)), method: make([][]Method, len(acc)),
 		reps: map[key][]float64{}, dists: map[key]*stats.Dist{}, distErr: map[key]error{}}
 	for i, p := range pipelines {

@@ -3,8 +3,8 @@ package analysis
 import (
 	"fmt"
 	"math"
-	"strconv"
 
+	"github.com/poc-harness/poc/internal/format"
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/stats"
 	"github.com/poc-harness/poc/internal/verdict"
@@ -48,7 +48,7 @@ func (a *Analysis) tooManyFailures(p int) string {
 	if share := float64(f) / float64(a.records); share > a.s.MaxFailureRate {
 		return fmt.Sprintf("pipeline %q failed on %d of %d records (%.1f%%), more than the %s a judged pipeline may fail on "+
 			"(report.max_failure_rate); fix it and rerun — answers already paid for come from the cache",
-			a.names()[p], f, a.records, 100*share, percentOf(a.s.MaxFailureRate))
+			a.names[p], f, a.records, 100*share, format.Percent(a.s.MaxFailureRate))
 	}
 	return ""
 }
@@ -65,18 +65,6 @@ func (a *Analysis) withFailures(ev verdict.Evidence, p, base int) verdict.Eviden
 	}
 	return ev
 }
-
-// names are the pipelines in the order of New.
-func (a *Analysis) names() []string {
-	out := make([]string, len(a.pipes))
-	for n, i := range a.pipes {
-		out[i] = n
-	}
-	return out
-}
-
-// percentOf prints a share as a percentage: 1%, 2.5%.
-func percentOf(s float64) string { return strconv.FormatFloat(100*s, 'f', -1, 64) + "%" }
 
 // absolute is the evidence for a metric held to a threshold, by the
 // metric's method: Wilson and the score test, the order-statistic interval

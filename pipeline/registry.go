@@ -80,10 +80,28 @@ func LabelProblem(value string, labels []string) string {
 		return ""
 	}
 	msg := fmt.Sprintf("%q is not a class of the label column, which holds %s", value, quoted(labels, 12))
+	if c := SameNumber(value, labels); c != "" {
+		return msg + fmt.Sprintf(" (did you mean %q? the data's numbers are written without trailing zeros)", c)
+	}
 	if c := fieldexpr.Closest(value, labels); c != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", c)
 	}
 	return msg
+}
+
+// SameNumber returns the label that is the same number as value, written
+// as the data writes it ("1" for "1.0"), or "".
+func SameNumber(value string, labels []string) string {
+	v, err := strconv.ParseFloat(value, 64)
+	if err != nil {
+		return ""
+	}
+	for _, l := range labels {
+		if f, err := strconv.ParseFloat(l, 64); err == nil && f == v {
+			return l
+		}
+	}
+	return ""
 }
 
 // quoted lists up to max values as "a", "b", … and how many more.

@@ -131,3 +131,25 @@ func TestValidateReadsTheData(t *testing.T) {
 		})
 	}
 }
+
+// A class written as the file writes its numbers ("1.0") is the class the
+// data holds as 1: the positive class takes the data's spelling, and a rule
+// output so written is pointed at it.
+func TestClassesWrittenAsNumbers(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"data.csv": "amount,isFraud\n10,0.0\n900,1.0\n20,0.0\n",
+		"good.yaml": "version: 1\nname: n\nuse_case: {question: Flag the fraud}\ndataset: {path: data.csv, label: isFraud, positive: \"1.0\"}\n" +
+			"pipelines:\n  - {name: c, role: candidate, type: constant, output: 0}\nmetrics: [recall]\n",
+		"bad.yaml": "version: 1\nname: n\nuse_case: {question: Flag the fraud}\ndataset: {path: data.csv, label: isFraud, positive: 1}\n" +
+			"pipelines:\n  - {name: c, role: candidate, type: rules, rules: [{when: amount > 100, output: \"1.00\"}], default: 0}\n",
+	})
+	e, err := Load(filepath.Join(dir, "good.yaml"))
+	if err != nil || e.Dataset.Positive != "1" {
+		t.Fatalf("Load = %v; positive %q, want \"1\"", err, e.Dataset.Positive)
+	}
+	_, err = Load(filepath.Join(dir, "bad.yaml"))
+	if want := `"1.00" is not a class of the label column, which holds "0", "1" (did you mean "1"?`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Load = %v\nwant %s", err, want)
+	}
+}

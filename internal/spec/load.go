@@ -534,6 +534,9 @@ func (l *loader) labels(f *fields, ds *Dataset) {
 		return
 	}
 	explicit := !isNull(f.val("positive"))
+	if same := pipeline.SameNumber(ds.Positive, ds.Labels); same != "" {
+		ds.Positive = same // "1.0" as the file writes it is the class 1 the data holds
+	}
 	if !slices.Contains(ds.Labels, ds.Positive) && (explicit || len(ds.Labels) == 2) {
 		msg := pipeline.LabelProblem(ds.Positive, ds.Labels)
 		if explicit {

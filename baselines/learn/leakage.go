@@ -205,9 +205,12 @@ const contentShare = 0.10
 // contentCheck finds training records that repeat a replayed record in
 // every column the two share, for a training file without an id column.
 type contentCheck struct {
-	h        maphash.Hash
-	cols     []string
-	replayed map[uint64]bool
+	h    maphash.Hash
+	cols []string
+	// replayed counts the replayed records by hash; found marks the hashes
+	// the training file repeats.
+	replayed map[uint64]int
+	records  int
 	found    map[uint64]bool
 }
 
@@ -228,7 +231,7 @@ func replayedRows(ctx context.Context, data pipeline.TrainingData, open func() (
 		return nil, fmt.Errorf("learn: open the replayed records: %w", err)
 	}
 	defer r.Close()
-	c := &contentCheck{replayed: map[uint64]bool{}, found: map[uint64]bool{}}
+	c := &contentCheck{replayed: map[uint64]int{}, found: map[uint64]bool{}}
 	for _, col := range r.Columns() {
 		if slices.Contains(trainCols, col) {
 			c.cols = append(c.cols, col)
@@ -236,7 +239,8 @@ func replayedRows(ctx context.Context, data pipeline.TrainingData, open func() (
 	}
 	slices.Sort(c.cols)
 	err = datasets.Each(ctx, r, func(rec datasets.Record) error {
-		c.replayed[c.hash(rec)] = true
+		c.replayed[c.hash(rec)]++
+		c.records++
 		return nil
 	})
 	if err != nil {
@@ -247,8 +251,9 @@ func replayedRows(ctx context.Context, data pipeline.TrainingData, open func() (
 
 // hash is a hash of a record's values in the shared columns.
 //
-// It writes each value by its type, without formatting it: both files are
-// read by the same readers, so equal values have equal types. It runs once
+// It writes each value by its kind, without formatting numbers: numbers as
+// float64 and times as RFC 3339 text, so that a training file read by
+// another reader than the replay's still matches. It runs once
 // for every replayed and every training record.
 func (c *contentCheck) hash(rec datasets.Record) uint64 {
 	h := &c.h
@@ -265,10 +270,13 @@ func (c *contentCheck) hash(rec datasets.Record) uint64 {
 			h.WriteByte(2)
 			binary.LittleEndian.PutUint64(buf[:], math.Float64bits(v))
 			h.Write(buf[:])
-		case int64:
-			h.WriteByte(3)
-			binary.LittleEndian.PutUint64(buf[:], uint64(v))
+		case int64: // as a float64, so that 1 and 1.0 from two readers agree
+			h.WriteByte(2)
+			binary.LittleEndian.PutUint64(buf[:], math.Float64bits(float64(v)))
 			h.Write(buf[:])
+		case time.Time: // as text, so that a Parquet time and a CSV cell agree
+			h.WriteByte(1)
+			h.WriteString(v.UTC().Format(time.RFC3339Nano))
 		case bool:
 			h.WriteByte(4)
 			if v {
@@ -288,21 +296,30 @@ func (c *contentCheck) hash(rec datasets.Record) uint64 {
 // keep notes a training record that repeats a replayed one; it keeps every
 // record (the error comes once the whole file is read, with the count).
 func (c *contentCheck) keep(rec datasets.Record) (bool, error) {
-	if h := c.hash(rec); c.replayed[h] {
+	if h := c.hash(rec); c.replayed[h] > 0 {
 		c.found[h] = true
 	}
 	return true, nil
 }
 
-// err refuses a training file that repeats too many replayed records.
+// err refuses a training file that repeats too many replayed records,
+// counted with their multiplicity. Where the replayed rows are mostly not
+// unique (a few categorical columns), a repeat says nothing about copying,
+// and the check is left out.
 func (c *contentCheck) err(file string) error {
-	n, of := len(c.found), len(c.replayed)
-	if of == 0 || float64(n) < contentShare*float64(of) {
+	if c.records == 0 || 2*len(c.replayed) < c.records {
+		return nil
+	}
+	n := 0
+	for h := range c.found {
+		n += c.replayed[h]
+	}
+	if float64(n) < contentShare*float64(c.records) {
 		return nil
 	}
 	return fmt.Errorf("learn: refused: training file %q repeats %d of the %d replayed records in every column: "+
 		"a model must not score records it was trained on; take them out of the training file, or name the record id "+
-		"(dataset.id) so that poc checks the overlap record by record", file, n, of)
+		"(dataset.id) so that poc checks the overlap record by record", file, n, c.records)
 }
 
 // Proxy thresholds: a feature that alone ranks the two classes with an AUC
@@ -312,6 +329,9 @@ func (c *contentCheck) err(file string) error {
 const (
 	proxyAUC      = 0.98
 	proxyAccuracy = 0.99
+	// proxyMinClass is the fewest records of each class (with a value) the
+	// check needs: on fewer, a near-perfect ranking happens by chance.
+	proxyMinClass = 20
 )
 
 // checkProxies refuses a feature that alone predicts the label almost
@@ -339,6 +359,9 @@ func (l *Learner) checkProxies(t *table) error {
 // does so almost perfectly; "" otherwise.
 func (l *Learner) proxyStrength(t *table, c *column) string {
 	if !c.categorical && l.posIndex >= 0 {
+		if !enoughOfEach(c.nums, t.labels, l.classes[l.posIndex]) {
+			return ""
+		}
 		if auc := singleAUC(c.nums, t.labels, l.classes[l.posIndex]); auc >= proxyAUC {
 			return fmt.Sprintf("alone, its values rank the classes with an AUC of %.3f", auc)
 		}
@@ -357,7 +380,7 @@ func (l *Learner) proxyStrength(t *table, c *column) string {
 		classes[t.labels[i]]++
 	}
 	n := len(c.strs)
-	if n == 0 || len(byValue) > max(50, n/10) || float64(maxCount(classes)) >= 0.95*float64(n) {
+	if n < 5*proxyMinClass || len(byValue) > min(50, n/10) || float64(maxCount(classes)) >= 0.95*float64(n) {
 		return "" // an id-like column, or a label too constant for purity to mean anything
 	}
 	right := 0
@@ -368,6 +391,22 @@ func (l *Learner) proxyStrength(t *table, c *column) string {
 		return fmt.Sprintf("its %d values decide the class of %.1f%% of the records", len(byValue), 100*acc)
 	}
 	return ""
+}
+
+// enoughOfEach reports whether both classes have proxyMinClass records
+// with a value.
+func enoughOfEach(values []float64, labels []string, positive string) bool {
+	var pos, neg int
+	for i, v := range values {
+		switch {
+		case math.IsNaN(v):
+		case labels[i] == positive:
+			pos++
+		default:
+			neg++
+		}
+	}
+	return pos >= proxyMinClass && neg >= proxyMinClass
 }
 
 // maxCount is the largest count of the map.

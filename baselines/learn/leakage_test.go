@@ -384,3 +384,38 @@ func TestSingleAUC(t *testing.T) {
 		}
 	}
 }
+
+// On columns of few values, an independent training sample repeats every
+// replayed row by chance: that is no copy, and is not refused; nor is a
+// feature that separates a handful of records, which any column may do.
+func TestLeakChecksNeedEvidence(t *testing.T) {
+	coarse := func(from, n int) []datasets.Record {
+		recs := make([]datasets.Record, n)
+		for i := range recs {
+			x := float64((from + i) % 3)
+			y := map[bool]string{true: "1", false: "0"}[(from+i)%5 == 0]
+			recs[i] = datasets.Record{Seq: i, Line: i + 2, Fields: map[string]any{"a": x, "y": y}}
+		}
+		return recs
+	}
+	cols := []string{"a", "y"}
+	env := pipeline.Env{Name: "lr", Columns: cols, Label: "y", Positive: "1"}
+	l := build(t, &Spec{Features: []string{"a"}, Train: &TrainSpec{File: "train.csv"}}, env)
+	data := pipeline.TrainingData{
+		Replay: func() (datasets.Reader, error) { return &sliceReader{cols: cols, recs: coarse(0, 300)}, nil },
+		Open:   func(string) (datasets.Reader, error) { return &sliceReader{cols: cols, recs: coarse(1000, 300)}, nil },
+		Label:  "y", Positive: "1",
+	}
+	if err := l.Train(context.Background(), data); err != nil {
+		t.Errorf("a training sample of coarse columns: %v", err)
+	}
+	few := []datasets.Record{}
+	for i := range 12 {
+		y := map[bool]string{true: "1", false: "0"}[i%2 == 0]
+		few = append(few, datasets.Record{Seq: i, Line: i + 2, Fields: map[string]any{"a": float64(i%2) + float64(i)/100, "y": y}})
+	}
+	l = build(t, &Spec{Features: []string{"a"}, Train: &TrainSpec{Folds: 2}}, env)
+	if err := l.Train(context.Background(), memData(cols, few, "y", "1")); err != nil && strings.Contains(err.Error(), "alone predicts") {
+		t.Errorf("12 records: %v", err)
+	}
+}

@@ -92,6 +92,7 @@ func WritePredictionsParquet(dir string, roles map[string]string) (err error) {
 	pw, err := writer.NewParquetWriter(fw, new(PredictionRow), 1)
 	if err != nil {
 		fw.Close()
+		os.Remove(tmp)
 		return fmt.Errorf("write predictions: %w", err)
 	}
 	pw.CompressionType = parquet.CompressionCodec_SNAPPY

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sort"
 
+	"github.com/poc-harness/poc/baselines/learn"
 	"github.com/poc-harness/poc/datasets"
 	"github.com/poc-harness/poc/pipeline"
 )
@@ -43,14 +44,25 @@ func (c constant) Predict(context.Context, datasets.Record) (pipeline.Output, er
 	return pipeline.Output{Label: string(c)}, nil
 }
 
-// MajoritySpec configures `type: majority`: the most frequent label among the
-// replayed records for every record. It has seen the labels it is judged on,
-// so it is an optimistic floor — a candidate that cannot beat it has learnt
-// nothing.
-type MajoritySpec struct{}
+// MajoritySpec configures `type: majority`: the most frequent label for
+// every record. Without `train:` it counts the replayed records' labels: it
+// has seen the labels it is judged on, so it is an optimistic floor — a
+// candidate that cannot beat it has learnt nothing. With `train:` (the keys
+// of `type: learn`: file, before, where or folds) it counts the training
+// labels instead, with the same leak checks as a learner; an experiment
+// whose learners train on other records than the replay must give its floor
+// the same training set (spec checks it).
+type MajoritySpec struct {
+	// Train, when set, is the training data whose labels are counted.
+	Train *learn.TrainSpec `yaml:"train"`
+}
 
-// Build returns an unfitted majority pipeline; the engine fits it.
-func (s *MajoritySpec) Build(pipeline.Env) (pipeline.Pipeline, error) {
+// Build returns an unfitted majority pipeline (the engine fits it), or with
+// Train a majority model that counts the training labels.
+func (s *MajoritySpec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
+	if s.Train != nil {
+		return (&learn.Spec{Model: "majority", Train: s.Train}).Build(env)
+	}
 	return new(Majority), nil
 }
 

@@ -136,6 +136,16 @@ type Outputs interface {
 	Outputs() []string
 }
 
+// TrainingSet is implemented by pipelines that learn before the replay.
+// TrainsOn names the records they learn from when those are not the
+// replayed records themselves (a training file, a time cut, a where
+// expression), and is "" when they are (cross-fitting folds). The loader
+// uses it to refuse a floor fitted on the replayed labels beside a model
+// that never saw them.
+type TrainingSet interface {
+	TrainsOn() string
+}
+
 // LabelFitter is implemented by pipelines that learn from the distribution of
 // labels before the replay (the majority-class floor). The engine calls
 // FitLabels once, before any Predict, with the count of each label among the

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/poc-harness/poc/datasets"
+	"github.com/poc-harness/poc/datasets/fieldexpr"
 	"github.com/poc-harness/poc/pipeline"
 )
 
@@ -18,7 +19,7 @@ import (
 // concurrent use.
 type Learner struct {
 	name      string
-	model     string // logistic | text
+	model     string // logistic | text | majority
 	algorithm string // logistic | naive_bayes
 	features  []string
 	text      textOptions
@@ -33,6 +34,7 @@ type Learner struct {
 	idCol     string      // with trainFile: the id column checked against the replay
 	cuts      []time.Time // time cuts, increasing; one model per cut
 	folds     int
+	where     *fieldexpr.Program // selects training rows of the dataset file
 
 	// Set by Train.
 	timeCol  string
@@ -148,6 +150,19 @@ func (l *Learner) trainingSource(ctx context.Context, data pipeline.TrainingData
 				return nil, err
 			}
 			src.filter = src.content.keep
+		}
+	case l.where != nil:
+		src.what = fmt.Sprintf("training rows where %s", l.where.Source())
+		if err := l.replayedTrainingRows(ctx, data); err != nil {
+			return nil, err
+		}
+		src.open = data.All
+		src.filter = func(rec datasets.Record) (bool, error) {
+			ok, err := l.where.Bool(rec.Fields)
+			if err != nil {
+				return false, fmt.Errorf("line %d: train.where: %w", rec.Line, err)
+			}
+			return ok, nil
 		}
 	default:
 		src.what = "replayed records"
@@ -370,6 +385,9 @@ func (l *Learner) fitModel(ctx context.Context, t *table, y []int, rows []int) (
 		ys[i] = y[r]
 	}
 	k := len(l.classes)
+	if l.model == "majority" {
+		return &fitted{enc: enc, lin: priors(ys, k)}, nil
+	}
 	if l.algorithm == "naive_bayes" {
 		return &fitted{enc: enc, lin: fitComplementNB(x, ys, k, 1)}, nil
 	}
@@ -561,4 +579,70 @@ func (l *Learner) Predict(ctx context.Context, rec datasets.Record) (pipeline.Ou
 	}
 	out.Label, out.Score = l.classes[best], p[best]
 	return out, nil
+}
+
+// priors is the model of `model: majority`: no weights, and intercepts that
+// make every record's probabilities the training labels' class shares, so
+// the label is the most frequent class and the score its share.
+func priors(ys []int, k int) *linear {
+	counts := make([]float64, k)
+	for _, c := range ys {
+		counts[c]++
+	}
+	if k == 2 {
+		return &linear{k: 1, w: []float64{math.Log(counts[1] / counts[0])}}
+	}
+	w := make([]float64, k)
+	for c, n := range counts {
+		w[c] = math.Log(n)
+	}
+	return &linear{k: k, w: w}
+}
+
+// TrainsOn names the records the learner learns from when they are not the
+// replayed records themselves ("" with folds): the training file, the time
+// cuts or the where expression. It implements pipeline.TrainingSet.
+func (l *Learner) TrainsOn() string {
+	switch {
+	case l.trainFile != "":
+		return fmt.Sprintf("the training file %q", l.trainFile)
+	case len(l.cuts) > 0:
+		return fmt.Sprintf("the records before %s", l.cuts[0].Format(time.DateOnly))
+	case l.where != nil:
+		return fmt.Sprintf("the rows where %s", l.where.Source())
+	}
+	return ""
+}
+
+// replayedTrainingRows refuses a replay that holds rows train.where
+// selects: the model would score records it learnt from.
+func (l *Learner) replayedTrainingRows(ctx context.Context, data pipeline.TrainingData) error {
+	if data.Replay == nil || data.All == nil {
+		return errors.New("learn: the runner gave no way to open the dataset file for train.where")
+	}
+	r, err := data.Replay()
+	if err != nil {
+		return fmt.Errorf("learn: read the replayed records for train.where: %w", err)
+	}
+	defer r.Close()
+	var n, total int
+	err = datasets.Each(ctx, r, func(rec datasets.Record) error {
+		total++
+		ok, err := l.where.Bool(rec.Fields)
+		if err != nil {
+			return fmt.Errorf("line %d: train.where: %w", rec.Line, err)
+		}
+		if ok {
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("learn: check the replay against train.where: %w", err)
+	}
+	if n > 0 {
+		return fmt.Errorf("learn: %d of the %d replayed records are training rows (train.where %s), so the model would score records it learnt from: leave them out of the replay with `dataset.filter: '!(%s)'`",
+			n, total, l.where.Source(), l.where.Source())
+	}
+	return nil
 }

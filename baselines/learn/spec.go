@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/poc-harness/poc/datasets"
+	"github.com/poc-harness/poc/datasets/fieldexpr"
 	"github.com/poc-harness/poc/pipeline"
 )
 
@@ -20,7 +21,7 @@ func init() {
 // without ever scoring a record it saw:
 //
 //	type: learn
-//	model: logistic                 # logistic | text
+//	model: logistic                 # logistic | text | majority (the floor: no inputs)
 //	features: [amount, country]     # numbers standardised, text one-hot
 //	text: [subject, body]           # model: text — TF-IDF of word 1-2-grams
 //	char_ngrams: [3, 5]             # model: text — also character n-grams
@@ -28,12 +29,15 @@ func init() {
 //	class_weight: balanced          # or none
 //	l2: 1.0                         # penalty on coefficients, C = 1/l2
 //	train: {folds: 5}               # or {file: train.csv, id: ticket_id}, or {before: "2026-04-01"},
-//	                                # or walk-forward: {before: ["2026-02-01", "2026-03-01"]}
+//	                                # or walk-forward: {before: ["2026-02-01", "2026-03-01"]},
+//	                                # or rows of the dataset file: {where: 'split == "train"'}
 //	threshold: {target_fpr: 0.01}   # or a number, or {target_precision: 0.8}
 //	leaking: [analyst_decision]     # columns refused as features
 type Spec struct {
-	// Model is logistic (tabular features, the default) or text (TF-IDF
-	// over the Text fields, plus any Features).
+	// Model is logistic (tabular features, the default), text (TF-IDF
+	// over the Text fields, plus any Features) or majority (no inputs: the
+	// training labels' class frequencies, the floor of `type: majority`
+	// when it has a training set).
 	Model string `yaml:"model"`
 	// Features are the input columns. A column whose training values are
 	// all numbers is standardised (missing values imputed with the mean and
@@ -79,7 +83,8 @@ type Spec struct {
 	Seed uint64 `yaml:"seed"`
 }
 
-// TrainSpec names the training scheme: exactly one of File, Before and Folds.
+// TrainSpec names the training scheme: exactly one of File, Before, Where
+// and Folds.
 type TrainSpec struct {
 	// File is a separate training file (relative to the experiment file).
 	File string `yaml:"file"`
@@ -101,6 +106,12 @@ type TrainSpec struct {
 	// Folds is k for k-fold cross-fitting over the replayed records: record
 	// i is scored by the model trained on the other folds (fold = Seq mod k).
 	Folds int `yaml:"folds"`
+	// Where is a boolean expression over the dataset's columns (derived
+	// ones included) selecting training rows of the dataset file itself,
+	// read without the experiment's filter or sample: `split == "train"`.
+	// A replayed record the expression selects is refused as a leak, so the
+	// dataset's filter must leave the training rows out.
+	Where string `yaml:"where"`
 }
 
 // thresholdSpec is a decoded threshold.
@@ -119,7 +130,7 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 	}
 	s.checkInputs(&errs, env)
 	l2 := s.checkOptions(&errs)
-	cuts := s.checkTrain(&errs, env)
+	cuts, where := s.checkTrain(&errs, env)
 	th, err := parseThreshold(s.Threshold)
 	if err != nil {
 		errs.Add("threshold", "%v", err)
@@ -127,7 +138,9 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	return s.learner(env, model, algorithm, l2, th, cuts), nil
+	l := s.learner(env, model, algorithm, l2, th, cuts)
+	l.where = where
+	return l, nil
 }
 
 // checkModel checks that the model, its algorithm and the fields it takes
@@ -146,8 +159,12 @@ func (s *Spec) checkModel(errs *pipeline.FieldErrors) (model, algorithm string) 
 		s.checkLogisticModel(errs, algorithm)
 	case "text":
 		s.checkTextModel(errs, algorithm)
+	case "majority":
+		if len(s.Features) > 0 || len(s.Text) > 0 || s.Algorithm != "" {
+			errs.Add("model", "`model: majority` counts the training labels and takes no features, text or algorithm")
+		}
 	default:
-		errs.Add("model", "unknown model %q: use logistic or text", s.Model)
+		errs.Add("model", "unknown model %q: use logistic, text or majority", s.Model)
 	}
 	return model, algorithm
 }
@@ -254,12 +271,20 @@ func (s *Spec) checkOptions(errs *pipeline.FieldErrors) float64 {
 	return l2
 }
 
-// checkTrain checks `train:` — exactly one of file, before and folds, and an
-// id column only with a file — and returns the time cuts of `before`.
-func (s *Spec) checkTrain(errs *pipeline.FieldErrors, env pipeline.Env) []time.Time {
+// checkTrain checks `train:` — exactly one of file, before, where and
+// folds, and an id column only with a file — and returns the time cuts of
+// `before` and the compiled `where`.
+func (s *Spec) checkTrain(errs *pipeline.FieldErrors, env pipeline.Env) ([]time.Time, *fieldexpr.Program) {
 	if s.Train == nil {
-		errs.Add("train", "missing: say what the model learns from — `train: {file: train.csv}`, `train: {before: \"2026-04-01\"}` or `train: {folds: 5}`")
-		return nil
+		errs.Add("train", "missing: say what the model learns from — `train: {file: train.csv}`, `train: {before: \"2026-04-01\"}`, `train: {where: 'split == \"train\"'}` or `train: {folds: 5}`")
+		return nil, nil
+	}
+	var where *fieldexpr.Program
+	if s.Train.Where != "" {
+		var err error
+		if where, err = fieldexpr.Compile(s.Train.Where, env.Columns, true); err != nil {
+			errs.Add("train.where", "%v", err)
+		}
 	}
 	var cuts []time.Time
 	n := 0
@@ -277,8 +302,11 @@ func (s *Spec) checkTrain(errs *pipeline.FieldErrors, env pipeline.Env) []time.T
 			errs.Add("train.folds", "must be at least 2")
 		}
 	}
+	if s.Train.Where != "" {
+		n++
+	}
 	if n != 1 {
-		errs.Add("train", "give exactly one of file, before and folds")
+		errs.Add("train", "give exactly one of file, before, where and folds")
 	}
 	if s.Train.ID != "" {
 		switch {
@@ -288,7 +316,7 @@ func (s *Spec) checkTrain(errs *pipeline.FieldErrors, env pipeline.Env) []time.T
 			errs.Add("train.id", "column %q is not in the dataset", s.Train.ID)
 		}
 	}
-	return cuts
+	return cuts, where
 }
 
 // learner makes the Learner of a checked Spec, filling in the defaults.

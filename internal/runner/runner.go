@@ -562,7 +562,9 @@ func train(ctx context.Context, exp *spec.Experiment, dopt datasets.Options) err
 			if !filepath.IsAbs(path) {
 				path = filepath.Join(exp.Dir, path)
 			}
-			return datasets.Open(path, datasets.Options{})
+			// Derived columns are computed for training rows as for
+			// replayed ones, so a model sees the same inputs.
+			return datasets.Open(path, datasets.Options{Derive: dopt.Derive})
 		},
 		Label: d.Label, Positive: d.Positive, Time: d.Time,
 	}

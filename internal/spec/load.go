@@ -276,6 +276,34 @@ func (l *loader) checkPipelineSet(n *yaml.Node, exp *Experiment) {
 		l.warnf(n, "pipelines", "add a baseline (today's process) or criteria",
 			"no baseline and no criteria: the run can report metrics but nothing to judge them by")
 	}
+	l.checkFloorTraining(exp)
+}
+
+// checkFloorTraining refuses a floor fitted on the replayed labels (the
+// majority class) beside a model that learns from other records: the floor
+// would know the replay's class shares and the model would not, which
+// flatters the floor and can turn a candidate's win into a loss (or hide a
+// loss when the shares moved). The fix is to give the floor the model's
+// training set.
+func (l *loader) checkFloorTraining(exp *Experiment) {
+	var learner, trainsOn string
+	for _, p := range exp.Pipelines {
+		if t, ok := p.Pipeline.(pipeline.TrainingSet); ok && t.TrainsOn() != "" {
+			learner, trainsOn = p.Name, t.TrainsOn()
+			break
+		}
+	}
+	if learner == "" {
+		return
+	}
+	for i, p := range exp.Pipelines {
+		if _, ok := p.Pipeline.(pipeline.LabelFitter); !ok {
+			continue
+		}
+		at := &yaml.Node{Line: p.Pos.Line, Column: p.Pos.Col}
+		l.errorf(at, index("pipelines", i), fmt.Sprintf("give %q the same `train:` as %q", p.Name, learner),
+			"pipeline %q counts the labels of the replayed records, but %q learns from %s: a floor must learn from the same training labels", p.Name, learner, trainsOn)
+	}
 }
 
 // useCase decodes use_case.

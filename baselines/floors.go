@@ -28,7 +28,7 @@ func (s *ConstantSpec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 		return nil, pipeline.Errorf("output", "missing: the decision given to every record, e.g. `output: 0`")
 	}
 	out := datasets.FormatValue(s.Output)
-	if msg := env.LabelProblem(out); msg != "" {
+	if msg := outputProblem(env, s.Output); msg != "" {
 		return nil, pipeline.Errorf("output", "%s", msg)
 	}
 	return constant(out), nil

@@ -57,7 +57,7 @@ func (s *RulesSpec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 	}
 	p := &Rules{cost: s.CostPerRecord, fallback: datasets.FormatValue(s.Default)}
 	if s.Default != nil {
-		if msg := env.LabelProblem(p.fallback); msg != "" {
+		if msg := outputProblem(env, s.Default); msg != "" {
 			errs.Add("default", "%s", msg)
 		}
 	}
@@ -76,7 +76,7 @@ func (s *RulesSpec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 			continue
 		}
 		out := datasets.FormatValue(r.Output)
-		if msg := env.LabelProblem(out); msg != "" && r.Output != nil {
+		if msg := outputProblem(env, r.Output); msg != "" && r.Output != nil {
 			errs.Add(field+".output", "%s", msg)
 		}
 		p.rules = append(p.rules, compiledRule{cond: cond, output: out})
@@ -85,6 +85,25 @@ func (s *RulesSpec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// outputProblem says what is wrong with an output written in the file: a
+// mapping or a list where a label value belongs, or a value that is not a
+// class the label column holds; "" when it is fine.
+func outputProblem(env pipeline.Env, v any) string {
+	switch v.(type) {
+	case map[string]any, map[any]any, []any:
+		return fmt.Sprintf("expected a label value such as 1 or \"fraud\", got %s (quote text that holds a colon or braces)", kindOf(v))
+	}
+	return env.LabelProblem(datasets.FormatValue(v))
+}
+
+// kindOf names a decoded YAML value's kind for messages.
+func kindOf(v any) string {
+	if _, ok := v.([]any); ok {
+		return "a list"
+	}
+	return "a mapping"
 }
 
 type compiledRule struct {

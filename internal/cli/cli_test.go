@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 const example = "../../experiments/card-fraud.yaml"
@@ -128,10 +129,33 @@ func TestRunExampleEndToEnd(t *testing.T) {
 	}
 }
 
-func TestRunInterruptedKeepsTheFolder(t *testing.T) {
+func TestRunInterruptedBeforeItStartsLeavesNothing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	out := t.TempDir()
+	code, _, stderr := runCLI(t, ctx, "run", example, "--out", out)
+	if code != ExitInterrupted || !strings.Contains(stderr, "interrupted before the run started") {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	if runs, _ := filepath.Glob(filepath.Join(out, "*", "*")); len(runs) != 0 {
+		t.Errorf("a run interrupted before it started left %v", runs)
+	}
+}
+
+func TestRunInterruptedKeepsTheFolder(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := t.TempDir()
+	go func() {
+		// Interrupt once the run folder exists: the replay has started.
+		for ctx.Err() == nil {
+			if m, _ := filepath.Glob(filepath.Join(out, "card-fraud-screening", "*", "manifest.json")); len(m) > 0 {
+				cancel()
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
 	code, _, stderr := runCLI(t, ctx, "run", example, "--out", out)
 	if code != ExitInterrupted || !strings.Contains(stderr, "run interrupted") {
 		t.Fatalf("exit %d, stderr %s", code, stderr)

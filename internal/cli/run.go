@@ -134,6 +134,10 @@ func run(ctx context.Context, io IO, opts *RunOptions) error {
 		out, err = runner.Run(ctx, exp, ropt)
 	}
 	progress.finish()
+	if err != nil && ctx.Err() != nil && (out == nil || out.Dir == "") {
+		fmt.Fprintln(io.Err, "poc: interrupted before the run started; nothing was run and no run folder was left")
+		return &exitError{code: ExitInterrupted, err: err}
+	}
 	if err != nil {
 		if out != nil && errors.Is(err, runner.ErrInterrupted) {
 			fmt.Fprintf(io.Err, "poc: %v\n", err)
@@ -163,7 +167,9 @@ func printSummary(io IO, out *runner.Outcome) {
 			fmt.Fprintf(io.Out, "; %s failed on %d", p.Name, p.Failures)
 		}
 	}
-	fmt.Fprintf(io.Out, "\n\n")
+	fmt.Fprintf(io.Out, "\n")
+	printDataChecks(io.Out, r.Manifest.Dataset.Checks)
+	fmt.Fprintf(io.Out, "\n")
 	for _, j := range r.Verdict.Criteria {
 		kind := "should"
 		if j.Must {

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/poc-harness/poc/internal/runner"
@@ -40,6 +42,16 @@ func validate(io IO, opts *ValidateOptions) error {
 	if err != nil {
 		return err
 	}
+	checks, err := runner.CheckData(context.Background(), exp)
+	if err != nil {
+		return &exitError{code: ExitInvalid, err: err, msg: true}
+	}
+	printDataChecks(io.Err, checks)
+	if err := checks.Err(exp.Dataset.Path); err != nil {
+		n := len(checks.Errors())
+		fmt.Fprintf(io.Err, "%s: %d data check%s failed (dataset.checks says error); nothing was run\n", opts.File, n, plural(n))
+		return &exitError{code: ExitInvalid, err: err}
+	}
 	fmt.Fprintf(io.Out, "%s: valid — %d pipelines (%d candidate), %d metrics, %d criteria (%d must); dataset %s with %d columns\n",
 		opts.File, len(exp.Pipelines), countCandidates(exp), len(exp.Metrics), len(exp.Criteria), countMust(exp),
 		exp.Dataset.Path, len(exp.Dataset.Columns))
@@ -72,6 +84,18 @@ func loadWith(io IO, session *runner.Session, file string) (*spec.Experiment, er
 		fmt.Fprint(io.Err, exp.Warnings.Format(src))
 	}
 	return exp, nil
+}
+
+// printDataChecks prints the data checks' findings, one per line, as
+// warnings or errors.
+func printDataChecks(w io.Writer, checks runner.DataChecks) {
+	for _, c := range checks {
+		kind := "warning"
+		if c.Severity == string(spec.CheckError) {
+			kind = "error"
+		}
+		fmt.Fprintf(w, "%s: data check %s: %s\n", kind, c.Check, c.Message)
+	}
 }
 
 func countCandidates(exp *spec.Experiment) int {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"runtime"
 	"strconv"
 	"sync"
@@ -456,6 +457,9 @@ func run(ctx context.Context, t task, pipes []Pipe, opt Options, budget *spendGu
 		start := opt.Now()
 		out, err := pipe.Pipeline.Predict(ctx, rec)
 		elapsed := opt.Now().Sub(start)
+		if err == nil {
+			err = checkOutput(out)
+		}
 		if calls && err == nil && !out.Cached {
 			paid += out.Cost
 		}
@@ -474,6 +478,20 @@ func run(ctx context.Context, t task, pipes []Pipe, opt Options, budget *spendGu
 		t.b.preds[i][t.p] = pred
 	}
 	return true
+}
+
+// checkOutput refuses numbers in an output that make no sense: a score or
+// a cost that is NaN or infinite, or a negative cost. Such an output is the
+// record's failure, counted against the pipeline like any other, instead of
+// a value that sorts nowhere in an AUC or poisons a sum.
+func checkOutput(out pipeline.Output) error {
+	switch {
+	case out.HasScore && (math.IsNaN(out.Score) || math.IsInf(out.Score, 0)):
+		return fmt.Errorf("the score is %v: a score must be a finite number", out.Score)
+	case math.IsNaN(out.Cost) || math.IsInf(out.Cost, 0) || out.Cost < 0:
+		return fmt.Errorf("the cost is %v: a cost must be a finite number, 0 or more", out.Cost)
+	}
+	return nil
 }
 
 // recordID is the record's id column, or its 1-based position.

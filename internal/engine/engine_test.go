@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"strings"
 	"sync/atomic"
@@ -264,5 +265,40 @@ func TestJournalCarriesTimeAndSegments(t *testing.T) {
 	if len(got) != 2 || got[0].Time != "2026-03-04T10:00:00Z" || got[0].Segments["country"] != "DE" ||
 		got[1].Time != "" || got[1].Segments["country"] != `F"R` {
 		t.Errorf("journal entries %+v", got)
+	}
+}
+
+// Numbers that make no sense in an output are the record's failure, never
+// a value the metrics take.
+func TestNonsenseOutputsAreFailures(t *testing.T) {
+	cases := []struct {
+		name string
+		out  pipeline.Output
+		want string // "" for no failure
+	}{
+		{"finite score", pipeline.Output{Label: "1", Score: 0.7, HasScore: true}, ""},
+		{"NaN score", pipeline.Output{Label: "1", Score: math.NaN(), HasScore: true}, "the score is NaN"},
+		{"infinite score", pipeline.Output{Label: "1", Score: math.Inf(-1), HasScore: true}, "the score is -Inf"},
+		{"NaN without a score", pipeline.Output{Label: "1", Score: math.NaN()}, ""},
+		{"negative cost", pipeline.Output{Label: "1", Cost: -0.01}, "the cost is -0.01"},
+		{"infinite cost", pipeline.Output{Label: "1", Cost: math.Inf(1)}, "the cost is +Inf"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := pipelinetest.Func(func(context.Context, datasets.Record) (pipeline.Output, error) { return tc.out, nil })
+			res, err := Replay(context.Background(), records(4), []Pipe{{"p", p}}, nil, Options{Label: "y"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.want == "" {
+				if res.Failures[0] != 0 {
+					t.Errorf("%d failures, want none", res.Failures[0])
+				}
+				return
+			}
+			if res.Failures[0] != 4 || len(res.FailureExamples[0]) == 0 || !strings.Contains(res.FailureExamples[0][0].Err, tc.want) {
+				t.Errorf("failures %d %v, want 4 saying %q", res.Failures[0], res.FailureExamples[0], tc.want)
+			}
+		})
 	}
 }

@@ -58,6 +58,9 @@ type htmlPage struct {
 	Verdict, VerdictClass, Why     string
 	Interrupted                    string
 	LabelWarning                   string
+	ChecksWarning                  string
+	Checks                         []checkRow
+	ChecksPassed                   string
 	Facts                          []kv
 	Criteria                       []htmlCriterion
 	Conf                           string
@@ -116,6 +119,10 @@ func buildPage(run *results.Run, figs []figure, j *journal) htmlPage {
 	}
 	p.VerdictClass = verdictClass(v.Verdict)
 	p.LabelWarning = labelWarning(mf.Dataset)
+	p.ChecksWarning, p.Checks = checksSummary(mf), checkRows(mf)
+	if len(p.Checks) == 0 {
+		p.ChecksPassed = checksPassed
+	}
 	p.Interrupted = interruptedNote(mf)
 	p.Facts = pageFacts(run, p.Conf)
 	for _, jd := range v.Criteria {

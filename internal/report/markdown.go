@@ -40,6 +40,7 @@ func writeMarkdown(w io.Writer, run *results.Run, figs []figure) error {
 	m.charts(figs)
 	m.metrics()
 	m.dataset()
+	m.checks()
 	m.pipelines()
 	m.method()
 	m.runInfo()
@@ -108,6 +109,9 @@ func (m *mdWriter) header() {
 			group(int64(r.Manifest.Dataset.Records)))
 	}
 	if w := labelWarning(r.Manifest.Dataset); w != "" {
+		m.f("> **Read with care:** %s\n\n", oneLine(w))
+	}
+	if w := checksSummary(r.Manifest); w != "" {
 		m.f("> **Read with care:** %s\n\n", oneLine(w))
 	}
 	if d := r.Manifest.Experiment.Description; d != "" {
@@ -245,6 +249,24 @@ func (m *mdWriter) dataset() {
 		m.f("- **Segments:** %s\n", strings.Join(segs, ", "))
 	}
 	m.line("")
+}
+
+// checks writes the "Data checks" section: what the data checks found,
+// and the experiment file's warnings.
+func (m *mdWriter) checks() {
+	m.line("## Data checks")
+	m.line("")
+	rows := checkRows(m.run.Manifest)
+	if len(rows) == 0 {
+		m.line(checksPassed)
+		m.line("")
+		return
+	}
+	cells := make([][]string, len(rows))
+	for i, r := range rows {
+		cells[i] = []string{r.Kind, r.What, r.Message}
+	}
+	m.table([]string{"Kind", "Where", "What was found"}, cells)
 }
 
 // labelBalance prints the label counts, commonest first, with their shares.

@@ -47,7 +47,11 @@ func sampleRun() *results.Run {
 				RowsRead: 2600, FilteredOut: 300, SampledOut: 288, Skipped: 12, Records: 2000,
 				LabelCounts: map[string]int{"0": 1900, "1": 100},
 				From:        &from, To: &to,
+				Checks: []results.DataCheck{{Check: "duplicate_ids", Column: "txn_id", Count: 3, Records: 2000, Lines: []int{40, 41, 90},
+					Severity: "warn", Message: `3 of 2000 records (0.1%) repeat an id an earlier record has in column "txn_id"`}},
 			},
+			Warnings: []results.Warning{{Where: "experiments/card-fraud.yaml:30:5", Field: "privacy.allow_urls",
+				Message: "pipeline sends records out with no allow-list", Hint: "add privacy: {allow_urls: [...]}"}},
 			Pipelines: []results.Pipeline{
 				{Name: "rules-v12", Role: "baseline", Type: "rules", Description: "today's rule set"},
 				{Name: "fraud|model-v3", Role: "candidate", Type: "llm", Description: "prompted model\nwith two lines"},

@@ -81,8 +81,10 @@ type Manifest struct {
 	Dataset    Dataset    `json:"dataset"`
 	Pipelines  []Pipeline `json:"pipelines"`
 	Settings   Settings   `json:"settings"`
-	Started    time.Time  `json:"started"`
-	Finished   time.Time  `json:"finished"`
+	// Warnings are the experiment file's warnings at load time.
+	Warnings []Warning `json:"warnings,omitempty"`
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
 	// DurationSeconds is the wall time of the whole run.
 	DurationSeconds float64 `json:"duration_seconds"`
 }
@@ -164,6 +166,41 @@ type Dataset struct {
 	// From and To bound the records' time column, when the dataset has one.
 	From *time.Time `json:"from,omitempty"`
 	To   *time.Time `json:"to,omitempty"`
+	// Checks are the data checks' findings over the replayed records
+	// (none when every check passed).
+	Checks []DataCheck `json:"checks,omitempty"`
+}
+
+// DataCheck is what one data check found in one column of the replayed
+// records: invalid text, NaN or infinite numbers, duplicate ids, times
+// that do not parse, records without a label.
+type DataCheck struct {
+	// Check names the check (invalid_utf8, nul_bytes, non_finite,
+	// duplicate_ids, bad_times, empty_labels).
+	Check string `json:"check"`
+	// Column is the column it was found in.
+	Column string `json:"column"`
+	// Count is the number of records concerned, of Records checked.
+	Count   int `json:"count"`
+	Records int `json:"records"`
+	// Lines are the first few file lines concerned.
+	Lines []int `json:"lines,omitempty"`
+	// Severity is warn or error, as the experiment file sets it.
+	Severity string `json:"severity"`
+	// Message says what was found in a sentence.
+	Message string `json:"message"`
+}
+
+// Warning is a warning the experiment file drew when it was loaded, kept
+// so that the report shows it beside the verdict.
+type Warning struct {
+	// Where is "file:line:col".
+	Where string `json:"where"`
+	// Field is the field the warning is about.
+	Field string `json:"field,omitempty"`
+	// Message says what is wrong; Hint how to fix it.
+	Message string `json:"message"`
+	Hint    string `json:"hint,omitempty"`
 }
 
 // Sample is the sampling the dataset was read with.

@@ -79,12 +79,19 @@ func Run(ctx context.Context, exp *spec.Experiment, opt Options) (*Outcome, erro
 	if err := check(ctx, exp); err != nil {
 		return nil, err
 	}
+	checks, err := CheckData(ctx, exp)
+	if err != nil {
+		return nil, err
+	}
+	if err := checks.Err(exp.Dataset.Path); err != nil {
+		return nil, err
+	}
 	started := opt.Now()
 	dir, runID, err := makeRunDir(opt.Out, exp.Name, started)
 	if err != nil {
 		return nil, err
 	}
-	man, err := startManifest(exp, dir, runID, started, opt)
+	man, err := startManifest(exp, dir, runID, started, checks, opt)
 	if err != nil {
 		return &Outcome{Dir: dir}, err
 	}
@@ -150,13 +157,20 @@ func Resume(ctx context.Context, dir string, load func(path string) (*spec.Exper
 	if err := check(ctx, exp); err != nil {
 		return exp, nil, err
 	}
+	checks, err := CheckData(ctx, exp)
+	if err != nil {
+		return exp, nil, err
+	}
+	if err := checks.Err(exp.Dataset.Path); err != nil {
+		return exp, nil, err
+	}
 
 	journal, prior, err := reopenJournal(dir, exp)
 	if err != nil {
 		return exp, nil, err
 	}
 	defer journal.Close()
-	fresh, err := startManifest(exp, dir, man.RunID, man.Started, opt)
+	fresh, err := startManifest(exp, dir, man.RunID, man.Started, checks, opt)
 	if err != nil {
 		return exp, nil, err
 	}
@@ -239,12 +253,13 @@ func check(ctx context.Context, exp *spec.Experiment) error {
 
 // startManifest writes the manifest of a run that is starting, so that a
 // crash leaves a folder `--resume` can continue.
-func startManifest(exp *spec.Experiment, dir, runID string, started time.Time, opt Options) (results.Manifest, error) {
+func startManifest(exp *spec.Experiment, dir, runID string, started time.Time, checks DataChecks, opt Options) (results.Manifest, error) {
 	dsHash, err := hashFile(exp.Dataset.Path)
 	if err != nil {
 		return results.Manifest{}, err
 	}
 	man := manifest(exp, runID, dsHash, opt)
+	man.Dataset.Checks, man.Warnings = checks, warnings(exp)
 	man.Started = started
 	man.Status = results.Running
 	return man, results.WriteJSON(dir, results.ManifestFile, man)

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"github.com/poc-harness/poc/datasets"
 
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/verdict"
@@ -162,6 +163,9 @@ type Dataset struct {
 	// Labels are the classes the label column holds, sorted (nil when they
 	// were not read, or the label is a number with many values).
 	Labels []string
+	// Checks gives each data check its severity (warn unless the file's
+	// `checks:` says otherwise).
+	Checks map[datasets.Check]CheckSeverity
 }
 
 // Sample is a seeded random sample of the dataset. Exactly one of Size and

@@ -78,7 +78,7 @@ var (
 	useCaseKeys  = []string{"question", "owner", "volume_per_year", "currency", "people", "cost_of_error"}
 	peopleKeys   = []string{"baseline", "minutes_per_record", "hourly_cost", "hours_per_fte"}
 	errorCostKey = []string{"missed_positive", "false_positive"}
-	datasetKeys  = []string{"path", "format", "id", "label", "positive", "time", "segments", "derive", "filter", "sample", "on_bad_row", "selective_labels"}
+	datasetKeys  = []string{"path", "format", "id", "label", "positive", "time", "segments", "derive", "filter", "sample", "on_bad_row", "selective_labels", "checks"}
 	sampleKeys   = []string{"size", "fraction", "seed", "stratify"}
 	pipelineKeys = []string{"name", "role", "type", "description"}
 	metricKeys   = []string{"name", "type"}
@@ -129,7 +129,7 @@ func LoadBytes(name string, src []byte, dir string, opt LoadOptions) (*Experimen
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
-		l.syntaxError(err)
+		l.syntaxError(err, src)
 		return nil, l.diags
 	}
 	var next yaml.Node
@@ -137,7 +137,7 @@ func LoadBytes(name string, src []byte, dir string, opt LoadOptions) (*Experimen
 	case err == nil:
 		l.errorf(&next, "", "remove the --- line; one file holds one experiment", "a second YAML document is not allowed")
 	case !errors.Is(err, io.EOF):
-		l.syntaxError(err)
+		l.syntaxError(err, src)
 	}
 	if len(doc.Content) == 0 {
 		l.diags = append(l.diags, Diagnostic{File: name, Line: 1, Col: 1, Msg: "the experiment file is empty",
@@ -158,8 +158,10 @@ func LoadBytes(name string, src []byte, dir string, opt LoadOptions) (*Experimen
 
 var syntaxLineRE = regexp.MustCompile(`line (\d+): `)
 
-// syntaxError reports a YAML syntax error at its line.
-func (l *loader) syntaxError(err error) {
+// syntaxError reports a YAML syntax error at its line. The parser names
+// the line before a tab that breaks the indentation, so a tab error points
+// at the first line indented with a tab instead.
+func (l *loader) syntaxError(err error, src []byte) {
 	msg := err.Error()
 	d := Diagnostic{File: l.file, Line: 1, Col: 1, Severity: Error}
 	if m := syntaxLineRE.FindStringSubmatchIndex(msg); m != nil {
@@ -169,8 +171,23 @@ func (l *loader) syntaxError(err error) {
 	d.Msg = "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")
 	if strings.Contains(msg, "tab") {
 		d.Hint = "indent with spaces, not tabs"
+		if line, col := firstTabIndent(src); line > 0 {
+			d.Line, d.Col = line, col
+		}
 	}
 	l.diags = append(l.diags, d)
+}
+
+// firstTabIndent returns the 1-based line and column of the first tab in a
+// line's indentation, or 0, 0.
+func firstTabIndent(src []byte) (line, col int) {
+	for i, text := range strings.Split(string(src), "\n") {
+		indent := text[:len(text)-len(strings.TrimLeft(text, " \t"))]
+		if j := strings.IndexByte(indent, '\t'); j >= 0 {
+			return i + 1, j + 1
+		}
+	}
+	return 0, 0
 }
 
 // experiment decodes the whole document into exp.
@@ -493,6 +510,7 @@ func (l *loader) dataset(n *yaml.Node, exp *Experiment) bool {
 	if s, ok := f.oneOf("on_bad_row", []string{"error", "skip"}); ok {
 		ds.SkipBadRows = s == "skip"
 	}
+	l.dataChecks(f.val("checks"), ds)
 
 	if l.opt.ReadColumns == nil {
 		return true
@@ -544,6 +562,18 @@ func (l *loader) labels(f *fields, ds *Dataset) {
 		return
 	case err != nil:
 		l.errorf(f.val("label"), "dataset.label", "", "read the label column %q: %v", ds.Label, err)
+		return
+	}
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	if total == 0 {
+		if ds.Filter != "" {
+			l.errorf(f.val("filter"), "dataset.filter", "check the filter's values against the data", "the filter keeps none of the dataset's records: nothing to replay")
+		} else {
+			l.errorf(f.val("path"), "dataset.path", "export the records to replay, one per row after the header", "the dataset has no records: nothing to replay")
+		}
 		return
 	}
 	numeric := true

@@ -1,0 +1,250 @@
+package datasets
+
+import (
+	"fmt"
+	"hash/maphash"
+	"math"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	pocformat "github.com/poc-harness/poc/internal/format"
+)
+
+// Check names one data check that Checker runs over a dataset's records.
+type Check string
+
+// The data checks. Each counts records whose values are accepted by the
+// readers but are likely mistakes that could change what a run measures.
+const (
+	// CheckInvalidUTF8 counts text values that are not valid UTF-8 (a file
+	// exported in Latin-1, say): prompts and rules see mangled text.
+	CheckInvalidUTF8 Check = "invalid_utf8"
+	// CheckNULBytes counts text values holding a NUL byte, usually a binary
+	// column or a broken export.
+	CheckNULBytes Check = "nul_bytes"
+	// CheckNonFinite counts numbers that are NaN or infinite: a score of
+	// NaN sorts nowhere and an infinite amount has no mean.
+	CheckNonFinite Check = "non_finite"
+	// CheckDuplicateIDs counts records whose id another record already has:
+	// the same case replayed twice counts twice in every interval.
+	CheckDuplicateIDs Check = "duplicate_ids"
+	// CheckBadTimes counts time-column values that do not parse as times,
+	// which drop out of every time cut and time range.
+	CheckBadTimes Check = "bad_times"
+	// CheckEmptyLabels counts records without a label; the metrics leave
+	// them out, so the evidence is thinner than the record count says.
+	CheckEmptyLabels Check = "empty_labels"
+	// CheckPlaceholderLabels counts labels that are a placeholder for a
+	// missing value ("N/A", "null", "-"): they are read as a class of their
+	// own, so every metric counts them as errors of every pipeline.
+	CheckPlaceholderLabels Check = "placeholder_labels"
+)
+
+// Checks lists every data check, in the order findings are reported.
+var Checks = []Check{CheckInvalidUTF8, CheckNULBytes, CheckNonFinite, CheckDuplicateIDs, CheckBadTimes, CheckEmptyLabels, CheckPlaceholderLabels}
+
+// placeholders are the texts exports write for a missing value, compared
+// in lower case.
+var placeholders = map[string]bool{"n/a": true, "na": true, "#n/a": true, "null": true, "none": true, "nan": true,
+	"nil": true, "-": true, "?": true, "missing": true, "unknown": true}
+
+// maxFindingLines is how many example lines a Finding keeps.
+const maxFindingLines = 5
+
+// Finding is what one check found in one column.
+type Finding struct {
+	// Check is the check that found it.
+	Check Check
+	// Column is the column it was found in.
+	Column string
+	// Count is the number of records concerned; Records the number checked.
+	Count, Records int
+	// Lines are the file lines of the first few records concerned (1-based
+	// lines for text formats, record numbers for the others).
+	Lines []int
+	// Example is the first value concerned, quoted, for the message.
+	Example string
+}
+
+// Message says what was found in one sentence.
+func (f Finding) Message() string {
+	share := 100 * float64(f.Count) / float64(max(f.Records, 1))
+	what := map[Check]string{
+		CheckInvalidUTF8:  "hold text that is not valid UTF-8 (re-export the file as UTF-8)",
+		CheckNULBytes:     "hold a NUL byte (a binary value or a broken export)",
+		CheckNonFinite:    "hold a number that is NaN or infinite",
+		CheckDuplicateIDs: "repeat an id an earlier record has (each case would count more than once)",
+		CheckBadTimes:     "hold a time that does not parse (want RFC 3339 or \"2006-01-02 15:04:05\")",
+		CheckEmptyLabels:  "have no label and are left out of every metric",
+		CheckPlaceholderLabels: "have a label that stands for a missing value, read as a class of its own " +
+			"(leave such records out with dataset.filter, or fix the export)",
+	}[f.Check]
+	msg := fmt.Sprintf("%s of %s records (%.1f%%) in column %q %s", pocformat.Group(int64(f.Count)), pocformat.Group(int64(f.Records)), share, f.Column, what)
+	if len(f.Lines) > 0 {
+		lines := make([]string, len(f.Lines))
+		for i, l := range f.Lines {
+			lines[i] = fmt.Sprint(l)
+		}
+		msg += "; first at line"
+		if len(lines) > 1 {
+			msg += "s"
+		}
+		msg += " " + strings.Join(lines, ", ")
+	}
+	if f.Example != "" {
+		msg += "; e.g. " + f.Example
+	}
+	return msg
+}
+
+// CheckOptions names the columns with a meaning the checks need.
+type CheckOptions struct {
+	// ID is the id column ("" for none): duplicates are counted.
+	ID string
+	// Time is the time column ("" for none): values must parse.
+	Time string
+	// Label is the label column ("" for none): empty labels are counted.
+	Label string
+}
+
+// Checker runs the data checks over records fed to it one at a time, with
+// little memory: a duplicate id is found through a 64-bit hash of each id
+// (a false duplicate needs a hash collision, about one in 10^10 at a
+// million ids). It also notes the range of the time column.
+type Checker struct {
+	opt      CheckOptions
+	records  int
+	found    map[findingKey]*Finding
+	ids      map[uint64]struct{}
+	seed     maphash.Seed
+	from, to time.Time
+	timed    bool
+}
+
+type findingKey struct {
+	check  Check
+	column string
+}
+
+// NewChecker returns a Checker for records with the given columns.
+func NewChecker(opt CheckOptions) *Checker {
+	c := &Checker{opt: opt, found: map[findingKey]*Finding{}, seed: maphash.MakeSeed()}
+	if opt.ID != "" {
+		c.ids = map[uint64]struct{}{}
+	}
+	return c
+}
+
+// Add checks one record.
+func (c *Checker) Add(rec Record) {
+	c.records++
+	for col, v := range rec.Fields {
+		switch x := v.(type) {
+		case string:
+			if !utf8.ValidString(x) {
+				c.note(CheckInvalidUTF8, col, rec.Line, fmt.Sprintf("%q", truncate(x)))
+			}
+			if strings.IndexByte(x, 0) >= 0 {
+				c.note(CheckNULBytes, col, rec.Line, fmt.Sprintf("%q", truncate(x)))
+			}
+		case float64:
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				c.note(CheckNonFinite, col, rec.Line, fmt.Sprint(x))
+			}
+		case float32:
+			if f := float64(x); math.IsNaN(f) || math.IsInf(f, 0) {
+				c.note(CheckNonFinite, col, rec.Line, fmt.Sprint(x))
+			}
+		}
+	}
+	if c.ids != nil {
+		if id := FormatValue(rec.Fields[c.opt.ID]); id != "" {
+			h := maphash.String(c.seed, id)
+			if _, dup := c.ids[h]; dup {
+				c.note(CheckDuplicateIDs, c.opt.ID, rec.Line, fmt.Sprintf("%q", truncate(id)))
+			}
+			c.ids[h] = struct{}{}
+		}
+	}
+	if c.opt.Time != "" {
+		c.time(rec)
+	}
+	if c.opt.Label != "" {
+		switch lab := FormatValue(rec.Fields[c.opt.Label]); {
+		case lab == "":
+			c.note(CheckEmptyLabels, c.opt.Label, rec.Line, "")
+		case len(lab) <= 7 && placeholders[strings.ToLower(strings.TrimSpace(lab))]:
+			c.note(CheckPlaceholderLabels, c.opt.Label, rec.Line, fmt.Sprintf("%q", lab))
+		}
+	}
+}
+
+// time checks the time column of rec and widens the time range.
+func (c *Checker) time(rec Record) {
+	v := rec.Fields[c.opt.Time]
+	if v == nil {
+		return // a missing time is missing, not malformed
+	}
+	t, err := ParseTime(v)
+	if err != nil {
+		c.note(CheckBadTimes, c.opt.Time, rec.Line, fmt.Sprintf("%q", truncate(FormatValue(v))))
+		return
+	}
+	if !c.timed || t.Before(c.from) {
+		c.from = t
+	}
+	if !c.timed || t.After(c.to) {
+		c.to = t
+	}
+	c.timed = true
+}
+
+// note counts a record concerned by a check in a column.
+func (c *Checker) note(check Check, column string, line int, example string) {
+	k := findingKey{check, column}
+	f := c.found[k]
+	if f == nil {
+		f = &Finding{Check: check, Column: column, Example: example}
+		c.found[k] = f
+	}
+	f.Count++
+	if len(f.Lines) < maxFindingLines {
+		f.Lines = append(f.Lines, line)
+	}
+}
+
+// Findings returns what the checks found, by check in the order of Checks
+// and then by column.
+func (c *Checker) Findings() []Finding {
+	out := make([]Finding, 0, len(c.found))
+	for _, f := range c.found {
+		g := *f
+		g.Records = c.records
+		out = append(out, g)
+	}
+	slices.SortFunc(out, func(a, b Finding) int {
+		if d := slices.Index(Checks, a.Check) - slices.Index(Checks, b.Check); d != 0 {
+			return d
+		}
+		return strings.Compare(a.Column, b.Column)
+	})
+	return out
+}
+
+// Records returns the number of records checked.
+func (c *Checker) Records() int { return c.records }
+
+// TimeRange returns the earliest and latest parsed time of the time column;
+// ok is false when there was none.
+func (c *Checker) TimeRange() (from, to time.Time, ok bool) { return c.from, c.to, c.timed }
+
+// truncate shortens a value for a message.
+func truncate(s string) string {
+	const n = 40
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

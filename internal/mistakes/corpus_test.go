@@ -1,0 +1,186 @@
+package mistakes
+
+import (
+	"testing"
+)
+
+// The corpus. Each case names the mistake; its expectations are what a user
+// must see. Exit codes: 0 ran or valid, 2 refused before anything ran.
+var corpus = []mistake{
+	{name: "base experiment is valid", want: []string{"valid — 2 pipelines (1 candidate)"}},
+	{name: "base experiment runs to GO", run: true, clean: true, verdict: "GO", report: []string{"Every data check passed"}},
+
+	// Labels the data does not hold.
+	{name: "positive class misspelt", edit: []string{"label: is_fraud\n", "label: is_fraud\n  positive: yes\n"},
+		code: 2, want: []string{"experiment.yaml:10:13", "dataset.positive", `"yes"`}},
+	{name: "rule output not a class", edit: []string{"output: 1}", "output: fraud}"},
+		code: 2, want: []string{"experiment.yaml:21:40", `"fraud" is not a class of the label column, which holds "0", "1"`}},
+	{name: "rule output a mapping", edit: []string{"output: 1}", "output: {a: 1}}"},
+		code: 2, want: []string{"experiment.yaml:21:40", "a label value"}},
+	{name: "rule default is the word default", edit: []string{"default: 0", "default: default"},
+		code: 2, want: []string{"experiment.yaml:22:14", `"default" is not a class`}},
+	{name: "class_recall class misspelt", edit: []string{"metrics: [accuracy, recall, roc_auc]", "metrics: [accuracy, recall, roc_auc, {name: r1, type: class_recall, class: \"l\"}]"},
+		code: 2, want: []string{"experiment.yaml:23:76", "metrics[3].class"}},
+	{name: "constant floor outputs a class the data lacks", edit: []string{"metrics:", "  - {name: floor, role: baseline, type: constant, output: \"no\"}\nmetrics:"},
+		code: 2, want: []string{"experiment.yaml:23:59", "pipelines[2].output"}},
+	{name: "positive written as 1.0 is the class 1", edit: []string{"label: is_fraud\n", "label: is_fraud\n  positive: \"1.0\"\n"},
+		want: []string{"valid"}},
+
+	// Thin evidence.
+	{name: "four records give no GO", rows: 4, run: true, verdict: "INCONCLUSIVE", want: []string{"INCONCLUSIVE"}},
+	{name: "twenty records give no GO", rows: 20, run: true, verdict: "INCONCLUSIVE"},
+
+	// Pipelines that fail.
+	{name: "baseline rule with a type error fails every record", edit: []string{"when: 'amount > 700'", "when: 'text > 700'"},
+		run: true, verdict: "INCONCLUSIVE", want: []string{"rule failed on 400"}},
+	{name: "candidate fails on NaN scores", data: func(t table) {
+		for i := range 20 {
+			t.set(i*7, "score", "NaN")
+		}
+	}, run: true, verdict: "INCONCLUSIVE", want: []string{"model failed on 20"}},
+
+	// Data checks.
+	{name: "duplicate ids warn", data: func(t table) { t.set(5, "id", "T0001") },
+		run: true, verdict: "GO", want: []string{"warning: data check duplicate_ids", `column "id"`, "first at line 7"},
+		report: []string{"duplicate_ids in id", "Read with care"}},
+	{name: "duplicate ids as an error refuse the run", data: func(t table) { t.set(5, "id", "T0001") },
+		edit: []string{"time: created_at\n", "time: created_at\n  checks: {duplicate_ids: error}\n"},
+		run: true, code: 2, want: []string{"cannot start the run", `column "id"`, "dataset.checks.duplicate_ids is error"}},
+	{name: "duplicate ids as an error fail validate", data: func(t table) { t.set(5, "id", "T0001") },
+		edit: []string{"time: created_at\n", "time: created_at\n  checks: {duplicate_ids: error}\n"},
+		code: 2, want: []string{"1 data check failed"}},
+	{name: "invalid UTF-8 warns", data: func(t table) { t.set(3, "text", "caf\xe9 cr\xe8me") },
+		want: []string{"warning: data check invalid_utf8", `column "text"`}},
+	{name: "NUL byte warns", data: func(t table) { t.set(3, "text", "card\x00payment") },
+		want: []string{"warning: data check nul_bytes"}},
+	{name: "unparseable time warns", data: func(t table) { t.set(8, "created_at", "31/01/2026") },
+		want: []string{"warning: data check bad_times", `"31/01/2026"`}},
+	{name: "empty labels warn", data: func(t table) { t.set(8, "is_fraud", ""); t.set(9, "is_fraud", "") },
+		want: []string{"warning: data check empty_labels", "2 of 400 records"}},
+	{name: "N/A labels warn", data: func(t table) { t.set(8, "is_fraud", "N/A") },
+		want: []string{"warning: data check placeholder_labels", `e.g. "N/A"`}},
+	{name: "data check misspelt", edit: []string{"time: created_at\n", "time: created_at\n  checks: {duplicate_id: error}\n"},
+		code: 2, want: []string{"experiment.yaml:11:12", `did you mean "duplicate_ids"?`}},
+	{name: "data check severity misspelt", edit: []string{"time: created_at\n", "time: created_at\n  checks: {duplicate_ids: eror}\n"},
+		code: 2, want: []string{"experiment.yaml:11:27", `did you mean "error"?`}},
+	{name: "a data check turned off says nothing", data: func(t table) { t.set(8, "created_at", "31/01/2026") },
+		edit: []string{"time: created_at\n", "time: created_at\n  checks: {bad_times: off}\n"}, want: []string{"valid"}},
+
+	// Thin evidence and degenerate intervals.
+	{name: "five identical records give no GO on a Brier score", rows: 5, data: func(t table) {
+		for i := range 5 {
+			t.set(i, "is_fraud", "1")
+			t.set(i, "score", "0.9")
+		}
+	}, edit: []string{baseCriteria, "criteria:\n  - {metric: brier_score, pipeline: model, at_most: 0.05, must: true}\n",
+		"default: 0", "default: 1", "metrics: [accuracy, recall, roc_auc]", "metrics: [accuracy, brier_score]"},
+		run: true, verdict: "INCONCLUSIVE"},
+	{name: "all-correct expression share gets a Wilson interval", edit: []string{
+		"metrics: [accuracy, recall, roc_auc]", "metrics: [accuracy, recall, roc_auc, {name: flagged_ok, type: expr, value: 'label == label', aggregate: rate}]",
+		baseCriteria, "criteria:\n  - {metric: flagged_ok, pipeline: model, at_least: 0.995, must: true}\n"},
+		run: true, verdict: "INCONCLUSIVE", want: []string{"100.0% [99.0%, 100.0%]"}},
+	{name: "p99 latency on too few records is inconclusive with advice", edit: []string{
+		"    threshold: 0.5\n", "    threshold: 0.5\n    latency: amount\n",
+		baseCriteria, "criteria:\n  - {metric: latency_p99, pipeline: model, at_most: 2000, must: true}\n",
+		"metrics: [accuracy, recall, roc_auc]", "metrics: [accuracy, recall, roc_auc, latency_p99]"},
+		rows: 200, run: true, verdict: "INCONCLUSIVE", want: []string{"more records would likely settle it"}},
+
+	// validate is the preflight.
+	{name: "AUC of a pipeline without scores", edit: []string{"pipeline: model, at_least: 0.8", "pipeline: rule, at_least: 0.8"},
+		code: 2, want: []string{"experiment.yaml:26:5", `reads score, but pipeline "rule" (type rules) gives only label`}},
+	{name: "a row that does not parse with on_bad_row: error", data: func(t table) { t[30] = append(t[30], "extra") },
+		code: 2, want: []string{"experiment.yaml:7:9", "data.csv:31: wrong number of fields", "on_bad_row: skip"}},
+	{name: "a row that does not parse with on_bad_row: skip is counted", data: func(t table) { t[30] = append(t[30], "extra") },
+		edit: []string{"time: created_at\n", "time: created_at\n  on_bad_row: skip\n"},
+		run: true, verdict: "GO", want: []string{"warning: data check bad_rows: 1 of 400 rows could not be read", "data.csv:31"},
+		report: []string{"Skipped bad rows:** 1", "bad_rows"}},
+	{name: "a filter that fails on the data", edit: []string{"time: created_at\n", "time: created_at\n  filter: 'channel > 5'\n"},
+		code: 2, want: []string{"experiment.yaml:11:11", "dataset.filter"}},
+	{name: "a threshold that is not a number", edit: []string{"threshold: 0.5", "threshold: .nan"},
+		code: 2, want: []string{"experiment.yaml:16:16", "must be a number, got NaN"}},
+	{name: "absurd resamples", edit: []string{"resamples: 300", "resamples: 1e12"},
+		code: 2, want: []string{"experiment.yaml:29:26", "resamples must be at most 100000"}},
+	{name: "absurd concurrency on the command line", run: true, args: []string{"--concurrency", "100000000"},
+		code: 2, want: []string{"--concurrency must be between 1 and 4096"}},
+	{name: "confidence written as a percentage number", edit: []string{"bootstrap: {resamples: 300, seed: 3}", "bootstrap: {resamples: 300, seed: 3}\n  confidence: 95"},
+		code: 2, want: []string{"experiment.yaml:30:15", "confidence must be above 0.5 and below 1"}},
+	{name: "a failure rate above one", edit: []string{"bootstrap: {resamples: 300, seed: 3}", "bootstrap: {resamples: 300, seed: 3}\n  max_failure_rate: 2"},
+		code: 2, want: []string{"experiment.yaml:30:21", "max_failure_rate is a share between 0 and 1"}},
+	{name: "a rate threshold written as a percentage number", edit: []string{"at_least: 0.6", "at_least: 60"},
+		want: []string{"experiment.yaml:25:49: warning", "write a share as 0.30 or 30%"}},
+	{name: "the dataset file is missing", edit: []string{"path: data.csv", "path: dta.csv"},
+		code: 2, want: []string{"experiment.yaml:7:9", "dta.csv"}},
+	{name: "the dataset has a header and no rows", files: map[string]string{"data.csv": "id,text,channel,amount,created_at,score,split,is_fraud\n"},
+		run: true, code: 2, want: []string{"experiment.yaml:7:9", "the dataset has no records"}},
+	{name: "a filter that keeps nothing", edit: []string{"time: created_at\n", "time: created_at\n  filter: 'channel == \"Web\"'\n"},
+		code: 2, want: []string{"experiment.yaml:11:11", "the filter keeps none of the dataset's records"}},
+
+	// Names that do not exist.
+	{name: "label column misspelt", edit: []string{"label: is_fraud", "label: is_frad"},
+		code: 2, want: []string{"experiment.yaml:9:10", `did you mean "is_fraud"?`}},
+	{name: "id column misspelt", edit: []string{"id: id", "id: ids"},
+		code: 2, want: []string{"experiment.yaml:8:7", `did you mean "id"?`}},
+	{name: "time column misspelt", edit: []string{"time: created_at", "time: created"},
+		code: 2, want: []string{"experiment.yaml:10:9", `did you mean "created_at"?`}},
+	{name: "segment column misspelt", edit: []string{"time: created_at\n", "time: created_at\n  segments: [chanel]\n"},
+		code: 2, want: []string{"experiment.yaml:11", `did you mean "channel"?`}},
+	{name: "filter column misspelt", edit: []string{"time: created_at\n", "time: created_at\n  filter: 'chanel != \"branch\"'\n"},
+		code: 2, want: []string{"experiment.yaml:11:11", `did you mean "channel"?`}},
+	{name: "rule column misspelt", edit: []string{"when: 'amount > 700'", "when: 'amont > 700'"},
+		code: 2, want: []string{"experiment.yaml:21", `did you mean "amount"?`}},
+	{name: "score column misspelt", edit: []string{"score: score", "score: scor"},
+		code: 2, want: []string{"experiment.yaml:15:12", `column "scor" is not in the dataset`}},
+	{name: "metric misspelt", edit: []string{"metrics: [accuracy, recall, roc_auc]", "metrics: [accuracy, recal, roc_auc]"},
+		code: 2, want: []string{"experiment.yaml:23:21", `did you mean "recall"?`}},
+	{name: "criterion metric not listed", edit: []string{"{metric: recall,", "{metric: precision,"},
+		code: 2, want: []string{"experiment.yaml:25:14", `metric "precision" is not defined under metrics`}},
+	{name: "criterion pipeline misspelt", edit: []string{"better_than: rule", "better_than: rules"},
+		code: 2, want: []string{"experiment.yaml:27:54", `did you mean "rule"?`}},
+	{name: "pipeline type misspelt", edit: []string{"type: column", "type: colum"},
+		code: 2, want: []string{"experiment.yaml:14:11", `did you mean "column"?`}},
+	{name: "top-level key misspelt", edit: []string{"report:", "reprot:"},
+		code: 2, want: []string{"experiment.yaml:28:1", `did you mean "report"?`}},
+	{name: "two pipelines with one name", edit: []string{"name: rule", "name: model"},
+		code: 2, want: []string{"experiment.yaml:17:11", "defined twice"}},
+	{name: "no candidate", edit: []string{"role: candidate", "role: baseline"},
+		code: 2, want: []string{"no pipeline has role candidate"}},
+	{name: "an unset environment variable", edit: []string{"path: data.csv", "path: ${POC_CORPUS_UNSET}/data.csv"},
+		code: 2, want: []string{"experiment.yaml:7", "POC_CORPUS_UNSET"}},
+	{name: "a tab in the indentation", edit: []string{"  volume_per_year: 100000", "\tvolume_per_year: 100000"},
+		code: 2, want: []string{"experiment.yaml:5:1: invalid YAML", "indent with spaces, not tabs"}},
+
+	// Leakage.
+	{name: "a learner trained on the replay file itself", edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n",
+		"    type: learn\n    features: [amount, channel]\n    train: {file: data.csv}\n"},
+		run: true, code: 1, want: []string{"training file"}},
+	{name: "a learner whose training file shares ids with the replay", edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n",
+		"    type: learn\n    features: [amount, channel]\n    train: {file: data.csv, id: id}\n"},
+		run: true, code: 1, want: []string{"id"}},
+	{name: "a proxy of the label as a feature", data: func(t table) {
+		t.add("chargeback", func(_ int, row []string) string { return row[7] })
+	}, edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n", "    type: learn\n    features: [amount, chargeback]\n    train: {folds: 5}\n"},
+		run: true, code: 1, want: []string{"chargeback", "proxies"}},
+	{name: "train.where without leaving the training rows out of the replay", edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n",
+		"    type: learn\n    features: [amount, channel]\n    train: {where: 'split == \"train\"'}\n"},
+		run: true, code: 1, want: []string{"200 of the 400 replayed records are training rows", `dataset.filter: '!(split == "train")'`}},
+	{name: "train.where with the replay filtered to the test rows", edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n",
+		"    type: learn\n    features: [amount, channel]\n    train: {where: 'split == \"train\"'}\n",
+		"time: created_at\n", "time: created_at\n  filter: 'split == \"test\"'\n",
+		baseCriteria, "criteria:\n  - {metric: roc_auc, pipeline: model, at_least: 0.55, must: true}\n"},
+		run: true, verdict: "GO", clean: true},
+	{name: "a majority floor beside a learner with a training file", files: map[string]string{"train.csv": "amount,channel,is_fraud\n1,web,0\n"},
+		edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n", "    type: learn\n    features: [amount, channel]\n    train: {file: train.csv}\n",
+			"metrics:", "  - {name: floor, role: baseline, type: majority}\nmetrics:"},
+		code: 2, want: []string{"experiment.yaml:23:5", `give "floor" the same`}},
+	{name: "a missing training file", edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n", "    type: learn\n    features: [amount, channel]\n    train: {file: trian.csv}\n"},
+		code: 2, want: []string{"experiment.yaml", "train.file", "trian.csv"}},
+}
+
+func TestCorpus(t *testing.T) {
+	for _, m := range corpus {
+		t.Run(m.name, func(t *testing.T) {
+			t.Parallel()
+			m.play(t)
+		})
+	}
+}

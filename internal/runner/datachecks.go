@@ -1,0 +1,100 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/poc-harness/poc/datasets"
+	"github.com/poc-harness/poc/internal/format"
+	"github.com/poc-harness/poc/internal/results"
+	"github.com/poc-harness/poc/internal/spec"
+)
+
+// DataChecks is what the data checks found over the records a run would
+// replay, with the severity the experiment file gives each.
+type DataChecks []results.DataCheck
+
+// Errors returns the findings of checks the file makes errors.
+func (d DataChecks) Errors() DataChecks {
+	var out DataChecks
+	for _, c := range d {
+		if c.Severity == string(spec.CheckError) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Err is a *CheckError listing the findings that are errors, or nil.
+func (d DataChecks) Err(path string) error {
+	errs := d.Errors()
+	if len(errs) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(errs))
+	for i, c := range errs {
+		msgs[i] = fmt.Sprintf("dataset %s: %s (dataset.checks.%s is error: fix the data, or set it to warn to run and report it)", path, c.Message, c.Check)
+	}
+	return &CheckError{Err: errors.New(strings.Join(msgs, "; "))}
+}
+
+// CheckData reads the records a run of exp would replay, once and
+// streaming, and runs the data checks the file does not turn off.
+func CheckData(ctx context.Context, exp *spec.Experiment) (DataChecks, error) {
+	d := exp.Dataset
+	s, err := datasets.Open(d.Path, datasetOptions(exp))
+	if err != nil {
+		return nil, fmt.Errorf("check data: %w", err)
+	}
+	defer s.Close()
+	c := datasets.NewChecker(datasets.CheckOptions{ID: d.ID, Time: d.Time, Label: d.Label})
+	if err := datasets.Each(ctx, s, func(rec datasets.Record) error { c.Add(rec); return nil }); err != nil {
+		return nil, fmt.Errorf("check data: %w", err)
+	}
+	var out DataChecks
+	if st := s.Stats(); st.Skipped > 0 {
+		out = append(out, skippedRows(st, s.SkippedRows()))
+	}
+	for _, f := range c.Findings() {
+		sev, ok := d.Checks[f.Check]
+		if !ok {
+			sev = spec.CheckWarn
+		}
+		if sev == spec.CheckOff {
+			continue
+		}
+		out = append(out, results.DataCheck{Check: string(f.Check), Column: f.Column, Count: f.Count, Records: f.Records,
+			Lines: f.Lines, Severity: string(sev), Message: f.Message()})
+	}
+	return out, nil
+}
+
+// skippedRows is the finding of rows on_bad_row: skip left out: always a
+// warning, since the file chose to skip them.
+func skippedRows(st datasets.Stats, rows []*datasets.RowError) results.DataCheck {
+	c := results.DataCheck{Check: "bad_rows", Count: st.Skipped, Records: st.Read, Severity: string(spec.CheckWarn)}
+	for _, r := range rows[:min(len(rows), 5)] {
+		c.Lines = append(c.Lines, r.Line)
+	}
+	c.Message = fmt.Sprintf("%s of %s rows could not be read and were skipped (on_bad_row: skip)",
+		format.Group(int64(st.Skipped)), format.Group(int64(st.Read)))
+	if len(rows) > 0 {
+		c.Message += "; first: " + rows[0].Error()
+	}
+	return c
+}
+
+// warnings converts the experiment's load-time warnings for the manifest.
+func warnings(exp *spec.Experiment) []results.Warning {
+	var out []results.Warning
+	for _, w := range exp.Warnings {
+		where := w.File
+		if w.Line > 0 {
+			where = fmt.Sprintf("%s:%d:%d", w.File, w.Line, w.Col)
+		}
+		out = append(out, results.Warning{Where: where, Field: w.Field, Message: w.Msg, Hint: w.Hint})
+	}
+	return out
+}

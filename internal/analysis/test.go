@@ -109,7 +109,11 @@ func (a *Analysis) absolute(p, m int, b verdict.Bound, seg *verdict.Segment) ver
 	if seg != nil {
 		return verdict.Undefined("the metric keeps no per-record values, so it cannot be judged on a segment")
 	}
-	return verdict.Undefined("the metric keeps no per-record values, so it has no interval")
+	// A single value without an interval is shown as the point estimate
+	// it is, and never judged.
+	ev := verdict.Undefined("the metric gives one value and no interval; a final-mode command must answer lo and hi to be judged")
+	ev.Estimate = a.result[p][m].Value
+	return ev
 }
 
 // segmentMethod is the method of a metric on a segment: the overall one

@@ -180,12 +180,20 @@ func printSummary(io IO, out *runner.Outcome) {
 			show = format.Diff[results.Number]
 		}
 		fmt.Fprintf(io.Out, "  %-12s %-6s %s\n", strings.ToUpper(string(j.Status)), kind, j.Name)
-		fmt.Fprintf(io.Out, "  %-19s %s [%s, %s], required %s %s\n", "", show(j.Estimate, j.Unit),
-			show(j.Interval.Lo, j.Unit), show(j.Interval.Hi, j.Unit), j.Sense, show(j.Threshold, j.Unit))
+		if j.Status == results.Undefined {
+			fmt.Fprintf(io.Out, "  %-19s %s\n", "", undefinedValue(j, show))
+		} else {
+			fmt.Fprintf(io.Out, "  %-19s %s [%s, %s], required %s %s\n", "", show(j.Estimate, j.Unit),
+				show(j.Interval.Lo, j.Unit), show(j.Interval.Hi, j.Unit), j.Sense, show(j.Threshold, j.Unit))
+		}
 		if len(j.Segments) > 0 {
 			var segs []string
 			for _, sg := range j.Segments {
-				segs = append(segs, fmt.Sprintf("%s=%s %s", sg.Column, sg.Value, strings.ToUpper(string(sg.Status))))
+				seg := fmt.Sprintf("%s=%s %s", sg.Column, sg.Value, strings.ToUpper(string(sg.Status)))
+				if sg.Status == results.Undefined && sg.Note != "" {
+					seg += " (" + sg.Note + ")"
+				}
+				segs = append(segs, seg)
 			}
 			fmt.Fprintf(io.Out, "  %-19s %s\n", "", strings.Join(segs, ", "))
 		}
@@ -195,6 +203,16 @@ func printSummary(io IO, out *runner.Outcome) {
 	}
 	fmt.Fprintf(io.Out, "\nVerdict: %s — %s\n", r.Verdict.Verdict, r.Verdict.Reason)
 	fmt.Fprintf(io.Out, "Run folder: %s\n", out.Dir)
+}
+
+// undefinedValue is the console line of an undefined criterion: the point
+// estimate when there is one, and why it cannot be judged.
+func undefinedValue(j results.Judgement, show func(results.Number, string) string) string {
+	s := "undefined"
+	if !j.Estimate.IsNaN() {
+		s = show(j.Estimate, j.Unit) + ", no interval"
+	}
+	return fmt.Sprintf("%s, required %s %s: %s", s, j.Sense, show(j.Threshold, j.Unit), j.Explanation)
 }
 
 // maxConcurrency is the most predictions a run makes at once.

@@ -45,7 +45,7 @@ var corpus = []mistake{
 		report: []string{"duplicate_ids in id", "Read with care"}},
 	{name: "duplicate ids as an error refuse the run", data: func(t table) { t.set(5, "id", "T0001") },
 		edit: []string{"time: created_at\n", "time: created_at\n  checks: {duplicate_ids: error}\n"},
-		run: true, code: 2, want: []string{"cannot start the run", `column "id"`, "dataset.checks.duplicate_ids is error"}},
+		run:  true, code: 2, want: []string{"cannot start the run", `column "id"`, "dataset.checks.duplicate_ids is error"}},
 	{name: "duplicate ids as an error fail validate", data: func(t table) { t.set(5, "id", "T0001") },
 		edit: []string{"time: created_at\n", "time: created_at\n  checks: {duplicate_ids: error}\n"},
 		code: 2, want: []string{"1 data check failed"}},
@@ -92,7 +92,7 @@ var corpus = []mistake{
 		code: 2, want: []string{"experiment.yaml:7:9", "data.csv:31: wrong number of fields", "on_bad_row: skip"}},
 	{name: "a row that does not parse with on_bad_row: skip is counted", data: func(t table) { t[30] = append(t[30], "extra") },
 		edit: []string{"time: created_at\n", "time: created_at\n  on_bad_row: skip\n"},
-		run: true, verdict: "GO", want: []string{"warning: data check bad_rows: 1 of 400 rows could not be read", "data.csv:31"},
+		run:  true, verdict: "GO", want: []string{"warning: data check bad_rows: 1 of 400 rows could not be read", "data.csv:31"},
 		report: []string{"Skipped bad rows:** 1", "bad_rows"}},
 	{name: "a filter that fails on the data", edit: []string{"time: created_at\n", "time: created_at\n  filter: 'channel > 5'\n"},
 		code: 2, want: []string{"experiment.yaml:11:11", "dataset.filter"}},
@@ -174,6 +174,24 @@ var corpus = []mistake{
 		code: 2, want: []string{"experiment.yaml:23:5", `give "floor" the same`}},
 	{name: "a missing training file", edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n", "    type: learn\n    features: [amount, channel]\n    train: {file: trian.csv}\n"},
 		code: 2, want: []string{"experiment.yaml", "train.file", "trian.csv"}},
+
+	// Undefined says so.
+	{name: "a final-mode command metric without an interval as a must-criterion", files: map[string]string{
+		"tone.sh": "cat > /dev/null\necho '{\"value\": 0.9}'\n"},
+		edit: []string{"metrics: [accuracy, recall, roc_auc]", "metrics: [accuracy, recall, roc_auc, {name: tone, type: command, command: [sh, tone.sh], mode: final}]",
+			baseCriteria, "criteria:\n  - {metric: tone, pipeline: model, at_least: 0.5, must: true}\n"},
+		run: true, verdict: "INCONCLUSIVE", want: []string{"experiment.yaml:25:5: warning", "final-mode command",
+			"90.0%, no interval", "tone of model is 90.0% with no interval"}},
+	{name: "an in_every segment without eligible records", data: func(t table) {
+		for i := 1; i < len(t); i++ {
+			if t[i][t.col("channel")] == "branch" {
+				t[i][t.col("is_fraud")] = "0"
+			}
+		}
+	}, edit: []string{"time: created_at\n", "time: created_at\n  segments: [channel]\n",
+		"at_least: 0.6, must: true}", "at_least: 0.6, must: true, in_every: channel}"},
+		run: true, verdict: "INCONCLUSIVE", want: []string{"channel=branch UNDEFINED (no record enters the proportion)"},
+		report: []string{"cannot be computed in channel=branch"}},
 }
 
 func TestCorpus(t *testing.T) {

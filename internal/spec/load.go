@@ -1001,6 +1001,7 @@ func (l *loader) criteria(n *yaml.Node, exp *Experiment) {
 		}
 		c := l.criterion(f, el, path, refs, seen, exp)
 		l.checkReads(c, el, path, exp)
+		l.checkJudgeable(c, el, path, exp)
 		exp.Criteria = append(exp.Criteria, c)
 	}
 }
@@ -1044,6 +1045,18 @@ func (l *loader) checkReads(c Criterion, el *yaml.Node, path string, exp *Experi
 			"metric %q (%s) reads %s, but pipeline %q (type %s) gives only %s: it could never be computed",
 			c.Metric, m.Type, strings.Join(accepts, " or "), name, p.Type, strings.Join(gives, " and "))
 	}
+}
+
+// checkJudgeable warns about a must-criterion on a metric that may give no
+// interval: a final-mode command metric is judged only when it answers lo
+// and hi, and is otherwise undefined, which keeps the verdict from GO.
+func (l *loader) checkJudgeable(c Criterion, el *yaml.Node, path string, exp *Experiment) {
+	m := exp.Metric(c.Metric)
+	if !c.Must || m == nil || m.Type != "command" || m.Config["mode"] != "final" {
+		return
+	}
+	l.warnf(el, path, `make the program answer {"value": x, "lo": l, "hi": h}, or make the criterion a should`,
+		"metric %q is a final-mode command: unless it answers lo and hi, this must-criterion has no interval, is undefined, and the verdict cannot be GO", c.Metric)
 }
 
 // criterionRefs holds the names a criterion may refer to: those defined

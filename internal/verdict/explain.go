@@ -53,6 +53,10 @@ func (j *judged) format(v results.Number) string {
 
 func explain(j *judged, conf float64) string {
 	if j.Status == results.Undefined {
+		if !j.Estimate.IsNaN() {
+			return fmt.Sprintf("%s of %s is %s with no interval, so the criterion cannot be judged and cannot pass (%s)",
+				j.Metric, j.Pipeline, j.format(j.Estimate), j.ev.Note)
+		}
 		s := fmt.Sprintf("%s could not be computed on these records, so the criterion cannot pass", j.Metric)
 		if j.ev.Note != "" {
 			s += " (" + j.ev.Note + ")"
@@ -93,8 +97,20 @@ func explain(j *judged, conf float64) string {
 		return s + ": the interval clears the threshold, but the evidence is not strong enough once corrected for the number of must-criteria tested"
 	case j.MoreRecords > 0:
 		return s + fmt.Sprintf(": not yet decided; about %s more records would likely settle it", format.Group(int64(j.MoreRecords)))
+	case undefinedSegment(j.Segments) && overallClears(j):
+		return s + ": it cannot pass while it cannot be computed in a segment (a segment without eligible records says nothing about it)"
 	}
 	return s + ": not yet decided, and the estimate is too close to the threshold (or on its wrong side) for more records to promise a pass"
+}
+
+// undefinedSegment reports whether a segment's value could not be computed.
+func undefinedSegment(segs []results.SegmentJudgement) bool {
+	for _, sg := range segs {
+		if sg.Status == results.Undefined {
+			return true
+		}
+	}
+	return false
 }
 
 // overallClears reports whether a criterion's overall interval clears its

@@ -272,13 +272,18 @@ func scaleUp(need float64, units, records int) int {
 
 // segmentSummary lists the segments that keep a criterion from passing.
 func segmentSummary(segs []results.SegmentJudgement) string {
-	var failed, open, small []string
+	var failed, open, small, undefined []string
 	for _, sg := range segs {
 		name := sg.Column + "=" + sg.Value
 		switch sg.Status {
 		case results.Fail:
 			failed = append(failed, name)
-		case results.Inconclusive, results.Undefined:
+		case results.Undefined:
+			if sg.Note != "" {
+				name += " (" + sg.Note + ")"
+			}
+			undefined = append(undefined, name)
+		case results.Inconclusive:
 			open = append(open, name)
 		case results.TooSmall:
 			small = append(small, fmt.Sprintf("%s (%d records)", name, sg.Records))
@@ -293,6 +298,9 @@ func segmentSummary(segs []results.SegmentJudgement) string {
 	}
 	if len(small) > 0 {
 		parts = append(parts, "lacks the data to judge "+strings.Join(small, ", "))
+	}
+	if len(undefined) > 0 {
+		parts = append(parts, "cannot be computed in "+strings.Join(undefined, ", "))
 	}
 	return strings.Join(parts, "; ")
 }

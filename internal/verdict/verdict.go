@@ -222,7 +222,7 @@ func decide(est results.Number, iv results.Interval, thr results.Number, sense s
 }
 
 func conclude(js []results.Judgement) (results.Decision, string) {
-	var failed, open, musts []string
+	var failed, open, undefined, musts []string
 	for _, j := range js {
 		if !j.Must {
 			continue
@@ -231,8 +231,10 @@ func conclude(js []results.Judgement) (results.Decision, string) {
 		switch j.Status {
 		case results.Fail:
 			failed = append(failed, j.Name)
-		case results.Inconclusive, results.Undefined:
+		case results.Inconclusive:
 			open = append(open, j.Name)
+		case results.Undefined:
+			undefined = append(undefined, j.Name)
 		}
 	}
 	switch {
@@ -240,8 +242,15 @@ func conclude(js []results.Judgement) (results.Decision, string) {
 		return results.Undecided, "the experiment sets no `must` criterion, so nothing can justify a GO"
 	case len(failed) > 0:
 		return results.NoGo, fmt.Sprintf("%d of %d must-criteria failed: %s", len(failed), len(musts), strings.Join(failed, "; "))
-	case len(open) > 0:
-		return results.Undecided, fmt.Sprintf("%d of %d must-criteria are not yet decided by the data: %s", len(open), len(musts), strings.Join(open, "; "))
+	case len(open) > 0 || len(undefined) > 0:
+		var parts []string
+		if len(open) > 0 {
+			parts = append(parts, fmt.Sprintf("%d of %d must-criteria are not yet decided by the data: %s", len(open), len(musts), strings.Join(open, "; ")))
+		}
+		if len(undefined) > 0 {
+			parts = append(parts, fmt.Sprintf("%d of %d must-criteria cannot be computed: %s", len(undefined), len(musts), strings.Join(undefined, "; ")))
+		}
+		return results.Undecided, strings.Join(parts, "; and ")
 	}
 	return results.Go, fmt.Sprintf("all %d must-criteria passed", len(musts))
 }

@@ -57,6 +57,14 @@ func judgementValues(j results.Judgement) (est, iv, thr string) {
 	}
 	est = format(j.Estimate, j.Unit)
 	iv = formatInterval(j.Interval, format, j.Unit)
+	if j.Status == results.Undefined {
+		// Never a number that looks measured: the value is undefined, or
+		// a point estimate without the interval it would be judged on.
+		iv = "none"
+		if j.Estimate.IsNaN() {
+			est = "undefined"
+		}
+	}
 	thr = sense(j.Sense) + " " + format(j.Threshold, j.Unit)
 	if j.Threshold.IsNaN() {
 		thr = na

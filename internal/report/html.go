@@ -254,7 +254,7 @@ func htmlCriterionOf(j results.Judgement) htmlCriterion {
 			c.Plain += fmt.Sprintf(" About %s more records would likely settle it.", group(int64(j.MoreRecords)))
 		}
 	default:
-		c.Plain = "Could not be measured on these records, so it cannot pass."
+		c.Plain = "Could not be judged on these records, so it cannot pass."
 	}
 	return c
 }

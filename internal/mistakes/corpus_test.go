@@ -149,6 +149,11 @@ var corpus = []mistake{
 	{name: "a tab in the indentation", edit: []string{"  volume_per_year: 100000", "\tvolume_per_year: 100000"},
 		code: 2, want: []string{"experiment.yaml:5:1: invalid YAML", "indent with spaces, not tabs"}},
 
+	{name: "a flow mapping left open", edit: []string{"at_least: 0.8, must: true}", "at_least: 0.8, must: true"},
+		code: 2, want: []string{"experiment.yaml:26:1: invalid YAML", "in the block that starts here"}},
+	{name: "a key indented one space short", edit: []string{"    threshold: 0.5\n", "   threshold: 0.5\n"},
+		code: 2, want: []string{"experiment.yaml:12:1: invalid YAML", "- name: model"}},
+
 	// Leakage.
 	{name: "a learner trained on the replay file itself", edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n",
 		"    type: learn\n    features: [amount, channel]\n    train: {file: data.csv}\n"},

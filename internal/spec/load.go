@@ -169,6 +169,13 @@ func (l *loader) syntaxError(err error, src []byte) {
 		msg = msg[:m[0]] + msg[m[1]:]
 	}
 	d.Msg = "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")
+	if strings.Contains(msg, "did not find expected") {
+		// A parser error names the 0-based line of the construct it was
+		// reading (the flow mapping left open, the list an item breaks):
+		// point at that construct's first line, 1-based.
+		d.Line++
+		d.Msg += " in the block that starts here"
+	}
 	if strings.Contains(msg, "tab") {
 		d.Hint = "indent with spaces, not tabs"
 		if line, col := firstTabIndent(src); line > 0 {

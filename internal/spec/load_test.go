@@ -101,7 +101,7 @@ func TestBadFiles(t *testing.T) {
 			{24, 3, `report.confidence: key "confidence" is repeated (first at line 22)`},
 		}, nil},
 		{"syntax.bad.yaml", []want{
-			{4, 1, `invalid YAML`},
+			{5, 1, `invalid YAML`},
 		}, nil},
 	}
 	seen := map[string]bool{}

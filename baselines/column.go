@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"time"
 
 	"github.com/poc-harness/poc/datasets"
@@ -57,7 +56,7 @@ func (s *ColumnSpec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 	if positive == "" {
 		positive = "1"
 	}
-	negative := negativeOf(env, positive)
+	negative := env.NegativeOf(positive)
 	if s.Negative != nil {
 		negative = datasets.FormatValue(s.Negative)
 		if msg := env.LabelProblem(negative); msg != "" {
@@ -101,18 +100,6 @@ func (s *ColumnSpec) checkColumns(errs *pipeline.FieldErrors, env pipeline.Env) 
 			errs.Add(c.field, "column %q is not in the dataset", c.col)
 		}
 	}
-}
-
-// negativeOf is the label below a score's threshold when the file does not
-// say: the other class of a two-class label, else "0".
-func negativeOf(env pipeline.Env, positive string) string {
-	if len(env.Labels) == 2 && slices.Contains(env.Labels, positive) {
-		if env.Labels[0] == positive {
-			return env.Labels[1]
-		}
-		return env.Labels[0]
-	}
-	return "0"
 }
 
 // Column is the recorded-decision pipeline built from a ColumnSpec.

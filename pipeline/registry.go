@@ -65,6 +65,19 @@ func (e Env) HasColumn(name string) bool {
 	return false
 }
 
+// NegativeOf is the decision below a score's threshold for the positive
+// class positive: the other class of a two-class label (`no` for yes/no
+// data), else "0".
+func (e Env) NegativeOf(positive string) string {
+	if len(e.Labels) == 2 && slices.Contains(e.Labels, positive) {
+		if e.Labels[0] == positive {
+			return e.Labels[1]
+		}
+		return e.Labels[0]
+	}
+	return "0"
+}
+
 // LabelProblem says why a decision the file states (a rule's output, a
 // constant, a label set) is not a class the data holds, with the closest
 // one when there is a close one; "" when it is one, or when the data's

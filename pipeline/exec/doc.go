@@ -26,7 +26,8 @@
 // A label may be a string, number or boolean (canonicalised as
 // datasets.FormatValue does). When an answer has a score but no label and a
 // threshold is set, the label is the dataset's positive class if score >=
-// threshold, else "0". Anything the process writes to stderr is kept (the
+// threshold, else the other class of a two-class label ("0" when the
+// classes are not known). Anything the process writes to stderr is kept (the
 // last few kilobytes) for error messages. When stdin is closed, the process
 // should exit; it is killed 2 seconds later otherwise.
 //

@@ -3,6 +3,7 @@ package exec
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -67,7 +68,8 @@ type Spec struct {
 	// Env holds extra environment variables for the processes.
 	Env map[string]string `yaml:"env"`
 	// Threshold turns an answer that has only a score into a label: score
-	// >= Threshold is the positive class, anything below it "0".
+	// >= Threshold is the positive class, anything below it the other class
+	// of a two-class label ("0" when the classes are not known).
 	Threshold *float64 `yaml:"threshold"`
 	// CostPerRecord is the cost of one answer.
 	CostPerRecord float64 `yaml:"cost_per_record"`
@@ -85,8 +87,8 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 		fields:   append([]string(nil), s.Fields...),
 		timeout:  s.Timeout,
 		cost:     s.CostPerRecord,
-		positive: env.Positive,
-		name:     strings.Join(s.Command, " "),
+		positive: env.Positive, negative: env.NegativeOf(cmp.Or(env.Positive, "1")),
+		name: strings.Join(s.Command, " "),
 	}
 	if p.timeout == 0 {
 		p.timeout = DefaultTimeout
@@ -170,6 +172,7 @@ type Pipeline struct {
 	timeout   time.Duration
 	threshold *float64
 	positive  string
+	negative  string // below the threshold
 	cost      float64
 
 	slots    []*slot
@@ -396,7 +399,7 @@ func (p *Pipeline) output(r reply) (pipeline.Output, error) {
 	if a.Score != nil {
 		out.Score, out.HasScore = *a.Score, true
 		if out.Label == "" && p.threshold != nil && !out.Unparseable {
-			out.Label = "0"
+			out.Label = p.negative
 			if *a.Score >= *p.threshold {
 				out.Label = p.positive
 			}

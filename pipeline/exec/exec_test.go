@@ -220,14 +220,23 @@ func TestFieldsEnvDirAndRelativeCommand(t *testing.T) {
 
 func TestThreshold(t *testing.T) {
 	th := 0.5
-	p := build(t, Spec{Threshold: &th}, pipeline.Env{Positive: "fraud"})
-	for _, c := range []struct {
+	cases := []struct {
+		env   pipeline.Env
 		score float64
 		want  string
-	}{{0.7, "fraud"}, {0.5, "fraud"}, {0.2, "0"}} {
+	}{
+		{pipeline.Env{Positive: "fraud"}, 0.7, "fraud"},
+		{pipeline.Env{Positive: "fraud"}, 0.5, "fraud"},
+		{pipeline.Env{Positive: "fraud"}, 0.2, "0"},
+		// Below the threshold is the other class of a two-class label.
+		{pipeline.Env{Positive: "yes", Labels: []string{"no", "yes"}}, 0.2, "no"},
+		{pipeline.Env{Positive: "yes", Labels: []string{"no", "yes"}}, 0.9, "yes"},
+	}
+	for _, c := range cases {
+		p := build(t, Spec{Threshold: &th}, c.env)
 		out, err := p.Predict(context.Background(), rec(0, map[string]any{"mode": "scoreonly", "score": c.score}))
 		if err != nil || out.Label != c.want {
-			t.Errorf("score %v: %+v, %v", c.score, out, err)
+			t.Errorf("labels %v, score %v: %+v, %v", c.env.Labels, c.score, out, err)
 		}
 	}
 }

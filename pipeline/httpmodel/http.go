@@ -2,6 +2,7 @@ package httpmodel
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -53,7 +54,8 @@ type Spec struct {
 	// Score is the response path of the score, such as prediction.score.
 	Score string `yaml:"score"`
 	// Threshold turns a score into a label when Label is empty: score >=
-	// Threshold is the positive class, anything below it "0".
+	// Threshold is the positive class, anything below it the other class of
+	// a two-class label ("0" when the classes are not known).
 	Threshold *float64 `yaml:"threshold"`
 	// Settings are the retry and rate-limit keys shared with the other
 	// remote configurations (concurrency, requests_per_minute, timeout,
@@ -78,8 +80,8 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 		cache:    env.Cache,
 		privacy:  env.Privacy,
 		allowed:  env.AllowedURLs,
-		positive: env.Positive,
-		client:   &http.Client{},
+		positive: env.Positive, negative: env.NegativeOf(cmp.Or(env.Positive, "1")),
+		client: &http.Client{},
 	}
 	if p.method == "" {
 		p.method = http.MethodPost
@@ -266,6 +268,7 @@ type Pipeline struct {
 	hasScore     bool
 	threshold    *float64
 	positive     string
+	negative     string // below the threshold
 	cost         float64
 	latency      time.Duration
 	cache        pipeline.Cache
@@ -541,7 +544,7 @@ func (p *Pipeline) extract(raw []byte, sess pipeline.PrivacySession) pipeline.Ou
 			out.Label = restore(text)
 		}
 	} else if out.HasScore && p.threshold != nil {
-		out.Label = "0"
+		out.Label = p.negative
 		if out.Score >= *p.threshold {
 			out.Label = p.positive
 		}

@@ -217,6 +217,12 @@ func TestLabelScoreThreshold(t *testing.T) {
 			t.Errorf("score %v: %+v %v", s, out, err)
 		}
 	}
+	// Below the threshold is the other class of a two-class label.
+	yn := build(t, Spec{URL: srv.URL, Body: map[string]any{"s": "{{.s}}"}, Score: "prediction.score", Threshold: &th},
+		pipeline.Env{Positive: "yes", Labels: []string{"no", "yes"}})
+	if out, err := yn.Predict(context.Background(), rec(map[string]any{"s": 0.1})); err != nil || out.Label != "no" {
+		t.Errorf("yes/no label below the threshold: %+v %v, want no", out, err)
+	}
 	// The label path missing from the answer: unparseable, never guessed.
 	q := build(t, Spec{URL: srv.URL, Body: map[string]any{"s": "{{.s}}"}, Label: "prediction.label"}, pipeline.Env{})
 	out, err := q.Predict(context.Background(), rec(map[string]any{"s": 0.5}))

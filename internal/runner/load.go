@@ -100,18 +100,16 @@ func Load(path string) (*spec.Experiment, error) {
 }
 
 // readLabels counts the values of the label column over the records the
-// filter keeps.
-func readLabels(path, format string, derive []spec.Derived, filter string, skipBadRows bool, label string) (map[string]int, error) {
-	opt := datasets.Options{Format: format, Filter: filter, SkipBadRows: skipBadRows}
-	for _, d := range derive {
-		opt.Derive = append(opt.Derive, datasets.Derived{Name: d.Name, Expr: d.Expr})
-	}
-	_, counts, err := datasets.Count(path, opt, label)
-	if err != nil && filter != "" {
+// filter keeps, read with the declared column types as the run reads them.
+func readLabels(ds spec.Dataset) (map[string]int, error) {
+	opt := datasets.Options{Format: ds.Format, Filter: ds.Filter, SkipBadRows: ds.SkipBadRows, Types: ds.Types,
+		Derive: derived(ds)}
+	_, counts, err := datasets.Count(ds.Path, opt, ds.Label)
+	if err != nil && ds.Filter != "" {
 		// Without the filter, does every record read? Then the filter is
 		// what fails on the data.
 		opt.Filter = ""
-		if _, _, cerr := datasets.Count(path, opt, label); cerr == nil {
+		if _, _, cerr := datasets.Count(ds.Path, opt, ds.Label); cerr == nil {
 			return nil, fmt.Errorf("%w: %w", spec.ErrFilter, err)
 		}
 	}

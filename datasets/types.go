@@ -53,7 +53,7 @@ func TypeNames() []string {
 }
 
 // ParseType returns the type named s, or an error that lists the types and
-// suggests the closest one ("catgory": did you mean "category"?).
+// suggests the one meant (see SuggestType).
 func ParseType(s string) (Type, error) {
 	for _, t := range allTypes {
 		if string(t) == s {
@@ -61,12 +61,36 @@ func ParseType(s string) (Type, error) {
 		}
 	}
 	msg := fmt.Sprintf("unknown column type %q", s)
-	if best := fieldexpr.Closest(s, TypeNames()); best != "" {
-		msg += fmt.Sprintf("; did you mean %q?", best)
+	if best, ok := SuggestType(s); ok {
+		msg += fmt.Sprintf("; did you mean %q?", string(best))
 	} else {
 		msg += " (types: " + strings.Join(TypeNames(), ", ") + ")"
 	}
 	return "", errors.New(msg)
+}
+
+// typeSynonyms are the names other tools give the types.
+var typeSynonyms = map[string]Type{
+	"str": TypeString, "text": TypeString, "varchar": TypeString, "utf8": TypeString,
+	"categorical": TypeCategory, "factor": TypeCategory, "enum": TypeCategory, "cat": TypeCategory,
+	"float": TypeNumber, "double": TypeNumber, "int": TypeNumber, "integer": TypeNumber, "numeric": TypeNumber,
+	"decimal": TypeNumber, "float64": TypeNumber, "int64": TypeNumber,
+	"boolean": TypeBool, "logical": TypeBool,
+	"date": TypeTime, "datetime": TypeTime, "timestamp": TypeTime,
+}
+
+// SuggestType returns the type a name that is not one most likely means:
+// a near spelling ("catgory" is category) or another tool's name for it
+// ("categorical", "integer", "boolean", "timestamp"). It reports false when
+// nothing is close.
+func SuggestType(name string) (Type, bool) {
+	if t, ok := typeSynonyms[strings.ToLower(name)]; ok {
+		return t, true
+	}
+	if best := fieldexpr.Closest(name, TypeNames()); best != "" {
+		return Type(best), true
+	}
+	return "", false
 }
 
 // textual reports whether values of t are kept as text.

@@ -219,7 +219,10 @@ func TestParseType(t *testing.T) {
 		{"category", TypeCategory, ""},
 		{"number", TypeNumber, ""},
 		{"catgory", "", `did you mean "category"?`},
-		{"integer", "", "types: string, category, number, bool, time"},
+		{"categorical", "", `did you mean "category"?`},
+		{"integer", "", `did you mean "number"?`},
+		{"Boolean", "", `did you mean "bool"?`},
+		{"money", "", "types: string, category, number, bool, time"},
 	}
 	for _, tt := range tests {
 		got, err := ParseType(tt.in)
@@ -338,7 +341,7 @@ func TestDeclaredTypesChecked(t *testing.T) {
 		errHas string
 	}{
 		{map[string]Type{"amout": TypeNumber}, `declared column "amout" does not exist; did you mean "amount"?`},
-		{map[string]Type{"amount": "integer"}, `column "amount": unknown column type "integer"`},
+		{map[string]Type{"amount": "money"}, `column "amount": unknown column type "money"`},
 		{map[string]Type{"band": TypeCategory}, ""}, // a derived column
 	}
 	for _, tt := range tests {

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -104,16 +105,41 @@ func Load(path string) (*spec.Experiment, error) {
 func readLabels(ds spec.Dataset) (map[string]int, error) {
 	opt := datasets.Options{Format: ds.Format, Filter: ds.Filter, SkipBadRows: ds.SkipBadRows, Types: ds.Types,
 		Derive: derived(ds)}
-	_, counts, err := datasets.Count(ds.Path, opt, ds.Label)
+	counts, err := countLabels(ds.Path, opt, ds.Label)
 	if err != nil && ds.Filter != "" {
 		// Without the filter, does every record read? Then the filter is
 		// what fails on the data.
 		opt.Filter = ""
-		if _, _, cerr := datasets.Count(ds.Path, opt, ds.Label); cerr == nil {
+		if _, cerr := countLabels(ds.Path, opt, ds.Label); cerr == nil {
 			return nil, fmt.Errorf("%w: %w", spec.ErrFilter, err)
 		}
 	}
 	return counts, err
+}
+
+// countLabels counts the records by their label's canonical value. When
+// every row is bad and skipped, nothing is left to replay: that is an error
+// wrapping spec.ErrNoRecords that shows the first bad row.
+func countLabels(path string, opt datasets.Options, label string) (map[string]int, error) {
+	opt.Require = append(opt.Require, label)
+	s, err := datasets.Open(path, opt)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	counts := map[string]int{}
+	err = datasets.Each(context.Background(), s, func(rec datasets.Record) error {
+		counts[datasets.FormatValue(rec.Fields[label])]++
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if st := s.Stats(); st.Yielded == 0 && st.Skipped > 0 {
+		return nil, fmt.Errorf("%w: %d rows are bad and skipped (on_bad_row: skip), and none is left; the first: %v",
+			spec.ErrNoRecords, st.Skipped, s.SkippedRows()[0])
+	}
+	return counts, nil
 }
 
 func readColumns(path, format string) ([]string, error) {

@@ -128,3 +128,29 @@ func btoi(b bool) int {
 	}
 	return 0
 }
+
+// Data of which nothing is left to replay is refused at load time, at the
+// line that explains why, rather than reported as a class problem.
+func TestNothingLeftToReplay(t *testing.T) {
+	const data = "id,note,y\n1,a,1\n2,b,0\n"
+	tests := []struct {
+		name, dataset, want string
+	}{
+		{"every row skipped as bad", "{path: data.csv, label: y, columns: {note: number}, on_bad_row: skip}",
+			`:4:17: dataset.path: no record to replay: 2 rows are bad and skipped (on_bad_row: skip), and none is left; the first: data.csv:2: column "note": "a" is not a number`},
+		{"the filter keeps none", "{path: data.csv, label: y, filter: id > 5}",
+			`:4:45: dataset.filter: no record to replay: the data holds none the filter keeps`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			exp := "version: 1\nname: nothing\nuse_case: {question: Good enough}\ndataset: " + tc.dataset + "\n" +
+				"pipelines:\n  - {name: c, role: candidate, type: constant, output: 1}\nmetrics: [accuracy]\n"
+			writeFiles(t, dir, map[string]string{"data.csv": data, "exp.yaml": exp})
+			_, err := Load(filepath.Join(dir, "exp.yaml"))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Load = %v\nwant an error containing %s", err, tc.want)
+			}
+		})
+	}
+}

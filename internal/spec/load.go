@@ -40,8 +40,9 @@ type LoadOptions struct {
 	// declared ds.Types, the derived columns), so that every class the file
 	// names can be checked against the data; nil skips the checks. The
 	// filter and on_bad_row apply, so that a filter that fails on the data
-	// (an error wrapping ErrFilter), or a row that does not parse with
-	// on_bad_row: error, is found before a run.
+	// (an error wrapping ErrFilter), a row that does not parse with
+	// on_bad_row: error, or data whose every row is skipped as bad (an
+	// error wrapping ErrNoRecords), is found before a run.
 	ReadLabels func(ds Dataset) (map[string]int, error)
 	// CheckFilter validates dataset.filter against the dataset's columns. It
 	// is called only when the columns are known. When nil, the filter is not
@@ -491,17 +492,17 @@ func (l *loader) dataset(n *yaml.Node, exp *Experiment) bool {
 	return true
 }
 
-// declaredType is one entry of dataset.columns whose type is valid.
+// declaredType is one entry of dataset.columns: the key naming its column.
 type declaredType struct {
 	key  *yaml.Node
 	name string
-	typ  datasets.Type
 }
 
 // columnTypes decodes dataset.columns (v, nil when absent), a mapping of
 // column names to types, into ds.Types, reporting a type that is not one of
-// datasets.TypeNames with a did-you-mean. It returns the valid entries in
-// file order; their columns are checked once the dataset's columns are known.
+// datasets.TypeNames with a did-you-mean. It returns the entries whose value
+// is a scalar, in file order, so that their columns are checked once the
+// dataset's columns are known.
 func (l *loader) columnTypes(v *yaml.Node, ds *Dataset) []declaredType {
 	if isNull(v) {
 		return nil
@@ -520,16 +521,17 @@ func (l *loader) columnTypes(v *yaml.Node, ds *Dataset) []declaredType {
 			l.errorf(t, field, "one of "+quoteList(datasets.TypeNames()), "expected a column type, got %s", describe(t))
 			continue
 		}
+		d := declaredType{key: f.keys[name], name: name}
+		out = append(out, d) // its column is checked even when its type is wrong
 		typ, err := datasets.ParseType(t.Value)
 		if err != nil {
-			hint := didYouMean(t.Value, datasets.TypeNames())
-			if hint == "" {
-				hint = "one of " + quoteList(datasets.TypeNames())
+			hint := "one of " + quoteList(datasets.TypeNames())
+			if best, ok := datasets.SuggestType(t.Value); ok {
+				hint = fmt.Sprintf("did you mean %q?", string(best))
 			}
 			l.errorf(t, field, hint, "unknown column type %q", t.Value)
 			continue
 		}
-		out = append(out, declaredType{key: f.keys[name], name: name, typ: typ})
 		if ds.Types == nil {
 			ds.Types = map[string]datasets.Type{}
 		}
@@ -554,6 +556,11 @@ func (l *loader) checkColumnTypes(declared []declaredType, ds *Dataset) {
 // fails on a record of the data (a type error its text could not show).
 var ErrFilter = errors.New("the filter fails on a record")
 
+// ErrNoRecords marks, in an error from LoadOptions.ReadLabels, data whose
+// every row was skipped as bad (on_bad_row: skip), so that nothing is left
+// to replay.
+var ErrNoRecords = errors.New("no record to replay")
+
 // maxClasses is the most distinct values a label of numbers may hold and
 // still be read as classes rather than a regression target.
 const maxClasses = 50
@@ -572,12 +579,22 @@ func (l *loader) labels(f *fields, ds *Dataset) {
 		l.errorf(f.val("filter"), "dataset.filter", "compare a column with a value of its own kind",
 			"%v", err)
 		return
+	case errors.Is(err, ErrNoRecords):
+		l.errorf(f.val("path"), "dataset.path", "fix the rows, or the types declared under dataset.columns", "%v", err)
+		return
 	case errors.As(err, &rerr):
 		l.errorf(f.val("path"), "dataset.path", "fix the row, or set `on_bad_row: skip` to count and skip such rows",
 			"a row does not parse: %v", err)
 		return
 	case err != nil:
 		l.errorf(f.val("label"), "dataset.label", "", "read the label column %q: %v", ds.Label, err)
+		return
+	case len(counts) == 0:
+		at, field := f.val("path"), "dataset.path"
+		if ds.Filter != "" {
+			at, field = f.val("filter"), "dataset.filter"
+		}
+		l.errorf(at, field, "", "no record to replay: the data holds none the filter keeps")
 		return
 	}
 	numeric := true

@@ -70,8 +70,11 @@ func TestBadFiles(t *testing.T) {
 		{"columns.bad.yaml", []want{
 			{11, 14, `dataset.columns.country: unknown column type "catgory" (did you mean "category"?)`},
 			{12, 5, `dataset.columns.chanel: column "chanel" is not in the dataset (did you mean "channel"?)`},
-			{13, 13, `dataset.columns.amount: unknown column type "integer" (one of "string", "category", "number", "bool", "time")`},
+			{13, 13, `dataset.columns.amount: unknown column type "integer" (did you mean "number"?)`},
 			{15, 17, `dataset.columns.created_at: expected a column type, got a list`},
+			{16, 5, `dataset.columns.contry: column "contry" is not in the dataset (did you mean "country"?)`},
+			{16, 13, `dataset.columns.contry: unknown column type "numbr" (did you mean "number"?)`},
+			{17, 14, `dataset.columns.channel: unknown column type "money" (one of "string", "category", "number", "bool", "time")`},
 		}, nil},
 		{"columns2.bad.yaml", []want{
 			{8, 12, `dataset.columns: expected a mapping of column names to types, got a list`},

@@ -191,21 +191,22 @@ func (sc *columnScan) result() Type {
 // literal. It checks the decimal grammar by hand, so that the scan rarely
 // needs strconv.
 func isNumberCell(s string) bool {
-	if !decimalShape(s) {
+	ok, exponent := decimalShape(s)
+	if !ok {
 		_, ok := nonFinite(s)
 		return ok
 	}
-	if len(s) < 300 && strings.IndexAny(s, "eE") < 0 {
+	if !exponent && len(s) < 300 {
 		return true // fewer than 300 digits and no exponent: finite, no need to parse
 	}
-	_, ok := ParseCell(s).(float64)
+	_, ok = ParseCell(s).(float64)
 	return ok
 }
 
 // decimalShape reports whether s is -?(digits[.digits*]|.digits)([eE][+-]?digits)?
 // with no redundant leading zero: the numbers ParseCell accepts, before the
-// check that the value is finite.
-func decimalShape(s string) bool {
+// check that the value is finite. exponent says whether s has one.
+func decimalShape(s string) (ok, exponent bool) {
 	i, n := 0, len(s)
 	if i < n && s[i] == '-' {
 		i++
@@ -216,7 +217,7 @@ func decimalShape(s string) bool {
 	}
 	intDigits := i - start
 	if intDigits > 1 && s[start] == '0' {
-		return false // "007"
+		return false, false // "007"
 	}
 	fracDigits := 0
 	if i < n && s[i] == '.' {
@@ -227,9 +228,10 @@ func decimalShape(s string) bool {
 		}
 	}
 	if intDigits == 0 && fracDigits == 0 {
-		return false
+		return false, false
 	}
 	if i < n && (s[i] == 'e' || s[i] == 'E') {
+		exponent = true
 		i++
 		if i < n && (s[i] == '+' || s[i] == '-') {
 			i++
@@ -239,10 +241,10 @@ func decimalShape(s string) bool {
 			i++
 		}
 		if i == expStart {
-			return false
+			return false, true
 		}
 	}
-	return i == n
+	return i == n, exponent
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

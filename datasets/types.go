@@ -141,36 +141,37 @@ func (t Type) FromText(s string) (any, error) {
 	if s == "" {
 		return nil, nil
 	}
-	if t.textual() {
+	var v any
+	var err error
+	switch t {
+	case TypeString, TypeCategory:
 		return s, nil
+	case TypeNumber:
+		v, err = parseNumber(s)
+	case TypeBool:
+		v, err = parseBool(s)
+	case TypeTime:
+		if v, err = ParseTime(s); err != nil {
+			err = fmt.Errorf("%q is not a time: want RFC 3339, \"2006-01-02 15:04:05\" or \"2006-01-02\"", s)
+		}
+	default:
+		return nil, fmt.Errorf("unknown column type %q", string(t))
 	}
-	if isMissingMarker(s) {
+	if err != nil && isMissingMarker(s) {
 		return nil, nil
 	}
-	switch t {
-	case TypeNumber:
-		return parseNumber(s)
-	case TypeBool:
-		return parseBool(s)
-	case TypeTime:
-		v, err := ParseTime(s)
-		if err != nil {
-			return nil, fmt.Errorf("%q is not a time: want RFC 3339, \"2006-01-02 15:04:05\" or \"2006-01-02\"", s)
-		}
-		return v, nil
-	}
-	return nil, fmt.Errorf("unknown column type %q", string(t))
+	return v, err
 }
 
 // parseNumber reads a declared or inferred number: what strconv.ParseFloat
-// accepts (surrounding spaces ignored), and NaN and infinity literals.
+// accepts (NaN and infinities in any case included; surrounding spaces
+// ignored). A number beyond float64's range is ±Inf.
 func parseNumber(s string) (any, error) {
-	s = strings.TrimSpace(s)
-	if f, ok := nonFinite(s); ok {
-		return f, nil
-	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		if trimmed := strings.TrimSpace(s); trimmed != s {
+			return parseNumber(trimmed)
+		}
 		return nil, fmt.Errorf("%q is not a number", s)
 	}
 	return f, nil

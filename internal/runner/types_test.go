@@ -114,6 +114,7 @@ func TestTrainingFileReadWithTheDeclaredTypes(t *testing.T) {
 				t.Fatal(err)
 			}
 			acc := float64(out.Run.Metrics.Pipelines[0].Metrics[0].Value)
+			t.Logf("accuracy %.3f", acc)
 			if acc <= tc.wantAbove || acc >= tc.wantBelow {
 				t.Errorf("accuracy = %.3f, want in (%g, %g)", acc, tc.wantAbove, tc.wantBelow)
 			}

@@ -92,9 +92,10 @@ type Stream struct {
 	columns []string
 	filter  *filter
 	derived []derived
-	// convert holds the declared types Open applies itself: those of the
-	// file's columns when the format's reader is not a TypedReader.
-	convert map[string]Type
+	// convert holds the declared types Open applies itself, in file
+	// order: those of the file's columns when the format's reader is not a
+	// TypedReader.
+	convert []typedColumn
 
 	sampler *sampler // nil without a sample
 
@@ -136,9 +137,11 @@ func (s *Stream) openTyped(format string) (Reader, error) {
 		return r, err
 	}
 	own := map[string]Type{}
+	var ordered []typedColumn
 	for _, c := range r.Columns() {
 		if t, ok := s.opt.Types[c]; ok {
 			own[c] = t
+			ordered = append(ordered, typedColumn{c, t})
 		}
 	}
 	s.convert = nil
@@ -149,8 +152,14 @@ func (s *Stream) openTyped(format string) (Reader, error) {
 		}
 		return r, nil
 	}
-	s.convert = own
+	s.convert = ordered
 	return r, nil
+}
+
+// typedColumn is a column and its declared type.
+type typedColumn struct {
+	name string
+	typ  Type
 }
 
 // init validates the options against the columns and runs the counting pass
@@ -315,16 +324,16 @@ func (s *Stream) readFiltered(st *Stats, keep bool) (Record, error) {
 // itself, then computes the derived columns, each converted to its declared
 // type as soon as it is computed.
 func (s *Stream) typeAndDerive(rec Record) error {
-	for name, t := range s.convert {
-		v, ok := rec.Fields[name]
+	for _, c := range s.convert {
+		v, ok := rec.Fields[c.name]
 		if !ok {
 			continue
 		}
-		typed, err := t.Convert(v)
+		typed, err := c.typ.Convert(v)
 		if err != nil {
-			return &RowError{File: s.path, Line: rec.Line, Column: name, Err: typeError(t, err)}
+			return &RowError{File: s.path, Line: rec.Line, Column: c.name, Err: typeError(c.typ, err)}
 		}
-		rec.Fields[name] = typed
+		rec.Fields[c.name] = typed
 	}
 	for _, d := range s.derived {
 		v, err := d.program.Eval(rec.Fields)

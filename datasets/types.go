@@ -206,17 +206,7 @@ func (t Type) Convert(v any) (any, error) {
 	case TypeString, TypeCategory:
 		return convertText(v)
 	case TypeNumber:
-		if _, isBool := v.(bool); !isBool {
-			if f, ok := v.(float64); ok {
-				return f, nil
-			}
-			if _, isTime := v.(time.Time); !isTime {
-				if f, ok := ToFloat(v); ok {
-					return f, nil
-				}
-			}
-		}
-		return nil, fmt.Errorf("%s is not a number", describeValue(v))
+		return convertNumber(v)
 	case TypeBool:
 		return convertBool(v)
 	case TypeTime:
@@ -240,6 +230,23 @@ func convertText(v any) (any, error) {
 		return string(b), nil
 	}
 	return FormatValue(v), nil
+}
+
+// convertNumber converts a number of any Go type to a float64; a bool or a
+// time is not a number.
+func convertNumber(v any) (any, error) {
+	switch x := v.(type) {
+	case float64:
+		return x, nil // NaN included
+	case float32:
+		return float64(x), nil
+	case bool, time.Time:
+	default:
+		if f, ok := ToFloat(v); ok {
+			return f, nil
+		}
+	}
+	return nil, fmt.Errorf("%s is not a number", describeValue(v))
 }
 
 // convertBool converts a bool, or a number 0 or 1, to a bool.

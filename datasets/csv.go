@@ -1,13 +1,12 @@
 package datasets
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 )
 
 func init() {
@@ -16,15 +15,24 @@ func init() {
 }
 
 // CSVReader streams a delimited text file whose first row names the columns.
-// Cells are converted with ParseCell.
+// Each column is read as one type over the whole file: the type declared
+// with DeclareTypes, or else the type InferCSVTypes infers from a scan of the
+// file before the first record (cached, so that reopening the file does not
+// scan it again).
 type CSVReader struct {
-	path    string
-	f       *os.File
-	r       *csv.Reader
-	columns []string
+	path     string
+	comma    rune
+	f        *os.File
+	r        *csv.Reader
+	columns  []string
+	declared map[string]Type
+	types    []Type // per column, once resolved
 }
 
-var _ Reader = (*CSVReader)(nil)
+var (
+	_ Reader      = (*CSVReader)(nil)
+	_ TypedReader = (*CSVReader)(nil)
+)
 
 // utf8BOM is the byte order mark some spreadsheet exports put first.
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
@@ -38,71 +46,118 @@ func OpenCSV(path string, comma rune) (*CSVReader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open dataset %q: %w", path, err)
 	}
-	br := bufio.NewReaderSize(f, 256<<10)
-	if head, err := br.Peek(len(utf8BOM)); err == nil && bytes.Equal(head, utf8BOM) {
-		_, _ = br.Discard(len(utf8BOM))
-	}
-	r := csv.NewReader(br)
-	r.Comma = comma
-	r.ReuseRecord = true
-	header, err := r.Read()
+	r, columns, err := newCSV(f, comma)
 	if err != nil {
 		f.Close()
-		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("open dataset %q: file is empty, want a header row", path)
-		}
-		return nil, fmt.Errorf("open dataset %q: read header: %w", path, err)
+		return nil, fmt.Errorf("open dataset %q: %w", path, err)
 	}
-	columns := make([]string, len(header))
-	seen := make(map[string]bool, len(header))
-	for i, name := range header {
-		if name == "" {
-			// An unnamed column (the index pandas writes first, say) gets
-			// a name from its position, so the file stays readable.
-			name = fmt.Sprintf("column_%d", i+1)
-		}
-		if seen[name] {
-			f.Close()
-			return nil, fmt.Errorf("open dataset %q: header names column %q twice", path, name)
-		}
-		seen[name] = true
-		columns[i] = name
-	}
-	r.FieldsPerRecord = len(columns)
-	return &CSVReader{path: path, f: f, r: r, columns: columns}, nil
+	return &CSVReader{path: path, comma: comma, f: f, r: r, columns: columns}, nil
 }
 
 // Columns returns the header's column names.
 func (c *CSVReader) Columns() []string { return c.columns }
 
-// Next returns the next row, or io.EOF after the last one. A malformed row
-// yields a *RowError; the following call continues with the next row.
+// DeclareTypes makes Next read the named columns as the given types, from
+// their text ("007" declared string stays "007"; declared number it is 7).
+// A column not named is inferred. It must be called before the first Next;
+// a name that is not a column of the file is an error.
+func (c *CSVReader) DeclareTypes(types map[string]Type) error {
+	if c.types != nil {
+		return fmt.Errorf("dataset %q: column types declared after reading began", c.path)
+	}
+	for name, t := range types {
+		if !slices.Contains(c.columns, name) {
+			return missingColumnError(c.path, "declared column", name, c.columns)
+		}
+		if _, err := ParseType(string(t)); err != nil {
+			return fmt.Errorf("dataset %q: column %q: %w", c.path, name, err)
+		}
+	}
+	c.declared = types
+	return nil
+}
+
+// Types returns the type each column is read as, in column order: the
+// declared type, or the inferred one (which scans the file the first time).
+func (c *CSVReader) Types() ([]Type, error) {
+	if c.types != nil {
+		return c.types, nil
+	}
+	kinds := make([]Type, len(c.columns))
+	if len(c.declared) < len(c.columns) {
+		columns, scanned, err := inferCached(c.path, c.comma)
+		if err != nil {
+			return nil, fmt.Errorf("read dataset %q: %w", c.path, err)
+		}
+		if !slices.Equal(columns, c.columns) {
+			return nil, fmt.Errorf("read dataset %q: the header changed while the file was read", c.path)
+		}
+		copy(kinds, scanned)
+	}
+	for i, name := range c.columns {
+		if t, ok := c.declared[name]; ok {
+			kinds[i] = t
+		}
+	}
+	c.types = kinds
+	return kinds, nil
+}
+
+// Next returns the next row, or io.EOF after the last one. A malformed row,
+// or a cell that is not a value of its column's type, yields a *RowError;
+// the following call continues with the next row.
 func (c *CSVReader) Next() (Record, error) {
+	kinds, err := c.Types()
+	if err != nil {
+		return Record{}, err
+	}
 	row, err := c.r.Read()
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return Record{}, io.EOF
-		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			line := pe.StartLine
-			if line == 0 {
-				line = pe.Line
-			}
-			inner := pe.Err
-			if errors.Is(inner, csv.ErrFieldCount) {
-				inner = fmt.Errorf("%w: got %d, want %d as in the header", csv.ErrFieldCount, len(row), len(c.columns))
-			}
-			return Record{}, &RowError{File: c.path, Line: line, Err: inner}
-		}
-		return Record{}, fmt.Errorf("read dataset %q: %w", c.path, err)
+		return Record{}, c.readError(row, err)
 	}
 	line, _ := c.r.FieldPos(0)
 	fields := make(map[string]any, len(c.columns))
 	for i, cell := range row {
-		fields[c.columns[i]] = ParseCell(cell)
+		v, err := kinds[i].FromText(cell)
+		if err != nil {
+			return Record{}, c.cellError(i, err)
+		}
+		fields[c.columns[i]] = v
 	}
 	return Record{Line: line, Fields: fields}, nil
+}
+
+// readError turns an error of csv.Reader into io.EOF, a *RowError for a
+// malformed row, or a read error.
+func (c *CSVReader) readError(row []string, err error) error {
+	if errors.Is(err, io.EOF) {
+		return io.EOF
+	}
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		line := pe.StartLine
+		if line == 0 {
+			line = pe.Line
+		}
+		inner := pe.Err
+		if errors.Is(inner, csv.ErrFieldCount) {
+			inner = fmt.Errorf("%w: got %d, want %d as in the header", csv.ErrFieldCount, len(row), len(c.columns))
+		}
+		return &RowError{File: c.path, Line: line, Err: inner}
+	}
+	return fmt.Errorf("read dataset %q: %w", c.path, err)
+}
+
+// cellError is the *RowError of cell i of the current row.
+func (c *CSVReader) cellError(i int, err error) error {
+	line, _ := c.r.FieldPos(i)
+	name := c.columns[i]
+	if t, ok := c.declared[name]; ok {
+		err = typeError(t, err)
+	} else {
+		err = fmt.Errorf("%w, in a column inferred %s from the whole file: the file changed while it was read", err, c.types[i])
+	}
+	return &RowError{File: c.path, Line: line, Column: name, Err: err}
 }
 
 // Close closes the file.

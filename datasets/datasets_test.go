@@ -146,9 +146,11 @@ func TestCSVReader(t *testing.T) {
 	}
 	recs := readAll(t, r)
 	want := []Record{
-		{Line: 2, Fields: map[string]any{"id": "007", "amount": 12.5, "channel": "web", "is_fraud": true, "note": nil, "created_at": "2024-01-02 10:00:00"}},
-		{Line: 3, Fields: map[string]any{"id": 2.0, "amount": 1500.0, "channel": "test", "is_fraud": false, "note": "hello, world", "created_at": "2024-01-03"}},
-		{Line: 4, Fields: map[string]any{"id": 3.0, "amount": -3.0, "channel": "app", "is_fraud": 1.0, "note": "+1", "created_at": "2024-01-04T05:06:07Z"}},
+		// Types are per column: "007" makes id text, and true, FALSE and 1
+		// in one column are text too (declare it bool to read them as bools).
+		{Line: 2, Fields: map[string]any{"id": "007", "amount": 12.5, "channel": "web", "is_fraud": "true", "note": nil, "created_at": "2024-01-02 10:00:00"}},
+		{Line: 3, Fields: map[string]any{"id": "2", "amount": 1500.0, "channel": "test", "is_fraud": "FALSE", "note": "hello, world", "created_at": "2024-01-03"}},
+		{Line: 4, Fields: map[string]any{"id": "3", "amount": -3.0, "channel": "app", "is_fraud": "1", "note": "+1", "created_at": "2024-01-04T05:06:07Z"}},
 	}
 	if !reflect.DeepEqual(recs, want) {
 		t.Errorf("records =\n%#v\nwant\n%#v", recs, want)
@@ -325,21 +327,23 @@ func TestOpenRequire(t *testing.T) {
 func TestFilter(t *testing.T) {
 	tests := []struct {
 		filter  string
+		types   map[string]Type
 		wantIDs []string
 		errHas  string
 	}{
-		{`channel != "test"`, []string{"007", "3"}, ""},
-		{`amount > 100 || is_fraud == true`, []string{"007", "2"}, ""},
-		{`note == nil`, []string{"007"}, ""},
-		{`chanel == "web"`, nil, "chanel"},
-		{`amount +`, nil, "filter"},
+		{`channel != "test"`, nil, []string{"007", "3"}, ""},
+		{`amount > 100 || is_fraud == true`, map[string]Type{"is_fraud": TypeBool}, []string{"007", "2", "3"}, ""},
+		{`amount > 100 || is_fraud == "true"`, nil, []string{"007", "2"}, ""},
+		{`note == nil`, nil, []string{"007"}, ""},
+		{`chanel == "web"`, nil, nil, "chanel"},
+		{`amount +`, nil, nil, "filter"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.filter, func(t *testing.T) {
 			if err := CompileFilter(tt.filter, []string{"id", "amount", "channel", "is_fraud", "note", "created_at"}); (err != nil) != (tt.errHas != "") {
 				t.Errorf("CompileFilter error = %v", err)
 			}
-			s, err := Open("testdata/tickets.csv", Options{Filter: tt.filter})
+			s, err := Open("testdata/tickets.csv", Options{Filter: tt.filter, Types: tt.types})
 			if tt.errHas != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.errHas) {
 					t.Fatalf("error = %v, want it to contain %q", err, tt.errHas)
@@ -521,7 +525,7 @@ func TestAllocate(t *testing.T) {
 }
 
 func TestCountBy(t *testing.T) {
-	total, by, err := Count("testdata/tickets.csv", Options{}, "is_fraud")
+	total, by, err := Count("testdata/tickets.csv", Options{Types: map[string]Type{"is_fraud": TypeBool}}, "is_fraud")
 	if err != nil {
 		t.Fatal(err)
 	}

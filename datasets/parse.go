@@ -13,6 +13,10 @@ import (
 // float64, and anything else is kept as the string. Text that only looks like
 // a number is kept as a string so that identifiers survive: a leading zero
 // ("007"), an explicit plus sign ("+1"), hexadecimal, "NaN" and "Inf".
+//
+// This is the rule for one cell taken alone. CSVReader does not apply it
+// cell by cell: it reads a whole column as one type (InferCSVTypes), so
+// that "7" and "007" in one column are both text.
 func ParseCell(s string) any {
 	if s == "" {
 		return nil

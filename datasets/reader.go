@@ -18,6 +18,19 @@ type Reader interface {
 	Close() error
 }
 
+// TypedReader is a Reader that reads declared column types from its own
+// text, such as CSVReader: "007" in a column declared string stays "007",
+// where converting the value a reader had already typed could not tell it
+// from "7". Open calls DeclareTypes before the first Next with the
+// Options.Types of the file's columns; for a reader that is not a
+// TypedReader, Open converts the values it returns (Type.Convert).
+type TypedReader interface {
+	Reader
+	// DeclareTypes sets the types of the named columns (a name that is not
+	// a column is an error). It is called before the first Next.
+	DeclareTypes(types map[string]Type) error
+}
+
 // Each calls fn for every record of r, in order, until io.EOF (which ends
 // it without error), an error from r or fn, or ctx ending (checked every
 // few thousand records, so a long read stops promptly).

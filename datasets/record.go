@@ -10,8 +10,10 @@ import (
 // Record is one historical case: a ticket, a transaction, an application.
 //
 // Fields maps a column name to its value. Values are one of: nil (missing),
-// string, float64, int64, bool or time.Time. Readers convert text cells with
-// ParseCell so that every format yields the same types for the same data.
+// string, float64, int64, bool or time.Time. A delimited text file gives each
+// column one type over the whole file (see InferCSVTypes), and Open converts
+// the columns Options.Types declares, so that every format yields the same
+// types for the same data.
 type Record struct {
 	// Seq is the record's position in the replay, from 0, after filtering and
 	// sampling. Every pipeline's prediction for this record carries the same Seq,

@@ -36,6 +36,15 @@ type Options struct {
 	SkipBadRows bool
 	// Require lists columns that must exist in the dataset.
 	Require []string
+	// Types declares what columns mean, by name; a declared type overrides
+	// the format's own (a CSV column's inferred type, a JSON number, a
+	// Parquet INT32). A column of the file gets its type before derived
+	// columns and the filter run, so they see typed values; a derived
+	// column gets its type as soon as it is computed. A value that is not
+	// of its column's type is a *RowError naming the file, the line, the
+	// column and the value, which SkipBadRows skips. Every name must be a
+	// column of the file or a derived column.
+	Types map[string]Type
 }
 
 // Sample describes a seeded random subset. Exactly one of Size and Fraction is
@@ -83,6 +92,10 @@ type Stream struct {
 	columns []string
 	filter  *filter
 	derived []derived
+	// convert holds the declared types Open applies itself, in file
+	// order: those of the file's columns when the format's reader is not a
+	// TypedReader.
+	convert []typedColumn
 
 	sampler *sampler // nil without a sample
 
@@ -103,7 +116,8 @@ func Open(path string, opt Options) (*Stream, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Stream{path: path, opt: opt, open: func() (Reader, error) { return openFormat(path, name) }}
+	s := &Stream{path: path, opt: opt}
+	s.open = func() (Reader, error) { return s.openTyped(name) }
 	if s.r, err = s.open(); err != nil {
 		return nil, err
 	}
@@ -112,6 +126,40 @@ func Open(path string, opt Options) (*Stream, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// openTyped opens the file with the named format and hands the declared
+// types of the file's columns to a TypedReader; for any other reader they
+// are kept in s.convert, for readFiltered to apply.
+func (s *Stream) openTyped(format string) (Reader, error) {
+	r, err := openFormat(s.path, format)
+	if err != nil || len(s.opt.Types) == 0 {
+		return r, err
+	}
+	own := map[string]Type{}
+	var ordered []typedColumn
+	for _, c := range r.Columns() {
+		if t, ok := s.opt.Types[c]; ok {
+			own[c] = t
+			ordered = append(ordered, typedColumn{c, t})
+		}
+	}
+	s.convert = nil
+	if tr, ok := r.(TypedReader); ok {
+		if err := tr.DeclareTypes(own); err != nil {
+			r.Close()
+			return nil, err
+		}
+		return r, nil
+	}
+	s.convert = ordered
+	return r, nil
+}
+
+// typedColumn is a column and its declared type.
+type typedColumn struct {
+	name string
+	typ  Type
 }
 
 // init validates the options against the columns and runs the counting pass
@@ -133,6 +181,9 @@ func (s *Stream) init() error {
 		if err := s.checkColumn(col, "required column"); err != nil {
 			return err
 		}
+	}
+	if err := s.checkTypes(); err != nil {
+		return err
 	}
 	if s.opt.Filter != "" {
 		f, err := compileFilter(s.opt.Filter, s.columns)
@@ -163,6 +214,25 @@ func (s *Stream) init() error {
 	}
 	s.r, err = s.open()
 	return err
+}
+
+// checkTypes checks that every declared type is known and names a column
+// of the file or a derived column.
+func (s *Stream) checkTypes() error {
+	names := make([]string, 0, len(s.opt.Types))
+	for name := range s.opt.Types {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := s.checkColumn(name, "declared column"); err != nil {
+			return err
+		}
+		if _, err := ParseType(string(s.opt.Types[name])); err != nil {
+			return fmt.Errorf("dataset %q: column %q: %w", s.path, name, err)
+		}
+	}
+	return nil
 }
 
 // checkColumn returns an error naming a missing column, the file and the
@@ -224,14 +294,7 @@ func (s *Stream) readFiltered(st *Stats, keep bool) (Record, error) {
 			st.Read++
 		}
 		if err == nil {
-			for _, d := range s.derived {
-				v, derr := d.program.Eval(rec.Fields)
-				if derr != nil {
-					err = &RowError{File: s.path, Line: rec.Line, Column: d.name, Err: derr}
-					break
-				}
-				rec.Fields[d.name] = v
-			}
+			err = s.typeAndDerive(rec)
 		}
 		if err == nil {
 			if s.filter != nil {
@@ -255,6 +318,36 @@ func (s *Stream) readFiltered(st *Stats, keep bool) (Record, error) {
 			s.skipped = append(s.skipped, rowErr)
 		}
 	}
+}
+
+// typeAndDerive converts the declared columns a TypedReader did not read
+// itself, then computes the derived columns, each converted to its declared
+// type as soon as it is computed.
+func (s *Stream) typeAndDerive(rec Record) error {
+	for _, c := range s.convert {
+		v, ok := rec.Fields[c.name]
+		if !ok {
+			continue
+		}
+		typed, err := c.typ.Convert(v)
+		if err != nil {
+			return &RowError{File: s.path, Line: rec.Line, Column: c.name, Err: typeError(c.typ, err)}
+		}
+		rec.Fields[c.name] = typed
+	}
+	for _, d := range s.derived {
+		v, err := d.program.Eval(rec.Fields)
+		if err != nil {
+			return &RowError{File: s.path, Line: rec.Line, Column: d.name, Err: err}
+		}
+		if t, ok := s.opt.Types[d.name]; ok {
+			if v, err = t.Convert(v); err != nil {
+				return &RowError{File: s.path, Line: rec.Line, Column: d.name, Err: typeError(t, err)}
+			}
+		}
+		rec.Fields[d.name] = v
+	}
+	return nil
 }
 
 // Columns lists the dataset's columns in file order.

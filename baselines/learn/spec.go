@@ -43,6 +43,9 @@ type Spec struct {
 	// all numbers is standardised (missing values imputed with the mean and
 	// flagged in an indicator column); any other is one-hot encoded
 	// (missing is its own category, an unseen category encodes as zeros).
+	// Numeric codes (a status -2..8, a region code) are numbers to the file:
+	// declared `category` under dataset.columns, they reach the learner as
+	// text and are one-hot encoded, one weight per code.
 	Features []string `yaml:"features"`
 	// Text names the text fields of a text model, joined into one document.
 	Text []string `yaml:"text"`

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -100,22 +101,45 @@ func Load(path string) (*spec.Experiment, error) {
 }
 
 // readLabels counts the values of the label column over the records the
-// filter keeps.
-func readLabels(path, format string, derive []spec.Derived, filter string, skipBadRows bool, label string) (map[string]int, error) {
-	opt := datasets.Options{Format: format, Filter: filter, SkipBadRows: skipBadRows}
-	for _, d := range derive {
-		opt.Derive = append(opt.Derive, datasets.Derived{Name: d.Name, Expr: d.Expr})
-	}
-	_, counts, err := datasets.Count(path, opt, label)
-	if err != nil && filter != "" {
+// filter keeps, read with the declared column types as the run reads them.
+func readLabels(ds spec.Dataset) (map[string]int, error) {
+	opt := datasets.Options{Format: ds.Format, Filter: ds.Filter, SkipBadRows: ds.SkipBadRows, Types: ds.Types,
+		Derive: derived(ds)}
+	counts, err := countLabels(ds.Path, opt, ds.Label)
+	if err != nil && ds.Filter != "" {
 		// Without the filter, does every record read? Then the filter is
 		// what fails on the data.
 		opt.Filter = ""
-		if _, _, cerr := datasets.Count(path, opt, label); cerr == nil {
+		if _, cerr := countLabels(ds.Path, opt, ds.Label); cerr == nil {
 			return nil, fmt.Errorf("%w: %w", spec.ErrFilter, err)
 		}
 	}
 	return counts, err
+}
+
+// countLabels counts the records by their label's canonical value. When
+// every row is bad and skipped, nothing is left to replay: that is an error
+// wrapping spec.ErrNoRecords that shows the first bad row.
+func countLabels(path string, opt datasets.Options, label string) (map[string]int, error) {
+	opt.Require = append(opt.Require, label)
+	s, err := datasets.Open(path, opt)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	counts := map[string]int{}
+	err = datasets.Each(context.Background(), s, func(rec datasets.Record) error {
+		counts[datasets.FormatValue(rec.Fields[label])]++
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if st := s.Stats(); st.Yielded == 0 && st.Skipped > 0 {
+		return nil, fmt.Errorf("%w: %d rows are bad and skipped (on_bad_row: skip), and none is left; the first: %v",
+			spec.ErrNoRecords, st.Skipped, s.SkippedRows()[0])
+	}
+	return counts, nil
 }
 
 func readColumns(path, format string) ([]string, error) {

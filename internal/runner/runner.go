@@ -526,12 +526,12 @@ func makeRunDir(out, name string, t time.Time) (string, string, error) {
 	return "", "", fmt.Errorf("create run folder: too many runs started at %s", base)
 }
 
+// datasetOptions are the options of the replay: the declared column types,
+// derived columns, filter, sample and on_bad_row, with the columns the run
+// needs required.
 func datasetOptions(exp *spec.Experiment) datasets.Options {
 	d := exp.Dataset
-	opt := datasets.Options{Format: d.Format, Filter: d.Filter, SkipBadRows: d.SkipBadRows}
-	for _, dv := range d.Derive {
-		opt.Derive = append(opt.Derive, datasets.Derived{Name: dv.Name, Expr: dv.Expr})
-	}
+	opt := datasets.Options{Format: d.Format, Filter: d.Filter, SkipBadRows: d.SkipBadRows, Types: d.Types, Derive: derived(d)}
 	for _, c := range append([]string{d.ID, d.Label, d.Time}, d.Segments...) {
 		if c != "" {
 			opt.Require = append(opt.Require, c)
@@ -541,6 +541,15 @@ func datasetOptions(exp *spec.Experiment) datasets.Options {
 		opt.Sample = &datasets.Sample{Size: s.Size, Fraction: s.Fraction, Seed: s.Seed, Stratify: s.Stratify}
 	}
 	return opt
+}
+
+// derived returns the dataset's derived columns as datasets reads them.
+func derived(d spec.Dataset) []datasets.Derived {
+	var out []datasets.Derived
+	for _, dv := range d.Derive {
+		out = append(out, datasets.Derived{Name: dv.Name, Expr: dv.Expr})
+	}
+	return out
 }
 
 // fitLabels gives pipelines that learn the label distribution (the majority
@@ -571,7 +580,7 @@ func train(ctx context.Context, exp *spec.Experiment, dopt datasets.Options) err
 	data := pipeline.TrainingData{
 		Replay: func() (datasets.Reader, error) { return datasets.Open(d.Path, dopt) },
 		All: func() (datasets.Reader, error) {
-			return datasets.Open(d.Path, datasets.Options{Format: d.Format, Derive: dopt.Derive})
+			return datasets.Open(d.Path, datasets.Options{Format: d.Format, Derive: dopt.Derive, Types: d.Types})
 		},
 		Open: func(path string) (datasets.Reader, error) {
 			if !filepath.IsAbs(path) {
@@ -579,7 +588,7 @@ func train(ctx context.Context, exp *spec.Experiment, dopt datasets.Options) err
 			}
 			// Derived columns are computed for training rows as for
 			// replayed ones, so a model sees the same inputs.
-			return datasets.Open(path, datasets.Options{Derive: dopt.Derive})
+			return datasets.Open(path, datasets.Options{Derive: dopt.Derive, Types: dopt.Types})
 		},
 		Label: d.Label, Positive: d.Positive, Time: d.Time,
 	}

@@ -2,8 +2,8 @@ package spec
 
 import (
 	"fmt"
-	"github.com/poc-harness/poc/datasets"
 
+	"github.com/poc-harness/poc/datasets"
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/verdict"
 	"github.com/poc-harness/poc/metrics"
@@ -146,6 +146,15 @@ type Dataset struct {
 	Segments []string
 	// Filter is an expression selecting the records to replay ("" for all).
 	Filter string
+	// Types are the column types declared under `columns:`, by column name
+	// (a column of the file or a derived one): what its values mean,
+	// whatever the file's format makes of them. `category` reads numeric
+	// codes as text levels ("2", not 2.0) that learners one-hot encode;
+	// `string` keeps text as written ("007"); `number`, `bool` and `time`
+	// make a value that is not one a bad row. A column not declared keeps
+	// the format's types: for CSV and TSV, one type per column inferred over
+	// the whole file (number, bool, else string). Nil when none is declared.
+	Types map[string]datasets.Type
 	// Derive lists columns computed from others, in file order.
 	Derive []Derived
 	// SelectiveLabels says, in the file's words, which outcomes the

@@ -35,13 +35,15 @@ type LoadOptions struct {
 	// pipelines and metrics are not built (their column checks would only
 	// repeat the same problem).
 	ReadColumns func(path, format string) ([]string, error)
-	// ReadLabels, when set, counts the values of the label column of the
-	// data file at path (derived columns included), so that every class
-	// the file names can be checked against the data; nil skips the checks.
-	// The filter and on_bad_row apply, so that a filter that fails on the
-	// data (an error wrapping ErrFilter), or a row that does not parse with
-	// on_bad_row: error, is found before a run.
-	ReadLabels func(path, format string, derive []Derived, filter string, skipBadRows bool, label string) (map[string]int, error)
+	// ReadLabels, when set, counts the values of the label column ds.Label
+	// of the data file ds.Path, read as the run reads it (ds.Format, the
+	// declared ds.Types, the derived columns), so that every class the file
+	// names can be checked against the data; nil skips the checks. The
+	// filter and on_bad_row apply, so that a filter that fails on the data
+	// (an error wrapping ErrFilter), a row that does not parse with
+	// on_bad_row: error, or data whose every row is skipped as bad (an
+	// error wrapping ErrNoRecords), is found before a run.
+	ReadLabels func(ds Dataset) (map[string]int, error)
 	// CheckFilter validates dataset.filter against the dataset's columns. It
 	// is called only when the columns are known. When nil, the filter is not
 	// checked.
@@ -78,7 +80,7 @@ var (
 	useCaseKeys  = []string{"question", "owner", "volume_per_year", "currency", "people", "cost_of_error"}
 	peopleKeys   = []string{"baseline", "minutes_per_record", "hourly_cost", "hours_per_fte"}
 	errorCostKey = []string{"missed_positive", "false_positive"}
-	datasetKeys  = []string{"path", "format", "id", "label", "positive", "time", "segments", "derive", "filter", "sample", "on_bad_row", "selective_labels", "checks"}
+	datasetKeys  = []string{"path", "format", "id", "label", "positive", "time", "segments", "columns", "derive", "filter", "sample", "on_bad_row", "selective_labels", "checks"}
 	sampleKeys   = []string{"size", "fraction", "seed", "stratify"}
 	pipelineKeys = []string{"name", "role", "type", "description"}
 	metricKeys   = []string{"name", "type"}
@@ -518,6 +520,7 @@ func (l *loader) dataset(n *yaml.Node, exp *Experiment) bool {
 		ds.SkipBadRows = s == "skip"
 	}
 	l.dataChecks(f.val("checks"), ds)
+	declared := l.columnTypes(f.val("columns"), ds)
 
 	if l.opt.ReadColumns == nil {
 		return true
@@ -537,13 +540,79 @@ func (l *loader) dataset(n *yaml.Node, exp *Experiment) bool {
 	}
 	ds.Columns = cols
 	l.checkDatasetColumns(f, ds, segNodes, stratifyNode)
+	l.checkColumnTypes(declared, ds)
 	l.labels(f, ds)
 	return true
+}
+
+// declaredType is one entry of dataset.columns: the key naming its column.
+type declaredType struct {
+	key  *yaml.Node
+	name string
+}
+
+// columnTypes decodes dataset.columns (v, nil when absent), a mapping of
+// column names to types, into ds.Types, reporting a type that is not one of
+// datasets.TypeNames with a did-you-mean. It returns the entries whose value
+// is a scalar, in file order, so that their columns are checked once the
+// dataset's columns are known.
+func (l *loader) columnTypes(v *yaml.Node, ds *Dataset) []declaredType {
+	if isNull(v) {
+		return nil
+	}
+	if v.Kind != yaml.MappingNode {
+		l.errorf(v, "dataset.columns", "e.g. columns: {status_code: category, amount: number}",
+			"expected a mapping of column names to types, got %s", describe(v))
+		return nil
+	}
+	f := l.mapping(v, "dataset.columns", nil)
+	var out []declaredType
+	for _, name := range f.order {
+		t := f.val(name)
+		field := f.field(name)
+		if t.Kind != yaml.ScalarNode || isNull(t) {
+			l.errorf(t, field, "one of "+quoteList(datasets.TypeNames()), "expected a column type, got %s", describe(t))
+			continue
+		}
+		d := declaredType{key: f.keys[name], name: name}
+		out = append(out, d) // its column is checked even when its type is wrong
+		typ, err := datasets.ParseType(t.Value)
+		if err != nil {
+			hint := "one of " + quoteList(datasets.TypeNames())
+			if best, ok := datasets.SuggestType(t.Value); ok {
+				hint = fmt.Sprintf("did you mean %q?", string(best))
+			}
+			l.errorf(t, field, hint, "unknown column type %q", t.Value)
+			continue
+		}
+		if ds.Types == nil {
+			ds.Types = map[string]datasets.Type{}
+		}
+		ds.Types[name] = typ
+	}
+	return out
+}
+
+// checkColumnTypes reports a declared column that is neither a column of
+// the file nor a derived one, and drops it from ds.Types, so that reading
+// the labels does not fail on it a second time.
+func (l *loader) checkColumnTypes(declared []declaredType, ds *Dataset) {
+	for _, d := range declared {
+		if !contains(ds.Columns, d.name) {
+			l.columnError(d.key, "dataset.columns."+d.name, d.name, ds.Columns)
+			delete(ds.Types, d.name)
+		}
+	}
 }
 
 // ErrFilter marks, in an error from LoadOptions.ReadLabels, a filter that
 // fails on a record of the data (a type error its text could not show).
 var ErrFilter = errors.New("the filter fails on a record")
+
+// ErrNoRecords marks, in an error from LoadOptions.ReadLabels, data whose
+// every row was skipped as bad (on_bad_row: skip), so that nothing is left
+// to replay.
+var ErrNoRecords = errors.New("no record to replay")
 
 // maxClasses is the most distinct values a label of numbers may hold and
 // still be read as classes rather than a regression target.
@@ -556,12 +625,15 @@ func (l *loader) labels(f *fields, ds *Dataset) {
 	if l.opt.ReadLabels == nil || ds.Label == "" || !contains(ds.Columns, ds.Label) {
 		return
 	}
-	counts, err := l.opt.ReadLabels(ds.Path, ds.Format, ds.Derive, ds.Filter, ds.SkipBadRows, ds.Label)
+	counts, err := l.opt.ReadLabels(*ds)
 	var rerr *datasets.RowError
 	switch {
 	case errors.Is(err, ErrFilter):
 		l.errorf(f.val("filter"), "dataset.filter", "compare a column with a value of its own kind",
 			"%v", err)
+		return
+	case errors.Is(err, ErrNoRecords):
+		l.errorf(f.val("path"), "dataset.path", "fix the rows, or the types declared under dataset.columns", "%v", err)
 		return
 	case errors.As(err, &rerr):
 		l.errorf(f.val("path"), "dataset.path", "fix the row, or set `on_bad_row: skip` to count and skip such rows",
@@ -570,17 +642,11 @@ func (l *loader) labels(f *fields, ds *Dataset) {
 	case err != nil:
 		l.errorf(f.val("label"), "dataset.label", "", "read the label column %q: %v", ds.Label, err)
 		return
-	}
-	total := 0
-	for _, n := range counts {
-		total += n
-	}
-	if total == 0 {
-		if ds.Filter != "" {
-			l.errorf(f.val("filter"), "dataset.filter", "check the filter's values against the data", "the filter keeps none of the dataset's records: nothing to replay")
-		} else {
-			l.errorf(f.val("path"), "dataset.path", "export the records to replay, one per row after the header", "the dataset has no records: nothing to replay")
-		}
+	case len(counts) == 0 && ds.Filter != "":
+		l.errorf(f.val("filter"), "dataset.filter", "check the filter's values against the data", "the filter keeps none of the dataset's records: nothing to replay")
+		return
+	case len(counts) == 0:
+		l.errorf(f.val("path"), "dataset.path", "export the records to replay, one per row after the header", "the dataset has no records: nothing to replay")
 		return
 	}
 	numeric := true

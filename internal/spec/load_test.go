@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/poc-harness/poc/datasets"
 	"github.com/poc-harness/poc/internal/verdict"
 	"github.com/poc-harness/poc/pipeline"
 )
@@ -66,6 +67,18 @@ func TestBadFiles(t *testing.T) {
 		}, []want{
 			{11, 3, "no baseline and no criteria"},
 		}},
+		{"columns.bad.yaml", []want{
+			{11, 14, `dataset.columns.country: unknown column type "catgory" (did you mean "category"?)`},
+			{12, 5, `dataset.columns.chanel: column "chanel" is not in the dataset (did you mean "channel"?)`},
+			{13, 13, `dataset.columns.amount: unknown column type "integer" (did you mean "number"?)`},
+			{15, 17, `dataset.columns.created_at: expected a column type, got a list`},
+			{16, 5, `dataset.columns.contry: column "contry" is not in the dataset (did you mean "country"?)`},
+			{16, 13, `dataset.columns.contry: unknown column type "numbr" (did you mean "number"?)`},
+			{17, 14, `dataset.columns.channel: unknown column type "money" (one of "string", "category", "number", "bool", "time")`},
+		}, nil},
+		{"columns2.bad.yaml", []want{
+			{8, 12, `dataset.columns: expected a mapping of column names to types, got a list`},
+		}, nil},
 		{"twokinds.bad.yaml", []want{
 			{12, 55, `criteria[0].at_most: at_least and at_most cannot be used in the same criterion`},
 		}, nil},
@@ -577,5 +590,29 @@ func TestFindPath(t *testing.T) {
 	}
 	if got := joinFieldPath("pipelines[0]", "[1].x"); got != "pipelines[0][1].x" {
 		t.Errorf("joinFieldPath = %q", got)
+	}
+}
+
+func TestColumnTypes(t *testing.T) {
+	var read Dataset
+	opt := testOptions
+	opt.ReadLabels = func(ds Dataset) (map[string]int, error) {
+		read = ds
+		return map[string]int{"0": 2, "1": 1}, nil
+	}
+	exp, err := Load(filepath.Join("testdata", "columns.good.yaml"), opt)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	want := map[string]datasets.Type{
+		"txn_id": datasets.TypeString, "country": datasets.TypeCategory, "amount": datasets.TypeNumber,
+		"created_at": datasets.TypeTime, "big": datasets.TypeBool,
+	}
+	if !reflect.DeepEqual(exp.Dataset.Types, want) {
+		t.Errorf("Types = %v, want %v", exp.Dataset.Types, want)
+	}
+	// The labels are read as the run reads the data: with the types.
+	if !reflect.DeepEqual(read.Types, want) || read.Label != "is_fraud" || len(read.Derive) != 1 {
+		t.Errorf("ReadLabels got %+v", read)
 	}
 }

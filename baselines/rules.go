@@ -71,6 +71,9 @@ func (s *RulesSpec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 			errs.Add(field+".output", "missing: the output this rule gives when it matches")
 		}
 		cond, err := fieldexpr.Compile(r.When, env.Columns, true)
+		if err == nil {
+			err = cond.CheckKinds(env.Kinds)
+		}
 		if err != nil {
 			errs.Add(field+".when", "invalid expression: %v", err)
 			continue

@@ -33,6 +33,10 @@ type Env struct {
 	Dir string
 	// Columns lists the dataset's columns.
 	Columns []string
+	// Kinds says what kind of value a column holds (fieldexpr.KindText,
+	// KindNumber, KindBool), for the columns whose kind is known; a
+	// condition's constants are checked against it (fieldexpr.CheckKinds).
+	Kinds map[string]string
 	// Label is the dataset's label column ("" when there is none).
 	Label string
 	// Positive is the positive class of a binary label, in canonical form.

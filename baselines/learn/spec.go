@@ -285,7 +285,10 @@ func (s *Spec) checkTrain(errs *pipeline.FieldErrors, env pipeline.Env) ([]time.
 	var where *fieldexpr.Program
 	if s.Train.Where != "" {
 		var err error
-		if where, err = fieldexpr.Compile(s.Train.Where, env.Columns, true); err != nil {
+		if where, err = fieldexpr.Compile(s.Train.Where, env.Columns, true); err == nil {
+			err = where.CheckKinds(env.Kinds)
+		}
+		if err != nil {
 			errs.Add("train.where", "%v", err)
 		}
 	}

@@ -26,6 +26,7 @@ import (
 // Program is a compiled expression.
 type Program struct {
 	src     string
+	tree    *parser.Tree
 	program *vm.Program
 	vms     sync.Pool
 }
@@ -67,7 +68,7 @@ func Compile(src string, columns []string, asBool bool) (*Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Program{src: src, program: program}
+	p := &Program{src: src, tree: tree, program: program}
 	p.vms.New = func() any { return new(vm.VM) }
 	return p, nil
 }

@@ -1,6 +1,7 @@
 package mistakes
 
 import (
+	"fmt"
 	"testing"
 )
 
@@ -31,7 +32,9 @@ var corpus = []mistake{
 	{name: "twenty records give no GO", rows: 20, run: true, verdict: "INCONCLUSIVE"},
 
 	// Pipelines that fail.
-	{name: "baseline rule with a type error fails every record", edit: []string{"when: 'amount > 700'", "when: 'text > 700'"},
+	{name: "a rule comparing text with a number", edit: []string{"when: 'amount > 700'", "when: 'text > 700'"},
+		code: 2, want: []string{"experiment.yaml:21:16", `column "text", which holds text values, with the number constant 700`}},
+	{name: "baseline rule with a type error fails every record", edit: []string{"when: 'amount > 700'", "when: 'amount > created_at'"},
 		run: true, verdict: "INCONCLUSIVE", want: []string{"rule failed on 400"}},
 	{name: "candidate fails on NaN scores", data: func(t table) {
 		for i := range 20 {
@@ -160,6 +163,28 @@ var corpus = []mistake{
 		code: 2, want: []string{"experiment.yaml:26:1: invalid YAML", "in the block that starts here"}},
 	{name: "a key indented one space short", edit: []string{"    threshold: 0.5\n", "   threshold: 0.5\n"},
 		code: 2, want: []string{"experiment.yaml:12:1: invalid YAML", "- name: model"}},
+
+	// Columns mean what the data means.
+	{name: "an utterance false in a text column stays text", data: func(t table) { t.set(4, "text", "false") },
+		edit: []string{"when: 'amount > 700'", "when: 'amount > 700 || text == \"false\"'"}, run: true, verdict: "GO", clean: true},
+	{name: "zip-like codes keep their text", data: func(t table) {
+		t.add("zip", func(i int, _ []string) string { return fmt.Sprintf("%05d", i*37%100000) })
+	}, edit: []string{"when: 'amount > 700'", "when: 'amount > 700 && zip == \"00037\"'"}, want: []string{"valid"}},
+	{name: "a declared column type misspelt", edit: []string{"time: created_at\n", "time: created_at\n  columns: {channel: catgory}\n"},
+		code: 2, want: []string{"experiment.yaml:11:22", `did you mean "category"?`}},
+	{name: "another tool's name for a type", edit: []string{"time: created_at\n", "time: created_at\n  columns: {channel: categorical}\n"},
+		code: 2, want: []string{"experiment.yaml:11", `did you mean "category"?`}},
+	{name: "a declared column that is not in the data", edit: []string{"time: created_at\n", "time: created_at\n  columns: {chanel: category}\n"},
+		code: 2, want: []string{"experiment.yaml:11:13", `did you mean "channel"?`}},
+	{name: "a text column declared a number", edit: []string{"time: created_at\n", "time: created_at\n  columns: {text: number}\n"},
+		code: 2, want: []string{"data.csv:2", `column "text"`, "is not a number"}},
+	{name: "a numeric code declared a category reaches a rule as text", data: func(t table) {
+		t.add("region", func(i int, _ []string) string { return fmt.Sprint(i%3 + 1) })
+	}, edit: []string{"time: created_at\n", "time: created_at\n  columns: {region: category}\n",
+		"when: 'amount > 700'", "when: 'amount > 700 && region == 2'"},
+		code: 2, want: []string{"experiment.yaml:22:16", `e.g. region == "2"`}},
+	{name: "a filter comparing a number column with text", edit: []string{"time: created_at\n", "time: created_at\n  filter: 'amount != \"0\"'\n"},
+		code: 2, want: []string{"experiment.yaml:11:11", "declare the column a category"}},
 
 	// Leakage.
 	{name: "a learner trained on the replay file itself", edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n",

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/poc-harness/poc/datasets"
+	"github.com/poc-harness/poc/datasets/fieldexpr"
 	"github.com/poc-harness/poc/internal/cache"
 	"github.com/poc-harness/poc/internal/spec"
 	"github.com/poc-harness/poc/metrics"
@@ -61,6 +62,7 @@ func (s *Session) LoadOptions() spec.LoadOptions {
 	return spec.LoadOptions{
 		ReadColumns: readColumns,
 		ReadLabels:  readLabels,
+		ColumnKinds: columnKinds,
 		CheckFilter: datasets.CompileFilter,
 		Cache:       s.Cache,
 		NewGrader:   newGrader,
@@ -140,6 +142,43 @@ func countLabels(path string, opt datasets.Options, label string) (map[string]in
 			spec.ErrNoRecords, st.Skipped, s.SkippedRows()[0])
 	}
 	return counts, nil
+}
+
+// columnKinds is what kind of value each column holds, as a run reads it:
+// a CSV or TSV column's type over the whole file (one cached scan), and
+// every declared type over that. JSONL and Parquet columns are known only
+// when declared.
+func columnKinds(ds spec.Dataset) map[string]string {
+	kinds := map[string]string{}
+	if name, err := datasets.FormatFor(ds.Path, ds.Format); err == nil && (name == "csv" || name == "tsv") {
+		comma := ','
+		if name == "tsv" {
+			comma = '\t'
+		}
+		if types, err := datasets.InferCSVTypes(ds.Path, comma); err == nil {
+			for c, t := range types {
+				kinds[c] = kindOf(t)
+			}
+		}
+	}
+	for c, t := range ds.Types {
+		kinds[c] = kindOf(t)
+	}
+	return kinds
+}
+
+// kindOf is the kind of value a column type holds ("" for times, which
+// conditions compare in their own ways).
+func kindOf(t datasets.Type) string {
+	switch t {
+	case datasets.TypeString, datasets.TypeCategory:
+		return fieldexpr.KindText
+	case datasets.TypeNumber:
+		return fieldexpr.KindNumber
+	case datasets.TypeBool:
+		return fieldexpr.KindBool
+	}
+	return ""
 }
 
 func readColumns(path, format string) ([]string, error) {

@@ -317,8 +317,8 @@ name: failing
 use_case: {question: Does the model beat the rule}
 dataset: {path: data.csv, id: id, label: y}
 pipelines:
-  - {name: model, role: candidate, type: rules, rules: [{when: "score < 0 ? note > 5 : score >= 0.5", output: 1}], default: 0}
-  - {name: broken-rule, role: baseline, type: rules, rules: [{when: "note > 5", output: 1}], default: 0}
+  - {name: model, role: candidate, type: rules, rules: [{when: "score < 0 ? note > amount : score >= 0.5", output: 1}], default: 0}
+  - {name: broken-rule, role: baseline, type: rules, rules: [{when: "note > amount", output: 1}], default: 0}
 metrics: [recall, accuracy]
 criteria:
   - {metric: recall, pipeline: model, better_than: broken-rule, must: true}

@@ -172,6 +172,9 @@ type Dataset struct {
 	// Labels are the classes the label column holds, sorted (nil when they
 	// were not read, or the label is a number with many values).
 	Labels []string
+	// Kinds says what kind of value a column holds (text, number, bool),
+	// as LoadOptions.ColumnKinds found; nil when unknown.
+	Kinds map[string]string
 	// Checks gives each data check its severity (warn unless the file's
 	// `checks:` says otherwise).
 	Checks map[datasets.Check]CheckSeverity

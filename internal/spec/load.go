@@ -44,6 +44,12 @@ type LoadOptions struct {
 	// on_bad_row: error, or data whose every row is skipped as bad (an
 	// error wrapping ErrNoRecords), is found before a run.
 	ReadLabels func(ds Dataset) (map[string]int, error)
+	// ColumnKinds, when set, says what kind of value each column holds
+	// (fieldexpr.KindText, KindNumber or KindBool; a column left out is
+	// unknown), so that a condition comparing a column with a constant of
+	// another kind — `region == 2` on codes read as text — is refused
+	// before it silently matches no record.
+	ColumnKinds func(ds Dataset) map[string]string
 	// CheckFilter validates dataset.filter against the dataset's columns. It
 	// is called only when the columns are known. When nil, the filter is not
 	// checked.
@@ -761,9 +767,16 @@ func (l *loader) checkDatasetColumns(f *fields, ds *Dataset, segNodes []*yaml.No
 	if ds.Sample != nil {
 		check(stratifyNode, "dataset.sample.stratify", ds.Sample.Stratify)
 	}
+	if l.opt.ColumnKinds != nil {
+		ds.Kinds = l.opt.ColumnKinds(*ds)
+	}
 	if ds.Filter != "" && l.opt.CheckFilter != nil {
 		if err := l.opt.CheckFilter(ds.Filter, cols); err != nil {
 			l.errorf(f.val("filter"), "dataset.filter", "", "invalid filter: %v", err)
+		} else if p, err := fieldexpr.Compile(ds.Filter, cols, true); err == nil {
+			if err := p.CheckKinds(ds.Kinds); err != nil {
+				l.errorf(f.val("filter"), "dataset.filter", "", "%v", err)
+			}
 		}
 	}
 }
@@ -934,7 +947,7 @@ func (l *loader) pipelines(n *yaml.Node, exp *Experiment, canBuild bool) {
 // their lines within the block el; nil when the build fails.
 func (l *loader) buildPipeline(p *Pipeline, exp *Experiment, el *yaml.Node, path string) pipeline.Pipeline {
 	built, err := p.Spec.Build(pipeline.Env{
-		Name: p.Name, Role: p.Role, Dir: l.dir, Columns: exp.Dataset.Columns,
+		Name: p.Name, Role: p.Role, Dir: l.dir, Columns: exp.Dataset.Columns, Kinds: exp.Dataset.Kinds,
 		Label: exp.Dataset.Label, Positive: exp.Dataset.Positive, Labels: exp.Dataset.Labels,
 		Cache: l.opt.Cache, Privacy: l.privacyImpl, AllowedURLs: exp.Privacy.AllowURLs,
 		LookupEnv: l.opt.lookupEnv(),

@@ -193,3 +193,19 @@ func SampleSizeFromSE(n, se, gap, alpha, power float64) float64 {
 	r := (zq(1-alpha) + zq(power)) * se / gap
 	return n * r * r
 }
+
+// DetectablePairedDifference returns how far from the margin a paired
+// difference must lie for n paired records to show it, by the test of
+// [SampleSizePairedMargin] at one-sided level alpha, with the given power,
+// when a share p10 of the pairs is a success of the first system alone
+// and p01 of the second alone: |Δ − m| = (z₁₋α + z₁₋β) √((ψ − Δ²)/n), the
+// inverse of SampleSizePairedMargin in the distance. It returns NaN for
+// shares or levels SampleSizePairedMargin refuses, or n not positive.
+func DetectablePairedDifference(p10, p01, n, alpha, power float64) float64 {
+	psi, d := p10+p01, p10-p01
+	v := psi - d*d
+	if !(p10 >= 0) || !(p01 >= 0) || psi > 1 || !(v > 0) || !(n > 0) || math.IsInf(n, 0) || !validLevels(alpha, power) {
+		return math.NaN()
+	}
+	return (zq(1-alpha) + zq(power)) * math.Sqrt(v/n)
+}

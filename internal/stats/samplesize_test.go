@@ -174,3 +174,23 @@ func TestSampleSizeFromSE(t *testing.T) {
 		}
 	}
 }
+
+func TestDetectablePairedDifference(t *testing.T) {
+	// d_pm(p10, p01, n, alpha, power) in testdata/reference.py; the second case is the inverse
+	// of SampleSizePairedMargin's first (973.26… pairs for a distance of 0.05).
+	tests := []struct {
+		p10, p01, n, alpha, power, want float64
+	}{
+		{0.25, 0.25, 480, 0.025, 0.8, 0.09042077410610333},
+		{0.35, 0.05, 973.2610870592873, 0.025, 0.8, 0.04999999999999999},
+		{0.1, 0.02, 1000, 0.0125, 0.9, 0.03754880969756732},
+		{0.1, 0.02, 0, 0.025, 0.8, math.NaN()},
+		{0.6, 0.5, 100, 0.025, 0.8, math.NaN()},
+		{0.1, 0.02, 100, 0.025, 0, math.NaN()},
+	}
+	for _, tt := range tests {
+		if got := DetectablePairedDifference(tt.p10, tt.p01, tt.n, tt.alpha, tt.power); !near(got, tt.want, 1e-12) {
+			t.Errorf("DetectablePairedDifference(%v, %v, %v, %v, %v) = %.17g, want %.17g", tt.p10, tt.p01, tt.n, tt.alpha, tt.power, got, tt.want)
+		}
+	}
+}

@@ -37,10 +37,20 @@ func positionsOf(col, value string, from, n int) Segment {
 	return sg
 }
 
-// The advice, judged end to end on fixed evidence. Expected values: the "advice …" lines of
-// internal/stats/testdata/reference.py (the sample-size formulas with scipy.stats.norm.ppf,
-// then ceil(need · records / units) − records).
-func TestAdvice(t *testing.T) {
+// adviceCase is a replay judged on fixed evidence, and the advice it should get.
+type adviceCase struct {
+	name     string
+	criteria []Criterion
+	ev       fixed
+	records  int
+	segments map[string][]Segment
+	multi    string
+	want     int
+	method   string
+}
+
+// adviceCases are the cases of TestAdvice.
+func adviceCases() []adviceCase {
 	atLeast := func(name string, thr float64, must bool) Criterion {
 		return Criterion{Name: name, Metric: "m", Pipeline: "p", Kind: results.AtLeast, Threshold: thr, Must: must}
 	}
@@ -56,16 +66,7 @@ func TestAdvice(t *testing.T) {
 	segment := wilsonOf(160.0/300, 0.47681490758540607, 0.5890088943329576, 0.12410653949496181, 300)
 	strong := wilsonOf(0.6, 0.57, 0.63, 1e-9, 1000)
 	two := map[string][]Segment{"c": {positionsOf("c", "x", 0, 300), positionsOf("c", "y", 300, 300)}}
-	tests := []struct {
-		name     string
-		criteria []Criterion
-		ev       fixed
-		records  int
-		segments map[string][]Segment
-		multi    string
-		want     int
-		method   string
-	}{
+	return []adviceCase{
 		{"bootstrap interval: the normal approximation from its standard error", []Criterion{atLeast("a", 0.30, true)},
 			fixed{"a": evidenceOf(0.32, 0.28, 0.36, 0.16, "bootstrap-bca")}, 1000, nil, "", 7173, "standard error of the bootstrap-bca interval, at 80% power"},
 		{"bootstrap on 60 records: never a trivial number (the interval's reach as 1/√n said 3)", []Criterion{atLeast("a", 0.75, true)},
@@ -97,6 +98,13 @@ func TestAdvice(t *testing.T) {
 		{"segments: one too small to judge", []Criterion{inEvery}, fixed{"a": strong, "a/x": strong}, 1000,
 			map[string][]Segment{"c": {positionsOf("c", "x", 0, 980), positionsOf("c", "y", 980, 20)}}, "none", 500, "the minimum of 30 records a segment"},
 	}
+}
+
+// The advice, judged end to end on fixed evidence. Expected values: the "advice …" lines of
+// internal/stats/testdata/reference.py (the sample-size formulas with scipy.stats.norm.ppf,
+// then ceil(need · records / units) − records).
+func TestAdvice(t *testing.T) {
+	tests := adviceCases()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			in := Input{Metrics: map[string]Metric{"m": {Name: "m"}}, Records: tc.records, Segments: tc.segments, Tester: tc.ev}

@@ -407,3 +407,25 @@ for p0, p1, al in [(0.5, 0.56, 0.025), (0.5, 0.56, 0.0125)]:
     show(f"advice power p0={p0} p1={p1} alpha={al} n={n}:", wilson_go(n, p0, p1) if al == 0.025 else
          sum(stats.binom.pmf(k, n, p1) for k in range(n + 1)
              if proportions_ztest(k, n, value=p0, alternative="larger", prop_var=p0)[1] <= al))
+
+print("\n## DetectablePairedDifference: (z_{1-a} + z_{1-b}) sqrt((p10 + p01 - (p10 - p01)^2) / n)")
+
+
+def d_pm(p10, p01, n, alpha, power):
+    return (zz(1 - alpha) + zz(power)) * math.sqrt((p10 + p01 - (p10 - p01) ** 2) / n)
+
+
+for args in [(0.25, 0.25, 480, 0.025, 0.8), (0.35, 0.05, 973.2610870592873, 0.025, 0.8), (0.1, 0.02, 1000, 0.0125, 0.9)]:
+    show(f"d_pm {args}:", d_pm(*args))
+show("old plan warning: brentq(n_two(.5, .5 + d, alpha=.025 (taken as two-sided), .8) - 480):",
+     brentq(lambda d: n_two(0.5, 0.5 + d, 0.025, 0.8) - 480, 1e-9, 0.5 - 1e-12, xtol=1e-14))
+
+# ---------------------------------------------------------------- poc plan's warnings (internal/runner/plan_test.go)
+print("\n## Plan, measured: 200 pairs with p10 = .25, p01 = .10 (400 records): det = d_pm, half = z_.975 sqrt((psi - d^2)/n), "
+      "more = ceil(n_pm * 400/200) - 400 for the margin .10")
+show("plan measured det half more:", d_pm(0.25, 0.10, 200, 0.025, 0.8), z95 * math.sqrt((0.35 - 0.15 ** 2) / 200),
+     math.ceil(n_pm(0.25, 0.10, 0.10, 0.025, 0.8) * 400 / 200) - 400)
+show("plan assumed det (psi .5, 200 pairs) and the most discordance that resolves .05:", d_pm(0.25, 0.25, 200, 0.025, 0.8),
+     0.5 * (0.05 / d_pm(0.25, 0.25, 200, 0.025, 0.8)) ** 2)
+show("plan quantile: min records for a p99 at 95% (upper; lower):", math.ceil(math.log(0.025) / math.log(0.99)),
+     math.floor(math.log(0.025) / math.log(0.01)) + 1)

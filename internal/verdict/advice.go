@@ -158,7 +158,7 @@ func levels(j *judged, s Settings, parts int, alpha, power float64) string {
 			100*power, parts, percent(s.power()))
 	}
 	if j.holmOpen > 1 {
-		out += fmt.Sprintf(" and the one-sided level %s that Holm's correction sets the first of the %d undecided must-tests",
+		out += fmt.Sprintf(" and the one-sided level %s that Holm's correction sets the first of the %d must-tests not yet passed",
 			percent(alpha), j.holmOpen)
 	}
 	return out

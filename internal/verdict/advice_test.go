@@ -86,7 +86,7 @@ func adviceCases() []adviceCase {
 		{"quantile short of a distribution-free bound", []Criterion{p99}, fixed{"a": quantile}, 200, nil, "", 168, "distribution-free bound"},
 		{"zero-width interval: nothing to extrapolate", []Criterion{atLeast("a", 0.5, true)}, fixed{"a": degenerate}, 1000, nil, "", 0, ""},
 		{"Holm, two open must-tests: the first is tested at α/2", []Criterion{atLeast("a", 0.5, true), atLeast("b", 0.5, true)},
-			fixed{"a": proportion, "b": proportion}, 400, nil, "holm", 915, "one-sided level 1.25% that Holm's correction sets the first of the 2"},
+			fixed{"a": proportion, "b": proportion}, 400, nil, "holm", 915, "one-sided level 1.25% that Holm's correction sets the first of the 2 must-tests not yet passed"},
 		{"Holm, the other must-test passes: α itself", []Criterion{atLeast("a", 0.5, true), atLeast("b", 0.5, true)},
 			fixed{"a": proportion, "b": strong}, 400, nil, "holm", 686, "one proportion against 50.0% (score test), at 80% power"},
 		{"a should-criterion is not corrected", []Criterion{atLeast("a", 0.5, false), atLeast("b", 0.5, true)},

@@ -153,15 +153,14 @@ func TestSampleSizePairedMargin(t *testing.T) {
 
 func TestSampleSizeFromSE(t *testing.T) {
 	// n_se(n, se, gap, alpha, power) in testdata/reference.py; the last case is the example's p99
-	// latency (19,840 records, interval half-width 2.1017 ms on the threshold's side, 2.0717 ms
-	// from the threshold).
+	// latency (19,840 records, an interval 3.56 ms wide, the estimate 2.0717 ms from the threshold).
 	tests := []struct {
 		n, se, gap, alpha, power, want float64
 	}{
 		{200, 0.03, 0.05, 0.025, 0.8, 565.1193408731343},
 		{1000, 0.02, 0.02, 0.025, 0.8, 7848.879734349089},
 		{60, 0.05, 0.04, 0.0125, 0.9, 1163.5506517144524},
-		{19840, 2.1017 / 1.959963984540054, 2.0717, 0.025, 0.8, 41719.671173419214},
+		{19840, 3.56 / (2 * 1.959963984540054), 2.0717, 0.025, 0.8, 29925.363393861462},
 		{200, 0, 0.05, 0.025, 0.8, math.NaN()},
 		{200, 0.03, 0, 0.025, 0.8, math.NaN()},
 		{0, 0.03, 0.05, 0.025, 0.8, math.NaN()},

@@ -22,7 +22,8 @@ import (
 //     [stats.SampleSizePairedMargin];
 //   - any other interval (bootstrap, DeLong, order statistic, a metric's own
 //     bounds): the normal approximation from the standard error the
-//     interval gives on the threshold's side, [stats.SampleSizeFromSE];
+//     interval gives (its width over 2z; the half on the threshold's side
+//     over z when the interval is lopsided), [stats.SampleSizeFromSE];
 //   - a segment too small to judge: the records that bring it to the
 //     minimum size; a quantile measured on fewer records than a
 //     distribution-free bound needs: that many.
@@ -128,12 +129,26 @@ func partNeed(j *judged, p part, alpha, power float64, s Settings) (need float64
 		return stats.SampleSizePairedMargin(p10, p01, thr, alpha, power), ev.Pairs,
 			fmt.Sprintf("paired power analysis of the difference against %s, with %s of pairs discordant", j.format(j.Threshold), percent(p10+p01))
 	}
-	half := est - float64(ev.Interval.Lo)
+	// The interval's standard error: its width over 2z. A skewed interval's
+	// longer half (BCa's on a bounded metric) is skewness, which shrinks as
+	// records are added faster than the spread does: the records advised
+	// are several times the replay's, so the spread is what they depend on.
+	// A lopsided interval, whose far half is less than half the half on the
+	// threshold's side, is a bound pressing on the values (an AUC near 1),
+	// which more records do not lift: its threshold-side half is the
+	// spread then (and the advice at least doubles the records, where the
+	// width would advise a handful).
+	z := stats.Z(s.Confidence)
+	near, far := est-float64(ev.Interval.Lo), float64(ev.Interval.Hi)-est
 	if j.Sense == "<=" {
-		half = float64(ev.Interval.Hi) - est
+		near, far = far, near
 	}
-	se := half / stats.Z(s.Confidence)
-	return stats.SampleSizeFromSE(float64(p.records), se, math.Abs(est-thr), alpha, power), p.records,
+	se := (near + far) / (2 * z)
+	if far < near/2 {
+		se = near / z
+	}
+	gap := math.Abs(est - thr)
+	return stats.SampleSizeFromSE(float64(p.records), se, gap, alpha, power), p.records,
 		fmt.Sprintf("normal approximation from the standard error of the %s interval", ev.Interval.Method)
 }
 

@@ -360,7 +360,7 @@ def n_se(n, se, gap, alpha, power):
     return n * ((zz(1 - alpha) + zz(power)) * se / gap) ** 2
 
 
-for args in [(200, 0.03, 0.05, 0.025, 0.8), (1000, 0.02, 0.02, 0.025, 0.8), (60, 0.05, 0.04, 0.0125, 0.9), (19840, 2.1017 / zz(0.975), 2.0717, 0.025, 0.8)]:
+for args in [(200, 0.03, 0.05, 0.025, 0.8), (1000, 0.02, 0.02, 0.025, 0.8), (60, 0.05, 0.04, 0.0125, 0.9), (19840, 3.56 / (2 * zz(0.975)), 2.0717, 0.025, 0.8)]:
     show(f"n_se {args}:", n_se(*args))
 
 # ---------------------------------------------------------------- The verdict's advice (internal/verdict advice_test.go)
@@ -372,23 +372,23 @@ def more(need, units, records):
 
 
 z95 = zz(0.975)
-show("advice bootstrap .32 [.28,.36] >= .30 on 1000:", more(n_se(1000, 0.04 / z95, 0.02, 0.025, 0.8), 1000, 1000))
+show("advice bootstrap .32 [.28,.36] >= .30 on 1000 (se = width / 2z):", more(n_se(1000, (0.36 - 0.28) / (2 * z95), 0.02, 0.025, 0.8), 1000, 1000))
 show("advice wilson 112/200 >= .5, 400 records:", more(n_one(0.5, 0.56, 0.025, 0.8), 200, 400))
 show("advice wilson 112/200 >= .5, Holm alpha .0125:", more(n_one(0.5, 0.56, 0.0125, 0.8), 200, 400))
 show("advice paired 70+10 of 200 pairs >= .25, 400 records:", more(n_pm(0.35, 0.05, 0.25, 0.025, 0.8), 200, 400))
-show("advice p99 47.9283 [46.47, 50.03] <= 50 on 19840:", more(n_se(19840, (50.03 - 47.9283) / z95, 50 - 47.9283, 0.025, 0.8), 19840, 19840))
+show("advice p99 47.9283 [46.47, 50.03] <= 50 on 19840:", more(n_se(19840, (50.03 - 46.47) / (2 * z95), 50 - 47.9283, 0.025, 0.8), 19840, 19840))
 # Two segments of 300 records each, 160/300 >= .5, independent: each at power sqrt(.8)
 show("advice two segments 160/300 >= .5 at power sqrt(.8), 1000 records:",
      more(n_one(0.5, 160 / 300, 0.025, math.sqrt(0.8)), 300, 1000), math.sqrt(0.8))
 show("advice one segment 160/300 >= .5 at power .8, 1000 records:", more(n_one(0.5, 160 / 300, 0.025, 0.8), 300, 1000))
 show("advice paired counts that do not give the difference: .32 [.22, .42] >= .25 on 400:",
-     more(n_se(400, 0.1 / z95, 0.07, 0.025, 0.8), 400, 400))
+     more(n_se(400, (0.42 - 0.22) / (2 * z95), 0.07, 0.025, 0.8), 400, 400))
 show("wilson 160/300 (lo hi), score p >= .5:", *proportion_confint(160, 300, alpha=0.05, method="wilson"),
      proportions_ztest(160, 300, value=0.5, alternative="larger", prop_var=0.5)[1])
 show("wilson 112/200 (lo hi), score p >= .5:", *proportion_confint(112, 200, alpha=0.05, method="wilson"),
      proportions_ztest(112, 200, value=0.5, alternative="larger", prop_var=0.5)[1])
-show("advice bootstrap on 60 records, .80 [.749, .85] >= .75 (the 1/sqrt(n) reach gave 2 more):",
-     more(n_se(60, 0.051 / z95, 0.05, 0.025, 0.8), 60, 60), math.ceil(60 * (0.051 / 0.05) ** 2) - 60)
+show("advice bootstrap on 60 records, .80 [.749, .85] >= .75 (the 1/sqrt(n) reach gave 3 more):",
+     more(n_se(60, (0.85 - 0.749) / (2 * z95), 0.05, 0.025, 0.8), 60, 60), math.ceil(60 * (0.051 / 0.05) ** 2) - 60)
 
 # ---------------------------------------------------------------- Decisions simulated through runner.Run (internal/runner/simulation_test.go)
 print("\n## Exact false GO of a proportion at the margin: P(Wilson lower bound >= p0 | n, p0) = "
@@ -429,3 +429,5 @@ show("plan assumed det (psi .5, 200 pairs) and the most discordance that resolve
      0.5 * (0.05 / d_pm(0.25, 0.25, 200, 0.025, 0.8)) ** 2)
 show("plan quantile: min records for a p99 at 95% (upper; lower):", math.ceil(math.log(0.025) / math.log(0.99)),
      math.floor(math.log(0.025) / math.log(0.01)) + 1)
+show("advice lopsided .96 [.90, .965] >= .92 on 500 (far half .005 < near half .06 / 2: se = near half / z; "
+     "by the width it would be 175):", more(n_se(500, (0.96 - 0.90) / z95, 0.96 - 0.92, 0.025, 0.8), 500, 500), more(n_se(500, (0.965 - 0.90) / (2 * z95), 0.96 - 0.92, 0.025, 0.8), 500, 500))

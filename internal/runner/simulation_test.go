@@ -26,7 +26,7 @@ import (
 //	go test ./internal/runner/ -run Simulated -sim.large -v -count=1
 //
 // -short runs a handful of replays of each (a smoke test of the path);
-// the default a few hundred.
+// the default 100.
 var simLarge = flag.Bool("sim.large", false, "run the simulations at the sizes recorded in internal/stats/REFERENCES.md")
 
 // replays is the number of replays of a simulation: short under -short,

@@ -59,7 +59,9 @@ func (a *Analysis) compare(cand, base, m int, relative bool, b verdict.Bound, se
 	iv.Method = methodPaired + iv.Method[len(stats.MethodBootstrapPercentile):]
 	ev := evidence(est, iv, d.PValue(b.Threshold, b.Greater()))
 	ev.Candidate, ev.Baseline, ev.Degenerate = cv, bv, d.Degenerate()
-	ev.McNemarP, ev.Pairs, ev.Discordant = a.mcnemar(base, cand, m, seg)
+	var only mcnemarCounts
+	ev.McNemarP, only = a.mcnemar(base, cand, m, seg)
+	ev.Pairs, ev.Discordant, ev.CandidateOnly = only.pairs, only.candidate+only.baseline, only.candidate
 	return ev
 }
 
@@ -90,37 +92,41 @@ func (a *Analysis) pairedDist(cand, base, m int, seg *verdict.Segment, est float
 	return d.Widened(extra, " + judge noise"), nil
 }
 
+// mcnemarCounts are the records two proportions both count (pairs), and
+// those that are a success of the candidate alone or of the baseline alone.
+type mcnemarCounts struct{ pairs, candidate, baseline int }
+
 // mcnemar compares two proportions record by record: the exact McNemar
-// p-value, the records counted by both, and the discordant ones (NaN and
-// zeros unless both are proportions with record outcomes).
-func (a *Analysis) mcnemar(base, cand, m int, seg *verdict.Segment) (p float64, pairs, discordant int) {
+// p-value and the counts it is worked out from (NaN and zeros unless both
+// are proportions with record outcomes).
+func (a *Analysis) mcnemar(base, cand, m int, seg *verdict.Segment) (float64, mcnemarCounts) {
+	var n mcnemarCounts
 	if a.method[base][m] != Wilson || a.method[cand][m] != Wilson {
-		return math.NaN(), 0, 0
+		return math.NaN(), n
 	}
 	ob, okB := a.acc[base][m].(metrics.Outcomes)
 	oc, okC := a.acc[cand][m].(metrics.Outcomes)
 	if !okB || !okC {
-		return math.NaN(), 0, 0
+		return math.NaN(), n
 	}
-	var b, c int
 	each(seg, a.acc[base][m].(metrics.Resampler).Len(), func(i int) {
 		cb, sb := ob.Outcome(i)
 		cc, sc := oc.Outcome(i)
 		if !cb || !cc {
 			return
 		}
-		pairs++
+		n.pairs++
 		switch {
 		case sc && !sb:
-			b++
+			n.candidate++
 		case sb && !sc:
-			c++
+			n.baseline++
 		}
 	})
-	if pairs == 0 {
-		return math.NaN(), 0, 0
+	if n.pairs == 0 {
+		return math.NaN(), mcnemarCounts{}
 	}
-	return stats.McNemarExact(b, c), pairs, b + c
+	return stats.McNemarExact(n.candidate, n.baseline), n
 }
 
 // delong compares two ROC AUCs on the same records, when both accumulators

@@ -8,7 +8,6 @@ import (
 
 	"github.com/poc-harness/poc/datasets"
 	"github.com/poc-harness/poc/internal/spec"
-	"github.com/poc-harness/poc/internal/stats"
 	"github.com/poc-harness/poc/pipeline"
 )
 
@@ -71,10 +70,10 @@ func MakePlan(exp *spec.Experiment) (*Plan, error) {
 		return nil, fmt.Errorf("open dataset: %w", err)
 	}
 	defer stream.Close()
-	labels := map[string]int{}
+	tally := newTally(exp)
 	err = datasets.Each(context.Background(), stream, func(rec datasets.Record) error {
 		plan.Records++
-		labels[datasets.FormatValue(rec.Fields[exp.Dataset.Label])]++
+		tally.add(exp, rec)
 		for i, p := range exp.Pipelines {
 			est, ok := p.Pipeline.(pipeline.Estimator)
 			if !ok {
@@ -106,7 +105,7 @@ func MakePlan(exp *spec.Experiment) (*Plan, error) {
 			plan.Wall = max(plan.Wall, pp.Wall)
 		}
 	}
-	plan.Warnings = sufficiency(exp, labels, plan.Records)
+	plan.Warnings = sufficiency(exp, tally, plan.Records)
 	if plan.MaxCost > 0 && plan.Cost > plan.MaxCost && plan.Records > 0 {
 		plan.BudgetRecords = int(math.Floor(plan.MaxCost / (plan.Cost / float64(plan.Records))))
 	}
@@ -136,34 +135,4 @@ var denominators = map[string]string{
 	"recall": "positives", "weighted_recall": "positives", "precision": "positives", "f1": "positives",
 	"specificity": "negatives", "false_positive_rate": "negatives",
 	"accuracy": "records", "flag_rate": "records", "error_rate": "records", "macro_f1": "records",
-}
-
-// sufficiency warns, for each comparison whose margin is smaller than the
-// effect the sample can detect (80% power, the file's confidence), that the
-// criterion is unlikely to be decided.
-func sufficiency(exp *spec.Experiment, labels map[string]int, records int) []string {
-	positives := labels[exp.Dataset.Positive]
-	counts := map[string]int{"positives": positives, "negatives": records - positives - labels[""], "records": records}
-	alpha := (1 - exp.Report.Confidence) / 2
-	var out []string
-	for _, c := range exp.Criteria {
-		if c.Kind != spec.BetterThan && c.Kind != spec.NoWorseThan || c.Margin <= 0 || c.Relative {
-			continue
-		}
-		m := exp.Metric(c.Metric)
-		if m == nil {
-			continue
-		}
-		unit, ok := denominators[m.Type]
-		if !ok || counts[unit] == 0 {
-			continue
-		}
-		n := counts[unit]
-		mde := stats.MinimumDetectableEffect(0.5, float64(n), alpha, 0.8)
-		if math.IsNaN(mde) || mde > c.Margin {
-			out = append(out, fmt.Sprintf("%s: with %d %s, differences smaller than about %.1f points cannot be detected reliably (80%% power), but the margin is %.1f points; expect INCONCLUSIVE unless the true difference is much larger, or replay more records",
-				c.String(), n, unit, 100*mde, 100*c.Margin))
-		}
-	}
-	return out
 }

@@ -53,6 +53,10 @@ type Options struct {
 	// MaxCost, when positive, replaces the file's budget.max_cost (to
 	// continue a run that reached its budget).
 	MaxCost float64
+	// SkipReports leaves out report.md, report.html and the plots (most of
+	// a small run's time): the run folder's data files are written as
+	// always, and `poc report DIR` builds the documents from them.
+	SkipReports bool
 }
 
 // Outcome is what a run produced.
@@ -307,8 +311,10 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 	if err := writeRun(run); err != nil {
 		return out, err
 	}
-	if err := report.Write(run); err != nil {
-		return out, fmt.Errorf("write report: %w", err)
+	if !opt.SkipReports {
+		if err := report.Write(run); err != nil {
+			return out, fmt.Errorf("write report: %w", err)
+		}
 	}
 	out.Run = run
 	return out, nil

@@ -137,3 +137,75 @@ func MinimumDetectableEffect(p, n, alpha, power float64) float64 {
 	}
 	return hi
 }
+
+// SampleSizePairedMargin returns the number of paired records (each record
+// replayed through both systems) needed to show, by a one-sided test at
+// level alpha with the given power, that the difference Δ = p10 − p01 of
+// two paired proportions lies beyond margin m, when a share p10 of the
+// pairs is a success of the first system alone and p01 of the second
+// alone. The test is the Wald test of the difference with its own variance
+// (ψ − Δ²)/n, ψ = p10 + p01 — the multinomial variance of the paired
+// difference, which a paired bootstrap of the difference estimates — so
+// that the power at n is Φ(|Δ − m|·√n/√(ψ − Δ²) − z₁₋α):
+//
+//	n = (z₁₋α + z₁₋β)² (ψ − Δ²) / (Δ − m)²
+//
+// Connor's formula ([SampleSizePaired]) is McNemar's test of Δ = 0, whose
+// variance under the null is ψ: for a difference away from 0, or a margin,
+// it overstates the variance and the records needed.
+//
+// The result is not rounded; round it up. It returns NaN when Δ = m, a
+// share is negative, ψ > 1, ψ − Δ² is not positive, or alpha or power is
+// outside (0, 1).
+func SampleSizePairedMargin(p10, p01, margin, alpha, power float64) float64 {
+	psi, d := p10+p01, p10-p01
+	v := psi - d*d
+	if !(p10 >= 0) || !(p01 >= 0) || psi > 1 || !(v > 0) || d == margin || math.IsNaN(margin) || !validLevels(alpha, power) {
+		return math.NaN()
+	}
+	z := zq(1-alpha) + zq(power)
+	g := d - margin
+	return z * z * v / (g * g)
+}
+
+// SampleSizeFromSE returns the number of records needed for a one-sided
+// test at level alpha, with the given power, that an estimate lies on its
+// side of a threshold gap away, when its standard error on n records is se
+// and shrinks as 1/√n (the normal approximation: the power at n' is
+// Φ(gap/(se·√(n/n')) − z₁₋α)):
+//
+//	n' = n · ((z₁₋α + z₁₋β) · se / gap)²
+//
+// Use it for an estimate whose interval is not a proportion's (a bootstrap
+// or DeLong interval, an order-statistic bound), with se read off the
+// interval's half on the threshold's side. The result is not rounded; round
+// it up. It returns NaN unless n, se and gap are positive and finite and
+// alpha and power are in (0, 1).
+func SampleSizeFromSE(n, se, gap, alpha, power float64) float64 {
+	for _, v := range []float64{n, se, gap} {
+		if !(v > 0) || math.IsInf(v, 0) {
+			return math.NaN()
+		}
+	}
+	if !validLevels(alpha, power) {
+		return math.NaN()
+	}
+	r := (zq(1-alpha) + zq(power)) * se / gap
+	return n * r * r
+}
+
+// DetectablePairedDifference returns how far from the margin a paired
+// difference must lie for n paired records to show it, by the test of
+// [SampleSizePairedMargin] at one-sided level alpha, with the given power,
+// when a share p10 of the pairs is a success of the first system alone
+// and p01 of the second alone: |Δ − m| = (z₁₋α + z₁₋β) √((ψ − Δ²)/n), the
+// inverse of SampleSizePairedMargin in the distance. It returns NaN for
+// shares or levels SampleSizePairedMargin refuses, or n not positive.
+func DetectablePairedDifference(p10, p01, n, alpha, power float64) float64 {
+	psi, d := p10+p01, p10-p01
+	v := psi - d*d
+	if !(p10 >= 0) || !(p01 >= 0) || psi > 1 || !(v > 0) || !(n > 0) || math.IsInf(n, 0) || !validLevels(alpha, power) {
+		return math.NaN()
+	}
+	return (zq(1-alpha) + zq(power)) * math.Sqrt(v/n)
+}

@@ -125,3 +125,71 @@ func TestMinimumDetectableEffect(t *testing.T) {
 		}
 	}
 }
+
+func TestSampleSizePairedMargin(t *testing.T) {
+	// n_pm(p10, p01, m, alpha, power) in testdata/reference.py, which also checks that the Wald
+	// test of the paired difference has exactly the requested power at that n. Connor's formula
+	// for the first case gives 1253.46, whose Wald power is 0.889 (reference.py): the overshoot
+	// the advice had.
+	tests := []struct {
+		p10, p01, margin, alpha, power, want float64
+	}{
+		{0.35, 0.05, 0.25, 0.025, 0.8, 973.2610870592873},
+		{0.10, 0.05, 0, 0.025, 0.8, 463.0839043265962},
+		{0.07, 0.03, 0, 0.025, 0.8, 482.7061036624687},
+		{0.02, 0.12, -0.05, 0.0125, 0.9, 645.3827614842832}, // a lower difference, below −0.05
+		{0.25, 0.10, 0.10, 0.025, 0.8, 1028.2032451997309},
+		{0.10, 0.05, 0.05, 0.025, 0.8, math.NaN()}, // Δ on the margin
+		{0.6, 0.5, 0, 0.025, 0.8, math.NaN()},      // ψ > 1
+		{-0.1, 0.05, 0, 0.025, 0.8, math.NaN()},
+		{0.10, 0.05, 0, 0.025, 1, math.NaN()},
+	}
+	for _, tt := range tests {
+		if got := SampleSizePairedMargin(tt.p10, tt.p01, tt.margin, tt.alpha, tt.power); !near(got, tt.want, 1e-9) {
+			t.Errorf("SampleSizePairedMargin(%v, %v, %v, %v, %v) = %.17g, want %.17g", tt.p10, tt.p01, tt.margin, tt.alpha, tt.power, got, tt.want)
+		}
+	}
+}
+
+func TestSampleSizeFromSE(t *testing.T) {
+	// n_se(n, se, gap, alpha, power) in testdata/reference.py; the last case is the example's p99
+	// latency (19,840 records, an interval 3.56 ms wide, the estimate 2.0717 ms from the threshold).
+	tests := []struct {
+		n, se, gap, alpha, power, want float64
+	}{
+		{200, 0.03, 0.05, 0.025, 0.8, 565.1193408731343},
+		{1000, 0.02, 0.02, 0.025, 0.8, 7848.879734349089},
+		{60, 0.05, 0.04, 0.0125, 0.9, 1163.5506517144524},
+		{19840, 3.56 / (2 * 1.959963984540054), 2.0717, 0.025, 0.8, 29925.363393861462},
+		{200, 0, 0.05, 0.025, 0.8, math.NaN()},
+		{200, 0.03, 0, 0.025, 0.8, math.NaN()},
+		{0, 0.03, 0.05, 0.025, 0.8, math.NaN()},
+		{200, math.Inf(1), 0.05, 0.025, 0.8, math.NaN()},
+		{200, 0.03, 0.05, 0, 0.8, math.NaN()},
+	}
+	for _, tt := range tests {
+		if got := SampleSizeFromSE(tt.n, tt.se, tt.gap, tt.alpha, tt.power); !near(got, tt.want, 1e-9) {
+			t.Errorf("SampleSizeFromSE(%v, %v, %v, %v, %v) = %.17g, want %.17g", tt.n, tt.se, tt.gap, tt.alpha, tt.power, got, tt.want)
+		}
+	}
+}
+
+func TestDetectablePairedDifference(t *testing.T) {
+	// d_pm(p10, p01, n, alpha, power) in testdata/reference.py; the second case is the inverse
+	// of SampleSizePairedMargin's first (973.26… pairs for a distance of 0.05).
+	tests := []struct {
+		p10, p01, n, alpha, power, want float64
+	}{
+		{0.25, 0.25, 480, 0.025, 0.8, 0.09042077410610333},
+		{0.35, 0.05, 973.2610870592873, 0.025, 0.8, 0.04999999999999999},
+		{0.1, 0.02, 1000, 0.0125, 0.9, 0.03754880969756732},
+		{0.1, 0.02, 0, 0.025, 0.8, math.NaN()},
+		{0.6, 0.5, 100, 0.025, 0.8, math.NaN()},
+		{0.1, 0.02, 100, 0.025, 0, math.NaN()},
+	}
+	for _, tt := range tests {
+		if got := DetectablePairedDifference(tt.p10, tt.p01, tt.n, tt.alpha, tt.power); !near(got, tt.want, 1e-12) {
+			t.Errorf("DetectablePairedDifference(%v, %v, %v, %v, %v) = %.17g, want %.17g", tt.p10, tt.p01, tt.n, tt.alpha, tt.power, got, tt.want)
+		}
+	}
+}

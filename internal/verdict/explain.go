@@ -92,11 +92,11 @@ func explain(j *judged, conf float64) string {
 	case j.Status == results.Fail:
 		return s + ": the whole interval is on the wrong side"
 	case j.split:
-		return s + fmt.Sprintf(": the interval clears the threshold but its test does not (p = %s), so it is not yet decided", format.P(float64(j.PValue)))
+		return s + fmt.Sprintf(": the interval clears the threshold but its test does not (p = %s), so it is not yet decided", format.P(float64(j.PValue))) + advice(j)
 	case j.holm:
-		return s + ": the interval clears the threshold, but the evidence is not strong enough once corrected for the number of must-criteria tested"
+		return s + ": the interval clears the threshold, but the evidence is not strong enough once corrected for the number of must-criteria tested" + advice(j)
 	case j.MoreRecords > 0:
-		return s + fmt.Sprintf(": not yet decided; about %s more records would likely settle it", format.Group(int64(j.MoreRecords)))
+		return s + ": not yet decided" + advice(j)
 	case undefinedSegment(j.Segments) && overallClears(j):
 		return s + ": it cannot pass while it cannot be computed in a segment (a segment without eligible records says nothing about it)"
 	}
@@ -111,6 +111,14 @@ func undefinedSegment(segs []results.SegmentJudgement) bool {
 		}
 	}
 	return false
+}
+
+// advice is the sample-size advice of an explanation, "" when there is none.
+func advice(j *judged) string {
+	if j.MoreRecords <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("; about %s more records would likely settle it", format.Group(int64(j.MoreRecords)))
 }
 
 // overallClears reports whether a criterion's overall interval clears its

@@ -30,6 +30,11 @@ type judged struct {
 	open string
 	// metricUnit is the metric's own unit (Unit is "" for a relative difference).
 	metricUnit string
+	// segEv is the evidence of each segment (Segments' order); holmOpen
+	// counts, for a must-criterion under Holm's correction, the tests of
+	// the must-criteria that do not pass after it (0 otherwise).
+	segEv    []Evidence
+	holmOpen int
 }
 
 // Judge evaluates every criterion on the replay: overall and, for a
@@ -98,20 +103,23 @@ func judgeCriterion(c Criterion, in Input, s Settings) *judged {
 		segs := slices.Clone(in.Segments[col])
 		sort.Slice(segs, func(a, b int) bool { return segs[a].Value < segs[b].Value })
 		for k := range segs {
-			j.Segments = append(j.Segments, judgeSegment(c, b, &segs[k], in.Tester, s))
+			sj, ev := judgeSegment(c, b, &segs[k], in.Tester, s)
+			j.Segments, j.segEv = append(j.Segments, sj), append(j.segEv, ev)
 		}
 	}
 	return j
 }
 
-// judgeSegment evaluates a criterion on the records of one segment.
-func judgeSegment(c Criterion, b Bound, sg *Segment, t Tester, s Settings) results.SegmentJudgement {
+// judgeSegment evaluates a criterion on the records of one segment, and
+// returns the evidence it was judged on (undefined for a segment too small
+// to judge).
+func judgeSegment(c Criterion, b Bound, sg *Segment, t Tester, s Settings) (results.SegmentJudgement, Evidence) {
 	sj := results.SegmentJudgement{Column: sg.Column, Value: sg.Value, Records: len(sg.Positions),
 		Estimate: results.NaN(), Interval: results.NoInterval(), PValue: results.NaN(), AdjustedP: results.NaN()}
 	if len(sg.Positions) < s.MinSegmentSize {
 		sj.Status = results.TooSmall
 		sj.Note = fmt.Sprintf("%d records, fewer than the minimum of %d", len(sg.Positions), s.MinSegmentSize)
-		return sj
+		return sj, Undefined(sj.Note)
 	}
 	ev := t.Test(c, b, sg)
 	sj.Estimate, sj.Interval, sj.PValue, sj.AdjustedP = results.Number(ev.Estimate), ev.Interval, results.Number(ev.PValue), results.Number(ev.PValue)
@@ -122,7 +130,7 @@ func judgeSegment(c Criterion, b Bound, sg *Segment, t Tester, s Settings) resul
 	case ev.Degenerate && sj.Status == results.Pass:
 		sj.Status, sj.Note = results.Inconclusive, degenerateNote
 	}
-	return sj
+	return sj, ev
 }
 
 // correct applies the multiplicity correction to every must-test (the
@@ -147,12 +155,18 @@ func correct(js []*judged, multiplicity string, alpha float64) int {
 			}
 		}
 	}
-	adjusted := ps
+	adjusted, open := ps, 0
 	if multiplicity == "holm" && len(ps) > 1 {
 		adjusted = stats.Holm(ps)
+		for _, p := range adjusted {
+			if !(p <= alpha) {
+				open++
+			}
+		}
 	}
 	for k, r := range family {
 		j := js[r.crit]
+		j.holmOpen = open
 		if r.seg < 0 {
 			j.AdjustedP = results.Number(adjusted[k])
 			if j.Status == results.Pass && adjusted[k] > alpha {
@@ -175,13 +189,10 @@ func correct(js []*judged, multiplicity string, alpha float64) int {
 // finish folds the segments into the status and adds the advice, the test
 // and the explanation.
 func finish(j *judged, records int, s Settings, multiplicity string, family int) {
+	overall := j.Status
 	j.Status = combine(j.Status, j.Segments)
 	if j.Status == results.Inconclusive {
-		j.MoreRecords, j.SampleSizeMethod = moreRecords(j, records, s)
-	}
-	if n, t := j.ev.NeedRecords, j.ev.Trials; j.Status == results.Inconclusive && n > t && t > 0 && j.MoreRecords == 0 {
-		j.MoreRecords = scaleUp(float64(n), t, records)
-		j.SampleSizeMethod = "the fewest records a distribution-free bound on the quantile needs"
+		j.MoreRecords, j.SampleSizeMethod = advise(j, overall, records, s)
 	}
 	if j.thin && j.MoreRecords < s.MinRecords-records {
 		j.MoreRecords, j.SampleSizeMethod = s.MinRecords-records, fmt.Sprintf("the minimum of %d records a criterion is judged on", s.MinRecords)
@@ -207,67 +218,6 @@ func combine(overall results.CriterionStatus, segs []results.SegmentJudgement) r
 		}
 	}
 	return status
-}
-
-// moreRecords estimates, for an inconclusive criterion, the records that
-// would likely decide it at the observed effect with the settings' power:
-// a power analysis for proportions (one proportion against a threshold,
-// paired proportions by Connor's formula), and otherwise the interval's
-// reach scaled as 1/√n. 0 means no amount would: the estimate is on the
-// threshold or on its wrong side.
-func moreRecords(j *judged, records int, s Settings) (int, string) {
-	est, thr := float64(j.Estimate), float64(j.Threshold)
-	onPassSide := j.Sense == ">=" && est > thr || j.Sense == "<=" && est < thr
-	if records == 0 || !onPassSide || math.IsNaN(est) {
-		return 0, ""
-	}
-	if need, units, method := powerAdvice(j, s); method != "" {
-		return scaleUp(need, units, records), method
-	}
-	reach := est - float64(j.Interval.Lo)
-	if j.Sense == "<=" {
-		reach = float64(j.Interval.Hi) - est
-	}
-	gap := math.Abs(est - thr)
-	if gap == 0 || reach <= gap || math.IsNaN(reach) {
-		return 0, ""
-	}
-	method := "the bootstrap interval's reach scaled as 1/√n"
-	if !strings.HasPrefix(j.Interval.Method, "bootstrap") && !strings.HasPrefix(j.Interval.Method, "paired-bootstrap") {
-		method = fmt.Sprintf("the %s interval's reach scaled as 1/√n", j.Interval.Method)
-	}
-	return scaleUp(float64(records)*(reach/gap)*(reach/gap), records, records), method
-}
-
-// powerAdvice is the sample size a power analysis gives for a proportion
-// against a threshold or a paired comparison of proportions, in units (the
-// trials or the pairs it was measured on); method is "" when neither applies.
-func powerAdvice(j *judged, s Settings) (need float64, units int, method string) {
-	est, thr := float64(j.Estimate), float64(j.Threshold)
-	alpha, power := s.alpha(), s.power()
-	switch {
-	case !j.Kind.Comparison() && j.ev.Trials > 0 && j.Interval.Method == stats.MethodWilson:
-		return stats.SampleSizeOneProportion(thr, est, alpha, power), j.ev.Trials,
-			fmt.Sprintf("power analysis for one proportion against %s at %s power", j.format(j.Threshold), percent(power))
-	case j.Kind.Comparison() && j.ev.Pairs > 0 && j.ev.Discordant > 0 && !j.Relative:
-		psi := float64(j.ev.Discordant) / float64(j.ev.Pairs)
-		return stats.SampleSizePaired(psi, math.Abs(est-thr), 2*alpha, power), j.ev.Pairs,
-			fmt.Sprintf("paired power analysis (Connor 1987) with %s of pairs discordant, at %s power", percent(psi), percent(power))
-	}
-	return 0, 0, ""
-}
-
-// scaleUp turns a sample size need, in units measured over records, into
-// the records to add; 0 when it cannot be worked out or no more are needed.
-func scaleUp(need float64, units, records int) int {
-	if units <= 0 || math.IsNaN(need) || math.IsInf(need, 0) {
-		return 0
-	}
-	total := math.Ceil(need * float64(records) / float64(units))
-	if total <= float64(records) || total > 1e12 {
-		return 0
-	}
-	return int(total) - records
 }
 
 // segmentSummary lists the segments that keep a criterion from passing.

@@ -89,8 +89,10 @@ type Evidence struct {
 	// Trials is the denominator of a proportion held to a threshold.
 	Trials int
 	// Pairs and Discordant count, for a comparison of two proportions, the
-	// records counted by both and those on which they disagree.
-	Pairs, Discordant int
+	// records counted by both and those on which they disagree;
+	// CandidateOnly, of the discordant ones, those that are a success of
+	// the candidate alone.
+	Pairs, Discordant, CandidateOnly int
 	// Failures counts the records the judged pipeline failed on, of
 	// Records; BaselineFailures the baseline's, for a comparison.
 	Failures         int

@@ -61,22 +61,6 @@ func TestConclude(t *testing.T) {
 	}
 }
 
-func TestMoreRecordsFromTheIntervalsReach(t *testing.T) {
-	// A bootstrap-only metric: the reach from the estimate to the lower
-	// bound (0.04) must shrink to the gap (0.02), which takes 4× the
-	// records at 1/√n, so 3000 more.
-	s := Settings{Confidence: 0.95}
-	jd := &judged{Judgement: results.Judgement{Kind: results.AtLeast, Estimate: 0.32, Threshold: 0.30, Sense: ">=",
-		Interval: results.Interval{Lo: 0.28, Hi: 0.36, Method: "bootstrap-bca"}}}
-	if got, _ := moreRecords(jd, 1000, s); got != 3000 {
-		t.Errorf("more records = %d, want 3000", got)
-	}
-	jd.Estimate = 0.30
-	if got, _ := moreRecords(jd, 1000, s); got != 0 {
-		t.Errorf("estimate on the threshold: more records = %d, want 0 (no amount settles it)", got)
-	}
-}
-
 func TestBoundOf(t *testing.T) {
 	tests := []struct {
 		name  string

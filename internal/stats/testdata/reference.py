@@ -327,3 +327,107 @@ for q, t in [(0.9, 3.0), (0.9, 2.0), (0.5, 1.28), (0.5, 1.0), (0.95, 5.5), (0.1,
 print("## BootstrapPValue on rep: (1 + #{rep <= t}) / (B + 1) (greater), (1 + #{rep >= t}) / (B + 1) (less)")
 for t in [0.0, 0.5, 1.0, 2.9, 3.0]:
     show(f"bootp rep t={t}:", (1 + np.sum(rep <= t)) / (len(rep) + 1), (1 + np.sum(rep >= t)) / (len(rep) + 1))
+
+# ---------------------------------------------------------------- Sample size for the verdict's advice
+print("\n## SampleSizePairedMargin: n_pm(p10, p01, m, alpha, power) = (z_{1-a} + z_{1-b})^2 (psi - d^2) / (d - m)^2, "
+      "psi = p10 + p01, d = p10 - p01; check: Wald power norm.cdf(|d - m| sqrt(n) / sqrt(psi - d^2) - z_{1-a}) == power")
+
+
+def n_pm(p10, p01, m, alpha, power):
+    psi_, d = p10 + p01, p10 - p01
+    return (zz(1 - alpha) + zz(power)) ** 2 * (psi_ - d * d) / (d - m) ** 2
+
+
+for args in [(0.35, 0.05, 0.25, 0.025, 0.8), (0.10, 0.05, 0.0, 0.025, 0.8), (0.07, 0.03, 0.0, 0.025, 0.8),
+             (0.02, 0.12, -0.05, 0.0125, 0.9), (0.25, 0.10, 0.10, 0.025, 0.8)]:
+    p10, p01, m, al, pw = args
+    n = n_pm(*args)
+    d = p10 - p01
+    achieved = stats.norm.cdf(abs(d - m) * math.sqrt(n) / math.sqrt(p10 + p01 - d * d) - zz(1 - al))
+    show(f"n_pm {args} (n, achieved power):", n, achieved)
+print("## The same cases by Connor's formula n_paired(psi, d - m, 2 alpha, power), which the advice used before: "
+      "its Wald power at that n")
+for args in [(0.35, 0.05, 0.25, 0.025, 0.8), (0.10, 0.05, 0.0, 0.025, 0.8), (0.25, 0.10, 0.10, 0.025, 0.8)]:
+    p10, p01, m, al, pw = args
+    d = p10 - p01
+    n = n_paired(p10 + p01, d - m, 2 * al, pw)
+    show(f"connor {args} (n, Wald power):", n, stats.norm.cdf(abs(d - m) * math.sqrt(n) / math.sqrt(p10 + p01 - d * d) - zz(1 - al)))
+
+print("## SampleSizeFromSE: n_se(n, se, gap, alpha, power) = n ((z_{1-a} + z_{1-b}) se / gap)^2")
+
+
+def n_se(n, se, gap, alpha, power):
+    return n * ((zz(1 - alpha) + zz(power)) * se / gap) ** 2
+
+
+for args in [(200, 0.03, 0.05, 0.025, 0.8), (1000, 0.02, 0.02, 0.025, 0.8), (60, 0.05, 0.04, 0.0125, 0.9), (19840, 3.56 / (2 * zz(0.975)), 2.0717, 0.025, 0.8)]:
+    show(f"n_se {args}:", n_se(*args))
+
+# ---------------------------------------------------------------- The verdict's advice (internal/verdict advice_test.go)
+print("\n## Advice: total records = need * records / units, more = ceil(total) - records")
+
+
+def more(need, units, records):
+    return math.ceil(need * records / units) - records
+
+
+z95 = zz(0.975)
+show("advice bootstrap .32 [.28,.36] >= .30 on 1000 (se = width / 2z):", more(n_se(1000, (0.36 - 0.28) / (2 * z95), 0.02, 0.025, 0.8), 1000, 1000))
+show("advice wilson 112/200 >= .5, 400 records:", more(n_one(0.5, 0.56, 0.025, 0.8), 200, 400))
+show("advice wilson 112/200 >= .5, Holm alpha .0125:", more(n_one(0.5, 0.56, 0.0125, 0.8), 200, 400))
+show("advice paired 70+10 of 200 pairs >= .25, 400 records:", more(n_pm(0.35, 0.05, 0.25, 0.025, 0.8), 200, 400))
+show("advice p99 47.9283 [46.47, 50.03] <= 50 on 19840:", more(n_se(19840, (50.03 - 46.47) / (2 * z95), 50 - 47.9283, 0.025, 0.8), 19840, 19840))
+# Two segments of 300 records each, 160/300 >= .5, independent: each at power sqrt(.8)
+show("advice two segments 160/300 >= .5 at power sqrt(.8), 1000 records:",
+     more(n_one(0.5, 160 / 300, 0.025, math.sqrt(0.8)), 300, 1000), math.sqrt(0.8))
+show("advice one segment 160/300 >= .5 at power .8, 1000 records:", more(n_one(0.5, 160 / 300, 0.025, 0.8), 300, 1000))
+show("advice paired counts that do not give the difference: .32 [.22, .42] >= .25 on 400:",
+     more(n_se(400, (0.42 - 0.22) / (2 * z95), 0.07, 0.025, 0.8), 400, 400))
+show("wilson 160/300 (lo hi), score p >= .5:", *proportion_confint(160, 300, alpha=0.05, method="wilson"),
+     proportions_ztest(160, 300, value=0.5, alternative="larger", prop_var=0.5)[1])
+show("wilson 112/200 (lo hi), score p >= .5:", *proportion_confint(112, 200, alpha=0.05, method="wilson"),
+     proportions_ztest(112, 200, value=0.5, alternative="larger", prop_var=0.5)[1])
+show("advice bootstrap on 60 records, .80 [.749, .85] >= .75 (the 1/sqrt(n) reach gave 3 more):",
+     more(n_se(60, (0.85 - 0.749) / (2 * z95), 0.05, 0.025, 0.8), 60, 60), math.ceil(60 * (0.051 / 0.05) ** 2) - 60)
+
+# ---------------------------------------------------------------- Decisions simulated through runner.Run (internal/runner/simulation_test.go)
+print("\n## Exact false GO of a proportion at the margin: P(Wilson lower bound >= p0 | n, p0) = "
+      "sum of scipy.stats.binom.pmf(k, n, p0) over k with proportion_confint(k, n, 0.05, 'wilson')[0] >= p0")
+
+
+def wilson_go(n, p0, p):
+    return sum(stats.binom.pmf(k, n, p) for k in range(n + 1) if proportion_confint(k, n, alpha=0.05, method="wilson")[0] >= p0)
+
+
+for n, p0 in [(10, 0.6), (300, 0.6)]:
+    show(f"false go n={n} p0={p0}:", wilson_go(n, p0, p0))
+print("## Exact power of the advice for a proportion (n_one at 80%, rounded up): wilson_go(n, p0, p1)")
+for p0, p1, al in [(0.5, 0.56, 0.025), (0.5, 0.56, 0.0125)]:
+    n = math.ceil(n_one(p0, p1, al, 0.8))
+    show(f"advice power p0={p0} p1={p1} alpha={al} n={n}:", wilson_go(n, p0, p1) if al == 0.025 else
+         sum(stats.binom.pmf(k, n, p1) for k in range(n + 1)
+             if proportions_ztest(k, n, value=p0, alternative="larger", prop_var=p0)[1] <= al))
+
+print("\n## DetectablePairedDifference: (z_{1-a} + z_{1-b}) sqrt((p10 + p01 - (p10 - p01)^2) / n)")
+
+
+def d_pm(p10, p01, n, alpha, power):
+    return (zz(1 - alpha) + zz(power)) * math.sqrt((p10 + p01 - (p10 - p01) ** 2) / n)
+
+
+for args in [(0.25, 0.25, 480, 0.025, 0.8), (0.35, 0.05, 973.2610870592873, 0.025, 0.8), (0.1, 0.02, 1000, 0.0125, 0.9)]:
+    show(f"d_pm {args}:", d_pm(*args))
+show("old plan warning: brentq(n_two(.5, .5 + d, alpha=.025 (taken as two-sided), .8) - 480):",
+     brentq(lambda d: n_two(0.5, 0.5 + d, 0.025, 0.8) - 480, 1e-9, 0.5 - 1e-12, xtol=1e-14))
+
+# ---------------------------------------------------------------- poc plan's warnings (internal/runner/plan_test.go)
+print("\n## Plan, measured: 200 pairs with p10 = .25, p01 = .10 (400 records): det = d_pm, half = z_.975 sqrt((psi - d^2)/n), "
+      "more = ceil(n_pm * 400/200) - 400 for the margin .10")
+show("plan measured det half more:", d_pm(0.25, 0.10, 200, 0.025, 0.8), z95 * math.sqrt((0.35 - 0.15 ** 2) / 200),
+     math.ceil(n_pm(0.25, 0.10, 0.10, 0.025, 0.8) * 400 / 200) - 400)
+show("plan assumed det (psi .5, 200 pairs) and the most discordance that resolves .05:", d_pm(0.25, 0.25, 200, 0.025, 0.8),
+     0.5 * (0.05 / d_pm(0.25, 0.25, 200, 0.025, 0.8)) ** 2)
+show("plan quantile: min records for a p99 at 95% (upper; lower):", math.ceil(math.log(0.025) / math.log(0.99)),
+     math.floor(math.log(0.025) / math.log(0.01)) + 1)
+show("advice lopsided .96 [.90, .965] >= .92 on 500 (far half .005 < near half .06 / 2: se = near half / z; "
+     "by the width it would be 175):", more(n_se(500, (0.96 - 0.90) / z95, 0.96 - 0.92, 0.025, 0.8), 500, 500), more(n_se(500, (0.965 - 0.90) / (2 * z95), 0.96 - 0.92, 0.025, 0.8), 500, 500))

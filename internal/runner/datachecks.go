@@ -40,24 +40,24 @@ func (d DataChecks) Err(path string) error {
 	return &CheckError{Err: errors.New(strings.Join(msgs, "; "))}
 }
 
-// CheckData reads the records a run of exp would replay, once and
-// streaming, and runs the data checks the file does not turn off.
+// CheckData gives the data checks' findings over the records a run of exp
+// replays, with the file's severities: those of the pass the loader made
+// (the data is read once, streaming), or else of a pass made now.
 func CheckData(ctx context.Context, exp *spec.Experiment) (DataChecks, error) {
 	d := exp.Dataset
-	s, err := datasets.Open(d.Path, datasetOptions(exp))
-	if err != nil {
-		return nil, fmt.Errorf("check data: %w", err)
-	}
-	defer s.Close()
-	c := datasets.NewChecker(datasets.CheckOptions{ID: d.ID, Time: d.Time, Label: d.Label})
-	if err := datasets.Each(ctx, s, func(rec datasets.Record) error { c.Add(rec); return nil }); err != nil {
-		return nil, fmt.Errorf("check data: %w", err)
+	read := d.Read
+	if read == nil {
+		r, err := checkPass(ctx, exp)
+		if err != nil {
+			return nil, err
+		}
+		read = &r
 	}
 	var out DataChecks
-	if st := s.Stats(); st.Skipped > 0 {
-		out = append(out, skippedRows(st, s.SkippedRows()))
+	if read.Stats.Skipped > 0 {
+		out = append(out, skippedRows(read.Stats, read.Skipped))
 	}
-	for _, f := range c.Findings() {
+	for _, f := range read.Findings {
 		sev, ok := d.Checks[f.Check]
 		if !ok {
 			sev = spec.CheckWarn
@@ -69,6 +69,22 @@ func CheckData(ctx context.Context, exp *spec.Experiment) (DataChecks, error) {
 			Lines: f.Lines, Severity: string(sev), Message: f.Message()})
 	}
 	return out, nil
+}
+
+// checkPass reads the records a run of exp replays and runs the data
+// checks, for an experiment loaded without reading its data.
+func checkPass(ctx context.Context, exp *spec.Experiment) (spec.DataRead, error) {
+	d := exp.Dataset
+	s, err := datasets.Open(d.Path, datasetOptions(exp))
+	if err != nil {
+		return spec.DataRead{}, fmt.Errorf("check data: %w", err)
+	}
+	defer s.Close()
+	c := datasets.NewChecker(datasets.CheckOptions{ID: d.ID, Time: d.Time, Label: d.Label})
+	if err := datasets.Each(ctx, s, func(rec datasets.Record) error { c.Add(rec); return nil }); err != nil {
+		return spec.DataRead{}, fmt.Errorf("check data: %w", err)
+	}
+	return spec.DataRead{Findings: c.Findings(), Stats: s.Stats(), Skipped: s.SkippedRows()}, nil
 }
 
 // skippedRows is the finding of rows on_bad_row: skip left out: always a

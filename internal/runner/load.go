@@ -61,7 +61,7 @@ func NewSession(dir string, disabled bool) (*Session, error) {
 func (s *Session) LoadOptions() spec.LoadOptions {
 	return spec.LoadOptions{
 		ReadColumns: readColumns,
-		ReadLabels:  readLabels,
+		ReadData:    readData,
 		ColumnKinds: columnKinds,
 		CheckFilter: datasets.CompileFilter,
 		Cache:       s.Cache,
@@ -102,46 +102,51 @@ func Load(path string) (*spec.Experiment, error) {
 	return (&Session{}).Load(path)
 }
 
-// readLabels counts the values of the label column over the records the
-// filter keeps, read with the declared column types as the run reads them.
-func readLabels(ds spec.Dataset) (map[string]int, error) {
+// readData reads the records the filter keeps once, with the declared
+// column types as the run reads them: it counts the label's values and runs
+// the data checks.
+func readData(ds spec.Dataset) (spec.DataRead, error) {
 	opt := datasets.Options{Format: ds.Format, Filter: ds.Filter, SkipBadRows: ds.SkipBadRows, Types: ds.Types,
 		Derive: derived(ds)}
-	counts, err := countLabels(ds.Path, opt, ds.Label)
+	read, err := readPass(ds, opt)
 	if err != nil && ds.Filter != "" {
 		// Without the filter, does every record read? Then the filter is
 		// what fails on the data.
 		opt.Filter = ""
-		if _, cerr := countLabels(ds.Path, opt, ds.Label); cerr == nil {
-			return nil, fmt.Errorf("%w: %w", spec.ErrFilter, err)
+		if _, cerr := readPass(ds, opt); cerr == nil {
+			return spec.DataRead{}, fmt.Errorf("%w: %w", spec.ErrFilter, err)
 		}
 	}
-	return counts, err
+	return read, err
 }
 
-// countLabels counts the records by their label's canonical value. When
-// every row is bad and skipped, nothing is left to replay: that is an error
-// wrapping spec.ErrNoRecords that shows the first bad row.
-func countLabels(path string, opt datasets.Options, label string) (map[string]int, error) {
-	opt.Require = append(opt.Require, label)
-	s, err := datasets.Open(path, opt)
+// readPass counts the records by their label's canonical value and runs
+// the data checks over them. When every row is bad and skipped, nothing is
+// left to replay: that is an error wrapping spec.ErrNoRecords that shows
+// the first bad row.
+func readPass(ds spec.Dataset, opt datasets.Options) (spec.DataRead, error) {
+	opt.Require = append(opt.Require, ds.Label)
+	s, err := datasets.Open(ds.Path, opt)
 	if err != nil {
-		return nil, err
+		return spec.DataRead{}, err
 	}
 	defer s.Close()
 	counts := map[string]int{}
+	c := datasets.NewChecker(datasets.CheckOptions{ID: ds.ID, Time: ds.Time, Label: ds.Label})
 	err = datasets.Each(context.Background(), s, func(rec datasets.Record) error {
-		counts[datasets.FormatValue(rec.Fields[label])]++
+		counts[datasets.FormatValue(rec.Fields[ds.Label])]++
+		c.Add(rec)
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return spec.DataRead{}, err
 	}
-	if st := s.Stats(); st.Yielded == 0 && st.Skipped > 0 {
-		return nil, fmt.Errorf("%w: %d rows are bad and skipped (on_bad_row: skip), and none is left; the first: %v",
+	st := s.Stats()
+	if st.Yielded == 0 && st.Skipped > 0 {
+		return spec.DataRead{}, fmt.Errorf("%w: %d rows are bad and skipped (on_bad_row: skip), and none is left; the first: %v",
 			spec.ErrNoRecords, st.Skipped, s.SkippedRows()[0])
 	}
-	return counts, nil
+	return spec.DataRead{Labels: counts, Findings: c.Findings(), Stats: st, Skipped: s.SkippedRows()}, nil
 }
 
 // columnKinds is what kind of value each column holds, as a run reads it:

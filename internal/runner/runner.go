@@ -90,6 +90,9 @@ func Run(ctx context.Context, exp *spec.Experiment, opt Options) (*Outcome, erro
 	if err := checks.Err(exp.Dataset.Path); err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("interrupted before the run started: %w", err) // nothing to leave a folder for
+	}
 	started := opt.Now()
 	dir, runID, err := makeRunDir(opt.Out, exp.Name, started)
 	if err != nil {

@@ -175,6 +175,9 @@ type Dataset struct {
 	// Kinds says what kind of value a column holds (text, number, bool),
 	// as LoadOptions.ColumnKinds found; nil when unknown.
 	Kinds map[string]string
+	// Read is what the load-time pass over the data learnt (nil when the
+	// data was not read); the runner reports its data checks.
+	Read *DataRead
 	// Checks gives each data check its severity (warn unless the file's
 	// `checks:` says otherwise).
 	Checks map[datasets.Check]CheckSeverity

@@ -35,15 +35,16 @@ type LoadOptions struct {
 	// pipelines and metrics are not built (their column checks would only
 	// repeat the same problem).
 	ReadColumns func(path, format string) ([]string, error)
-	// ReadLabels, when set, counts the values of the label column ds.Label
-	// of the data file ds.Path, read as the run reads it (ds.Format, the
-	// declared ds.Types, the derived columns), so that every class the file
-	// names can be checked against the data; nil skips the checks. The
-	// filter and on_bad_row apply, so that a filter that fails on the data
-	// (an error wrapping ErrFilter), a row that does not parse with
-	// on_bad_row: error, or data whose every row is skipped as bad (an
-	// error wrapping ErrNoRecords), is found before a run.
-	ReadLabels func(ds Dataset) (map[string]int, error)
+	// ReadData, when set, reads the data file ds.Path once, streaming, as
+	// the run reads it (ds.Format, the declared ds.Types, the derived
+	// columns, the filter and on_bad_row): it counts the values of the
+	// label column ds.Label, so that every class the file names can be
+	// checked against the data, and runs the data checks, whose findings
+	// the loader keeps in Dataset.Read for the runner; nil skips both. A
+	// filter that fails on the data (an error wrapping ErrFilter), a row
+	// that does not parse with on_bad_row: error, or data whose every row is
+	// skipped as bad (an error wrapping ErrNoRecords), is found before a run.
+	ReadData func(ds Dataset) (DataRead, error)
 	// ColumnKinds, when set, says what kind of value each column holds
 	// (fieldexpr.KindText, KindNumber or KindBool; a column left out is
 	// unknown), so that a condition comparing a column with a constant of
@@ -611,11 +612,26 @@ func (l *loader) checkColumnTypes(declared []declaredType, ds *Dataset) {
 	}
 }
 
-// ErrFilter marks, in an error from LoadOptions.ReadLabels, a filter that
+// DataRead is what LoadOptions.ReadData learns in its one pass over the
+// data: the label counts, and the data checks' findings with the row
+// counts of the pass.
+type DataRead struct {
+	// Labels counts the records by the canonical text of their label.
+	Labels map[string]int
+	// Findings are the data checks' findings (every check; the file's
+	// severities are applied by the runner).
+	Findings []datasets.Finding
+	// Stats counts the rows read, filtered out and skipped.
+	Stats datasets.Stats
+	// Skipped holds the first rows skipped as bad.
+	Skipped []*datasets.RowError
+}
+
+// ErrFilter marks, in an error from LoadOptions.ReadData, a filter that
 // fails on a record of the data (a type error its text could not show).
 var ErrFilter = errors.New("the filter fails on a record")
 
-// ErrNoRecords marks, in an error from LoadOptions.ReadLabels, data whose
+// ErrNoRecords marks, in an error from LoadOptions.ReadData, data whose
 // every row was skipped as bad (on_bad_row: skip), so that nothing is left
 // to replay.
 var ErrNoRecords = errors.New("no record to replay")
@@ -628,10 +644,14 @@ const maxClasses = 50
 // checks the positive class against them: a positive class the data never
 // holds makes every record a negative, and every binary metric a floor.
 func (l *loader) labels(f *fields, ds *Dataset) {
-	if l.opt.ReadLabels == nil || ds.Label == "" || !contains(ds.Columns, ds.Label) {
+	if l.opt.ReadData == nil || ds.Label == "" || !contains(ds.Columns, ds.Label) {
 		return
 	}
-	counts, err := l.opt.ReadLabels(*ds)
+	read, err := l.opt.ReadData(*ds)
+	counts := read.Labels
+	if err == nil {
+		ds.Read = &read
+	}
 	var rerr *datasets.RowError
 	switch {
 	case errors.Is(err, ErrFilter):

@@ -596,9 +596,9 @@ func TestFindPath(t *testing.T) {
 func TestColumnTypes(t *testing.T) {
 	var read Dataset
 	opt := testOptions
-	opt.ReadLabels = func(ds Dataset) (map[string]int, error) {
+	opt.ReadData = func(ds Dataset) (DataRead, error) {
 		read = ds
-		return map[string]int{"0": 2, "1": 1}, nil
+		return DataRead{Labels: map[string]int{"0": 2, "1": 1}}, nil
 	}
 	exp, err := Load(filepath.Join("testdata", "columns.good.yaml"), opt)
 	if err != nil {
@@ -613,6 +613,6 @@ func TestColumnTypes(t *testing.T) {
 	}
 	// The labels are read as the run reads the data: with the types.
 	if !reflect.DeepEqual(read.Types, want) || read.Label != "is_fraud" || len(read.Derive) != 1 {
-		t.Errorf("ReadLabels got %+v", read)
+		t.Errorf("ReadData got %+v", read)
 	}
 }

@@ -62,6 +62,8 @@ func (s *ColumnSpec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 		if msg := env.LabelProblem(negative); msg != "" {
 			return nil, pipeline.Errorf("negative", "%s", msg)
 		}
+	} else if msg := env.ThresholdProblem(positive); msg != "" && s.Score != "" {
+		return nil, pipeline.Errorf("score", "%s; or set `negative:` to the class below the threshold", msg)
 	}
 	p := &Column{spec: *s, positive: positive, negative: negative}
 	if s.Threshold != nil {

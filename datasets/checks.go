@@ -40,10 +40,14 @@ const (
 	// missing value ("N/A", "null", "-"): they are read as a class of their
 	// own, so every metric counts them as errors of every pipeline.
 	CheckPlaceholderLabels Check = "placeholder_labels"
+	// CheckLabelSpellings counts records whose label is another class
+	// written differently only in case or spaces ("Bad" beside "bad"):
+	// read as a class of its own, it makes a binary label three classes.
+	CheckLabelSpellings Check = "label_spellings"
 )
 
 // Checks lists every data check, in the order findings are reported.
-var Checks = []Check{CheckInvalidUTF8, CheckNULBytes, CheckNonFinite, CheckDuplicateIDs, CheckBadTimes, CheckEmptyLabels, CheckPlaceholderLabels}
+var Checks = []Check{CheckInvalidUTF8, CheckNULBytes, CheckNonFinite, CheckDuplicateIDs, CheckBadTimes, CheckEmptyLabels, CheckPlaceholderLabels, CheckLabelSpellings}
 
 // placeholders are the texts exports write for a missing value, compared
 // in lower case.
@@ -78,6 +82,8 @@ func (f Finding) Message() string {
 		CheckDuplicateIDs: "repeat an id an earlier record has (each case would count more than once)",
 		CheckBadTimes:     "hold a time that does not parse (want RFC 3339 or \"2006-01-02 15:04:05\")",
 		CheckEmptyLabels:  "have no label and are left out of every metric",
+		CheckLabelSpellings: "have a label that is another class written differently (case or spaces), read as a class of its own " +
+			"(fix the export, or map the spellings to one with a derived column)",
 		CheckPlaceholderLabels: "have a label that stands for a missing value, read as a class of its own " +
 			"(leave such records out with dataset.filter, or fix the export)",
 	}[f.Check]
@@ -118,9 +124,20 @@ type Checker struct {
 	records  int
 	found    map[findingKey]*Finding
 	ids      map[uint64]struct{}
+	labels   map[string]*labelSeen // by label value, up to maxLabelValues
 	seed     maphash.Seed
 	from, to time.Time
 	timed    bool
+}
+
+// maxLabelValues bounds the distinct label values kept for the spelling
+// check (a regression target has one per record).
+const maxLabelValues = 1000
+
+// labelSeen counts one label value and keeps its first lines.
+type labelSeen struct {
+	n     int
+	lines []int
 }
 
 type findingKey struct {
@@ -177,8 +194,67 @@ func (c *Checker) Add(rec Record) {
 			c.note(CheckEmptyLabels, c.opt.Label, rec.Line, "")
 		case len(lab) <= 7 && placeholders[strings.ToLower(strings.TrimSpace(lab))]:
 			c.note(CheckPlaceholderLabels, c.opt.Label, rec.Line, fmt.Sprintf("%q", lab))
+		default:
+			c.seeLabel(lab, rec.Line)
 		}
 	}
+}
+
+// seeLabel counts a label value for the spelling check.
+func (c *Checker) seeLabel(lab string, line int) {
+	if c.labels == nil {
+		c.labels = map[string]*labelSeen{}
+	}
+	l := c.labels[lab]
+	if l == nil {
+		if len(c.labels) >= maxLabelValues {
+			return
+		}
+		l = &labelSeen{}
+		c.labels[lab] = l
+	}
+	l.n++
+	if len(l.lines) < maxFindingLines {
+		l.lines = append(l.lines, line)
+	}
+}
+
+// spellings is the finding of label values that are one class written in
+// several ways: every spelling but the commonest counts.
+func (c *Checker) spellings() *Finding {
+	groups := map[string][]string{}
+	for v := range c.labels {
+		k := strings.ToLower(strings.Join(strings.Fields(v), " "))
+		groups[k] = append(groups[k], v)
+	}
+	var f *Finding
+	keys := make([]string, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		vs := groups[k]
+		if len(vs) < 2 {
+			continue
+		}
+		slices.SortFunc(vs, func(a, b string) int { return c.labels[b].n - c.labels[a].n })
+		if f == nil {
+			f = &Finding{Check: CheckLabelSpellings, Column: c.opt.Label, Records: c.records}
+		}
+		if f.Example == "" {
+			f.Example = fmt.Sprintf("%q beside %q", vs[1], vs[0])
+		}
+		for _, v := range vs[1:] {
+			f.Count += c.labels[v].n
+			for _, l := range c.labels[v].lines {
+				if len(f.Lines) < maxFindingLines {
+					f.Lines = append(f.Lines, l)
+				}
+			}
+		}
+	}
+	return f
 }
 
 // time checks the time column of rec and widens the time range.
@@ -218,11 +294,15 @@ func (c *Checker) note(check Check, column string, line int, example string) {
 // Findings returns what the checks found, by check in the order of Checks
 // and then by column.
 func (c *Checker) Findings() []Finding {
-	out := make([]Finding, 0, len(c.found))
+	out := make([]Finding, 0, len(c.found)+1)
 	for _, f := range c.found {
 		g := *f
 		g.Records = c.records
 		out = append(out, g)
+	}
+	if f := c.spellings(); f != nil {
+		slices.Sort(f.Lines)
+		out = append(out, *f)
 	}
 	slices.SortFunc(out, func(a, b Finding) int {
 		if d := slices.Index(Checks, a.Check) - slices.Index(Checks, b.Check); d != 0 {

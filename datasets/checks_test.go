@@ -42,6 +42,13 @@ func TestChecker(t *testing.T) {
 			rec(3, map[string]any{"at": "2026-13-01", "y": nil}),
 			rec(4, map[string]any{"at": "2026-01-01T10:00:00Z", "y": "1"}),
 		}, []string{"bad_times at 2", "empty_labels y 2"}},
+		{"one class written two ways", CheckOptions{Label: "y"}, []Record{
+			rec(2, map[string]any{"y": "bad"}),
+			rec(3, map[string]any{"y": "bad"}),
+			rec(4, map[string]any{"y": "Bad"}),
+			rec(5, map[string]any{"y": "good"}),
+			rec(6, map[string]any{"y": " good"}),
+		}, []string{"label_spellings y 2"}},
 		{"placeholder labels", CheckOptions{Label: "y"}, []Record{
 			rec(2, map[string]any{"y": "N/A"}),
 			rec(3, map[string]any{"y": "null"}),

@@ -82,6 +82,18 @@ func (e Env) NegativeOf(positive string) string {
 	return "0"
 }
 
+// ThresholdProblem says why the decision below a score's threshold, the
+// other class of a two-class label, cannot be made: the label holds three
+// or more classes, none of them "0"; "" when it can.
+func (e Env) ThresholdProblem(positive string) string {
+	negative := e.NegativeOf(positive)
+	if len(e.Labels) < 3 || e.LabelProblem(negative) == "" {
+		return "" // one class seen: the other may simply be absent from the data
+	}
+	return fmt.Sprintf("a score gives two decisions, but the label holds %d classes, and the decision below the threshold, %q, is not one of them: "+
+		"check the label for stray values (a class written two ways, a placeholder such as N/A)", len(e.Labels), negative)
+}
+
 // LabelProblem says why a decision the file states (a rule's output, a
 // constant, a label set) is not a class the data holds, with the closest
 // one when there is a close one; "" when it is one, or when the data's

@@ -72,6 +72,13 @@ func loadWith(io IO, session *runner.Session, file string) (*spec.Experiment, er
 	if errors.As(err, &diags) {
 		src, _ := os.ReadFile(file)
 		fmt.Fprint(io.Err, diags.Format(src))
+		if exp != nil && exp.Dataset.Read != nil {
+			// What the data checks found often explains the errors (a
+			// class written two ways makes a binary label three classes).
+			if checks, err := runner.CheckData(context.Background(), exp); err == nil {
+				printDataChecks(io.Err, checks)
+			}
+		}
 		n := len(diags.Errors())
 		fmt.Fprintf(io.Err, "%s: %d problem%s; nothing was run\n", file, n, plural(n))
 		return nil, &exitError{code: ExitInvalid, err: err}

@@ -60,6 +60,13 @@ var corpus = []mistake{
 		want: []string{"warning: data check bad_times", `"31/01/2026"`}},
 	{name: "empty labels warn", data: func(t table) { t.set(8, "is_fraud", ""); t.set(9, "is_fraud", "") },
 		want: []string{"warning: data check empty_labels", "2 of 400 records"}},
+	{name: "one class written two ways turns a binary label into three classes", data: func(t table) {
+		for i := 1; i < len(t); i++ {
+			t[i][t.col("is_fraud")] = map[string]string{"0": "legit", "1": "fraud"}[t[i][t.col("is_fraud")]]
+		}
+		t.set(8, "is_fraud", "Fraud")
+	}, edit: []string{"label: is_fraud\n", "label: is_fraud\n  positive: fraud\n", "output: 1}", "output: fraud}", "default: 0", "default: legit"},
+		code: 2, want: []string{"warning: data check label_spellings", `"Fraud" beside "fraud"`, "experiment.yaml:16:12", "set `negative:`"}},
 	{name: "N/A in a 0/1 label is a missing label", data: func(t table) { t.set(8, "is_fraud", "N/A") },
 		want: []string{"warning: data check empty_labels", "first at line 10"}},
 	{name: "N/A in a text label is a placeholder, not a class", data: func(t table) {
@@ -68,7 +75,7 @@ var corpus = []mistake{
 		}
 		t.set(8, "is_fraud", "N/A")
 	}, edit: []string{"label: is_fraud\n", "label: is_fraud\n  positive: fraud\n", "output: 1}", "output: fraud}", "default: 0", "default: legit"},
-		want: []string{"warning: data check placeholder_labels", `e.g. "N/A"`}},
+		code: 2, want: []string{"warning: data check placeholder_labels", `e.g. "N/A"`, "the label holds 3 classes"}},
 	{name: "data check misspelt", edit: []string{"time: created_at\n", "time: created_at\n  checks: {duplicate_id: error}\n"},
 		code: 2, want: []string{"experiment.yaml:11:12", `did you mean "duplicate_ids"?`}},
 	{name: "data check severity misspelt", edit: []string{"time: created_at\n", "time: created_at\n  checks: {duplicate_ids: eror}\n"},

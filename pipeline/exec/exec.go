@@ -99,6 +99,9 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 	if s.Threshold != nil {
 		t := *s.Threshold
 		p.threshold = &t
+		if msg := env.ThresholdProblem(p.positive); msg != "" {
+			return nil, pipeline.Errorf("threshold", "%s", msg)
+		}
 	}
 	prog := p.command[0]
 	if !filepath.IsAbs(prog) && strings.ContainsRune(prog, '/') && env.Dir != "" {

@@ -102,6 +102,11 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 	if s.ExpectedLatency < 0 {
 		errs.Add("expected_latency", "must not be negative")
 	}
+	if s.Threshold != nil {
+		if msg := env.ThresholdProblem(p.positive); msg != "" {
+			errs.Add("threshold", "%s", msg)
+		}
+	}
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}

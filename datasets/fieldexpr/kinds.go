@@ -2,6 +2,8 @@ package fieldexpr
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/expr-lang/expr/ast"
 )
@@ -41,12 +43,29 @@ func (v *kindVisitor) Visit(node *ast.Node) {
 	for _, pair := range [][2]ast.Node{{n.Left, n.Right}, {n.Right, n.Left}} {
 		col, lit := columnName(pair[0]), literalKind(pair[1])
 		kind := v.kinds[col]
-		if col == "" || lit == "" || kind == "" || kind == lit {
+		if col == "" || lit == "" || kind == "" {
+			continue
+		}
+		if kind == lit {
+			if str, ok := pair[1].(*ast.StringNode); ok && ordering[n.Operator] && looksNumber(str.Value) {
+				v.err = fmt.Errorf("%s orders the text column %q as text, where \"9\" comes after \"45\": "+
+					"declare the column a number under dataset.columns to compare it as a number", n.String(), col)
+				return
+			}
 			continue
 		}
 		v.err = kindError(col, kind, lit, pair[1], n)
 		return
 	}
+}
+
+// ordering lists the operators that compare by order.
+var ordering = map[string]bool{"<": true, "<=": true, ">": true, ">=": true}
+
+// looksNumber reports whether text is a plain number ("45", "-1.5").
+func looksNumber(s string) bool {
+	_, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	return err == nil && s != ""
 }
 
 // columnName is the column an operand reads directly, or "".
@@ -81,6 +100,8 @@ func literalKind(n ast.Node) string {
 func kindError(col, kind, lit string, value ast.Node, cmp *ast.BinaryNode) error {
 	fix := ""
 	switch {
+	case kind == KindText && ordering[cmp.Operator]:
+		fix = "; to compare it as a number, declare the column a number under dataset.columns (as text, \"9\" would come after \"45\")"
 	case kind == KindText:
 		fix = fmt.Sprintf("; compare it with text, e.g. %s %s %q", col, cmp.Operator, literalText(value))
 	case kind == KindNumber && lit == KindText:

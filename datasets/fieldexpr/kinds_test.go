@@ -23,6 +23,9 @@ func TestCheckKinds(t *testing.T) {
 		{`$env["my-col"] == 1`, `column "my-col"`},
 		{`amount > 100 && region == 3`, `region == 3`},
 		{`region in ["1", "2"]`, ""},
+		{`region >= "45"`, `orders the text column "region" as text`},
+		{`region >= 5`, "declare the column a number"},
+		{`region > "m"`, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.expr, func(t *testing.T) {

@@ -62,7 +62,24 @@ func (a *Analysis) compare(cand, base, m int, relative bool, b verdict.Bound, se
 	var only mcnemarCounts
 	ev.McNemarP, only = a.mcnemar(base, cand, m, seg)
 	ev.Pairs, ev.Discordant, ev.CandidateOnly = only.pairs, only.candidate+only.baseline, only.candidate
+	if ev.Degenerate && !relative && pairedShare(est, only) {
+		// Every resample agrees because every record's difference is the
+		// same (the candidate right and the baseline wrong on each, say):
+		// the bootstrap has nothing to say, but the counts do.
+		ev.Interval = fromStats(stats.PairedExact(only.candidate, only.baseline, only.pairs, a.s.Confidence))
+		ev.PValue = stats.PairedExactPValue(only.candidate, only.baseline, only.pairs, b.Threshold, b.Greater())
+		ev.Degenerate = false
+	}
 	return ev
+}
+
+// pairedShare reports whether a difference of proportions is the share of
+// records only the candidate gets right minus the share only the baseline
+// does, over the records both count: true for a proportion over the same
+// records (recall, accuracy), not for one over each pipeline's own
+// (precision).
+func pairedShare(est float64, n mcnemarCounts) bool {
+	return n.pairs > 0 && math.Abs(est-float64(n.candidate-n.baseline)/float64(n.pairs)) < 1e-12
 }
 
 // pairedDist is the percentile distribution of the difference of two

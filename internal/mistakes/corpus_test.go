@@ -31,6 +31,13 @@ var corpus = []mistake{
 	{name: "four records give no GO", rows: 4, run: true, verdict: "INCONCLUSIVE", want: []string{"INCONCLUSIVE"}},
 	{name: "twenty records give no GO", rows: 20, run: true, verdict: "INCONCLUSIVE"},
 
+	{name: "a decisive paired win is evidence, not a zero-width interval", data: func(t table) {
+		for i := 1; i < len(t); i++ {
+			t[i][t.col("score")] = map[string]string{"0": "0.1", "1": "0.9"}[t[i][t.col("is_fraud")]]
+		}
+	}, edit: []string{"when: 'amount > 700'", "when: 'amount > 100000'",
+		baseCriteria, "criteria:\n  - {metric: recall, pipeline: model, better_than: rule, by: 0.5, must: true}\n"},
+		run: true, verdict: "GO", clean: true, want: []string{"PASS", "+100.0 pp [+92.9 pp, +100.0 pp]"}, report: []string{"paired-exact"}},
 	// Pipelines that fail.
 	{name: "a rule comparing text with a number", edit: []string{"when: 'amount > 700'", "when: 'text > 700'"},
 		code: 2, want: []string{"experiment.yaml:21:16", `column "text", which holds text values, with the number constant 700`}},

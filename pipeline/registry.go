@@ -211,6 +211,10 @@ type TrainingData struct {
 	// Label, Positive and Time are the dataset's label column, positive
 	// class and time column ("" when none).
 	Label, Positive, Time string
+	// ID is the dataset's id column ("" when none): a training record that
+	// repeats a replayed one in every other column is the same record
+	// under another id.
+	ID string
 }
 
 // Trainer is implemented by pipelines that learn from data before the

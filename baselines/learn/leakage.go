@@ -207,6 +207,7 @@ const contentShare = 0.10
 type contentCheck struct {
 	h    maphash.Hash
 	cols []string
+	ids  []string // id columns left out of the comparison
 	// replayed counts the replayed records by hash; found marks the hashes
 	// the training file repeats.
 	replayed map[uint64]int
@@ -216,7 +217,7 @@ type contentCheck struct {
 
 // replayedRows hashes every replayed record's values in the columns it
 // shares with the training file that open opens.
-func replayedRows(ctx context.Context, data pipeline.TrainingData, open func() (datasets.Reader, error)) (*contentCheck, error) {
+func replayedRows(ctx context.Context, data pipeline.TrainingData, open func() (datasets.Reader, error), exclude ...string) (*contentCheck, error) {
 	if data.Replay == nil {
 		return nil, errors.New("learn: the runner gave no way to open the replayed records")
 	}
@@ -233,6 +234,10 @@ func replayedRows(ctx context.Context, data pipeline.TrainingData, open func() (
 	defer r.Close()
 	c := &contentCheck{replayed: map[uint64]int{}, found: map[uint64]bool{}}
 	for _, col := range r.Columns() {
+		if slices.Contains(exclude, col) {
+			c.ids = append(c.ids, col)
+			continue
+		}
 		if slices.Contains(trainCols, col) {
 			c.cols = append(c.cols, col)
 		}
@@ -316,6 +321,11 @@ func (c *contentCheck) err(file string) error {
 	}
 	if float64(n) < contentShare*float64(c.records) {
 		return nil
+	}
+	if len(c.ids) > 0 {
+		return fmt.Errorf("learn: refused: training file %q repeats %d of the %d replayed records in every column but the id %q: "+
+			"the same records under other ids; a model must not score records it was trained on, so take them out of the training file",
+			file, n, c.records, c.ids[0])
 	}
 	return fmt.Errorf("learn: refused: training file %q repeats %d of the %d replayed records in every column: "+
 		"a model must not score records it was trained on; take them out of the training file, or name the record id "+

@@ -246,6 +246,14 @@ func TestWalkForwardRefusals(t *testing.T) {
 	}
 }
 
+// rekeyed gives records new ids, keeping every other value.
+func rekeyed(recs []datasets.Record) []datasets.Record {
+	for i := range recs {
+		recs[i].Fields["ticket_id"] = fmt.Sprintf("NEW-%d", i)
+	}
+	return recs
+}
+
 // ticketRecords returns n labelled records with ids T-from ... .
 func ticketRecords(from, n int) []datasets.Record {
 	recs := make([]datasets.Record, n)
@@ -256,7 +264,7 @@ func ticketRecords(from, n int) []datasets.Record {
 			y = "1"
 		}
 		recs[i] = datasets.Record{Seq: i, Line: i + 2, Fields: map[string]any{
-			"ticket_id": fmt.Sprintf("T-%d", from+i), "a": x, "b": 1.0, "y": y,
+			"ticket_id": fmt.Sprintf("T-%d", from+i), "a": x, "b": float64(from + i), "y": y,
 		}}
 	}
 	return recs
@@ -284,6 +292,8 @@ func TestTrainingFileSharesNoIDs(t *testing.T) {
 		{"no id: a copy with the columns reordered", "", ticketRecords(0, 100), []string{"y", "b", "a", "ticket_id"},
 			`repeats 100 of the 100 replayed records`},
 		{"no id: a few repeated by chance", "", append(ticketRecords(500, 200), ticketRecords(0, 5)...), cols, ""},
+		{"the replay under new ids", "ticket_id", rekeyed(ticketRecords(0, 100)), cols,
+			`repeats 100 of the 100 replayed records in every column but the id "ticket_id"`},
 		{"training file without the id", "ticket_id", ticketRecords(100, 200), []string{"a", "b", "y"}, `column "ticket_id" (train.id) is missing`},
 	}
 	for _, tc := range cases {

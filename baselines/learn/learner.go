@@ -144,12 +144,17 @@ func (l *Learner) trainingSource(ctx context.Context, data pipeline.TrainingData
 				return nil, err
 			}
 			src.open = requireColumn(src.open, l.idCol)
-			src.filter = src.overlap.keep
-		} else {
-			if src.content, err = replayedRows(ctx, data, src.open); err != nil {
-				return nil, err
+		}
+		// By content too, leaving the ids out: a copy of replayed records
+		// under new ids is the same records.
+		if src.content, err = replayedRows(ctx, data, src.open, l.idCol, data.ID); err != nil {
+			return nil, err
+		}
+		src.filter = func(rec datasets.Record) (bool, error) {
+			if src.overlap != nil {
+				src.overlap.keep(rec)
 			}
-			src.filter = src.content.keep
+			return src.content.keep(rec)
 		}
 	case l.where != nil:
 		src.what = fmt.Sprintf("training rows where %s", l.where.Source())

@@ -599,7 +599,7 @@ func train(ctx context.Context, exp *spec.Experiment, dopt datasets.Options) err
 			// replayed ones, so a model sees the same inputs.
 			return datasets.Open(path, datasets.Options{Derive: dopt.Derive, Types: dopt.Types})
 		},
-		Label: d.Label, Positive: d.Positive, Time: d.Time,
+		Label: d.Label, Positive: d.Positive, Time: d.Time, ID: d.ID,
 	}
 	for _, p := range exp.Pipelines {
 		if t, ok := p.Pipeline.(pipeline.Trainer); ok {

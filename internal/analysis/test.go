@@ -47,7 +47,7 @@ func (a *Analysis) tooManyFailures(p int) string {
 	f := a.failures[p]
 	if share := float64(f) / float64(a.records); share > a.s.MaxFailureRate {
 		return fmt.Sprintf("pipeline %q failed on %d of %d records (%.1f%%), more than the %s a judged pipeline may fail on "+
-			"(report.max_failure_rate); fix it and rerun — answers already paid for come from the cache",
+			"(report.max_failure_rate); fix it and rerun (a paid model's answers so far come from the cache)",
 			a.names[p], f, a.records, 100*share, format.Percent(a.s.MaxFailureRate))
 	}
 	return ""

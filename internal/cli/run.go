@@ -198,7 +198,11 @@ func printSummary(io IO, out *runner.Outcome) {
 			fmt.Fprintf(io.Out, "  %-19s %s\n", "", strings.Join(segs, ", "))
 		}
 		if j.MoreRecords > 0 {
-			fmt.Fprintf(io.Out, "  %-19s about %s more records would likely settle it\n", "", format.Group(int64(j.MoreRecords)))
+			why := ""
+			if strings.HasPrefix(j.SampleSizeMethod, "the minimum") || strings.HasPrefix(j.SampleSizeMethod, "the fewest") {
+				why = " (" + j.SampleSizeMethod + ")"
+			}
+			fmt.Fprintf(io.Out, "  %-19s about %s more records would likely settle it%s\n", "", format.Group(int64(j.MoreRecords)), why)
 		}
 	}
 	fmt.Fprintf(io.Out, "\nVerdict: %s — %s\n", r.Verdict.Verdict, r.Verdict.Reason)

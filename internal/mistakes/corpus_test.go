@@ -28,7 +28,7 @@ var corpus = []mistake{
 		want: []string{"valid"}},
 
 	// Thin evidence.
-	{name: "four records give no GO", rows: 4, run: true, verdict: "INCONCLUSIVE", want: []string{"INCONCLUSIVE"}},
+	{name: "four records give no GO", rows: 4, run: true, verdict: "INCONCLUSIVE", want: []string{"about 26 more records would likely settle it (the minimum of 30 records a criterion is judged on)"}},
 	{name: "twenty records give no GO", rows: 20, run: true, verdict: "INCONCLUSIVE"},
 
 	{name: "a decisive paired win is evidence, not a zero-width interval", data: func(t table) {
@@ -203,17 +203,17 @@ var corpus = []mistake{
 	// Leakage.
 	{name: "a learner trained on the replay file itself", edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n",
 		"    type: learn\n    features: [amount, channel]\n    train: {file: data.csv}\n"},
-		run: true, code: 1, want: []string{"training file"}},
+		run: true, code: 2, want: []string{"training file"}},
 	{name: "a learner whose training file shares ids with the replay", edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n",
 		"    type: learn\n    features: [amount, channel]\n    train: {file: data.csv, id: id}\n"},
-		run: true, code: 1, want: []string{"id"}},
+		run: true, code: 2, want: []string{"id"}},
 	{name: "a proxy of the label as a feature", data: func(t table) {
 		t.add("chargeback", func(_ int, row []string) string { return row[7] })
 	}, edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n", "    type: learn\n    features: [amount, chargeback]\n    train: {folds: 5}\n"},
-		run: true, code: 1, want: []string{"chargeback", "proxies"}},
+		run: true, code: 2, want: []string{"chargeback", "proxies"}},
 	{name: "train.where without leaving the training rows out of the replay", edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n",
 		"    type: learn\n    features: [amount, channel]\n    train: {where: 'split == \"train\"'}\n"},
-		run: true, code: 1, want: []string{"200 of the 400 replayed records are training rows", `dataset.filter: '!(split == "train")'`}},
+		run: true, code: 2, want: []string{"200 of the 400 replayed records are training rows", `dataset.filter: '!(split == "train")'`}},
 	{name: "train.where with the replay filtered to the test rows", edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n",
 		"    type: learn\n    features: [amount, channel]\n    train: {where: 'split == \"train\"'}\n",
 		"time: created_at\n", "time: created_at\n  filter: 'split == \"test\"'\n",

@@ -227,8 +227,10 @@ func withDefaults(opt Options) Options {
 	return opt
 }
 
-// CheckError says that pipelines lack what they need to run (an API key, a
-// subprocess that starts); nothing was run.
+// CheckError says that the run cannot start: pipelines lack what they need
+// (an API key, a subprocess that starts), a data check the file makes an
+// error failed, or a learner's training set cannot be used (it leaks into
+// the replay, or cannot be read); nothing was run.
 type CheckError struct{ Err error }
 
 func (e *CheckError) Error() string { return "cannot start the run: " + e.Err.Error() }
@@ -331,7 +333,12 @@ func prepare(ctx context.Context, exp *spec.Experiment, dopt datasets.Options, o
 		return err
 	}
 	if err := train(ctx, exp, dopt); err != nil {
-		return err
+		if ctx.Err() != nil {
+			return err
+		}
+		// A training set that leaks into the replay, or cannot be read,
+		// is a problem of the input: nothing was run.
+		return &CheckError{Err: err}
 	}
 	if !paced(exp) {
 		return nil

@@ -165,6 +165,13 @@ type Outputs interface {
 	Outputs() []string
 }
 
+// TrainingChecker is implemented by learning pipelines that can check
+// their training data — leaks into the replay, proxies of the label —
+// without fitting, for `poc validate`.
+type TrainingChecker interface {
+	CheckTraining(ctx context.Context, data TrainingData) error
+}
+
 // TrainingSet is implemented by pipelines that learn before the replay.
 // TrainsOn names the records they learn from when those are not the
 // replayed records themselves (a training file, a time cut, a where

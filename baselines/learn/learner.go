@@ -46,8 +46,9 @@ type Learner struct {
 }
 
 var (
-	_ pipeline.Pipeline = (*Learner)(nil)
-	_ pipeline.Trainer  = (*Learner)(nil)
+	_ pipeline.Pipeline        = (*Learner)(nil)
+	_ pipeline.Trainer         = (*Learner)(nil)
+	_ pipeline.TrainingChecker = (*Learner)(nil)
 )
 
 // fitted is one trained model: its encoder, weights and threshold, and the
@@ -114,6 +115,25 @@ func (l *Learner) Train(ctx context.Context, data pipeline.TrainingData) error {
 		f.schema = l.schema
 	}
 	return nil
+}
+
+// CheckTraining reads the training data as Train does and makes its
+// checks (overlap with the replay by id and by content, training rows in
+// the replay, two classes, proxy features) without fitting a model. A
+// walk-forward learner is checked when it trains.
+func (l *Learner) CheckTraining(ctx context.Context, data pipeline.TrainingData) error {
+	if len(l.cuts) > 0 || data.Label == "" {
+		return nil
+	}
+	if data.Positive != "" {
+		l.positive = data.Positive
+	}
+	src, err := l.trainingSource(ctx, data)
+	if err != nil {
+		return err
+	}
+	_, err = l.readTraining(ctx, src, data.Label)
+	return err
 }
 
 // trainingSource is where Train reads its records from, and the checks the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/poc-harness/poc/internal/runner"
 	"github.com/poc-harness/poc/internal/spec"
@@ -50,6 +51,11 @@ func validate(io IO, opts *ValidateOptions) error {
 	if err := checks.Err(exp.Dataset.Path); err != nil {
 		n := len(checks.Errors())
 		fmt.Fprintf(io.Err, "%s: %d data check%s failed (dataset.checks says error); nothing was run\n", opts.File, n, plural(n))
+		return &exitError{code: ExitInvalid, err: err}
+	}
+	if err := runner.CheckTraining(context.Background(), exp); err != nil {
+		msg := strings.ReplaceAll(errors.Unwrap(err).Error(), "\n", "\nerror: ")
+		fmt.Fprintf(io.Err, "error: %s\n%s: the training data cannot be used; nothing was run\n", msg, opts.File)
 		return &exitError{code: ExitInvalid, err: err}
 	}
 	fmt.Fprintf(io.Out, "%s: valid — %d pipelines (%d candidate), %d metrics, %d criteria (%d must); dataset %s with %d columns\n",

@@ -219,6 +219,16 @@ var corpus = []mistake{
 		"time: created_at\n", "time: created_at\n  filter: 'split == \"test\"'\n",
 		baseCriteria, "criteria:\n  - {metric: roc_auc, pipeline: model, at_least: 0.55, must: true}\n"},
 		run: true, verdict: "GO", clean: true},
+	{name: "validate refuses a learner trained on the replay file", edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n",
+		"    type: learn\n    features: [amount, channel]\n    train: {file: data.csv}\n"},
+		code: 2, want: []string{`repeats 400 of the 400 replayed records in every column but the id "id"`, "the training data cannot be used"}},
+	{name: "validate refuses train.where rows left in the replay", edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n",
+		"    type: learn\n    features: [amount, channel]\n    train: {where: 'split == \"train\"'}\n"},
+		code: 2, want: []string{"200 of the 400 replayed records are training rows"}},
+	{name: "validate refuses a proxy of the label", data: func(t table) {
+		t.add("chargeback", func(_ int, row []string) string { return row[7] })
+	}, edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n", "    type: learn\n    features: [amount, chargeback]\n    train: {folds: 5}\n"},
+		code: 2, want: []string{"chargeback", "proxies"}},
 	{name: "a majority floor beside a learner with a training file", files: map[string]string{"train.csv": "amount,channel,is_fraud\n1,web,0\n"},
 		edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n", "    type: learn\n    features: [amount, channel]\n    train: {file: train.csv}\n",
 			"metrics:", "  - {name: floor, role: baseline, type: majority}\nmetrics:"},

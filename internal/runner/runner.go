@@ -592,8 +592,21 @@ func fitLabels(exp *spec.Experiment, opt datasets.Options) error {
 
 // train lets learning pipelines fit their models before the replay.
 func train(ctx context.Context, exp *spec.Experiment, dopt datasets.Options) error {
+	data := trainingData(exp, dopt)
+	for _, p := range exp.Pipelines {
+		if t, ok := p.Pipeline.(pipeline.Trainer); ok {
+			if err := t.Train(ctx, data); err != nil {
+				return fmt.Errorf("train pipeline %q: %w", p.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// trainingData is how learning pipelines read the data they learn from.
+func trainingData(exp *spec.Experiment, dopt datasets.Options) pipeline.TrainingData {
 	d := exp.Dataset
-	data := pipeline.TrainingData{
+	return pipeline.TrainingData{
 		Replay: func() (datasets.Reader, error) { return datasets.Open(d.Path, dopt) },
 		All: func() (datasets.Reader, error) {
 			return datasets.Open(d.Path, datasets.Options{Format: d.Format, Derive: dopt.Derive, Types: d.Types})
@@ -608,12 +621,25 @@ func train(ctx context.Context, exp *spec.Experiment, dopt datasets.Options) err
 		},
 		Label: d.Label, Positive: d.Positive, Time: d.Time, ID: d.ID,
 	}
+}
+
+// CheckTraining runs the checks a learner makes of its training data (a
+// training file or rows that repeat the replay, a proxy of the label, a
+// training set without two classes) without fitting anything, so that
+// `poc validate` refuses what would stop the run. Nil when there is
+// nothing to check.
+func CheckTraining(ctx context.Context, exp *spec.Experiment) error {
+	data := trainingData(exp, datasetOptions(exp))
+	var errs []error
 	for _, p := range exp.Pipelines {
-		if t, ok := p.Pipeline.(pipeline.Trainer); ok {
-			if err := t.Train(ctx, data); err != nil {
-				return fmt.Errorf("train pipeline %q: %w", p.Name, err)
+		if c, ok := p.Pipeline.(pipeline.TrainingChecker); ok {
+			if err := c.CheckTraining(ctx, data); err != nil {
+				errs = append(errs, fmt.Errorf("pipeline %q: %w", p.Name, err))
 			}
 		}
+	}
+	if len(errs) > 0 {
+		return &CheckError{Err: errors.Join(errs...)}
 	}
 	return nil
 }

@@ -652,29 +652,44 @@ func (l *loader) labels(f *fields, ds *Dataset) {
 	if err == nil {
 		ds.Read = &read
 	}
+	if l.readFailed(f, ds, err, counts) {
+		return
+	}
+	l.classes(f, ds, counts)
+}
+
+// readFailed reports, at the key that explains it, a read of the data that
+// failed or left nothing to replay; it returns whether it did.
+func (l *loader) readFailed(f *fields, ds *Dataset, err error, counts map[string]int) bool {
 	var rerr *datasets.RowError
 	switch {
 	case errors.Is(err, ErrFilter):
 		l.errorf(f.val("filter"), "dataset.filter", "compare a column with a value of its own kind",
 			"%v", err)
-		return
+		return true
 	case errors.Is(err, ErrNoRecords):
 		l.errorf(f.val("path"), "dataset.path", "fix the rows, or the types declared under dataset.columns", "%v", err)
-		return
+		return true
 	case errors.As(err, &rerr):
 		l.errorf(f.val("path"), "dataset.path", "fix the row, or set `on_bad_row: skip` to count and skip such rows",
 			"a row does not parse: %v", err)
-		return
+		return true
 	case err != nil:
 		l.errorf(f.val("label"), "dataset.label", "", "read the label column %q: %v", ds.Label, err)
-		return
+		return true
 	case len(counts) == 0 && ds.Filter != "":
 		l.errorf(f.val("filter"), "dataset.filter", "check the filter's values against the data", "the filter keeps none of the dataset's records: nothing to replay")
-		return
+		return true
 	case len(counts) == 0:
 		l.errorf(f.val("path"), "dataset.path", "export the records to replay, one per row after the header", "the dataset has no records: nothing to replay")
-		return
+		return true
 	}
+	return false
+}
+
+// classes sets ds.Labels from the label counts and checks the positive
+// class against them.
+func (l *loader) classes(f *fields, ds *Dataset, counts map[string]int) {
 	numeric := true
 	for v := range counts {
 		if v == "" {

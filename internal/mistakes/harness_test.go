@@ -128,8 +128,9 @@ type mistake struct {
 	data func(table)
 	// files are more files written beside the experiment.
 	files map[string]string
-	// run makes the case `poc run` (with --out) instead of `poc validate`.
-	run bool
+	// run makes the case `poc run` (with --out) instead of `poc validate`;
+	// plan makes it `poc plan`.
+	run, plan bool
 	// args are more command-line arguments.
 	args []string
 	// code is the exit code expected.
@@ -176,8 +177,11 @@ func (m mistake) play(t *testing.T) {
 	}
 	out := filepath.Join(dir, "results")
 	args := []string{"validate"}
-	if m.run {
+	switch {
+	case m.run:
 		args = []string{"run", "--out", out, "--cache-dir", filepath.Join(dir, "cache")}
+	case m.plan:
+		args = []string{"plan"}
 	}
 	args = append(append(args, m.args...), filepath.Join(dir, "experiment.yaml"))
 	var stdout, stderr bytes.Buffer

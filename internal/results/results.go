@@ -419,6 +419,11 @@ func Load(dir string) (*Run, error) {
 	}{{ManifestFile, &r.Manifest}, {MetricsFile, &r.Metrics}, {VerdictFile, &r.Verdict}} {
 		b, err := os.ReadFile(filepath.Join(dir, f.name))
 		if errors.Is(err, os.ErrNotExist) {
+			if f.name != ManifestFile {
+				if _, merr := os.Stat(filepath.Join(dir, ManifestFile)); merr == nil {
+					return nil, fmt.Errorf("%s is not a finished run folder: %s is missing; if the run was interrupted, `poc run --resume %s` finishes it", dir, f.name, dir)
+				}
+			}
 			return nil, fmt.Errorf("%s is not a finished run folder: %s is missing", dir, f.name)
 		}
 		if err != nil {

@@ -152,6 +152,10 @@ func (pr *pairProbe) discordance() (discord, bool) {
 // and a quantile with fewer records than a distribution-free bound needs.
 func sufficiency(exp *spec.Experiment, tally *planTally, records int) []string {
 	var out []string
+	if m := exp.Report.MinRecords; records < m && len(exp.Criteria) > 0 {
+		out = append(out, fmt.Sprintf("only %d records to replay, fewer than the %d a criterion is judged on (report.min_records): "+
+			"every criterion will be inconclusive; replay at least %d more records", records, m, m-records))
+	}
 	for i, c := range exp.Criteria {
 		var w string
 		if c.Kind.Comparison() {

@@ -172,3 +172,13 @@ func TestTimeAndSegmentPlots(t *testing.T) {
 		})
 	}
 }
+
+// A projection that prices nothing says so instead of "a saving of 0".
+func TestHeadlineWhenNothingIsPriced(t *testing.T) {
+	zero := results.Projection{Value: 0, Interval: results.Interval{Lo: 0, Hi: 0, Method: "paired-bootstrap-percentile"}}
+	ij := &results.Impact{Currency: "USD", Savings: []results.Saving{{Candidate: "model", Baseline: "rules", Yearly: zero}}}
+	got := headline(ij, "95%")
+	if !strings.Contains(got, "No yearly saving is projected for model") || strings.Contains(got, "a saving of 0") {
+		t.Errorf("headline = %q", got)
+	}
+}

@@ -109,11 +109,16 @@ func headline(ij *results.Impact, conf string) string {
 	cand := ij.Savings[0].Candidate
 	cur := cmp.Or(ij.Currency, "USD")
 	var parts []string
+	priced := false
 	for _, s := range ij.Savings {
 		v, iv := float64(s.Yearly.Value), s.Yearly.Interval
 		if s.Candidate != cand || !finite(v) {
 			continue
 		}
+		if v == 0 && iv.Lo == 0 && iv.Hi == 0 {
+			continue // nothing priced: no running, error or people's cost on either side
+		}
+		priced = true
 		part := fmt.Sprintf("a saving of %s against %s", compactMoney(v, cur), s.Baseline)
 		if v < 0 {
 			part = fmt.Sprintf("an extra cost of %s against %s", compactMoney(-v, cur), s.Baseline)
@@ -123,8 +128,9 @@ func headline(ij *results.Impact, conf string) string {
 		}
 		parts = append(parts, part)
 	}
-	if len(parts) == 0 {
-		return ""
+	if !priced {
+		return fmt.Sprintf("No yearly saving is projected for %s: the experiment prices nothing that differs from the baselines "+
+			"(give pipeline costs, use_case.cost_of_error or use_case.people).", cand)
 	}
 	return fmt.Sprintf("Projected yearly for %s: %s.", cand, strings.Join(parts, "; "))
 }

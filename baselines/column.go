@@ -99,7 +99,7 @@ func (s *ColumnSpec) checkColumns(errs *pipeline.FieldErrors, env pipeline.Env) 
 		{"column", s.Column}, {"score", s.Score}, {"latency", s.Latency}, {"cost", s.Cost},
 	} {
 		if c.col != "" && !env.HasColumn(c.col) {
-			errs.Add(c.field, "column %q is not in the dataset", c.col)
+			errs.Add(c.field, "%s", env.MissingColumn(c.col))
 		}
 	}
 }

@@ -69,6 +69,17 @@ func (e Env) HasColumn(name string) bool {
 	return false
 }
 
+// MissingColumn says that a column the spec names is not in the dataset,
+// with the closest column when one is close: `column "Incme" is not in
+// the dataset (did you mean "Income"?)`.
+func (e Env) MissingColumn(name string) string {
+	msg := fmt.Sprintf("column %q is not in the dataset", name)
+	if c := fieldexpr.Closest(name, e.Columns); c != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", c)
+	}
+	return msg
+}
+
 // NegativeOf is the decision below a score's threshold for the positive
 // class positive: the other class of a two-class label (`no` for yes/no
 // data), else "0".

@@ -217,7 +217,7 @@ func (s *Spec) checkInputs(errs *pipeline.FieldErrors, env pipeline.Env) {
 	for i, c := range s.Leaking {
 		leaking[c] = true
 		if !env.HasColumn(c) {
-			errs.Add(fmt.Sprintf("leaking[%d]", i), "column %q is not in the dataset", c)
+			errs.Add(fmt.Sprintf("leaking[%d]", i), "%s", env.MissingColumn(c))
 		}
 	}
 	seen := map[string]bool{}
@@ -236,7 +236,7 @@ func checkInputList(errs *pipeline.FieldErrors, env pipeline.Env, leaking, seen 
 		case leaking[c]:
 			errs.Add(f, "refused: %q is listed in `leaking`; a leaking column as a feature would score the model on the answer", c)
 		case !env.HasColumn(c):
-			errs.Add(f, "column %q is not in the dataset", c)
+			errs.Add(f, "%s", env.MissingColumn(c))
 		case seen[c]:
 			errs.Add(f, "column %q is listed twice", c)
 		}
@@ -319,7 +319,7 @@ func (s *Spec) checkTrain(errs *pipeline.FieldErrors, env pipeline.Env) ([]time.
 		case s.Train.File == "":
 			errs.Add("train.id", "the id check is for a training file: use it with `file:`, e.g. `train: {file: train.csv, id: ticket_id}`")
 		case !env.HasColumn(s.Train.ID):
-			errs.Add("train.id", "column %q is not in the dataset", s.Train.ID)
+			errs.Add("train.id", "%s", env.MissingColumn(s.Train.ID))
 		}
 	}
 	return cuts, where

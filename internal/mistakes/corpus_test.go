@@ -202,6 +202,9 @@ var corpus = []mistake{
 	{name: "a filter comparing a number column with text", edit: []string{"time: created_at\n", "time: created_at\n  filter: 'amount != \"0\"'\n"},
 		code: 2, want: []string{"experiment.yaml:11:11", "declare the column a category"}},
 
+	{name: "a learner feature misspelt", edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n", "    type: learn\n    features: [amout, channel]\n    train: {folds: 5}\n"},
+		code: 2, want: []string{"experiment.yaml:15", `features[0]: column "amout" is not in the dataset (did you mean "amount"?)`}},
+
 	// Leakage.
 	{name: "a learner trained on the replay file itself", edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n",
 		"    type: learn\n    features: [amount, channel]\n    train: {file: data.csv}\n"},

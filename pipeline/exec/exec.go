@@ -129,7 +129,7 @@ func (s *Spec) check(env pipeline.Env) error {
 	}
 	for i, f := range s.Fields {
 		if len(env.Columns) > 0 && !env.HasColumn(f) {
-			errs.Add(fmt.Sprintf("fields[%d]", i), "column %q is not in the dataset", f)
+			errs.Add(fmt.Sprintf("fields[%d]", i), "%s", env.MissingColumn(f))
 		}
 	}
 	if s.Processes < 0 {

@@ -72,21 +72,24 @@ type Finding struct {
 	Example string
 }
 
+// findingText says, after "N of M records in column C", what a check found.
+var findingText = map[Check]string{
+	CheckInvalidUTF8:  "hold text that is not valid UTF-8 (re-export the file as UTF-8)",
+	CheckNULBytes:     "hold a NUL byte (a binary value or a broken export)",
+	CheckNonFinite:    "hold a number that is NaN or infinite",
+	CheckDuplicateIDs: "repeat an id an earlier record has (each case would count more than once)",
+	CheckBadTimes:     "hold a time that does not parse (want RFC 3339 or \"2006-01-02 15:04:05\")",
+	CheckEmptyLabels:  "have no label and are left out of every metric",
+	CheckLabelSpellings: "have a label that is another class written differently (case or spaces), read as a class of its own " +
+		"(fix the export, or map the spellings to one with a derived column)",
+	CheckPlaceholderLabels: "have a label that stands for a missing value, read as a class of its own " +
+		"(leave such records out with dataset.filter, or fix the export)",
+}
+
 // Message says what was found in one sentence.
 func (f Finding) Message() string {
 	share := 100 * float64(f.Count) / float64(max(f.Records, 1))
-	what := map[Check]string{
-		CheckInvalidUTF8:  "hold text that is not valid UTF-8 (re-export the file as UTF-8)",
-		CheckNULBytes:     "hold a NUL byte (a binary value or a broken export)",
-		CheckNonFinite:    "hold a number that is NaN or infinite",
-		CheckDuplicateIDs: "repeat an id an earlier record has (each case would count more than once)",
-		CheckBadTimes:     "hold a time that does not parse (want RFC 3339 or \"2006-01-02 15:04:05\")",
-		CheckEmptyLabels:  "have no label and are left out of every metric",
-		CheckLabelSpellings: "have a label that is another class written differently (case or spaces), read as a class of its own " +
-			"(fix the export, or map the spellings to one with a derived column)",
-		CheckPlaceholderLabels: "have a label that stands for a missing value, read as a class of its own " +
-			"(leave such records out with dataset.filter, or fix the export)",
-	}[f.Check]
+	what := findingText[f.Check]
 	msg := fmt.Sprintf("%s of %s records (%.1f%%) in column %q %s", pocformat.Group(int64(f.Count)), pocformat.Group(int64(f.Records)), share, f.Column, what)
 	if len(f.Lines) > 0 {
 		lines := make([]string, len(f.Lines))
@@ -120,14 +123,13 @@ type CheckOptions struct {
 // (a false duplicate needs a hash collision, about one in 10^10 at a
 // million ids). It also notes the range of the time column.
 type Checker struct {
-	opt      CheckOptions
-	records  int
-	found    map[findingKey]*Finding
-	ids      map[uint64]struct{}
-	labels   map[string]*labelSeen // by label value, up to maxLabelValues
-	seed     maphash.Seed
-	from, to time.Time
-	timed    bool
+	opt     CheckOptions
+	records int
+	found   map[findingKey]*Finding
+	ids     map[uint64]struct{}
+	labels  map[string]*labelSeen // by label value, up to maxLabelValues
+	seed    maphash.Seed
+	span    TimeSpan
 }
 
 // maxLabelValues bounds the distinct label values kept for the spelling
@@ -263,18 +265,9 @@ func (c *Checker) time(rec Record) {
 	if v == nil {
 		return // a missing time is missing, not malformed
 	}
-	t, err := ParseTime(v)
-	if err != nil {
+	if !c.span.Add(v) {
 		c.note(CheckBadTimes, c.opt.Time, rec.Line, fmt.Sprintf("%q", truncate(FormatValue(v))))
-		return
 	}
-	if !c.timed || t.Before(c.from) {
-		c.from = t
-	}
-	if !c.timed || t.After(c.to) {
-		c.to = t
-	}
-	c.timed = true
 }
 
 // note counts a record concerned by a check in a column.
@@ -318,7 +311,33 @@ func (c *Checker) Records() int { return c.records }
 
 // TimeRange returns the earliest and latest parsed time of the time column;
 // ok is false when there was none.
-func (c *Checker) TimeRange() (from, to time.Time, ok bool) { return c.from, c.to, c.timed }
+func (c *Checker) TimeRange() (from, to time.Time, ok bool) {
+	return c.span.From, c.span.To, c.span.Seen
+}
+
+// TimeSpan is the earliest and latest of the times it is given.
+type TimeSpan struct {
+	From, To time.Time
+	// Seen is false until a time was added.
+	Seen bool
+}
+
+// Add widens the span by the time v holds (as ParseTime reads it); it
+// returns false, and changes nothing, for a value that is not a time.
+func (s *TimeSpan) Add(v any) bool {
+	t, err := ParseTime(v)
+	if err != nil {
+		return false
+	}
+	if !s.Seen || t.Before(s.From) {
+		s.From = t
+	}
+	if !s.Seen || t.After(s.To) {
+		s.To = t
+	}
+	s.Seen = true
+	return true
+}
 
 // truncate shortens a value for a message.
 func truncate(s string) string {

@@ -47,9 +47,11 @@ func CheckData(ctx context.Context, exp *spec.Experiment) (DataChecks, error) {
 	d := exp.Dataset
 	read := d.Read
 	if read == nil {
-		r, err := checkPass(ctx, exp)
+		// Loaded without reading the data (a spec built in code): read
+		// the records the run replays now.
+		r, err := scanData(ctx, d, datasetOptions(exp))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("check data: %w", err)
 		}
 		read = &r
 	}
@@ -71,20 +73,37 @@ func CheckData(ctx context.Context, exp *spec.Experiment) (DataChecks, error) {
 	return out, nil
 }
 
-// checkPass reads the records a run of exp replays and runs the data
-// checks, for an experiment loaded without reading its data.
-func checkPass(ctx context.Context, exp *spec.Experiment) (spec.DataRead, error) {
-	d := exp.Dataset
-	s, err := datasets.Open(d.Path, datasetOptions(exp))
+// scanData reads the records opt selects once, counting them by their
+// label's canonical value and running the data checks over them. When
+// every row is bad and skipped, nothing is left to replay: that is an error
+// wrapping spec.ErrNoRecords that shows the first bad row.
+func scanData(ctx context.Context, ds spec.Dataset, opt datasets.Options) (spec.DataRead, error) {
+	if ds.Label != "" {
+		opt.Require = append(opt.Require, ds.Label)
+	}
+	s, err := datasets.Open(ds.Path, opt)
 	if err != nil {
-		return spec.DataRead{}, fmt.Errorf("check data: %w", err)
+		return spec.DataRead{}, err
 	}
 	defer s.Close()
-	c := datasets.NewChecker(datasets.CheckOptions{ID: d.ID, Time: d.Time, Label: d.Label})
-	if err := datasets.Each(ctx, s, func(rec datasets.Record) error { c.Add(rec); return nil }); err != nil {
-		return spec.DataRead{}, fmt.Errorf("check data: %w", err)
+	counts := map[string]int{}
+	c := datasets.NewChecker(datasets.CheckOptions{ID: ds.ID, Time: ds.Time, Label: ds.Label})
+	err = datasets.Each(ctx, s, func(rec datasets.Record) error {
+		if ds.Label != "" {
+			counts[datasets.FormatValue(rec.Fields[ds.Label])]++
+		}
+		c.Add(rec)
+		return nil
+	})
+	if err != nil {
+		return spec.DataRead{}, err
 	}
-	return spec.DataRead{Findings: c.Findings(), Stats: s.Stats(), Skipped: s.SkippedRows()}, nil
+	st := s.Stats()
+	if st.Yielded == 0 && st.Skipped > 0 {
+		return spec.DataRead{}, fmt.Errorf("%w: %d rows are bad and skipped (on_bad_row: skip), and none is left; the first: %v",
+			spec.ErrNoRecords, st.Skipped, s.SkippedRows()[0])
+	}
+	return spec.DataRead{Labels: counts, Findings: c.Findings(), Stats: st, Skipped: s.SkippedRows()}, nil
 }
 
 // skippedRows is the finding of rows on_bad_row: skip left out: always a

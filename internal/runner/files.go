@@ -52,8 +52,8 @@ func manifest(exp *spec.Experiment, runID, dsHash string, opt Options) results.M
 func finishManifest(m *results.Manifest, exp *spec.Experiment, st datasets.Stats, res *engine.Result, tr *timeRange, opt Options) {
 	m.Dataset.RowsRead, m.Dataset.FilteredOut, m.Dataset.SampledOut, m.Dataset.Skipped = st.Read, st.FilteredOut, st.SampledOut, st.Skipped
 	m.Dataset.Records, m.Dataset.LabelCounts = res.Records, res.LabelCounts
-	if tr.seen {
-		from, to := tr.from.UTC(), tr.to.UTC()
+	if tr.span.Seen {
+		from, to := tr.span.From.UTC(), tr.span.To.UTC()
 		m.Dataset.From, m.Dataset.To = &from, &to
 	}
 	m.Resumed = res.Resumed

@@ -108,45 +108,16 @@ func Load(path string) (*spec.Experiment, error) {
 func readData(ds spec.Dataset) (spec.DataRead, error) {
 	opt := datasets.Options{Format: ds.Format, Filter: ds.Filter, SkipBadRows: ds.SkipBadRows, Types: ds.Types,
 		Derive: derived(ds)}
-	read, err := readPass(ds, opt)
+	read, err := scanData(context.Background(), ds, opt)
 	if err != nil && ds.Filter != "" {
 		// Without the filter, does every record read? Then the filter is
 		// what fails on the data.
 		opt.Filter = ""
-		if _, cerr := readPass(ds, opt); cerr == nil {
+		if _, cerr := scanData(context.Background(), ds, opt); cerr == nil {
 			return spec.DataRead{}, fmt.Errorf("%w: %w", spec.ErrFilter, err)
 		}
 	}
 	return read, err
-}
-
-// readPass counts the records by their label's canonical value and runs
-// the data checks over them. When every row is bad and skipped, nothing is
-// left to replay: that is an error wrapping spec.ErrNoRecords that shows
-// the first bad row.
-func readPass(ds spec.Dataset, opt datasets.Options) (spec.DataRead, error) {
-	opt.Require = append(opt.Require, ds.Label)
-	s, err := datasets.Open(ds.Path, opt)
-	if err != nil {
-		return spec.DataRead{}, err
-	}
-	defer s.Close()
-	counts := map[string]int{}
-	c := datasets.NewChecker(datasets.CheckOptions{ID: ds.ID, Time: ds.Time, Label: ds.Label})
-	err = datasets.Each(context.Background(), s, func(rec datasets.Record) error {
-		counts[datasets.FormatValue(rec.Fields[ds.Label])]++
-		c.Add(rec)
-		return nil
-	})
-	if err != nil {
-		return spec.DataRead{}, err
-	}
-	st := s.Stats()
-	if st.Yielded == 0 && st.Skipped > 0 {
-		return spec.DataRead{}, fmt.Errorf("%w: %d rows are bad and skipped (on_bad_row: skip), and none is left; the first: %v",
-			spec.ErrNoRecords, st.Skipped, s.SkippedRows()[0])
-	}
-	return spec.DataRead{Labels: counts, Findings: c.Findings(), Stats: st, Skipped: s.SkippedRows()}, nil
 }
 
 // columnKinds is what kind of value each column holds, as a run reads it:

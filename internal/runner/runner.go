@@ -693,24 +693,14 @@ func hashFile(path string) (string, error) {
 // timeRange passes records through and notes the range of the time column.
 type timeRange struct {
 	datasets.Reader
-	column   string
-	from, to time.Time
-	seen     bool
+	column string
+	span   datasets.TimeSpan
 }
 
 func (t *timeRange) Next() (datasets.Record, error) {
 	rec, err := t.Reader.Next()
-	if err != nil || t.column == "" {
-		return rec, err
+	if err == nil && t.column != "" {
+		t.span.Add(rec.Fields[t.column])
 	}
-	if ts, perr := datasets.ParseTime(rec.Fields[t.column]); perr == nil {
-		if !t.seen || ts.Before(t.from) {
-			t.from = ts
-		}
-		if !t.seen || ts.After(t.to) {
-			t.to = ts
-		}
-		t.seen = true
-	}
-	return rec, nil
+	return rec, err
 }

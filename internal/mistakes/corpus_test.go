@@ -199,6 +199,10 @@ var corpus = []mistake{
 	}, edit: []string{"time: created_at\n", "time: created_at\n  columns: {region: category}\n",
 		"when: 'amount > 700'", "when: 'amount > 700 && region == 2'"},
 		code: 2, want: []string{"experiment.yaml:22:16", `e.g. region == "2"`}},
+	{name: "a derived column comparing codes read as text with a number", data: func(t table) {
+		t.add("region", func(i int, _ []string) string { return fmt.Sprint(i%3 + 1) })
+	}, edit: []string{"time: created_at\n", "time: created_at\n  columns: {region: category}\n  derive: {north: 'region == 1 ? \"yes\" : \"no\"'}\n"},
+		code: 2, want: []string{"experiment.yaml:12:19", "dataset.derive.north", `e.g. region == "1"`}},
 	{name: "a filter comparing a number column with text", edit: []string{"time: created_at\n", "time: created_at\n  filter: 'amount != \"0\"'\n"},
 		code: 2, want: []string{"experiment.yaml:11:11", "declare the column a category"}},
 

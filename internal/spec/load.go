@@ -773,6 +773,7 @@ func (l *loader) derive(v *yaml.Node, cols []string, ds *Dataset) []string {
 			continue
 		}
 		ds.Derive = append(ds.Derive, Derived{Name: key.Value, Expr: expr.Value})
+		l.deriveNodes = append(l.deriveNodes, expr)
 		cols = append(cols, key.Value)
 	}
 	return cols
@@ -804,6 +805,13 @@ func (l *loader) checkDatasetColumns(f *fields, ds *Dataset, segNodes []*yaml.No
 	}
 	if l.opt.ColumnKinds != nil {
 		ds.Kinds = l.opt.ColumnKinds(*ds)
+	}
+	for i, d := range ds.Derive {
+		if p, err := fieldexpr.Compile(d.Expr, cols, false); err == nil && i < len(l.deriveNodes) {
+			if err := p.CheckKinds(ds.Kinds); err != nil {
+				l.errorf(l.deriveNodes[i], "dataset.derive."+d.Name, "", "%v", err)
+			}
+		}
 	}
 	if ds.Filter != "" && l.opt.CheckFilter != nil {
 		if err := l.opt.CheckFilter(ds.Filter, cols); err != nil {

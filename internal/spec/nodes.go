@@ -25,6 +25,9 @@ type loader struct {
 	useCaseRefs []useCaseRef
 	// costNode is use_case.cost_of_error, checked once the classes are known.
 	costNode *yaml.Node
+	// deriveNodes are the expressions of dataset.derive, in order, checked
+	// against the columns' kinds once those are known.
+	deriveNodes []*yaml.Node
 }
 
 // add records a diagnostic at n's position (or 0:0 when n is nil).

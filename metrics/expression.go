@@ -3,6 +3,7 @@ package metrics
 import (
 	"fmt"
 	"iter"
+	"maps"
 	"math"
 	"time"
 
@@ -60,11 +61,18 @@ type ExprSpec struct {
 func (s *ExprSpec) Build(env Env) (Metric, error) {
 	var errs pipeline.FieldErrors
 	names := append(append([]string(nil), env.Columns...), ExprNames...)
+	kinds := maps.Clone(env.Kinds)
+	for _, n := range ExprNames {
+		delete(kinds, n) // the prediction's names shadow a column of the same name
+	}
 	compile := func(field, src string, asBool bool) *fieldexpr.Program {
 		if src == "" {
 			return nil
 		}
 		p, err := fieldexpr.Compile(src, names, asBool)
+		if err == nil {
+			err = p.CheckKinds(kinds)
+		}
 		if err != nil {
 			errs = append(errs, pipeline.Errorf(field, "%v", err))
 		}

@@ -23,6 +23,8 @@ type Env struct {
 	Name string
 	// Columns lists the dataset's columns.
 	Columns []string
+	// Kinds says what kind of value a column holds (see pipeline.Env).
+	Kinds map[string]string
 	// Label is the dataset's label column.
 	Label string
 	// Positive is the positive class of a binary label, in canonical form.

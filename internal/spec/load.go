@@ -1090,7 +1090,7 @@ func (l *loader) unknownMetric(typ, path string, el, nameNode, typeNode *yaml.No
 // their lines within the block el; nil when the build fails.
 func (l *loader) buildMetric(spec metrics.Spec, name string, exp *Experiment, el *yaml.Node, path string) metrics.Metric {
 	built, err := spec.Build(metrics.Env{
-		Name: name, Columns: exp.Dataset.Columns, Label: exp.Dataset.Label,
+		Name: name, Columns: exp.Dataset.Columns, Kinds: exp.Dataset.Kinds, Label: exp.Dataset.Label,
 		Positive: exp.Dataset.Positive, Labels: exp.Dataset.Labels, Currency: exp.UseCase.Currency, Dir: l.dir,
 		Time: exp.Dataset.Time, Cache: l.opt.Cache, Privacy: l.privacyImpl,
 		AllowedURLs: exp.Privacy.AllowURLs, LookupEnv: l.opt.lookupEnv(), NewGrader: l.opt.NewGrader,

@@ -80,14 +80,8 @@ func Run(ctx context.Context, exp *spec.Experiment, opt Options) (*Outcome, erro
 	if opt.MaxCost > 0 {
 		exp.Budget.MaxCost = opt.MaxCost
 	}
-	if err := check(ctx, exp); err != nil {
-		return nil, err
-	}
-	checks, err := CheckData(ctx, exp)
+	checks, err := preflight(ctx, exp)
 	if err != nil {
-		return nil, err
-	}
-	if err := checks.Err(exp.Dataset.Path); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -161,14 +155,8 @@ func Resume(ctx context.Context, dir string, load func(path string) (*spec.Exper
 	if opt.MaxCost > 0 {
 		exp.Budget.MaxCost = opt.MaxCost
 	}
-	if err := check(ctx, exp); err != nil {
-		return exp, nil, err
-	}
-	checks, err := CheckData(ctx, exp)
+	checks, err := preflight(ctx, exp)
 	if err != nil {
-		return exp, nil, err
-	}
-	if err := checks.Err(exp.Dataset.Path); err != nil {
 		return exp, nil, err
 	}
 
@@ -235,6 +223,20 @@ type CheckError struct{ Err error }
 
 func (e *CheckError) Error() string { return "cannot start the run: " + e.Err.Error() }
 func (e *CheckError) Unwrap() error { return e.Err }
+
+// preflight is what a run checks before anything starts: what the
+// pipelines need (check), and the data checks, whose errors refuse the run
+// and whose findings go into the manifest.
+func preflight(ctx context.Context, exp *spec.Experiment) (DataChecks, error) {
+	if err := check(ctx, exp); err != nil {
+		return nil, err
+	}
+	checks, err := CheckData(ctx, exp)
+	if err != nil {
+		return nil, err
+	}
+	return checks, checks.Err(exp.Dataset.Path)
+}
 
 // check asks every pipeline that needs something at run time (an API key,
 // a subprocess) whether it has it, before anything is spent.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/poc-harness/poc/datasets"
+	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/metrics"
 	"github.com/poc-harness/poc/pipeline"
 	"github.com/poc-harness/poc/pipeline/pipelinetest"
@@ -106,7 +107,7 @@ func TestPriorPredictionsAreUsedNotRepeated(t *testing.T) {
 	f, _ := metrics.Lookup("accuracy")
 	acc, _ := f().Build(metrics.Env{Name: "accuracy"})
 	res, err := Replay(context.Background(), records(100), []Pipe{{"p", counting}}, []metrics.Metric{acc},
-		Options{Concurrency: 3, Label: "y", Journal: &journal, Prior: prior, BatchSize: 7})
+		Options{Concurrency: 3, Label: "y", Journal: &journal, Prior: prior, Journaled: 40, BatchSize: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,6 +124,63 @@ func TestPriorPredictionsAreUsedNotRepeated(t *testing.T) {
 	lines := strings.Count(journal.String(), "\n")
 	if lines != 60 {
 		t.Errorf("journal got %d lines, want only the 60 new predictions", lines)
+	}
+}
+
+// TestPriorFailuresAreRetried resumes a replay whose earlier attempt
+// journaled failures (it stopped on its error budget): the failed
+// predictions are made again, the others reused, and every record after
+// the journaled prefix is journaled again, each once.
+func TestPriorFailuresAreRetried(t *testing.T) {
+	var calls sync.Map
+	healthy := pipelinetest.Func(func(_ context.Context, rec datasets.Record) (pipeline.Output, error) {
+		if _, dup := calls.LoadOrStore(rec.Seq, true); dup {
+			t.Errorf("record %d predicted twice", rec.Seq)
+		}
+		return pipeline.Output{Label: rec.String("y")}, nil
+	})
+	const journaled, priorEnd = 10, 50
+	prior := func(seq int) ([]pipeline.Prediction, bool) {
+		if seq >= priorEnd {
+			return nil, false
+		}
+		p := pipeline.Prediction{Pipeline: "p", Seq: seq, RecordID: "x", Output: pipeline.Output{Label: "0"}}
+		if seq >= journaled && seq%2 == 0 {
+			p = pipeline.Prediction{Pipeline: "p", Seq: seq, RecordID: "x", Err: "HTTP 500"}
+		}
+		return []pipeline.Prediction{p}, true
+	}
+	var journal bytes.Buffer
+	res, err := Replay(context.Background(), records(100), []Pipe{{"p", healthy}}, nil,
+		Options{Concurrency: 2, Label: "y", Journal: &journal, Prior: prior, Journaled: journaled, BatchSize: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	calls.Range(func(any, any) bool { n++; return true })
+	// 20 failures among records 10–49 retried, 50 records new.
+	if n != 70 || res.Retried != 20 || res.Failures[0] != 0 || res.Resumed != 30 {
+		t.Errorf("calls %d, retried %d, failures %d, resumed %d; want 70, 20, 0, 30", n, res.Retried, res.Failures[0], res.Resumed)
+	}
+	seen := map[int]int{}
+	for _, line := range strings.Split(strings.TrimSpace(journal.String()), "\n") {
+		e, err := results.DecodeEntry([]byte(line))
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[e.Seq]++
+		if e.Error != "" {
+			t.Errorf("record %d journaled with its old failure", e.Seq)
+		}
+	}
+	for seq := 0; seq < 100; seq++ {
+		want := 1
+		if seq < journaled {
+			want = 0
+		}
+		if seen[seq] != want {
+			t.Errorf("record %d journaled %d times, want %d", seq, seen[seq], want)
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -66,10 +67,28 @@ type Options struct {
 	Time string
 
 	// Prior returns the predictions of every pipeline for record seq when an
-	// earlier attempt of the same run journaled them (resume); they are used
-	// as they are, and not journaled again.
+	// earlier attempt of the same run journaled them (resume). A failed
+	// prediction among them is made again; the others are used as they
+	// are. Records before Journaled are in the journal already and are not
+	// journaled again; the others are.
 	Prior func(seq int) ([]pipeline.Prediction, bool)
+	// Journaled is the number of records the journal holds already (resume).
+	Journaled int
+
+	// Ledger, when set, records every paid call as it happens; it is
+	// synced with the journal. Pipelines that pay for calls and use no
+	// ledger of their own (pipeline.LedgerUser) are recorded by the engine,
+	// per record.
+	Ledger *Ledger
+	// SyncEvery is the longest time between two syncs of the journal and
+	// the ledger to disk while records are written (default 1s): on power
+	// loss, at most this much of the finished records is lost. A kill of
+	// the process loses nothing that was written.
+	SyncEvery time.Duration
 }
+
+// DefaultSyncEvery is the default of Options.SyncEvery.
+const DefaultSyncEvery = time.Second
 
 // Progress is a snapshot of a replay for a progress display.
 type Progress struct {
@@ -118,6 +137,9 @@ type Result struct {
 	Cached []int
 	// Resumed counts the records taken from an earlier attempt's journal.
 	Resumed int
+	// Retried counts the predictions an earlier attempt journaled as
+	// failed that this replay made again.
+	Retried int
 	// Spent is the cost of the calls this replay made (cached and resumed
 	// answers cost nothing now).
 	Spent float64
@@ -176,8 +198,11 @@ type batch struct {
 	seq     int
 	records []datasets.Record
 	preds   [][]pipeline.Prediction // [record][pipe]
-	prior   []bool                  // the record's predictions came from Prior
-	pending atomic.Int64            // tasks not yet finished
+	prior   []bool                  // every prediction of the record came from Prior
+	// journaled marks records the journal holds already (resume).
+	journaled []bool
+	retried   int          // failed predictions of an earlier attempt made again
+	pending   atomic.Int64 // tasks not yet finished
 }
 
 // task is the predictions of one pipeline for some records of a batch.
@@ -305,6 +330,9 @@ func withDefaults(opt Options, pipes []Pipe) Options {
 	if opt.MinRecords <= 0 {
 		opt.MinRecords = 50
 	}
+	if opt.SyncEvery <= 0 {
+		opt.SyncEvery = DefaultSyncEvery
+	}
 	return opt
 }
 
@@ -384,32 +412,20 @@ func readBatches(ctx context.Context, r datasets.Reader, size, pipes int, inflig
 // and is never written.
 func dispatch(ctx context.Context, b *batch, pipes []Pipe, opt Options, budget *spendGuard,
 	tasks chan<- task, done chan<- *batch, stop func(Stop, string)) bool {
-	b.preds = make([][]pipeline.Prediction, len(b.records))
-	b.prior = make([]bool, len(b.records))
-	var fresh []int
-	for i, rec := range b.records {
-		if opt.Prior != nil {
-			if preds, ok := opt.Prior(rec.Seq); ok && len(preds) == len(pipes) {
-				b.preds[i], b.prior[i] = preds, true
-				continue
-			}
-		}
-		b.preds[i] = make([]pipeline.Prediction, len(pipes))
-		fresh = append(fresh, i)
-	}
+	need := prepareBatch(b, len(pipes), opt)
 	// A pipeline that paces itself (an API) gets one task per record, so
 	// that its calls overlap; any other gets the whole batch in one task.
 	var todo []task
 	for p, pipe := range pipes {
-		if len(fresh) == 0 {
-			break
+		if len(need[p]) == 0 {
+			continue
 		}
 		if _, paced := pipe.Pipeline.(pipeline.Throughput); paced {
-			for _, i := range fresh {
+			for _, i := range need[p] {
 				todo = append(todo, task{b: b, p: p, idx: []int{i}})
 			}
 		} else {
-			todo = append(todo, task{b: b, p: p, idx: fresh})
+			todo = append(todo, task{b: b, p: p, idx: need[p]})
 		}
 	}
 	b.pending.Store(int64(len(todo)))
@@ -441,6 +457,40 @@ func dispatch(ctx context.Context, b *batch, pipes []Pipe, opt Options, budget *
 	return true
 }
 
+// prepareBatch fills b's predictions with what earlier attempts journaled
+// (Options.Prior) and returns, for each pipeline, the positions in b of the
+// records it must predict: every record without a prior prediction, and
+// those whose prior prediction failed (a resume retries failures), unless
+// the journal holds them already.
+func prepareBatch(b *batch, npipes int, opt Options) [][]int {
+	b.preds = make([][]pipeline.Prediction, len(b.records))
+	b.prior = make([]bool, len(b.records))
+	b.journaled = make([]bool, len(b.records))
+	need := make([][]int, npipes)
+	for i, rec := range b.records {
+		if opt.Prior != nil {
+			if preds, ok := opt.Prior(rec.Seq); ok && len(preds) == npipes {
+				b.preds[i] = slices.Clone(preds)
+				b.journaled[i] = rec.Seq < opt.Journaled
+				b.prior[i] = true
+				for p, pred := range preds {
+					if pred.Failed() && !b.journaled[i] {
+						need[p] = append(need[p], i)
+						b.prior[i] = false
+						b.retried++
+					}
+				}
+				continue
+			}
+		}
+		b.preds[i] = make([]pipeline.Prediction, npipes)
+		for p := range need {
+			need[p] = append(need[p], i)
+		}
+	}
+	return need
+}
+
 // run makes the predictions of one task. It reports false when the context
 // ended a call: the failure is the cancellation's, not the pipeline's, and
 // the batch is left incomplete.
@@ -449,11 +499,17 @@ func run(ctx context.Context, t task, pipes []Pipe, opt Options, budget *spendGu
 	// Only calls cost money now: a recorded cost (what a decision cost in
 	// production) is a metric, not spend, so only pipelines that estimate
 	// their calls (pipeline.Estimator) count against the budget.
-	_, calls := pipe.Pipeline.(pipeline.Estimator)
+	est, calls := pipe.Pipeline.(pipeline.Estimator)
+	led := engineLedger(opt, pipe, calls)
 	paid := 0.0
 	defer func() { budget.settle(t.reserved, paid) }()
 	for _, i := range t.idx {
 		rec := t.b.records[i]
+		key := strconv.Itoa(rec.Seq)
+		if led != nil {
+			e, _ := est.Estimate(rec)
+			led.Sent(key, e.Cost)
+		}
 		start := opt.Now()
 		out, err := pipe.Pipeline.Predict(ctx, rec)
 		elapsed := opt.Now().Sub(start)
@@ -464,7 +520,14 @@ func run(ctx context.Context, t task, pipes []Pipe, opt Options, budget *spendGu
 			paid += out.Cost
 		}
 		if err != nil && ctx.Err() != nil {
-			return false
+			return false // a call cut short may have been charged: the ledger keeps it open
+		}
+		if led != nil {
+			if err == nil && !out.Cached {
+				led.Paid(key, out.Cost, nil)
+			} else {
+				led.Paid(key, 0, nil)
+			}
 		}
 		pred := pipeline.Prediction{Pipeline: pipe.Name, Seq: rec.Seq, RecordID: recordID(rec, opt.ID), Latency: elapsed}
 		if err != nil {
@@ -478,6 +541,18 @@ func run(ctx context.Context, t task, pipes []Pipe, opt Options, budget *spendGu
 		t.b.preds[i][t.p] = pred
 	}
 	return true
+}
+
+// engineLedger is the ledger the engine keeps for a pipeline that pays for
+// its calls (calls) and keeps none itself, or nil.
+func engineLedger(opt Options, pipe Pipe, calls bool) pipeline.Ledger {
+	if opt.Ledger == nil || !calls {
+		return nil
+	}
+	if _, own := pipe.Pipeline.(pipeline.LedgerUser); own {
+		return nil
+	}
+	return opt.Ledger.For(pipe.Name)
 }
 
 // checkOutput refuses numbers in an output that make no sense: a score or
@@ -548,6 +623,7 @@ type writer struct {
 	failures int
 	cached   int
 	lastTick time.Time
+	dirty    bool // written since the last sync
 	spent    func() float64
 }
 
@@ -568,7 +644,24 @@ func (w *writer) writeInOrder(done <-chan *batch, inflight <-chan struct{}, stop
 	pending := map[int]*batch{}
 	next := 0
 	var writeErr error
-	for b := range done {
+	tick := time.NewTicker(w.opt.SyncEvery)
+	defer tick.Stop()
+	for {
+		var b *batch
+		select {
+		case <-tick.C:
+			if writeErr == nil {
+				if writeErr = w.sync(); writeErr != nil {
+					stop(Interrupted, "the journal could not be synced to disk")
+				}
+			}
+			continue
+		case nb, ok := <-done:
+			if !ok {
+				return writeErr
+			}
+			b = nb
+		}
 		pending[b.seq] = b
 		for writeErr == nil {
 			nb, ok := pending[next]
@@ -582,12 +675,16 @@ func (w *writer) writeInOrder(done <-chan *batch, inflight <-chan struct{}, stop
 				stop(Interrupted, "the journal could not be written")
 				break
 			}
+			if l := w.opt.Ledger; l != nil && l.Err() != nil {
+				writeErr = l.Err()
+				stop(Interrupted, "the spend ledger could not be written")
+				break
+			}
 			if why := w.errorBudget(); why != "" {
 				stop(TooManyErrors, why)
 			}
 		}
 	}
-	return writeErr
 }
 
 // finish completes the result once every batch is written: the spend, the
@@ -605,6 +702,7 @@ func (w *writer) finish(ctx context.Context) {
 }
 
 func (w *writer) write(b *batch) error {
+	w.res.Retried += b.retried
 	for i, rec := range b.records {
 		truth := ""
 		if w.opt.Label != "" {
@@ -618,7 +716,8 @@ func (w *writer) write(b *batch) error {
 		if b.prior[i] {
 			w.res.Resumed++
 		}
-		if w.journal != nil && !b.prior[i] {
+		fresh := w.journal != nil && !b.journaled[i]
+		if fresh {
 			w.record, w.values = appendRecordFields(w.record[:0], rec, w.opt.Time, w.opt.Segments, w.values)
 		}
 		for p, pred := range b.preds[i] {
@@ -627,7 +726,7 @@ func (w *writer) write(b *batch) error {
 				acc.Add(obs)
 			}
 			w.count(p, pred)
-			if w.journal != nil && !b.prior[i] {
+			if fresh {
 				w.line = appendJournalLine(w.line[:0], truth, &b.preds[i][p], w.record)
 				if _, err := w.journal.Write(w.line); err != nil {
 					return err
@@ -641,7 +740,28 @@ func (w *writer) write(b *batch) error {
 			return err
 		}
 	}
+	w.dirty = true
 	w.progress(false)
+	return nil
+}
+
+// sync makes what was written since the last sync durable: the journal
+// (when it is a file) and the ledger. The writer calls it every
+// Options.SyncEvery, so that power loss costs at most that much of the
+// records finished, while a kill of the process costs nothing written.
+func (w *writer) sync() error {
+	if !w.dirty {
+		return nil
+	}
+	w.dirty = false
+	if s, ok := w.opt.Journal.(interface{ Sync() error }); ok && w.journal != nil {
+		if err := s.Sync(); err != nil {
+			return fmt.Errorf("sync: %w", err)
+		}
+	}
+	if w.opt.Ledger != nil {
+		return w.opt.Ledger.Sync()
+	}
 	return nil
 }
 

@@ -209,13 +209,17 @@ func TestJournalLineRoundTrip(t *testing.T) {
 	}
 }
 
-func TestJournalPrefix(t *testing.T) {
-	var full bytes.Buffer
+func TestReadResumable(t *testing.T) {
+	var full, failing bytes.Buffer
 	for seq := range 3 {
 		for _, p := range []string{"a", "b"} {
 			pred := pipeline.Prediction{Pipeline: p, Seq: seq, RecordID: fmt.Sprint(seq),
 				Output: pipeline.Output{Label: "1", InputTokens: 12, Cached: true, Raw: "billing"}}
 			full.Write(appendJournalLine(nil, "1", &pred, nil))
+			if seq == 1 && p == "b" {
+				pred = pipeline.Prediction{Pipeline: p, Seq: seq, RecordID: fmt.Sprint(seq), Err: "HTTP 500"}
+			}
+			failing.Write(appendJournalLine(nil, "1", &pred, nil))
 		}
 	}
 	whole := full.String()
@@ -224,24 +228,28 @@ func TestJournalPrefix(t *testing.T) {
 		name    string
 		journal string
 		records int
+		keep    int
 		length  int
 	}{
-		{"complete", whole, 3, len(whole)},
-		{"torn last line", whole[:len(whole)-7], 2, len(strings.Join(lines[:4], ""))},
-		{"record missing a pipeline", strings.Join(lines[:5], ""), 2, len(strings.Join(lines[:4], ""))},
-		{"empty", "", 0, 0},
+		{"complete", whole, 3, 3, len(whole)},
+		{"torn last line", whole[:len(whole)-7], 2, 2, len(strings.Join(lines[:4], ""))},
+		{"record missing a pipeline", strings.Join(lines[:5], ""), 2, 2, len(strings.Join(lines[:4], ""))},
+		{"empty", "", 0, 0, 0},
+		// A failure is made again: the journal keeps what precedes it.
+		{"failure in record 1", failing.String(), 3, 1, len(strings.Join(lines[:2], ""))},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			preds, n, err := JournalPrefix(strings.NewReader(tc.journal), []string{"a", "b"})
+			r, err := ReadResumable(strings.NewReader(tc.journal), []string{"a", "b"})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(preds) != tc.records || int(n) != tc.length {
-				t.Fatalf("got %d records in %d bytes, want %d in %d", len(preds), n, tc.records, tc.length)
+			preds, n := r.Prior, r.Length
+			if len(preds) != tc.records || r.Keep != tc.keep || int(n) != tc.length {
+				t.Fatalf("got %d records, keep %d in %d bytes, want %d, %d in %d", len(preds), r.Keep, n, tc.records, tc.keep, tc.length)
 			}
 			if tc.records > 0 {
-				if got := preds[1][1]; got.Pipeline != "b" || got.Seq != 1 || !got.Output.Cached || got.Output.InputTokens != 12 || got.Output.Raw != "billing" {
+				if got := preds[len(preds)-1][1]; got.Pipeline != "b" || got.Seq != len(preds)-1 || !got.Output.Cached || got.Output.InputTokens != 12 || got.Output.Raw != "billing" {
 					t.Errorf("round trip lost fields: %+v", got)
 				}
 			}

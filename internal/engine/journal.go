@@ -59,20 +59,37 @@ func appendRecordFields(dst []byte, rec datasets.Record, timeColumn string, segm
 	return results.AppendRecordSegments(dst, segments, values), values
 }
 
-// JournalPrefix reads a journal written for the named pipelines and returns
-// the predictions of the records it holds completely, in order from record
-// 0, and the byte length of that prefix (see results.JournalPrefix).
-func JournalPrefix(r io.Reader, pipes []string) (preds [][]pipeline.Prediction, length int64, err error) {
-	entries, length, err := results.JournalPrefix(r, pipes)
+// Resumable is what an interrupted run's journal gives its next attempt.
+type Resumable struct {
+	// Prior holds the predictions of the records the journal holds
+	// completely, in order from record 0.
+	Prior [][]pipeline.Prediction
+	// Keep is the number of records to keep in the journal: up to the
+	// first record with a failed prediction, which a resume makes again.
+	Keep int
+	// Length is the byte length of the journal's first Keep records.
+	Length int64
+}
+
+// ReadResumable reads the journal of an interrupted run, written for the
+// named pipelines (see results.JournalRecords).
+func ReadResumable(r io.Reader, pipes []string) (Resumable, error) {
+	entries, ends, err := results.JournalRecords(r, pipes)
 	if err != nil {
-		return nil, 0, fmt.Errorf("resume: %w", err)
+		return Resumable{}, fmt.Errorf("resume: %w", err)
 	}
-	preds = make([][]pipeline.Prediction, len(entries))
+	res := Resumable{Prior: make([][]pipeline.Prediction, len(entries)), Keep: len(entries)}
 	for seq, es := range entries {
-		preds[seq] = make([]pipeline.Prediction, len(es))
+		res.Prior[seq] = make([]pipeline.Prediction, len(es))
 		for i, e := range es {
-			preds[seq][i] = Prediction(e)
+			res.Prior[seq][i] = Prediction(e)
+			if e.Error != "" && seq < res.Keep {
+				res.Keep = seq
+			}
 		}
 	}
-	return preds, length, nil
+	if res.Keep > 0 {
+		res.Length = ends[res.Keep-1]
+	}
+	return res, nil
 }

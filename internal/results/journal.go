@@ -314,14 +314,25 @@ func eachLine(r io.Reader, fn func(line []byte) error) error {
 }
 
 // JournalPrefix reads a journal written for the named pipelines and returns
-// the entries of the records it holds completely, in order from record 0
-// (entries[seq][i] is pipes[i]'s), and the byte length of that prefix.
-// Whatever follows — a line torn by a crash, a record with only some of its
-// pipelines, a line out of order — is not part of the prefix; a resumed run
-// truncates the file there and goes on.
+// the entries of the records it holds completely, in order from record 0,
+// and the byte length of that prefix (see JournalRecords).
 func JournalPrefix(r io.Reader, pipes []string) (entries [][]Entry, length int64, err error) {
+	entries, ends, err := JournalRecords(r, pipes)
+	if err != nil || len(ends) == 0 {
+		return entries, 0, err
+	}
+	return entries, ends[len(ends)-1], nil
+}
+
+// JournalRecords reads a journal written for the named pipelines and
+// returns the entries of the records it holds completely, in order from
+// record 0 — entries[seq][p] is pipeline p's line of record seq — and the
+// byte offset at which each record's lines end. Reading stops at the first
+// line that is torn, does not decode, or is out of order: what follows it
+// is not a complete record.
+func JournalRecords(r io.Reader, pipes []string) (entries [][]Entry, ends []int64, err error) {
 	if len(pipes) == 0 {
-		return nil, 0, nil
+		return nil, nil, nil
 	}
 	var cur []Entry
 	var offset int64
@@ -337,13 +348,13 @@ func JournalPrefix(r io.Reader, pipes []string) (entries [][]Entry, length int64
 		offset += int64(len(line))
 		if len(cur) == len(pipes) {
 			entries = append(entries, cur)
+			ends = append(ends, offset)
 			cur = nil
-			length = offset
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
-	return entries, length, nil
+	return entries, ends, nil
 }

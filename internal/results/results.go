@@ -51,6 +51,10 @@ const (
 	// Interrupted: the replay stopped early (Ctrl-C, budget, error budget);
 	// StopReason says why. `poc run --resume` continues it.
 	Interrupted Status = "interrupted"
+	// Failed: the run could not go on (the disk filled up while writing the
+	// journal, say); StopDetail names the file. Once the cause is fixed,
+	// `poc run --resume` continues it.
+	Failed Status = "failed"
 )
 
 // Manifest records what ran, on what, when and with which settings.
@@ -67,9 +71,25 @@ type Manifest struct {
 	Attempts int `json:"attempts"`
 	// Resumed counts the records taken over from an earlier attempt.
 	Resumed int `json:"resumed_records,omitempty"`
-	// Spent is the cost of the calls made by this run (cached answers are
-	// free), in the experiment's currency.
+	// Spent is the cost of the calls made by this run, every attempt
+	// included (cached answers are free), in the experiment's currency, as
+	// the run's ledger (spend.jsonl) records it.
 	Spent float64 `json:"spent"`
+	// SpentPresumed is the part of Spent that is presumed: requests in
+	// flight when an attempt was killed or stopped, counted at their
+	// estimated cost because the provider may have charged them.
+	SpentPresumed float64 `json:"spent_presumed,omitempty"`
+	// Resent counts those requests: they were sent again on resume.
+	Resent int `json:"resent_requests,omitempty"`
+	// Retried counts the predictions an earlier attempt journaled as
+	// failed that a resume made again.
+	Retried int `json:"retried_predictions,omitempty"`
+	// StoppedIn names the phase an interrupted or failed run stopped in:
+	// replay or analysis.
+	StoppedIn string `json:"stopped_in,omitempty"`
+	// Flags are the settings given on the command line when the run
+	// started; a resume keeps them unless it gives others.
+	Flags Flags `json:"flags"`
 	// Budget is the file's budget block.
 	Budget Budget `json:"budget"`
 	// Cache describes the response cache used.
@@ -87,6 +107,20 @@ type Manifest struct {
 	Finished time.Time `json:"finished"`
 	// DurationSeconds is the wall time of the whole run.
 	DurationSeconds float64 `json:"duration_seconds"`
+}
+
+// Flags are the command-line settings of a run that change what it does.
+type Flags struct {
+	// MaxCost is --max-cost (0: the file's budget.max_cost).
+	MaxCost float64 `json:"max_cost,omitempty"`
+	// Concurrency is --concurrency (0: the default).
+	Concurrency int `json:"concurrency,omitempty"`
+	// NoCache is --no-cache; CacheDir is --cache-dir.
+	NoCache  bool   `json:"no_cache,omitempty"`
+	CacheDir string `json:"cache_dir,omitempty"`
+	// Kept lists the flags a resume took from an earlier attempt rather
+	// than from its own command line.
+	Kept []string `json:"kept_on_resume,omitempty"`
 }
 
 // Budget is the run's spending and failure limits (zero: none).
@@ -402,10 +436,12 @@ func WriteJSON(dir, name string, v any) error {
 	}
 	tmp := filepath.Join(dir, "."+name+".tmp")
 	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
+		_ = os.Remove(tmp) // a full disk leaves no temporary file behind
+		return fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
 	}
 	if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
+		_ = os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
 	}
 	return nil
 }

@@ -49,15 +49,16 @@ func manifest(exp *spec.Experiment, runID, dsHash string, opt Options) results.M
 }
 
 // finishManifest adds what the replay learnt to a manifest.
-func finishManifest(m *results.Manifest, exp *spec.Experiment, st datasets.Stats, res *engine.Result, tr *timeRange, opt Options) {
+func finishManifest(m *results.Manifest, exp *spec.Experiment, st datasets.Stats, res *engine.Result, tr *timeRange, ledger *engine.Ledger, opt Options) {
 	m.Dataset.RowsRead, m.Dataset.FilteredOut, m.Dataset.SampledOut, m.Dataset.Skipped = st.Read, st.FilteredOut, st.SampledOut, st.Skipped
 	m.Dataset.Records, m.Dataset.LabelCounts = res.Records, res.LabelCounts
 	if tr.span.Seen {
 		from, to := tr.span.From.UTC(), tr.span.To.UTC()
 		m.Dataset.From, m.Dataset.To = &from, &to
 	}
-	m.Resumed = res.Resumed
-	m.Spent += res.Spent
+	m.Resumed, m.Retried = res.Resumed, res.Retried
+	m.Spent = max(m.Spent+res.Spent, ledger.Total())
+	m.SpentPresumed, m.Resent = ledger.Presumed(), ledger.Resent()
 	for _, c := range res.Cached {
 		m.Cache.Hits += c
 	}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/poc-harness/poc/datasets"
@@ -51,8 +52,12 @@ type Options struct {
 	// loaded with, for the manifest.
 	Session *Session
 	// MaxCost, when positive, replaces the file's budget.max_cost (to
-	// continue a run that reached its budget).
+	// continue a run that reached its budget). A resume without it keeps
+	// the one its run started with.
 	MaxCost float64
+	// Flags are the command-line settings to record in the run folder, so
+	// that a resume applies them again (see RecordedFlags).
+	Flags results.Flags
 	// SkipReports leaves out report.md, report.html and the plots (most of
 	// a small run's time): the run folder's data files are written as
 	// always, and `poc report DIR` builds the documents from them.
@@ -92,27 +97,66 @@ func Run(ctx context.Context, exp *spec.Experiment, opt Options) (*Outcome, erro
 	if err != nil {
 		return nil, err
 	}
-	man, err := startManifest(exp, dir, runID, started, checks, opt)
+	unlock, err := lockDir(dir, started)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	a, err := openAttempt(dir, started, os.O_RDWR|os.O_CREATE|os.O_TRUNC)
 	if err != nil {
 		return &Outcome{Dir: dir}, err
 	}
-	man.Attempts = 1
-	journal, err := os.Create(filepath.Join(dir, results.JournalFile))
+	defer a.close()
+	man, err := startManifest(exp, dir, runID, started, checks, opt, a.ledger, 0)
 	if err != nil {
-		return &Outcome{Dir: dir}, fmt.Errorf("create journal: %w", err)
+		return &Outcome{Dir: dir}, err
 	}
-	defer journal.Close()
-	out, err := replay(ctx, exp, dir, man, journal, nil, opt)
-	if err != nil && !errors.Is(err, ErrInterrupted) && neverStarted(journal) {
+	out, err := replay(ctx, exp, dir, man, a, engine.Resumable{}, opt)
+	if err != nil && !errors.Is(err, ErrInterrupted) && neverStarted(a.journal) && a.ledger.Total() == 0 {
 		// A run that failed before its first record (a training file that
 		// cannot be read, a pipeline that cannot start) leaves no folder
 		// claiming to be running: there is nothing in it to resume.
-		journal.Close()
+		a.close()
 		if rerr := os.RemoveAll(dir); rerr == nil {
 			out.Dir = ""
 		}
 	}
 	return out, err
+}
+
+// attempt is what one attempt of a run writes to: the journal and the
+// spend ledger.
+type attempt struct {
+	journal *os.File
+	ledger  *engine.Ledger
+	closed  bool
+}
+
+// openAttempt opens the run folder's journal (with flag) and its ledger,
+// appending the attempt's start to the ledger.
+func openAttempt(dir string, now time.Time, flag int) (*attempt, error) {
+	path := filepath.Join(dir, results.JournalFile)
+	journal, err := os.OpenFile(path, flag, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("open journal: %w", err)
+	}
+	host, _ := os.Hostname()
+	ledger, err := engine.OpenLedger(filepath.Join(dir, results.SpendFile),
+		results.LedgerLine{PID: os.Getpid(), Host: host, Command: strings.Join(os.Args, " "), At: now.UTC()})
+	if err != nil {
+		journal.Close()
+		return nil, err
+	}
+	return &attempt{journal: journal, ledger: ledger}, nil
+}
+
+func (a *attempt) close() {
+	if a.closed {
+		return
+	}
+	a.closed = true
+	_ = a.ledger.Close()
+	_ = a.journal.Close()
 }
 
 // neverStarted reports whether a run's journal holds nothing.
@@ -128,13 +172,17 @@ func neverStarted(journal *os.File) bool {
 // the run started with.
 func Resume(ctx context.Context, dir string, load func(path string) (*spec.Experiment, error), opt Options) (*spec.Experiment, *Outcome, error) {
 	opt = withDefaults(opt)
-	var man results.Manifest
-	b, err := os.ReadFile(filepath.Join(dir, results.ManifestFile))
-	if err != nil {
-		return nil, nil, fmt.Errorf("resume %s: not a run folder: %w", dir, err)
+	if _, err := readManifest(dir); err != nil {
+		return nil, nil, err
 	}
-	if err := json.Unmarshal(b, &man); err != nil {
-		return nil, nil, fmt.Errorf("resume %s: read manifest: %w", dir, err)
+	unlock, err := lockDir(dir, opt.Now())
+	if err != nil {
+		return nil, nil, fmt.Errorf("resume %s: %w", dir, err)
+	}
+	defer unlock()
+	man, err := readManifest(dir) // again: another process may have finished it meanwhile
+	if err != nil {
+		return nil, nil, err
 	}
 	if man.Status == results.Complete {
 		return nil, nil, fmt.Errorf("resume %s: the run is complete; `poc report %s` rebuilds its reports", dir, dir)
@@ -152,6 +200,7 @@ func Resume(ctx context.Context, dir string, load func(path string) (*spec.Exper
 	} else if h != man.Dataset.SHA256 {
 		return exp, nil, fmt.Errorf("resume %s: the dataset %s changed since the run started; start a new run", dir, exp.Dataset.Path)
 	}
+	opt = keepFlags(opt, man.Flags)
 	if opt.MaxCost > 0 {
 		exp.Budget.MaxCost = opt.MaxCost
 	}
@@ -160,49 +209,90 @@ func Resume(ctx context.Context, dir string, load func(path string) (*spec.Exper
 		return exp, nil, err
 	}
 
-	journal, prior, err := reopenJournal(dir, exp)
+	a, prior, err := reopenAttempt(dir, exp, opt.Now())
 	if err != nil {
 		return exp, nil, err
 	}
-	defer journal.Close()
-	fresh, err := startManifest(exp, dir, man.RunID, man.Started, checks, opt)
+	defer a.close()
+	fresh, err := startManifest(exp, dir, man.RunID, man.Started, checks, opt, a.ledger, man.Attempts)
 	if err != nil {
 		return exp, nil, err
 	}
-	fresh.Attempts = man.Attempts + 1
-	fresh.Spent = man.Spent
-	out, err := replay(ctx, exp, dir, fresh, journal, prior, opt)
+	if fresh.Spent < man.Spent {
+		// A run folder written before the ledger existed: its manifest
+		// holds the spend of the attempts before.
+		fresh.Spent = man.Spent
+	}
+	out, err := replay(ctx, exp, dir, fresh, a, prior, opt)
 	return exp, out, err
 }
 
-// reopenJournal opens the journal of an interrupted run, keeps the records
-// it holds completely, and cuts it after them (a line torn by a crash goes),
-// ready to append the rest.
-func reopenJournal(dir string, exp *spec.Experiment) (*os.File, [][]pipeline.Prediction, error) {
-	journal, err := os.OpenFile(filepath.Join(dir, results.JournalFile), os.O_RDWR|os.O_CREATE, 0o644)
+// readManifest reads a run folder's manifest.
+func readManifest(dir string) (results.Manifest, error) {
+	var man results.Manifest
+	b, err := os.ReadFile(filepath.Join(dir, results.ManifestFile))
 	if err != nil {
-		return nil, nil, fmt.Errorf("resume: open journal: %w", err)
+		return man, fmt.Errorf("resume %s: not a run folder: %w", dir, err)
+	}
+	if err := json.Unmarshal(b, &man); err != nil {
+		return man, fmt.Errorf("resume %s: read manifest: %w", dir, err)
+	}
+	return man, nil
+}
+
+// RecordedFlags returns the command-line settings a run folder's run
+// started with, for a resume to apply again the ones its own command line
+// does not give.
+func RecordedFlags(dir string) (results.Flags, error) {
+	man, err := readManifest(dir)
+	return man.Flags, err
+}
+
+// keepFlags applies to a resume the settings its run started with, unless
+// its own options give others; opt.Flags.Kept names those kept.
+func keepFlags(opt Options, started results.Flags) Options {
+	kept := opt.Flags.Kept
+	if opt.MaxCost <= 0 && started.MaxCost > 0 {
+		opt.MaxCost = started.MaxCost
+		kept = append(kept, "--max-cost")
+	}
+	if opt.Concurrency <= 0 && started.Concurrency > 0 {
+		opt.Concurrency = started.Concurrency
+		kept = append(kept, "--concurrency")
+	}
+	opt.Flags.MaxCost, opt.Flags.Concurrency, opt.Flags.Kept = opt.MaxCost, opt.Concurrency, kept
+	return opt
+}
+
+// reopenAttempt opens the journal of an interrupted run for its next
+// attempt: it keeps the records the journal holds completely up to the
+// first failed prediction (a resume makes failures again), cuts it there —
+// a line torn by a crash goes too — and opens the ledger.
+func reopenAttempt(dir string, exp *spec.Experiment, now time.Time) (*attempt, engine.Resumable, error) {
+	a, err := openAttempt(dir, now, os.O_RDWR|os.O_CREATE)
+	if err != nil {
+		return nil, engine.Resumable{}, fmt.Errorf("resume: %w", err)
 	}
 	names := make([]string, len(exp.Pipelines))
 	for i, p := range exp.Pipelines {
 		names[i] = p.Name
 	}
-	prior, length, err := engine.JournalPrefix(journal, names)
+	prior, err := engine.ReadResumable(a.journal, names)
 	if err == nil {
-		if err = journal.Truncate(length); err != nil {
-			err = fmt.Errorf("resume: cut the journal after record %d: %w", len(prior), err)
+		if err = a.journal.Truncate(prior.Length); err != nil {
+			err = fmt.Errorf("resume: cut the journal after record %d: %w", prior.Keep, err)
 		}
 	}
 	if err == nil {
-		if _, err = journal.Seek(length, io.SeekStart); err != nil {
+		if _, err = a.journal.Seek(prior.Length, io.SeekStart); err != nil {
 			err = fmt.Errorf("resume: %w", err)
 		}
 	}
 	if err != nil {
-		journal.Close()
-		return nil, nil, err
+		a.close()
+		return nil, engine.Resumable{}, err
 	}
-	return journal, prior, nil
+	return a, prior, nil
 }
 
 func withDefaults(opt Options) Options {
@@ -262,9 +352,12 @@ func check(ctx context.Context, exp *spec.Experiment) error {
 	return nil
 }
 
-// startManifest writes the manifest of a run that is starting, so that a
-// crash leaves a folder `--resume` can continue.
-func startManifest(exp *spec.Experiment, dir, runID string, started time.Time, checks DataChecks, opt Options) (results.Manifest, error) {
+// startManifest writes the manifest of an attempt that is starting, so
+// that a crash leaves a folder `--resume` can continue: the attempt's
+// number (after the attempts the old manifest counted, or the ledger's
+// when it knows more) and the spend of the attempts before it.
+func startManifest(exp *spec.Experiment, dir, runID string, started time.Time, checks DataChecks, opt Options,
+	ledger *engine.Ledger, before int) (results.Manifest, error) {
 	dsHash, err := hashFile(exp.Dataset.Path)
 	if err != nil {
 		return results.Manifest{}, err
@@ -273,6 +366,9 @@ func startManifest(exp *spec.Experiment, dir, runID string, started time.Time, c
 	man.Dataset.Checks, man.Warnings = checks, warnings(exp)
 	man.Started = started
 	man.Status = results.Running
+	man.Attempts = max(ledger.Attempt(), before+1)
+	man.Spent, man.SpentPresumed, man.Resent = ledger.Prior(), ledger.Presumed(), ledger.Resent()
+	man.Flags = opt.Flags
 	return man, results.WriteJSON(dir, results.ManifestFile, man)
 }
 
@@ -280,15 +376,15 @@ func startManifest(exp *spec.Experiment, dir, runID string, started time.Time, c
 // the records into the journal, and — when every record is done — write
 // the predictions, analyse them, write the run folder and the reports. A
 // replay that stops early leaves a manifest that `--resume` continues.
-func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.Manifest, journal *os.File,
-	prior [][]pipeline.Prediction, opt Options) (*Outcome, error) {
+func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.Manifest, a *attempt,
+	prior engine.Resumable, opt Options) (*Outcome, error) {
 	out := &Outcome{Dir: dir}
 	defer closePipelines(exp)
 	dopt := datasetOptions(exp)
 	if err := prepare(ctx, exp, dopt, out, opt); err != nil {
 		return out, err
 	}
-	res, err := runEngine(ctx, exp, dopt, &man, journal, prior, opt)
+	res, err := runEngine(ctx, exp, dopt, &man, a, prior, opt)
 	if res == nil {
 		return out, err
 	}
@@ -306,6 +402,7 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 		// Interrupted while analysing: every record is in the journal, so
 		// --resume replays nothing and analyses again; no verdict is written.
 		man.Status, man.StopReason, man.StopDetail = results.Interrupted, string(engine.Interrupted), "interrupted during the analysis"
+		man.StoppedIn = "analysis"
 		if werr := results.WriteJSON(dir, results.ManifestFile, man); werr != nil {
 			return out, werr
 		}
@@ -359,39 +456,60 @@ func prepare(ctx context.Context, exp *spec.Experiment, dopt datasets.Options, o
 // runEngine replays the dataset through every pipeline into the journal
 // and adds what the replay learnt to the manifest. A nil result means the
 // replay could not start.
-func runEngine(ctx context.Context, exp *spec.Experiment, dopt datasets.Options, man *results.Manifest, journal *os.File,
-	prior [][]pipeline.Prediction, opt Options) (*engine.Result, error) {
+func runEngine(ctx context.Context, exp *spec.Experiment, dopt datasets.Options, man *results.Manifest, a *attempt,
+	prior engine.Resumable, opt Options) (*engine.Result, error) {
 	stream, err := datasets.Open(exp.Dataset.Path, dopt)
 	if err != nil {
 		return nil, fmt.Errorf("open dataset: %w", err)
 	}
 	defer stream.Close()
+	useLedger(exp, a.ledger)
+	defer useLedger(exp, nil)
 	timed := &timeRange{Reader: stream, column: exp.Dataset.Time}
-	res, replayErr := engine.Replay(ctx, timed, pipesOf(exp), metricsOf(exp), engineOptions(exp, *man, journal, prior, opt))
-	if err := journal.Sync(); err != nil && replayErr == nil {
+	res, replayErr := engine.Replay(ctx, timed, pipesOf(exp), metricsOf(exp), engineOptions(exp, *man, a, prior, opt))
+	if err := a.journal.Sync(); err != nil && replayErr == nil {
 		replayErr = fmt.Errorf("sync journal: %w", err)
 	}
+	if err := a.ledger.Sync(); err != nil && replayErr == nil {
+		replayErr = err
+	}
 	if res != nil {
-		finishManifest(man, exp, stream.Stats(), res, timed, opt)
+		finishManifest(man, exp, stream.Stats(), res, timed, a.ledger, opt)
 	}
 	return res, replayErr
 }
 
+// useLedger gives the pipelines that pay for their calls the run's ledger
+// (nil takes it back).
+func useLedger(exp *spec.Experiment, l *engine.Ledger) {
+	for _, p := range exp.Pipelines {
+		if u, ok := p.Pipeline.(pipeline.LedgerUser); ok {
+			if l == nil {
+				u.UseLedger(nil)
+			} else {
+				u.UseLedger(l.For(p.Name))
+			}
+		}
+	}
+}
+
 // engineOptions are the replay's settings: the dataset's columns, the
-// budget left after earlier attempts, and the records they finished.
-func engineOptions(exp *spec.Experiment, man results.Manifest, journal *os.File, prior [][]pipeline.Prediction, opt Options) engine.Options {
+// budget left after earlier attempts (their spend as the ledger knows it,
+// requests left in flight included), and the records they finished.
+func engineOptions(exp *spec.Experiment, man results.Manifest, a *attempt, prior engine.Resumable, opt Options) engine.Options {
 	eopt := engine.Options{
 		Concurrency: opt.Concurrency, Label: exp.Dataset.Label, ID: exp.Dataset.ID,
-		Journal: journal, Progress: opt.Progress, Now: opt.Now, Segments: exp.Dataset.Segments, Time: exp.Dataset.Time,
+		Journal: a.journal, Ledger: a.ledger, Progress: opt.Progress, Now: opt.Now, Segments: exp.Dataset.Segments, Time: exp.Dataset.Time,
 		MaxCost: exp.Budget.MaxCost - man.Spent, MaxErrorRate: exp.Budget.MaxErrorRate, MinRecords: exp.Budget.MinRecords,
 	}
 	if exp.Budget.MaxCost > 0 && eopt.MaxCost <= 0 {
 		eopt.MaxCost = 1e-12 // the budget is spent: stop before the first call
 	}
-	if len(prior) > 0 {
+	if len(prior.Prior) > 0 {
+		eopt.Journaled = prior.Keep
 		eopt.Prior = func(seq int) ([]pipeline.Prediction, bool) {
-			if seq < len(prior) {
-				return prior[seq], true
+			if seq < len(prior.Prior) {
+				return prior.Prior[seq], true
 			}
 			return nil, false
 		}
@@ -400,21 +518,47 @@ func engineOptions(exp *spec.Experiment, man results.Manifest, journal *os.File,
 }
 
 // stopped records in the manifest why a replay stopped early, and returns
-// the error that says so (ErrInterrupted for a resumable stop).
+// the error that says so (ErrInterrupted for a resumable stop). A replay
+// that failed (the journal or the ledger could not be written: a full disk)
+// marks the run failed; its error comes first, naming the file.
 func stopped(dir string, man *results.Manifest, res *engine.Result, replayErr error) error {
 	man.Status = results.Interrupted
 	man.StopReason, man.StopDetail = string(res.Stopped), res.StopDetail
-	if replayErr != nil && man.StopReason == "" {
-		man.StopReason, man.StopDetail = "error", replayErr.Error()
+	man.StoppedIn = "replay"
+	if replayErr != nil {
+		man.Status, man.StopReason, man.StopDetail = results.Failed, "error", replayErr.Error()
 	}
-	if err := results.WriteJSON(dir, results.ManifestFile, *man); err != nil {
+	if err := writeManifest(dir, *man); err != nil {
+		if replayErr != nil {
+			return fmt.Errorf("%w; the manifest could not be marked failed either (%v); free space, then `poc run --resume %s` continues",
+				replayErr, err, dir)
+		}
 		return err
 	}
 	if replayErr != nil {
-		return replayErr
+		return fmt.Errorf("%w; the run is marked failed and keeps every record finished before the failure: fix the cause (free space), then `poc run --resume %s` continues",
+			replayErr, dir)
 	}
 	return fmt.Errorf("%w after %d records: %s; the predictions so far are in %s (poc run --resume %s continues)",
 		ErrInterrupted, res.Records, res.StopDetail, filepath.Join(dir, results.JournalFile), dir)
+}
+
+// writeManifest writes the manifest, in place when a full disk leaves no
+// room for the temporary file of an atomic write (rewriting a file of
+// about the same size reuses its blocks).
+func writeManifest(dir string, man results.Manifest) error {
+	err := results.WriteJSON(dir, results.ManifestFile, man)
+	if err == nil {
+		return nil
+	}
+	b, merr := json.MarshalIndent(man, "", "  ")
+	if merr != nil {
+		return err
+	}
+	if werr := os.WriteFile(filepath.Join(dir, results.ManifestFile), append(b, '\n'), 0o644); werr != nil {
+		return err
+	}
+	return nil
 }
 
 // analyseRun turns a complete replay into the run model: the metrics with

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -54,7 +55,7 @@ func rebuildReport(io IO, opts *ReportOptions) error {
 		return &exitError{code: ExitInvalid, msg: true,
 			err: fmt.Errorf("report: the run in %s has not finished (status running); finish it with `poc run --resume` first", opts.Dir)}
 	}
-	if err := report.Write(run); err != nil {
+	if err := report.Write(context.Background(), run); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	fmt.Fprintf(io.Out, "Rebuilt %s, %s and %s/ in %s\n", results.MarkdownFile, report.HTMLFile, results.PlotsDir, opts.Dir)

@@ -29,9 +29,20 @@ type JSONLReader struct {
 	columns []string
 	pending *Record // the first record, read by OpenJSONL to learn the columns
 	buf     []byte
+	// maxLine bounds a line (Limits.MaxRecordBytes; the default until
+	// SetLimits).
+	maxLine int
 }
 
-var _ Reader = (*JSONLReader)(nil)
+var (
+	_ Reader        = (*JSONLReader)(nil)
+	_ LimitedReader = (*JSONLReader)(nil)
+)
+
+// SetLimits bounds the lines read after it by l's record limit: a longer
+// line is skipped without being held whole, as a *RowError. The first
+// line, read by OpenJSONL to learn the columns, is bounded by the default.
+func (j *JSONLReader) SetLimits(l Limits) { j.maxLine = l.record() }
 
 // OpenJSONL opens a JSON Lines file and reads its first object to learn the
 // columns. A first object that does not parse is an error.
@@ -40,7 +51,7 @@ func OpenJSONL(path string) (*JSONLReader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open dataset %q: %w", path, err)
 	}
-	j := &JSONLReader{path: path, f: f, br: bufio.NewReaderSize(f, 256<<10)}
+	j := &JSONLReader{path: path, f: f, br: bufio.NewReaderSize(f, 256<<10), maxLine: DefaultMaxRecordBytes}
 	if head, err := j.br.Peek(len(utf8BOM)); err == nil && bytes.Equal(head, utf8BOM) {
 		_, _ = j.br.Discard(len(utf8BOM))
 	}
@@ -82,6 +93,12 @@ func (j *JSONLReader) Next() (Record, error) {
 func (j *JSONLReader) next() (Record, []byte, error) {
 	for {
 		raw, err := j.readLine()
+		var long *longLine
+		if errors.As(err, &long) {
+			j.line++
+			return Record{}, nil, &RowError{File: j.path, Line: j.line, Column: long.column,
+				Err: fmt.Errorf("a line of more than %d bytes, over the limit a record may hold", j.maxLine)}
+		}
 		if err != nil {
 			return Record{}, nil, err
 		}
@@ -101,11 +118,28 @@ func (j *JSONLReader) next() (Record, []byte, error) {
 	}
 }
 
-// readLine returns the next line without its newline, however long it is.
+// longLine is readLine's error for a line over the limit, with the key
+// whose value was being read when the line crossed it ("" when unknown).
+type longLine struct{ column string }
+
+func (e *longLine) Error() string { return "line too long" }
+
+// readLine returns the next line without its newline, up to maxLine bytes;
+// a longer line is read to its end without being kept, and is a *longLine.
 func (j *JSONLReader) readLine() ([]byte, error) {
 	j.buf = j.buf[:0]
 	for {
 		chunk, err := j.br.ReadSlice('\n')
+		if len(j.buf)+len(chunk) > j.maxLine {
+			long := &longLine{column: lastKey(append(j.buf, chunk[:max(0, j.maxLine-len(j.buf))]...))}
+			for errors.Is(err, bufio.ErrBufferFull) {
+				_, err = j.br.ReadSlice('\n')
+			}
+			if err != nil && !errors.Is(err, io.EOF) {
+				return nil, fmt.Errorf("read dataset %q: %w", j.path, err)
+			}
+			return nil, long
+		}
 		j.buf = append(j.buf, chunk...)
 		switch {
 		case err == nil:
@@ -121,6 +155,32 @@ func (j *JSONLReader) readLine() ([]byte, error) {
 			return nil, fmt.Errorf("read dataset %q: %w", j.path, err)
 		}
 	}
+}
+
+// lastKey is the last top-level key of the start of a JSON object, the one
+// whose value the object was cut in ("" when there is none).
+func lastKey(prefix []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(prefix))
+	if _, err := dec.Token(); err != nil {
+		return ""
+	}
+	key := ""
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return key
+		}
+		k, ok := tok.(string)
+		if !ok {
+			return key
+		}
+		key = k
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return key
+		}
+	}
+	return key
 }
 
 // objectKeys returns the top-level keys of a JSON object in document order,

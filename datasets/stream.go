@@ -45,6 +45,124 @@ type Options struct {
 	// column and the value, which SkipBadRows skips. Every name must be a
 	// column of the file or a derived column.
 	Types map[string]Type
+	// Limits bound the size of one field and of one record (zero: the
+	// defaults, DefaultMaxFieldBytes and DefaultMaxRecordBytes). A record
+	// over a limit is a *RowError naming the file, the line and the
+	// column, which SkipBadRows skips.
+	Limits Limits
+}
+
+// Default bounds on what one record of a dataset may hold: a value larger
+// than these is far more likely an export gone wrong than data, and would
+// otherwise be copied into the journal once per pipeline.
+const (
+	// DefaultMaxFieldBytes is the largest value of one field, in bytes (of
+	// a string or a byte array; a nested JSON value counts its strings).
+	DefaultMaxFieldBytes = 1 << 20
+	// DefaultMaxRecordBytes is the largest record: a JSON line, or the sum
+	// of a row's values.
+	DefaultMaxRecordBytes = 16 << 20
+)
+
+// Limits bound the size of the records a dataset may hold. A zero field
+// means its default; a negative one, no limit.
+type Limits struct {
+	// MaxFieldBytes bounds one field's value (default DefaultMaxFieldBytes).
+	MaxFieldBytes int
+	// MaxRecordBytes bounds one record (default DefaultMaxRecordBytes).
+	MaxRecordBytes int
+}
+
+// field and record are the limits in force, with the defaults applied and
+// no limit as the largest int.
+func (l Limits) field() int  { return limit(l.MaxFieldBytes, DefaultMaxFieldBytes) }
+func (l Limits) record() int { return limit(l.MaxRecordBytes, DefaultMaxRecordBytes) }
+
+func limit(v, def int) int {
+	switch {
+	case v == 0:
+		return def
+	case v < 0:
+		return math.MaxInt
+	}
+	return v
+}
+
+// LimitedReader is a Reader that bounds what it reads itself, so that an
+// oversized record never has to be held whole (JSONLReader bounds a line).
+// Open calls SetLimits before the first Next with Options.Limits; every
+// record is then also checked against the limits as it is read.
+type LimitedReader interface {
+	Reader
+	// SetLimits sets the limits; it is called before the first Next.
+	SetLimits(Limits)
+}
+
+// checkSizes is the *RowError of a record with a field or a total over the
+// limits: the first such column in file order.
+func (s *Stream) checkSizes(rec Record) error {
+	maxField, maxRecord := s.opt.Limits.field(), s.opt.Limits.record()
+	total := 0
+	check := func(name string, v any) error {
+		n := valueSize(v)
+		total += n
+		switch {
+		case n > maxField:
+			return &RowError{File: s.path, Line: rec.Line, Column: name,
+				Err: fmt.Errorf("a value of %d bytes, over the limit of %d bytes a field may hold", n, maxField)}
+		case total > maxRecord:
+			return &RowError{File: s.path, Line: rec.Line, Column: name,
+				Err: fmt.Errorf("the record reaches %d bytes at this column, over the limit of %d bytes a record may hold", total, maxRecord)}
+		}
+		return nil
+	}
+	cols := s.r.Columns()
+	for _, c := range cols {
+		if v, ok := rec.Fields[c]; ok {
+			if err := check(c, v); err != nil {
+				return err
+			}
+		}
+	}
+	if len(rec.Fields) > len(cols) { // keys of a JSON line that the first lacks
+		extra := make([]string, 0, len(rec.Fields)-len(cols))
+		for k := range rec.Fields {
+			if !slices.Contains(cols, k) {
+				extra = append(extra, k)
+			}
+		}
+		sort.Strings(extra)
+		for _, k := range extra {
+			if err := check(k, rec.Fields[k]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// valueSize is the bytes a value holds: a string's or a byte array's
+// length, the sum over a nested JSON value, 8 for anything else.
+func valueSize(v any) int {
+	switch x := v.(type) {
+	case string:
+		return len(x)
+	case []byte:
+		return len(x)
+	case map[string]any:
+		n := 0
+		for k, e := range x {
+			n += len(k) + valueSize(e)
+		}
+		return n
+	case []any:
+		n := 0
+		for _, e := range x {
+			n += valueSize(e)
+		}
+		return n
+	}
+	return 8
 }
 
 // Sample describes a seeded random subset. Exactly one of Size and Fraction is
@@ -133,6 +251,9 @@ func Open(path string, opt Options) (*Stream, error) {
 // are kept in s.convert, for readFiltered to apply.
 func (s *Stream) openTyped(format string) (Reader, error) {
 	r, err := openFormat(s.path, format)
+	if lr, ok := r.(LimitedReader); ok && err == nil {
+		lr.SetLimits(s.opt.Limits)
+	}
 	if err != nil || len(s.opt.Types) == 0 {
 		return r, err
 	}
@@ -292,6 +413,9 @@ func (s *Stream) readFiltered(st *Stats, keep bool) (Record, error) {
 		var rowErr *RowError
 		if err == nil || errors.As(err, &rowErr) {
 			st.Read++
+		}
+		if err == nil {
+			err = s.checkSizes(rec)
 		}
 		if err == nil {
 			err = s.typeAndDerive(rec)

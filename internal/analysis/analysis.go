@@ -25,9 +25,23 @@ type Settings struct {
 	// MaxFailureRate is the largest share of records a pipeline may fail on
 	// and still be judged (0: any failure makes its criteria undefined).
 	MaxFailureRate float64
-	// Done, when closed, stops every resampling (the run was interrupted):
-	// the caller then discards the analysis.
+	// Done, when closed, stops the analysis (the run was interrupted):
+	// every resampling, jackknife and loop over the records polls it, the
+	// functions that return an error return stats.ErrStopped (which wraps
+	// context.Canceled), and Test gives undefined evidence at once; the
+	// caller then discards the analysis (see Analysis.Err).
 	Done <-chan struct{}
+}
+
+// Err is stats.ErrStopped once Done is closed, nil before (and always nil
+// without Done).
+func (s Settings) Err() error {
+	select {
+	case <-s.Done:
+		return stats.ErrStopped
+	default:
+		return nil
+	}
 }
 
 func (s Settings) method() string {
@@ -178,7 +192,9 @@ func (a *Analysis) buildDist(p, m int, seg *verdict.Segment) (*stats.Dist, error
 	est := stat(nil)
 	var jack []float64
 	if a.s.method() == stats.BootstrapBCa {
-		jack = stats.Jackknife(n, stat, a.seed(m, keyOf(p, m, seg).segment))
+		if jack, err = stats.Jackknife(n, stat, a.seed(m, keyOf(p, m, seg).segment), a.s.Done); err != nil {
+			return nil, err
+		}
 	}
 	d, err := stats.NewDist(est, reps, jack, a.s.Confidence, a.s.method())
 	if err != nil {
@@ -207,17 +223,29 @@ func (a *Analysis) extraVariance(p, m, n int) float64 {
 	return v * float64(all) / float64(n)
 }
 
+// Err is the analysis's stop error: stats.ErrStopped (wrapping
+// context.Canceled) once Settings.Done is closed, when whatever was worked
+// out since may be incomplete and must be discarded; nil otherwise.
+func (a *Analysis) Err() error { return a.s.Err() }
+
 // Estimates are every metric's value and interval, for metrics.json:
-// out[p][m] is metric m of pipeline p.
-func (a *Analysis) Estimates() [][]results.Estimate {
+// out[p][m] is metric m of pipeline p. The error is Err's, when the
+// analysis was stopped before or while they were worked out.
+func (a *Analysis) Estimates() ([][]results.Estimate, error) {
 	out := make([][]results.Estimate, len(a.acc))
 	for p := range a.acc {
 		out[p] = make([]results.Estimate, len(a.metrics))
 		for m := range a.metrics {
+			if err := a.Err(); err != nil {
+				return nil, fmt.Errorf("estimate the metrics: %w", err)
+			}
 			out[p][m] = a.estimate(p, m)
 		}
 	}
-	return out
+	if err := a.Err(); err != nil {
+		return nil, fmt.Errorf("estimate the metrics: %w", err)
+	}
+	return out, nil
 }
 
 func (a *Analysis) estimate(p, m int) results.Estimate {

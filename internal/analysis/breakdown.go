@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"sort"
 	"time"
@@ -18,8 +19,18 @@ const noLabel = "(none)"
 // plots month by month and segment value by segment value for every
 // pipeline: recall for a binary label with a positive class that the data
 // holds, accuracy otherwise, each with its Wilson interval. segments are
-// the segment columns (nil: every column the journal holds).
-func Breakdown(p *results.Predictions, pipelines []string, positive string, segments []string, conf float64) *results.Breakdown {
+// the segment columns (nil: every column the journal holds). Closing done
+// (nil: never) stops it with an error wrapping stats.ErrStopped (and so
+// context.Canceled).
+func Breakdown(done <-chan struct{}, p *results.Predictions, pipelines []string, positive string, segments []string, conf float64) (*results.Breakdown, error) {
+	b, err := breakdown(done, p, pipelines, positive, segments, conf)
+	if err != nil {
+		return nil, fmt.Errorf("break the predictions down: %w", err)
+	}
+	return b, nil
+}
+
+func breakdown(done <-chan struct{}, p *results.Predictions, pipelines []string, positive string, segments []string, conf float64) (*results.Breakdown, error) {
 	b := &results.Breakdown{Metric: "accuracy"}
 	seen := map[string]bool{}
 	for _, t := range p.Truths {
@@ -30,9 +41,12 @@ func Breakdown(p *results.Predictions, pipelines []string, positive string, segm
 	if positive != "" && seen[positive] && len(seen) <= 2 {
 		b.Metric, b.Positive = "recall", positive
 	}
-	r := rater{p: p, pipelines: pipelines, recall: b.Metric == "recall", positive: positive, conf: conf}
+	r := rater{p: p, pipelines: pipelines, recall: b.Metric == "recall", positive: positive, conf: conf, done: done}
 	months := map[string][]int{}
 	for seq, ts := range p.Times {
+		if err := stopAt(seq, done); err != nil {
+			return nil, err
+		}
 		if t, err := time.Parse(time.RFC3339Nano, ts); ts != "" && err == nil {
 			m := t.UTC().Format("2006-01")
 			months[m] = append(months[m], seq)
@@ -44,14 +58,22 @@ func Breakdown(p *results.Predictions, pipelines []string, positive string, segm
 	}
 	slices.Sort(keys)
 	for _, m := range keys {
-		b.Months = append(b.Months, r.group(m, months[m]))
+		g, err := r.group(m, months[m])
+		if err != nil {
+			return nil, err
+		}
+		b.Months = append(b.Months, g)
 	}
 	for _, col := range segmentColumns(p, segments) {
-		if sb, ok := r.segment(col); ok {
+		sb, ok, err := r.segment(col)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
 			b.Segments = append(b.Segments, sb)
 		}
 	}
-	return b
+	return b, nil
 }
 
 // segmentColumns are the columns to break down by: the file's segments, or
@@ -81,18 +103,23 @@ type rater struct {
 	recall    bool
 	positive  string
 	conf      float64
+	// done, when closed, stops the counting.
+	done <-chan struct{}
 }
 
 // segment is the breakdown by one segment column.
-func (r rater) segment(col string) (results.SegmentBreakdown, bool) {
+func (r rater) segment(col string) (results.SegmentBreakdown, bool, error) {
 	bySeq := map[string][]int{}
 	for seq, s := range r.p.Segments {
+		if err := stopAt(seq, r.done); err != nil {
+			return results.SegmentBreakdown{}, false, err
+		}
 		if v, ok := s[col]; ok {
 			bySeq[v] = append(bySeq[v], seq)
 		}
 	}
 	if len(bySeq) == 0 {
-		return results.SegmentBreakdown{}, false
+		return results.SegmentBreakdown{}, false, nil
 	}
 	values := make([]string, 0, len(bySeq))
 	for v := range bySeq {
@@ -106,20 +133,27 @@ func (r rater) segment(col string) (results.SegmentBreakdown, bool) {
 		values, sb.Capped = values[:results.MaxSegmentValues], true
 	}
 	for _, v := range values {
-		sb.Values = append(sb.Values, r.group(v, bySeq[v]))
+		g, err := r.group(v, bySeq[v])
+		if err != nil {
+			return sb, false, err
+		}
+		sb.Values = append(sb.Values, g)
 	}
-	return sb, true
+	return sb, true, nil
 }
 
 // group is every pipeline's rate on the records seqs.
-func (r rater) group(key string, seqs []int) results.Group {
+func (r rater) group(key string, seqs []int) (results.Group, error) {
 	g := results.Group{Key: key, Records: len(seqs)}
 	for _, name := range r.pipelines {
 		pp := r.p.Pipeline(name)
 		if pp == nil {
 			continue
 		}
-		k, n := r.count(pp, seqs)
+		k, n, err := r.count(pp, seqs)
+		if err != nil {
+			return g, err
+		}
 		if n == 0 {
 			continue
 		}
@@ -127,14 +161,17 @@ func (r rater) group(key string, seqs []int) results.Group {
 		g.Rates = append(g.Rates, results.Rate{Pipeline: name, Successes: k, Trials: n, Value: results.Number(float64(k) / float64(n)),
 			Interval: fromStats(iv)})
 	}
-	return g
+	return g, nil
 }
 
 // count is a pipeline's successes and trials on the records seqs: positives
 // caught of positives for recall (by metrics.Classify), right decisions of
 // labelled records for accuracy. A failed decision is a wrong one.
-func (r rater) count(pp *results.PipelinePredictions, seqs []int) (k, n int) {
-	for _, seq := range seqs {
+func (r rater) count(pp *results.PipelinePredictions, seqs []int) (k, n int, err error) {
+	for i, seq := range seqs {
+		if err := stopAt(i, r.done); err != nil {
+			return 0, 0, err
+		}
 		truth := r.p.Truths[seq]
 		if truth == "" || !pp.Has[seq] {
 			continue
@@ -154,7 +191,7 @@ func (r rater) count(pp *results.PipelinePredictions, seqs []int) (k, n int) {
 			k++
 		}
 	}
-	return k, n
+	return k, n, nil
 }
 
 // Confusion is a pipeline's confusion matrix from the journal's columns:

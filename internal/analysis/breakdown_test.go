@@ -42,7 +42,10 @@ func TestBreakdownPicksTheMetricAndCountsAsTheMetricsDo(t *testing.T) {
 	}
 	for _, tc := range tests {
 		p := journalOf(t, tc.rows, times, []string{"DE"})
-		b := Breakdown(p, []string{"p"}, "1", nil, 0.95)
+		b, err := Breakdown(nil, p, []string{"p"}, "1", nil, 0.95)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if b.Metric != tc.metric || len(b.Months) != 2 {
 			t.Fatalf("%s: metric %s over %d months", tc.name, b.Metric, len(b.Months))
 		}
@@ -68,7 +71,10 @@ func TestBreakdownSegmentsKeepTheLargest(t *testing.T) {
 	for seq := range p.Segments { // journalOf cycles segments by seq: set them in order
 		p.Segments[seq] = map[string]string{"country": segs[seq]}
 	}
-	b := Breakdown(p, []string{"p"}, "1", []string{"country"}, 0.95)
+	b, err := Breakdown(nil, p, []string{"p"}, "1", []string{"country"}, 0.95)
+	if err != nil {
+		t.Fatal(err)
+	}
 	sb := b.Segments[0]
 	if len(b.Months) != 0 || len(sb.Values) != results.MaxSegmentValues || !sb.Capped || sb.Values[0].Key != "v0" || sb.Values[0].Records != 25 {
 		t.Errorf("months %d; segment values %d (capped %v), first %+v", len(b.Months), len(sb.Values), sb.Capped, sb.Values[0])

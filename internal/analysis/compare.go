@@ -39,6 +39,9 @@ func (a *Analysis) compare(cand, base, m int, relative bool, b verdict.Bound, se
 		ev.Candidate, ev.Baseline = cv, bv
 		return ev
 	}
+	if err := a.Err(); err != nil {
+		return verdict.Undefined(err.Error())
+	}
 	if !relative {
 		if cmp, ok := delong(ab, ac, seg, rc.Len(), a.s.Confidence); ok {
 			// Two AUCs on the same records: DeLong's variance is exact for
@@ -48,6 +51,9 @@ func (a *Analysis) compare(cand, base, m int, relative bool, b verdict.Bound, se
 			ev.Candidate, ev.Baseline, ev.Degenerate = cv, bv, !(cmp.SE > 0)
 			return ev
 		}
+	}
+	if err := a.Err(); err != nil {
+		return verdict.Undefined(err.Error())
 	}
 	d, err := a.pairedDist(cand, base, m, seg, est, diff)
 	if err != nil {

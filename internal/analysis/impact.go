@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -118,8 +119,21 @@ type impactRows struct {
 // Impact projects impact.json: each pipeline's yearly running cost and
 // error cost, each candidate's saving against each baseline with a paired
 // bootstrap interval over the same records, and the people's workload.
-func Impact(in ImpactInput, s Settings) *results.Impact {
-	r := rows(in)
+// Closing s.Done stops it with an error wrapping stats.ErrStopped (and so
+// context.Canceled).
+func Impact(in ImpactInput, s Settings) (*results.Impact, error) {
+	im, err := impact(in, s)
+	if err != nil {
+		return nil, fmt.Errorf("project the impact: %w", err)
+	}
+	return im, nil
+}
+
+func impact(in ImpactInput, s Settings) (*results.Impact, error) {
+	r, err := rows(in, s.Done)
+	if err != nil {
+		return nil, err
+	}
 	vol, cur := float64(in.Volume), in.Currency
 	im := &results.Impact{SchemaVersion: results.SchemaVersion, Currency: cur, VolumePerYear: in.Volume, Records: in.Records,
 		Confidence: s.Confidence, Positive: in.Positive, Savings: []results.Saving{}}
@@ -128,7 +142,11 @@ func Impact(in ImpactInput, s Settings) *results.Impact {
 	}
 	opt := stats.BootstrapOptions{Resamples: s.Resamples, Confidence: s.Confidence, Seed: s.Seed, Method: s.Method, Done: s.Done}
 	for i := range in.Pipelines {
-		im.Pipelines = append(im.Pipelines, r.pipelineRow(i, opt))
+		row, err := r.pipelineRow(i, opt)
+		if err != nil {
+			return nil, err
+		}
+		im.Pipelines = append(im.Pipelines, row)
 	}
 	for c, cp := range in.Pipelines {
 		if cp.Role != "candidate" {
@@ -136,19 +154,43 @@ func Impact(in ImpactInput, s Settings) *results.Impact {
 		}
 		for b, bp := range in.Pipelines {
 			if bp.Role != "candidate" {
-				im.Savings = append(im.Savings, r.saving(c, b, opt))
+				sv, err := r.saving(c, b, opt)
+				if err != nil {
+					return nil, err
+				}
+				im.Savings = append(im.Savings, sv)
 			}
 		}
 	}
 	if in.People != nil && r.people >= 0 {
-		im.Workload = workload(in, vol, opt)
+		if im.Workload, err = workload(in, vol, opt); err != nil {
+			return nil, err
+		}
 	}
 	im.Notes = notes(in)
-	return im
+	return im, nil
 }
 
-// rows classifies every decision and prices it.
-func rows(in ImpactInput) *impactRows {
+// pollEvery is how many records a loop over the records handles between
+// two looks at the done channel.
+const pollEvery = 1 << 14
+
+// stopAt is stats.ErrStopped when i is a multiple of pollEvery and done is
+// closed, nil otherwise.
+func stopAt(i int, done <-chan struct{}) error {
+	if i%pollEvery != 0 {
+		return nil
+	}
+	select {
+	case <-done:
+		return stats.ErrStopped
+	default:
+		return nil
+	}
+}
+
+// rows classifies every decision and prices it; closing done stops it.
+func rows(in ImpactInput, done <-chan struct{}) (*impactRows, error) {
 	np := len(in.Pipelines)
 	r := &impactRows{in: in, errCost: make([][]float64, np), total: make([][]float64, np),
 		fn: make([]int, np), fp: make([]int, np), missedSum: make([]float64, np), people: -1}
@@ -166,6 +208,9 @@ func rows(in ImpactInput) *impactRows {
 	for i, p := range in.Pipelines {
 		r.errCost[i], r.total[i] = make([]float64, in.Records), make([]float64, in.Records)
 		for seq, o := range p.Outcomes {
+			if err := stopAt(seq, done); err != nil {
+				return nil, err
+			}
 			switch o {
 			case metrics.FalseNegative:
 				r.fn[i]++
@@ -187,7 +232,7 @@ func rows(in ImpactInput) *impactRows {
 			}
 		}
 	}
-	return r
+	return r, nil
 }
 
 func (r *impactRows) volText() string { return format.Group(r.in.Volume) + " records a year" }
@@ -197,33 +242,43 @@ func (r *impactRows) onRecords() string {
 }
 
 // pipelineRow is one pipeline's yearly figures.
-func (r *impactRows) pipelineRow(i int, opt stats.BootstrapOptions) results.PipelineImpact {
+func (r *impactRows) pipelineRow(i int, opt stats.BootstrapOptions) (results.PipelineImpact, error) {
 	in, p := r.in, r.in.Pipelines[i]
 	vol, cur := float64(in.Volume), in.Currency
 	row := results.PipelineImpact{Name: p.Name, Role: p.Role, FalseNegatives: r.fn[i], FalsePositives: r.fp[i]}
 	mc := mean(p.Cost)
-	row.RunningCost = yearly(p.Cost, vol, opt,
+	var err error
+	row.RunningCost, err = yearly(p.Cost, vol, opt,
 		fmt.Sprintf("%s × %s per record, the mean cost of the pipeline's calls %s", r.volText(), money(mc, cur), r.onRecords()))
+	if err != nil {
+		return row, err
+	}
 	if mc == 0 {
 		row.RunningCost.Assumption += "; zero means the experiment states no running cost for this pipeline, not that it is free"
 	}
 	if in.MissedPositive != nil {
-		e := yearly(r.errCost[i], vol, opt, fmt.Sprintf("%s × %s of errors per record %s: %s",
+		e, err := yearly(r.errCost[i], vol, opt, fmt.Sprintf("%s × %s of errors per record %s: %s",
 			r.volText(), money(mean(r.errCost[i]), cur), r.onRecords(), r.errorsText(i)))
+		if err != nil {
+			return row, err
+		}
 		row.ErrorCost = &e
 	}
 	if i == r.people {
 		pp := in.People
-		pc := yearly(r.peopleCost, vol, opt, fmt.Sprintf("%s × %s minutes of handling per record (%s) / 60 × %s an hour",
+		pc, err := yearly(r.peopleCost, vol, opt, fmt.Sprintf("%s × %s minutes of handling per record (%s) / 60 × %s an hour",
 			r.volText(), format.Sig(mean(pp.Minutes.valuesOr(in.Records))), pp.Minutes.source(in.Records, "use_case.people.minutes_per_record"),
 			money(pp.HourlyCost, cur)))
+		if err != nil {
+			return row, err
+		}
 		row.PeopleCost = &pc
 	}
-	return row
+	return row, nil
 }
 
 // saving is candidate c's yearly saving against baseline b.
-func (r *impactRows) saving(c, b int, opt stats.BootstrapOptions) results.Saving {
+func (r *impactRows) saving(c, b int, opt stats.BootstrapOptions) (results.Saving, error) {
 	in := r.in
 	vol, cur := float64(in.Volume), in.Currency
 	cp, bp := in.Pipelines[c], in.Pipelines[b]
@@ -241,10 +296,11 @@ func (r *impactRows) saving(c, b int, opt stats.BootstrapOptions) results.Saving
 	if b == r.people {
 		parts = append(parts, "the people's handling time "+money(float64(s.People)/vol, cur))
 	}
-	s.Yearly = pairedYearly(r.total[c], r.total[b], vol, opt, fmt.Sprintf(
+	var err error
+	s.Yearly, err = pairedYearly(r.total[c], r.total[b], vol, opt, fmt.Sprintf(
 		"the cost per record of %s minus that of %s on the same %s replayed records (%s), × %s; paired bootstrap over the records",
 		bp.Name, cp.Name, format.Group(int64(in.Records)), strings.Join(parts, ", "), r.volText()))
-	return s
+	return s, err
 }
 
 // errorsText counts a pipeline's errors and what each costs, for the
@@ -271,10 +327,13 @@ func (r *impactRows) errorsText(p int) string {
 
 // workload projects the people's yearly hours, their cost and the
 // full-time equivalents, from a bootstrap of the mean minutes per record.
-func workload(in ImpactInput, vol float64, opt stats.BootstrapOptions) *results.Workload {
+func workload(in ImpactInput, vol float64, opt stats.BootstrapOptions) (*results.Workload, error) {
 	p, cur := in.People, in.Currency
 	src := p.Minutes.source(in.Records, "use_case.people.minutes_per_record")
-	m := yearly(p.Minutes.valuesOr(in.Records), 1, opt, fmt.Sprintf("the mean handling time per record (%s)", src))
+	m, err := yearly(p.Minutes.valuesOr(in.Records), 1, opt, fmt.Sprintf("the mean handling time per record (%s)", src))
+	if err != nil {
+		return nil, err
+	}
 	scale := func(f float64, assumption string) results.Projection {
 		return results.Projection{Value: m.Value * results.Number(f),
 			Interval:   results.Interval{Lo: m.Interval.Lo * results.Number(f), Hi: m.Interval.Hi * results.Number(f), Method: m.Interval.Method},
@@ -293,7 +352,7 @@ func workload(in ImpactInput, vol float64, opt stats.BootstrapOptions) *results.
 			w.Candidates = append(w.Candidates, q.Name)
 		}
 	}
-	return w
+	return w, nil
 }
 
 // notes are the general limits of the projection.
@@ -352,24 +411,30 @@ func meanAt(v []float64) stats.Statistic {
 	}
 }
 
-// yearly is mean(v) × vol with a bootstrap interval of the mean, scaled.
-func yearly(v []float64, vol float64, opt stats.BootstrapOptions, assumption string) results.Projection {
+// yearly is mean(v) × vol with a bootstrap interval of the mean, scaled
+// (none when the bootstrap cannot give one). The error is the bootstrap's
+// when it was stopped.
+func yearly(v []float64, vol float64, opt stats.BootstrapOptions, assumption string) (results.Projection, error) {
 	p := results.Projection{Value: results.Number(mean(v) * vol), Assumption: assumption, Interval: results.NoInterval()}
 	if constant(v) {
 		p.Interval = results.Interval{Lo: p.Value, Hi: p.Value, Method: "exact"}
-		return p
+		return p, nil
 	}
 	iv, err := stats.Bootstrap(len(v), meanAt(v), opt)
+	if errors.Is(err, stats.ErrStopped) {
+		return p, err
+	}
 	if err != nil {
-		return p
+		return p, nil
 	}
 	p.Interval = results.Interval{Lo: results.Number(iv.Lo * vol), Hi: results.Number(iv.Hi * vol), Method: iv.Method}
-	return p
+	return p, nil
 }
 
 // pairedYearly is (mean(base) − mean(cand)) × vol with a paired percentile
-// bootstrap interval over the same records.
-func pairedYearly(cand, base []float64, vol float64, opt stats.BootstrapOptions, assumption string) results.Projection {
+// bootstrap interval over the same records. The error is the bootstrap's
+// when it was stopped.
+func pairedYearly(cand, base []float64, vol float64, opt stats.BootstrapOptions, assumption string) (results.Projection, error) {
 	p := results.Projection{Value: results.Number((mean(base) - mean(cand)) * vol), Assumption: assumption, Interval: results.NoInterval()}
 	diff := make([]float64, len(cand))
 	for i := range diff {
@@ -377,15 +442,18 @@ func pairedYearly(cand, base []float64, vol float64, opt stats.BootstrapOptions,
 	}
 	if constant(diff) {
 		p.Interval = results.Interval{Lo: p.Value, Hi: p.Value, Method: "exact"}
-		return p
+		return p, nil
 	}
 	_, reps, err := stats.PairedBootstrapReplicates(len(cand), meanAt(cand), meanAt(base), opt)
+	if errors.Is(err, stats.ErrStopped) {
+		return p, err
+	}
 	if err != nil {
-		return p
+		return p, nil
 	}
 	iv := stats.PercentileInterval(reps, opt.Confidence)
 	p.Interval = results.Interval{Lo: results.Number(iv.Lo * vol), Hi: results.Number(iv.Hi * vol), Method: iv.Method}
-	return p
+	return p, nil
 }
 
 // constant reports whether every value of v is the same: its mean then has

@@ -72,7 +72,11 @@ func judgeAll(t testing.TB, mets []metrics.Metric, accs [][]metrics.Accumulator,
 	}
 	sum := verdict.Judge(criteria, a.Input(records, segs),
 		verdict.Settings{Confidence: o.Confidence, MinSegmentSize: o.MinSegmentSize, Multiplicity: o.Multiplicity})
-	return sum, a.Estimates()
+	est, err := a.Estimates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum, est
 }
 
 func judgeOne(t testing.TB, criteria []verdict.Criterion, accs [][]metrics.Accumulator, names []string, segs map[string][]verdict.Segment, s opts) verdict.Summary {

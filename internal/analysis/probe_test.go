@@ -222,7 +222,15 @@ func TestIntervalsDoNotDependOnMetricOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a, b := alone.Estimates()[0][0].Interval, after.Estimates()[0][1].Interval; a != b {
+	estAlone, err := alone.Estimates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	estAfter, err := after.Estimates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := estAlone[0][0].Interval, estAfter[0][1].Interval; a != b {
 		t.Errorf("roc_auc alone %+v, listed after accuracy %+v", a, b)
 	}
 }

@@ -13,7 +13,12 @@ import (
 
 // Test gives the evidence that criterion c holds against bound b on the
 // records of seg (every record when nil): it implements verdict.Tester.
+// Once the analysis is stopped (Settings.Done) it returns undefined
+// evidence at once, and Err says why.
 func (a *Analysis) Test(c verdict.Criterion, b verdict.Bound, seg *verdict.Segment) verdict.Evidence {
+	if err := a.Err(); err != nil {
+		return verdict.Undefined(err.Error())
+	}
 	m, okM := a.mets[c.Metric]
 	p, okP := a.pipes[c.Pipeline]
 	if !okM || !okP {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -91,7 +92,7 @@ func writeJournal(t *testing.T, dir string) {
 func writeRun(t *testing.T, run *results.Run) string {
 	t.Helper()
 	summarise(t, run)
-	if err := Write(run); err != nil {
+	if err := Write(context.Background(), run); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(filepath.Join(run.Dir, HTMLFile))
@@ -109,7 +110,7 @@ func summarise(t *testing.T, run *results.Run) {
 	if run.Metrics.Breakdown != nil {
 		return
 	}
-	preds, err := results.ReadPredictions(run.Dir, results.ReadOptions{})
+	preds, err := results.ReadPredictions(context.Background(), run.Dir, results.ReadOptions{})
 	if errors.Is(err, os.ErrNotExist) {
 		return
 	}
@@ -121,7 +122,9 @@ func summarise(t *testing.T, run *results.Run) {
 		names = append(names, p.Name)
 	}
 	d := run.Manifest.Dataset
-	run.Metrics.Breakdown = analysis.Breakdown(preds, names, d.Positive, d.Segments, run.Metrics.Confidence)
+	if run.Metrics.Breakdown, err = analysis.Breakdown(nil, preds, names, d.Positive, d.Segments, run.Metrics.Confidence); err != nil {
+		t.Fatal(err)
+	}
 	for i, p := range run.Metrics.Pipelines {
 		if p.Role == "candidate" {
 			run.Metrics.Pipelines[i].Confusion = analysis.Confusion(preds, p.Name)

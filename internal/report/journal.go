@@ -1,6 +1,7 @@
 package report
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -55,9 +56,9 @@ func (j *journal) pipe(name string) *pipeJournal {
 // readJournal reads dir/predictions.jsonl, keeping the raw answers of the
 // pipelines in keepRaw. It returns (nil, nil) when the run folder has no
 // journal. A torn last line is skipped; any other bad line is an error.
-func readJournal(dir, positive string, keepRaw map[string]bool) (*journal, error) {
+func readJournal(ctx context.Context, dir, positive string, keepRaw map[string]bool) (*journal, error) {
 	j := &journal{byName: map[string]*pipeJournal{}, positive: positive, keepRaw: keepRaw}
-	preds, err := results.ReadPredictions(dir, results.ReadOptions{Each: j.answer})
+	preds, err := results.ReadPredictions(ctx, dir, results.ReadOptions{Each: j.answer})
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}

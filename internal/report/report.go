@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,13 +16,19 @@ import (
 // Write writes report.md, report.html and the plots under plots/ (PNG and
 // SVG) into the run folder run.Dir, creating plots/. It reads the run's
 // predictions.jsonl when there is one, for the plots and examples that need
-// single predictions. Both reports are replaced atomically.
-func Write(run *results.Run) error {
+// single predictions. Both reports are replaced atomically. When ctx ends
+// first (it is checked between the plots and every few thousand journal
+// lines) it stops with an error wrapping ctx's, leaving the reports it had
+// not replaced as they were.
+func Write(ctx context.Context, run *results.Run) error {
 	if run == nil {
 		return fmt.Errorf("write report: no run")
 	}
 	if run.Dir == "" {
 		return fmt.Errorf("write report: the run has no folder")
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("write report in %s: %w", run.Dir, err)
 	}
 	if err := os.MkdirAll(filepath.Join(run.Dir, results.PlotsDir), 0o755); err != nil {
 		return fmt.Errorf("write report: %w", err)
@@ -34,12 +41,15 @@ func Write(run *results.Run) error {
 	for _, c := range cands {
 		keep[c] = true
 	}
-	j, err := readJournal(run.Dir, run.Manifest.Dataset.Positive, keep)
+	j, err := readJournal(ctx, run.Dir, run.Manifest.Dataset.Positive, keep)
 	if err != nil {
 		return fmt.Errorf("write report in %s: %w", run.Dir, err)
 	}
-	figs, err := drawFigures(run, j)
+	figs, err := drawFigures(ctx, run, j)
 	if err != nil {
+		return fmt.Errorf("write report in %s: %w", run.Dir, err)
+	}
+	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("write report in %s: %w", run.Dir, err)
 	}
 	var buf bytes.Buffer
@@ -50,6 +60,9 @@ func Write(run *results.Run) error {
 		return err
 	}
 	buf.Reset()
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("write report in %s: %w", run.Dir, err)
+	}
 	if err := WriteHTML(&buf, run, figs, j); err != nil {
 		return fmt.Errorf("write report in %s: %w", run.Dir, err)
 	}
@@ -72,7 +85,7 @@ func writeAtomic(dir, name string, b []byte) error {
 // drawFigures draws every plot of the HTML report into plots/ (the criteria
 // plot is already there) and returns them in reading order, with a reason
 // for each one that cannot be drawn from this run.
-func drawFigures(run *results.Run, j *journal) ([]figure, error) {
+func drawFigures(ctx context.Context, run *results.Run, j *journal) ([]figure, error) {
 	in := figureInput{run: run, j: j, pal: newPalette(run)}
 	if cands, _ := roles(run); len(cands) > 0 {
 		in.cand = cands[0]
@@ -84,6 +97,9 @@ func drawFigures(run *results.Run, j *journal) ([]figure, error) {
 	figs := []figure{{Name: "criteria", Title: "Success criteria at a glance", PNG: crit,
 		Caption: "Each criterion's estimate (dot) and interval (bar) against its threshold (black tick), scaled per row so that right is always the better side; green passed, red failed, amber undecided."}}
 	for _, plan := range figurePlans {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		s := plan(in)
 		if s.fig.Skipped == "" {
 			png, err := writeFigure(run.Dir, s.fig.Name, s.w, s.h, s.draw)

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"image"
 	"image/png"
@@ -334,7 +335,7 @@ func distinctColours(img image.Image) int {
 func TestWrite(t *testing.T) {
 	run := sampleRun()
 	run.Dir = t.TempDir()
-	if err := Write(run); err != nil {
+	if err := Write(context.Background(), run); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{results.MarkdownFile, "plots/criteria.png", "plots/criteria.svg"} {

@@ -1,6 +1,7 @@
 package results
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -77,8 +78,10 @@ func (r *PredictionRow) entry() (Entry, error) {
 
 // WritePredictionsParquet converts dir's journal into predictions.parquet,
 // roles giving each pipeline's role. The file is written under a
-// temporary name and renamed, so that a reader never sees half of it.
-func WritePredictionsParquet(dir string, roles map[string]string) (err error) {
+// temporary name and renamed, so that a reader never sees half of it; when
+// ctx ends first (checked every few thousand rows) the temporary file is
+// removed and the error wraps ctx's.
+func WritePredictionsParquet(ctx context.Context, dir string, roles map[string]string) (err error) {
 	j, err := os.Open(filepath.Join(dir, JournalFile))
 	if err != nil {
 		return fmt.Errorf("write predictions: read journal: %w", err)
@@ -96,7 +99,11 @@ func WritePredictionsParquet(dir string, roles map[string]string) (err error) {
 		return fmt.Errorf("write predictions: %w", err)
 	}
 	pw.CompressionType = parquet.CompressionCodec_SNAPPY
+	lines := 0
 	err = ReadJournal(j, func(e Entry) error {
+		if lines++; lines%checkEvery == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		row, err := rowOf(&e, roles[e.Pipeline])
 		if err != nil {
 			return err
@@ -121,7 +128,7 @@ func WritePredictionsParquet(dir string, roles map[string]string) (err error) {
 
 // readParquet reads predictions.parquet into columns; the error wraps
 // os.ErrNotExist when the run folder has none.
-func readParquet(dir string) (*Predictions, error) {
+func readParquet(ctx context.Context, dir string) (*Predictions, error) {
 	path := filepath.Join(dir, PredictionsFile)
 	if _, err := os.Stat(path); err != nil {
 		return nil, err
@@ -139,6 +146,9 @@ func readParquet(dir string) (*Predictions, error) {
 	p := &Predictions{byName: map[string]*PipelinePredictions{}}
 	const batch = 4096
 	for left := int(pr.GetNumRows()); left > 0; left -= batch {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		rows := make([]PredictionRow, min(batch, left))
 		if err := pr.Read(&rows); err != nil {
 			return nil, err

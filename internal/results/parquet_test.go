@@ -1,6 +1,7 @@
 package results
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -22,14 +23,14 @@ func TestPredictionsParquetRoundTrip(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, JournalFile), []byte(journal), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	fromJournal, err := ReadPredictions(dir, ReadOptions{})
+	fromJournal, err := ReadPredictions(context.Background(), dir, ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := WritePredictionsParquet(dir, map[string]string{"rules": "baseline", "model": "candidate"}); err != nil {
+	if err := WritePredictionsParquet(context.Background(), dir, map[string]string{"rules": "baseline", "model": "candidate"}); err != nil {
 		t.Fatal(err)
 	}
-	fromParquet, err := readParquet(dir)
+	fromParquet, err := readParquet(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,10 +42,10 @@ func TestPredictionsParquetRoundTrip(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, JournalFile), []byte("not json\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ReadPredictions(dir, ReadOptions{}); err != nil {
+	if _, err := ReadPredictions(context.Background(), dir, ReadOptions{}); err != nil {
 		t.Errorf("with predictions.parquet present, ReadPredictions read the journal: %v", err)
 	}
-	if _, err := ReadPredictions(dir, ReadOptions{Each: func(*Entry) {}}); err == nil {
+	if _, err := ReadPredictions(context.Background(), dir, ReadOptions{Each: func(*Entry) {}}); err == nil {
 		t.Error("ReadPredictions with Each did not read the journal")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "."+PredictionsFile+".tmp")); !os.IsNotExist(err) {

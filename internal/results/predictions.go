@@ -1,6 +1,7 @@
 package results
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -69,10 +70,11 @@ type ReadOptions struct {
 // there and opt.Each is nil (the raw answers, texts and fields stay in the
 // journal); otherwise from the journal (predictions.jsonl), with
 // ReadJournal's handling of a torn last line. The error wraps
-// os.ErrNotExist when the run folder has neither.
-func ReadPredictions(dir string, opt ReadOptions) (*Predictions, error) {
+// os.ErrNotExist when the run folder has neither, and ctx's error when ctx
+// ends first (it is checked every few thousand rows).
+func ReadPredictions(ctx context.Context, dir string, opt ReadOptions) (*Predictions, error) {
 	if opt.Each == nil {
-		p, err := readParquet(dir)
+		p, err := readParquet(ctx, dir)
 		if err == nil {
 			return p, nil
 		}
@@ -85,7 +87,7 @@ func ReadPredictions(dir string, opt ReadOptions) (*Predictions, error) {
 		return nil, fmt.Errorf("read predictions: %w", err)
 	}
 	defer f.Close()
-	p, err := DecodePredictions(f, opt)
+	p, err := decodePredictions(ctx, f, opt)
 	if err != nil {
 		return nil, fmt.Errorf("read predictions %s: %w", f.Name(), err)
 	}
@@ -95,8 +97,20 @@ func ReadPredictions(dir string, opt ReadOptions) (*Predictions, error) {
 // DecodePredictions reads a journal from r into columns; see
 // ReadPredictions.
 func DecodePredictions(r io.Reader, opt ReadOptions) (*Predictions, error) {
+	return decodePredictions(context.Background(), r, opt)
+}
+
+// checkEvery is how many journal lines or parquet rows a reader handles
+// between two looks at its context.
+const checkEvery = 4096
+
+func decodePredictions(ctx context.Context, r io.Reader, opt ReadOptions) (*Predictions, error) {
 	p := &Predictions{byName: map[string]*PipelinePredictions{}}
+	lines := 0
 	err := ReadJournal(r, func(e Entry) error {
+		if lines++; lines%checkEvery == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		p.add(&e)
 		if opt.Each != nil {
 			opt.Each(&e)

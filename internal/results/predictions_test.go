@@ -1,6 +1,7 @@
 package results
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -79,14 +80,14 @@ func TestDecodePredictions(t *testing.T) {
 // Each with what the columns leave out, and says when there is no journal.
 func TestReadPredictions(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := ReadPredictions(dir, ReadOptions{}); !errors.Is(err, os.ErrNotExist) {
+	if _, err := ReadPredictions(context.Background(), dir, ReadOptions{}); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("no journal: err = %v, want one wrapping os.ErrNotExist", err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, JournalFile), []byte(smallJournal), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var raws []string
-	p, err := ReadPredictions(dir, ReadOptions{Each: func(e *Entry) { raws = append(raws, e.Pipeline+":"+e.Raw) }})
+	p, err := ReadPredictions(context.Background(), dir, ReadOptions{Each: func(e *Entry) { raws = append(raws, e.Pipeline+":"+e.Raw) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +101,7 @@ func TestReadPredictions(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, JournalFile), []byte(bad), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ReadPredictions(dir, ReadOptions{}); err == nil || !strings.Contains(err.Error(), "journal line 1") {
+	if _, err := ReadPredictions(context.Background(), dir, ReadOptions{}); err == nil || !strings.Contains(err.Error(), "journal line 1") {
 		t.Errorf("bad line: err = %v, want one naming line 1", err)
 	}
 }

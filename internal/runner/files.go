@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"context"
 	"runtime"
 
 	"github.com/poc-harness/poc/datasets"
@@ -86,11 +87,19 @@ func metricsFile(exp *spec.Experiment, res *engine.Result, est [][]results.Estim
 	return mf
 }
 
-// writePredictions converts the journal into predictions.parquet.
-func writePredictions(dir string, exp *spec.Experiment) error {
+// writePredictions converts the journal into predictions.parquet. When
+// ctx ends first it leaves no parquet file and returns nil: the analysis
+// that follows stops at once, and the replay marks the run interrupted
+// during the analysis, as for a stop at any later step (the journal holds
+// every record, so a resume or `poc report` converts it again).
+func writePredictions(ctx context.Context, dir string, exp *spec.Experiment) error {
 	roles := map[string]string{}
 	for _, p := range exp.Pipelines {
 		roles[p.Name] = string(p.Role)
 	}
-	return results.WritePredictionsParquet(dir, roles)
+	err := results.WritePredictionsParquet(ctx, dir, roles)
+	if err != nil && ctx.Err() != nil {
+		return nil
+	}
+	return err
 }

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -18,26 +19,28 @@ import (
 // projectImpact projects the yearly figures of impact.json from the run's
 // journal and the dataset columns the use case names (re-read with the
 // replay's options, so that record k is the journal's seq k). It returns
-// nil when the use case states no yearly volume; closing done stops it. A value of a cost or minutes
-// column that is missing, not a number or negative counts as 0 and is
-// reported in the notes; only an unreadable journal or dataset is an error.
-func projectImpact(exp *spec.Experiment, dir string, dopt datasets.Options, records int, done <-chan struct{}) (*results.Impact, error) {
+// nil when the use case states no yearly volume. A value of a cost or
+// minutes column that is missing, not a number or negative counts as 0 and
+// is reported in the notes; only an unreadable journal or dataset is an
+// error, or ctx ending (every read and the resampling stop promptly), with
+// an error wrapping ctx's.
+func projectImpact(ctx context.Context, exp *spec.Experiment, dir string, dopt datasets.Options, records int) (*results.Impact, error) {
 	uc := exp.UseCase
 	if uc.VolumePerYear <= 0 || records == 0 {
 		return nil, nil
 	}
-	in, err := impactInput(exp, dir, dopt, records)
+	in, err := impactInput(ctx, exp, dir, dopt, records)
 	if err != nil {
 		return nil, fmt.Errorf("project impact: %w", err)
 	}
 	r := exp.Report
-	return analysis.Impact(in, analysis.Settings{Confidence: r.Confidence, Resamples: r.Resamples, Seed: r.Seed, Method: r.Method, Done: done}), nil
+	return analysis.Impact(in, analysis.Settings{Confidence: r.Confidence, Resamples: r.Resamples, Seed: r.Seed, Method: r.Method, Done: ctx.Done()})
 }
 
 // impactInput gathers what the projection rests on: the use case's
 // figures, the columns they name, and each pipeline's cost and outcome per
 // record from the journal.
-func impactInput(exp *spec.Experiment, dir string, dopt datasets.Options, n int) (analysis.ImpactInput, error) {
+func impactInput(ctx context.Context, exp *spec.Experiment, dir string, dopt datasets.Options, n int) (analysis.ImpactInput, error) {
 	uc := exp.UseCase
 	in := analysis.ImpactInput{Currency: uc.Currency, Volume: uc.VolumePerYear, Positive: exp.Dataset.Positive,
 		Label: exp.Dataset.Label, Records: n}
@@ -60,7 +63,7 @@ func impactInput(exp *spec.Experiment, dir string, dopt datasets.Options, n int)
 	}
 	ids := make([]string, n)
 	if len(cols) > 0 || exp.Dataset.ID != "" {
-		if err := readImpactColumns(exp, dopt, cols, ids); err != nil {
+		if err := readImpactColumns(ctx, exp, dopt, cols, ids); err != nil {
 			return in, err
 		}
 	}
@@ -68,12 +71,12 @@ func impactInput(exp *spec.Experiment, dir string, dopt datasets.Options, n int)
 		in.Pipelines = append(in.Pipelines, analysis.ImpactPipeline{Name: p.Name, Role: string(p.Role),
 			Cost: make([]float64, n), Outcomes: make([]metrics.Outcome, n)})
 	}
-	return in, readImpactJournal(exp, dir, ids, in.Pipelines)
+	return in, readImpactJournal(ctx, exp, dir, ids, in.Pipelines)
 }
 
 // readImpactJournal fills each pipeline's cost and outcome per record from
 // the journal, checking that its records are the dataset's.
-func readImpactJournal(exp *spec.Experiment, dir string, ids []string, pipes []analysis.ImpactPipeline) error {
+func readImpactJournal(ctx context.Context, exp *spec.Experiment, dir string, ids []string, pipes []analysis.ImpactPipeline) error {
 	index := map[string]int{}
 	for i, p := range pipes {
 		index[p.Name] = i
@@ -87,7 +90,11 @@ func readImpactJournal(exp *spec.Experiment, dir string, ids []string, pipes []a
 	}
 	defer f.Close()
 	pos, n := exp.Dataset.Positive, len(ids)
+	lines := 0
 	err = results.ReadJournal(f, func(e results.Entry) error {
+		if lines++; lines%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		p, ok := index[e.Pipeline]
 		if !ok || e.Seq < 0 || e.Seq >= n {
 			return nil
@@ -108,7 +115,7 @@ func readImpactJournal(exp *spec.Experiment, dir string, ids []string, pipes []a
 
 // readImpactColumns re-reads the replayed records and keeps each record's id and
 // the values of cols.
-func readImpactColumns(exp *spec.Experiment, dopt datasets.Options, cols []*analysis.PerRecord, ids []string) error {
+func readImpactColumns(ctx context.Context, exp *spec.Experiment, dopt datasets.Options, cols []*analysis.PerRecord, ids []string) error {
 	for _, c := range cols {
 		dopt.Require = append(dopt.Require, c.Column)
 	}
@@ -117,7 +124,10 @@ func readImpactColumns(exp *spec.Experiment, dopt datasets.Options, cols []*anal
 		return fmt.Errorf("open dataset: %w", err)
 	}
 	defer stream.Close()
-	for {
+	for n := 0; ; n++ {
+		if n%4096 == 0 && ctx.Err() != nil {
+			return fmt.Errorf("read dataset: %w", ctx.Err())
+		}
 		rec, err := stream.Next()
 		if errors.Is(err, io.EOF) {
 			return nil

@@ -394,7 +394,7 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 	if err != nil || res.Interrupted {
 		return out, stopped(dir, &man, res, err)
 	}
-	if err := writePredictions(dir, exp); err != nil {
+	if err := writePredictions(ctx, dir, exp); err != nil {
 		return out, err
 	}
 	run, err := analyseRun(ctx, exp, dir, dopt, man, res, opt)
@@ -416,7 +416,7 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 		return out, err
 	}
 	if !opt.SkipReports {
-		if err := report.Write(run); err != nil {
+		if err := report.Write(ctx, run); err != nil {
 			return out, fmt.Errorf("write report: %w", err)
 		}
 	}
@@ -575,10 +575,10 @@ func analyseRun(ctx context.Context, exp *spec.Experiment, dir string, dopt data
 		Verdict: sum.Verdict, Reason: sum.Reason, Multiplicity: sum.Multiplicity, Confidence: exp.Report.Confidence,
 		Records: res.Records, Criteria: sum.Criteria,
 	}
-	if err := summarise(run, exp); err != nil {
+	if err := summarise(ctx, run, exp); err != nil {
 		return nil, err
 	}
-	if run.Impact, err = projectImpact(exp, dir, dopt, res.Records, ctx.Done()); err != nil {
+	if run.Impact, err = projectImpact(ctx, exp, dir, dopt, res.Records); err != nil {
 		return nil, err
 	}
 	man.Status = results.Complete
@@ -590,9 +590,10 @@ func analyseRun(ctx context.Context, exp *spec.Experiment, dir string, dopt data
 
 // summarise adds to the run model what the reports show of single
 // predictions: the share metric by month and segment, and each candidate's
-// confusion matrix, from the journal.
-func summarise(run *results.Run, exp *spec.Experiment) error {
-	preds, err := results.ReadPredictions(run.Dir, results.ReadOptions{})
+// confusion matrix, from the journal. It stops when ctx is done, with an
+// error wrapping ctx's.
+func summarise(ctx context.Context, run *results.Run, exp *spec.Experiment) error {
+	preds, err := results.ReadPredictions(ctx, run.Dir, results.ReadOptions{})
 	if err != nil {
 		return fmt.Errorf("summarise the predictions: %w", err)
 	}
@@ -600,8 +601,14 @@ func summarise(run *results.Run, exp *spec.Experiment) error {
 	for i, p := range exp.Pipelines {
 		names[i] = p.Name
 	}
-	run.Metrics.Breakdown = analysis.Breakdown(preds, names, exp.Dataset.Positive, exp.Dataset.Segments, exp.Report.Confidence)
+	run.Metrics.Breakdown, err = analysis.Breakdown(ctx.Done(), preds, names, exp.Dataset.Positive, exp.Dataset.Segments, exp.Report.Confidence)
+	if err != nil {
+		return fmt.Errorf("summarise the predictions: %w", err)
+	}
 	for i, p := range exp.Pipelines {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("summarise the predictions: %w", err)
+		}
 		if p.Role == pipeline.Candidate {
 			run.Metrics.Pipelines[i].Confusion = analysis.Confusion(preds, p.Name)
 		}
@@ -791,6 +798,7 @@ func CheckTraining(ctx context.Context, exp *spec.Experiment) error {
 }
 
 // analyse works out every metric's interval and judges the criteria.
+// Closing done stops it with an error wrapping context.Canceled.
 func analyse(exp *spec.Experiment, res *engine.Result, done <-chan struct{}) ([][]results.Estimate, verdict.Summary, error) {
 	names := make([]string, len(exp.Pipelines))
 	for i, p := range exp.Pipelines {
@@ -809,9 +817,17 @@ func analyse(exp *spec.Experiment, res *engine.Result, done <-chan struct{}) ([]
 			segments[col.Column] = append(segments[col.Column], verdict.Segment{Column: col.Column, Value: value, Positions: pos})
 		}
 	}
-	est := an.Estimates()
+	est, err := an.Estimates()
+	if err != nil {
+		return nil, verdict.Summary{}, err
+	}
 	sum := verdict.Judge(criteria(exp), an.Input(res.Records, segments),
 		verdict.Settings{Confidence: r.Confidence, MinSegmentSize: r.MinSegmentSize, MinRecords: r.MinRecords, Multiplicity: r.Multiplicity})
+	if err := an.Err(); err != nil {
+		// Stopped while judging: the criteria it did not reach are
+		// undefined, so the summary is discarded.
+		return nil, verdict.Summary{}, fmt.Errorf("judge the criteria: %w", err)
+	}
 	return est, sum, nil
 }
 

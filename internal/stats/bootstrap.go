@@ -63,8 +63,9 @@ type BootstrapOptions struct {
 	Seed uint64
 	// Method is "bca" (default) or "percentile".
 	Method string
-	// Done, when not nil, stops Resample once it is closed (a run
-	// interrupted by Ctrl-C), with ErrStopped.
+	// Done, when not nil, stops the resampling and the jackknife once it
+	// is closed (a run interrupted by Ctrl-C), with ErrStopped; it is
+	// polled every 64 resamples and every 64 jackknife values.
 	Done <-chan struct{}
 	// Jackknife optionally returns the jackknife values of the statistic
 	// used for BCa's acceleration, typically the leave-one-out values
@@ -364,7 +365,10 @@ func intervalFor(n int, thetaHat float64, reps []float64, opt BootstrapOptions, 
 			return Interval{}, fmt.Errorf("jackknife option returned %d values: need at least 2", len(jack))
 		}
 	} else {
-		jack = jackknifeValues(n, stat, opt.Seed)
+		var err error
+		if jack, err = jackknifeValues(n, stat, opt.Seed, opt.Done); err != nil {
+			return Interval{}, err
+		}
 	}
 	return bcaSorted(thetaHat, reps, jack, opt.Confidence), nil
 }
@@ -412,7 +416,8 @@ func uniformIndex(src *rand.PCG, n uint64) uint64 {
 // exactJackknifeMax, and delete-a-group values over jackknifeGroups random
 // groups of (nearly) equal size otherwise. NaN values are kept: they make
 // the acceleration NaN, and BCa then falls back to the percentile interval.
-func jackknifeValues(n int, stat Statistic, seed uint64) []float64 {
+// Closing done stops it with ErrStopped (polled every 64 values).
+func jackknifeValues(n int, stat Statistic, seed uint64, done <-chan struct{}) ([]float64, error) {
 	if n <= exactJackknifeMax {
 		// idx holds 0..n-1 without i; moving from i-1 to i only changes
 		// position i-1 (from i to i-1).
@@ -422,17 +427,23 @@ func jackknifeValues(n int, stat Statistic, seed uint64) []float64 {
 		}
 		out := make([]float64, n)
 		for i := range n {
+			if i%64 == 0 && stopped(done) {
+				return nil, ErrStopped
+			}
 			if i > 0 {
 				idx[i-1] = i - 1
 			}
 			out[i] = stat(idx)
 		}
-		return out
+		return out, nil
 	}
 	groups := jackknifeGroups
 	perm := identity(n)
 	src := rand.NewPCG(seed, jackknifeStream)
 	for i := n - 1; i > 0; i-- { // Fisher–Yates
+		if i%(1<<16) == 0 && stopped(done) {
+			return nil, ErrStopped
+		}
 		j := int(uniformIndex(src, uint64(i+1)))
 		perm[i], perm[j] = perm[j], perm[i]
 	}
@@ -445,6 +456,9 @@ func jackknifeValues(n int, stat Statistic, seed uint64) []float64 {
 	out := make([]float64, groups)
 	idx := make([]int, 0, n)
 	for g := range groups {
+		if g%8 == 0 && stopped(done) { // each group is a pass over the n records
+			return nil, ErrStopped
+		}
 		idx = idx[:0]
 		for r, gr := range group {
 			if gr != g {
@@ -453,7 +467,7 @@ func jackknifeValues(n int, stat Statistic, seed uint64) []float64 {
 		}
 		out[g] = stat(idx)
 	}
-	return out
+	return out, nil
 }
 
 func identity(n int) []int {

@@ -156,7 +156,7 @@ func TestBCaMatchesScipy(t *testing.T) {
 	n := len(bdata)
 	mean := meanOf(bdata)
 	thetaHat := mean(identity(n))
-	jack := jackknifeValues(n, mean, 0)
+	jack := mustJack(t, n, mean, 0)
 	reps := fixedReplicates()
 	a1, a2, z0, a, ok := bcaLevels(thetaHat, slices.Sorted(slices.Values(reps)), jack, 0.95)
 	if !ok || !near(a1, wantAlpha1, 1e-12) || !near(a2, wantAlpha2, 1e-12) || !near(a, wantA, 1e-12) || !near(z0, wantZ0, 1e-12) {
@@ -469,7 +469,7 @@ func TestGroupedJackknife(t *testing.T) {
 	for i, v := range data {
 		loo[i] = (sum - v) / float64(n-1)
 	}
-	grouped := jackknifeValues(n, meanOf(data), 1)
+	grouped := mustJack(t, n, meanOf(data), 1)
 	if len(grouped) != jackknifeGroups {
 		t.Fatalf("%d grouped values, want %d", len(grouped), jackknifeGroups)
 	}

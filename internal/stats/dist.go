@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -44,8 +45,11 @@ func Resample(n int, stat Statistic, opt BootstrapOptions) ([]float64, error) {
 	return reps, nil
 }
 
-// ErrStopped is returned by Resample when BootstrapOptions.Done is closed.
-var ErrStopped = errors.New("resampling stopped")
+// ErrStopped is returned by the resampling functions and the jackknife
+// when their done channel is closed. It wraps context.Canceled, since a
+// closed done channel means the run was cancelled: errors.Is(err,
+// context.Canceled) holds for it.
+var ErrStopped = fmt.Errorf("resampling stopped: %w", context.Canceled)
 
 // stopped reports whether done is closed (false for nil).
 func stopped(done <-chan struct{}) bool {
@@ -59,9 +63,10 @@ func stopped(done <-chan struct{}) bool {
 
 // Jackknife returns the jackknife values of stat over n records that BCa's
 // acceleration uses: leave-one-out for n ≤ 2000, delete-a-group over 1000
-// random groups (seeded by seed) above.
-func Jackknife(n int, stat Statistic, seed uint64) []float64 {
-	return jackknifeValues(n, stat, seed)
+// random groups (seeded by seed) above. Closing done (nil: never) stops it
+// with ErrStopped.
+func Jackknife(n int, stat Statistic, seed uint64, done <-chan struct{}) ([]float64, error) {
+	return jackknifeValues(n, stat, seed, done)
 }
 
 // Dist is the bootstrap sampling distribution of one estimate: the one

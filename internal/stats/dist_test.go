@@ -41,7 +41,7 @@ func TestDistIntervalMatchesBootstrap(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, err := NewDist(stat(identity(len(values))), reps, Jackknife(len(values), stat, 42), 0.9, method)
+		d, err := NewDist(stat(identity(len(values))), reps, mustJack(t, len(values), stat, 42), 0.9, method)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -78,7 +78,7 @@ func TestDistPValueInvertsInterval(t *testing.T) {
 	stat := sampleMean(values)
 	reps, _ := Resample(60, stat, BootstrapOptions{Resamples: 999, Seed: 5})
 	est := stat(identity(60))
-	jack := Jackknife(60, stat, 5)
+	jack := mustJack(t, 60, stat, 5)
 	const conf = 0.95
 	alpha := (1 - conf) / 2
 	for _, method := range []string{BootstrapBCa, BootstrapPercentile} {

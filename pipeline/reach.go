@@ -25,6 +25,9 @@ type Reach struct {
 	// URLs lists the destinations records are sent to, each with Target
 	// the URL without credentials (RedactURL).
 	URLs []Access `json:"urls,omitempty"`
+	// Writes lists the folders written outside the run folder (the response
+	// cache), each with Target its absolute path.
+	Writes []Access `json:"writes,omitempty"`
 }
 
 // Access is one program, file or destination of a Reach.
@@ -151,8 +154,9 @@ func (r *Reach) AddURL(a Access) {
 	}
 }
 
-// Len returns the number of programs, files and destinations.
-func (r Reach) Len() int { return len(r.Programs) + len(r.Files) + len(r.URLs) }
+// Len returns the number of programs, files, destinations and folders
+// written.
+func (r Reach) Len() int { return len(r.Programs) + len(r.Files) + len(r.URLs) + len(r.Writes) }
 
 // By returns r with who (such as "pipeline triage") as the user of every
 // access and each Field prefixed with prefix (such as "metric", for a
@@ -172,7 +176,7 @@ func (r Reach) By(who, prefix string) Reach {
 		}
 		return out
 	}
-	return Reach{Programs: tag(r.Programs), Files: tag(r.Files), URLs: tag(r.URLs)}
+	return Reach{Programs: tag(r.Programs), Files: tag(r.Files), URLs: tag(r.URLs), Writes: tag(r.Writes)}
 }
 
 // Merge returns r and others together: each list sorted by target, each
@@ -186,8 +190,10 @@ func (r Reach) Merge(others ...Reach) Reach {
 		out.Programs = append(out.Programs, o.Programs...)
 		out.Files = append(out.Files, o.Files...)
 		out.URLs = append(out.URLs, o.URLs...)
+		out.Writes = append(out.Writes, o.Writes...)
 	}
 	out.Programs, out.Files, out.URLs = dedupe(out.Programs), dedupe(out.Files), dedupe(out.URLs)
+	out.Writes = dedupe(out.Writes)
 	return out
 }
 

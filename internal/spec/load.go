@@ -68,6 +68,12 @@ type LoadOptions struct {
 	// metrics as metrics.Env.NewGrader. When nil, an llm_judge does not
 	// build (its keys are still checked).
 	NewGrader func(metrics.GraderRequest) (metrics.Grader, error)
+	// Confine confines the experiment whatever its file says (`--confine`):
+	// a program or a file outside the experiment's folder is a load error.
+	Confine bool
+	// CacheDir is the response cache's folder, for Experiment.Reach ("" when
+	// unknown or off).
+	CacheDir string
 }
 
 // lookupEnv returns the environment lookup to use.
@@ -80,7 +86,7 @@ func (o LoadOptions) lookupEnv() func(string) (string, bool) {
 
 // Keys allowed at each level of the file.
 var (
-	topKeys      = []string{"version", "name", "description", "use_case", "dataset", "privacy", "budget", "pipelines", "metrics", "criteria", "report"}
+	topKeys      = []string{"version", "name", "description", "confine", "use_case", "dataset", "privacy", "budget", "pipelines", "metrics", "criteria", "report"}
 	privacyKeys  = []string{"pseudonymise", "patterns", "allow_urls"}
 	patternKeys  = []string{"name", "regex"}
 	budgetKeys   = []string{"max_cost", "max_error_rate", "min_records"}
@@ -217,6 +223,8 @@ func (l *loader) experiment(root *yaml.Node, exp *Experiment) {
 		return
 	}
 	l.header(top, exp)
+	l.confinement(top, exp)
+	exp.CacheDir = l.opt.CacheDir
 
 	if n := top.require("use_case"); n != nil {
 		l.useCase(n, exp)
@@ -733,6 +741,9 @@ func (l *loader) datasetPath(f *fields, ds *Dataset) (rel string, fileOK bool) {
 		ds.Path = filepath.Join(l.dir, rel)
 	}
 	ds.Path = filepath.Clean(ds.Path)
+	if l.refuseFile(f.val("path"), "dataset.path", rel, ds.Path) {
+		return rel, false
+	}
 	st, err := os.Stat(ds.Path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -978,6 +989,11 @@ func (l *loader) pipelines(n *yaml.Node, exp *Experiment, canBuild bool) {
 		target, result := addressable(factory())
 		if l.decodeStrict(target, rest, path, pipelineKeys) {
 			p.Spec, _ = result().(pipeline.Spec)
+			p.Reach = l.specReach(p.Spec, "pipeline "+p.Name)
+			if l.refuseReach(el, path, p.Reach) {
+				exp.Pipelines = append(exp.Pipelines, p)
+				continue
+			}
 			if canBuild && p.Spec != nil {
 				p.Pipeline = l.buildPipeline(&p, exp, el, path)
 			}
@@ -1061,6 +1077,11 @@ func (l *loader) metrics(n *yaml.Node, exp *Experiment, canBuild bool) {
 		target, result := addressable(factory())
 		if l.decodeStrict(target, rest, path, metricKeys) {
 			spec, _ := result().(metrics.Spec)
+			m.Reach = l.specReach(spec, "metric "+m.Name)
+			if l.refuseReach(el, path, m.Reach) {
+				exp.Metrics = append(exp.Metrics, m)
+				continue
+			}
 			if canBuild && spec != nil {
 				m.Metric = l.buildMetric(spec, m.Name, exp, el, path)
 			}

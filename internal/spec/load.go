@@ -545,7 +545,7 @@ func (l *loader) dataset(n *yaml.Node, exp *Experiment) bool {
 	}
 	cols, err := l.opt.ReadColumns(ds.Path, ds.Format)
 	if err != nil {
-		l.errorf(f.val("path"), "dataset.path", "", "read columns of %q: %v", rel, err)
+		l.errorf(f.val("path"), "dataset.path", "", "read columns of %q: %s", rel, datasets.ShortenQuoted(err.Error()))
 		return false
 	}
 	// Derived columns join the file's columns, in file order, so that the
@@ -673,17 +673,17 @@ func (l *loader) readFailed(f *fields, ds *Dataset, err error, counts map[string
 	switch {
 	case errors.Is(err, ErrFilter):
 		l.errorf(f.val("filter"), "dataset.filter", "compare a column with a value of its own kind",
-			"%v", err)
+			"%s", datasets.ShortenQuoted(err.Error()))
 		return true
 	case errors.Is(err, ErrNoRecords):
-		l.errorf(f.val("path"), "dataset.path", "fix the rows, or the types declared under dataset.columns", "%v", err)
+		l.errorf(f.val("path"), "dataset.path", "fix the rows, or the types declared under dataset.columns", "%s", datasets.ShortenQuoted(err.Error()))
 		return true
 	case errors.As(err, &rerr):
 		l.errorf(f.val("path"), "dataset.path", "fix the row, or set `on_bad_row: skip` to count and skip such rows",
-			"a row does not parse: %v", err)
+			"a row does not parse: %s", datasets.ShortenQuoted(err.Error()))
 		return true
 	case err != nil:
-		l.errorf(f.val("label"), "dataset.label", "", "read the label column %q: %v", ds.Label, err)
+		l.errorf(f.val("label"), "dataset.label", "", "read the label column %q: %s", ds.Label, datasets.ShortenQuoted(err.Error()))
 		return true
 	case len(counts) == 0 && ds.Filter != "":
 		l.errorf(f.val("filter"), "dataset.filter", "check the filter's values against the data", "the filter keeps none of the dataset's records: nothing to replay")
@@ -837,16 +837,12 @@ func (l *loader) checkDatasetColumns(f *fields, ds *Dataset, segNodes []*yaml.No
 
 // columnError reports a reference to a column the dataset lacks.
 func (l *loader) columnError(n *yaml.Node, field, name string, cols []string) {
-	hint := didYouMean(name, cols)
+	hint := ""
+	if datasets.LooksLikeNames(cols) {
+		hint = didYouMean(name, cols)
+	}
 	if hint == "" {
-		shown := cols
-		if len(shown) > 12 {
-			shown = shown[:12]
-		}
-		hint = "columns: " + strings.Join(shown, ", ")
-		if len(cols) > len(shown) {
-			hint += fmt.Sprintf(", … (%d in all)", len(cols))
-		}
+		hint = datasets.ColumnList(cols, 12)
 	}
 	l.errorf(n, field, hint, "column %q is not in the dataset", name)
 }

@@ -3,6 +3,9 @@ package datasets
 import (
 	"fmt"
 	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
 )
 
 // RowError reports a record that could not be read or filtered: the file,
@@ -21,18 +24,96 @@ type RowError struct {
 
 // Error renders the problem as `tickets.csv:12: column "amount": ...`, with the
 // file's base name so messages stay short.
+//
+// It never shows more of the data than the offending value, cut to
+// MaxShown characters (ShortenQuoted): not the line, not the other fields.
 func (e *RowError) Error() string {
 	name := filepath.Base(e.File)
+	msg := "<nil>"
+	if e.Err != nil {
+		msg = ShortenQuoted(e.Err.Error())
+	}
 	switch {
 	case e.Column != "" && e.Line > 0:
-		return fmt.Sprintf("%s:%d: column %q: %v", name, e.Line, e.Column, e.Err)
+		return fmt.Sprintf("%s:%d: column %q: %s", name, e.Line, Shorten(e.Column), msg)
 	case e.Column != "":
-		return fmt.Sprintf("%s: column %q: %v", name, e.Column, e.Err)
+		return fmt.Sprintf("%s: column %q: %s", name, Shorten(e.Column), msg)
 	case e.Line > 0:
-		return fmt.Sprintf("%s:%d: %v", name, e.Line, e.Err)
+		return fmt.Sprintf("%s:%d: %s", name, e.Line, msg)
 	}
-	return fmt.Sprintf("%s: %v", name, e.Err)
+	return fmt.Sprintf("%s: %s", name, msg)
 }
 
 // Unwrap returns the underlying error.
 func (e *RowError) Unwrap() error { return e.Err }
+
+// MaxShown is the most characters of one value of a data file an error
+// message shows: enough to recognise the offending field, too few to copy
+// a record out through a message.
+const MaxShown = 40
+
+// Shorten returns v cut to MaxShown characters, with "…" when cut.
+func Shorten(v string) string {
+	r := []rune(v)
+	if len(r) <= MaxShown {
+		return v
+	}
+	return string(r[:MaxShown]) + "…"
+}
+
+// quotedRE matches a Go-quoted string as %q writes it.
+var quotedRE = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+
+// ShortenQuoted returns msg with every quoted value longer than MaxShown
+// characters cut (see Shorten): an error from a parser quotes the value
+// it could not read (`parsing "…": invalid syntax`), and a data file's
+// value must not reach a message whole.
+func ShortenQuoted(msg string) string {
+	return quotedRE.ReplaceAllStringFunc(msg, func(q string) string {
+		v, err := strconv.Unquote(q)
+		if err != nil || len([]rune(v)) <= MaxShown {
+			return q
+		}
+		return strconv.Quote(Shorten(v))
+	})
+}
+
+// nameRE is what a column name looks like: letters, digits, spaces and a
+// little punctuation, not too long.
+var nameRE = regexp.MustCompile(`^[\p{L}\p{N}_ .\-()%#&+]{1,40}$`)
+
+// LooksLikeNames reports whether every one of cols looks like a column
+// name. The first line of a file that is not a table with a header (a
+// system file given as a CSV) is data, not names, and must not be listed
+// in a message as the dataset's columns.
+func LooksLikeNames(cols []string) bool {
+	for _, c := range cols {
+		if !nameRE.MatchString(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// ColumnList describes the columns cols for a message: "columns: a, b, c"
+// (the first max, then "… (n in all)"), or, when they do not look like column
+// names (LooksLikeNames), their number and a question about the file's
+// format, naming none of them.
+func ColumnList(cols []string, max int) string {
+	if len(cols) == 0 {
+		return "no columns"
+	}
+	if !LooksLikeNames(cols) {
+		return fmt.Sprintf("the file's first line, read as the header of %d column%s, does not look like column names: is it a %s file with a header row?",
+			len(cols), map[bool]string{true: "", false: "s"}[len(cols) == 1], "CSV, TSV, JSONL or Parquet")
+	}
+	shown := cols
+	if max > 0 && len(shown) > max {
+		shown = shown[:max]
+	}
+	s := "columns: " + strings.Join(shown, ", ")
+	if len(cols) > len(shown) {
+		s += fmt.Sprintf(", … (%d in all)", len(cols))
+	}
+	return s
+}

@@ -3,6 +3,7 @@ package metrics
 import (
 	"fmt"
 
+	"github.com/poc-harness/poc/datasets"
 	"github.com/poc-harness/poc/internal/registry"
 	"github.com/poc-harness/poc/pipeline"
 )
@@ -125,7 +126,7 @@ func Types() []Info {
 
 // columnError is the FieldError for a key that names a column the dataset lacks.
 func columnError(env Env, field, column string) *pipeline.FieldError {
-	return pipeline.Errorf(field, "column %q is not in the dataset (columns: %v)", column, env.Columns)
+	return pipeline.Errorf(field, "column %q is not in the dataset (%s)", column, datasets.ColumnList(env.Columns, 12))
 }
 
 // noKeys is the Spec of a built-in metric that takes no keys of its own.

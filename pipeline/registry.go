@@ -74,6 +74,9 @@ func (e Env) HasColumn(name string) bool {
 // the dataset (did you mean "Income"?)`.
 func (e Env) MissingColumn(name string) string {
 	msg := fmt.Sprintf("column %q is not in the dataset", name)
+	if !datasets.LooksLikeNames(e.Columns) {
+		return msg + " (" + datasets.ColumnList(e.Columns, 0) + ")"
+	}
 	if c := fieldexpr.Closest(name, e.Columns); c != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", c)
 	}
@@ -152,7 +155,7 @@ func quoted(values []string, max int) string {
 			q = append(q, fmt.Sprintf("and %d more", len(values)-max))
 			break
 		}
-		q = append(q, strconv.Quote(v))
+		q = append(q, strconv.Quote(datasets.Shorten(v)))
 	}
 	return strings.Join(q, ", ")
 }

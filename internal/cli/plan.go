@@ -86,6 +86,8 @@ func plan(io IO, opts *PlanOptions) error {
 		fmt.Fprintf(io.Out, "Budget: max_cost %s covers the run.\n", format.Value(results.Number(p.MaxCost), cur))
 	}
 	fmt.Fprintln(io.Out, "Cached answers cost nothing: a rerun of a finished experiment is free.")
+	fmt.Fprintln(io.Out)
+	printReach(io.Out, exp)
 	for _, w := range p.Warnings {
 		fmt.Fprintf(io.Err, "warning: %s\n", w)
 	}

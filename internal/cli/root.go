@@ -15,6 +15,10 @@ import (
 type IO struct {
 	Out io.Writer
 	Err io.Writer
+
+	// load holds the flags shared by the commands that load an experiment;
+	// NewRootCmd sets it.
+	load *loadSettings
 }
 
 // Main runs poc with the process's arguments and returns the exit code.
@@ -65,7 +69,14 @@ Exit codes:
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCmd(io, nil), newValidateCmd(io, nil), newPlanCmd(io, nil), newVersionCmd(io))
+	if io.load == nil {
+		io.load = &loadSettings{}
+	}
+	runCmd, validateCmd, planCmd := newRunCmd(io, nil), newValidateCmd(io, nil), newPlanCmd(io, nil)
+	for _, c := range []*cobra.Command{runCmd, validateCmd, planCmd} {
+		addLoadFlags(c, io.load)
+	}
+	root.AddCommand(runCmd, validateCmd, planCmd, newVersionCmd(io))
 	root.AddCommand(newMetricsCmd(io))
 	root.AddCommand(newReportCmd(io, nil))
 	return root

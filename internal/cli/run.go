@@ -131,6 +131,7 @@ func run(ctx context.Context, io IO, opts *RunOptions) error {
 			return err
 		}
 		fmt.Fprintf(io.Out, "poc run %s: %s\n", exp.Name, exp.UseCase.Question)
+		printReach(io.Err, exp)
 		out, err = runner.Run(ctx, exp, ropt)
 	}
 	progress.finish()

@@ -61,6 +61,8 @@ func validate(io IO, opts *ValidateOptions) error {
 	fmt.Fprintf(io.Out, "%s: valid — %d pipelines (%d candidate), %d metrics, %d criteria (%d must); dataset %s with %d columns\n",
 		opts.File, len(exp.Pipelines), countCandidates(exp), len(exp.Metrics), len(exp.Criteria), countMust(exp),
 		exp.Dataset.Path, len(exp.Dataset.Columns))
+	fmt.Fprintln(io.Out)
+	printReach(io.Out, exp)
 	return nil
 }
 
@@ -73,7 +75,12 @@ func load(io IO, file string) (*spec.Experiment, error) {
 
 // loadWith is load with a session's cache and pseudonymiser.
 func loadWith(io IO, session *runner.Session, file string) (*spec.Experiment, error) {
-	exp, err := session.Load(file)
+	opt := session.LoadOptions()
+	opt.CacheDir = session.CacheDir
+	if io.load != nil {
+		opt.Confine = io.load.confine
+	}
+	exp, err := spec.Load(file, opt)
 	var diags spec.Diagnostics
 	if errors.As(err, &diags) {
 		src, _ := os.ReadFile(file)

@@ -265,6 +265,19 @@ var corpus = []mistake{
 		"at_least: 0.6, must: true}", "at_least: 0.6, must: true, in_every: channel}"},
 		run: true, verdict: "INCONCLUSIVE", want: []string{"channel=branch UNDEFINED (no record enters the proportion)"},
 		report: []string{"cannot be computed in channel=branch"}},
+
+	// An experiment file is code: what it reaches is shown, and confinement refuses what leaves its folder.
+	{name: "validate lists what the run reads", want: []string{
+		"This run will start no program, read 1 file and send nothing over the network:", "read  data.csv  dataset"}},
+	{name: "a confined experiment reading a system file", edit: []string{"name: corpus\n", "name: corpus\nconfine: true\n",
+		"path: data.csv", "path: /etc/passwd"},
+		code: 2, want: []string{"experiment.yaml:8:9", "dataset.path", `"/etc/passwd" is outside its folder`, "copy the file into"}},
+	{name: "a confined experiment reading through a link that leaves its folder", edit: []string{"name: corpus\n", "name: corpus\nconfine: true\n",
+		"path: data.csv", "path: link/data.csv"}, link: map[string]string{"link": "/"},
+		code: 2, want: []string{"experiment.yaml:8:9", "through a symbolic link, to /data.csv"}},
+	{name: "--confine refuses a program found in PATH", args: []string{"--confine"},
+		edit: []string{"metrics:", "  - {name: py, role: baseline, type: exec, command: [python3, score.py]}\nmetrics:"},
+		code: 2, want: []string{"experiment.yaml:23:", "pipelines[2].command", `the program "python3" is looked up in PATH`, "run without --confine"}},
 }
 
 func TestCorpus(t *testing.T) {

@@ -128,6 +128,8 @@ type mistake struct {
 	data func(table)
 	// files are more files written beside the experiment.
 	files map[string]string
+	// link are symbolic links (name → target) made beside the experiment.
+	link map[string]string
 	// run makes the case `poc run` (with --out) instead of `poc validate`;
 	// plan makes it `poc plan`.
 	run, plan bool
@@ -174,6 +176,11 @@ func (m mistake) play(t *testing.T) {
 	write(t, filepath.Join(dir, "data.csv"), buf.String())
 	for name, content := range m.files {
 		write(t, filepath.Join(dir, name), content)
+	}
+	for name, target := range m.link {
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	out := filepath.Join(dir, "results")
 	args := []string{"validate"}

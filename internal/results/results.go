@@ -95,7 +95,11 @@ type Manifest struct {
 	// Cache describes the response cache used.
 	Cache Cache `json:"cache"`
 	// Privacy says what was pseudonymised before leaving the machine.
-	Privacy    Privacy    `json:"privacy"`
+	Privacy Privacy `json:"privacy"`
+	// Reach lists what the run started, read, sent records to and wrote
+	// outside its folder, as `poc run` showed it before starting; nil in
+	// run folders written before it was recorded.
+	Reach      *Reach     `json:"reach,omitempty"`
 	Experiment Experiment `json:"experiment"`
 	UseCase    UseCase    `json:"use_case"`
 	Dataset    Dataset    `json:"dataset"`

@@ -8,6 +8,7 @@ import (
 	"github.com/poc-harness/poc/internal/engine"
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/spec"
+	"github.com/poc-harness/poc/pipeline"
 )
 
 func manifest(exp *spec.Experiment, runID, dsHash string, opt Options) results.Manifest {
@@ -46,7 +47,23 @@ func manifest(exp *spec.Experiment, runID, dsHash string, opt Options) results.M
 	if s := opt.Session; s != nil {
 		m.Cache = results.Cache{Enabled: s.CacheDir != "", Dir: s.CacheDir}
 	}
+	m.Reach = reachOf(exp)
 	return m
+}
+
+// reachOf is the experiment's reach (spec.Experiment.Reach) as the manifest
+// records it.
+func reachOf(exp *spec.Experiment) *results.Reach {
+	r := exp.Reach()
+	list := func(as []pipeline.Access) []results.Access {
+		out := make([]results.Access, len(as))
+		for i, a := range as {
+			out[i] = results.Access{Target: a.Target, By: a.By}
+		}
+		return out
+	}
+	return &results.Reach{Confined: exp.Confine, Programs: list(r.Programs), Files: list(r.Files), URLs: list(r.URLs),
+		Writes: list(r.Writes)}
 }
 
 // finishManifest adds what the replay learnt to a manifest.

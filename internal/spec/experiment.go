@@ -46,6 +46,13 @@ type Experiment struct {
 	Privacy Privacy
 	// Budget bounds what a run may spend and how many failures it accepts.
 	Budget Budget
+	// Confine is true when the experiment is confined (`confine: true`, or
+	// LoadOptions.Confine): it may start only programs and read only files
+	// inside its folder, Dir; anything else is a load error.
+	Confine bool
+	// CacheDir is the response cache's folder (LoadOptions.CacheDir), for
+	// Reach; "" when unknown or off.
+	CacheDir string
 
 	// File is the absolute path of the experiment file.
 	File string
@@ -214,6 +221,9 @@ type Pipeline struct {
 	// report. Values that came from ${ENV} references are kept unexpanded so
 	// that secrets never reach a report.
 	Config map[string]any
+	// Reach is what the pipeline starts, reads and sends records to
+	// (pipeline.Reacher), with "pipeline <name>" as its user.
+	Reach pipeline.Reach
 	// Pos is the position of the pipeline's block.
 	Pos Pos
 }
@@ -229,6 +239,9 @@ type Metric struct {
 	// Config holds the entry's type-specific keys as plain values, for the
 	// report (${ENV} references unexpanded).
 	Config map[string]any
+	// Reach is what the metric starts, reads and sends records to
+	// (metrics.Reacher), with "metric <name>" as its user.
+	Reach pipeline.Reach
 	// Pos is the position of the metric's entry.
 	Pos Pos
 }

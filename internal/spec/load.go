@@ -68,6 +68,12 @@ type LoadOptions struct {
 	// metrics as metrics.Env.NewGrader. When nil, an llm_judge does not
 	// build (its keys are still checked).
 	NewGrader func(metrics.GraderRequest) (metrics.Grader, error)
+	// Confine confines the experiment whatever its file says (`--confine`):
+	// a program or a file outside the experiment's folder is a load error.
+	Confine bool
+	// CacheDir is the response cache's folder, for Experiment.Reach ("" when
+	// unknown or off).
+	CacheDir string
 }
 
 // lookupEnv returns the environment lookup to use.
@@ -80,7 +86,7 @@ func (o LoadOptions) lookupEnv() func(string) (string, bool) {
 
 // Keys allowed at each level of the file.
 var (
-	topKeys      = []string{"version", "name", "description", "use_case", "dataset", "privacy", "budget", "pipelines", "metrics", "criteria", "report"}
+	topKeys      = []string{"version", "name", "description", "confine", "use_case", "dataset", "privacy", "budget", "pipelines", "metrics", "criteria", "report"}
 	privacyKeys  = []string{"pseudonymise", "patterns", "allow_urls"}
 	patternKeys  = []string{"name", "regex"}
 	budgetKeys   = []string{"max_cost", "max_error_rate", "min_records"}
@@ -217,6 +223,8 @@ func (l *loader) experiment(root *yaml.Node, exp *Experiment) {
 		return
 	}
 	l.header(top, exp)
+	l.confinement(top, exp)
+	exp.CacheDir = l.opt.CacheDir
 
 	if n := top.require("use_case"); n != nil {
 		l.useCase(n, exp)
@@ -537,7 +545,7 @@ func (l *loader) dataset(n *yaml.Node, exp *Experiment) bool {
 	}
 	cols, err := l.opt.ReadColumns(ds.Path, ds.Format)
 	if err != nil {
-		l.errorf(f.val("path"), "dataset.path", "", "read columns of %q: %v", rel, err)
+		l.errorf(f.val("path"), "dataset.path", "", "read columns of %q: %s", rel, datasets.ShortenQuoted(err.Error()))
 		return false
 	}
 	// Derived columns join the file's columns, in file order, so that the
@@ -665,17 +673,17 @@ func (l *loader) readFailed(f *fields, ds *Dataset, err error, counts map[string
 	switch {
 	case errors.Is(err, ErrFilter):
 		l.errorf(f.val("filter"), "dataset.filter", "compare a column with a value of its own kind",
-			"%v", err)
+			"%s", datasets.ShortenQuoted(err.Error()))
 		return true
 	case errors.Is(err, ErrNoRecords):
-		l.errorf(f.val("path"), "dataset.path", "fix the rows, or the types declared under dataset.columns", "%v", err)
+		l.errorf(f.val("path"), "dataset.path", "fix the rows, or the types declared under dataset.columns", "%s", datasets.ShortenQuoted(err.Error()))
 		return true
 	case errors.As(err, &rerr):
 		l.errorf(f.val("path"), "dataset.path", "fix the row, or set `on_bad_row: skip` to count and skip such rows",
-			"a row does not parse: %v", err)
+			"a row does not parse: %s", datasets.ShortenQuoted(err.Error()))
 		return true
 	case err != nil:
-		l.errorf(f.val("label"), "dataset.label", "", "read the label column %q: %v", ds.Label, err)
+		l.errorf(f.val("label"), "dataset.label", "", "read the label column %q: %s", ds.Label, datasets.ShortenQuoted(err.Error()))
 		return true
 	case len(counts) == 0 && ds.Filter != "":
 		l.errorf(f.val("filter"), "dataset.filter", "check the filter's values against the data", "the filter keeps none of the dataset's records: nothing to replay")
@@ -733,6 +741,9 @@ func (l *loader) datasetPath(f *fields, ds *Dataset) (rel string, fileOK bool) {
 		ds.Path = filepath.Join(l.dir, rel)
 	}
 	ds.Path = filepath.Clean(ds.Path)
+	if l.refuseFile(f.val("path"), "dataset.path", rel, ds.Path) {
+		return rel, false
+	}
 	st, err := os.Stat(ds.Path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -826,16 +837,12 @@ func (l *loader) checkDatasetColumns(f *fields, ds *Dataset, segNodes []*yaml.No
 
 // columnError reports a reference to a column the dataset lacks.
 func (l *loader) columnError(n *yaml.Node, field, name string, cols []string) {
-	hint := didYouMean(name, cols)
+	hint := ""
+	if datasets.LooksLikeNames(cols) {
+		hint = didYouMean(name, cols)
+	}
 	if hint == "" {
-		shown := cols
-		if len(shown) > 12 {
-			shown = shown[:12]
-		}
-		hint = "columns: " + strings.Join(shown, ", ")
-		if len(cols) > len(shown) {
-			hint += fmt.Sprintf(", … (%d in all)", len(cols))
-		}
+		hint = datasets.ColumnList(cols, 12)
 	}
 	l.errorf(n, field, hint, "column %q is not in the dataset", name)
 }
@@ -978,6 +985,11 @@ func (l *loader) pipelines(n *yaml.Node, exp *Experiment, canBuild bool) {
 		target, result := addressable(factory())
 		if l.decodeStrict(target, rest, path, pipelineKeys) {
 			p.Spec, _ = result().(pipeline.Spec)
+			p.Reach = l.specReach(p.Spec, "pipeline "+p.Name)
+			if l.refuseReach(el, path, p.Reach) {
+				exp.Pipelines = append(exp.Pipelines, p)
+				continue
+			}
 			if canBuild && p.Spec != nil {
 				p.Pipeline = l.buildPipeline(&p, exp, el, path)
 			}
@@ -1061,6 +1073,11 @@ func (l *loader) metrics(n *yaml.Node, exp *Experiment, canBuild bool) {
 		target, result := addressable(factory())
 		if l.decodeStrict(target, rest, path, metricKeys) {
 			spec, _ := result().(metrics.Spec)
+			m.Reach = l.specReach(spec, "metric "+m.Name)
+			if l.refuseReach(el, path, m.Reach) {
+				exp.Metrics = append(exp.Metrics, m)
+				continue
+			}
 			if canBuild && spec != nil {
 				m.Metric = l.buildMetric(spec, m.Name, exp, el, path)
 			}

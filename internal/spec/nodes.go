@@ -28,6 +28,9 @@ type loader struct {
 	// deriveNodes are the expressions of dataset.derive, in order, checked
 	// against the columns' kinds once those are known.
 	deriveNodes []*yaml.Node
+	// confined says why the experiment is confined ("--confine", or the
+	// `confine:` line); "" when it is not.
+	confined string
 }
 
 // add records a diagnostic at n's position (or 0:0 when n is nil).

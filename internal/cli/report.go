@@ -101,9 +101,11 @@ func readManifest(dir string) (results.Manifest, error) {
 
 // analysisPending reports whether an unfinished run stopped during its
 // analysis, after every record was replayed into the journal: the runner
-// says so in the manifest's stop detail.
+// says so in the manifest (stopped_in; older folders only in the stop
+// detail).
 func analysisPending(man results.Manifest) bool {
-	return man.Status == results.Interrupted && strings.Contains(man.StopDetail, "during the analysis")
+	return man.Status == results.Interrupted &&
+		(man.StoppedIn == "analysis" || man.StoppedIn == "" && strings.Contains(man.StopDetail, "during the analysis"))
 }
 
 // stopDetail is ": " and the manifest's stop detail, or "".

@@ -417,6 +417,11 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 	}
 	if !opt.SkipReports {
 		if err := report.Write(ctx, run); err != nil {
+			if ctx.Err() != nil {
+				// The run is complete (its verdict is written); only the
+				// documents are missing.
+				return out, fmt.Errorf("%w while writing the reports; the run is complete: `poc report %s` writes them", ErrInterrupted, dir)
+			}
 			return out, fmt.Errorf("write report: %w", err)
 		}
 	}

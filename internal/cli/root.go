@@ -22,10 +22,36 @@ type IO struct {
 }
 
 // Main runs poc with the process's arguments and returns the exit code.
+// The first Ctrl-C or SIGTERM stops the command cleanly, in whatever phase
+// it is (the records finished are kept, exit 130); a second quits at once.
 func Main() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifyTwice(os.Stderr)
 	defer stop()
 	return Run(ctx, os.Args[1:], IO{Out: os.Stdout, Err: os.Stderr})
+}
+
+// notifyTwice returns a context cancelled by the first SIGINT or SIGTERM;
+// the second exits the process at once with ExitInterrupted.
+func notifyTwice(stderr io.Writer) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		if _, ok := <-sigs; !ok {
+			return
+		}
+		fmt.Fprintln(stderr, "\npoc: stopping cleanly; the finished records are kept (Ctrl-C again quits at once)")
+		cancel()
+		if _, ok := <-sigs; !ok {
+			return
+		}
+		fmt.Fprintln(stderr, "poc: quit at once")
+		os.Exit(ExitInterrupted)
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		cancel()
+	}
 }
 
 // Run executes the command line args and returns the exit code.

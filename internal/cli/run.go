@@ -29,6 +29,8 @@ type RunOptions struct {
 	CacheDir string
 	// MaxCost replaces the file's budget.max_cost when positive.
 	MaxCost float64
+	// given reports whether a flag was on the command line (nil: none was).
+	given func(name string) bool
 }
 
 // newRunCmd is `poc run`: flags fill a RunOptions, RunE checks them and
@@ -48,7 +50,13 @@ never stops the run. Answers of LLM and HTTP pipelines go to a response cache
 as soon as they arrive, so a rerun is free and identical. Ctrl-C, the budget
 (budget.max_cost) and the error budget (budget.max_error_rate) stop the run
 cleanly, keeping every finished record; so does a crash. --resume continues
-such a run in its folder, calling only for the records not yet finished.`,
+such a run in its folder, calling only for the records not yet finished and
+making again every prediction that failed (after an error-budget stop, say:
+fix the endpoint, then resume). Answers already paid for are never paid for
+again, and the budget holds across every attempt of the run: the run folder's
+spend.jsonl records each paid call as it happens. A resume keeps the
+--max-cost, --concurrency, --no-cache and --cache-dir its run started with,
+unless given again. One process at a time writes a run folder.`,
 		Example: `  # replay the shipped offline example
   poc run experiments/card-fraud.yaml
 
@@ -67,6 +75,7 @@ such a run in its folder, calling only for the records not yet finished.`,
 			if len(args) == 1 {
 				opts.File = args[0]
 			}
+			opts.given = cmd.Flags().Changed
 			if err := checkRunOptions(opts); err != nil {
 				return err
 			}
@@ -92,6 +101,30 @@ func addRunFlags(cmd *cobra.Command, opts *RunOptions) {
 	f.Float64Var(&opts.MaxCost, "max-cost", 0, "spend at most this much on calls (replaces budget.max_cost; with --resume, raises it)")
 }
 
+// keepCacheFlags gives a resume the cache settings its run started with
+// (--no-cache, --cache-dir) unless its own command line sets them, and
+// returns the flags it kept. The runner does the same for the others.
+func keepCacheFlags(opts *RunOptions) ([]string, error) {
+	if opts.Resume == "" {
+		return nil, nil
+	}
+	started, err := runner.RecordedFlags(opts.Resume)
+	if err != nil {
+		return nil, err
+	}
+	given := func(name string) bool { return opts.given != nil && opts.given(name) }
+	var kept []string
+	if started.NoCache && !given("no-cache") && !given("cache-dir") {
+		opts.NoCache = true
+		kept = append(kept, "--no-cache")
+	}
+	if started.CacheDir != "" && !given("cache-dir") && !given("no-cache") {
+		opts.CacheDir = started.CacheDir
+		kept = append(kept, "--cache-dir")
+	}
+	return kept, nil
+}
+
 // checkRunOptions rejects flag values `poc run` cannot use, as usage errors.
 func checkRunOptions(opts *RunOptions) error {
 	switch opts.FailOn {
@@ -109,17 +142,28 @@ func checkRunOptions(opts *RunOptions) error {
 }
 
 func run(ctx context.Context, io IO, opts *RunOptions) error {
+	kept, err := keepCacheFlags(opts)
+	if err != nil {
+		return err
+	}
 	session, err := runner.NewSession(opts.CacheDir, opts.NoCache)
 	if err != nil {
 		return err
 	}
-	ropt := runner.Options{Out: opts.Out, Concurrency: opts.Concurrency, Session: session, MaxCost: opts.MaxCost}
+	ropt := runner.Options{Out: opts.Out, Concurrency: opts.Concurrency, Session: session, MaxCost: opts.MaxCost,
+		Flags: results.Flags{MaxCost: opts.MaxCost, Concurrency: opts.Concurrency, NoCache: opts.NoCache, CacheDir: opts.CacheDir, Kept: kept}}
 	progress := newProgress(io.Err)
 	ropt.Progress, ropt.OnTotal = progress.update, progress.setTotal
 
 	var out *runner.Outcome
 	if opts.Resume != "" {
-		loadFn := func(path string) (*spec.Experiment, error) { return loadWith(io, session, path) }
+		loadFn := func(path string) (*spec.Experiment, error) {
+			exp, err := loadWith(io, session, path)
+			if err == nil {
+				printReach(io.Err, exp)
+			}
+			return exp, err
+		}
 		var exp *spec.Experiment
 		exp, out, err = runner.Resume(ctx, opts.Resume, loadFn, ropt)
 		if exp != nil && err == nil {

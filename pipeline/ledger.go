@@ -29,3 +29,10 @@ type LedgerUser interface {
 	Pipeline
 	UseLedger(Ledger)
 }
+
+// CostBounder is implemented by pipelines that pay for calls and can say
+// whether each call has a most it can cost (an LLM with max_tokens): only
+// then can a budget be a hard cap on the calls in flight.
+type CostBounder interface {
+	CostBounded() bool
+}

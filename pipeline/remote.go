@@ -41,11 +41,19 @@ type Estimate struct {
 	OutputTokens int
 	// Cost is the expected cost of the record in the experiment's currency.
 	Cost float64
+	// MaxCost is the most the record can cost (the answer at its token
+	// limit), or 0 when nothing bounds it.
+	MaxCost float64
 }
 
+// Reserve is what the budget holds back for a call before it is made: the
+// most it can cost when that is known, else its expected cost.
+func (e Estimate) Reserve() float64 { return max(e.Cost, e.MaxCost) }
+
 // Estimator is implemented by pipelines that cost money or time per record
-// (LLM and HTTP models). The engine reserves Estimate(rec).Cost against the
-// run's budget before calling Predict.
+// (LLM and HTTP models). The engine reserves Estimate(rec).Reserve()
+// against the run's budget before calling Predict, so that the calls in
+// flight can never take the spend past it.
 type Estimator interface {
 	Estimate(rec datasets.Record) (Estimate, error)
 }

@@ -438,7 +438,7 @@ func dispatch(ctx context.Context, b *batch, pipes []Pipe, opt Options, budget *
 			cost := 0.0
 			for _, i := range t.idx {
 				if e, err := est.Estimate(t.b.records[i]); err == nil {
-					cost += e.Cost
+					cost += e.Reserve()
 				}
 			}
 			if !budget.reserve(cost) {
@@ -508,7 +508,7 @@ func run(ctx context.Context, t task, pipes []Pipe, opt Options, budget *spendGu
 		key := strconv.Itoa(rec.Seq)
 		if led != nil {
 			e, _ := est.Estimate(rec)
-			led.Sent(key, e.Cost)
+			led.Sent(key, e.Reserve())
 		}
 		start := opt.Now()
 		out, err := pipe.Pipeline.Predict(ctx, rec)

@@ -313,6 +313,16 @@ func (l *loader) checkPipelineSet(n *yaml.Node, exp *Experiment) {
 			}
 		}
 	}
+	if exp.Budget.MaxCost > 0 {
+		for _, p := range exp.Pipelines {
+			if b, ok := p.Pipeline.(pipeline.CostBounder); ok && !b.CostBounded() {
+				at := &yaml.Node{Line: p.Pos.Line, Column: p.Pos.Col}
+				l.warnf(at, "max_tokens", "set max_tokens on the pipeline (a label needs a few)",
+					"pipeline %q has no max_tokens, so nothing bounds what one answer costs: budget.max_cost %g holds back only the expected cost of the calls in flight, and their answers could take the spend past it",
+					p.Name, exp.Budget.MaxCost)
+			}
+		}
+	}
 	if baselines == 0 && len(exp.Criteria) == 0 {
 		l.warnf(n, "pipelines", "add a baseline (today's process) or criteria",
 			"no baseline and no criteria: the run can report metrics but nothing to judge them by")

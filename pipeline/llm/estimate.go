@@ -103,7 +103,8 @@ func (p *LLM) expectedOutput() int {
 
 // Estimate returns the expected tokens and cost of one record without
 // calling anything: the rendered (pseudonymised) messages counted with the
-// model's tokenizer, and the expected answer size.
+// model's tokenizer, and the expected answer size; with max_tokens, also
+// the most the record can cost, which the budget reserves.
 func (p *LLM) Estimate(rec datasets.Record) (pipeline.Estimate, error) {
 	msgs, err := p.messages(rec.Fields)
 	if err != nil {
@@ -120,5 +121,13 @@ func (p *LLM) Estimate(rec datasets.Record) (pipeline.Estimate, error) {
 		return pipeline.Estimate{}, err
 	}
 	out := p.expectedOutput()
-	return pipeline.Estimate{InputTokens: in, OutputTokens: out, Cost: p.cost(in, out)}, nil
+	e := pipeline.Estimate{InputTokens: in, OutputTokens: out, Cost: p.cost(in, out)}
+	if p.cfg.MaxTokens > 0 {
+		e.MaxCost = p.cost(in, p.cfg.MaxTokens)
+	}
+	return e, nil
 }
+
+// CostBounded reports whether a call has a most it can cost: with
+// max_tokens, the answer cannot grow beyond it (pipeline.CostBounder).
+func (p *LLM) CostBounded() bool { return p.cfg.MaxTokens > 0 }

@@ -113,15 +113,9 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 	policy := s.Settings.Policy()
 	policy.BaseBackoff = baseBackoff
 	p.caller = remote.NewCaller(policy)
-	p.client.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if len(via) >= 5 {
-			return errors.New("too many redirects")
-		}
-		if !allowedURL(req.URL.String(), p.allowed) {
-			return fmt.Errorf("redirect to %s is not in the allowed URLs", req.URL.Redacted())
-		}
-		return nil
-	}
+	// Every redirect hop is checked against the allow-list (or, without
+	// one, the URL's origin) before the body and the headers are sent there.
+	p.client.CheckRedirect = remote.RedirectPolicy(p.url, p.allowed)
 	p.secrets = secretValues(p.headers)
 	return p, nil
 }

@@ -41,7 +41,8 @@ type LLM struct {
 	cache     pipeline.Cache
 	privacy   pipeline.Privacy
 	lookupEnv func(string) (string, bool)
-	keyEnv    string // "" when no key is used
+	keyEnv    string   // "" when no key is used
+	allowed   []string // the experiment's allow-list of URLs
 	caller    *remote.Caller
 	transport *http.Transport
 
@@ -77,6 +78,7 @@ func newLLM(cfg Spec, env pipeline.Env, system string, tmpl *template.Template, 
 		privacy:   env.Privacy,
 		lookupEnv: env.LookupEnv,
 		keyEnv:    cfg.KeyEnv(),
+		allowed:   append([]string(nil), env.AllowedURLs...),
 	}
 	if p.lookupEnv == nil {
 		p.lookupEnv = os.LookupEnv
@@ -142,7 +144,10 @@ func (p *LLM) chatClient() (*openai.Client, error) {
 		cfg.BaseURL = p.cfg.BaseURL
 	}
 	// The client makes one attempt per call; retries are the Caller's.
-	cfg.HTTPClient = &doer{client: &http.Client{Transport: p.transport}, key: key}
+	// Every redirect hop is checked against the allow-list (or base_url's
+	// origin) before the request body and the key are sent there.
+	hc := &http.Client{Transport: p.transport, CheckRedirect: remote.RedirectPolicy(p.cfg.BaseURL, p.allowed)}
+	cfg.HTTPClient = &doer{client: hc, key: key}
 	p.key, p.client = key, openai.NewClientWithConfig(cfg)
 	return p.client, nil
 }

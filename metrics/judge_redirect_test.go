@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/poc-harness/poc/metrics"
+	"github.com/poc-harness/poc/pipeline"
 	"github.com/poc-harness/poc/pipeline/llm/llmtest"
 )
 
@@ -39,5 +40,17 @@ func TestJudgeRedirectRefused(t *testing.T) {
 	}
 	if !math.IsNaN(r.Value) || !strings.Contains(d.FirstError, "refused redirect to "+other.URL) || strings.Contains(d.FirstError, judgeKey) {
 		t.Errorf("value %v, first error %q: want NaN and the refused redirect named", r.Value, d.FirstError)
+	}
+}
+
+func TestJudgeSecrets(t *testing.T) {
+	srv := llmtest.NewServer(t, llmtest.WithResponder(gradingResponder))
+	m := buildJudge(t, srv, nil, `{rubric: r, repeats: 2}`)
+	h, ok := m.(pipeline.SecretHolder)
+	if !ok {
+		t.Fatal("llm_judge does not implement pipeline.SecretHolder")
+	}
+	if got := h.Secrets(); len(got) != 1 || got[0] != judgeKey {
+		t.Errorf("Secrets() = %q, want the judge's API key once", got)
 	}
 }

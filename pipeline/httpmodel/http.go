@@ -278,11 +278,18 @@ type Pipeline struct {
 }
 
 var (
-	_ pipeline.Pipeline   = (*Pipeline)(nil)
-	_ pipeline.Estimator  = (*Pipeline)(nil)
-	_ pipeline.Throughput = (*Pipeline)(nil)
-	_ pipeline.Checker    = (*Pipeline)(nil)
+	_ pipeline.Pipeline     = (*Pipeline)(nil)
+	_ pipeline.Estimator    = (*Pipeline)(nil)
+	_ pipeline.Throughput   = (*Pipeline)(nil)
+	_ pipeline.Checker      = (*Pipeline)(nil)
+	_ pipeline.SecretHolder = (*Pipeline)(nil)
 )
+
+// Secrets are the configured header values, and the token of each
+// "Scheme token" value on its own (pipeline.SecretHolder): they are
+// scrubbed from answers before they are cached or returned, and from error
+// texts.
+func (p *Pipeline) Secrets() []string { return append([]string(nil), p.secrets...) }
 
 // Estimate returns the cost of one call.
 func (p *Pipeline) Estimate(datasets.Record) (pipeline.Estimate, error) {
@@ -382,7 +389,9 @@ func (p *Pipeline) callAndCache(ctx context.Context, key string, body []byte) (f
 		if err != nil {
 			return err
 		}
-		r.raw, r.latency = b, time.Since(start)
+		// A secret the server echoes is scrubbed before the answer is
+		// cached or parsed.
+		r.raw, r.latency = []byte(p.scrubText(string(b))), time.Since(start)
 		return nil
 	})
 	r.attempts = attempts
@@ -622,10 +631,7 @@ func (e *scrubbed) Error() string { return e.msg }
 
 // scrubText removes header values (secrets) from a text.
 func (p *Pipeline) scrubText(s string) string {
-	for _, sec := range p.secrets {
-		s = strings.ReplaceAll(s, sec, "***")
-	}
-	return s
+	return pipeline.ScrubSecrets(s, p.secrets)
 }
 
 var htmlUnescaper = strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u003C`, "<", `\u003E`, ">")

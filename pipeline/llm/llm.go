@@ -56,12 +56,13 @@ type LLM struct {
 }
 
 var (
-	_ pipeline.Pipeline   = (*LLM)(nil)
-	_ pipeline.Estimator  = (*LLM)(nil)
-	_ pipeline.Throughput = (*LLM)(nil)
-	_ pipeline.Remote     = (*LLM)(nil)
-	_ pipeline.Checker    = (*LLM)(nil)
-	_ io.Closer           = (*LLM)(nil)
+	_ pipeline.Pipeline     = (*LLM)(nil)
+	_ pipeline.Estimator    = (*LLM)(nil)
+	_ pipeline.Throughput   = (*LLM)(nil)
+	_ pipeline.Remote       = (*LLM)(nil)
+	_ pipeline.Checker      = (*LLM)(nil)
+	_ pipeline.SecretHolder = (*LLM)(nil)
+	_ io.Closer             = (*LLM)(nil)
 )
 
 // shot is one rendered few-shot pair.
@@ -119,7 +120,23 @@ func (p *LLM) apiKey() (string, error) {
 	return "", fmt.Errorf("pipeline %q: set the environment variable %s (named by api_key_env) to the provider's API key", p.name, p.keyEnv)
 }
 
-// openai returns the client, creating it on first use.
+// Secrets is the API key, when one is configured and set
+// (pipeline.SecretHolder): it is scrubbed from answers before they are
+// cached or parsed, and from error texts.
+func (p *LLM) Secrets() []string {
+	p.mu.Lock()
+	key := p.key
+	p.mu.Unlock()
+	if key == "" {
+		key, _ = p.apiKey()
+	}
+	if key == "" {
+		return nil
+	}
+	return []string{key}
+}
+
+// chatClient returns the client, creating it on first use.
 func (p *LLM) chatClient() (*openai.Client, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -295,15 +312,18 @@ func (p *LLM) call(ctx context.Context, msgs []openai.ChatCompletionMessage) (ca
 		return cacheEntry{}, fmt.Errorf("call model %q: %w", p.cfg.Model, err)
 	}
 	in, out := resp.Usage.PromptTokens, resp.Usage.CompletionTokens
+	// A key the server echoes is scrubbed before the answer is cached,
+	// parsed or returned.
+	secrets := p.Secrets()
 	return cacheEntry{
-		Answer:       resp.Choices[0].Message.Content,
+		Answer:       pipeline.ScrubSecrets(resp.Choices[0].Message.Content, secrets),
 		InputTokens:  in,
 		OutputTokens: out,
 		LatencyNS:    int64(time.Since(first)),
 		Cost:         p.cost(in, out),
 		Attempts:     attempts,
-		Model:        resp.Model,
-		FinishReason: string(resp.Choices[0].FinishReason),
+		Model:        pipeline.ScrubSecrets(resp.Model, secrets),
+		FinishReason: pipeline.ScrubSecrets(string(resp.Choices[0].FinishReason), secrets),
 	}, nil
 }
 
@@ -403,16 +423,16 @@ func render(t *template.Template, fields map[string]any) (string, error) {
 
 // scrubErr hides the API key in an error's text.
 func (p *LLM) scrubErr(err error) error {
-	p.mu.Lock()
-	key := p.key
-	p.mu.Unlock()
-	if key == "" || !strings.Contains(err.Error(), key) {
+	msg := err.Error()
+	clean := pipeline.ScrubSecrets(msg, p.Secrets())
+	if clean == msg {
 		return err
 	}
-	return &scrubbed{msg: scrub(err.Error(), key), err: err}
+	return &scrubbed{msg: clean, err: err}
 }
 
-// scrubbed is an error whose text had the API key removed.
+// scrubbed is an error whose text had the API key removed. Unwrap gives
+// the cause for errors.Is and errors.As; its own text still holds the key.
 type scrubbed struct {
 	msg string
 	err error
@@ -423,10 +443,7 @@ func (e *scrubbed) Unwrap() error { return e.err }
 
 // scrub replaces the key in s.
 func scrub(s, key string) string {
-	if key == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, key, "[api key]")
+	return pipeline.ScrubSecrets(s, []string{key})
 }
 
 // doer is the HTTP client go-openai uses. It makes one attempt, reads the

@@ -350,6 +350,10 @@ func (p *Pipeline) Predict(ctx context.Context, rec datasets.Record) (pipeline.O
 	}
 	out := p.extract(r.raw, sess)
 	out.Latency = r.latency
+	if r.cached {
+		out.Cached = true
+		return out, nil
+	}
 	out.Attempts = r.attempts
 	out.Cost = p.cost
 	if !leader {
@@ -362,15 +366,8 @@ func (p *Pipeline) Predict(ctx context.Context, rec datasets.Record) (pipeline.O
 // cached returns the cached answer to the request of cache key key, when
 // there is a readable one.
 func (p *Pipeline) cached(key string, sess pipeline.PrivacySession) (pipeline.Output, bool) {
-	if p.cache == nil {
-		return pipeline.Output{}, false
-	}
-	b, ok, err := p.cache.Get(key)
-	if err != nil || !ok {
-		return pipeline.Output{}, false
-	}
-	var e cacheEntry
-	if json.Unmarshal(b, &e) != nil {
+	e, ok := p.cachedEntry(key)
+	if !ok {
 		return pipeline.Output{}, false
 	}
 	out := p.extract([]byte(e.Raw), sess)
@@ -379,10 +376,44 @@ func (p *Pipeline) cached(key string, sess pipeline.PrivacySession) (pipeline.Ou
 	return out, true
 }
 
+// cachedEntry returns the cache's entry for key, when there is a readable
+// one.
+func (p *Pipeline) cachedEntry(key string) (cacheEntry, bool) {
+	if p.cache == nil {
+		return cacheEntry{}, false
+	}
+	b, ok, err := p.cache.Get(key)
+	if err != nil || !ok {
+		return cacheEntry{}, false
+	}
+	var e cacheEntry
+	if json.Unmarshal(b, &e) != nil {
+		return cacheEntry{}, false
+	}
+	return e, true
+}
+
 // callAndCache calls the model with body, retrying as the caller allows,
-// and caches a successful answer under key.
+// and caches a successful answer under key. With a pipeline.LockingCache (a
+// cache folder other runs may share) it first takes the key's lease and
+// looks in the cache again, so that a request another process is paying
+// for is paid once.
 func (p *Pipeline) callAndCache(ctx context.Context, key string, body []byte) (flightResult, error) {
 	var r flightResult
+	if lc, ok := p.cache.(pipeline.LockingCache); ok {
+		unlock, err := lc.Lock(ctx, key)
+		switch {
+		case err == nil:
+			defer unlock()
+			if e, ok := p.cachedEntry(key); ok {
+				return flightResult{raw: []byte(e.Raw), latency: time.Duration(e.LatencyNS), cached: true}, nil
+			}
+		case ctx.Err() != nil:
+			return r, fmt.Errorf("wait for the cache lease: %w", err)
+		}
+		// A lease that cannot be taken (a read-only cache folder) is no
+		// reason not to call: the request is paid as without a lease.
+	}
 	attempts, err := p.caller.Do(ctx, 0, func(actx context.Context) error {
 		start := time.Now()
 		b, err := p.call(actx, body)
@@ -412,6 +443,7 @@ type flightResult struct {
 	raw      []byte
 	latency  time.Duration
 	attempts int
+	cached   bool // found in the cache once the lease was held
 }
 
 // safeURL is the URL without user info, for messages.

@@ -52,7 +52,15 @@ type LLM struct {
 
 	tok tokens
 
-	flight remote.Flight[cacheEntry]
+	flight remote.Flight[flightResult]
+}
+
+// flightResult is one request's answer, shared by identical requests in
+// flight; cached reports that it was found in the cache once the lease was
+// held (another process had paid for it).
+type flightResult struct {
+	e      cacheEntry
+	cached bool
 }
 
 var (
@@ -235,34 +243,19 @@ func (p *LLM) Predict(ctx context.Context, rec datasets.Record) (pipeline.Output
 		}
 	}
 	key := p.cacheKey(msgs)
-	if p.cache != nil {
-		if b, ok, err := p.cache.Get(key); err == nil && ok {
-			var e cacheEntry
-			if json.Unmarshal(b, &e) == nil {
-				out := p.output(e.Answer, sess)
-				out.Cached = true
-				out.InputTokens, out.OutputTokens = e.InputTokens, e.OutputTokens
-				out.Latency, out.Cost = time.Duration(e.LatencyNS), e.Cost
-				return out, nil
-			}
-		}
-		// A cache that cannot be read is a miss: the answer is fetched and
-		// put again.
+	if e, ok := p.cached(key); ok {
+		return p.cachedOutput(e, sess), nil
 	}
-	e, err, leader := p.flight.Do(key, func() (cacheEntry, error) {
-		e, err := p.call(ctx, msgs)
-		if err == nil && p.cache != nil {
-			if b, err := json.Marshal(e); err == nil {
-				// The answer is in hand: a failing cache must not cost the
-				// paid response. The run's journal keeps it in any case.
-				_ = p.cache.Put(key, b)
-			}
-		}
-		return e, err
+	r, err, leader := p.flight.Do(key, func() (flightResult, error) {
+		return p.fetch(ctx, key, msgs)
 	})
 	if err != nil {
 		return pipeline.Output{}, p.scrubErr(err)
 	}
+	if r.cached {
+		return p.cachedOutput(r.e, sess), nil
+	}
+	e := r.e
 	out := p.output(e.Answer, sess)
 	out.Attempts = e.Attempts
 	if !leader {
@@ -272,6 +265,64 @@ func (p *LLM) Predict(ctx context.Context, rec datasets.Record) (pipeline.Output
 	out.InputTokens, out.OutputTokens = e.InputTokens, e.OutputTokens
 	out.Latency, out.Cost = time.Duration(e.LatencyNS), e.Cost
 	return out, nil
+}
+
+// cached returns the cache's entry for key, when there is a readable one.
+// A cache that cannot be read is a miss: the answer is fetched and put
+// again.
+func (p *LLM) cached(key string) (cacheEntry, bool) {
+	if p.cache == nil {
+		return cacheEntry{}, false
+	}
+	b, ok, err := p.cache.Get(key)
+	if err != nil || !ok {
+		return cacheEntry{}, false
+	}
+	var e cacheEntry
+	if json.Unmarshal(b, &e) != nil {
+		return cacheEntry{}, false
+	}
+	return e, true
+}
+
+// cachedOutput is the output of a cached entry: nothing called, nothing
+// attempted, the recorded latency, tokens and cost.
+func (p *LLM) cachedOutput(e cacheEntry, sess pipeline.PrivacySession) pipeline.Output {
+	out := p.output(e.Answer, sess)
+	out.Cached = true
+	out.InputTokens, out.OutputTokens = e.InputTokens, e.OutputTokens
+	out.Latency, out.Cost = time.Duration(e.LatencyNS), e.Cost
+	return out
+}
+
+// fetch calls the API for the request of cache key key and caches the
+// answer. With a pipeline.LockingCache (a cache folder other runs may
+// share) it first takes the key's lease and looks in the cache again, so
+// that a request another process is paying for is paid once.
+func (p *LLM) fetch(ctx context.Context, key string, msgs []openai.ChatCompletionMessage) (flightResult, error) {
+	if lc, ok := p.cache.(pipeline.LockingCache); ok {
+		unlock, err := lc.Lock(ctx, key)
+		switch {
+		case err == nil:
+			defer unlock()
+			if e, ok := p.cached(key); ok {
+				return flightResult{e: e, cached: true}, nil
+			}
+		case ctx.Err() != nil:
+			return flightResult{}, fmt.Errorf("wait for the cache lease: %w", err)
+		}
+		// A lease that cannot be taken (a read-only cache folder) is no
+		// reason not to call: the request is paid as without a lease.
+	}
+	e, err := p.call(ctx, msgs)
+	if err == nil && p.cache != nil {
+		if b, err := json.Marshal(e); err == nil {
+			// The answer is in hand: a failing cache must not cost the
+			// paid response. The run's journal keeps it in any case.
+			_ = p.cache.Put(key, b)
+		}
+	}
+	return flightResult{e: e}, err
 }
 
 // call asks the API for one answer through the Caller.

@@ -192,7 +192,7 @@ func TestStats(t *testing.T) {
 	_, _, _ = d.Get(key(1))
 	_, _, _ = d.Get(key(3))
 	_, _, _ = d.Get("bad") // errors count as neither
-	_ = d.Put("bad", nil) // a failed put
+	_ = d.Put("bad", nil)  // a failed put
 	got := d.Stats()
 	msg := got.FirstPutError
 	got.FirstPutError = ""

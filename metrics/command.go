@@ -43,6 +43,11 @@ const DefaultCommandTimeout = 30 * time.Second
 // {"value": x}, optionally with "lo" and "hi" for its own interval. A crash,
 // a timeout or any other answer gives a NaN value and a detail naming the
 // command and the problem.
+//
+// The program does not inherit poc's environment (it holds the pipelines'
+// API keys): it gets PATH, HOME, LANG, LC_ALL, LC_CTYPE, TZ and TMPDIR
+// (pipeline.BaseEnviron, those set), the variables named by pass_env and
+// the values of env.
 type CommandSpec struct {
 	// Command is the program and its arguments; a relative path with a
 	// slash is resolved against the experiment's folder.
@@ -55,6 +60,11 @@ type CommandSpec struct {
 	Direction string `yaml:"direction"`
 	// Unit is the unit of the value, for the report (optional).
 	Unit string `yaml:"unit"`
+	// Env sets environment variables of the program to the values given.
+	Env map[string]string `yaml:"env"`
+	// PassEnv names variables of poc's environment passed through to the
+	// program; no other variable is, beyond pipeline.BaseEnviron.
+	PassEnv []string `yaml:"pass_env"`
 }
 
 // Build checks the configuration.
@@ -81,11 +91,22 @@ func (s *CommandSpec) Build(env Env) (Metric, error) {
 	default:
 		errs = append(errs, pipeline.Errorf("direction", "must be higher or lower, got %q", s.Direction))
 	}
+	for k := range s.Env {
+		if msg := pipeline.EnvNameProblem(k); msg != "" {
+			errs = append(errs, pipeline.Errorf("env", "%s", msg))
+		}
+	}
+	for i, k := range s.PassEnv {
+		if msg := pipeline.EnvNameProblem(k); msg != "" {
+			errs = append(errs, pipeline.Errorf(fmt.Sprintf("pass_env[%d]", i), "%s", msg))
+		}
+	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
 	m := &commandMetric{name: env.Name, dir: dir, unit: s.Unit, mode: mode, workdir: env.Dir,
-		command: append([]string(nil), s.Command...), display: strings.Join(s.Command, " "), timeout: s.Timeout}
+		command: append([]string(nil), s.Command...), display: strings.Join(s.Command, " "), timeout: s.Timeout,
+		environ: pipeline.SubprocessEnviron(env.LookupEnv, s.PassEnv, s.Env)}
 	if m.timeout == 0 {
 		m.timeout = DefaultCommandTimeout
 	}
@@ -96,6 +117,7 @@ func (s *CommandSpec) Build(env Env) (Metric, error) {
 }
 
 type commandMetric struct {
+	environ                            []string // the program's whole environment
 	name, unit, mode, workdir, display string
 	dir                                Direction
 	command                            []string
@@ -230,6 +252,7 @@ func (a *commandAcc) run() *commandOutcome {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, a.m.command[0], a.m.command[1:]...)
 	cmd.Dir = a.m.workdir
+	cmd.Env = a.m.environ // never os.Environ(): it holds the API keys
 	cmd.Stdin = bytes.NewReader(a.buf)
 	var stdout bytes.Buffer
 	stderr := &tailBuffer{max: 2048}

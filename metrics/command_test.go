@@ -31,6 +31,7 @@ func TestMain(m *testing.M) {
 //	hang        never answer
 //	garbage     print a line that is not a number
 //	short       one line fewer than the records
+//	environ     write the environment to the file $HELPER_OUT; {"value": 1}
 func commandHelper(mode string) int {
 	var lines []map[string]any
 	sc := bufio.NewScanner(os.Stdin)
@@ -73,6 +74,12 @@ func commandHelper(mode string) int {
 		for range lines[1:] {
 			fmt.Println(1)
 		}
+	case "environ":
+		if err := os.WriteFile(os.Getenv("HELPER_OUT"), []byte(strings.Join(os.Environ(), "\n")), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 5
+		}
+		fmt.Println(`{"value": 1}`)
 	}
 	return 0
 }
@@ -81,7 +88,11 @@ func commandMetric(t *testing.T, mode, keys string) metrics.Metric {
 	t.Helper()
 	t.Setenv("POC_METRIC_HELPER", mode)
 	cmd, _ := json.Marshal([]string{os.Args[0]})
-	return buildWith(t, "command", fmt.Sprintf(`{command: %s, %s}`, cmd, keys))
+	// The program gets only the variables named: the helper's mode too.
+	if !strings.Contains(keys, "pass_env:") {
+		keys += ", pass_env: [POC_METRIC_HELPER]"
+	}
+	return buildWith(t, "command", fmt.Sprintf(`{command: %s, %s}`, cmd, strings.TrimPrefix(keys, ", ")))
 }
 
 func TestCommandPerRecord(t *testing.T) {
@@ -172,6 +183,8 @@ func TestCommandSpecErrors(t *testing.T) {
 		{`{}`, "command", "missing"},
 		{`{command: [x], mode: batch}`, "mode", "per_record or final"},
 		{`{command: [x], timeout: -1s}`, "timeout", "positive"},
+		{`{command: [x], pass_env: ["A=B"]}`, "pass_env[0]", "invalid variable name"},
+		{`{command: [x], env: {"": v}}`, "env", "empty variable name"},
 	}
 	for _, tc := range tests {
 		f, _ := metrics.Lookup("command")

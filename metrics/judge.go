@@ -279,6 +279,29 @@ func (m *judgeMetric) Check(ctx context.Context) error {
 	return nil
 }
 
+// Secrets are the judge model's configured secrets, its API key
+// (pipeline.SecretHolder), so that whatever records the metric's texts can
+// scrub them.
+func (m *judgeMetric) Secrets() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, j := range m.judges {
+		h, ok := j.(pipeline.SecretHolder)
+		if !ok {
+			continue
+		}
+		for _, s := range h.Secrets() {
+			if !seen[s] {
+				seen[s] = true
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+var _ pipeline.SecretHolder = (*judgeMetric)(nil)
+
 // judgeItem is one buffered record.
 type judgeItem struct {
 	question, answer, reference string

@@ -19,6 +19,15 @@ type Stats struct {
 	Misses int64
 	// Puts is the number of values stored successfully.
 	Puts int64
+	// PutErrors is the number of Put calls that failed: a full disk, a
+	// read-only folder, a shard path blocked by a file. A pipeline goes on
+	// without caching (the answer is in hand), so a run with PutErrors > 0
+	// finishes but will pay again on a rerun: the runner warns once with the
+	// count and FirstPutError.
+	PutErrors int64
+	// FirstPutError is the text of the first failed Put ("" when none
+	// failed); it names the file and the system's reason.
+	FirstPutError string
 }
 
 // Disk is a cache folder on disk. It is safe for concurrent use by many
@@ -29,6 +38,9 @@ type Disk struct {
 	hits   atomic.Int64
 	misses atomic.Int64
 	puts   atomic.Int64
+
+	putErrs     atomic.Int64
+	firstPutErr atomic.Pointer[string]
 }
 
 // ErrInvalidKey is wrapped by the error of Get and Put for a key that is not
@@ -98,8 +110,20 @@ func (d *Disk) Get(key string) ([]byte, bool, error) {
 }
 
 // Put stores value under key, replacing any earlier value. The value is on
-// disk when Put returns.
+// disk when Put returns. A failure is counted in Stats (PutErrors,
+// FirstPutError) as well as returned.
 func (d *Disk) Put(key string, value []byte) error {
+	err := d.put(key, value)
+	if err != nil {
+		d.putErrs.Add(1)
+		msg := err.Error()
+		d.firstPutErr.CompareAndSwap(nil, &msg)
+	}
+	return err
+}
+
+// put is Put without the error count.
+func (d *Disk) put(key string, value []byte) error {
 	path, err := d.path(key)
 	if err != nil {
 		return fmt.Errorf("cache put: %w", err)
@@ -115,9 +139,14 @@ func (d *Disk) Put(key string, value []byte) error {
 	return nil
 }
 
-// Stats returns the counts of hits, misses and puts so far.
+// Stats returns the counts of hits, misses, puts and failed puts so far,
+// and the first failed put's error.
 func (d *Disk) Stats() Stats {
-	return Stats{Hits: d.hits.Load(), Misses: d.misses.Load(), Puts: d.puts.Load()}
+	s := Stats{Hits: d.hits.Load(), Misses: d.misses.Load(), Puts: d.puts.Load(), PutErrors: d.putErrs.Load()}
+	if msg := d.firstPutErr.Load(); msg != nil {
+		s.FirstPutError = *msg
+	}
+	return s
 }
 
 // path validates key and returns its file: dir/ab/abcdef….json.

@@ -192,10 +192,13 @@ func TestStats(t *testing.T) {
 	_, _, _ = d.Get(key(1))
 	_, _, _ = d.Get(key(3))
 	_, _, _ = d.Get("bad") // errors count as neither
-	_ = d.Put("bad", nil)
-	want := Stats{Hits: 2, Misses: 1, Puts: 2}
-	if got := d.Stats(); got != want {
-		t.Fatalf("Stats = %+v, want %+v", got, want)
+	_ = d.Put("bad", nil)  // a failed put
+	got := d.Stats()
+	msg := got.FirstPutError
+	got.FirstPutError = ""
+	want := Stats{Hits: 2, Misses: 1, Puts: 2, PutErrors: 1}
+	if got != want || !strings.Contains(msg, "invalid cache key") {
+		t.Fatalf("Stats = %+v (first put error %q), want %+v and the invalid key named", got, msg, want)
 	}
 }
 

@@ -8,6 +8,16 @@
 // either the old value, the new one or an ignored temporary file — never a
 // partial value under the key's name.
 //
+// Runs sharing a cache folder pay once for the same request: Lock takes a
+// per-key lease across processes (flock(2) on dir/ab/KEY.lock; a no-op where
+// flock is not available), which pipelines take on a miss before looking
+// again and calling (pipeline.LockingCache).
+//
+// A Put that fails (a full disk, a read-only folder) is returned to the
+// pipeline, which goes on without caching; Stats counts such failures
+// (PutErrors, FirstPutError) so that the run can warn that a rerun will pay
+// again.
+//
 // This package imports only the standard library (it satisfies
 // pipeline.Cache structurally); it must never import pipeline, datasets or
 // anything else of poc.

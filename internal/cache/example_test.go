@@ -8,8 +8,12 @@ import (
 	"github.com/poc-harness/poc/pipeline"
 )
 
-// Disk is the cache the engine hands to LLM and HTTP pipelines.
-var _ pipeline.Cache = (*cache.Disk)(nil)
+// Disk is the cache the engine hands to LLM and HTTP pipelines; its lease
+// (Lock) makes runs sharing the folder pay once for the same request.
+var (
+	_ pipeline.Cache        = (*cache.Disk)(nil)
+	_ pipeline.LockingCache = (*cache.Disk)(nil)
+)
 
 func Example() {
 	dir, _ := os.MkdirTemp("", "poc-cache")
@@ -21,6 +25,7 @@ func Example() {
 	key := "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 	_ = c.Put(key, []byte(`{"label":"billing"}`))
 	v, ok, _ := c.Get(key)
-	fmt.Println(string(v), ok, c.Stats())
-	// Output: {"label":"billing"} true {1 0 1}
+	s := c.Stats()
+	fmt.Println(string(v), ok, s.Hits, s.Puts, s.PutErrors)
+	// Output: {"label":"billing"} true 1 1 0
 }

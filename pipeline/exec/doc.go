@@ -6,9 +6,17 @@
 //	fields: [amount, country]      # columns sent (default: all)
 //	processes: 2                   # pool size (default 1)
 //	timeout: 10s                   # per record (default 10s)
-//	env: {MODEL_DIR: models}       # extra environment variables
+//	env: {MODEL_DIR: models}       # environment variables set to these values
+//	pass_env: [HF_TOKEN]           # variables of poc's environment passed through by name
 //	threshold: 0.5                 # score >= threshold gives the positive class when the answer has only a score
 //	cost_per_record: 0.0001
+//
+// # Environment
+//
+// A process does not inherit poc's environment, which holds the API keys of
+// the other pipelines (OPENAI_API_KEY, POC_LLM_API_KEY). It gets only PATH,
+// HOME, LANG, LC_ALL, LC_CTYPE, TZ and TMPDIR (those set), the variables
+// named by pass_env (those set) and the values of env, which win.
 //
 // # Protocol
 //

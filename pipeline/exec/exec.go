@@ -10,10 +10,8 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	osexec "os/exec"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -65,8 +63,14 @@ type Spec struct {
 	Processes int `yaml:"processes"`
 	// Timeout bounds the wait for one record's answer (default 10s).
 	Timeout time.Duration `yaml:"timeout"`
-	// Env holds extra environment variables for the processes.
+	// Env sets environment variables of the processes to the values given.
 	Env map[string]string `yaml:"env"`
+	// PassEnv names variables of poc's environment passed through to the
+	// processes. Nothing else is: a process gets only PATH, HOME, LANG,
+	// LC_ALL, LC_CTYPE, TZ and TMPDIR (pipeline.BaseEnviron, those set), the
+	// PassEnv variables and Env, so that API keys such as OPENAI_API_KEY
+	// never reach a model that was not given them.
+	PassEnv []string `yaml:"pass_env"`
 	// Threshold turns an answer that has only a score into a label: score
 	// >= Threshold is the positive class, anything below it the other class
 	// of a two-class label ("0" when the classes are not known).
@@ -107,7 +111,7 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 	if !filepath.IsAbs(prog) && strings.ContainsRune(prog, '/') && env.Dir != "" {
 		p.command[0] = filepath.Join(env.Dir, prog)
 	}
-	p.env = s.environ()
+	p.env = s.environ(env.LookupEnv)
 	n := s.Processes
 	if n == 0 {
 		n = DefaultProcesses
@@ -142,26 +146,23 @@ func (s *Spec) check(env pipeline.Env) error {
 		errs.Add("cost_per_record", "must not be negative")
 	}
 	for k := range s.Env {
-		if k == "" || strings.ContainsAny(k, "=\x00") {
-			errs.Add("env", "invalid variable name %q", k)
+		if msg := pipeline.EnvNameProblem(k); msg != "" {
+			errs.Add("env", "%s", msg)
+		}
+	}
+	for i, k := range s.PassEnv {
+		if msg := pipeline.EnvNameProblem(k); msg != "" {
+			errs.Add(fmt.Sprintf("pass_env[%d]", i), "%s", msg)
 		}
 	}
 	return errs.Err()
 }
 
-// environ returns the extra environment variables as KEY=value, sorted by
-// name so that the processes' environment does not depend on map order.
-func (s *Spec) environ() []string {
-	keys := make([]string, 0, len(s.Env))
-	for k := range s.Env {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var env []string
-	for _, k := range keys {
-		env = append(env, k+"="+s.Env[k])
-	}
-	return env
+// environ returns the processes' whole environment as KEY=value, sorted
+// by name (pipeline.SubprocessEnviron): the base variables, the PassEnv
+// variables looked up with lookup, and Env.
+func (s *Spec) environ(lookup func(string) (string, bool)) []string {
+	return pipeline.SubprocessEnviron(lookup, s.PassEnv, s.Env)
 }
 
 // Pipeline is the subprocess pipeline built from a Spec. It is safe for
@@ -479,7 +480,7 @@ func (s *slot) kill(pr *proc, reason error) {
 func (p *Pipeline) start() (*proc, error) {
 	cmd := osexec.Command(p.command[0], p.command[1:]...)
 	cmd.Dir = p.dir
-	cmd.Env = append(os.Environ(), p.env...)
+	cmd.Env = p.env // never os.Environ(): it holds the API keys
 	cmd.WaitDelay = closeGrace
 	stdin, err := cmd.StdinPipe()
 	if err != nil {

@@ -29,6 +29,7 @@ import (
 //	error    answer with an error
 //	env      answer text = $HELPER_GREETING + " " + working directory
 //	scoreonly answer a score and no label
+//	environ  answer fields = the process's whole environment
 func TestMain(m *testing.M) {
 	switch os.Getenv("POC_EXEC_HELPER") {
 	case "":
@@ -111,6 +112,13 @@ func helper() {
 				ans["fields"] = map[string]any{"keys": len(rec)}
 			case "scoreonly":
 				delete(ans, "label")
+			case "environ":
+				vars := map[string]any{}
+				for _, kv := range os.Environ() {
+					k, v, _ := strings.Cut(kv, "=")
+					vars[k] = v
+				}
+				ans["fields"] = vars
 			case "numeric-id":
 				var n float64
 				fmt.Sscan(req.ID, &n)

@@ -28,6 +28,10 @@
 // restored; the cache key is computed from the pseudonymised body, so no
 // personal data is kept in it.
 //
+// Redirects are followed only to the experiment's allow-list of URLs or,
+// without one, within the url's origin (remote.RedirectPolicy); a refused
+// redirect fails the record's prediction without a retry.
+//
 // This package imports only pipeline, pipeline/remote, datasets and the
 // standard library.
 package httpmodel

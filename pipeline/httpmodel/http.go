@@ -113,15 +113,9 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 	policy := s.Settings.Policy()
 	policy.BaseBackoff = baseBackoff
 	p.caller = remote.NewCaller(policy)
-	p.client.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if len(via) >= 5 {
-			return errors.New("too many redirects")
-		}
-		if !allowedURL(req.URL.String(), p.allowed) {
-			return fmt.Errorf("redirect to %s is not in the allowed URLs", req.URL.Redacted())
-		}
-		return nil
-	}
+	// Every redirect hop is checked against the allow-list (or, without
+	// one, the URL's origin) before the body and the headers are sent there.
+	p.client.CheckRedirect = remote.RedirectPolicy(p.url, p.allowed)
 	p.secrets = secretValues(p.headers)
 	return p, nil
 }
@@ -284,11 +278,18 @@ type Pipeline struct {
 }
 
 var (
-	_ pipeline.Pipeline   = (*Pipeline)(nil)
-	_ pipeline.Estimator  = (*Pipeline)(nil)
-	_ pipeline.Throughput = (*Pipeline)(nil)
-	_ pipeline.Checker    = (*Pipeline)(nil)
+	_ pipeline.Pipeline     = (*Pipeline)(nil)
+	_ pipeline.Estimator    = (*Pipeline)(nil)
+	_ pipeline.Throughput   = (*Pipeline)(nil)
+	_ pipeline.Checker      = (*Pipeline)(nil)
+	_ pipeline.SecretHolder = (*Pipeline)(nil)
 )
+
+// Secrets are the configured header values, and the token of each
+// "Scheme token" value on its own (pipeline.SecretHolder): they are
+// scrubbed from answers before they are cached or returned, and from error
+// texts.
+func (p *Pipeline) Secrets() []string { return append([]string(nil), p.secrets...) }
 
 // Estimate returns the cost of one call.
 func (p *Pipeline) Estimate(datasets.Record) (pipeline.Estimate, error) {
@@ -349,6 +350,10 @@ func (p *Pipeline) Predict(ctx context.Context, rec datasets.Record) (pipeline.O
 	}
 	out := p.extract(r.raw, sess)
 	out.Latency = r.latency
+	if r.cached {
+		out.Cached = true
+		return out, nil
+	}
 	out.Attempts = r.attempts
 	out.Cost = p.cost
 	if !leader {
@@ -361,15 +366,8 @@ func (p *Pipeline) Predict(ctx context.Context, rec datasets.Record) (pipeline.O
 // cached returns the cached answer to the request of cache key key, when
 // there is a readable one.
 func (p *Pipeline) cached(key string, sess pipeline.PrivacySession) (pipeline.Output, bool) {
-	if p.cache == nil {
-		return pipeline.Output{}, false
-	}
-	b, ok, err := p.cache.Get(key)
-	if err != nil || !ok {
-		return pipeline.Output{}, false
-	}
-	var e cacheEntry
-	if json.Unmarshal(b, &e) != nil {
+	e, ok := p.cachedEntry(key)
+	if !ok {
 		return pipeline.Output{}, false
 	}
 	out := p.extract([]byte(e.Raw), sess)
@@ -378,17 +376,53 @@ func (p *Pipeline) cached(key string, sess pipeline.PrivacySession) (pipeline.Ou
 	return out, true
 }
 
+// cachedEntry returns the cache's entry for key, when there is a readable
+// one.
+func (p *Pipeline) cachedEntry(key string) (cacheEntry, bool) {
+	if p.cache == nil {
+		return cacheEntry{}, false
+	}
+	b, ok, err := p.cache.Get(key)
+	if err != nil || !ok {
+		return cacheEntry{}, false
+	}
+	var e cacheEntry
+	if json.Unmarshal(b, &e) != nil {
+		return cacheEntry{}, false
+	}
+	return e, true
+}
+
 // callAndCache calls the model with body, retrying as the caller allows,
-// and caches a successful answer under key.
+// and caches a successful answer under key. With a pipeline.LockingCache (a
+// cache folder other runs may share) it first takes the key's lease and
+// looks in the cache again, so that a request another process is paying
+// for is paid once.
 func (p *Pipeline) callAndCache(ctx context.Context, key string, body []byte) (flightResult, error) {
 	var r flightResult
+	if lc, ok := p.cache.(pipeline.LockingCache); ok {
+		unlock, err := lc.Lock(ctx, key)
+		switch {
+		case err == nil:
+			defer unlock()
+			if e, ok := p.cachedEntry(key); ok {
+				return flightResult{raw: []byte(e.Raw), latency: time.Duration(e.LatencyNS), cached: true}, nil
+			}
+		case ctx.Err() != nil:
+			return r, fmt.Errorf("wait for the cache lease: %w", err)
+		}
+		// A lease that cannot be taken (a read-only cache folder) is no
+		// reason not to call: the request is paid as without a lease.
+	}
 	attempts, err := p.caller.Do(ctx, 0, func(actx context.Context) error {
 		start := time.Now()
 		b, err := p.call(actx, body)
 		if err != nil {
 			return err
 		}
-		r.raw, r.latency = b, time.Since(start)
+		// A secret the server echoes is scrubbed before the answer is
+		// cached or parsed.
+		r.raw, r.latency = []byte(p.scrubText(string(b))), time.Since(start)
 		return nil
 	})
 	r.attempts = attempts
@@ -409,6 +443,7 @@ type flightResult struct {
 	raw      []byte
 	latency  time.Duration
 	attempts int
+	cached   bool // found in the cache once the lease was held
 }
 
 // safeURL is the URL without user info, for messages.
@@ -628,10 +663,7 @@ func (e *scrubbed) Error() string { return e.msg }
 
 // scrubText removes header values (secrets) from a text.
 func (p *Pipeline) scrubText(s string) string {
-	for _, sec := range p.secrets {
-		s = strings.ReplaceAll(s, sec, "***")
-	}
-	return s
+	return pipeline.ScrubSecrets(s, p.secrets)
 }
 
 var htmlUnescaper = strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u003C`, "<", `\u003E`, ">")

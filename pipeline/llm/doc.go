@@ -10,6 +10,11 @@
 // before they leave, the API key never appears in errors, answers, cache keys
 // or values).
 //
+// Redirects are followed only to the experiment's allow-list of URLs or,
+// without one, within base_url's origin (remote.RedirectPolicy); every hop
+// is checked before the request body and the key are sent, and a refused
+// redirect fails the record's prediction without a retry.
+//
 // It imports only pipeline, datasets, pipeline/remote and third-party
 // libraries (go-openai, tiktoken-go); it must never import anything under
 // internal/.

@@ -41,7 +41,8 @@ type LLM struct {
 	cache     pipeline.Cache
 	privacy   pipeline.Privacy
 	lookupEnv func(string) (string, bool)
-	keyEnv    string // "" when no key is used
+	keyEnv    string   // "" when no key is used
+	allowed   []string // the experiment's allow-list of URLs
 	caller    *remote.Caller
 	transport *http.Transport
 
@@ -51,16 +52,25 @@ type LLM struct {
 
 	tok tokens
 
-	flight remote.Flight[cacheEntry]
+	flight remote.Flight[flightResult]
+}
+
+// flightResult is one request's answer, shared by identical requests in
+// flight; cached reports that it was found in the cache once the lease was
+// held (another process had paid for it).
+type flightResult struct {
+	e      cacheEntry
+	cached bool
 }
 
 var (
-	_ pipeline.Pipeline   = (*LLM)(nil)
-	_ pipeline.Estimator  = (*LLM)(nil)
-	_ pipeline.Throughput = (*LLM)(nil)
-	_ pipeline.Remote     = (*LLM)(nil)
-	_ pipeline.Checker    = (*LLM)(nil)
-	_ io.Closer           = (*LLM)(nil)
+	_ pipeline.Pipeline     = (*LLM)(nil)
+	_ pipeline.Estimator    = (*LLM)(nil)
+	_ pipeline.Throughput   = (*LLM)(nil)
+	_ pipeline.Remote       = (*LLM)(nil)
+	_ pipeline.Checker      = (*LLM)(nil)
+	_ pipeline.SecretHolder = (*LLM)(nil)
+	_ io.Closer             = (*LLM)(nil)
 )
 
 // shot is one rendered few-shot pair.
@@ -77,6 +87,7 @@ func newLLM(cfg Spec, env pipeline.Env, system string, tmpl *template.Template, 
 		privacy:   env.Privacy,
 		lookupEnv: env.LookupEnv,
 		keyEnv:    cfg.KeyEnv(),
+		allowed:   append([]string(nil), env.AllowedURLs...),
 	}
 	if p.lookupEnv == nil {
 		p.lookupEnv = os.LookupEnv
@@ -117,7 +128,23 @@ func (p *LLM) apiKey() (string, error) {
 	return "", fmt.Errorf("pipeline %q: set the environment variable %s (named by api_key_env) to the provider's API key", p.name, p.keyEnv)
 }
 
-// openai returns the client, creating it on first use.
+// Secrets is the API key, when one is configured and set
+// (pipeline.SecretHolder): it is scrubbed from answers before they are
+// cached or parsed, and from error texts.
+func (p *LLM) Secrets() []string {
+	p.mu.Lock()
+	key := p.key
+	p.mu.Unlock()
+	if key == "" {
+		key, _ = p.apiKey()
+	}
+	if key == "" {
+		return nil
+	}
+	return []string{key}
+}
+
+// chatClient returns the client, creating it on first use.
 func (p *LLM) chatClient() (*openai.Client, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -142,7 +169,10 @@ func (p *LLM) chatClient() (*openai.Client, error) {
 		cfg.BaseURL = p.cfg.BaseURL
 	}
 	// The client makes one attempt per call; retries are the Caller's.
-	cfg.HTTPClient = &doer{client: &http.Client{Transport: p.transport}, key: key}
+	// Every redirect hop is checked against the allow-list (or base_url's
+	// origin) before the request body and the key are sent there.
+	hc := &http.Client{Transport: p.transport, CheckRedirect: remote.RedirectPolicy(p.cfg.BaseURL, p.allowed)}
+	cfg.HTTPClient = &doer{client: hc, key: key}
 	p.key, p.client = key, openai.NewClientWithConfig(cfg)
 	return p.client, nil
 }
@@ -213,34 +243,19 @@ func (p *LLM) Predict(ctx context.Context, rec datasets.Record) (pipeline.Output
 		}
 	}
 	key := p.cacheKey(msgs)
-	if p.cache != nil {
-		if b, ok, err := p.cache.Get(key); err == nil && ok {
-			var e cacheEntry
-			if json.Unmarshal(b, &e) == nil {
-				out := p.output(e.Answer, sess)
-				out.Cached = true
-				out.InputTokens, out.OutputTokens = e.InputTokens, e.OutputTokens
-				out.Latency, out.Cost = time.Duration(e.LatencyNS), e.Cost
-				return out, nil
-			}
-		}
-		// A cache that cannot be read is a miss: the answer is fetched and
-		// put again.
+	if e, ok := p.cached(key); ok {
+		return p.cachedOutput(e, sess), nil
 	}
-	e, err, leader := p.flight.Do(key, func() (cacheEntry, error) {
-		e, err := p.call(ctx, msgs)
-		if err == nil && p.cache != nil {
-			if b, err := json.Marshal(e); err == nil {
-				// The answer is in hand: a failing cache must not cost the
-				// paid response. The run's journal keeps it in any case.
-				_ = p.cache.Put(key, b)
-			}
-		}
-		return e, err
+	r, err, leader := p.flight.Do(key, func() (flightResult, error) {
+		return p.fetch(ctx, key, msgs)
 	})
 	if err != nil {
 		return pipeline.Output{}, p.scrubErr(err)
 	}
+	if r.cached {
+		return p.cachedOutput(r.e, sess), nil
+	}
+	e := r.e
 	out := p.output(e.Answer, sess)
 	out.Attempts = e.Attempts
 	if !leader {
@@ -250,6 +265,64 @@ func (p *LLM) Predict(ctx context.Context, rec datasets.Record) (pipeline.Output
 	out.InputTokens, out.OutputTokens = e.InputTokens, e.OutputTokens
 	out.Latency, out.Cost = time.Duration(e.LatencyNS), e.Cost
 	return out, nil
+}
+
+// cached returns the cache's entry for key, when there is a readable one.
+// A cache that cannot be read is a miss: the answer is fetched and put
+// again.
+func (p *LLM) cached(key string) (cacheEntry, bool) {
+	if p.cache == nil {
+		return cacheEntry{}, false
+	}
+	b, ok, err := p.cache.Get(key)
+	if err != nil || !ok {
+		return cacheEntry{}, false
+	}
+	var e cacheEntry
+	if json.Unmarshal(b, &e) != nil {
+		return cacheEntry{}, false
+	}
+	return e, true
+}
+
+// cachedOutput is the output of a cached entry: nothing called, nothing
+// attempted, the recorded latency, tokens and cost.
+func (p *LLM) cachedOutput(e cacheEntry, sess pipeline.PrivacySession) pipeline.Output {
+	out := p.output(e.Answer, sess)
+	out.Cached = true
+	out.InputTokens, out.OutputTokens = e.InputTokens, e.OutputTokens
+	out.Latency, out.Cost = time.Duration(e.LatencyNS), e.Cost
+	return out
+}
+
+// fetch calls the API for the request of cache key key and caches the
+// answer. With a pipeline.LockingCache (a cache folder other runs may
+// share) it first takes the key's lease and looks in the cache again, so
+// that a request another process is paying for is paid once.
+func (p *LLM) fetch(ctx context.Context, key string, msgs []openai.ChatCompletionMessage) (flightResult, error) {
+	if lc, ok := p.cache.(pipeline.LockingCache); ok {
+		unlock, err := lc.Lock(ctx, key)
+		switch {
+		case err == nil:
+			defer unlock()
+			if e, ok := p.cached(key); ok {
+				return flightResult{e: e, cached: true}, nil
+			}
+		case ctx.Err() != nil:
+			return flightResult{}, fmt.Errorf("wait for the cache lease: %w", err)
+		}
+		// A lease that cannot be taken (a read-only cache folder) is no
+		// reason not to call: the request is paid as without a lease.
+	}
+	e, err := p.call(ctx, msgs)
+	if err == nil && p.cache != nil {
+		if b, err := json.Marshal(e); err == nil {
+			// The answer is in hand: a failing cache must not cost the
+			// paid response. The run's journal keeps it in any case.
+			_ = p.cache.Put(key, b)
+		}
+	}
+	return flightResult{e: e}, err
 }
 
 // call asks the API for one answer through the Caller.
@@ -290,15 +363,18 @@ func (p *LLM) call(ctx context.Context, msgs []openai.ChatCompletionMessage) (ca
 		return cacheEntry{}, fmt.Errorf("call model %q: %w", p.cfg.Model, err)
 	}
 	in, out := resp.Usage.PromptTokens, resp.Usage.CompletionTokens
+	// A key the server echoes is scrubbed before the answer is cached,
+	// parsed or returned.
+	secrets := p.Secrets()
 	return cacheEntry{
-		Answer:       resp.Choices[0].Message.Content,
+		Answer:       pipeline.ScrubSecrets(resp.Choices[0].Message.Content, secrets),
 		InputTokens:  in,
 		OutputTokens: out,
 		LatencyNS:    int64(time.Since(first)),
 		Cost:         p.cost(in, out),
 		Attempts:     attempts,
-		Model:        resp.Model,
-		FinishReason: string(resp.Choices[0].FinishReason),
+		Model:        pipeline.ScrubSecrets(resp.Model, secrets),
+		FinishReason: pipeline.ScrubSecrets(string(resp.Choices[0].FinishReason), secrets),
 	}, nil
 }
 
@@ -398,16 +474,16 @@ func render(t *template.Template, fields map[string]any) (string, error) {
 
 // scrubErr hides the API key in an error's text.
 func (p *LLM) scrubErr(err error) error {
-	p.mu.Lock()
-	key := p.key
-	p.mu.Unlock()
-	if key == "" || !strings.Contains(err.Error(), key) {
+	msg := err.Error()
+	clean := pipeline.ScrubSecrets(msg, p.Secrets())
+	if clean == msg {
 		return err
 	}
-	return &scrubbed{msg: scrub(err.Error(), key), err: err}
+	return &scrubbed{msg: clean, err: err}
 }
 
-// scrubbed is an error whose text had the API key removed.
+// scrubbed is an error whose text had the API key removed. Unwrap gives
+// the cause for errors.Is and errors.As; its own text still holds the key.
 type scrubbed struct {
 	msg string
 	err error
@@ -418,10 +494,7 @@ func (e *scrubbed) Unwrap() error { return e.err }
 
 // scrub replaces the key in s.
 func scrub(s, key string) string {
-	if key == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, key, "[api key]")
+	return pipeline.ScrubSecrets(s, []string{key})
 }
 
 // doer is the HTTP client go-openai uses. It makes one attempt, reads the

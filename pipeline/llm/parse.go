@@ -17,9 +17,12 @@ import (
 
 // output restores the answer's pseudonymised values and parses it.
 func (p *LLM) output(answer string, sess pipeline.PrivacySession) pipeline.Output {
-	raw := answer
+	// The key is scrubbed here too: an answer cached before keys were
+	// scrubbed, or a key restored from the record, never reaches the output.
+	secrets := p.Secrets()
+	raw := pipeline.ScrubSecrets(answer, secrets)
 	if sess != nil {
-		raw = sess.Restore(answer)
+		raw = pipeline.ScrubSecrets(sess.Restore(raw), secrets)
 	}
 	out := pipeline.Output{Raw: raw}
 	switch p.cfg.Output.Type {

@@ -358,7 +358,7 @@ func TestAPIKeyHygiene(t *testing.T) {
 	defer echo.Close()
 	p = build(t, labelSpec(echo.URL+"/v1"), testEnv())
 	_, err = p.Predict(context.Background(), record("a", "b", "billing"))
-	if err == nil || strings.Contains(err.Error(), testKey) || !strings.Contains(err.Error(), "[api key]") {
+	if err == nil || strings.Contains(err.Error(), testKey) || !strings.Contains(err.Error(), "[secret]") {
 		t.Errorf("err = %v", err)
 	}
 }

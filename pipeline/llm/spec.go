@@ -343,36 +343,9 @@ func checkBaseURL(errs *pipeline.FieldErrors, raw string, allowed []string) {
 	}
 }
 
-// urlAllowed reports whether u lies under one of the allowed base URLs:
-// same scheme and host (default ports dropped, case-insensitive) and a path
-// that equals or extends the allowed path segment by segment.
-func urlAllowed(u *url.URL, allowed []string) bool {
-	scheme, host, path := normalURL(u)
-	for _, a := range allowed {
-		au, err := url.Parse(strings.TrimSpace(a))
-		if err != nil || au.Host == "" {
-			continue
-		}
-		as, ah, ap := normalURL(au)
-		if as != scheme || ah != host {
-			continue
-		}
-		if ap == "" || path == ap || strings.HasPrefix(path, ap+"/") {
-			return true
-		}
-	}
-	return false
-}
-
-func normalURL(u *url.URL) (scheme, host, path string) {
-	scheme = strings.ToLower(u.Scheme)
-	host = strings.ToLower(u.Hostname())
-	if p := u.Port(); p != "" && !(scheme == "https" && p == "443" || scheme == "http" && p == "80") {
-		host += ":" + p
-	}
-	path = strings.TrimRight(u.EscapedPath(), "/")
-	return scheme, host, path
-}
+// urlAllowed reports whether u lies under one of the allowed base URLs
+// (remote.URLAllowed, the check every redirect hop gets too).
+func urlAllowed(u *url.URL, allowed []string) bool { return remote.URLAllowed(u, allowed) }
 
 func resolve(dir, p string) string {
 	if filepath.IsAbs(p) || dir == "" {

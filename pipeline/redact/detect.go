@@ -3,23 +3,38 @@ package redact
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Candidate expressions: deliberately broad; the validators decide.
 var (
 	emailRe     = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}`)
-	cardCandRe  = regexp.MustCompile(`[0-9](?:[ \-]?[0-9])+`)
-	ibanCandRe  = regexp.MustCompile(`[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9])+`)
+	cardCandRe  = regexp.MustCompile(`[0-9](?:[ .\-]?[0-9])+`)
+	ibanCandRe  = regexp.MustCompile(`[A-Za-z]{2}[0-9]{2}(?:[ .\-]?[A-Za-z0-9])+`)
 	phoneCandRe = regexp.MustCompile(`\+?\(?[0-9][0-9 ().\-]*`)
 	digitsRe    = regexp.MustCompile(`[0-9]+`)
-	alnumRe     = regexp.MustCompile(`[A-Z0-9]+`)
-	cardShapeRe = regexp.MustCompile(`^[0-9](?:[ \-]?[0-9])*$`)
-	ibanShapeRe = regexp.MustCompile(`^[A-Z]{2}[0-9]{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?)$`)
+	alnumRe     = regexp.MustCompile(`[A-Za-z0-9]+`)
+	cardShapeRe = regexp.MustCompile(`^[0-9](?:[ .\-]?[0-9])*$`)
+	// An IBAN is compact, or in groups of four separated by one space, dash
+	// or dot (the same one throughout), in any letter case.
+	ibanShapeRe = regexp.MustCompile(`^[A-Za-z]{2}[0-9]{2}(?:[A-Za-z0-9]{11,30}|(?: [A-Za-z0-9]{4}){2,7}(?: [A-Za-z0-9]{1,4})?|(?:-[A-Za-z0-9]{4}){2,7}(?:-[A-Za-z0-9]{1,4})?|(?:\.[A-Za-z0-9]{4}){2,7}(?:\.[A-Za-z0-9]{1,4})?)$`)
+	// cardLikeRe is the shape of a card number whatever its check digit: 13
+	// to 19 digits from an issuer range, compact, in groups of four, or in
+	// the 4-6-5 (4-6-4) grouping of Amex and Diners. A phone number never
+	// takes digits from such a run.
+	cardLikeRe  = regexp.MustCompile(`^[2-6](?:[0-9]{12,18}|[0-9]{3}(?:([ .\-])[0-9]{4}){2,3}(?:[ .\-][0-9]{1,4})?|[0-9]{3}[ .\-][0-9]{6}[ .\-][0-9]{4,5})$`)
 	dateStartRe = regexp.MustCompile(`^(?:[0-9]{1,2}([.\-])[0-9]{1,2}([.\-])(?:19|20)[0-9]{2}|(?:19|20)[0-9]{2}([.\-])[0-9]{1,2}([.\-])[0-9]{1,2})(?:[^0-9]|$)`)
 )
 
 func isAlnum(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// wordRune reports whether r continues a word or a number: a letter or a
+// digit in any script. Punctuation outside ASCII (« », ° , –) does not.
+func wordRune(r rune) bool {
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
@@ -30,7 +45,7 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 func standalone(s string, start, end int) bool {
 	if start > 0 {
 		c := s[start-1]
-		if isAlnum(c) {
+		if r, _ := utf8.DecodeLastRuneInString(s[:start]); isAlnum(c) || c >= utf8.RuneSelf && wordRune(r) {
 			return false
 		}
 		if strings.IndexByte(".,-/", c) >= 0 && start > 1 && isDigit(s[start-2]) {
@@ -39,7 +54,7 @@ func standalone(s string, start, end int) bool {
 	}
 	if end < len(s) {
 		c := s[end]
-		if isAlnum(c) {
+		if r, _ := utf8.DecodeRuneInString(s[end:]); isAlnum(c) || c >= utf8.RuneSelf && wordRune(r) {
 			return false
 		}
 		if strings.IndexByte(".,-/", c) >= 0 && end+1 < len(s) && isDigit(s[end+1]) {
@@ -156,20 +171,45 @@ func findIBANs(s string) [][2]int {
 	return findGrouped(s, ibanCandRe, alnumRe, 9, nil, func(start, end int) bool { return validIBAN(s[start:end]) })
 }
 
+// findIBANLike finds runs shaped as IBANs, valid or not.
+func findIBANLike(s string) [][2]int {
+	return findGrouped(s, ibanCandRe, alnumRe, 9, nil, func(start, end int) bool { return ibanLike(s[start:end]) })
+}
+
+// findCardLike finds runs shaped as card numbers, Luhn-valid or not.
+func findCardLike(s string) [][2]int {
+	return findGrouped(s, cardCandRe, digitsRe, 19, nil, func(start, end int) bool { return cardLikeRe.MatchString(s[start:end]) })
+}
+
 func validIBAN(v string) bool {
 	if !ibanShapeRe.MatchString(v) {
 		return false
 	}
-	compact := strings.ReplaceAll(v, " ", "")
+	return ibanMod97(compactIBAN(v)) == 1
+}
+
+// compactIBAN returns v without separators, in upper case; "" when the
+// length is not an IBAN's.
+func compactIBAN(v string) string {
+	compact := strings.ToUpper(strings.NewReplacer(" ", "", "-", "", ".", "").Replace(v))
 	if len(compact) < 15 || len(compact) > 34 {
-		return false
+		return ""
 	}
-	return ibanMod97(compact) == 1
+	return compact
+}
+
+// ibanLike reports whether v has the shape and length of an IBAN, whatever
+// its checksum (a mistyped IBAN is still no phone number).
+func ibanLike(v string) bool {
+	return ibanShapeRe.MatchString(v) && compactIBAN(v) != ""
 }
 
 // ibanMod97 computes the ISO 13616 checksum: the first four characters moved
 // to the end, letters as 10..35, the whole number mod 97.
 func ibanMod97(iban string) int {
+	if len(iban) < 5 {
+		return -1
+	}
 	r := iban[4:] + iban[:4]
 	m := 0
 	for i := 0; i < len(r); i++ {
@@ -186,9 +226,19 @@ func ibanMod97(iban string) int {
 	return m
 }
 
-// findPhones finds phone numbers.
+// findPhones finds phone numbers. Digits of a run shaped as an IBAN or a
+// card number (valid or not: a typo does not make it a phone number) are
+// never taken: an IBAN or a card is never cut into a phone number.
 func findPhones(s string) [][2]int {
-	return findGrouped(s, phoneCandRe, digitsRe, 8, extendPhone, func(start, end int) bool { return validPhone(s[start:end]) })
+	blocked := append(findIBANLike(s), findCardLike(s)...)
+	return findGrouped(s, phoneCandRe, digitsRe, 8, extendPhone, func(start, end int) bool {
+		for _, b := range blocked {
+			if start < b[1] && b[0] < end {
+				return false
+			}
+		}
+		return validPhone(s[start:end])
+	})
 }
 
 // extendPhone takes in the parentheses around the first or last digit
@@ -198,7 +248,9 @@ func extendPhone(s string, start, end int) (int, int) {
 	for k < len(s) && isDigit(s[k]) {
 		k++
 	}
-	if start > 0 && s[start-1] == '(' && k < len(s) && s[k] == ')' {
+	// The parentheses of a group are taken in only when another group
+	// follows or precedes: "(0612345678)" is a number in brackets.
+	if start > 0 && s[start-1] == '(' && k < end && s[k] == ')' {
 		start--
 	}
 	if start > 0 && s[start-1] == '+' {
@@ -208,7 +260,7 @@ func extendPhone(s string, start, end int) (int, int) {
 	for k > 0 && isDigit(s[k-1]) {
 		k--
 	}
-	if k > 0 && s[k-1] == '(' && end < len(s) && s[end] == ')' {
+	if k > start && s[k-1] == '(' && end < len(s) && s[end] == ')' {
 		end++
 	}
 	return start, end

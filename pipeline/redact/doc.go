@@ -17,12 +17,13 @@
 //
 //   - email: local@domain.tld with a top-level domain of two or more letters;
 //     "a@b" is not an address.
-//   - card: 13 to 19 digits, optionally grouped by single spaces or dashes,
+//   - card: 13 to 19 digits, optionally grouped by single spaces, dashes or dots,
 //     starting with 2–6 (the issuer ranges of Mastercard, Amex, Diners, JCB,
 //     Visa, Discover, UnionPay, Maestro) and Luhn-valid.
-//   - iban: two upper-case letters, two check digits and 11 to 30 letters or
-//     digits, compact or in groups of four separated by single spaces; valid
-//     only when the ISO 13616 mod-97 checksum equals 1.
+//   - iban: two letters, two check digits and 11 to 30 letters or digits, in
+//     any letter case (fr14 2004 …, Fr14…), compact or in groups of four
+//     separated by single spaces, dashes or dots (one kind throughout);
+//     valid only when the ISO 13616 mod-97 checksum equals 1.
 //   - phone: digit groups separated by at most one space, dash or dot, a
 //     group possibly in parentheses, with 8 to 15 digits in all, and one of
 //     three structures: international (a leading + or 00, then a non-zero
@@ -33,7 +34,12 @@
 //     parentheses and an area code starting with 2–9
 //     ((555) 123-4567, 1-800-555-1234). Candidates that start
 //     with a date (01.02.2024, 2024-01-15), that touch letters or digits, or
-//     that continue a number (a neighbouring ",5" or ".5") are rejected.
+//     that continue a number (a neighbouring ",5" or ".5") are rejected, and
+//     a phone number never takes digits from a run shaped as an IBAN or a
+//     card number, even one whose checksum fails (a mistyped IBAN is cut
+//     into nothing rather than into a phone number and leftover digits).
+//     Letters and digits of any script glue; other punctuation (« », °)
+//     does not.
 //     Amounts such as 1,234.56, times such as 10:30 and order numbers without
 //     a separator or trunk prefix (12345678, ORD-2024-000123) therefore do not
 //     match.

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-func mustNew(t *testing.T, cfg Config) *Redactor {
+func mustNew(t testing.TB, cfg Config) *Redactor {
 	t.Helper()
 	r, err := New(cfg)
 	if err != nil {
@@ -92,7 +92,12 @@ func TestIBAN(t *testing.T) {
 		{"bad checksum GB82 WEST 1234 5698 7654 33", nil},
 		{"bad checksum DE89 3704 0044 0532 0130 01", nil},
 		{"GB00 WEST 1234 5698 7654 32", nil},
-		{"lower gb82 west 1234 5698 7654 32", nil},
+		{"lower gb82 west 1234 5698 7654 32", []string{"gb82 west 1234 5698 7654 32"}},
+		{"fr14 2004 1010 0505 0001 3m02 606", []string{"fr14 2004 1010 0505 0001 3m02 606"}},
+		{"Fr14-2004-1010-0505-0001-3M02-606", []string{"Fr14-2004-1010-0505-0001-3M02-606"}},
+		{"FR14.2004.1010.0505.0001.3M02.606", []string{"FR14.2004.1010.0505.0001.3M02.606"}},
+		{"fr1420041010050500013m02606", []string{"fr1420041010050500013m02606"}},
+		{"mixed separators FR14 2004-1010 0505 0001 3M02 606", nil},
 		{"short GB82 WEST", nil},
 		{"XGB82WEST12345698765432", nil},
 	})
@@ -137,6 +142,11 @@ func TestPhone(t *testing.T) {
 		{"06  12  34  56  78", nil},
 		{"123-456-7890", nil},
 		{"ID A0612345678", nil},
+		// never a piece of an IBAN or a card number, valid or not
+		{"fr14 2004 1010 0505 0001 3m02 606", nil},
+		{"FR15 2004 1010 0505 0001 3M02 606", nil},
+		{"4111 1111 1111 1112", nil},
+		{"4111-1111-1111-1112", nil},
 	})
 }
 

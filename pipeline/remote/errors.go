@@ -80,9 +80,10 @@ func ParseRetryAfter(h string, now time.Time) time.Duration {
 // Retryable reports whether another attempt may succeed where err failed:
 // HTTP 429, 408, 409 and 5xx; timeouts (an attempt's deadline, a network
 // timeout); connections reset, refused or closed mid-response (EOF); and
-// malformed bodies. A cancelled context is never retryable.
+// malformed bodies. A cancelled context and a refused redirect
+// (*RedirectError) are never retryable.
 func Retryable(err error) bool {
-	if err == nil || errors.Is(err, context.Canceled) {
+	if err == nil || errors.Is(err, context.Canceled) || IsRedirectError(err) {
 		return false
 	}
 	var se *StatusError

@@ -204,6 +204,29 @@ func run(ctx context.Context, io IO, opts *RunOptions) error {
 	return nil
 }
 
+// printSpend says what the run's calls cost over all its attempts, how
+// much of it is presumed (requests in flight at a stop), and warns when
+// answers could not be cached.
+func printSpend(io IO, mf results.Manifest) {
+	if mf.Spent > 0 || mf.Budget.MaxCost > 0 {
+		fmt.Fprintf(io.Out, "  spent %.4g %s on calls", mf.Spent, mf.UseCase.Currency)
+		if mf.Budget.MaxCost > 0 {
+			fmt.Fprintf(io.Out, " of a budget of %.4g", mf.Budget.MaxCost)
+		}
+		if mf.Attempts > 1 {
+			fmt.Fprintf(io.Out, " over %d attempts", mf.Attempts)
+		}
+		if mf.Resent > 0 {
+			fmt.Fprintf(io.Out, " (%.4g presumed: %d requests in flight at a stop, sent again)", mf.SpentPresumed, mf.Resent)
+		}
+		fmt.Fprintln(io.Out)
+	}
+	if mf.Cache.PutErrors > 0 {
+		fmt.Fprintf(io.Err, "poc: warning: %d answers could not be stored in the response cache (first error: %s); a rerun pays for them again\n",
+			mf.Cache.PutErrors, mf.Cache.FirstPutError)
+	}
+}
+
 func printSummary(io IO, out *runner.Outcome) {
 	r := out.Run
 	fmt.Fprintf(io.Out, "  %s records replayed through %d pipelines", format.Group(int64(r.Manifest.Dataset.Records)), len(r.Manifest.Pipelines))
@@ -213,6 +236,7 @@ func printSummary(io IO, out *runner.Outcome) {
 		}
 	}
 	fmt.Fprintf(io.Out, "\n")
+	printSpend(io, r.Manifest)
 	printDataChecks(io.Out, r.Manifest.Dataset.Checks)
 	fmt.Fprintf(io.Out, "\n")
 	for _, j := range r.Verdict.Criteria {

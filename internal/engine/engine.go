@@ -80,6 +80,11 @@ type Options struct {
 	// ledger of their own (pipeline.LedgerUser) are recorded by the engine,
 	// per record.
 	Ledger *Ledger
+	// Secrets are the configured secret values (API keys, header tokens)
+	// of the pipelines and metrics: every text of a prediction — the
+	// answer, its raw form, its fields, its error — has them replaced by
+	// "[secret]" before anything keeps or writes it.
+	Secrets []string
 	// SyncEvery is the longest time between two syncs of the journal and
 	// the ledger to disk while records are written (default 1s): on power
 	// loss, at most this much of the finished records is lost. A kill of
@@ -538,6 +543,7 @@ func run(ctx context.Context, t task, pipes []Pipe, opt Options, budget *spendGu
 				pred.Latency = out.Latency
 			}
 		}
+		scrubPrediction(&pred, opt.Secrets)
 		t.b.preds[i][t.p] = pred
 	}
 	return true
@@ -553,6 +559,44 @@ func engineLedger(opt Options, pipe Pipe, calls bool) pipeline.Ledger {
 		return nil
 	}
 	return opt.Ledger.For(pipe.Name)
+}
+
+// scrubPrediction replaces every secret in the texts of pred: an answer
+// that echoes an API key must not carry it into the journal, the reports
+// or the metrics.
+func scrubPrediction(pred *pipeline.Prediction, secrets []string) {
+	if len(secrets) == 0 {
+		return
+	}
+	o := &pred.Output
+	pred.Err = pipeline.ScrubSecrets(pred.Err, secrets)
+	o.Label = pipeline.ScrubSecrets(o.Label, secrets)
+	o.Text = pipeline.ScrubSecrets(o.Text, secrets)
+	o.Raw = pipeline.ScrubSecrets(o.Raw, secrets)
+	if len(o.Fields) > 0 {
+		o.Fields = scrubValue(o.Fields, secrets).(map[string]any)
+	}
+}
+
+// scrubValue returns v with the secrets replaced in every string it holds.
+func scrubValue(v any, secrets []string) any {
+	switch x := v.(type) {
+	case string:
+		return pipeline.ScrubSecrets(x, secrets)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[pipeline.ScrubSecrets(k, secrets)] = scrubValue(e, secrets)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = scrubValue(e, secrets)
+		}
+		return out
+	}
+	return v
 }
 
 // checkOutput refuses numbers in an output that make no sense: a score or

@@ -541,6 +541,9 @@ func manifestFacts(run *results.Run) []kv {
 		{"Response cache", cache},
 		{"Pseudonymised before leaving the machine", privacy},
 	}
+	if notes := attemptNotes(mf); len(notes) > 0 {
+		out = append(out, kv{"How the run went", strings.Join(notes, "; ")})
+	}
 	if len(mf.Privacy.AllowURLs) > 0 {
 		out = append(out, kv{"Endpoints allowed", strings.Join(mf.Privacy.AllowURLs, ", ")})
 	}

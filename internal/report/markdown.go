@@ -369,6 +369,9 @@ func (m *mdWriter) callsAndPrivacy() {
 		lines = append(lines, fmt.Sprintf("- **Resumed:** %s records taken over from an interrupted attempt (attempt %d)",
 			group(int64(mf.Resumed)), mf.Attempts))
 	}
+	for _, n := range attemptNotes(mf) {
+		lines = append(lines, "- "+n)
+	}
 	if p := mf.Privacy; len(p.Detectors) > 0 || len(p.Patterns) > 0 {
 		kinds := append(append([]string(nil), p.Detectors...), p.Patterns...)
 		s := "- **Pseudonymised before leaving the machine:** " + strings.Join(kinds, ", ")

@@ -141,6 +141,10 @@ type Cache struct {
 	Dir string `json:"dir,omitempty"`
 	// Hits counts answers taken from the cache, all pipelines together.
 	Hits int `json:"hits"`
+	// PutErrors counts the answers the cache could not store (a full disk);
+	// FirstPutError is the first failure. A rerun pays for those again.
+	PutErrors     int    `json:"put_errors,omitempty"`
+	FirstPutError string `json:"first_put_error,omitempty"`
 }
 
 // Privacy records the pseudonymisation of a run.

@@ -5,6 +5,7 @@ import (
 	"runtime"
 
 	"github.com/poc-harness/poc/datasets"
+	"github.com/poc-harness/poc/internal/cache"
 	"github.com/poc-harness/poc/internal/engine"
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/spec"
@@ -80,11 +81,23 @@ func finishManifest(m *results.Manifest, exp *spec.Experiment, st datasets.Stats
 	for _, c := range res.Cached {
 		m.Cache.Hits += c
 	}
+	if s := opt.Session; s != nil {
+		if d, ok := s.Cache.(*cache.Disk); ok {
+			m.Cache.PutErrors, m.Cache.FirstPutError = cachePutErrors(d)
+		}
+	}
 	if s := opt.Session; s != nil && s.Replaced != nil {
 		m.Privacy.Replaced = s.Replaced()
 	}
 	m.Finished = opt.Now()
 	m.DurationSeconds = m.Finished.Sub(m.Started).Seconds()
+}
+
+// cachePutErrors is how many answers the cache failed to store and the
+// first failure: a full disk, say, which would make the rerun pay again.
+func cachePutErrors(d *cache.Disk) (int, string) {
+	st := d.Stats()
+	return int(st.PutErrors), st.FirstPutError
 }
 
 func metricsFile(exp *spec.Experiment, res *engine.Result, est [][]results.Estimate) results.Metrics {

@@ -484,6 +484,24 @@ func runEngine(ctx context.Context, exp *spec.Experiment, dopt datasets.Options,
 	return res, replayErr
 }
 
+// secretsOf collects the configured secret values of the experiment's
+// pipelines and metrics (pipeline.SecretHolder), for the engine to scrub
+// from everything it records.
+func secretsOf(exp *spec.Experiment) []string {
+	var out []string
+	for _, p := range exp.Pipelines {
+		if h, ok := p.Pipeline.(pipeline.SecretHolder); ok {
+			out = append(out, h.Secrets()...)
+		}
+	}
+	for _, m := range exp.Metrics {
+		if h, ok := m.Metric.(pipeline.SecretHolder); ok {
+			out = append(out, h.Secrets()...)
+		}
+	}
+	return out
+}
+
 // useLedger gives the pipelines that pay for their calls the run's ledger
 // (nil takes it back).
 func useLedger(exp *spec.Experiment, l *engine.Ledger) {
@@ -506,6 +524,7 @@ func engineOptions(exp *spec.Experiment, man results.Manifest, a *attempt, prior
 		Concurrency: opt.Concurrency, Label: exp.Dataset.Label, ID: exp.Dataset.ID,
 		Journal: a.journal, Ledger: a.ledger, Progress: opt.Progress, Now: opt.Now, Segments: exp.Dataset.Segments, Time: exp.Dataset.Time,
 		MaxCost: exp.Budget.MaxCost - man.Spent, MaxErrorRate: exp.Budget.MaxErrorRate, MinRecords: exp.Budget.MinRecords,
+		Secrets: secretsOf(exp),
 	}
 	if exp.Budget.MaxCost > 0 && eopt.MaxCost <= 0 {
 		eopt.MaxCost = 1e-12 // the budget is spent: stop before the first call

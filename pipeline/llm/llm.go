@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"text/template"
 	"time"
 
@@ -53,6 +54,8 @@ type LLM struct {
 	tok tokens
 
 	flight remote.Flight[flightResult]
+
+	ledger atomic.Pointer[ledgerRef] // the run's ledger of paid calls, when one is given
 }
 
 // flightResult is one request's answer, shared by identical requests in
@@ -243,6 +246,9 @@ func (p *LLM) Predict(ctx context.Context, rec datasets.Record) (pipeline.Output
 		}
 	}
 	key := p.cacheKey(msgs)
+	if e, ok := p.paid(key); ok {
+		return p.cachedOutput(e, sess), nil
+	}
 	if e, ok := p.cached(key); ok {
 		return p.cachedOutput(e, sess), nil
 	}
@@ -314,15 +320,83 @@ func (p *LLM) fetch(ctx context.Context, key string, msgs []openai.ChatCompletio
 		// A lease that cannot be taken (a read-only cache folder) is no
 		// reason not to call: the request is paid as without a lease.
 	}
-	e, err := p.call(ctx, msgs)
-	if err == nil && p.cache != nil {
-		if b, err := json.Marshal(e); err == nil {
-			// The answer is in hand: a failing cache must not cost the
-			// paid response. The run's journal keeps it in any case.
-			_ = p.cache.Put(key, b)
-		}
+	led := p.currentLedger()
+	if led != nil {
+		led.Sent(key, p.reserve(msgs))
 	}
-	return flightResult{e: e}, err
+	e, err := p.call(ctx, msgs)
+	if err != nil {
+		if led != nil && ctx.Err() == nil {
+			led.Failed(key) // a call cut short by a stop may have been charged: it stays open
+		}
+		return flightResult{}, err
+	}
+	b, merr := json.Marshal(e)
+	if merr != nil {
+		return flightResult{e: e}, nil // a cacheEntry always marshals
+	}
+	if led != nil {
+		// The paid answer goes to the run's ledger before anything else
+		// (one append, no fsync): a kill from here on does not pay for it
+		// again, with or without the cache.
+		led.Paid(key, e.Cost, b)
+	}
+	if p.cache != nil {
+		// A failing cache must not cost the paid response (the cache
+		// counts its failed puts; the ledger and the journal keep it).
+		_ = p.cache.Put(key, b)
+	}
+	return flightResult{e: e}, nil
+}
+
+// ledgerRef holds the ledger an atomic.Pointer can point at.
+type ledgerRef struct{ l pipeline.Ledger }
+
+// UseLedger gives the pipeline the run's ledger of paid calls
+// (pipeline.LedgerUser); nil takes it back.
+func (p *LLM) UseLedger(l pipeline.Ledger) {
+	if l == nil {
+		p.ledger.Store(nil)
+		return
+	}
+	p.ledger.Store(&ledgerRef{l: l})
+}
+
+func (p *LLM) currentLedger() pipeline.Ledger {
+	if r := p.ledger.Load(); r != nil {
+		return r.l
+	}
+	return nil
+}
+
+// paid returns the answer an earlier attempt of the run paid for under key.
+func (p *LLM) paid(key string) (cacheEntry, bool) {
+	led := p.currentLedger()
+	if led == nil {
+		return cacheEntry{}, false
+	}
+	b, ok := led.Answer(key)
+	if !ok {
+		return cacheEntry{}, false
+	}
+	var e cacheEntry
+	if json.Unmarshal(b, &e) != nil {
+		return cacheEntry{}, false
+	}
+	return e, true
+}
+
+// reserve is the most a request of msgs is expected to cost, for the
+// ledger: its answer at max_tokens when set, else at the expected size.
+func (p *LLM) reserve(msgs []openai.ChatCompletionMessage) float64 {
+	in, err := p.countMessages(msgs)
+	if err != nil {
+		return 0
+	}
+	if p.cfg.MaxTokens > 0 {
+		return p.cost(in, max(p.cfg.MaxTokens, p.expectedOutput()))
+	}
+	return p.cost(in, p.expectedOutput())
 }
 
 // call asks the API for one answer through the Caller.

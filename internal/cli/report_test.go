@@ -98,6 +98,7 @@ func TestReportFinishesAnInterruptedAnalysis(t *testing.T) {
 			}
 			if name == results.ManifestFile {
 				b = bytes.ReplaceAll(b, []byte("interrupted during the analysis"), []byte("interrupted after 120 records"))
+				b = bytes.ReplaceAll(b, []byte(`"stopped_in": "analysis"`), []byte(`"stopped_in": "replay"`))
 			}
 			if err := os.WriteFile(filepath.Join(copyDir, name), b, 0o644); err != nil {
 				t.Fatal(err)

@@ -502,6 +502,10 @@ func secretsOf(exp *spec.Experiment) []string {
 	return out
 }
 
+// journalWriter is what the engine writes the journal through: the file
+// itself (tests swap in one that fails as a full disk does).
+var journalWriter = func(f *os.File) io.Writer { return f }
+
 // useLedger gives the pipelines that pay for their calls the run's ledger
 // (nil takes it back).
 func useLedger(exp *spec.Experiment, l *engine.Ledger) {
@@ -522,7 +526,7 @@ func useLedger(exp *spec.Experiment, l *engine.Ledger) {
 func engineOptions(exp *spec.Experiment, man results.Manifest, a *attempt, prior engine.Resumable, opt Options) engine.Options {
 	eopt := engine.Options{
 		Concurrency: opt.Concurrency, Label: exp.Dataset.Label, ID: exp.Dataset.ID,
-		Journal: a.journal, Ledger: a.ledger, Progress: opt.Progress, Now: opt.Now, Segments: exp.Dataset.Segments, Time: exp.Dataset.Time,
+		Journal: journalWriter(a.journal), Ledger: a.ledger, Progress: opt.Progress, Now: opt.Now, Segments: exp.Dataset.Segments, Time: exp.Dataset.Time,
 		MaxCost: exp.Budget.MaxCost - man.Spent, MaxErrorRate: exp.Budget.MaxErrorRate, MinRecords: exp.Budget.MinRecords,
 		Secrets: secretsOf(exp),
 	}

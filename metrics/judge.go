@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/poc-harness/poc/datasets"
 	"github.com/poc-harness/poc/pipeline"
@@ -261,7 +263,34 @@ type judgeMetric struct {
 	repeats      int
 	sample       int
 	judges       []Grader
+
+	// run is what the runner gave with Pay: the context of the judge's
+	// calls and the budget they may spend (nil before Pay).
+	run atomic.Pointer[judgeRun]
 }
+
+// judgeRun is the run's context and budget for the judge's calls.
+type judgeRun struct {
+	ctx   context.Context
+	limit *SpendLimit
+}
+
+var _ Payer = (*judgeMetric)(nil)
+
+// Pay gives the judge the run's context, ledger and budget left (Payer):
+// its calls end with the run, are recorded in the ledger as they happen,
+// and stop before the budget would be exceeded.
+func (m *judgeMetric) Pay(ctx context.Context, ledger pipeline.Ledger, budget *SpendLimit) {
+	for _, j := range m.judges {
+		if u, ok := j.(pipeline.LedgerUser); ok {
+			u.UseLedger(ledger)
+		}
+	}
+	m.run.Store(&judgeRun{ctx: ctx, limit: budget})
+}
+
+// errBudget is the error of a judge call the budget could not pay for.
+var errBudget = errors.New("the run's budget (max_cost) cannot pay for this judge call")
 
 var _ ExtraVariance = (*judgeAcc)(nil)
 
@@ -457,7 +486,11 @@ func (a *judgeAcc) ExtraVariance() float64 { return a.outcome().extra }
 
 func (a *judgeAcc) outcome() *judgeOutcome {
 	if a.done == nil {
-		a.done = a.judge(context.Background())
+		ctx := context.Background()
+		if r := a.m.run.Load(); r != nil {
+			ctx = r.ctx
+		}
+		a.done = a.judge(ctx)
 	}
 	return a.done
 }
@@ -494,7 +527,25 @@ func (a *judgeAcc) gradeAll(ctx context.Context, p Grader, idx []int) []judgeCal
 // grade asks the judge for one record's grade.
 func (a *judgeAcc) grade(ctx context.Context, p Grader, it judgeItem) judgeCall {
 	rec := datasets.Record{Fields: map[string]any{judgeQuestion: it.question, judgeAnswer: it.answer, judgeReference: it.reference}}
+	var limit *SpendLimit
+	if r := a.m.run.Load(); r != nil {
+		limit = r.limit
+	}
+	reserved := 0.0
+	if est, ok := p.(pipeline.Estimator); ok && limit != nil {
+		if e, err := est.Estimate(rec); err == nil {
+			reserved = e.Reserve()
+		}
+		if !limit.reserve(reserved) {
+			return judgeCall{grade: math.NaN(), reason: "judge call not made: the budget ran out", err: errBudget}
+		}
+	}
 	out, err := p.Predict(ctx, rec)
+	paid := 0.0
+	if err == nil && !out.Cached {
+		paid = out.Cost
+	}
+	limit.settle(reserved, paid)
 	switch {
 	case err != nil:
 		return judgeCall{grade: math.NaN(), reason: "judge call failed", err: err}
@@ -520,6 +571,12 @@ func (a *judgeAcc) judge(ctx context.Context) *judgeOutcome {
 	}
 	if m.repeats >= 2 {
 		o.extra = a.repeat(ctx, o, grades, n, d.account)
+	}
+	if n := d.Excluded["judge call not made: the budget ran out"]; n > 0 {
+		// Graded on part of the records only, the value could be anything:
+		// undefined, so that no criterion passes on it.
+		o.gated = true
+		d.Note = fmt.Sprintf("the run's budget (max_cost) ran out before %d judge calls: the value is undefined; raise max_cost and run again (the answers paid for so far come from the cache)", n)
 	}
 	return o
 }

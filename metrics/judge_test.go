@@ -1,6 +1,7 @@
 package metrics_test
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"regexp"
@@ -352,5 +353,39 @@ func TestJudgeBuildErrors(t *testing.T) {
 		if !found {
 			t.Errorf("%s: error %v, want one on %s", tc.keys, err, tc.field)
 		}
+	}
+}
+
+// TestJudgeStopsAtTheBudget gives the judge a budget that pays for some of
+// its calls: the calls beyond it are not made, and the value is undefined
+// with a note, never computed on the records graded before the stop. A
+// cancelled run ends the judge's calls.
+func TestJudgeStopsAtTheBudget(t *testing.T) {
+	srv := llmtest.NewServer(t, llmtest.WithResponder(gradingResponder))
+	m := buildJudge(t, srv, nil, `{rubric: "The answer solves the problem.", question: body}`)
+	acc := m.New()
+	for i := range 40 {
+		acc.Add(answerObs(i, fmt.Sprintf("answer number %d, grade 4", i), "refund", nil))
+	}
+	// A call holds back about 110 input and 3 output tokens at 1 and 2 per
+	// million: 0.0012 pays for about ten of the forty.
+	m.(metrics.Payer).Pay(context.Background(), nil, metrics.NewSpendLimit(0.0012))
+	r := acc.Result()
+	d := r.Detail.(metrics.JudgeDetail)
+	if !math.IsNaN(r.Value) || srv.Count() == 0 || srv.Count() >= 40 || d.Cost > 0.0012 || !strings.Contains(d.Note, "budget") {
+		t.Errorf("value %v after %d calls costing %v (note %q); want undefined after some calls within 0.0012", r.Value, srv.Count(), d.Cost, d.Note)
+	}
+
+	cancelled := buildJudge(t, srv, nil, `{rubric: "The answer solves the problem.", question: body}`)
+	acc = cancelled.New()
+	for i := range 10 {
+		acc.Add(answerObs(i, fmt.Sprintf("another answer %d", i), "refund", nil))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	before := srv.Count()
+	cancelled.(metrics.Payer).Pay(ctx, nil, nil)
+	if r := acc.Result(); !math.IsNaN(r.Value) || srv.Count() != before {
+		t.Errorf("a cancelled judge made %d calls and gave %v", srv.Count()-before, r.Value)
 	}
 }

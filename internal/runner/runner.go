@@ -397,7 +397,14 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 	if err := writePredictions(ctx, dir, exp); err != nil {
 		return out, err
 	}
+	payMetrics(ctx, exp, &man, a.ledger)
 	run, err := analyseRun(ctx, exp, dir, dopt, man, res, opt)
+	if run != nil {
+		// The metrics that pay for calls (an LLM judge) spent during the
+		// analysis.
+		run.Manifest.Spent = max(run.Manifest.Spent, a.ledger.Total())
+		run.Manifest.SpentPresumed = a.ledger.Presumed()
+	}
 	if ctx.Err() != nil {
 		// Interrupted while analysing: every record is in the journal, so
 		// --resume replays nothing and analyses again; no verdict is written.
@@ -500,6 +507,21 @@ func secretsOf(exp *spec.Experiment) []string {
 		}
 	}
 	return out
+}
+
+// payMetrics gives the metrics that pay for calls of their own (an LLM
+// judge, metrics.Payer) the run's context, its ledger and what is left of
+// the budget after the replay.
+func payMetrics(ctx context.Context, exp *spec.Experiment, man *results.Manifest, ledger *engine.Ledger) {
+	var limit *metrics.SpendLimit
+	if exp.Budget.MaxCost > 0 {
+		limit = metrics.NewSpendLimit(exp.Budget.MaxCost - max(man.Spent, ledger.Total()))
+	}
+	for _, m := range exp.Metrics {
+		if p, ok := m.Metric.(metrics.Payer); ok {
+			p.Pay(ctx, ledger.For("metric "+m.Name), limit)
+		}
+	}
 }
 
 // journalWriter is what the engine writes the journal through: the file

@@ -97,7 +97,7 @@ func (j *JSONLReader) next() (Record, []byte, error) {
 		if errors.As(err, &long) {
 			j.line++
 			return Record{}, nil, &RowError{File: j.path, Line: j.line, Column: long.column,
-				Err: fmt.Errorf("a line of more than %d bytes, over the limit a record may hold", j.maxLine)}
+				Err: fmt.Errorf("a line of more than %d bytes, over the limit a record may hold (max_record_bytes)", j.maxLine)}
 		}
 		if err != nil {
 			return Record{}, nil, err

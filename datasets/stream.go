@@ -109,10 +109,10 @@ func (s *Stream) checkSizes(rec Record) error {
 		switch {
 		case n > maxField:
 			return &RowError{File: s.path, Line: rec.Line, Column: name,
-				Err: fmt.Errorf("a value of %d bytes, over the limit of %d bytes a field may hold", n, maxField)}
+				Err: fmt.Errorf("a value of %d bytes, over the limit of %d bytes a field may hold (max_field_bytes)", n, maxField)}
 		case total > maxRecord:
 			return &RowError{File: s.path, Line: rec.Line, Column: name,
-				Err: fmt.Errorf("the record reaches %d bytes at this column, over the limit of %d bytes a record may hold", total, maxRecord)}
+				Err: fmt.Errorf("the record reaches %d bytes at this column, over the limit of %d bytes a record may hold (max_record_bytes)", total, maxRecord)}
 		}
 		return nil
 	}

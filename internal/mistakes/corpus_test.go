@@ -2,6 +2,7 @@ package mistakes
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -26,6 +27,12 @@ var corpus = []mistake{
 		code: 2, want: []string{"experiment.yaml:23:59", "pipelines[2].output"}},
 	{name: "positive written as 1.0 is the class 1", edit: []string{"label: is_fraud\n", "label: is_fraud\n  positive: \"1.0\"\n"},
 		want: []string{"valid"}},
+
+	// A giant value.
+	{name: "a 2 MiB value is a bad row naming its line", data: func(t table) { t.set(3, "text", strings.Repeat("x", 2<<20)) },
+		code: 2, want: []string{"data.csv:5", `column "text"`, "max_field_bytes"}},
+	{name: "a 2 MiB value is read when max_field_bytes allows it", data: func(t table) { t.set(3, "text", strings.Repeat("x", 2<<20)) },
+		edit: []string{"label: is_fraud\n", "label: is_fraud\n  max_field_bytes: 4000000\n"}, want: []string{"valid"}},
 
 	// Thin evidence.
 	{name: "four records give no GO", rows: 4, run: true, verdict: "INCONCLUSIVE", want: []string{"about 26 more records would likely settle it (the minimum of 30 records a criterion is judged on)"}},

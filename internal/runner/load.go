@@ -107,7 +107,7 @@ func Load(path string) (*spec.Experiment, error) {
 // the data checks.
 func readData(ds spec.Dataset) (spec.DataRead, error) {
 	opt := datasets.Options{Format: ds.Format, Filter: ds.Filter, SkipBadRows: ds.SkipBadRows, Types: ds.Types,
-		Derive: derived(ds)}
+		Derive: derived(ds), Limits: limits(ds)}
 	read, err := scanData(context.Background(), ds, opt)
 	if err != nil && ds.Filter != "" {
 		// Without the filter, does every record read? Then the filter is

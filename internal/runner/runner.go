@@ -750,7 +750,8 @@ func makeRunDir(out, name string, t time.Time) (string, string, error) {
 // needs required.
 func datasetOptions(exp *spec.Experiment) datasets.Options {
 	d := exp.Dataset
-	opt := datasets.Options{Format: d.Format, Filter: d.Filter, SkipBadRows: d.SkipBadRows, Types: d.Types, Derive: derived(d)}
+	opt := datasets.Options{Format: d.Format, Filter: d.Filter, SkipBadRows: d.SkipBadRows, Types: d.Types, Derive: derived(d),
+		Limits: limits(d)}
 	for _, c := range append([]string{d.ID, d.Label, d.Time}, d.Segments...) {
 		if c != "" {
 			opt.Require = append(opt.Require, c)
@@ -760,6 +761,11 @@ func datasetOptions(exp *spec.Experiment) datasets.Options {
 		opt.Sample = &datasets.Sample{Size: s.Size, Fraction: s.Fraction, Seed: s.Seed, Stratify: s.Stratify}
 	}
 	return opt
+}
+
+// limits are the dataset's field and record size limits as datasets reads them.
+func limits(d spec.Dataset) datasets.Limits {
+	return datasets.Limits{MaxFieldBytes: d.MaxFieldBytes, MaxRecordBytes: d.MaxRecordBytes}
 }
 
 // derived returns the dataset's derived columns as datasets reads them.
@@ -812,7 +818,7 @@ func trainingData(exp *spec.Experiment, dopt datasets.Options) pipeline.Training
 	return pipeline.TrainingData{
 		Replay: func() (datasets.Reader, error) { return datasets.Open(d.Path, dopt) },
 		All: func() (datasets.Reader, error) {
-			return datasets.Open(d.Path, datasets.Options{Format: d.Format, Derive: dopt.Derive, Types: d.Types})
+			return datasets.Open(d.Path, datasets.Options{Format: d.Format, Derive: dopt.Derive, Types: d.Types, Limits: dopt.Limits})
 		},
 		Open: func(path string) (datasets.Reader, error) {
 			if !filepath.IsAbs(path) {
@@ -820,7 +826,7 @@ func trainingData(exp *spec.Experiment, dopt datasets.Options) pipeline.Training
 			}
 			// Derived columns are computed for training rows as for
 			// replayed ones, so a model sees the same inputs.
-			return datasets.Open(path, datasets.Options{Derive: dopt.Derive, Types: dopt.Types})
+			return datasets.Open(path, datasets.Options{Derive: dopt.Derive, Types: dopt.Types, Limits: dopt.Limits})
 		},
 		Label: d.Label, Positive: d.Positive, Time: d.Time, ID: d.ID,
 	}

@@ -173,6 +173,10 @@ type Dataset struct {
 	// SkipBadRows is true when on_bad_row is "skip": unreadable rows are
 	// counted and skipped instead of stopping the run.
 	SkipBadRows bool
+	// MaxFieldBytes and MaxRecordBytes bound one field and one record as
+	// read (0: datasets' defaults, 1 MiB and 16 MiB); a row beyond them is
+	// a bad row naming its line and column.
+	MaxFieldBytes, MaxRecordBytes int
 	// Columns lists the dataset's columns as LoadOptions.ReadColumns returned
 	// them; nil when they were not read.
 	Columns []string

@@ -93,7 +93,7 @@ var (
 	useCaseKeys  = []string{"question", "owner", "volume_per_year", "currency", "people", "cost_of_error"}
 	peopleKeys   = []string{"baseline", "minutes_per_record", "hourly_cost", "hours_per_fte"}
 	errorCostKey = []string{"missed_positive", "false_positive"}
-	datasetKeys  = []string{"path", "format", "id", "label", "positive", "time", "segments", "columns", "derive", "filter", "sample", "on_bad_row", "selective_labels", "checks"}
+	datasetKeys  = []string{"path", "format", "id", "label", "positive", "time", "segments", "columns", "derive", "filter", "sample", "on_bad_row", "selective_labels", "checks", "max_field_bytes", "max_record_bytes"}
 	sampleKeys   = []string{"size", "fraction", "seed", "stratify"}
 	pipelineKeys = []string{"name", "role", "type", "description"}
 	metricKeys   = []string{"name", "type"}
@@ -543,6 +543,19 @@ func (l *loader) dataset(n *yaml.Node, exp *Experiment) bool {
 	}
 	if s, ok := f.oneOf("on_bad_row", []string{"error", "skip"}); ok {
 		ds.SkipBadRows = s == "skip"
+	}
+	for _, lim := range []struct {
+		key string
+		to  *int
+	}{{"max_field_bytes", &ds.MaxFieldBytes}, {"max_record_bytes", &ds.MaxRecordBytes}} {
+		if v, ok := f.int(lim.key); ok {
+			if v <= 0 {
+				l.errorf(f.val(lim.key), "dataset."+lim.key, "leave it out for the default (1 MiB a field, 16 MiB a record)",
+					"%s must be a positive number of bytes, got %d", lim.key, v)
+				continue
+			}
+			*lim.to = int(v)
+		}
 	}
 	l.dataChecks(f.val("checks"), ds)
 	declared := l.columnTypes(f.val("columns"), ds)

@@ -65,12 +65,15 @@ func main() {
 		}
 		fmt.Printf("%-36s %8.4f %8.4f %7.3f %9.4f %4d (%d) %7d %6d %8d %9d\n", sc.name, r.billed, sc.maxCost, r.billed/sc.maxCost,
 			r.manifestSpent, r.manifestAttempts, r.attempts, r.missing, r.duplicated, r.paidTwice, r.resent)
-		if r.billed > sc.maxCost || r.duplicated > 0 || (sc.maxCost >= 1 && r.missing > 0) || r.manifestSpent+1e-9 < r.billed {
+		// An answer paid twice must be one the provider sent as the process
+		// was killed, never received: at most the requests re-sent.
+		if r.billed > sc.maxCost || r.duplicated > 0 || (sc.maxCost >= 1 && r.missing > 0) || r.manifestSpent+1e-9 < r.billed ||
+			r.paidTwice > r.resent || r.manifestAttempts != r.attempts {
 			failed = true
 		}
 	}
 	if failed {
-		fmt.Println("FAIL: the budget was exceeded, the manifest under-reports the spend, or records are missing or duplicated")
+		fmt.Println("FAIL: the budget was exceeded, the manifest under-reports the spend or the attempts, records are missing or duplicated, or an answer received was paid for again")
 		os.Exit(1)
 	}
 }

@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -532,6 +533,11 @@ func (s *Stream) Close() error {
 // in total and, when by is not empty, per canonical value (FormatValue) of
 // column by. The engine uses it to learn label counts before a run.
 func Count(path string, opt Options, by string) (total int, byValue map[string]int, err error) {
+	return CountContext(context.Background(), path, opt, by)
+}
+
+// CountContext is Count that stops, with ctx's error, once ctx is done.
+func CountContext(ctx context.Context, path string, opt Options, by string) (total int, byValue map[string]int, err error) {
 	if by != "" {
 		opt.Require = append(append([]string(nil), opt.Require...), by)
 	}
@@ -554,6 +560,9 @@ func Count(path string, opt Options, by string) (total int, byValue map[string]i
 		total++
 		if by != "" {
 			byValue[FormatValue(rec.Fields[by])]++
+		}
+		if total%4096 == 0 && ctx.Err() != nil {
+			return 0, nil, ctx.Err()
 		}
 	}
 }

@@ -85,7 +85,7 @@ type Manifest struct {
 	// failed that a resume made again.
 	Retried int `json:"retried_predictions,omitempty"`
 	// StoppedIn names the phase an interrupted or failed run stopped in:
-	// replay or analysis.
+	// prepare (counting, training), replay or analysis.
 	StoppedIn string `json:"stopped_in,omitempty"`
 	// Flags are the settings given on the command line when the run
 	// started; a resume keeps them unless it gives others.

@@ -112,10 +112,11 @@ func Run(ctx context.Context, exp *spec.Experiment, opt Options) (*Outcome, erro
 		return &Outcome{Dir: dir}, err
 	}
 	out, err := replay(ctx, exp, dir, man, a, engine.Resumable{}, opt)
-	if err != nil && !errors.Is(err, ErrInterrupted) && neverStarted(a.journal) && a.ledger.Total() == 0 {
-		// A run that failed before its first record (a training file that
-		// cannot be read, a pipeline that cannot start) leaves no folder
-		// claiming to be running: there is nothing in it to resume.
+	if err != nil && (!errors.Is(err, ErrInterrupted) || ctx.Err() != nil) && neverStarted(a.journal) && a.ledger.Total() == 0 {
+		// A run that failed or was stopped before its first record (a
+		// training file that cannot be read, a pipeline that cannot start,
+		// Ctrl-C while counting) leaves no folder claiming to be running:
+		// there is nothing in it to resume.
 		a.close()
 		if rerr := os.RemoveAll(dir); rerr == nil {
 			out.Dir = ""
@@ -382,6 +383,16 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 	defer closePipelines(exp)
 	dopt := datasetOptions(exp)
 	if err := prepare(ctx, exp, dopt, out, opt); err != nil {
+		if ctx.Err() != nil {
+			// Stopped while counting or training: nothing was replayed
+			// in this attempt, and the folder says so.
+			man.Status, man.StopReason, man.StopDetail = results.Interrupted, string(engine.Interrupted), "interrupted before the replay"
+			man.StoppedIn = "prepare"
+			if werr := writeManifest(dir, man); werr != nil {
+				return out, werr
+			}
+			return out, fmt.Errorf("%w before the replay (%v); poc run --resume %s starts it", ErrInterrupted, err, dir)
+		}
 		return out, err
 	}
 	res, err := runEngine(ctx, exp, dopt, &man, a, prior, opt)
@@ -440,7 +451,7 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 // the majority floor, training for the learners, and the number of
 // records for the progress display of paced pipelines.
 func prepare(ctx context.Context, exp *spec.Experiment, dopt datasets.Options, out *Outcome, opt Options) error {
-	if err := fitLabels(exp, dopt); err != nil {
+	if err := fitLabels(ctx, exp, dopt); err != nil {
 		return err
 	}
 	if err := train(ctx, exp, dopt); err != nil {
@@ -454,7 +465,7 @@ func prepare(ctx context.Context, exp *spec.Experiment, dopt datasets.Options, o
 	if !paced(exp) {
 		return nil
 	}
-	total, _, err := datasets.Count(exp.Dataset.Path, dopt, "")
+	total, _, err := datasets.CountContext(ctx, exp.Dataset.Path, dopt, "")
 	if err != nil {
 		return fmt.Errorf("count records: %w", err)
 	}
@@ -779,7 +790,7 @@ func derived(d spec.Dataset) []datasets.Derived {
 
 // fitLabels gives pipelines that learn the label distribution (the majority
 // floor) the counts of the records that will be replayed.
-func fitLabels(exp *spec.Experiment, opt datasets.Options) error {
+func fitLabels(ctx context.Context, exp *spec.Experiment, opt datasets.Options) error {
 	var counts map[string]int
 	for _, p := range exp.Pipelines {
 		f, ok := p.Pipeline.(pipeline.LabelFitter)
@@ -788,7 +799,7 @@ func fitLabels(exp *spec.Experiment, opt datasets.Options) error {
 		}
 		if counts == nil {
 			var err error
-			if _, counts, err = datasets.Count(exp.Dataset.Path, opt, exp.Dataset.Label); err != nil {
+			if _, counts, err = datasets.CountContext(ctx, exp.Dataset.Path, opt, exp.Dataset.Label); err != nil {
 				return fmt.Errorf("count labels: %w", err)
 			}
 		}

@@ -6,7 +6,7 @@
 # response cache, with an ample budget and with --max-cost 0.06 on every
 # attempt. Prints what the server billed against the cap (ratio ≤ 1), the
 # manifest's spend and attempts, records missing and duplicated in the
-# journal, answers paid for twice and requests re-sent after a kill.
+# journal, answers paid for twice and requests in flight at a kill.
 #   bash bench/kill-resume.sh [KILLS] [SEED]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -55,7 +55,7 @@ func main() {
 		{name: "no cache, cap 0.06 on every attempt", maxCost: 0.06, noCache: true},
 	}
 	fmt.Printf("%-36s %8s %8s %7s %9s %8s %7s %6s %8s %9s\n", "scenario", "billed", "cap", "ratio", "manifest",
-		"attempts", "missing", "dups", "paid×2", "re-sent")
+		"attempts", "missing", "dups", "paid×2", "in flight")
 	failed := false
 	for i, sc := range scenarios {
 		r, err := sc.run(*poc, *experiment, *kills, *seed+uint64(i))
@@ -66,7 +66,7 @@ func main() {
 		fmt.Printf("%-36s %8.4f %8.4f %7.3f %9.4f %4d (%d) %7d %6d %8d %9d\n", sc.name, r.billed, sc.maxCost, r.billed/sc.maxCost,
 			r.manifestSpent, r.manifestAttempts, r.attempts, r.missing, r.duplicated, r.paidTwice, r.resent)
 		// An answer paid twice must be one the provider sent as the process
-		// was killed, never received: at most the requests re-sent.
+		// was killed, never received: at most the requests in flight at a stop.
 		if r.billed > sc.maxCost || r.duplicated > 0 || (sc.maxCost >= 1 && r.missing > 0) || r.manifestSpent+1e-9 < r.billed ||
 			r.paidTwice > r.resent || r.manifestAttempts != r.attempts {
 			failed = true
@@ -158,7 +158,7 @@ func (sc scenario) run(poc, experiment string, kills int, seed uint64) (outcome,
 	var man struct {
 		Spent    float64 `json:"spent"`
 		Attempts int     `json:"attempts"`
-		Resent   int     `json:"resent_requests"`
+		Resent   int     `json:"in_flight_at_stop"`
 	}
 	if err := readJSON(filepath.Join(dir, "manifest.json"), &man); err != nil {
 		return o, err

@@ -216,8 +216,8 @@ func printSpend(io IO, mf results.Manifest) {
 		if mf.Attempts > 1 {
 			fmt.Fprintf(io.Out, " over %d attempts", mf.Attempts)
 		}
-		if mf.Resent > 0 {
-			fmt.Fprintf(io.Out, " (%.4g presumed: %d requests in flight at a stop, sent again)", mf.SpentPresumed, mf.Resent)
+		if mf.InFlightAtStop > 0 {
+			fmt.Fprintf(io.Out, " (%.4g presumed: %d requests in flight at a stop)", mf.SpentPresumed, mf.InFlightAtStop)
 		}
 		fmt.Fprintln(io.Out)
 	}

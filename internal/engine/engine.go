@@ -50,9 +50,13 @@ type Options struct {
 	// or 8 when a pipeline paces itself, such as an LLM).
 	BatchSize int
 
-	// MaxCost stops the replay before the estimated cost of the next call
-	// (pipeline.Estimator) would take the spend beyond it; 0 for no limit.
+	// MaxCost stops the replay before the most the next call can cost
+	// (pipeline.Estimator) would take the run's spend beyond it; 0 for no
+	// limit. The run's spend is PriorSpent, what this replay's calls cost,
+	// and — with a Ledger — what the ledger records of every attempt.
 	MaxCost float64
+	// PriorSpent is the spend of the run's earlier attempts.
+	PriorSpent float64
 	// MaxErrorRate stops the replay when a pipeline has failed on more than
 	// this share of records, once MinRecords records are done; 0 for none.
 	MaxErrorRate float64
@@ -243,7 +247,7 @@ func Replay(ctx context.Context, r datasets.Reader, pipes []Pipe, mets []metrics
 	tasks := make(chan task, opt.Concurrency)
 	done := make(chan *batch, cap(inflight))
 
-	budget := &spendGuard{max: opt.MaxCost}
+	budget := &spendGuard{max: opt.MaxCost, prior: opt.PriorSpent, ledger: opt.Ledger}
 	var readErr error
 	go func() {
 		defer close(batches)
@@ -447,8 +451,9 @@ func dispatch(ctx context.Context, b *batch, pipes []Pipe, opt Options, budget *
 				}
 			}
 			if !budget.reserve(cost) {
-				stop(BudgetExhausted, fmt.Sprintf("the next call of %q (about %.4g) would take the spend of %.4g beyond max_cost %.4g",
-					pipes[t.p].Name, cost, budget.spent(), opt.MaxCost))
+				spent, held := budget.state()
+				stop(BudgetExhausted, fmt.Sprintf("the next call of %q (up to %.4g) would take the run's spend of %.4g, with %.4g held for the calls in flight, beyond max_cost %.4g",
+					pipes[t.p].Name, cost, spent, held, opt.MaxCost))
 				return false
 			}
 			t.reserved = cost
@@ -623,19 +628,24 @@ func recordID(rec datasets.Record, column string) string {
 	return strconv.Itoa(rec.Seq + 1)
 }
 
-// spendGuard keeps the spend of calls made and the estimates of calls in
-// flight, so that no call starts that could take the spend past the budget.
+// spendGuard keeps the spend of the run and the most the calls in flight
+// can cost, so that no call starts that could take the spend past the
+// budget. The spend is the earlier attempts' and this replay's calls', or
+// the ledger's when it knows more (it also counts attempts charged without
+// an answer).
 type spendGuard struct {
 	mu       sync.Mutex
 	max      float64
+	prior    float64
 	paid     float64
 	reserved float64
+	ledger   *Ledger
 }
 
 func (g *spendGuard) reserve(cost float64) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.max > 0 && g.paid+g.reserved+cost > g.max {
+	if g.max > 0 && g.spentLocked()+g.reserved+cost > g.max {
 		return false
 	}
 	g.reserved += cost
@@ -649,6 +659,23 @@ func (g *spendGuard) settle(reserved, paid float64) {
 	g.mu.Unlock()
 }
 
+// spentLocked is the run's spend; g.mu is held.
+func (g *spendGuard) spentLocked() float64 {
+	s := g.prior + g.paid
+	if g.ledger != nil {
+		s = max(s, g.ledger.Charged())
+	}
+	return s
+}
+
+// state returns the run's spend and what is held for the calls in flight.
+func (g *spendGuard) state() (spent, held float64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.spentLocked(), g.reserved
+}
+
+// spent is what this replay's calls cost.
 func (g *spendGuard) spent() float64 {
 	g.mu.Lock()
 	defer g.mu.Unlock()

@@ -31,7 +31,7 @@ type Ledger struct {
 	open     map[string]inflight // this attempt's requests in flight, by pipeline and key
 	paid     float64             // every attempt's answers
 	presumed float64             // requests of earlier attempts that never ended, at their estimates
-	resent   int                 // how many of those
+	stopped  int                 // how many of those
 	prior    float64             // spend of the earlier attempts (paid and presumed) when opened
 }
 
@@ -104,7 +104,7 @@ func (l *Ledger) load() error {
 	}
 	for _, o := range open {
 		l.presumed += o.est
-		l.resent += o.n
+		l.stopped += o.n
 	}
 	l.attempt = last + 1
 	return nil
@@ -132,9 +132,12 @@ func (l *Ledger) Attempt() int { return l.attempt }
 // the estimates of their requests that never ended.
 func (l *Ledger) Prior() float64 { return l.prior }
 
-// Resent counts the requests that were in flight when an earlier attempt
-// stopped: they are sent again when their records are replayed.
-func (l *Ledger) Resent() int { return l.resent }
+// InFlightAtStop counts the attempts of requests that were in flight when
+// an earlier attempt of the run stopped (killed, or stopped with a call
+// cut short): each counts at its estimate, as the provider may have
+// charged it. Their records are replayed (from the cache when it holds
+// the answer).
+func (l *Ledger) InFlightAtStop() int { return l.stopped }
 
 // Presumed is the part of the spend that is presumed: the estimates of
 // requests that were in flight when an attempt stopped, and of this
@@ -157,6 +160,16 @@ func (l *Ledger) Total() float64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.paid + p
+}
+
+// Charged is the spend of the run that no longer depends on a request in
+// flight now: every attempt's answers (and attempts charged without one),
+// and the requests earlier attempts left in flight, at their estimates.
+// The budget adds to it what the calls in flight now may cost.
+func (l *Ledger) Charged() float64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.paid + l.presumed
 }
 
 // Err is the first error writing the ledger: from then on, spend can no

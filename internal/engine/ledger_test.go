@@ -52,9 +52,9 @@ func TestLedgerCarriesSpendAcrossAttempts(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l2.Close()
-	if l2.Attempt() != 2 || !near(l2.Prior(), 0.045) || l2.Resent() != 1 || !near(l2.Presumed(), 0.03) {
+	if l2.Attempt() != 2 || !near(l2.Prior(), 0.045) || l2.InFlightAtStop() != 1 || !near(l2.Presumed(), 0.03) {
 		t.Errorf("reopened: attempt %d, prior %v, resent %d, presumed %v; want 2, 0.045, 1, 0.03",
-			l2.Attempt(), l2.Prior(), l2.Resent(), l2.Presumed())
+			l2.Attempt(), l2.Prior(), l2.InFlightAtStop(), l2.Presumed())
 	}
 	if b, ok := l2.For("llm").Answer("aa"); !ok || string(b) != `{"answer":"billing"}` {
 		t.Errorf("paid answer after reopening: %q %v", b, ok)

@@ -22,9 +22,9 @@ func attemptNotes(mf results.Manifest) []string {
 		}
 		notes = append(notes, s)
 	}
-	if mf.SpentPresumed > 0 || mf.Resent > 0 {
-		notes = append(notes, fmt.Sprintf("%s of the spend is presumed: %s requests were in flight when an attempt stopped; they count at their most, as the provider may have charged them, and were sent again",
-			formatValue(results.Number(mf.SpentPresumed), cur), group(int64(mf.Resent))))
+	if mf.SpentPresumed > 0 || mf.InFlightAtStop > 0 {
+		notes = append(notes, fmt.Sprintf("%s of the spend is presumed: %s requests were in flight when an attempt stopped; they count at their most, as the provider may have charged them",
+			formatValue(results.Number(mf.SpentPresumed), cur), group(int64(mf.InFlightAtStop))))
 	}
 	if mf.Retried > 0 {
 		notes = append(notes, fmt.Sprintf("%s predictions that had failed in an earlier attempt were made again on resume", group(int64(mf.Retried))))

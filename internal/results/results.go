@@ -79,8 +79,8 @@ type Manifest struct {
 	// flight when an attempt was killed or stopped, counted at their
 	// estimated cost because the provider may have charged them.
 	SpentPresumed float64 `json:"spent_presumed,omitempty"`
-	// Resent counts those requests: they were sent again on resume.
-	Resent int `json:"resent_requests,omitempty"`
+	// InFlightAtStop counts those requests.
+	InFlightAtStop int `json:"in_flight_at_stop,omitempty"`
 	// Retried counts the predictions an earlier attempt journaled as
 	// failed that a resume made again.
 	Retried int `json:"retried_predictions,omitempty"`

@@ -77,7 +77,7 @@ func finishManifest(m *results.Manifest, exp *spec.Experiment, st datasets.Stats
 	}
 	m.Resumed, m.Retried = res.Resumed, res.Retried
 	m.Spent = max(m.Spent+res.Spent, ledger.Total())
-	m.SpentPresumed, m.Resent = ledger.Presumed(), ledger.Resent()
+	m.SpentPresumed, m.InFlightAtStop = ledger.Presumed(), ledger.InFlightAtStop()
 	for _, c := range res.Cached {
 		m.Cache.Hits += c
 	}

@@ -368,7 +368,7 @@ func startManifest(exp *spec.Experiment, dir, runID string, started time.Time, c
 	man.Started = started
 	man.Status = results.Running
 	man.Attempts = max(ledger.Attempt(), before+1)
-	man.Spent, man.SpentPresumed, man.Resent = ledger.Prior(), ledger.Presumed(), ledger.Resent()
+	man.Spent, man.SpentPresumed, man.InFlightAtStop = ledger.Prior(), ledger.Presumed(), ledger.InFlightAtStop()
 	man.Flags = opt.Flags
 	return man, results.WriteJSON(dir, results.ManifestFile, man)
 }
@@ -560,11 +560,8 @@ func engineOptions(exp *spec.Experiment, man results.Manifest, a *attempt, prior
 	eopt := engine.Options{
 		Concurrency: opt.Concurrency, Label: exp.Dataset.Label, ID: exp.Dataset.ID,
 		Journal: journalWriter(a.journal), Ledger: a.ledger, Progress: opt.Progress, Now: opt.Now, Segments: exp.Dataset.Segments, Time: exp.Dataset.Time,
-		MaxCost: exp.Budget.MaxCost - man.Spent, MaxErrorRate: exp.Budget.MaxErrorRate, MinRecords: exp.Budget.MinRecords,
+		MaxCost: exp.Budget.MaxCost, PriorSpent: man.Spent, MaxErrorRate: exp.Budget.MaxErrorRate, MinRecords: exp.Budget.MinRecords,
 		Secrets: secretsOf(exp),
-	}
-	if exp.Budget.MaxCost > 0 && eopt.MaxCost <= 0 {
-		eopt.MaxCost = 1e-12 // the budget is spent: stop before the first call
 	}
 	if len(prior.Prior) > 0 {
 		eopt.Journaled = prior.Keep

@@ -2,6 +2,7 @@ package llm
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 
@@ -123,7 +124,7 @@ func (p *LLM) Estimate(rec datasets.Record) (pipeline.Estimate, error) {
 	out := p.expectedOutput()
 	e := pipeline.Estimate{InputTokens: in, OutputTokens: out, Cost: p.cost(in, out)}
 	if p.cfg.MaxTokens > 0 {
-		e.MaxCost = p.cost(in, p.cfg.MaxTokens)
+		e.MaxCost = p.bound(in)
 	}
 	return e, nil
 }
@@ -131,3 +132,36 @@ func (p *LLM) Estimate(rec datasets.Record) (pipeline.Estimate, error) {
 // CostBounded reports whether a call has a most it can cost: with
 // max_tokens, the answer cannot grow beyond it (pipeline.CostBounder).
 func (p *LLM) CostBounded() bool { return p.cfg.MaxTokens > 0 }
+
+// inputMargin is how much more than the offline tokenizer counts a
+// provider is assumed to bill for the input before its first answer says
+// (its tokenizer and framing may differ: a local model's, say).
+const inputMargin = 1.25
+
+// bound is the most a request of counted input tokens is held to cost
+// against the budget: its input at the largest ratio of billed to counted
+// tokens seen so far (at least inputMargin), and its answer at max_tokens
+// (at the expected size when there is no max_tokens).
+func (p *LLM) bound(counted int) float64 {
+	in := int(math.Ceil(float64(counted) * max(inputMargin, p.inputRatio())))
+	return p.cost(in, max(p.cfg.MaxTokens, p.expectedOutput()))
+}
+
+// calibrate notes the ratio of the input tokens the provider billed to
+// those counted offline, so that later reservations hold.
+func (p *LLM) calibrate(counted, billed int) {
+	if counted <= 0 || billed <= 0 {
+		return
+	}
+	r := float64(billed) / float64(counted)
+	for {
+		old := p.ratio.Load()
+		if r <= math.Float64frombits(old) || p.ratio.CompareAndSwap(old, math.Float64bits(r)) {
+			return
+		}
+	}
+}
+
+// inputRatio is the largest billed-to-counted ratio seen (0 before the
+// first answer).
+func (p *LLM) inputRatio() float64 { return math.Float64frombits(p.ratio.Load()) }

@@ -56,6 +56,7 @@ type LLM struct {
 	flight remote.Flight[flightResult]
 
 	ledger atomic.Pointer[ledgerRef] // the run's ledger of paid calls, when one is given
+	ratio  atomic.Uint64             // float64 bits: the largest billed ÷ counted input tokens seen
 }
 
 // flightResult is one request's answer, shared by identical requests in
@@ -321,14 +322,8 @@ func (p *LLM) fetch(ctx context.Context, key string, msgs []openai.ChatCompletio
 		// reason not to call: the request is paid as without a lease.
 	}
 	led := p.currentLedger()
-	if led != nil {
-		led.Sent(key, p.reserve(msgs))
-	}
-	e, err := p.call(ctx, msgs)
+	e, err := p.call(ctx, key, msgs, led)
 	if err != nil {
-		if led != nil && ctx.Err() == nil {
-			led.Failed(key) // a call cut short by a stop may have been charged: it stays open
-		}
 		return flightResult{}, err
 	}
 	b, merr := json.Marshal(e)
@@ -386,31 +381,26 @@ func (p *LLM) paid(key string) (cacheEntry, bool) {
 	return e, true
 }
 
-// reserve is the most a request of msgs is expected to cost, for the
-// ledger: its answer at max_tokens when set, else at the expected size.
-func (p *LLM) reserve(msgs []openai.ChatCompletionMessage) float64 {
-	in, err := p.countMessages(msgs)
-	if err != nil {
-		return 0
-	}
-	if p.cfg.MaxTokens > 0 {
-		return p.cost(in, max(p.cfg.MaxTokens, p.expectedOutput()))
-	}
-	return p.cost(in, p.expectedOutput())
-}
-
 // call asks the API for one answer through the Caller.
-func (p *LLM) call(ctx context.Context, msgs []openai.ChatCompletionMessage) (cacheEntry, error) {
+// Each attempt is in the ledger (led, when set) as it is sent and as it
+// ends: an attempt refused with an HTTP status or never connected costs
+// nothing; one that timed out or answered 200 with a body that cannot be
+// read may have been charged, and counts at its most; one still in flight
+// when the run stops stays open, counted the same way on resume.
+func (p *LLM) call(ctx context.Context, key string, msgs []openai.ChatCompletionMessage, led pipeline.Ledger) (cacheEntry, error) {
 	client, err := p.chatClient()
 	if err != nil {
 		return cacheEntry{}, err
 	}
 	req := p.request(msgs)
+	counted, cerr := p.countMessages(msgs)
 	tokens := 0
-	if p.cfg.TokensPerMinute > 0 {
-		if n, err := p.countMessages(msgs); err == nil {
-			tokens = n + p.expectedOutput()
-		}
+	if p.cfg.TokensPerMinute > 0 && cerr == nil {
+		tokens = counted + p.expectedOutput()
+	}
+	reserve := 0.0
+	if led != nil && cerr == nil {
+		reserve = p.bound(counted)
 	}
 	var (
 		resp  openai.ChatCompletionResponse
@@ -420,16 +410,26 @@ func (p *LLM) call(ctx context.Context, msgs []openai.ChatCompletionMessage) (ca
 		if first.IsZero() {
 			first = time.Now()
 		}
-		r, err := client.CreateChatCompletion(actx, req)
-		if err != nil {
-			return classify(err)
+		if led != nil {
+			led.Sent(key, reserve)
 		}
-		if len(r.Choices) == 0 {
-			return &remote.MalformedError{Err: errors.New("the response has no choices")}
+		r, err := client.CreateChatCompletion(actx, req)
+		if err == nil && len(r.Choices) == 0 {
+			err = &remote.MalformedError{Err: errors.New("the response has no choices")}
+		}
+		if err != nil {
+			err = classify(err)
+			if led != nil {
+				endAttempt(ctx, actx, led, key, reserve, err)
+			}
+			return err
 		}
 		resp = r
 		return nil
 	})
+	if err == nil && cerr == nil {
+		p.calibrate(counted, resp.Usage.PromptTokens)
+	}
 	if err != nil {
 		if attempts > 1 {
 			return cacheEntry{}, fmt.Errorf("call model %q (%d attempts): %w", p.cfg.Model, attempts, err)
@@ -450,6 +450,21 @@ func (p *LLM) call(ctx context.Context, msgs []openai.ChatCompletionMessage) (ca
 		Model:        pipeline.ScrubSecrets(resp.Model, secrets),
 		FinishReason: pipeline.ScrubSecrets(string(resp.Choices[0].FinishReason), secrets),
 	}, nil
+}
+
+// endAttempt records in the ledger how a failed attempt ended: still open
+// when the run stopped (ctx done: it may have been charged), charged at its
+// most when it timed out or answered 200 with a body that cannot be read,
+// and free when the server refused it with a status or was never reached.
+func endAttempt(ctx, actx context.Context, led pipeline.Ledger, key string, reserve float64, err error) {
+	var me *remote.MalformedError
+	switch {
+	case ctx.Err() != nil:
+	case errors.As(err, &me), actx.Err() == context.DeadlineExceeded:
+		led.Paid(key, reserve, nil)
+	default:
+		led.Failed(key)
+	}
 }
 
 func (p *LLM) cost(in, out int) float64 {

@@ -46,6 +46,11 @@ func (s *ColumnSpec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 	var errs pipeline.FieldErrors
 	s.checkSource(&errs)
 	s.checkColumns(&errs, env)
+	for field, col := range map[string]string{"column": s.Column, "score": s.Score} {
+		if col != "" && col == env.Label {
+			errs.Add(field, "%q is the label column: a pipeline that outputs the answer it is judged against scores perfectly by construction; name the column of the decision made at the time", col)
+		}
+	}
 	if s.CostPerRecord < 0 {
 		errs.Add("cost_per_record", "must not be negative")
 	}

@@ -78,6 +78,9 @@ func (s *RulesSpec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 			errs.Add(field+".when", "invalid expression: %v", err)
 			continue
 		}
+		if msg := env.ReadsLabel(cond.Columns()); msg != "" {
+			errs.Add(field+".when", "the condition %s", msg)
+		}
 		out := datasets.FormatValue(r.Output)
 		if msg := outputProblem(env, r.Output); msg != "" && r.Output != nil {
 			errs.Add(field+".output", "%s", msg)

@@ -26,6 +26,7 @@ import (
 // Program is a compiled expression.
 type Program struct {
 	src     string
+	columns []string
 	tree    *parser.Tree
 	program *vm.Program
 	vms     sync.Pool
@@ -68,10 +69,13 @@ func Compile(src string, columns []string, asBool bool) (*Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Program{src: src, tree: tree, program: program}
+	p := &Program{src: src, tree: tree, program: program, columns: refs.sorted()}
 	p.vms.New = func() any { return new(vm.VM) }
 	return p, nil
 }
+
+// Columns returns the columns the expression reads, sorted.
+func (p *Program) Columns() []string { return p.columns }
 
 // Source returns the expression's text.
 func (p *Program) Source() string { return p.src }
@@ -176,6 +180,16 @@ func identifiers(tree *parser.Tree) *identifierVisitor {
 		}
 	}
 	return v
+}
+
+// sorted lists the referred names, sorted.
+func (v *identifierVisitor) sorted() []string {
+	out := make([]string, 0, len(v.names))
+	for name := range v.names {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // unknown lists the referred names that are not columns, sorted.

@@ -28,6 +28,12 @@ var corpus = []mistake{
 	{name: "positive written as 1.0 is the class 1", edit: []string{"label: is_fraud\n", "label: is_fraud\n  positive: \"1.0\"\n"},
 		want: []string{"valid"}},
 
+	// Pipelines that see the answer.
+	{name: "a rule reading the label is refused", edit: []string{"when: 'amount > 700'", "when: 'is_fraud == 1 || amount > 700'"},
+		code: 2, want: []string{"experiment.yaml:21:16", `reads the label column "is_fraud"`}},
+	{name: "a column baseline that outputs the label is refused", edit: []string{"metrics:", "  - {name: oracle, role: baseline, type: column, column: is_fraud}\nmetrics:"},
+		code: 2, want: []string{"pipelines[2].column", `"is_fraud" is the label column`}},
+
 	// A giant value.
 	{name: "a 2 MiB value is a bad row naming its line", data: func(t table) { t.set(3, "text", strings.Repeat("x", 2<<20)) },
 		code: 2, want: []string{"data.csv:5", `column "text"`, "max_field_bytes"}},

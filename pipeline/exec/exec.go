@@ -57,7 +57,8 @@ type Spec struct {
 	// containing a slash resolves against the experiment's folder; a bare
 	// name is looked up in PATH.
 	Command []string `yaml:"command"`
-	// Fields lists the columns sent with each record; empty sends all.
+	// Fields lists the columns sent with each record; empty sends every
+	// column but the label (the answer the program is judged against).
 	Fields []string `yaml:"fields"`
 	// Processes is the number of processes in the pool (default 1).
 	Processes int `yaml:"processes"`
@@ -89,6 +90,7 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 		command:  append([]string(nil), s.Command...),
 		dir:      env.Dir,
 		fields:   append([]string(nil), s.Fields...),
+		label:    env.Label,
 		timeout:  s.Timeout,
 		cost:     s.CostPerRecord,
 		positive: env.Positive, negative: env.NegativeOf(cmp.Or(env.Positive, "1")),
@@ -135,6 +137,9 @@ func (s *Spec) check(env pipeline.Env) error {
 		if len(env.Columns) > 0 && !env.HasColumn(f) {
 			errs.Add(fmt.Sprintf("fields[%d]", i), "%s", env.MissingColumn(f))
 		}
+		if msg := env.ReadsLabel([]string{f}); msg != "" {
+			errs.Add(fmt.Sprintf("fields[%d]", i), "the program %s", msg)
+		}
 	}
 	if s.Processes < 0 {
 		errs.Add("processes", "must not be negative")
@@ -173,6 +178,7 @@ type Pipeline struct {
 	dir       string
 	env       []string
 	fields    []string
+	label     string // the label column, never sent
 	timeout   time.Duration
 	threshold *float64
 	positive  string
@@ -375,7 +381,9 @@ func (p *Pipeline) fieldsOf(rec datasets.Record) map[string]any {
 	}
 	if len(p.fields) == 0 {
 		for k, v := range rec.Fields {
-			put(k, v)
+			if k != p.label { // the program never sees the answer it is judged against
+				put(k, v)
+			}
 		}
 		return out
 	}

@@ -432,3 +432,21 @@ func TestContextCancel(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestTheLabelIsNeverSent: a program gets every column but the label when
+// the file names no fields, and naming the label is refused at build.
+func TestTheLabelIsNeverSent(t *testing.T) {
+	p := build(t, Spec{Env: map[string]string{"POC_EXEC_HELPER": "1", "HELPER_GREETING": "hi"}}, pipeline.Env{Label: "truth"})
+	out, err := p.Predict(context.Background(), rec(0, map[string]any{"mode": "env", "truth": "1", "amount": 3.0}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Fields["keys"] != 2.0 { // mode and amount; not truth
+		t.Errorf("fields sent = %v, want 2 without the label", out.Fields)
+	}
+	s := Spec{Command: []string{"model"}, Fields: []string{"amount", "truth"}}
+	_, err = s.Build(pipeline.Env{Label: "truth", Columns: []string{"amount", "truth"}})
+	if fe := pipeline.AsFieldErrors(err); len(fe) != 1 || fe[0].Field != "fields[1]" || !strings.Contains(fe[0].Msg, `label column "truth"`) {
+		t.Errorf("Build with the label in fields = %v", err)
+	}
+}

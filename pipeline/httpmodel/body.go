@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/poc-harness/poc/pipeline"
 	"math"
 	"sort"
 	"strings"
@@ -88,6 +89,31 @@ func (l listNode) render(fields map[string]any) (any, error) {
 		out[i] = v
 	}
 	return out, nil
+}
+
+// bodyFields returns the record fields the templates of a `body:` value
+// refer to (pipeline.TemplateFields of each).
+func bodyFields(v any) []string {
+	var out []string
+	switch x := v.(type) {
+	case string:
+		if t, err := template.New("").Funcs(funcs).Parse(x); err == nil && strings.Contains(x, "{{") {
+			out = append(out, pipeline.TemplateFields(t)...)
+		}
+	case map[string]any:
+		for _, e := range x {
+			out = append(out, bodyFields(e)...)
+		}
+	case map[any]any:
+		for _, e := range x {
+			out = append(out, bodyFields(e)...)
+		}
+	case []any:
+		for _, e := range x {
+			out = append(out, bodyFields(e)...)
+		}
+	}
+	return out
 }
 
 // compileBody compiles the `body:` value at path (relative to body).

@@ -93,7 +93,7 @@ func (s *Spec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 		p.latency = DefaultExpectedLatency
 	}
 	checkURL(&errs, s.URL, env.AllowedURLs)
-	p.compileRequest(&errs, s)
+	p.compileRequest(&errs, s, env)
 	p.compileResponse(&errs, s)
 	s.Settings.Check(errs.Add)
 	if s.CostPerCall < 0 {
@@ -136,7 +136,7 @@ func checkURL(errs *pipeline.FieldErrors, raw string, allowed []string) {
 }
 
 // compileRequest checks the method and headers and compiles the body.
-func (p *Pipeline) compileRequest(errs *pipeline.FieldErrors, s *Spec) {
+func (p *Pipeline) compileRequest(errs *pipeline.FieldErrors, s *Spec, env pipeline.Env) {
 	if !validMethod(p.method) {
 		errs.Add("method", "%q is not an HTTP method", s.Method)
 	}
@@ -164,12 +164,18 @@ func (p *Pipeline) compileRequest(errs *pipeline.FieldErrors, s *Spec) {
 		} else {
 			p.body = n
 		}
+		if msg := env.ReadsLabel(bodyFields(s.Body)); msg != "" {
+			errs.Add("body", "the request body %s", msg)
+		}
 	case s.BodyTemplate != "":
 		t, err := template.New("body_template").Funcs(funcs).Option("missingkey=error").Parse(s.BodyTemplate)
 		if err != nil {
 			errs.Add("body_template", "template: %v", cleanTemplateErr(err))
 		} else {
 			p.bodyTemplate = t
+			if msg := env.ReadsLabel(pipeline.TemplateFields(t)); msg != "" {
+				errs.Add("body_template", "the request body %s", msg)
+			}
 		}
 	}
 }

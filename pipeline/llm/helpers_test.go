@@ -59,7 +59,7 @@ func testEnv() pipeline.Env {
 	return pipeline.Env{
 		Name:    "router",
 		Role:    pipeline.Candidate,
-		Columns: []string{"subject", "body", "queue"},
+		Columns: []string{"subject", "body", "hint", "queue"},
 		Label:   "queue",
 		LookupEnv: func(name string) (string, bool) {
 			if name == DefaultAPIKeyEnv {
@@ -73,7 +73,9 @@ func testEnv() pipeline.Env {
 var routerLabels = []string{"billing", "technical", "account", "shipping"}
 
 // labelSpec is a label pipeline against baseURL whose prompt ends in
-// "label: {{.queue}}", which llmtest's default responder echoes.
+// "label: {{.hint}}" (a column holding the right queue, standing in for
+// what a model would read from the ticket), which llmtest's default
+// responder echoes. The label column itself may not be in a prompt.
 func labelSpec(baseURL string) *Spec {
 	return &Spec{
 		ModelSettings: remote.ModelSettings{
@@ -82,7 +84,7 @@ func labelSpec(baseURL string) *Spec {
 			Price:   Price{InputPerMillion: 0.15, OutputPerMillion: 0.60},
 		},
 		System: "You route support tickets.",
-		Prompt: "Subject: {{.subject}}\n{{.body}}\nlabel: {{.queue}}",
+		Prompt: "Subject: {{.subject}}\n{{.body}}\nlabel: {{.hint}}",
 		Output: OutputSpec{Type: OutputLabel, Labels: routerLabels},
 	}
 }
@@ -113,5 +115,5 @@ func fast(p *LLM, retries int) {
 }
 
 func record(subject, body, queue string) datasets.Record {
-	return datasets.Record{Fields: map[string]any{"subject": subject, "body": body, "queue": queue}}
+	return datasets.Record{Fields: map[string]any{"subject": subject, "body": body, "hint": queue, "queue": queue}}
 }

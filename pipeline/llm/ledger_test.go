@@ -2,6 +2,10 @@ package llm
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -83,5 +87,57 @@ func TestLedgerKeepsPaidAnswers(t *testing.T) {
 	}
 	if got := led.events[len(led.events)-1]; got != "failed" {
 		t.Errorf("last ledger event %q, want failed", got)
+	}
+}
+
+// TestReservationLearnsTheProvidersTokenCount: a provider that bills three
+// times the input tokens the offline tokenizer counts. Before its first
+// answer the reservation (1.25× the count) is below what a call costs;
+// after it, the reservation holds the most a call costs again, so a budget
+// stays a cap.
+func TestReservationLearnsTheProvidersTokenCount(t *testing.T) {
+	var counted int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"id":"x","object":"chat.completion","model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"billing"},"finish_reason":"stop"}],"usage":{"prompt_tokens":%d,"completion_tokens":1,"total_tokens":%d}}`,
+			3*counted, 3*counted+1)
+	}))
+	defer srv.Close()
+	s := labelSpec(srv.URL + "/v1")
+	s.MaxTokens = 5
+	p := build(t, s, testEnv())
+	rec := record("Refund", "I was charged twice for my order, please refund the second payment", "billing")
+	before, err := p.Estimate(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counted = before.InputTokens
+	out, err := p.Predict(context.Background(), rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, _ := p.Estimate(rec)
+	if before.Reserve() >= out.Cost || after.Reserve() < out.Cost {
+		t.Errorf("reservation %.3g before the first answer and %.3g after it, for a call that cost %.3g; want below, then at least",
+			before.Reserve(), after.Reserve(), out.Cost)
+	}
+}
+
+// TestPromptMayNotReadTheLabel: a prompt that names the label column, in
+// either form, or passes the whole record, is refused at build, naming
+// the field.
+func TestPromptMayNotReadTheLabel(t *testing.T) {
+	for _, prompt := range []string{
+		"Ticket: {{.body}} (queue {{.queue}})",
+		`Ticket: {{.body}} {{index . "queue"}}`,
+		"Everything: {{.}}",
+		`{{if .queue}}{{.body}}{{end}}`,
+	} {
+		s := labelSpec("http://127.0.0.1:1/v1")
+		s.Prompt = prompt
+		_, err := s.Build(testEnv())
+		if err == nil || !strings.Contains(err.Error(), "prompt") || !strings.Contains(err.Error(), `"queue"`) {
+			t.Errorf("prompt %q: Build = %v, want a refusal naming the label column", prompt, err)
+		}
 	}
 }

@@ -54,7 +54,7 @@ func TestRequestParameters(t *testing.T) {
 	zero, seed := 0.0, 7
 	s.Temperature, s.Seed, s.MaxTokens = &zero, &seed, 10
 	s.JSONSchema = true
-	s.Examples = []Example{{Input: map[string]any{"subject": "Box", "body": "Broken", "queue": "shipping"}, Output: "shipping"}}
+	s.Examples = []Example{{Input: map[string]any{"subject": "Box", "body": "Broken", "hint": "shipping", "queue": "shipping"}, Output: "shipping"}}
 	p := build(t, s, testEnv())
 	if _, err := p.Predict(context.Background(), record("a", "b", "account")); err != nil {
 		t.Fatal(err)
@@ -287,7 +287,7 @@ func TestPrivacy(t *testing.T) {
 	env.Cache, env.Privacy = cache, fakePrivacy{}
 	s := labelSpec(srv.URL)
 	s.System = "Never write to alice@example.com directly."
-	s.Examples = []Example{{Input: map[string]any{"subject": "From alice@example.com", "body": "x", "queue": "account"}, Output: "account"}}
+	s.Examples = []Example{{Input: map[string]any{"subject": "From alice@example.com", "body": "x", "hint": "account", "queue": "account"}, Output: "account"}}
 	p := build(t, s, env)
 	out, err := p.Predict(context.Background(), record("Invoice", "I am alice@example.com, refund me", "billing"))
 	if err != nil {

@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"text/template"
-	"text/template/parse"
 	"time"
+	"unicode"
 
 	"github.com/poc-harness/poc/pipeline"
 	"github.com/poc-harness/poc/pipeline/remote"
@@ -222,14 +222,29 @@ func parsePrompt(errs *pipeline.FieldErrors, cfg Spec, env pipeline.Env) *templa
 		errs.Add(field, "not a valid template: %v", err)
 		return nil
 	}
+	fields := pipeline.TemplateFields(t)
 	if len(env.Columns) > 0 {
-		for _, f := range templateFields(t) {
-			if !env.HasColumn(f) {
-				errs.Add(field, "the template refers to {{.%s}}, which is not a column of the dataset%s", f, suggest(f, env.Columns))
+		for _, f := range fields {
+			if f != pipeline.WholeRecord && !env.HasColumn(f) {
+				errs.Add(field, "the template refers to %s, which is not a column of the dataset%s", fieldRef(f), suggest(f, env.Columns))
 			}
 		}
 	}
+	if msg := env.ReadsLabel(fields); msg != "" {
+		errs.Add(field, "the prompt %s", msg)
+	}
 	return t
+}
+
+// fieldRef writes a reference to a record field as a template would:
+// {{.name}}, or {{index . "a name"}} for one that is not an identifier.
+func fieldRef(name string) string {
+	for i, r := range name {
+		if !(r == '_' || unicode.IsLetter(r) || i > 0 && unicode.IsDigit(r)) {
+			return fmt.Sprintf("{{index . %q}}", name)
+		}
+	}
+	return "{{." + name + "}}"
 }
 
 // checkOutput validates the output block and returns it with its type set.
@@ -360,88 +375,6 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// templateFields returns the record fields a template refers to as {{.x}}
-// where dot is the record (not inside range or with, which move dot).
-func templateFields(t *template.Template) []string {
-	refs := fieldRefs{seen: map[string]bool{}}
-	if t.Tree != nil {
-		refs.walk(t.Tree.Root)
-	}
-	return refs.out
-}
-
-// fieldRefs collects the record fields a template refers to, once each, in
-// the order first met.
-type fieldRefs struct {
-	out  []string
-	seen map[string]bool
-}
-
-// add records a reference to field name.
-func (r *fieldRefs) add(name string) {
-	if !r.seen[name] {
-		r.seen[name] = true
-		r.out = append(r.out, name)
-	}
-}
-
-// walk collects the fields referred to under n. Range and with bodies are
-// skipped: dot is no longer the record there.
-func (r *fieldRefs) walk(n parse.Node) {
-	switch n := n.(type) {
-	case nil:
-	case *parse.ListNode:
-		if n == nil {
-			return
-		}
-		for _, c := range n.Nodes {
-			r.walk(c)
-		}
-	case *parse.ActionNode:
-		r.walk(n.Pipe)
-	case *parse.PipeNode:
-		if n == nil {
-			return
-		}
-		for _, c := range n.Cmds {
-			r.walk(c)
-		}
-	case *parse.CommandNode:
-		r.command(n)
-	case *parse.FieldNode:
-		r.add(n.Ident[0])
-	case *parse.ChainNode:
-		r.walk(n.Node)
-	case *parse.IfNode:
-		r.walk(n.Pipe)
-		r.walk(n.List)
-		r.walk(n.ElseList)
-	case *parse.RangeNode:
-		r.walk(n.Pipe)
-		r.walk(n.ElseList)
-	case *parse.WithNode:
-		r.walk(n.Pipe)
-		r.walk(n.ElseList)
-	case *parse.TemplateNode:
-		r.walk(n.Pipe)
-	}
-}
-
-// command collects the fields referred to by a command's arguments, and the
-// column named by {{index . "column name"}}.
-func (r *fieldRefs) command(n *parse.CommandNode) {
-	for i, a := range n.Args {
-		r.walk(a)
-		if id, ok := a.(*parse.IdentifierNode); ok && id.Ident == "index" && i == 0 && len(n.Args) >= 3 {
-			if _, dot := n.Args[1].(*parse.DotNode); dot {
-				if s, ok := n.Args[2].(*parse.StringNode); ok {
-					r.add(s.Text)
-				}
-			}
-		}
-	}
 }
 
 // suggest returns a did-you-mean for a column name.

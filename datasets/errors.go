@@ -78,21 +78,29 @@ func ShortenQuoted(msg string) string {
 	})
 }
 
-// nameRE is what a column name looks like: letters, digits, spaces and a
-// little punctuation, not too long.
-var nameRE = regexp.MustCompile(`^[\p{L}\p{N}_ .\-()%#&+]{1,40}$`)
+// nameRE is what a column name looks like: up to 64 characters, none of
+// them a control character or the punctuation of paths, addresses,
+// assignments and markup (":/\\@=<>{}[]\"'` + "`" + `") that fills the lines of
+// files that are not tables.
+var nameRE = regexp.MustCompile(`^[^\x00-\x1f:/\\@=<>{}\[\]"'` + "`" + `]{1,64}$`)
 
-// LooksLikeNames reports whether every one of cols looks like a column
-// name. The first line of a file that is not a table with a header (a
-// system file given as a CSV) is data, not names, and must not be listed
-// in a message as the dataset's columns.
+// LooksLikeNames reports whether the first line of a file, split into
+// cols, looks like a header: at least four in five of its cells look like
+// column names (nameRE) and are not numbers. The first line of a file that
+// is not a table with a header (a system file given as a CSV, a CSV
+// without a header) is data, not names, and must not be listed in a
+// message as the dataset's columns.
 func LooksLikeNames(cols []string) bool {
+	if len(cols) == 0 {
+		return false
+	}
+	good := 0
 	for _, c := range cols {
-		if !nameRE.MatchString(c) {
-			return false
+		if _, err := strconv.ParseFloat(strings.TrimSpace(c), 64); err != nil && nameRE.MatchString(c) {
+			good++
 		}
 	}
-	return true
+	return 5*good >= 4*len(cols)
 }
 
 // ColumnList describes the columns cols for a message: "columns: a, b, c"

@@ -55,3 +55,6 @@ func (s MetricSpec) reach(dir string) pipeline.Reach {
 	}
 	return r.Reach(dir).By("", "metric")
 }
+
+// Environ is the program's whole environment (pipeline.Subprocess).
+func (m *commandMetric) Environ() []string { return m.environ }

@@ -45,3 +45,29 @@ func ScrubSecrets(s string, secrets []string) string {
 	}
 	return s
 }
+
+// Subprocess is implemented by pipelines and metrics that start programs:
+// Environ is the programs' whole environment (KEY=value), so that the
+// loader can warn when it hands a program a configured secret.
+type Subprocess interface {
+	Environ() []string
+}
+
+// SecretsIn returns the variables of environ (KEY=value) whose value is
+// one of secrets, sorted as environ is.
+func SecretsIn(environ, secrets []string) []string {
+	var out []string
+	for _, kv := range environ {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || len(v) < 4 {
+			continue
+		}
+		for _, s := range secrets {
+			if v == s || len(s) >= 8 && strings.Contains(v, s) {
+				out = append(out, k)
+				break
+			}
+		}
+	}
+	return out
+}

@@ -162,3 +162,37 @@ func TestOneProcessPerRunFolder(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestAKeyHandedToAProgramIsWarned: an exec pipeline whose pass_env names
+// the variable holding the llm pipeline's key is warned about at validate,
+// at the exec pipeline's line.
+func TestAKeyHandedToAProgramIsWarned(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("TRIAL_KEY", "sk-trial-0123456789")
+	files := map[string]string{
+		"data.csv": "text,y\nhello,a\nworld,b\n",
+		"exp.yaml": `version: 1
+name: keys
+use_case: {question: Does the key stay with poc}
+dataset: {path: data.csv, label: y, positive: b}
+privacy: {allow_urls: ["http://127.0.0.1:9/v1"]}
+pipelines:
+  - {name: model, role: candidate, type: llm, base_url: "http://127.0.0.1:9/v1", api_key_env: TRIAL_KEY, model: m, prompt: "{{.text}}", output: {labels: [a, b]}, max_tokens: 2}
+  - {name: script, role: baseline, type: exec, command: [sh, run.sh], pass_env: [TRIAL_KEY]}
+metrics: [accuracy]
+`,
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, stdout, stderr := runCLI(t, context.Background(), "validate", filepath.Join(dir, "exp.yaml"))
+	all := stdout + stderr
+	if code != ExitOK || !strings.Contains(all, "exp.yaml:8:") || !strings.Contains(all, `pipeline "script" gets TRIAL_KEY, which holds an API key`) {
+		t.Fatalf("exit %d:\n%s", code, all)
+	}
+	if strings.Contains(all, "sk-trial-0123456789") {
+		t.Error("the warning printed the key")
+	}
+}

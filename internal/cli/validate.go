@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/poc-harness/poc/internal/cache"
 	"github.com/poc-harness/poc/internal/runner"
 	"github.com/poc-harness/poc/internal/spec"
 	"github.com/spf13/cobra"
@@ -70,7 +71,10 @@ func validate(io IO, opts *ValidateOptions) error {
 // under each) and warnings. An invalid file returns an already-reported
 // error with ExitInvalid.
 func load(io IO, file string) (*spec.Experiment, error) {
-	return loadWith(io, &runner.Session{}, file)
+	// Nothing is cached here, but the listing names the folder a run
+	// would write answers to (without --no-cache or --cache-dir).
+	dir, _ := cache.DefaultDir()
+	return loadWith(io, &runner.Session{CacheDir: dir}, file)
 }
 
 // loadWith is load with a session's cache and pseudonymiser.

@@ -313,6 +313,7 @@ func (l *loader) checkPipelineSet(n *yaml.Node, exp *Experiment) {
 			}
 		}
 	}
+	l.checkSecretsToPrograms(exp)
 	if exp.Budget.MaxCost > 0 {
 		for _, p := range exp.Pipelines {
 			if b, ok := p.Pipeline.(pipeline.CostBounder); ok && !b.CostBounded() {
@@ -328,6 +329,43 @@ func (l *loader) checkPipelineSet(n *yaml.Node, exp *Experiment) {
 			"no baseline and no criteria: the run can report metrics but nothing to judge them by")
 	}
 	l.checkFloorTraining(exp)
+}
+
+// checkSecretsToPrograms warns when a program the run starts (an exec
+// pipeline, a command metric) gets a configured secret in its environment,
+// through pass_env or env: an API key handed to code the file starts.
+func (l *loader) checkSecretsToPrograms(exp *Experiment) {
+	var secrets []string
+	for _, p := range exp.Pipelines {
+		if h, ok := p.Pipeline.(pipeline.SecretHolder); ok {
+			secrets = append(secrets, h.Secrets()...)
+		}
+	}
+	for _, m := range exp.Metrics {
+		if h, ok := m.Metric.(pipeline.SecretHolder); ok {
+			secrets = append(secrets, h.Secrets()...)
+		}
+	}
+	if len(secrets) == 0 {
+		return
+	}
+	warn := func(pos Pos, who string, sp pipeline.Subprocess) {
+		for _, k := range pipeline.SecretsIn(sp.Environ(), secrets) {
+			l.warnf(&yaml.Node{Line: pos.Line, Column: pos.Col}, "pass_env",
+				"leave it out: a program that calls an API itself should use a key of its own",
+				"%s gets %s, which holds an API key the run uses: the program can read it", who, k)
+		}
+	}
+	for _, p := range exp.Pipelines {
+		if sp, ok := p.Pipeline.(pipeline.Subprocess); ok {
+			warn(p.Pos, fmt.Sprintf("pipeline %q", p.Name), sp)
+		}
+	}
+	for _, m := range exp.Metrics {
+		if sp, ok := m.Metric.(pipeline.Subprocess); ok {
+			warn(m.Pos, fmt.Sprintf("metric %q", m.Name), sp)
+		}
+	}
 }
 
 // checkFloorTraining refuses a floor fitted on the replayed labels (the

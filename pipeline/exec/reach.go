@@ -11,3 +11,6 @@ func (s *Spec) Reach(dir string) pipeline.Reach {
 	r.AddProgram(pipeline.Program("command", dir, s.Command))
 	return r
 }
+
+// Environ is the processes' whole environment (pipeline.Subprocess).
+func (p *Pipeline) Environ() []string { return p.env }

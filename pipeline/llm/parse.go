@@ -89,14 +89,25 @@ func (ls *labelSet) match(answer string) (string, bool) {
 			return l, true
 		}
 	}
-	found := ""
-	for i, re := range ls.words {
-		if re.MatchString(answer) {
-			if found != "" {
-				return "", false
-			}
-			found = ls.labels[i]
+	// The longest labels are looked for first, and each found is blanked
+	// out, so that "Credit card or prepaid card" is one label, not also
+	// "Credit card".
+	order := make([]int, len(ls.labels))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return len(ls.labels[order[a]]) > len(ls.labels[order[b]]) })
+	text, found := answer, ""
+	for _, i := range order {
+		re := ls.words[i]
+		if !re.MatchString(text) {
+			continue
 		}
+		if found != "" {
+			return "", false
+		}
+		found = ls.labels[i]
+		text = re.ReplaceAllString(text, " ")
 	}
 	return found, found != ""
 }

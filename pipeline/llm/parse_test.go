@@ -31,6 +31,10 @@ func TestLabelParsing(t *testing.T) {
 		{"refund", ""},
 		{"", ""},
 		{"I cannot tell.", ""},
+		// A label inside a longer one: the longer one, found first, is it.
+		{"It is an account closure (see below).", "account closure"},
+		{"account closure, not a billing issue", ""},
+		{"account", "account"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.answer, func(t *testing.T) {

@@ -112,11 +112,11 @@ func Run(ctx context.Context, exp *spec.Experiment, opt Options) (*Outcome, erro
 		return &Outcome{Dir: dir}, err
 	}
 	out, err := replay(ctx, exp, dir, man, a, engine.Resumable{}, opt)
-	if err != nil && (!errors.Is(err, ErrInterrupted) || ctx.Err() != nil) && neverStarted(a.journal) && a.ledger.Total() == 0 {
-		// A run that failed or was stopped before its first record (a
-		// training file that cannot be read, a pipeline that cannot start,
-		// Ctrl-C while counting) leaves no folder claiming to be running:
-		// there is nothing in it to resume.
+	if err != nil && !errors.Is(err, ErrInterrupted) && neverStarted(a.journal) && a.ledger.Total() == 0 {
+		// A run that failed before its first record (a training file that
+		// cannot be read, a pipeline that cannot start) leaves no folder
+		// claiming to be running: there is nothing in it to resume. One
+		// that was stopped keeps its folder, marked interrupted.
 		a.close()
 		if rerr := os.RemoveAll(dir); rerr == nil {
 			out.Dir = ""

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -194,5 +195,34 @@ metrics: [accuracy]
 	}
 	if strings.Contains(all, "sk-trial-0123456789") {
 		t.Error("the warning printed the key")
+	}
+}
+
+// TestACacheThatCannotStoreIsWarnedOnce runs against a cache folder where
+// no answer can be stored (every shard folder is a file, as a full disk
+// fails every write): the run completes, and says once how many answers
+// it could not cache; the manifest counts them.
+func TestACacheThatCannotStoreIsWarnedOnce(t *testing.T) {
+	srv := llmtest.NewServer(t, llmtest.WithResponder(router))
+	llmEnv(t, srv)
+	cache := t.TempDir()
+	for i := range 256 {
+		if err := os.WriteFile(filepath.Join(cache, fmt.Sprintf("%02x", i)), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("POC_CACHE_DIR", cache)
+	out := t.TempDir()
+	code, _, stderr, dir := runTriage(t, triage, "--out", out)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if n := strings.Count(stderr, "could not be stored in the response cache"); n != 1 {
+		t.Errorf("the warning appears %d times in stderr:\n%s", n, stderr)
+	}
+	var man results.Manifest
+	readJSON(t, filepath.Join(dir, results.ManifestFile), &man)
+	if man.Cache.PutErrors < 1900 || man.Cache.FirstPutError == "" {
+		t.Errorf("manifest cache: %+v", man.Cache)
 	}
 }

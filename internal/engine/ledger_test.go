@@ -3,8 +3,10 @@ package engine
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -134,5 +136,33 @@ func TestJournalIsSyncedWhileWriting(t *testing.T) {
 	syncs := j.syncs.Load()
 	if periods := int64(elapsed / (20 * time.Millisecond)); syncs < 3 || syncs > periods+1 {
 		t.Errorf("%d syncs in %s (%d periods of 20ms); want several, at most one per period", syncs, elapsed, periods)
+	}
+}
+
+// TestSecretsNeverReachTheJournal replays a pipeline whose answers, raw
+// text, fields and errors echo a configured key: the journal and the
+// result hold "[secret]" instead.
+func TestSecretsNeverReachTheJournal(t *testing.T) {
+	const key = "sk-live-ECHOED-0123456789"
+	echo := pipelinetest.Func(func(_ context.Context, rec datasets.Record) (pipeline.Output, error) {
+		if rec.Seq%2 == 1 {
+			return pipeline.Output{}, errors.New("401: bad key " + key)
+		}
+		return pipeline.Output{Label: "1", Text: "key " + key, Raw: `{"k":"` + key + `"}`,
+			Fields: map[string]any{"nested": []any{map[string]any{"v": key}}}}, nil
+	})
+	var journal bytes.Buffer
+	res, err := Replay(context.Background(), records(10), []Pipe{{"p", echo}}, nil,
+		Options{Label: "y", Journal: &journal, Secrets: []string{key}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(journal.String(), key) || !strings.Contains(journal.String(), "[secret]") {
+		t.Errorf("journal:\n%s", journal.String())
+	}
+	for _, f := range res.FailureExamples[0] {
+		if strings.Contains(f.Err, key) {
+			t.Errorf("failure example holds the key: %s", f.Err)
+		}
 	}
 }

@@ -17,9 +17,15 @@ const example = "../../experiments/card-fraud.yaml"
 
 func runCLI(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return runCLIWith(t, ctx, nil, args...)
+}
+
+// runCLIWith is runCLI with console settings (nil: the defaults).
+func runCLIWith(t *testing.T, ctx context.Context, console *consoleSettings, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	t.Setenv("POC_CACHE_DIR", t.TempDir())
 	var out, errb bytes.Buffer
-	code = Run(ctx, args, IO{Out: &out, Err: &errb})
+	code = Run(ctx, args, IO{Out: &out, Err: &errb, console: console})
 	return code, out.String(), errb.String()
 }
 
@@ -89,11 +95,23 @@ func TestRunExampleEndToEnd(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit code %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
-	m := regexp.MustCompile(`(?m)^Verdict: (GO|NO-GO|INCONCLUSIVE) — .+\nRun folder: (\S+)\n$`).FindStringSubmatch(stdout)
+	m := regexp.MustCompile(`(?m)^Verdict: (GO|NO-GO|INCONCLUSIVE) — .+\n(.+)\nRun folder: (\S+)\nReport: (\S+)\nReport: (\S+)\n$`).FindStringSubmatch(stdout)
 	if m == nil {
-		t.Fatalf("the summary does not end with the verdict and the run folder:\n%s", stdout)
+		t.Fatalf("the summary does not end with the verdict, the money, the run folder and the reports:\n%s", stdout)
 	}
-	dir := m[2]
+	dir := m[3]
+	if m[4] != filepath.Join(dir, "report.html") || m[5] != filepath.Join(dir, "report.md") {
+		t.Errorf("the reports are %s and %s, want report.html and report.md in %s", m[4], m[5], dir)
+	}
+	// The example's candidate misses the analysts' recall and catches less
+	// fraud than they do: the line says so, conditionally, with its interval.
+	if want := regexp.MustCompile(`^If fraud-model-v3 went to production, against analysts \(today's process\): ` +
+		`an extra yearly cost of [\d.]+M EUR \(95% interval [\d.]+M to [\d.]+M EUR\), running cost 4,800 EUR a year\.$`); m[1] != "NO-GO" || !want.MatchString(m[2]) {
+		t.Errorf("verdict %s, money line %q; want NO-GO and %s", m[1], m[2], want)
+	}
+	if strings.Contains(stdout, "\x1b[") {
+		t.Errorf("the output to a buffer is coloured:\n%q", stdout)
+	}
 	if !strings.HasPrefix(dir, filepath.Join(out, "card-fraud-screening")) {
 		t.Errorf("run folder %s is not under %s/card-fraud-screening", dir, out)
 	}
@@ -121,11 +139,37 @@ func TestRunExampleEndToEnd(t *testing.T) {
 		t.Errorf("verdict.json = %+v; console said %s", v, m[1])
 	}
 
-	// Gating: the same run with --fail-on exits with the verdict's code.
+	// Gating: the same run with --fail-on exits with the verdict's code. It
+	// is also the run that forces the colours on, as on a terminal.
 	wantGate := map[string]int{"GO": ExitOK, "NO-GO": ExitNoGo, "INCONCLUSIVE": ExitInconclusive}[v.Verdict]
-	code, _, _ = runCLI(t, context.Background(), "run", example, "--out", out, "--fail-on", "inconclusive")
+	t.Setenv("NO_COLOR", "")
+	code, stdout, _ = runCLIWith(t, context.Background(), &consoleSettings{forceColor: true}, "run", example, "--out", out, "--fail-on", "inconclusive")
 	if code != wantGate {
 		t.Errorf("--fail-on inconclusive with verdict %s: exit %d, want %d", v.Verdict, code, wantGate)
+	}
+	for _, want := range []string{
+		"  \x1b[32mPASS\x1b[0m         must   recall of fraud-model-v3 better than rules-v12",
+		"  \x1b[31mFAIL\x1b[0m         must   recall of fraud-model-v3 no worse than analysts",
+		"  \x1b[33mINCONCLUSIVE\x1b[0m should latency_p99",
+		"channel=app \x1b[32mPASS\x1b[0m",
+		"\nVerdict: \x1b[31mNO-GO\x1b[0m — ",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("the coloured summary lacks %q:\n%q", want, stdout)
+		}
+	}
+}
+
+// TestNoColorEnvironment checks that NO_COLOR turns the colours off even
+// when they are forced on, as on a terminal.
+func TestNoColorEnvironment(t *testing.T) {
+	t.Setenv("NO_COLOR", "1")
+	code, stdout, stderr := runCLIWith(t, context.Background(), &consoleSettings{forceColor: true}, "run", example, "--out", t.TempDir())
+	if code != ExitOK || !strings.Contains(stdout, "Verdict: NO-GO — ") {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	if strings.Contains(stdout, "\x1b[") {
+		t.Errorf("NO_COLOR=1 left colours:\n%q", stdout)
 	}
 }
 

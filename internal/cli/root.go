@@ -19,6 +19,9 @@ type IO struct {
 	// load holds the flags shared by the commands that load an experiment;
 	// NewRootCmd sets it.
 	load *loadSettings
+	// console holds --no-color (and the tests' forced colour); NewRootCmd
+	// sets it.
+	console *consoleSettings
 }
 
 // Main runs poc with the process's arguments and returns the exit code.
@@ -98,6 +101,10 @@ Exit codes:
 	if io.load == nil {
 		io.load = &loadSettings{}
 	}
+	if io.console == nil {
+		io.console = &consoleSettings{}
+	}
+	root.PersistentFlags().BoolVar(&io.console.noColor, "no-color", false, "print no colours (also when NO_COLOR is set)")
 	runCmd, validateCmd, planCmd := newRunCmd(io, nil), newValidateCmd(io, nil), newPlanCmd(io, nil)
 	for _, c := range []*cobra.Command{runCmd, validateCmd, planCmd} {
 		addLoadFlags(c, io.load)

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/poc-harness/poc/internal/format"
+	"github.com/poc-harness/poc/internal/report"
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/runner"
 	"github.com/poc-harness/poc/internal/spec"
@@ -227,8 +229,13 @@ func printSpend(io IO, mf results.Manifest) {
 	}
 }
 
+// printSummary is the console summary of a finished run: the records, the
+// spend, the data checks, each criterion with its status (coloured on a
+// terminal), the verdict, the headline on the money, the run folder and
+// the reports written in it.
 func printSummary(io IO, out *runner.Outcome) {
 	r := out.Run
+	pal := newPalette(io)
 	fmt.Fprintf(io.Out, "  %s records replayed through %d pipelines", format.Group(int64(r.Manifest.Dataset.Records)), len(r.Manifest.Pipelines))
 	for _, p := range r.Metrics.Pipelines {
 		if p.Failures > 0 {
@@ -248,7 +255,7 @@ func printSummary(io IO, out *runner.Outcome) {
 		if j.Kind.Comparison() {
 			show = format.Diff[results.Number]
 		}
-		fmt.Fprintf(io.Out, "  %-12s %-6s %s\n", strings.ToUpper(string(j.Status)), kind, j.Name)
+		fmt.Fprintf(io.Out, "  %s %-6s %s\n", pal.status(j.Status, 12), kind, j.Name)
 		if j.Status == results.Undefined {
 			fmt.Fprintf(io.Out, "  %-19s %s\n", "", undefinedValue(j, show))
 		} else {
@@ -258,7 +265,7 @@ func printSummary(io IO, out *runner.Outcome) {
 		if len(j.Segments) > 0 {
 			var segs []string
 			for _, sg := range j.Segments {
-				seg := fmt.Sprintf("%s=%s %s", sg.Column, sg.Value, strings.ToUpper(string(sg.Status)))
+				seg := fmt.Sprintf("%s=%s %s", sg.Column, sg.Value, pal.status(sg.Status, 0))
 				if sg.Status == results.Undefined && sg.Note != "" {
 					seg += " (" + sg.Note + ")"
 				}
@@ -274,8 +281,22 @@ func printSummary(io IO, out *runner.Outcome) {
 			fmt.Fprintf(io.Out, "  %-19s about %s more records would likely settle it%s\n", "", format.Group(int64(j.MoreRecords)), why)
 		}
 	}
-	fmt.Fprintf(io.Out, "\nVerdict: %s — %s\n", r.Verdict.Verdict, r.Verdict.Reason)
+	fmt.Fprintf(io.Out, "\nVerdict: %s — %s\n", pal.verdict(r.Verdict.Verdict), r.Verdict.Reason)
+	if line := moneyLine(r.Impact, r.Verdict.Verdict); line != "" {
+		fmt.Fprintln(io.Out, line)
+	}
 	fmt.Fprintf(io.Out, "Run folder: %s\n", out.Dir)
+	for _, name := range []string{report.HTMLFile, results.MarkdownFile} {
+		if path := filepath.Join(out.Dir, name); fileExists(path) {
+			fmt.Fprintf(io.Out, "Report: %s\n", path)
+		}
+	}
+}
+
+// fileExists says whether path is a regular file.
+func fileExists(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular()
 }
 
 // undefinedValue is the console line of an undefined criterion: the point

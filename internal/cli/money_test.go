@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/poc-harness/poc/internal/results"
+)
+
+// impactOf is an impact.json of one candidate against the people's
+// baseline (when people is set) and a rule set, with the given yearly
+// savings against each (value, lo, hi) and the candidate's running cost.
+func impactOf(people bool, vsPeople, vsRules [3]float64, running float64) *results.Impact {
+	proj := func(v [3]float64) results.Projection {
+		return results.Projection{Value: results.Number(v[0]), Interval: results.Interval{Lo: results.Number(v[1]), Hi: results.Number(v[2])}}
+	}
+	ij := &results.Impact{Currency: "EUR", Confidence: 0.95,
+		Pipelines: []results.PipelineImpact{
+			{Name: "rules", Role: "baseline"},
+			{Name: "agents", Role: "baseline"},
+			{Name: "model", Role: "candidate", RunningCost: results.Projection{Value: results.Number(running)}},
+		},
+		Savings: []results.Saving{
+			{Candidate: "model", Baseline: "rules", Yearly: proj(vsRules)},
+			{Candidate: "model", Baseline: "agents", Yearly: proj(vsPeople)},
+		}}
+	if people {
+		ij.Workload = &results.Workload{Baseline: "agents"}
+	}
+	return ij
+}
+
+func TestMoneyLine(t *testing.T) {
+	nan := math.NaN()
+	tests := []struct {
+		name    string
+		impact  *results.Impact
+		verdict results.Decision
+		want    string
+	}{
+		{"the people's baseline is today's process",
+			impactOf(true, [3]float64{1.2e6, 0.8e6, 1.6e6}, [3]float64{5e5, 1e5, 9e5}, 1e5), results.Go,
+			"Against agents (today's process), model: a yearly saving of 1.2M EUR (95% interval 0.8M to 1.6M EUR), running cost 100k EUR a year."},
+		{"without people, the first baseline",
+			impactOf(false, [3]float64{1.2e6, 0.8e6, 1.6e6}, [3]float64{5e5, 1e5, 9e5}, 1e5), results.Undecided,
+			"Against rules, model: a yearly saving of 500k EUR (95% interval 100k to 900k EUR), running cost 100k EUR a year."},
+		{"an extra cost is stated as one, its interval too",
+			impactOf(true, [3]float64{-47.4e6, -64.2e6, -31.1e6}, [3]float64{1, 0, 2}, 4800), results.Go,
+			"Against agents (today's process), model: an extra yearly cost of 47.4M EUR (95% interval 31.1M to 64.2M EUR), running cost 4,800 EUR a year."},
+		{"NO-GO is conditional",
+			impactOf(true, [3]float64{-47.4e6, -64.2e6, -31.1e6}, [3]float64{1, 0, 2}, 4800), results.NoGo,
+			"If model went to production, against agents (today's process): an extra yearly cost of 47.4M EUR (95% interval 31.1M to 64.2M EUR), running cost 4,800 EUR a year."},
+		{"an interval across zero",
+			impactOf(true, [3]float64{-2e5, -6e5, 3e5}, [3]float64{1, 0, 2}, 0), results.Undecided,
+			"Against agents (today's process), model: an extra yearly cost of 200k EUR (95% interval -300k to 600k EUR), no running cost declared."},
+		{"no interval",
+			impactOf(true, [3]float64{950, nan, nan}, [3]float64{1, 0, 2}, 12.5), results.Go,
+			"Against agents (today's process), model: a yearly saving of 950 EUR, running cost 12.5 EUR a year."},
+		{"no impact", nil, results.Go,
+			"No costs are declared in the experiment: add use_case.volume_per_year and costs (use_case.cost_of_error, use_case.people, a pipeline's cost_per_record or prices) to see the money."},
+		{"nothing priced", impactOf(true, [3]float64{}, [3]float64{}, 0), results.NoGo,
+			"No costs are declared in the experiment: add costs (use_case.cost_of_error, use_case.people, a pipeline's cost_per_record or prices) to see the money."},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := moneyLine(tc.impact, tc.verdict); got != tc.want {
+				t.Errorf("moneyLine =\n%s\nwant\n%s", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestMoneyLineWithoutSavings says nothing when the candidate is compared
+// with no baseline, though something is priced.
+func TestMoneyLineWithoutSavings(t *testing.T) {
+	ij := &results.Impact{Currency: "EUR", Pipelines: []results.PipelineImpact{
+		{Name: "model", Role: "candidate", RunningCost: results.Projection{Value: 10}}}}
+	if got := moneyLine(ij, results.Go); strings.TrimSpace(got) != "" {
+		t.Errorf("moneyLine = %q, want nothing", got)
+	}
+}

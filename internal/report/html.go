@@ -63,6 +63,7 @@ type htmlPage struct {
 	ChecksPassed                   string
 	Facts                          []kv
 	Criteria                       []htmlCriterion
+	Segments                       []htmlSegments
 	Conf                           string
 	Recommendation                 string
 	Changes                        []string
@@ -76,6 +77,14 @@ type htmlPage struct {
 	DisagreeNote                   string
 	Method                         string
 	Tests                          []kv
+}
+
+// htmlSegments is the table of a segmented criterion's segments, with its
+// forest plot as a data: URI ("" when none is drawn).
+type htmlSegments struct {
+	segmentTable
+	ID  string
+	Src template.URL
 }
 
 // htmlFigure is a figure with its image as a data: URI.
@@ -129,6 +138,7 @@ func buildPage(run *results.Run, figs []figure, j *journal) htmlPage {
 		p.Criteria = append(p.Criteria, htmlCriterionOf(jd))
 		p.Tests = append(p.Tests, kv{jd.Name, cmp.Or(jd.Test, "no test recorded")})
 	}
+	p.Segments = htmlSegmentsOf(run, figs)
 	p.Recommendation, p.Changes = recommend(run)
 	p.Impact = impactOf(run)
 	p.Figures, p.Skipped = htmlFigures(figs)
@@ -191,14 +201,35 @@ func pageFacts(run *results.Run, conf string) []kv {
 // data: URI, and the skipped ones.
 func htmlFigures(figs []figure) (drawn, skipped []htmlFigure) {
 	for _, f := range figs {
+		if f.Inline {
+			continue
+		}
 		if f.Skipped != "" {
 			skipped = append(skipped, htmlFigure{figure: f})
 			continue
 		}
-		drawn = append(drawn, htmlFigure{figure: f,
-			Src: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(f.PNG))})
+		drawn = append(drawn, htmlFigure{figure: f, Src: dataURI(f.PNG)})
 	}
 	return drawn, skipped
+}
+
+// htmlSegmentsOf is every segmented criterion's table, each with its forest
+// plot when figs has it.
+func htmlSegmentsOf(run *results.Run, figs []figure) []htmlSegments {
+	var out []htmlSegments
+	for i, t := range segmentTables(run) {
+		hs := htmlSegments{segmentTable: t, ID: fmt.Sprintf("segments-%d", i+1)}
+		if f, ok := figureNamed(figs, t.Figure); ok && t.Figure != "" {
+			hs.Src = dataURI(f.PNG)
+		}
+		out = append(out, hs)
+	}
+	return out
+}
+
+// dataURI is a PNG as a data: URI.
+func dataURI(png []byte) template.URL {
+	return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
 }
 
 // methodText explains how intervals decide criteria and criteria the

@@ -162,6 +162,32 @@ func (m *mdWriter) criteria() {
 		m.line("")
 	}
 	m.line("")
+	m.segments()
+}
+
+// segments writes, for every criterion that must hold in every segment, a
+// table of its segments weakest first and a link to their forest plot.
+func (m *mdWriter) segments() {
+	for _, t := range segmentTables(m.run) {
+		m.f("### By segment: %s\n\n", oneLine(t.Criterion))
+		m.f("The criterion must hold in every segment; overall %s, required %s. Weakest segment first.\n\n", t.Overall, t.Threshold)
+		head := []string{"Segment", "Records", "Estimate", m.confLabel() + " interval", "Threshold", "Status"}
+		if t.HasNote {
+			head = append(head, "Note")
+		}
+		rows := make([][]string, 0, len(t.Rows))
+		for _, r := range t.Rows {
+			row := []string{r.Segment, r.Records, r.Estimate, r.Interval, t.Threshold, r.Status}
+			if t.HasNote {
+				row = append(row, r.Note)
+			}
+			rows = append(rows, row)
+		}
+		m.table(head, rows)
+		if t.Figure != "" {
+			m.f("![Segments of %s](%s/%s.png) ([SVG](%s/%s.svg))\n\n", cell(t.Criterion), results.PlotsDir, t.Figure, results.PlotsDir, t.Figure)
+		}
+	}
 }
 
 // deref is *n, or NaN when n is nil (a null in verdict.json).
@@ -615,7 +641,7 @@ func (m *mdWriter) charts(figs []figure) {
 	m.line("## Charts")
 	m.line("")
 	for _, f := range figs {
-		if f.Skipped != "" {
+		if f.Skipped != "" || f.Inline {
 			continue
 		}
 		m.f("- [%s](%s/%s.png) (also [SVG](%s/%s.svg)): %s\n", f.Title, results.PlotsDir, f.Name, results.PlotsDir, f.Name, oneLine(f.Caption))

@@ -69,6 +69,7 @@ type htmlPage struct {
 	Changes                        []string
 	Impact                         impact
 	Figures                        []htmlFigure
+	Metrics                        []metricTable
 	Skipped                        []htmlFigure
 	Dataset                        []kv
 	Pipelines                      []htmlPipeline
@@ -142,6 +143,9 @@ func buildPage(run *results.Run, figs []figure, j *journal) htmlPage {
 	p.Recommendation, p.Changes = recommend(run)
 	p.Impact = impactOf(run)
 	p.Figures, p.Skipped = htmlFigures(figs)
+	for _, pm := range run.Metrics.Pipelines {
+		p.Metrics = append(p.Metrics, metricTableOf(pm))
+	}
 	p.Dataset = datasetFacts(run)
 	p.Pipelines = pipelineDetail(run, j)
 	p.Manifest = manifestFacts(run)

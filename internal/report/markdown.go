@@ -221,22 +221,48 @@ func (m *mdWriter) metrics() {
 			m.line("")
 			continue
 		}
-		hasNote := slices.ContainsFunc(p.Metrics, func(e results.Estimate) bool { return e.Note != "" })
+		mt := metricTableOf(p)
 		head := []string{"Metric", "Value", m.confLabel() + " interval", "Method", "Records"}
-		if hasNote {
+		if mt.HasNote {
 			head = append(head, "Note")
 		}
-		rows := make([][]string, 0, len(p.Metrics))
-		for _, e := range p.Metrics {
-			row := []string{e.Metric, formatValue(e.Value, e.Unit), formatInterval(e.Interval, formatValue, e.Unit),
-				cmp.Or(e.Interval.Method, na), group(int64(e.N))}
-			if hasNote {
-				row = append(row, e.Note)
+		rows := make([][]string, 0, len(mt.Rows))
+		for _, r := range mt.Rows {
+			row := []string{r.Metric, r.Value, r.Interval, r.Method, r.Records}
+			if mt.HasNote {
+				row = append(row, r.Note)
 			}
 			rows = append(rows, row)
 		}
 		m.table(head, rows)
 	}
+}
+
+// metricTable is one pipeline's metrics, formatted for both reports.
+type metricTable struct {
+	Name, Role string
+	Candidate  bool
+	Rows       []metricRow
+	// HasNote reports whether a row has a note (the table then has a
+	// column for notes).
+	HasNote bool
+}
+
+// metricRow is one metric of a metricTable.
+type metricRow struct {
+	Metric, Value, Interval, Method, Records, Note string
+}
+
+// metricTableOf formats a pipeline's row of metrics.json.
+func metricTableOf(p results.PipelineMetrics) metricTable {
+	t := metricTable{Name: p.Name, Role: cmp.Or(p.Role, "no role"), Candidate: p.Role == "candidate"}
+	for _, e := range p.Metrics {
+		t.Rows = append(t.Rows, metricRow{Metric: e.Metric, Value: formatValue(e.Value, e.Unit),
+			Interval: formatInterval(e.Interval, formatValue, e.Unit), Method: cmp.Or(e.Interval.Method, na),
+			Records: group(int64(e.N)), Note: e.Note})
+	}
+	t.HasNote = slices.ContainsFunc(p.Metrics, func(e results.Estimate) bool { return e.Note != "" })
+	return t
 }
 
 func (m *mdWriter) dataset() {

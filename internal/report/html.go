@@ -124,7 +124,7 @@ func buildPage(run *results.Run, figs []figure, j *journal) htmlPage {
 		Title:       name + " — proof-of-concept report",
 		Description: strings.TrimSpace(mf.Experiment.Description),
 		Verdict:     cmp.Or(string(v.Verdict), "NO VERDICT"),
-		Why:         sentence(cmp.Or(v.Reason, "no reason recorded")),
+		Why:         sentence(readable(cmp.Or(v.Reason, "no reason recorded"))),
 		Conf:        confLabel(conf),
 	}
 	p.VerdictClass = verdictClass(v.Verdict)
@@ -137,7 +137,7 @@ func buildPage(run *results.Run, figs []figure, j *journal) htmlPage {
 	p.Facts = pageFacts(run, p.Conf)
 	for _, jd := range v.Criteria {
 		p.Criteria = append(p.Criteria, htmlCriterionOf(jd))
-		p.Tests = append(p.Tests, kv{jd.Name, cmp.Or(jd.Test, "no test recorded")})
+		p.Tests = append(p.Tests, kv{jd.Name, readable(cmp.Or(jd.Test, "no test recorded"))})
 	}
 	p.Segments = htmlSegmentsOf(run, figs)
 	p.Recommendation, p.Changes = recommend(run)
@@ -271,7 +271,7 @@ func htmlCriterionOf(j results.Judgement) htmlCriterion {
 	c := htmlCriterion{
 		Name: j.Name, Priority: priority(j.Must), Estimate: est, Interval: iv, Threshold: thr,
 		Status: strings.ToUpper(string(j.Status)), StatusClass: string(j.Status),
-		Explanation: sentence(j.Explanation), Why: j.Why, Test: j.Test,
+		Explanation: sentence(readable(j.Explanation)), Why: j.Why, Test: readable(j.Test),
 	}
 	if isComparison(j) && (j.CandidateValue != nil || j.BaselineValue != nil) {
 		c.Values = fmt.Sprintf("%s: %s · %s: %s", j.Pipeline, formatValue(deref(j.CandidateValue), j.Unit),
@@ -309,8 +309,8 @@ func roles(run *results.Run) (cands, bases []string) {
 // ivText prints an interval for a sentence: "95% interval a to b".
 func ivText(j results.Judgement, conf float64) string {
 	_, iv, _ := judgementValues(j)
-	if iv == na {
-		return "no interval"
+	if iv == na || iv == noInterval {
+		return noInterval
 	}
 	iv = strings.Replace(strings.Trim(iv, "[]"), ", ", " to ", 1)
 	return confLabel(conf) + " interval " + iv

@@ -103,7 +103,7 @@ func (m *mdWriter) header() {
 	name := cmp.Or(r.Manifest.Experiment.Name, r.Verdict.Experiment, "experiment")
 	m.f("# %s — proof-of-concept report\n\n", oneLine(name))
 	decision := cmp.Or(string(r.Verdict.Verdict), "NO VERDICT")
-	m.f("**Verdict: %s** — %s\n\n", oneLine(decision), oneLine(cmp.Or(r.Verdict.Reason, "no reason recorded")))
+	m.f("**Verdict: %s** — %s\n\n", oneLine(decision), oneLine(readable(cmp.Or(r.Verdict.Reason, "no reason recorded"))))
 	if r.Manifest.Status == results.Interrupted {
 		m.f("> **Warning:** this run was interrupted; its figures cover only the %s records replayed before it stopped.\n\n",
 			group(int64(r.Manifest.Dataset.Records)))
@@ -155,7 +155,7 @@ func (m *mdWriter) criteria() {
 	m.line("### What each criterion says")
 	m.line("")
 	for _, j := range js {
-		m.f("- **%s** (%s): %s.", oneLine(j.Name), priority(j.Must), oneLine(cmp.Or(j.Explanation, "no explanation recorded")))
+		m.f("- **%s** (%s): %s.", oneLine(j.Name), priority(j.Must), oneLine(readable(cmp.Or(j.Explanation, "no explanation recorded"))))
 		if j.Why != "" {
 			m.f(" *Why it matters:* %s", oneLine(j.Why))
 		}
@@ -257,9 +257,16 @@ type metricRow struct {
 func metricTableOf(p results.PipelineMetrics) metricTable {
 	t := metricTable{Name: p.Name, Role: cmp.Or(p.Role, "no role"), Candidate: p.Role == "candidate"}
 	for _, e := range p.Metrics {
-		t.Rows = append(t.Rows, metricRow{Metric: e.Metric, Value: formatValue(e.Value, e.Unit),
-			Interval: formatInterval(e.Interval, formatValue, e.Unit), Method: cmp.Or(e.Interval.Method, na),
-			Records: group(int64(e.N)), Note: e.Note})
+		r := metricRow{Metric: e.Metric, Value: formatValue(e.Value, e.Unit),
+			Interval: formatInterval(e.Interval, formatValue, e.Unit), Method: methodName(e.Interval.Method),
+			Records: group(int64(e.N)), Note: e.Note}
+		if !finite(float64(e.Value)) {
+			r.Value = "undefined" // never a number that looks measured; the note says why
+		}
+		if r.Interval == na {
+			r.Interval = noInterval
+		}
+		t.Rows = append(t.Rows, r)
 	}
 	t.HasNote = slices.ContainsFunc(p.Metrics, func(e results.Estimate) bool { return e.Note != "" })
 	return t
@@ -473,7 +480,7 @@ func (m *mdWriter) method() {
 		"must-criterion's interval lies wholly on the wrong side; otherwise the verdict is **INCONCLUSIVE**. "+
 		"Should-criteria are reported but do not change the verdict.\n\n", m.confLabel())
 	for _, j := range m.run.Verdict.Criteria {
-		m.f("- **%s** (%s): %s.\n", oneLine(j.Name), priority(j.Must), oneLine(cmp.Or(j.Test, "no test recorded")))
+		m.f("- **%s** (%s): %s.\n", oneLine(j.Name), priority(j.Must), oneLine(readable(cmp.Or(j.Test, "no test recorded"))))
 	}
 	if len(m.run.Verdict.Criteria) > 0 {
 		m.line("")

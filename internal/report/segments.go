@@ -56,7 +56,7 @@ func segmentTables(run *results.Run) []segmentTable {
 		}
 		est, iv, thr := judgementValues(j)
 		t := segmentTable{Criterion: j.Name, Overall: est, Threshold: thr, j: j}
-		if iv != na && iv != "none" {
+		if iv != na && iv != noInterval {
 			t.Overall += " " + iv
 		}
 		for _, s := range weakestFirst(j.Segments, j.Sense) {
@@ -114,7 +114,7 @@ func newSegmentRow(j results.Judgement, s results.SegmentJudgement) segmentRow {
 	sj.Estimate, sj.Interval, sj.Status, sj.MoreRecords = s.Estimate, s.Interval, s.Status, 0
 	est, iv, _ := judgementValues(sj)
 	if !finite(float64(s.Estimate)) {
-		est, iv = "undefined", "none"
+		est, iv = "undefined", noInterval
 	}
 	r := segmentRow{
 		Segment: segmentLabel(s), Records: group(int64(s.Records)), Estimate: est, Interval: iv,
@@ -172,7 +172,7 @@ func segmentForest(t segmentTable, conf string) (*plot.Plot, vg.Length) {
 		label := shorten(r.Segment, 28) + " · " + r.Records + " records · "
 		if finite(r.est) {
 			label += r.Estimate
-			if r.Interval != na && r.Interval != "none" {
+			if r.Interval != na && r.Interval != noInterval {
 				label += " " + r.Interval
 			}
 		} else {

@@ -30,6 +30,9 @@ type figure struct {
 	Skipped string
 	// Narrow asks for the figure at a smaller width.
 	Narrow bool
+	// Inline marks a figure shown beside its table (the segments of a
+	// criterion) rather than among the charts.
+	Inline bool
 	// PNG is the drawn figure, embedded into report.html.
 	PNG []byte
 }

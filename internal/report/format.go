@@ -60,7 +60,7 @@ func judgementValues(j results.Judgement) (est, iv, thr string) {
 	if j.Status == results.Undefined {
 		// Never a number that looks measured: the value is undefined, or
 		// a point estimate without the interval it would be judged on.
-		iv = "none"
+		iv = noInterval
 		if j.Estimate.IsNaN() {
 			est = "undefined"
 		}

@@ -63,11 +63,13 @@ type htmlPage struct {
 	ChecksPassed                   string
 	Facts                          []kv
 	Criteria                       []htmlCriterion
+	Segments                       []htmlSegments
 	Conf                           string
 	Recommendation                 string
 	Changes                        []string
 	Impact                         impact
 	Figures                        []htmlFigure
+	Metrics                        []metricTable
 	Skipped                        []htmlFigure
 	Dataset                        []kv
 	Pipelines                      []htmlPipeline
@@ -76,6 +78,14 @@ type htmlPage struct {
 	DisagreeNote                   string
 	Method                         string
 	Tests                          []kv
+}
+
+// htmlSegments is the table of a segmented criterion's segments, with its
+// forest plot as a data: URI ("" when none is drawn).
+type htmlSegments struct {
+	segmentTable
+	ID  string
+	Src template.URL
 }
 
 // htmlFigure is a figure with its image as a data: URI.
@@ -114,7 +124,7 @@ func buildPage(run *results.Run, figs []figure, j *journal) htmlPage {
 		Title:       name + " — proof-of-concept report",
 		Description: strings.TrimSpace(mf.Experiment.Description),
 		Verdict:     cmp.Or(string(v.Verdict), "NO VERDICT"),
-		Why:         sentence(cmp.Or(v.Reason, "no reason recorded")),
+		Why:         sentence(readable(cmp.Or(v.Reason, "no reason recorded"))),
 		Conf:        confLabel(conf),
 	}
 	p.VerdictClass = verdictClass(v.Verdict)
@@ -127,11 +137,15 @@ func buildPage(run *results.Run, figs []figure, j *journal) htmlPage {
 	p.Facts = pageFacts(run, p.Conf)
 	for _, jd := range v.Criteria {
 		p.Criteria = append(p.Criteria, htmlCriterionOf(jd))
-		p.Tests = append(p.Tests, kv{jd.Name, cmp.Or(jd.Test, "no test recorded")})
+		p.Tests = append(p.Tests, kv{jd.Name, readable(cmp.Or(jd.Test, "no test recorded"))})
 	}
+	p.Segments = htmlSegmentsOf(run, figs)
 	p.Recommendation, p.Changes = recommend(run)
 	p.Impact = impactOf(run)
 	p.Figures, p.Skipped = htmlFigures(figs)
+	for _, pm := range run.Metrics.Pipelines {
+		p.Metrics = append(p.Metrics, metricTableOf(pm))
+	}
 	p.Dataset = datasetFacts(run)
 	p.Pipelines = pipelineDetail(run, j)
 	p.Manifest = manifestFacts(run)
@@ -191,14 +205,35 @@ func pageFacts(run *results.Run, conf string) []kv {
 // data: URI, and the skipped ones.
 func htmlFigures(figs []figure) (drawn, skipped []htmlFigure) {
 	for _, f := range figs {
+		if f.Inline {
+			continue
+		}
 		if f.Skipped != "" {
 			skipped = append(skipped, htmlFigure{figure: f})
 			continue
 		}
-		drawn = append(drawn, htmlFigure{figure: f,
-			Src: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(f.PNG))})
+		drawn = append(drawn, htmlFigure{figure: f, Src: dataURI(f.PNG)})
 	}
 	return drawn, skipped
+}
+
+// htmlSegmentsOf is every segmented criterion's table, each with its forest
+// plot when figs has it.
+func htmlSegmentsOf(run *results.Run, figs []figure) []htmlSegments {
+	var out []htmlSegments
+	for i, t := range segmentTables(run) {
+		hs := htmlSegments{segmentTable: t, ID: fmt.Sprintf("segments-%d", i+1)}
+		if f, ok := figureNamed(figs, t.Figure); ok && t.Figure != "" {
+			hs.Src = dataURI(f.PNG)
+		}
+		out = append(out, hs)
+	}
+	return out
+}
+
+// dataURI is a PNG as a data: URI.
+func dataURI(png []byte) template.URL {
+	return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
 }
 
 // methodText explains how intervals decide criteria and criteria the
@@ -236,7 +271,7 @@ func htmlCriterionOf(j results.Judgement) htmlCriterion {
 	c := htmlCriterion{
 		Name: j.Name, Priority: priority(j.Must), Estimate: est, Interval: iv, Threshold: thr,
 		Status: strings.ToUpper(string(j.Status)), StatusClass: string(j.Status),
-		Explanation: sentence(j.Explanation), Why: j.Why, Test: j.Test,
+		Explanation: sentence(readable(j.Explanation)), Why: j.Why, Test: readable(j.Test),
 	}
 	if isComparison(j) && (j.CandidateValue != nil || j.BaselineValue != nil) {
 		c.Values = fmt.Sprintf("%s: %s · %s: %s", j.Pipeline, formatValue(deref(j.CandidateValue), j.Unit),
@@ -274,8 +309,8 @@ func roles(run *results.Run) (cands, bases []string) {
 // ivText prints an interval for a sentence: "95% interval a to b".
 func ivText(j results.Judgement, conf float64) string {
 	_, iv, _ := judgementValues(j)
-	if iv == na {
-		return "no interval"
+	if iv == na || iv == noInterval {
+		return noInterval
 	}
 	iv = strings.Replace(strings.Trim(iv, "[]"), ", ", " to ", 1)
 	return confLabel(conf) + " interval " + iv

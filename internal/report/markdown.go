@@ -103,7 +103,7 @@ func (m *mdWriter) header() {
 	name := cmp.Or(r.Manifest.Experiment.Name, r.Verdict.Experiment, "experiment")
 	m.f("# %s — proof-of-concept report\n\n", oneLine(name))
 	decision := cmp.Or(string(r.Verdict.Verdict), "NO VERDICT")
-	m.f("**Verdict: %s** — %s\n\n", oneLine(decision), oneLine(cmp.Or(r.Verdict.Reason, "no reason recorded")))
+	m.f("**Verdict: %s** — %s\n\n", oneLine(decision), oneLine(readable(cmp.Or(r.Verdict.Reason, "no reason recorded"))))
 	if r.Manifest.Status == results.Interrupted {
 		m.f("> **Warning:** this run was interrupted; its figures cover only the %s records replayed before it stopped.\n\n",
 			group(int64(r.Manifest.Dataset.Records)))
@@ -155,13 +155,39 @@ func (m *mdWriter) criteria() {
 	m.line("### What each criterion says")
 	m.line("")
 	for _, j := range js {
-		m.f("- **%s** (%s): %s.", oneLine(j.Name), priority(j.Must), oneLine(cmp.Or(j.Explanation, "no explanation recorded")))
+		m.f("- **%s** (%s): %s.", oneLine(j.Name), priority(j.Must), oneLine(readable(cmp.Or(j.Explanation, "no explanation recorded"))))
 		if j.Why != "" {
 			m.f(" *Why it matters:* %s", oneLine(j.Why))
 		}
 		m.line("")
 	}
 	m.line("")
+	m.segments()
+}
+
+// segments writes, for every criterion that must hold in every segment, a
+// table of its segments weakest first and a link to their forest plot.
+func (m *mdWriter) segments() {
+	for _, t := range segmentTables(m.run) {
+		m.f("### By segment: %s\n\n", oneLine(t.Criterion))
+		m.f("The criterion must hold in every segment; overall %s, required %s. Weakest segment first.\n\n", t.Overall, t.Threshold)
+		head := []string{"Segment", "Records", "Estimate", m.confLabel() + " interval", "Threshold", "Status"}
+		if t.HasNote {
+			head = append(head, "Note")
+		}
+		rows := make([][]string, 0, len(t.Rows))
+		for _, r := range t.Rows {
+			row := []string{r.Segment, r.Records, r.Estimate, r.Interval, t.Threshold, r.Status}
+			if t.HasNote {
+				row = append(row, r.Note)
+			}
+			rows = append(rows, row)
+		}
+		m.table(head, rows)
+		if t.Figure != "" {
+			m.f("![Segments of %s](%s/%s.png) ([SVG](%s/%s.svg))\n\n", cell(t.Criterion), results.PlotsDir, t.Figure, results.PlotsDir, t.Figure)
+		}
+	}
 }
 
 // deref is *n, or NaN when n is nil (a null in verdict.json).
@@ -195,22 +221,55 @@ func (m *mdWriter) metrics() {
 			m.line("")
 			continue
 		}
-		hasNote := slices.ContainsFunc(p.Metrics, func(e results.Estimate) bool { return e.Note != "" })
+		mt := metricTableOf(p)
 		head := []string{"Metric", "Value", m.confLabel() + " interval", "Method", "Records"}
-		if hasNote {
+		if mt.HasNote {
 			head = append(head, "Note")
 		}
-		rows := make([][]string, 0, len(p.Metrics))
-		for _, e := range p.Metrics {
-			row := []string{e.Metric, formatValue(e.Value, e.Unit), formatInterval(e.Interval, formatValue, e.Unit),
-				cmp.Or(e.Interval.Method, na), group(int64(e.N))}
-			if hasNote {
-				row = append(row, e.Note)
+		rows := make([][]string, 0, len(mt.Rows))
+		for _, r := range mt.Rows {
+			row := []string{r.Metric, r.Value, r.Interval, r.Method, r.Records}
+			if mt.HasNote {
+				row = append(row, r.Note)
 			}
 			rows = append(rows, row)
 		}
 		m.table(head, rows)
 	}
+}
+
+// metricTable is one pipeline's metrics, formatted for both reports.
+type metricTable struct {
+	Name, Role string
+	Candidate  bool
+	Rows       []metricRow
+	// HasNote reports whether a row has a note (the table then has a
+	// column for notes).
+	HasNote bool
+}
+
+// metricRow is one metric of a metricTable.
+type metricRow struct {
+	Metric, Value, Interval, Method, Records, Note string
+}
+
+// metricTableOf formats a pipeline's row of metrics.json.
+func metricTableOf(p results.PipelineMetrics) metricTable {
+	t := metricTable{Name: p.Name, Role: cmp.Or(p.Role, "no role"), Candidate: p.Role == "candidate"}
+	for _, e := range p.Metrics {
+		r := metricRow{Metric: e.Metric, Value: formatValue(e.Value, e.Unit),
+			Interval: formatInterval(e.Interval, formatValue, e.Unit), Method: methodName(e.Interval.Method),
+			Records: group(int64(e.N)), Note: e.Note}
+		if !finite(float64(e.Value)) {
+			r.Value = "undefined" // never a number that looks measured; the note says why
+		}
+		if r.Interval == na {
+			r.Interval = noInterval
+		}
+		t.Rows = append(t.Rows, r)
+	}
+	t.HasNote = slices.ContainsFunc(p.Metrics, func(e results.Estimate) bool { return e.Note != "" })
+	return t
 }
 
 func (m *mdWriter) dataset() {
@@ -421,7 +480,7 @@ func (m *mdWriter) method() {
 		"must-criterion's interval lies wholly on the wrong side; otherwise the verdict is **INCONCLUSIVE**. "+
 		"Should-criteria are reported but do not change the verdict.\n\n", m.confLabel())
 	for _, j := range m.run.Verdict.Criteria {
-		m.f("- **%s** (%s): %s.\n", oneLine(j.Name), priority(j.Must), oneLine(cmp.Or(j.Test, "no test recorded")))
+		m.f("- **%s** (%s): %s.\n", oneLine(j.Name), priority(j.Must), oneLine(readable(cmp.Or(j.Test, "no test recorded"))))
 	}
 	if len(m.run.Verdict.Criteria) > 0 {
 		m.line("")
@@ -615,7 +674,7 @@ func (m *mdWriter) charts(figs []figure) {
 	m.line("## Charts")
 	m.line("")
 	for _, f := range figs {
-		if f.Skipped != "" {
+		if f.Skipped != "" || f.Inline {
 			continue
 		}
 		m.f("- [%s](%s/%s.png) (also [SVG](%s/%s.svg)): %s\n", f.Title, results.PlotsDir, f.Name, results.PlotsDir, f.Name, oneLine(f.Caption))

@@ -180,7 +180,7 @@ func newForestRow(j results.Judgement, y float64) forestRow {
 	switch {
 	case j.Estimate.IsNaN():
 		r.label = "undefined: cannot be computed · need " + thr2
-	case iv == na:
+	case iv == na || iv == noInterval:
 		r.label = est + " (no interval) · need " + thr2
 	default:
 		r.label = est + "  " + iv + " · need " + thr2

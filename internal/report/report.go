@@ -84,7 +84,8 @@ func writeAtomic(dir, name string, b []byte) error {
 
 // drawFigures draws every plot of the HTML report into plots/ (the criteria
 // plot is already there) and returns them in reading order, with a reason
-// for each one that cannot be drawn from this run.
+// for each one that cannot be drawn from this run; the forest plots of the
+// segmented criteria come last, marked Inline.
 func drawFigures(ctx context.Context, run *results.Run, j *journal) ([]figure, error) {
 	in := figureInput{run: run, j: j, pal: newPalette(run)}
 	if cands, _ := roles(run); len(cands) > 0 {
@@ -110,7 +111,11 @@ func drawFigures(ctx context.Context, run *results.Run, j *journal) ([]figure, e
 		}
 		figs = append(figs, s.fig)
 	}
-	return figs, nil
+	segs, err := segmentFigures(run.Dir, run)
+	if err != nil {
+		return nil, err
+	}
+	return append(figs, segs...), nil
 }
 
 // figureInput is what the figures of a report are drawn from: the run, the

@@ -183,7 +183,9 @@ func TestMarkdownContent(t *testing.T) {
 		"≤ 500.0 ms",
 		"about 79,400 more records",
 		"UNDEFINED",
-		"n/a",
+		"| undefined | no interval | — |", // an undefined metric: no number that looks measured
+		"95% interval (Wilson)",
+		"≥ 0.3",
 		`fraud\|model-v3`,
 		"+7.3 pp (48.3% vs 41.0%)",
 		"12,000,000",

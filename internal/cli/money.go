@@ -15,8 +15,9 @@ const noCostsLine = "No costs are declared in the experiment: add %s to see the 
 
 // moneyLine is the headline on the money that ends `poc run`: the first
 // candidate's yearly saving against the baseline standing for today's
-// process (the people's baseline, else the first baseline it is compared
-// with), its interval and the candidate's running cost. A NO-GO makes it
+// process (use_case.incumbent; without one, the people's baseline, else the
+// first baseline it is compared with, not called today's process), its
+// interval and the candidate's running cost. A NO-GO makes it
 // conditional. It is "" when the impact has no saving to state.
 func moneyLine(ij *results.Impact, v results.Decision) string {
 	if ij == nil {
@@ -97,10 +98,10 @@ func todaysSaving(ij *results.Impact) (s *results.Saving, today bool) {
 		if sv.Candidate != cand {
 			continue
 		}
-		if ij.Workload != nil && sv.Baseline == ij.Workload.Baseline {
+		if ij.Incumbent != "" && sv.Baseline == ij.Incumbent {
 			return sv, true
 		}
-		if first == nil {
+		if first == nil || ij.Workload != nil && sv.Baseline == ij.Workload.Baseline && first.Baseline != ij.Workload.Baseline {
 			first = sv
 		}
 	}

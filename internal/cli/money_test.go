@@ -27,7 +27,14 @@ func impactOf(people bool, vsPeople, vsRules [3]float64, running float64) *resul
 		}}
 	if people {
 		ij.Workload = &results.Workload{Baseline: "agents"}
+		ij.Incumbent = "agents" // the file names the people as today's process
 	}
+	return ij
+}
+
+// withIncumbent is ij with use_case.incumbent set to name.
+func withIncumbent(ij *results.Impact, name string) *results.Impact {
+	ij.Incumbent = name
 	return ij
 }
 
@@ -42,6 +49,12 @@ func TestMoneyLine(t *testing.T) {
 		{"the people's baseline is today's process",
 			impactOf(true, [3]float64{1.2e6, 0.8e6, 1.6e6}, [3]float64{5e5, 1e5, 9e5}, 1e5), results.Go,
 			"Against agents (today's process), model: a yearly saving of 1.2M EUR (95% interval 0.8M to 1.6M EUR), running cost 100k EUR a year."},
+		{"the incumbent, not the people, is today's process",
+			withIncumbent(impactOf(true, [3]float64{1.2e6, 0.8e6, 1.6e6}, [3]float64{5e5, 1e5, 9e5}, 1e5), "rules"), results.Go,
+			"Against rules (today's process), model: a yearly saving of 500k EUR (95% interval 100k to 900k EUR), running cost 100k EUR a year."},
+		{"without an incumbent the people's baseline is named, not called today's process",
+			withIncumbent(impactOf(true, [3]float64{1.2e6, 0.8e6, 1.6e6}, [3]float64{5e5, 1e5, 9e5}, 1e5), ""), results.Go,
+			"Against agents, model: a yearly saving of 1.2M EUR (95% interval 0.8M to 1.6M EUR), running cost 100k EUR a year."},
 		{"without people, the first baseline",
 			impactOf(false, [3]float64{1.2e6, 0.8e6, 1.6e6}, [3]float64{5e5, 1e5, 9e5}, 1e5), results.Undecided,
 			"Against rules, model: a yearly saving of 500k EUR (95% interval 100k to 900k EUR), running cost 100k EUR a year."},

@@ -28,6 +28,15 @@ var corpus = []mistake{
 	{name: "positive written as 1.0 is the class 1", edit: []string{"label: is_fraud\n", "label: is_fraud\n  positive: \"1.0\"\n"},
 		want: []string{"valid"}},
 
+	// Today's process.
+	{name: "incumbent misspelt", edit: []string{"  volume_per_year: 100000\n", "  volume_per_year: 100000\n  incumbent: rules\n"},
+		code: 2, want: []string{"use_case.incumbent", `pipeline "rules" is not defined`, `did you mean "rule"?`}},
+	{name: "incumbent is the candidate", edit: []string{"  volume_per_year: 100000\n", "  volume_per_year: 100000\n  incumbent: model\n"},
+		code: 2, want: []string{"use_case.incumbent", "today's process is a baseline"}},
+	{name: "two baselines, none named today's process, warn", edit: []string{"replace the amount rule?", "go live?",
+		"metrics:", "  - {name: floor, role: baseline, type: constant, output: 0}\nmetrics:"},
+		want: []string{"warning: use_case.incumbent", "2 baselines (rule, floor)", "incumbent: rule"}},
+
 	// Pipelines that see the answer.
 	{name: "a rule reading the label is refused", edit: []string{"when: 'amount > 700'", "when: 'is_fraud == 1 || amount > 700'"},
 		code: 2, want: []string{"experiment.yaml:21:16", `reads the label column "is_fraud"`}},

@@ -177,8 +177,43 @@ func TestTimeAndSegmentPlots(t *testing.T) {
 func TestHeadlineWhenNothingIsPriced(t *testing.T) {
 	zero := results.Projection{Value: 0, Interval: results.Interval{Lo: 0, Hi: 0, Method: "paired-bootstrap-percentile"}}
 	ij := &results.Impact{Currency: "USD", Savings: []results.Saving{{Candidate: "model", Baseline: "rules", Yearly: zero}}}
-	got := headline(ij, "95%")
+	got := headline(ij, "95%", results.Go)
 	if !strings.Contains(got, "No yearly saving is projected for model") || strings.Contains(got, "a saving of 0") {
 		t.Errorf("headline = %q", got)
+	}
+	ij.Incumbent = "rules" // today's process, still priced at nothing
+	if got := headline(ij, "95%", results.Go); !strings.Contains(got, "No yearly saving is projected for model") {
+		t.Errorf("headline against an unpriced incumbent = %q", got)
+	}
+}
+
+// Against the incumbent the headline is one sentence: the verdict, the net
+// yearly value with its interval stated in the same sense, the running
+// cost; conditional unless GO; no other baseline in it.
+func TestHeadlineAgainstTheIncumbent(t *testing.T) {
+	proj := func(v, lo, hi float64) results.Projection {
+		return results.Projection{Value: results.Number(v), Interval: results.Interval{Lo: results.Number(lo), Hi: results.Number(hi)}}
+	}
+	ij := &results.Impact{Currency: "EUR", Incumbent: "rules-v12",
+		Pipelines: []results.PipelineImpact{{Name: "model", Role: "candidate", RunningCost: proj(4800, 4800, 4800)}},
+		Savings: []results.Saving{
+			{Candidate: "model", Baseline: "never-block", Yearly: proj(55.6e6, 50e6, 60e6)},
+			{Candidate: "model", Baseline: "rules-v12", Yearly: proj(12.3e6, 8.1e6, 16e6)},
+			{Candidate: "model", Baseline: "analysts", Yearly: proj(-47.4e6, -64.2e6, -31.1e6)},
+		}}
+	tests := []struct {
+		verdict   results.Decision
+		incumbent string
+		want      string
+	}{
+		{results.Go, "rules-v12", "GO: against rules-v12 (today's process), model would save 12.3M EUR a year (95% interval 8.1M to 16.0M EUR), for a running cost of 4,800 EUR a year."},
+		{results.NoGo, "analysts", "NO-GO: if model went to production, against analysts (today's process) it would cost 47.4M EUR more a year (95% interval 31.1M to 64.2M EUR), for a running cost of 4,800 EUR a year."},
+		{results.Undecided, "rules-v12", "INCONCLUSIVE: if model went to production, against rules-v12 (today's process) it would save 12.3M EUR a year (95% interval 8.1M to 16.0M EUR), for a running cost of 4,800 EUR a year."},
+	}
+	for _, tt := range tests {
+		ij.Incumbent = tt.incumbent
+		if got := headline(ij, "95%", tt.verdict); got != tt.want {
+			t.Errorf("headline (%s against %s) =\n%s\nwant\n%s", tt.verdict, tt.incumbent, got, tt.want)
+		}
 	}
 }

@@ -96,15 +96,22 @@ func projection(im *impact, run *results.Run) {
 			Cost:        money(float64(w.Cost.Value), cur) + " a year",
 			Assumptions: []string{w.Hours.Assumption, w.Cost.Assumption, w.FTE.Assumption}}
 	}
-	im.Headline = headline(ij, im.Conf)
+	im.Headline = headline(ij, im.Conf, run.Verdict.Verdict)
 }
 
-// headline is the executive summary line: the first candidate's saving
-// against every baseline, with its interval — all of them, so that a
+// headline is the executive summary line. Against the incumbent (today's
+// process, use_case.incumbent) it is one plain sentence: the verdict, the
+// first candidate's net yearly value against it with its interval, and
+// the candidate's yearly running cost — conditional unless the verdict is
+// GO; the other baselines are in the savings table below. Without an
+// incumbent it states the saving against every baseline, so that a
 // favourable comparison never hides an unfavourable one.
-func headline(ij *results.Impact, conf string) string {
+func headline(ij *results.Impact, conf string, verdict results.Decision) string {
 	if len(ij.Savings) == 0 {
 		return ""
+	}
+	if h, ok := incumbentHeadline(ij, conf, verdict); ok {
+		return h
 	}
 	cand := ij.Savings[0].Candidate
 	cur := cmp.Or(ij.Currency, "USD")
@@ -133,6 +140,50 @@ func headline(ij *results.Impact, conf string) string {
 			"(give pipeline costs, use_case.cost_of_error or use_case.people).", cand)
 	}
 	return fmt.Sprintf("Projected yearly for %s: %s.", cand, strings.Join(parts, "; "))
+}
+
+// incumbentHeadline is the headline against ij.Incumbent, when the first
+// candidate has a priced saving against it.
+func incumbentHeadline(ij *results.Impact, conf string, verdict results.Decision) (string, bool) {
+	if ij.Incumbent == "" {
+		return "", false
+	}
+	cand := ij.Savings[0].Candidate
+	var s *results.Saving
+	for i := range ij.Savings {
+		if ij.Savings[i].Candidate == cand && ij.Savings[i].Baseline == ij.Incumbent {
+			s = &ij.Savings[i]
+		}
+	}
+	if s == nil || !finite(float64(s.Yearly.Value)) {
+		return "", false
+	}
+	cur := cmp.Or(ij.Currency, "USD")
+	v, lo, hi := float64(s.Yearly.Value), s.Yearly.Interval.Lo, s.Yearly.Interval.Hi
+	if v == 0 && lo == 0 && hi == 0 {
+		return "", false // nothing priced: the general line says so
+	}
+	would := "would save %s a year"
+	if v < 0 {
+		// An extra cost, and its interval, stated as positive amounts.
+		would, v, lo, hi = "would cost %s more a year", -v, -hi, -lo
+	}
+	value := fmt.Sprintf(would, compactMoney(v, cur))
+	if !lo.IsNaN() && !hi.IsNaN() && lo != hi {
+		value += fmt.Sprintf(" (%s interval %s to %s)", conf, strings.TrimSuffix(compactMoney(float64(lo), cur), " "+cur), compactMoney(float64(hi), cur))
+	}
+	running := ""
+	for _, p := range ij.Pipelines {
+		if p.Name == cand && finite(float64(p.RunningCost.Value)) && p.RunningCost.Value > 0 {
+			running = fmt.Sprintf(", for a running cost of %s a year", compactMoney(float64(p.RunningCost.Value), cur))
+		}
+	}
+	word := map[results.Decision]string{results.Go: "GO", results.NoGo: "NO-GO", results.Undecided: "INCONCLUSIVE"}[verdict]
+	if verdict == results.Go {
+		return fmt.Sprintf("%s: against %s (today's process), %s %s%s.", word, ij.Incumbent, cand, value, running), true
+	}
+	return fmt.Sprintf("%s: if %s went to production, against %s (today's process) it %s%s.",
+		cmp.Or(word, "No verdict"), cand, ij.Incumbent, value, running), true
 }
 
 // compactMoney prints a large amount in thousands, millions or billions:

@@ -175,8 +175,10 @@ type Experiment struct {
 
 // UseCase is the business question and its scale.
 type UseCase struct {
-	Question      string `json:"question"`
-	Owner         string `json:"owner,omitempty"`
+	Question string `json:"question"`
+	Owner    string `json:"owner,omitempty"`
+	// Incumbent is the baseline standing for today's process ("" for none).
+	Incumbent     string `json:"incumbent,omitempty"`
 	VolumePerYear int64  `json:"volume_per_year,omitempty"`
 	Currency      string `json:"currency"`
 }
@@ -330,6 +332,10 @@ type Impact struct {
 	SchemaVersion int `json:"schema_version"`
 	// Currency is the unit of every amount.
 	Currency string `json:"currency"`
+	// Incumbent is the baseline standing for today's process
+	// (use_case.incumbent), which the headline answers against; "" when
+	// the experiment names none.
+	Incumbent string `json:"incumbent,omitempty"`
 	// VolumePerYear is use_case.volume_per_year.
 	VolumePerYear int64 `json:"volume_per_year"`
 	// Records is the number of replayed records the means are taken over.

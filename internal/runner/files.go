@@ -20,7 +20,7 @@ func manifest(exp *spec.Experiment, runID, dsHash string, opt Options) results.M
 		Tool:          results.Tool{Name: "poc", Version: Version, Go: runtime.Version()},
 		RunID:         runID,
 		Experiment:    results.Experiment{Name: exp.Name, Description: exp.Description, File: exp.File, SHA256: exp.Hash},
-		UseCase: results.UseCase{Question: exp.UseCase.Question, Owner: exp.UseCase.Owner,
+		UseCase: results.UseCase{Question: exp.UseCase.Question, Owner: exp.UseCase.Owner, Incumbent: exp.UseCase.Incumbent,
 			VolumePerYear: exp.UseCase.VolumePerYear, Currency: exp.UseCase.Currency},
 		Dataset: results.Dataset{
 			Path: d.Path, Format: format, SHA256: dsHash, ID: d.ID, Label: d.Label, Positive: d.Positive,

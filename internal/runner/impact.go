@@ -34,7 +34,11 @@ func projectImpact(ctx context.Context, exp *spec.Experiment, dir string, dopt d
 		return nil, fmt.Errorf("project impact: %w", err)
 	}
 	r := exp.Report
-	return analysis.Impact(in, analysis.Settings{Confidence: r.Confidence, Resamples: r.Resamples, Seed: r.Seed, Method: r.Method, Done: ctx.Done()})
+	ij, err := analysis.Impact(in, analysis.Settings{Confidence: r.Confidence, Resamples: r.Resamples, Seed: r.Seed, Method: r.Method, Done: ctx.Done()})
+	if ij != nil {
+		ij.Incumbent = uc.Incumbent
+	}
+	return ij, err
 }
 
 // impactInput gathers what the projection rests on: the use case's

@@ -71,6 +71,10 @@ type UseCase struct {
 	Question string
 	// Owner is the team or person who owns the decision.
 	Owner string
+	// Incumbent is the baseline that stands for today's process, which the
+	// headline compares the candidate with: use_case.incumbent, else the
+	// only baseline, else the only one the question names ("" for none).
+	Incumbent string
 	// VolumePerYear is the number of production records a year, for cost
 	// and impact projections (0 when unknown).
 	VolumePerYear int64

@@ -90,7 +90,7 @@ var (
 	privacyKeys  = []string{"pseudonymise", "patterns", "allow_urls"}
 	patternKeys  = []string{"name", "regex"}
 	budgetKeys   = []string{"max_cost", "max_error_rate", "min_records"}
-	useCaseKeys  = []string{"question", "owner", "volume_per_year", "currency", "people", "cost_of_error"}
+	useCaseKeys  = []string{"question", "owner", "incumbent", "volume_per_year", "currency", "people", "cost_of_error"}
 	peopleKeys   = []string{"baseline", "minutes_per_record", "hourly_cost", "hours_per_fte"}
 	errorCostKey = []string{"missed_positive", "false_positive"}
 	datasetKeys  = []string{"path", "format", "id", "label", "positive", "time", "segments", "columns", "derive", "filter", "sample", "on_bad_row", "selective_labels", "checks", "max_field_bytes", "max_record_bytes"}
@@ -403,6 +403,11 @@ func (l *loader) useCase(n *yaml.Node, exp *Experiment) {
 	}
 	exp.UseCase.Question, _ = f.requireStr("question")
 	exp.UseCase.Owner, _ = f.str("owner")
+	if name, ok := f.str("incumbent"); ok && name != "" {
+		exp.UseCase.Incumbent = name
+		l.useCaseRefs = append(l.useCaseRefs, useCaseRef{node: f.val("incumbent"), field: f.field("incumbent"), name: name, incumbent: true})
+	}
+	l.useCaseNode = f.node
 	if v, ok := f.int("volume_per_year"); ok {
 		if v < 0 {
 			l.errorf(f.val("volume_per_year"), f.field("volume_per_year"), "", "volume per year must be 0 or more, got %d", v)
@@ -430,6 +435,8 @@ type useCaseRef struct {
 	field, name string
 	// column is true for a dataset column, false for a pipeline.
 	column bool
+	// incumbent marks use_case.incumbent (today's process).
+	incumbent bool
 }
 
 // people decodes use_case.people.
@@ -542,10 +549,45 @@ func (l *loader) checkUseCaseRefs(exp *Experiment) {
 				hint = "pipelines defined: " + strings.Join(names, ", ")
 			}
 			l.errorf(r.node, r.field, hint, "pipeline %q is not defined under pipelines", r.name)
+		case exp.Pipeline(r.name).Role == pipeline.Candidate && r.incumbent:
+			l.errorf(r.node, r.field, "name the baseline that stands for today's process",
+				"pipeline %q is a candidate; today's process is a baseline", r.name)
 		case exp.Pipeline(r.name).Role == pipeline.Candidate:
 			l.errorf(r.node, r.field, "name the baseline that records what people decided",
 				"pipeline %q is a candidate; the people's decisions are a baseline", r.name)
 		}
+	}
+	if exp.UseCase.Incumbent == "" && len(exp.Pipelines) > 0 {
+		l.inferIncumbent(exp)
+	}
+}
+
+// inferIncumbent sets use_case.incumbent when the file leaves it out: the
+// only baseline, else the only baseline the question names. With several
+// baselines and none named, it warns: the reports then compare the
+// candidate with each, and name none as today's process.
+func (l *loader) inferIncumbent(exp *Experiment) {
+	var baselines, named []string
+	q := strings.ToLower(exp.UseCase.Question)
+	for _, p := range exp.Pipelines {
+		if p.Role != pipeline.Baseline {
+			continue
+		}
+		baselines = append(baselines, p.Name)
+		n := strings.ToLower(p.Name)
+		if strings.Contains(q, n) || strings.Contains(q, strings.NewReplacer("-", " ", "_", " ").Replace(n)) {
+			named = append(named, p.Name)
+		}
+	}
+	switch {
+	case len(baselines) == 1:
+		exp.UseCase.Incumbent = baselines[0]
+	case len(named) == 1:
+		exp.UseCase.Incumbent = named[0]
+	case len(baselines) > 1 && l.useCaseNode != nil:
+		l.warnf(l.useCaseNode, "use_case.incumbent", "add `incumbent: "+baselines[0]+"` (or another baseline) under use_case",
+			"%d baselines (%s) and none named as today's process: the headline compares the candidate with each instead of giving one answer against what it would replace",
+			len(baselines), strings.Join(baselines, ", "))
 	}
 }
 

@@ -181,6 +181,11 @@ func TestHeadlineWhenNothingIsPriced(t *testing.T) {
 	if !strings.Contains(got, "No yearly saving is projected for model") || strings.Contains(got, "a saving of 0") {
 		t.Errorf("headline = %q", got)
 	}
+	// No chart of zero bars either: the plot is skipped, saying why.
+	run := &results.Run{Impact: ij}
+	if p, _, why := savingsFigure(run, newPalette(run)); p != nil || !strings.Contains(why, "states no costs") {
+		t.Errorf("savings figure of an unpriced projection: plot %v, why %q", p != nil, why)
+	}
 	ij.Incumbent = "rules" // today's process, still priced at nothing
 	if got := headline(ij, "95%", results.Go); !strings.Contains(got, "No yearly saving is projected for model") {
 		t.Errorf("headline against an unpriced incumbent = %q", got)

@@ -277,6 +277,16 @@ func (sb savingBars) DataRange() (xmin, xmax, ymin, ymax float64) {
 	return xmin - pad, xmax + pad, -0.6, float64(len(sb.rows)) - 0.4
 }
 
+// anySaving reports whether some saving is priced (not 0 with a 0 interval).
+func anySaving(ij *results.Impact) bool {
+	for _, s := range ij.Savings {
+		if s.Yearly.Value != 0 || s.Yearly.Interval.Lo != 0 || s.Yearly.Interval.Hi != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // savingsFigure draws each candidate's projected yearly saving against each
 // baseline, in millions when large, with its interval.
 func savingsFigure(run *results.Run, pal palette) (*plot.Plot, vg.Length, string) {
@@ -286,6 +296,8 @@ func savingsFigure(run *results.Run, pal palette) (*plot.Plot, vg.Length, string
 		return nil, 0, "the run has no impact.json: add volume_per_year (and cost_of_error or people) under use_case"
 	case len(ij.Savings) == 0:
 		return nil, 0, "impact.json holds no saving: the run needs a candidate and a baseline"
+	case !anySaving(ij):
+		return nil, 0, "the experiment states no costs that differ between the pipelines (give pipeline costs, use_case.cost_of_error or use_case.people), so every saving is 0"
 	}
 	cur := cmp.Or(ij.Currency, "USD")
 	scale, unit := 1.0, cur

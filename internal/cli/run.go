@@ -278,6 +278,9 @@ func printSummary(io IO, out *runner.Outcome) {
 			if strings.HasPrefix(j.SampleSizeMethod, "the minimum") || strings.HasPrefix(j.SampleSizeMethod, "the fewest") {
 				why = " (" + j.SampleSizeMethod + ")"
 			}
+			if h := format.History(j.MoreRecords, r.Manifest.UseCase.VolumePerYear); h != "" {
+				why += "; " + h
+			}
 			fmt.Fprintf(io.Out, "  %-19s about %s more records would likely settle it%s\n", "", format.Group(int64(j.MoreRecords)), why)
 		}
 	}

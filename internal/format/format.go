@@ -142,3 +142,37 @@ func Money(v float64, currency string) string {
 	}
 	return Group(int64(math.Round(v))) + " " + currency
 }
+
+// History says how much production history records are at a yearly
+// volume: "about 3 days of history at 12,000,000 records a year" (weeks,
+// months or years when longer); "" when the volume is unknown.
+func History(records int, perYear int64) string {
+	if records <= 0 || perYear <= 0 {
+		return ""
+	}
+	days := float64(records) / float64(perYear) * 365
+	var span string
+	switch {
+	case days < 1:
+		span = "less than a day"
+	case days < 14:
+		span = plural(math.Round(days), "day")
+	case days < 61:
+		span = plural(math.Round(days/7), "week")
+	case days < 730:
+		span = plural(math.Round(days/30.4), "month")
+	default:
+		span = plural(math.Round(days/365), "year")
+	}
+	if span != "less than a day" {
+		span = "about " + span
+	}
+	return fmt.Sprintf("%s of history at %s records a year", span, Group(perYear))
+}
+
+func plural(n float64, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%s %ss", Group(int64(n)), unit)
+}

@@ -56,3 +56,24 @@ func TestValueAndDiff(t *testing.T) {
 		t.Errorf("P(0.00001) = %q", got)
 	}
 }
+
+func TestHistory(t *testing.T) {
+	tests := []struct {
+		records int
+		perYear int64
+		want    string
+	}{
+		{10086, 12_000_000, "less than a day of history at 12,000,000 records a year"},
+		{100_000, 12_000_000, "about 3 days of history at 12,000,000 records a year"},
+		{2_000, 24_000, "about 4 weeks of history at 24,000 records a year"},
+		{12_000, 24_000, "about 6 months of history at 24,000 records a year"},
+		{50_000, 24_000, "about 2 years of history at 24,000 records a year"},
+		{3_300, 240_000, "about 5 days of history at 240,000 records a year"},
+		{500, 0, ""},
+	}
+	for _, tt := range tests {
+		if got := History(tt.records, tt.perYear); got != tt.want {
+			t.Errorf("History(%d, %d) = %q, want %q", tt.records, tt.perYear, got, tt.want)
+		}
+	}
+}

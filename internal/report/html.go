@@ -14,6 +14,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/poc-harness/poc/internal/format"
 	"github.com/poc-harness/poc/internal/results"
 )
 
@@ -401,8 +402,12 @@ func undecidedAdvice(run *results.Run, open, most int) string {
 		return "No decision is possible: the experiment sets no must-criterion. Add at least one `must: true` criterion and re-run."
 	case most > 0:
 		total := cmp.Or(v.Records, run.Manifest.Dataset.Records) + most
+		history := ""
+		if h := format.History(most, run.Manifest.UseCase.VolumePerYear); h != "" {
+			history = ": " + h
+		}
 		return fmt.Sprintf("Do not decide yet: the evidence does not settle %s. Replay about %s more records "+
-			"(about %s in all) and run again.", plural(open, "must-criterion", "must-criteria"), group(int64(most)), group(int64(total)))
+			"(about %s in all%s) and run again.", plural(open, "must-criterion", "must-criteria"), group(int64(most)), group(int64(total)), history)
 	default:
 		return fmt.Sprintf("Do not decide yet: the evidence does not settle %s, and more records of the same kind are unlikely to.",
 			plural(open, "must-criterion", "must-criteria"))

@@ -222,3 +222,21 @@ func TestHeadlineAgainstTheIncumbent(t *testing.T) {
 		}
 	}
 }
+
+// An INCONCLUSIVE run's advice says how many more records it needs and,
+// with a yearly volume, how much history that is.
+func TestUndecidedAdviceGivesTheHistoryNeeded(t *testing.T) {
+	run := &results.Run{
+		Verdict:  results.Verdict{Verdict: results.Undecided, Records: 2000, Criteria: []results.Judgement{{Must: true, Status: results.Inconclusive, MoreRecords: 3300}}},
+		Manifest: results.Manifest{UseCase: results.UseCase{VolumePerYear: 240_000}},
+	}
+	got := undecidedAdvice(run, 1, 3300)
+	want := "Replay about 3,300 more records (about 5,300 in all: about 5 days of history at 240,000 records a year) and run again."
+	if !strings.Contains(got, want) {
+		t.Errorf("advice = %q, want it to contain %q", got, want)
+	}
+	run.Manifest.UseCase.VolumePerYear = 0
+	if got := undecidedAdvice(run, 1, 3300); strings.Contains(got, "history") {
+		t.Errorf("advice without a volume = %q", got)
+	}
+}

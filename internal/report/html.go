@@ -67,18 +67,20 @@ type htmlPage struct {
 	Segments                       []htmlSegments
 	Conf                           string
 	Recommendation                 string
-	Changes                        []string
-	Impact                         impact
-	Figures                        []htmlFigure
-	Metrics                        []metricTable
-	Skipped                        []htmlFigure
-	Dataset                        []kv
-	Pipelines                      []htmlPipeline
-	Manifest                       []kv
-	Disagreements                  []disagreementSet
-	DisagreeNote                   string
-	Method                         string
-	Tests                          []kv
+	// Monitor lists what to watch after launch (a GO only).
+	Monitor       []string
+	Changes       []string
+	Impact        impact
+	Figures       []htmlFigure
+	Metrics       []metricTable
+	Skipped       []htmlFigure
+	Dataset       []kv
+	Pipelines     []htmlPipeline
+	Manifest      []kv
+	Disagreements []disagreementSet
+	DisagreeNote  string
+	Method        string
+	Tests         []kv
 }
 
 // htmlSegments is the table of a segmented criterion's segments, with its
@@ -142,6 +144,7 @@ func buildPage(run *results.Run, figs []figure, j *journal) htmlPage {
 	}
 	p.Segments = htmlSegmentsOf(run, figs)
 	p.Recommendation, p.Changes = recommend(run)
+	p.Monitor = monitoring(run)
 	p.Impact = impactOf(run)
 	p.Figures, p.Skipped = htmlFigures(figs)
 	for _, pm := range run.Metrics.Pipelines {
@@ -324,6 +327,42 @@ func recommend(run *results.Run) (string, []string) {
 	failed, open, shouldOpen := openCriteria(run.Verdict.Criteria)
 	changes, most := whatWouldChange(failed, open, shouldOpen, confidence(run))
 	return recommendation(run, cand, len(failed), len(open), most), changes
+}
+
+// monitoring is what to watch once a GO candidate is live: every
+// must-criterion as an alert at its threshold, with today's estimate, and
+// the drift of the inputs (the run's psi metrics, or the advice to add
+// one). Nil unless the verdict is GO.
+func monitoring(run *results.Run) []string {
+	if run.Verdict.Verdict != results.Go {
+		return nil
+	}
+	conf := confidence(run)
+	var out []string
+	for _, j := range run.Verdict.Criteria {
+		if !j.Must {
+			continue
+		}
+		est, _, thr := judgementValues(j)
+		out = append(out, fmt.Sprintf("%s: alert when it no longer holds (required %s; measured %s, %s on the replay).",
+			j.Name, thr, est, ivText(j, conf)))
+	}
+	var psi []string
+	if len(run.Metrics.Pipelines) > 0 {
+		for _, e := range run.Metrics.Pipelines[0].Metrics {
+			if strings.Contains(strings.ToLower(e.Metric), "psi") {
+				psi = append(psi, e.Metric)
+			}
+		}
+	}
+	if len(psi) > 0 {
+		out = append(out, fmt.Sprintf("Drift: %s on the live records against the replayed ones (a PSI above 0.25 is a shift worth a re-run).",
+			strings.Join(psi, ", ")))
+	} else {
+		out = append(out, "Drift: the experiment measures none; add a psi metric on the inputs the candidate relies on, "+
+			"and re-run the experiment on recent records at a fixed interval.")
+	}
+	return out
 }
 
 // openCriteria sorts the criteria that keep a GO away: the failed

@@ -240,3 +240,24 @@ func TestUndecidedAdviceGivesTheHistoryNeeded(t *testing.T) {
 		t.Errorf("advice without a volume = %q", got)
 	}
 }
+
+// After a GO the reports say what to watch once live: each must-criterion
+// as an alert, and drift; nothing after another verdict.
+func TestMonitoringAfterAGo(t *testing.T) {
+	run := &results.Run{
+		Verdict: results.Verdict{Verdict: results.Go, Confidence: 0.95, Criteria: []results.Judgement{
+			{Name: "recall of model at least 30.0%", Must: true, Status: results.Pass, Kind: results.AtLeast,
+				Estimate: 0.8, Threshold: 0.3, Unit: "share", Interval: results.Interval{Lo: 0.7, Hi: 0.85}},
+			{Name: "latency of model at most 50 ms", Status: results.Inconclusive},
+		}},
+	}
+	got := monitoring(run)
+	if len(got) != 2 || !strings.Contains(got[0], "recall of model at least 30.0%: alert when it no longer holds") ||
+		!strings.Contains(got[1], "add a psi metric") {
+		t.Errorf("monitoring = %q", got)
+	}
+	run.Verdict.Verdict = results.NoGo
+	if got := monitoring(run); got != nil {
+		t.Errorf("monitoring after NO-GO = %q", got)
+	}
+}

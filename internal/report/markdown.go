@@ -36,6 +36,7 @@ func writeMarkdown(w io.Writer, run *results.Run, figs []figure) error {
 	m := &mdWriter{run: run, conf: confidence(run)}
 	m.header()
 	m.criteria()
+	m.recommendation()
 	m.impact()
 	m.charts(figs)
 	m.metrics()
@@ -163,6 +164,33 @@ func (m *mdWriter) criteria() {
 	}
 	m.line("")
 	m.segments()
+}
+
+// recommendation writes the advice that follows from the verdict, what
+// would change it and, after a GO, what to watch once it is live — the
+// same as report.html's.
+func (m *mdWriter) recommendation() {
+	rec, changes := recommend(m.run)
+	m.line("## Recommendation")
+	m.line("")
+	m.line(oneLine(rec))
+	m.line("")
+	if len(changes) > 0 {
+		m.line("What would change it:")
+		m.line("")
+		for _, c := range changes {
+			m.line("- " + oneLine(c))
+		}
+		m.line("")
+	}
+	if watch := monitoring(m.run); len(watch) > 0 {
+		m.line("After launch, watch:")
+		m.line("")
+		for _, w := range watch {
+			m.line("- " + oneLine(w))
+		}
+		m.line("")
+	}
 }
 
 // segments writes, for every criterion that must hold in every segment, a

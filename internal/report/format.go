@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -101,4 +102,37 @@ func shorten(s string, n int) string {
 		return s
 	}
 	return strings.TrimSpace(string(r[:n-1])) + "…"
+}
+
+// experimentPath is how the reports name the experiment file: as given
+// when relative, else its base name, so that a report sent to someone
+// else carries no local folder.
+func experimentPath(mf results.Manifest) string {
+	f := mf.Experiment.File
+	switch {
+	case f == "":
+		return na
+	case !filepath.IsAbs(f):
+		return filepath.ToSlash(f)
+	}
+	return filepath.Base(f)
+}
+
+// datasetPath is how the reports name the dataset: relative to the
+// experiment's folder, as the file writes it, or its base name when it lies
+// elsewhere.
+func datasetPath(mf results.Manifest) string {
+	p := mf.Dataset.Path
+	switch {
+	case p == "":
+		return na
+	case !filepath.IsAbs(p):
+		return filepath.ToSlash(p)
+	}
+	if mf.Experiment.File != "" {
+		if rel, err := filepath.Rel(filepath.Dir(mf.Experiment.File), p); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.Base(p)
 }

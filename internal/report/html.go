@@ -462,7 +462,7 @@ func plural(n int, one, many string) string {
 
 func datasetFacts(run *results.Run) []kv {
 	d := run.Manifest.Dataset
-	path := cmp.Or(d.Path, na)
+	path := datasetPath(run.Manifest)
 	if d.Format != "" {
 		path += " (" + d.Format + ")"
 	}
@@ -608,7 +608,7 @@ func manifestFacts(run *results.Run) []kv {
 		{"Run id", cmp.Or(mf.RunID, run.Verdict.RunID, na)},
 		{"Status", cmp.Or(string(mf.Status), na)},
 		{"Tool", tool},
-		{"Experiment file", cmp.Or(mf.Experiment.File, na)},
+		{"Experiment file", experimentPath(mf)},
 		{"Experiment sha256", cmp.Or(mf.Experiment.SHA256, na)},
 		{"Confidence", confLabel(confidence(run))},
 		{"Bootstrap", fmt.Sprintf("%s resamples, seed %d", group(int64(mf.Settings.Resamples)), mf.Settings.Seed)},

@@ -261,3 +261,25 @@ func TestMonitoringAfterAGo(t *testing.T) {
 		t.Errorf("monitoring after NO-GO = %q", got)
 	}
 }
+
+// The reports name local files without the folders of the machine that
+// ran them: the experiment by its name, the dataset relative to it.
+func TestReportPathsCarryNoLocalFolder(t *testing.T) {
+	tests := []struct {
+		exp, data        string
+		wantExp, wantDat string
+	}{
+		{"/home/ana/poc/experiments/card-fraud.yaml", "/home/ana/poc/experiments/data/tx.parquet", "card-fraud.yaml", "data/tx.parquet"},
+		{"/home/ana/poc/experiments/card-fraud.yaml", "/mnt/share/tx.parquet", "card-fraud.yaml", "tx.parquet"},
+		{"experiments/card-fraud.yaml", "datasets/tx.csv", "experiments/card-fraud.yaml", "datasets/tx.csv"},
+	}
+	for _, tt := range tests {
+		mf := results.Manifest{Experiment: results.Experiment{File: tt.exp}, Dataset: results.Dataset{Path: tt.data}}
+		if got := experimentPath(mf); got != tt.wantExp {
+			t.Errorf("experimentPath(%s) = %q, want %q", tt.exp, got, tt.wantExp)
+		}
+		if got := datasetPath(mf); got != tt.wantDat {
+			t.Errorf("datasetPath(%s) = %q, want %q", tt.data, got, tt.wantDat)
+		}
+	}
+}

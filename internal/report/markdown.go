@@ -304,7 +304,7 @@ func (m *mdWriter) dataset() {
 	d := m.run.Manifest.Dataset
 	m.line("## Dataset")
 	m.line("")
-	path := code(cmp.Or(d.Path, na))
+	path := code(datasetPath(m.run.Manifest))
 	if d.Format != "" {
 		path += " (" + oneLine(d.Format) + ")"
 	}
@@ -525,7 +525,7 @@ func (m *mdWriter) runInfo() {
 		tool += " (" + mf.Tool.Go + ")"
 	}
 	m.f("- **Tool:** %s\n", oneLine(tool))
-	exp := code(cmp.Or(mf.Experiment.File, na))
+	exp := code(experimentPath(mf))
 	m.f("- **Experiment file:** %s, sha256 %s\n", exp, code(cmp.Or(mf.Experiment.SHA256, na)))
 	m.f("- **Dataset sha256:** %s\n", code(cmp.Or(mf.Dataset.SHA256, na)))
 	m.f("- **Seed:** %d\n", mf.Settings.Seed)

@@ -705,7 +705,10 @@ func (m *mdWriter) charts(figs []figure) {
 		if f.Skipped != "" || f.Inline {
 			continue
 		}
-		m.f("- [%s](%s/%s.png) (also [SVG](%s/%s.svg)): %s\n", f.Title, results.PlotsDir, f.Name, results.PlotsDir, f.Name, oneLine(f.Caption))
+		// Embedded, so that a Markdown viewer shows every chart as the HTML
+		// page does; the SVG is linked beside it.
+		m.f("### %s\n\n![%s](%s/%s.png)\n\n%s ([SVG](%s/%s.svg))\n\n", f.Title, f.Title, results.PlotsDir, f.Name,
+			oneLine(f.Caption), results.PlotsDir, f.Name)
 	}
 	var skipped bool
 	for _, f := range figs {

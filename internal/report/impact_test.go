@@ -283,3 +283,28 @@ func TestReportPathsCarryNoLocalFolder(t *testing.T) {
 		}
 	}
 }
+
+// A confusion matrix of more than 12 labels is not drawn: its most
+// frequent errors are listed instead, most first, in both reports.
+func TestTopConfusionsReplaceALargeMatrix(t *testing.T) {
+	n := 14
+	cm := &results.Confusion{Source: "journal"}
+	for i := range n {
+		cm.Labels = append(cm.Labels, fmt.Sprintf("intent_%02d", i))
+		row := make([]int, n)
+		row[i] = 100
+		row[(i+1)%n] = i // intent_i decided as intent_i+1, i times
+		cm.Counts = append(cm.Counts, row)
+	}
+	rows := topConfusions(cm)
+	if len(rows) != maxConfusionRows || rows[0].Truth != "intent_13" || rows[0].Decided != "intent_00" || rows[0].Count != "13" {
+		t.Fatalf("top confusions = %+v", rows)
+	}
+	if topConfusions(&results.Confusion{Labels: []string{"a", "b"}, Counts: [][]int{{1, 2}, {3, 4}}}) != nil {
+		t.Error("a drawable matrix got a table")
+	}
+	mt := metricTableOf(results.PipelineMetrics{Name: "m", Role: "candidate", Confusion: cm})
+	if len(mt.Confusions) != maxConfusionRows {
+		t.Errorf("metric table confusions = %d", len(mt.Confusions))
+	}
+}

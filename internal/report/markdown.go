@@ -263,6 +263,14 @@ func (m *mdWriter) metrics() {
 			rows = append(rows, row)
 		}
 		m.table(head, rows)
+		if len(mt.Confusions) > 0 {
+			m.f("Its most frequent confusions (%d labels, too many to draw the matrix):\n\n", len(p.Confusion.Labels))
+			var crows [][]string
+			for _, c := range mt.Confusions {
+				crows = append(crows, []string{c.Truth, c.Decided, c.Count, c.Share})
+			}
+			m.table([]string{"True label", "Decided as", "Records", "Share of the true label"}, crows)
+		}
 	}
 }
 
@@ -271,6 +279,9 @@ type metricTable struct {
 	Name, Role string
 	Candidate  bool
 	Rows       []metricRow
+	// Confusions are the most frequent errors of a confusion matrix too
+	// large to draw (nil otherwise).
+	Confusions []confusionRow
 	// HasNote reports whether a row has a note (the table then has a
 	// column for notes).
 	HasNote bool
@@ -284,6 +295,7 @@ type metricRow struct {
 // metricTableOf formats a pipeline's row of metrics.json.
 func metricTableOf(p results.PipelineMetrics) metricTable {
 	t := metricTable{Name: p.Name, Role: cmp.Or(p.Role, "no role"), Candidate: p.Role == "candidate"}
+	t.Confusions = topConfusions(p.Confusion)
 	for _, e := range p.Metrics {
 		r := metricRow{Metric: e.Metric, Value: formatValue(e.Value, e.Unit),
 			Interval: formatInterval(e.Interval, formatValue, e.Unit), Method: methodName(e.Interval.Method),

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"math"
 	"strings"
 	"testing"
@@ -219,5 +220,20 @@ func TestMarkUnmeasured(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// report.md shows the mark, and metrics.json's value only in the note.
+func TestMarkdownSaysLatencyNotMeasured(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteMarkdown(&buf, peopleRun()); err != nil {
+		t.Fatal(err)
+	}
+	md := buf.String()
+	if n := strings.Count(md, "| latency_p99 | "+notMeasured+" |"); n != 3 {
+		t.Errorf("%d in-process latency rows marked not measured, want 3:\n%s", n, md)
+	}
+	if !strings.Contains(md, "| latency_p99 | 0.0 ms |") {
+		t.Error("the model's recorded latency is not shown as measured")
 	}
 }

@@ -62,7 +62,7 @@ func markUnmeasured(run *results.Run, p results.PipelineMetrics, t metricTable) 
 			continue
 		}
 		r := &t.Rows[i]
-		harness := r.Value
+		harness := ms(float64(e.Value))
 		r.Value, r.Interval, r.Method = notMeasured, noInterval, methodName("none")
 		r.Note = "evaluated in-process: " + harness + " is the harness's own time, not a latency of the real process"
 		t.HasNote = true

@@ -199,10 +199,14 @@ func estimateOf(run *results.Run, pipeline, metric string) (results.Estimate, bo
 	return results.Estimate{}, false
 }
 
+// qcPoint is one pipeline on the quality-cost plot: its cost per record
+// (people's time included), of which people is the people's time, and its
+// quality, higher or lower the better.
 type qcPoint struct {
 	name          string
 	cost, quality float64
 	higher        bool
+	people        float64
 }
 
 // paretoFront returns the points no other point beats on both cost and
@@ -232,34 +236,52 @@ func paretoFront(pts []qcPoint) []qcPoint {
 	return front
 }
 
-// qualityCostFigure plots the quality metric against cost_per_record, one
-// point per pipeline, with the Pareto front.
-func qualityCostFigure(run *results.Run, pal palette) (*plot.Plot, string) {
+// qualityCostFigure plots the quality metric against the cost per record,
+// one point per pipeline, with the Pareto front. The cost is
+// cost_per_record plus, for the pipeline standing for people, the cost of
+// their handling time per record where impact.json prices it; note says
+// so in a sentence for the caption ("" when no pipeline has people's time).
+func qualityCostFigure(run *results.Run, pal palette) (p *plot.Plot, note, why string) {
 	qm := qualityMetric(run)
 	if qm == "" {
-		return nil, "there is no quality metric (no criterion and no metric without a unit)"
+		return nil, "", "there is no quality metric (no criterion and no metric without a unit)"
 	}
 	pts, qUnit, cUnit, hasCost := qualityCostPoints(run, qm)
 	if !hasCost {
-		return nil, "the experiment has no cost_per_record metric: add `- cost_per_record` to its metrics"
+		return nil, "", "the experiment has no cost_per_record metric: add `- cost_per_record` to its metrics"
 	}
 	if len(pts) == 0 {
-		return nil, fmt.Sprintf("no pipeline has both %s and cost_per_record defined", qm)
+		return nil, "", fmt.Sprintf("no pipeline has both %s and cost_per_record defined", qm)
 	}
-	p := newPlot(fmt.Sprintf("Quality (%s) against cost per record", qm))
+	cur := cmp.Or(cUnit, run.Manifest.UseCase.Currency, "currency")
+	p = newPlot(fmt.Sprintf("Quality (%s) against cost per record", qm))
 	p.Add(plotter.NewGrid())
 	_, ql := scaleOf(qUnit)
 	p.Y.Label.Text = qm + " (" + ql + ")"
-	p.X.Label.Text = "cost per record (" + cmp.Or(cUnit, run.Manifest.UseCase.Currency, "currency") + ")"
+	p.X.Label.Text = "cost per record (" + cur + ")"
+	var withPeople []string
+	for _, pt := range pts {
+		if pt.people > 0 {
+			withPeople = append(withPeople, fmt.Sprintf("%s: %s of people's time", pt.name, money(pt.people, cur)))
+		}
+	}
+	if len(withPeople) > 0 {
+		p.X.Label.Text = "cost per record (" + cur + "), people's handling time included where priced"
+		note = "The cost per record includes the people's handling time where the experiment prices it (" +
+			joinNames(withPeople) + " per record, from the impact projection)."
+	}
 	addParetoFront(p, paretoFront(pts))
 	addLabelledPoints(p, pts, pal)
 	padRange(p)
-	return p, ""
+	return p, note, ""
 }
 
 // qualityCostPoints are the pipelines with both a finite cost_per_record
 // and a finite quality metric qm (scaled for its axis), with the units of
 // the last of them; hasCost says whether any pipeline has cost_per_record.
+// A pipeline's cost is its cost_per_record plus the people's handling time
+// per record that impact.json prices for it (see peopleCostPerRecord), so
+// that the people's baseline is never drawn as free.
 func qualityCostPoints(run *results.Run, qm string) (pts []qcPoint, qUnit, cUnit string, hasCost bool) {
 	for _, p := range run.Metrics.Pipelines {
 		c, okC := estimateOf(run, p.Name, "cost_per_record")
@@ -270,7 +292,14 @@ func qualityCostPoints(run *results.Run, qm string) (pts []qcPoint, qUnit, cUnit
 		}
 		f, _ := scaleOf(q.Unit)
 		qUnit, cUnit = q.Unit, c.Unit
-		pts = append(pts, qcPoint{name: p.Name, cost: float64(c.Value), quality: float64(q.Value) * f, higher: q.Direction != "lower"})
+		pt := qcPoint{name: p.Name, cost: float64(c.Value), quality: float64(q.Value) * f, higher: q.Direction != "lower"}
+		if run.Impact != nil && sameCurrency(c.Unit, run.Impact.Currency) {
+			if pc, ok := peopleCostPerRecord(run.Impact, p.Name); ok && pc > 0 {
+				pt.people = pc
+				pt.cost += pc
+			}
+		}
+		pts = append(pts, pt)
 	}
 	return pts, qUnit, cUnit, hasCost
 }
@@ -351,17 +380,25 @@ func quantile(sorted []float64, q float64) float64 {
 
 // latencyFigure plots the distribution of latencies per pipeline as an
 // empirical cumulative distribution, on a log axis when they spread over
-// more than two orders of magnitude.
-func latencyFigure(run *results.Run, j *journal, pal palette) (*plot.Plot, int, string) {
+// more than two orders of magnitude. Only real latencies are drawn (see
+// latencyMeasured): the pipelines evaluated in-process are left out, and
+// note says in sentences for the caption that they were not measured, with
+// the people's handling time per record when the use case states it.
+func latencyFigure(run *results.Run, j *journal, pal palette) (p *plot.Plot, n int, note, why string) {
 	if j == nil {
-		return nil, 0, "the run folder has no predictions.jsonl"
+		return nil, 0, "", "the run folder has no predictions.jsonl"
 	}
-	ss, lo, hi := latencySeriesOf(j)
+	all, _, _ := latencySeriesOf(j)
+	ss, lo, hi := latencySeriesOf(j, func(name string) bool { return latencyMeasuredIn(run, name) })
+	note = unmeasuredNote(run, all, ss)
 	if len(ss) == 0 {
-		return nil, 0, "no prediction records a latency"
+		if len(all) > 0 {
+			return nil, 0, note, "no pipeline's latency was measured on a real call. " + note
+		}
+		return nil, 0, note, "no prediction records a latency"
 	}
 	logX := lo < hi && hi/lo > 100
-	p := newPlot("Latency per record: share of records answered within a time")
+	p = newPlot("Latency per record: share of records answered within a time")
 	p.Add(plotter.NewGrid())
 	p.Y.Label.Text = "share of records (%)"
 	p.Y.Min, p.Y.Max = 0, 100
@@ -384,7 +421,33 @@ func latencyFigure(run *results.Run, j *journal, pal palette) (*plot.Plot, int, 
 		p.Add(l)
 		p.Legend.Add(fmt.Sprintf("%s — median %s, 99th percentile %s", shorten(s.name, 32), ms(quantile(s.v, 0.5)), ms(quantile(s.v, 0.99))), l)
 	}
-	return p, len(ss), ""
+	return p, len(ss), note, ""
+}
+
+// unmeasuredNote names, in sentences, the pipelines of all left out of
+// drawn because they are evaluated in-process, and gives the people's
+// handling time per record when the use case states it ("" when nothing
+// was left out).
+func unmeasuredNote(run *results.Run, all, drawn []latencySeries) string {
+	var out []string
+	for _, s := range all {
+		if !slices.ContainsFunc(drawn, func(d latencySeries) bool { return d.name == s.name }) {
+			out = append(out, s.name)
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	verb := "is"
+	if len(out) > 1 {
+		verb = "are"
+	}
+	note := fmt.Sprintf("Not measured: %s %s evaluated in-process, so the time journaled for them is the harness's own, not a latency of the real process, and is not drawn.",
+		joinNames(out), verb)
+	if b, m, ok := peopleMinutesPerRecord(run.Impact); ok && slices.Contains(out, b) {
+		note += fmt.Sprintf(" The people behind %s take %s per record (mean handling time, from the impact projection).", b, minutesText(m))
+	}
+	return note
 }
 
 // latencySeries is one pipeline's latencies, sorted.
@@ -393,13 +456,20 @@ type latencySeries struct {
 	v    []float64
 }
 
-// latencySeriesOf sorts the latencies of every pipeline that recorded some,
-// with the least positive latency and the greatest of all of them.
-func latencySeriesOf(j *journal) (ss []latencySeries, lo, hi float64) {
+// latencySeriesOf sorts the latencies of every pipeline that recorded some
+// (and that every keep accepts), with the least positive latency and the
+// greatest of all of them.
+func latencySeriesOf(j *journal, keep ...func(name string) bool) (ss []latencySeries, lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
+pipes:
 	for _, pj := range j.pipes {
 		if len(pj.latencies) == 0 {
 			continue
+		}
+		for _, k := range keep {
+			if !k(pj.name) {
+				continue pipes
+			}
 		}
 		v := slices.Clone(pj.latencies)
 		sort.Float64s(v)

@@ -148,7 +148,7 @@ func buildPage(run *results.Run, figs []figure, j *journal) htmlPage {
 	p.Impact = impactOf(run)
 	p.Figures, p.Skipped = htmlFigures(figs)
 	for _, pm := range run.Metrics.Pipelines {
-		p.Metrics = append(p.Metrics, metricTableOf(pm))
+		p.Metrics = append(p.Metrics, markUnmeasured(run, pm, metricTableOf(pm)))
 	}
 	p.Dataset = datasetFacts(run)
 	p.Pipelines = pipelineDetail(run, j)

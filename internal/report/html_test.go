@@ -270,7 +270,7 @@ func TestWriteHTMLMissingData(t *testing.T) {
 }
 
 func TestParetoFront(t *testing.T) {
-	pts := []qcPoint{{"a", 0, 40, true}, {"b", 0, 10, true}, {"c", 1, 60, true}, {"d", 2, 50, true}, {"e", 3, 90, true}}
+	pts := []qcPoint{{"a", 0, 40, true, 0}, {"b", 0, 10, true, 0}, {"c", 1, 60, true, 0}, {"d", 2, 50, true, 0}, {"e", 3, 90, true, 0}}
 	var got []string
 	for _, p := range paretoFront(pts) {
 		got = append(got, p.name)

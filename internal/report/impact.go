@@ -102,6 +102,7 @@ func projectCosts(run *results.Run) impact {
 	vol := float64(ij.VolumePerYear)
 	im.Volume = group(ij.VolumePerYear)
 	yearly := map[string]float64{}
+	withPeople := map[string]bool{}
 	var baselines []string
 	for _, p := range ij.Pipelines {
 		rc := p.RunningCost
@@ -109,6 +110,15 @@ func projectCosts(run *results.Run) impact {
 			PerRecord: formatValue(rc.Value/results.Number(vol), cur), Yearly: money(float64(rc.Value), cur), Assumption: rc.Assumption}
 		if finite(float64(rc.Value)) {
 			yearly[p.Name] = float64(rc.Value)
+		}
+		if pc := p.PeopleCost; pc != nil && finite(float64(pc.Value)) && finite(float64(rc.Value)) {
+			// The people's baseline is never free: a candidate is compared
+			// with its running cost and its people's handling time.
+			yearly[p.Name] += float64(pc.Value)
+			withPeople[p.Name] = true
+			row.Assumption += fmt.Sprintf("; the people's handling time (%s a year, %s per record) is not in this running cost, "+
+				"but is counted when a candidate is compared with %s",
+				money(float64(pc.Value), cur), formatValue(pc.Value/results.Number(vol), cur), p.Name)
 		}
 		if iv := rc.Interval; !iv.Lo.IsNaN() && !iv.Hi.IsNaN() && iv.Lo != iv.Hi {
 			row.Interval = money(float64(iv.Lo), cur) + " to " + money(float64(iv.Hi), cur)
@@ -120,7 +130,7 @@ func projectCosts(run *results.Run) impact {
 	}
 	for i, r := range im.Rows {
 		if c, ok := yearly[r.Pipeline]; ok && r.Candidate {
-			im.Rows[i].Diffs = costDiffs(c, yearly, baselines, cur)
+			im.Rows[i].Diffs = costDiffs(c, yearly, withPeople, baselines, cur)
 		}
 	}
 	im.Notes = []string{
@@ -132,8 +142,10 @@ func projectCosts(run *results.Run) impact {
 	return im
 }
 
-// costDiffs compares a candidate's yearly cost c with each baseline's.
-func costDiffs(c float64, yearly map[string]float64, baselines []string, cur string) []costDiff {
+// costDiffs compares a candidate's yearly cost c with each baseline's; for
+// the baselines in withPeople, that cost includes the people's handling
+// time, and the comparison says so.
+func costDiffs(c float64, yearly map[string]float64, withPeople map[string]bool, baselines []string, cur string) []costDiff {
 	var out []costDiff
 	for _, b := range baselines {
 		bv, ok := yearly[b]
@@ -141,6 +153,9 @@ func costDiffs(c float64, yearly map[string]float64, baselines []string, cur str
 			continue
 		}
 		d := costDiff{Baseline: b, Diff: money(c-bv, cur), Sense: "the same"}
+		if withPeople[b] {
+			d.Baseline = b + " with the people's handling time"
+		}
 		switch {
 		case c > bv:
 			d.Sense = "more"

@@ -249,7 +249,7 @@ func (m *mdWriter) metrics() {
 			m.line("")
 			continue
 		}
-		mt := metricTableOf(p)
+		mt := markUnmeasured(m.run, p, metricTableOf(p))
 		head := []string{"Metric", "Value", m.confLabel() + " interval", "Method", "Records"}
 		if mt.HasNote {
 			head = append(head, "Note")

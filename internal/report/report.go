@@ -163,24 +163,32 @@ func metricsSpec(in figureInput) figureSpec {
 // qualityCostSpec plans the figure of quality against cost, its legend at
 // the top right.
 func qualityCostSpec(in figureInput) figureSpec {
-	qc, why := qualityCostFigure(in.run, in.pal)
+	qc, note, why := qualityCostFigure(in.run, in.pal)
 	if qc != nil {
 		qc.Legend.Top, qc.Legend.Left = true, false
 	}
-	return figureSpec{figure{Name: figQualityCost, Title: "Quality against cost", Skipped: why,
-		Caption: "One point per pipeline. Ringed points are on the Pareto front: no other pipeline is both cheaper and better (a dashed line joins them when there are several). A cost of zero means the experiment states no running cost for that pipeline."},
+	caption := "One point per pipeline. Ringed points are on the Pareto front: no other pipeline is both cheaper and better (a dashed line joins them when there are several). " +
+		"A cost of zero means the experiment states no running cost for that pipeline."
+	if note != "" {
+		caption += " " + note
+	}
+	return figureSpec{figure{Name: figQualityCost, Title: "Quality against cost", Skipped: why, Caption: caption},
 		plotWidth, 4.2 * vg.Inch, one(qc)}
 }
 
 // latencySpec plans the latency distribution, its legend below the plot.
 func latencySpec(in figureInput) figureSpec {
-	lat, n, why := latencyFigure(in.run, in.j, in.pal)
+	lat, n, note, why := latencyFigure(in.run, in.j, in.pal)
 	var d canvasDrawer
 	if lat != nil {
 		d = legendBelow(lat, n)
 	}
-	return figureSpec{figure{Name: figLatency, Title: "Latency distribution", Skipped: why,
-		Caption: "For every latency, the share of a pipeline's records answered within it (failed calls excluded); the further left the curve, the faster the pipeline."},
+	caption := "For every latency, the share of a pipeline's records answered within it (failed calls excluded); the further left the curve, the faster the pipeline. " +
+		"Only latencies measured on a real call or recorded in the data are drawn."
+	if note != "" {
+		caption += " " + note
+	}
+	return figureSpec{figure{Name: figLatency, Title: "Latency distribution", Skipped: why, Caption: caption},
 		plotWidth, 4.2*vg.Inch + vg.Length(n)*0.2*vg.Inch, d}
 }
 

@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"flag"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -104,5 +105,67 @@ func TestHTMLInBrowser(t *testing.T) {
 			t.Fatalf("no screenshot written: %v", err)
 		}
 		t.Logf("wrote %s", screenshotFile)
+	}
+}
+
+// layoutProbe is a page that loads the report in a 1440×900 frame and
+// writes, into its own DOM, where the verdict, the headline and the next
+// step are, and which text boxes overflow, for --dump-dom to read.
+const layoutProbe = `<!doctype html><html><body style="margin:0">
+<iframe id="f" src="report.html" style="width:1440px;height:900px;border:0"></iframe>
+<script>
+document.getElementById("f").onload = function () {
+  var d = this.contentDocument, out = [];
+  ["verdict", "headline", "next"].forEach(function (id) {
+    var e = d.getElementById(id);
+    out.push(id + "=" + (e ? Math.round(e.getBoundingClientRect().bottom) : "missing"));
+  });
+  var over = 0;
+  d.querySelectorAll("td, th, p, h1, h2, h3, li, figcaption").forEach(function (e) {
+    if (e.scrollWidth > e.clientWidth + 1) { over++; out.push("overflow=" + e.tagName + ":" + e.textContent.slice(0, 40)); }
+  });
+  out.push("overflows=" + over);
+  document.body.setAttribute("data-layout", out.join("|"));
+};
+</script></body></html>`
+
+// TestFirstViewport renders the report as a reader first sees it, in a
+// 1440×900 window: the verdict, the headline against today's process and
+// the next step are all above the fold, and no text box overflows.
+func TestFirstViewport(t *testing.T) {
+	bin := chromium(t)
+	run := sampleRun()
+	run.Dir = t.TempDir()
+	run.Impact = sampleImpact()
+	run.Impact.Incumbent = run.Impact.Savings[0].Baseline // today's process: the headline answers against it
+	writeJournal(t, run.Dir)
+	writeRun(t, run)
+	probe := filepath.Join(run.Dir, "probe.html")
+	if err := os.WriteFile(probe, []byte(layoutProbe), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom := runChromium(t, bin, probe, "--dump-dom", "--virtual-time-budget=5000", "--window-size=1440,900",
+		"--allow-file-access-from-files")
+	i := strings.Index(dom, `data-layout="`)
+	if i < 0 {
+		t.Fatalf("the probe did not measure the page:\n%.400s", dom)
+	}
+	layout := dom[i+len(`data-layout="`):]
+	layout = layout[:strings.Index(layout, `"`)]
+	for _, id := range []string{"verdict", "headline", "next"} {
+		var bottom int
+		for _, kv := range strings.Split(layout, "|") {
+			if v, ok := strings.CutPrefix(kv, id+"="); ok {
+				if _, err := fmt.Sscan(v, &bottom); err != nil {
+					t.Fatalf("%s: %s", id, v)
+				}
+			}
+		}
+		if bottom <= 0 || bottom > 900 {
+			t.Errorf("%s ends at %dpx, outside the first 900px (layout %s)", id, bottom, layout)
+		}
+	}
+	if !strings.Contains(layout, "overflows=0") {
+		t.Errorf("text overflows its box: %s", layout)
 	}
 }

@@ -50,6 +50,13 @@ type GroupValue struct {
 	// without positives or negatives).
 	TPR Rate `json:"tpr"`
 	FPR Rate `json:"fpr"`
+	// Selected, Positives, TruePositives, Negatives and FalsePositives are
+	// the counts behind the rates, for their intervals.
+	Selected       int `json:"selected"`
+	Positives      int `json:"positives"`
+	TruePositives  int `json:"true_positives"`
+	Negatives      int `json:"negatives"`
+	FalsePositives int `json:"false_positives"`
 	// Compared is false for a group below min_group_size.
 	Compared bool `json:"compared"`
 }
@@ -111,7 +118,8 @@ func (s *GroupSpec) Build(env Env) (Metric, error) {
 				continue
 			}
 			out = append(out, GroupValue{Group: names[id], N: int(g.n), SelectionRate: g.sel / g.n,
-				TPR: Rate(ratio(g.tp, g.pos)), FPR: Rate(ratio(g.fp, g.neg)), Compared: int(g.n) >= max(minSize, 1)})
+				TPR: Rate(ratio(g.tp, g.pos)), FPR: Rate(ratio(g.fp, g.neg)), Compared: int(g.n) >= max(minSize, 1),
+				Selected: int(g.sel), Positives: int(g.pos), TruePositives: int(g.tp), Negatives: int(g.neg), FalsePositives: int(g.fp)})
 		}
 		return out
 	}

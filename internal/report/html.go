@@ -148,7 +148,9 @@ func buildPage(run *results.Run, figs []figure, j *journal) htmlPage {
 	p.Impact = impactOf(run)
 	p.Figures, p.Skipped = htmlFigures(figs)
 	for _, pm := range run.Metrics.Pipelines {
-		p.Metrics = append(p.Metrics, markUnmeasured(run, pm, metricTableOf(pm)))
+		mt := markUnmeasured(run, pm, metricTableOf(pm))
+		mt.Fairness = fairnessTables(pm, confidence(run))
+		p.Metrics = append(p.Metrics, mt)
 	}
 	p.Dataset = datasetFacts(run)
 	p.Pipelines = pipelineDetail(run, j)

@@ -311,3 +311,30 @@ func TestTopConfusionsReplaceALargeMatrix(t *testing.T) {
 		t.Errorf("metric table confusions = %d", len(mt.Confusions))
 	}
 }
+
+// A fairness metric gets a table by group, read from metrics.json's
+// detail: each rate with its Wilson interval, the reference group the one
+// with the highest selection rate among those compared.
+func TestFairnessTablesByGroup(t *testing.T) {
+	detail := map[string]any{"groups": []any{
+		map[string]any{"group": "25 and over", "n": 851.0, "selection_rate": 0.382, "compared": true,
+			"selected": 325.0, "positives": 205.0, "true_positives": 139.0, "negatives": 646.0, "false_positives": 172.0},
+		map[string]any{"group": "under 25", "n": 149.0, "selection_rate": 0.510, "compared": true,
+			"selected": 76.0, "positives": 61.0, "true_positives": 42.0, "negatives": 88.0, "false_positives": 34.0},
+		map[string]any{"group": "unknown", "n": 3.0, "selection_rate": 1.0, "compared": false,
+			"selected": 3.0, "positives": 0.0, "true_positives": 0.0, "negatives": 3.0, "false_positives": 3.0},
+	}}
+	p := results.PipelineMetrics{Name: "logistic", Metrics: []results.Estimate{
+		{Metric: "four_fifths_age", Detail: detail}, {Metric: "accuracy", Value: 0.7}}}
+	ts := fairnessTables(p, 0.95)
+	if len(ts) != 1 || ts[0].Reference != "under 25" || len(ts[0].Rows) != 3 {
+		t.Fatalf("tables = %+v", ts)
+	}
+	// statsmodels proportion_confint(76, 149, method="wilson") = (0.4307, 0.5887).
+	if r := ts[0].Rows[1]; r.Selection != "51.0%" || r.SelectionIv != "[43.1%, 58.9%]" || !r.IsReference {
+		t.Errorf("under 25: %+v", r)
+	}
+	if r := ts[0].Rows[2]; r.TPR != "no records" || r.Compared {
+		t.Errorf("a group without positives: %+v", r)
+	}
+}

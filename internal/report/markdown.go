@@ -250,6 +250,7 @@ func (m *mdWriter) metrics() {
 			continue
 		}
 		mt := markUnmeasured(m.run, p, metricTableOf(p))
+		mt.Fairness = fairnessTables(p, confidence(m.run))
 		head := []string{"Metric", "Value", m.confLabel() + " interval", "Method", "Records"}
 		if mt.HasNote {
 			head = append(head, "Note")
@@ -263,6 +264,22 @@ func (m *mdWriter) metrics() {
 			rows = append(rows, row)
 		}
 		m.table(head, rows)
+		for _, ft := range mt.Fairness {
+			m.f("%s by group (reference: %s, the compared group with the highest selection rate; %s intervals, Wilson):\n\n",
+				ft.Metric, cmp.Or(ft.Reference, "none"), m.confLabel())
+			var frows [][]string
+			for _, r := range ft.Rows {
+				g := r.Group
+				switch {
+				case r.IsReference:
+					g += " (reference)"
+				case !r.Compared:
+					g += " (too small to compare)"
+				}
+				frows = append(frows, []string{g, r.Records, r.Selection + " " + r.SelectionIv, r.TPR + " " + r.TPRIv, r.FPR + " " + r.FPRIv})
+			}
+			m.table([]string{"Group", "Records", "Selection rate", "True-positive rate", "False-positive rate"}, frows)
+		}
 		if len(mt.Confusions) > 0 {
 			m.f("Its most frequent confusions (%d labels, too many to draw the matrix):\n\n", len(p.Confusion.Labels))
 			var crows [][]string
@@ -282,6 +299,8 @@ type metricTable struct {
 	// Confusions are the most frequent errors of a confusion matrix too
 	// large to draw (nil otherwise).
 	Confusions []confusionRow
+	// Fairness holds the pipeline's fairness metrics group by group.
+	Fairness []fairnessTable
 	// HasNote reports whether a row has a note (the table then has a
 	// column for notes).
 	HasNote bool

@@ -28,6 +28,14 @@ var corpus = []mistake{
 	{name: "positive written as 1.0 is the class 1", edit: []string{"label: is_fraud\n", "label: is_fraud\n  positive: \"1.0\"\n"},
 		want: []string{"valid"}},
 
+	// Names for coded classes.
+	{name: "label_names naming a class the data lacks", edit: []string{"label: is_fraud\n", "label: is_fraud\n  label_names: {0: legitimate, 2: fraud}\n"},
+		code: 2, want: []string{"dataset.label_names.2", `"2" is not a class of the label column`}},
+	{name: "label_names show in the report", edit: []string{"label: is_fraud\n", "label: is_fraud\n  label_names: {0: legitimate, 1: fraud}\n"},
+		run: true, verdict: "GO", clean: true, report: []string{"Positive class:** fraud (1)", "legitimate `0`"}},
+	{name: "two classes with one name", edit: []string{"label: is_fraud\n", "label: is_fraud\n  label_names: {0: fraud, 1: fraud}\n"},
+		code: 2, want: []string{"dataset.label_names.1", `"fraud" already names class "0"`}},
+
 	// Today's process.
 	{name: "incumbent misspelt", edit: []string{"  volume_per_year: 100000\n", "  volume_per_year: 100000\n  incumbent: rules\n"},
 		code: 2, want: []string{"use_case.incumbent", `pipeline "rules" is not defined`, `did you mean "rule"?`}},

@@ -653,9 +653,10 @@ func confusionFigure(run *results.Run, cand string) (*plot.Plot, vg.Length, stri
 	p.Add(heat{cm: cm})
 	xs := make([]string, n)
 	ys := make([]string, n)
+	names := run.Manifest.Dataset.LabelNames
 	for i, l := range cm.Labels {
-		xs[i] = shorten(l, 16)
-		ys[n-1-i] = shorten(l, 16)
+		xs[i] = shorten(className(names, l), 16)
+		ys[n-1-i] = shorten(className(names, l), 16)
 	}
 	p.NominalX(xs...)
 	p.NominalY(ys...)

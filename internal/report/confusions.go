@@ -21,7 +21,7 @@ type confusionRow struct {
 // first, when the matrix has too many labels to draw
 // (maxConfusionLabels): the count and its share of the true label's
 // records. Nil for a drawable or missing matrix.
-func topConfusions(cm *results.Confusion) []confusionRow {
+func topConfusions(cm *results.Confusion, names map[string]string) []confusionRow {
 	if cm == nil || len(cm.Labels) <= maxConfusionLabels {
 		return nil
 	}
@@ -44,8 +44,17 @@ func topConfusions(cm *results.Confusion) []confusionRow {
 	}
 	out := make([]confusionRow, len(cells))
 	for k, c := range cells {
-		out[k] = confusionRow{Truth: cm.Labels[c.i], Decided: cm.Labels[c.j], Count: group(int64(c.n)),
+		out[k] = confusionRow{Truth: className(names, cm.Labels[c.i]), Decided: className(names, cm.Labels[c.j]), Count: group(int64(c.n)),
 			Share: formatValue(results.Number(float64(c.n)/float64(c.row)), "")}
 	}
 	return out
+}
+
+// className is how the reports show a class: its name from
+// dataset.label_names with the code ("fraud (1)"), or the code alone.
+func className(names map[string]string, code string) string {
+	if n, ok := names[code]; ok && n != "" && n != code {
+		return n + " (" + code + ")"
+	}
+	return code
 }

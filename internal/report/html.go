@@ -150,6 +150,7 @@ func buildPage(run *results.Run, figs []figure, j *journal) htmlPage {
 	for _, pm := range run.Metrics.Pipelines {
 		mt := markUnmeasured(run, pm, metricTableOf(pm))
 		mt.Fairness = fairnessTables(pm, confidence(run))
+		mt.Confusions = topConfusions(pm.Confusion, run.Manifest.Dataset.LabelNames)
 		p.Metrics = append(p.Metrics, mt)
 	}
 	p.Dataset = datasetFacts(run)
@@ -491,7 +492,7 @@ func datasetFacts(run *results.Run) []kv {
 		{"Label balance", strings.ReplaceAll(labelBalance(d), "`", "")},
 	}
 	if d.Positive != "" {
-		out = append(out, kv{"Positive label", d.Positive})
+		out = append(out, kv{"Positive label", className(d.LabelNames, d.Positive)})
 	}
 	if len(d.Segments) > 0 {
 		out = append(out, kv{"Segments", strings.Join(d.Segments, ", ")})

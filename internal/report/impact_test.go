@@ -299,11 +299,11 @@ func TestTopConfusionsReplaceALargeMatrix(t *testing.T) {
 		row[(i+1)%n] = i // intent_i decided as intent_i+1, i times
 		cm.Counts = append(cm.Counts, row)
 	}
-	rows := topConfusions(cm)
+	rows := topConfusions(cm, nil)
 	if len(rows) != maxConfusionRows || rows[0].Truth != "intent_13" || rows[0].Decided != "intent_00" || rows[0].Count != "13" {
 		t.Fatalf("top confusions = %+v", rows)
 	}
-	if topConfusions(&results.Confusion{Labels: []string{"a", "b"}, Counts: [][]int{{1, 2}, {3, 4}}}) != nil {
+	if topConfusions(&results.Confusion{Labels: []string{"a", "b"}, Counts: [][]int{{1, 2}, {3, 4}}}, nil) != nil {
 		t.Error("a drawable matrix got a table")
 	}
 	mt := metricTableOf(results.PipelineMetrics{Name: "m", Role: "candidate", Confusion: cm})

@@ -251,6 +251,7 @@ func (m *mdWriter) metrics() {
 		}
 		mt := markUnmeasured(m.run, p, metricTableOf(p))
 		mt.Fairness = fairnessTables(p, confidence(m.run))
+		mt.Confusions = topConfusions(p.Confusion, m.run.Manifest.Dataset.LabelNames)
 		head := []string{"Metric", "Value", m.confLabel() + " interval", "Method", "Records"}
 		if mt.HasNote {
 			head = append(head, "Note")
@@ -314,7 +315,7 @@ type metricRow struct {
 // metricTableOf formats a pipeline's row of metrics.json.
 func metricTableOf(p results.PipelineMetrics) metricTable {
 	t := metricTable{Name: p.Name, Role: cmp.Or(p.Role, "no role"), Candidate: p.Role == "candidate"}
-	t.Confusions = topConfusions(p.Confusion)
+	t.Confusions = topConfusions(p.Confusion, nil)
 	for _, e := range p.Metrics {
 		r := metricRow{Metric: e.Metric, Value: formatValue(e.Value, e.Unit),
 			Interval: formatInterval(e.Interval, formatValue, e.Unit), Method: methodName(e.Interval.Method),
@@ -351,6 +352,9 @@ func (m *mdWriter) dataset() {
 	m.f("- **Skipped bad rows:** %s\n", group(int64(d.Skipped)))
 	m.f("- **Records replayed:** %s\n", group(int64(d.Records)))
 	m.f("- **Label balance:** %s\n", labelBalance(d))
+	if d.Positive != "" && len(d.LabelCounts) == 2 {
+		m.f("- **Positive class:** %s\n", className(d.LabelNames, d.Positive))
+	}
 	rng := na
 	if d.From != nil && d.To != nil {
 		rng = formatTime(*d.From) + " to " + formatTime(*d.To)
@@ -411,7 +415,11 @@ func labelBalance(d results.Dataset) string {
 		if total > 0 {
 			share = results.Number(float64(e.n) / float64(total))
 		}
-		parts[i] = fmt.Sprintf("%s %s (%s)", code(e.label), group(int64(e.n)), formatValue(share, ""))
+		name := code(e.label)
+		if n, ok := d.LabelNames[e.label]; ok && n != "" && n != e.label {
+			name = n + " " + code(e.label)
+		}
+		parts[i] = fmt.Sprintf("%s %s (%s)", name, group(int64(e.n)), formatValue(share, ""))
 	}
 	s := strings.Join(parts, ", ")
 	if d.Label != "" {

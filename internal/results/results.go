@@ -185,15 +185,17 @@ type UseCase struct {
 
 // Dataset describes the replayed data.
 type Dataset struct {
-	Path     string   `json:"path"`
-	Format   string   `json:"format"`
-	SHA256   string   `json:"sha256"`
-	ID       string   `json:"id,omitempty"`
-	Label    string   `json:"label"`
-	Positive string   `json:"positive"`
-	Time     string   `json:"time,omitempty"`
-	Segments []string `json:"segments,omitempty"`
-	Filter   string   `json:"filter,omitempty"`
+	Path     string `json:"path"`
+	Format   string `json:"format"`
+	SHA256   string `json:"sha256"`
+	ID       string `json:"id,omitempty"`
+	Label    string `json:"label"`
+	Positive string `json:"positive"`
+	// LabelNames names coded classes for people (dataset.label_names).
+	LabelNames map[string]string `json:"label_names,omitempty"`
+	Time       string            `json:"time,omitempty"`
+	Segments   []string          `json:"segments,omitempty"`
+	Filter     string            `json:"filter,omitempty"`
 	// SelectiveLabels is the file's statement of outcomes the historical
 	// decisions hid.
 	SelectiveLabels string  `json:"selective_labels,omitempty"`

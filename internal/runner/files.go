@@ -23,7 +23,7 @@ func manifest(exp *spec.Experiment, runID, dsHash string, opt Options) results.M
 		UseCase: results.UseCase{Question: exp.UseCase.Question, Owner: exp.UseCase.Owner, Incumbent: exp.UseCase.Incumbent,
 			VolumePerYear: exp.UseCase.VolumePerYear, Currency: exp.UseCase.Currency},
 		Dataset: results.Dataset{
-			Path: d.Path, Format: format, SHA256: dsHash, ID: d.ID, Label: d.Label, Positive: d.Positive,
+			Path: d.Path, Format: format, SHA256: dsHash, ID: d.ID, Label: d.Label, Positive: d.Positive, LabelNames: d.LabelNames,
 			Time: d.Time, Segments: d.Segments, Filter: d.Filter, SelectiveLabels: d.SelectiveLabels,
 		},
 		Settings: results.Settings{Confidence: exp.Report.Confidence, Resamples: exp.Report.Resamples,

@@ -174,6 +174,9 @@ type Dataset struct {
 	SelectiveLabels string
 	// Sample is the seeded sample to replay; nil for all records.
 	Sample *Sample
+	// LabelNames names coded classes for people ({"0": "legitimate"}):
+	// dataset.label_names; nil when the file gives none.
+	LabelNames map[string]string
 	// SkipBadRows is true when on_bad_row is "skip": unreadable rows are
 	// counted and skipped instead of stopping the run.
 	SkipBadRows bool

@@ -93,7 +93,7 @@ var (
 	useCaseKeys  = []string{"question", "owner", "incumbent", "volume_per_year", "currency", "people", "cost_of_error"}
 	peopleKeys   = []string{"baseline", "minutes_per_record", "hourly_cost", "hours_per_fte"}
 	errorCostKey = []string{"missed_positive", "false_positive"}
-	datasetKeys  = []string{"path", "format", "id", "label", "positive", "time", "segments", "columns", "derive", "filter", "sample", "on_bad_row", "selective_labels", "checks", "max_field_bytes", "max_record_bytes"}
+	datasetKeys  = []string{"path", "format", "id", "label", "positive", "time", "segments", "columns", "derive", "filter", "sample", "on_bad_row", "selective_labels", "checks", "max_field_bytes", "max_record_bytes", "label_names"}
 	sampleKeys   = []string{"size", "fraction", "seed", "stratify"}
 	pipelineKeys = []string{"name", "role", "type", "description"}
 	metricKeys   = []string{"name", "type"}
@@ -613,6 +613,7 @@ func (l *loader) dataset(n *yaml.Node, exp *Experiment) bool {
 			ds.Positive = canonical(v)
 		}
 	}
+	l.labelNames(f.val("label_names"), ds)
 	segments, segNodes := f.strList("segments")
 	ds.Segments = segments
 	ds.Filter, _ = f.str("filter")
@@ -798,6 +799,57 @@ func (l *loader) readFailed(f *fields, ds *Dataset, err error, counts map[string
 	return false
 }
 
+// labelNames decodes dataset.label_names: a name for each coded class
+// ({0: legitimate, 1: fraud}), which the reports show instead of the code.
+// The codes are checked against the label's classes once they are read.
+func (l *loader) labelNames(v *yaml.Node, ds *Dataset) {
+	if isNull(v) {
+		return
+	}
+	if v.Kind != yaml.MappingNode {
+		l.errorf(v, "dataset.label_names", "write it as a mapping, e.g. {0: legitimate, 1: fraud}", "expected a mapping of class to name, got %s", describe(v))
+		return
+	}
+	ds.LabelNames = map[string]string{}
+	l.labelNameNodes = map[string]*yaml.Node{}
+	seen := map[string]string{}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, val := v.Content[i], v.Content[i+1]
+		code := canonical(k)
+		name := strings.TrimSpace(val.Value)
+		switch {
+		case val.Kind != yaml.ScalarNode || name == "":
+			l.errorf(val, "dataset.label_names."+k.Value, "", "the name of class %q must be a non-empty text", code)
+		case seen[name] != "":
+			l.errorf(val, "dataset.label_names."+k.Value, "give each class its own name",
+				"%q already names class %q: two classes with one name could not be told apart", name, seen[name])
+		default:
+			seen[name] = code
+			ds.LabelNames[code] = name
+			l.labelNameNodes[code] = k
+		}
+	}
+}
+
+// checkLabelNames refuses a name given to a class the label does not hold
+// (a misspelt or miscoded class).
+func (l *loader) checkLabelNames(ds *Dataset) {
+	if len(ds.Labels) == 0 {
+		return
+	}
+	for code, node := range l.labelNameNodes {
+		if same := pipeline.SameNumber(code, ds.Labels); same != "" && same != code {
+			ds.LabelNames[same] = ds.LabelNames[code]
+			delete(ds.LabelNames, code)
+			continue
+		}
+		if !slices.Contains(ds.Labels, code) {
+			l.errorf(node, "dataset.label_names."+node.Value, "name the classes the label column holds",
+				"class %s", pipeline.LabelProblem(code, ds.Labels))
+		}
+	}
+}
+
 // classes sets ds.Labels from the label counts and checks the positive
 // class against them.
 func (l *loader) classes(f *fields, ds *Dataset, counts map[string]int) {
@@ -816,6 +868,7 @@ func (l *loader) classes(f *fields, ds *Dataset, counts map[string]int) {
 		ds.Labels = nil // a regression target: no classes to check
 		return
 	}
+	l.checkLabelNames(ds)
 	explicit := !isNull(f.val("positive"))
 	if same := pipeline.SameNumber(ds.Positive, ds.Labels); same != "" {
 		ds.Positive = same // "1.0" as the file writes it is the class 1 the data holds

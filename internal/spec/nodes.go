@@ -20,6 +20,8 @@ type loader struct {
 	originals map[*yaml.Node]string
 	// privacyImpl is the pseudonymiser built from the privacy block.
 	privacyImpl pipeline.Privacy
+	// labelNameNodes are the keys of dataset.label_names, by class.
+	labelNameNodes map[string]*yaml.Node
 	// useCaseNode is the use_case mapping, for warnings about it.
 	useCaseNode *yaml.Node
 	// useCaseRefs are the pipeline and column names use_case refers to,

@@ -372,7 +372,7 @@ func (p *Pipeline) Predict(ctx context.Context, rec datasets.Record) (pipeline.O
 // cached returns the cached answer to the request of cache key key, when
 // there is a readable one.
 func (p *Pipeline) cached(key string, sess pipeline.PrivacySession) (pipeline.Output, bool) {
-	e, ok := p.cachedEntry(key)
+	e, ok := pipeline.CachedJSON[cacheEntry](p.cache, key)
 	if !ok {
 		return pipeline.Output{}, false
 	}
@@ -382,23 +382,6 @@ func (p *Pipeline) cached(key string, sess pipeline.PrivacySession) (pipeline.Ou
 	return out, true
 }
 
-// cachedEntry returns the cache's entry for key, when there is a readable
-// one.
-func (p *Pipeline) cachedEntry(key string) (cacheEntry, bool) {
-	if p.cache == nil {
-		return cacheEntry{}, false
-	}
-	b, ok, err := p.cache.Get(key)
-	if err != nil || !ok {
-		return cacheEntry{}, false
-	}
-	var e cacheEntry
-	if json.Unmarshal(b, &e) != nil {
-		return cacheEntry{}, false
-	}
-	return e, true
-}
-
 // callAndCache calls the model with body, retrying as the caller allows,
 // and caches a successful answer under key. With a pipeline.LockingCache (a
 // cache folder other runs may share) it first takes the key's lease and
@@ -406,19 +389,13 @@ func (p *Pipeline) cachedEntry(key string) (cacheEntry, bool) {
 // for is paid once.
 func (p *Pipeline) callAndCache(ctx context.Context, key string, body []byte) (flightResult, error) {
 	var r flightResult
-	if lc, ok := p.cache.(pipeline.LockingCache); ok {
-		unlock, err := lc.Lock(ctx, key)
-		switch {
-		case err == nil:
-			defer unlock()
-			if e, ok := p.cachedEntry(key); ok {
-				return flightResult{raw: []byte(e.Raw), latency: time.Duration(e.LatencyNS), cached: true}, nil
-			}
-		case ctx.Err() != nil:
-			return r, fmt.Errorf("wait for the cache lease: %w", err)
-		}
-		// A lease that cannot be taken (a read-only cache folder) is no
-		// reason not to call: the request is paid as without a lease.
+	e, found, unlock, err := pipeline.LeaseThenCached[cacheEntry](ctx, p.cache, key)
+	if err != nil {
+		return r, err
+	}
+	defer unlock()
+	if found {
+		return flightResult{raw: []byte(e.Raw), latency: time.Duration(e.LatencyNS), cached: true}, nil
 	}
 	attempts, err := p.caller.Do(ctx, 0, func(actx context.Context) error {
 		start := time.Now()

@@ -250,7 +250,7 @@ func (p *LLM) Predict(ctx context.Context, rec datasets.Record) (pipeline.Output
 	if e, ok := p.paid(key); ok {
 		return p.cachedOutput(e, sess), nil
 	}
-	if e, ok := p.cached(key); ok {
+	if e, ok := pipeline.CachedJSON[cacheEntry](p.cache, key); ok {
 		return p.cachedOutput(e, sess), nil
 	}
 	r, err, leader := p.flight.Do(key, func() (flightResult, error) {
@@ -274,24 +274,6 @@ func (p *LLM) Predict(ctx context.Context, rec datasets.Record) (pipeline.Output
 	return out, nil
 }
 
-// cached returns the cache's entry for key, when there is a readable one.
-// A cache that cannot be read is a miss: the answer is fetched and put
-// again.
-func (p *LLM) cached(key string) (cacheEntry, bool) {
-	if p.cache == nil {
-		return cacheEntry{}, false
-	}
-	b, ok, err := p.cache.Get(key)
-	if err != nil || !ok {
-		return cacheEntry{}, false
-	}
-	var e cacheEntry
-	if json.Unmarshal(b, &e) != nil {
-		return cacheEntry{}, false
-	}
-	return e, true
-}
-
 // cachedOutput is the output of a cached entry: nothing called, nothing
 // attempted, the recorded latency, tokens and cost.
 func (p *LLM) cachedOutput(e cacheEntry, sess pipeline.PrivacySession) pipeline.Output {
@@ -307,19 +289,13 @@ func (p *LLM) cachedOutput(e cacheEntry, sess pipeline.PrivacySession) pipeline.
 // share) it first takes the key's lease and looks in the cache again, so
 // that a request another process is paying for is paid once.
 func (p *LLM) fetch(ctx context.Context, key string, msgs []openai.ChatCompletionMessage) (flightResult, error) {
-	if lc, ok := p.cache.(pipeline.LockingCache); ok {
-		unlock, err := lc.Lock(ctx, key)
-		switch {
-		case err == nil:
-			defer unlock()
-			if e, ok := p.cached(key); ok {
-				return flightResult{e: e, cached: true}, nil
-			}
-		case ctx.Err() != nil:
-			return flightResult{}, fmt.Errorf("wait for the cache lease: %w", err)
-		}
-		// A lease that cannot be taken (a read-only cache folder) is no
-		// reason not to call: the request is paid as without a lease.
+	prior, found, unlock, err := pipeline.LeaseThenCached[cacheEntry](ctx, p.cache, key)
+	if err != nil {
+		return flightResult{}, err
+	}
+	defer unlock()
+	if found {
+		return flightResult{e: prior, cached: true}, nil
 	}
 	led := p.currentLedger()
 	e, err := p.call(ctx, key, msgs, led)

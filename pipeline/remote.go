@@ -77,6 +77,15 @@ type Privacy interface {
 	Session() PrivacySession
 }
 
+// QuietPrivacy is implemented by a Privacy that counts what its sessions
+// replace (for the manifest): QuietSession pseudonymises the same way
+// without counting, for estimates (`poc plan`, the budget's reservation)
+// that redact text which is never sent.
+type QuietPrivacy interface {
+	Privacy
+	QuietSession() PrivacySession
+}
+
 // PrivacySession pseudonymises the text of one record.
 type PrivacySession interface {
 	// Redact replaces every detected value by its stable token.

@@ -112,7 +112,12 @@ func (p *LLM) Estimate(rec datasets.Record) (pipeline.Estimate, error) {
 		return pipeline.Estimate{}, err
 	}
 	if p.privacy != nil {
+		// What an estimate redacts is never sent: it must not count in
+		// the manifest's replacements.
 		sess := p.privacy.Session()
+		if q, ok := p.privacy.(pipeline.QuietPrivacy); ok {
+			sess = q.QuietSession()
+		}
 		for i := range msgs {
 			msgs[i].Content = sess.Redact(msgs[i].Content)
 		}

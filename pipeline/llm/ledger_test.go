@@ -11,6 +11,7 @@ import (
 
 	"github.com/poc-harness/poc/pipeline"
 	"github.com/poc-harness/poc/pipeline/llm/llmtest"
+	"github.com/poc-harness/poc/pipeline/redact"
 )
 
 // memLedger is an in-memory pipeline.Ledger recording its events.
@@ -139,5 +140,29 @@ func TestPromptMayNotReadTheLabel(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "prompt") || !strings.Contains(err.Error(), `"queue"`) {
 			t.Errorf("prompt %q: Build = %v, want a refusal naming the label column", prompt, err)
 		}
+	}
+}
+
+// TestEstimatesDoNotCountReplacements: the budget's reservation redacts a
+// record to count its tokens; only the request sent counts in the
+// manifest's replacements.
+func TestEstimatesDoNotCountReplacements(t *testing.T) {
+	srv := llmtest.NewServer(t)
+	r, err := redact.New(redact.Config{Detectors: []string{"email"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := testEnv()
+	env.Privacy = r
+	p := build(t, labelSpec(srv.URL), env)
+	rec := record("From alice@example.com", "refund please", "billing")
+	if _, err := p.Estimate(rec); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Predict(context.Background(), rec); err != nil {
+		t.Fatal(err)
+	}
+	if n := r.Counts()["EMAIL"]; n != 1 {
+		t.Errorf("EMAIL replaced %d times for one address sent once", n)
 	}
 }

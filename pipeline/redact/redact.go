@@ -134,6 +134,14 @@ func (r *Redactor) Session() pipeline.PrivacySession {
 	return &Session{r: r, tokens: map[string]string{}, values: map[string]string{}, next: map[string]int{}}
 }
 
+// QuietSession is a session that replaces as Session does but adds nothing
+// to Counts (pipeline.QuietPrivacy): for estimates of text never sent.
+func (r *Redactor) QuietSession() pipeline.PrivacySession {
+	s := r.Session().(*Session)
+	s.quiet = true
+	return s
+}
+
 // Counts returns the number of replacements made by kind (EMAIL, PHONE,
 // IBAN, CARD and the custom names) since New, over all sessions.
 func (r *Redactor) Counts() map[string]int {
@@ -157,7 +165,8 @@ func (r *Redactor) add(counts map[string]int) {
 // Session pseudonymises the text of one record: the same value gets the same
 // token in every Redact call of the session. It is safe for concurrent use.
 type Session struct {
-	r *Redactor
+	r     *Redactor
+	quiet bool // replaces without counting (QuietSession)
 
 	mu     sync.Mutex
 	tokens map[string]string // kind + "\x00" + value → token
@@ -165,7 +174,10 @@ type Session struct {
 	next   map[string]int    // kind → last number issued
 }
 
-var _ pipeline.PrivacySession = (*Session)(nil)
+var (
+	_ pipeline.PrivacySession = (*Session)(nil)
+	_ pipeline.QuietPrivacy   = (*Redactor)(nil)
+)
 
 type span struct {
 	start, end int
@@ -206,7 +218,9 @@ func (s *Session) Redact(text string) string {
 	}
 	s.mu.Unlock()
 	b.WriteString(text[last:])
-	s.r.add(counts)
+	if !s.quiet {
+		s.r.add(counts)
+	}
 	return b.String()
 }
 

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 
@@ -562,6 +563,25 @@ func (l *loader) checkUseCaseRefs(exp *Experiment) {
 	}
 }
 
+// namesWord reports whether text holds name as whole words, with - and _
+// read as spaces ("rules-v12" in "replace rules v12", but "rule" not in
+// "rules").
+func namesWord(text, name string) bool {
+	words := func(s string) []string {
+		return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	}
+	t, n := words(text), words(name)
+	if len(n) == 0 {
+		return false
+	}
+	for i := 0; i+len(n) <= len(t); i++ {
+		if slices.Equal(t[i:i+len(n)], n) {
+			return true
+		}
+	}
+	return false
+}
+
 // inferIncumbent sets use_case.incumbent when the file leaves it out: the
 // only baseline, else the only baseline the question names. With several
 // baselines and none named, it warns: the reports then compare the
@@ -574,8 +594,7 @@ func (l *loader) inferIncumbent(exp *Experiment) {
 			continue
 		}
 		baselines = append(baselines, p.Name)
-		n := strings.ToLower(p.Name)
-		if strings.Contains(q, n) || strings.Contains(q, strings.NewReplacer("-", " ", "_", " ").Replace(n)) {
+		if namesWord(q, strings.ToLower(p.Name)) {
 			named = append(named, p.Name)
 		}
 	}

@@ -616,3 +616,22 @@ func TestColumnTypes(t *testing.T) {
 		t.Errorf("ReadData got %+v", read)
 	}
 }
+
+func TestNamesWord(t *testing.T) {
+	tests := []struct {
+		text, name string
+		want       bool
+	}{
+		{"should the model replace rules-v12?", "rules-v12", true},
+		{"should the model replace rules v12?", "rules-v12", true},
+		{"instead of the first-line agents?", "agents", true},
+		{"should the model replace the rules?", "rule", false},
+		{"replace the amount rule?", "rule", true},
+		{"anything", "", false},
+	}
+	for _, tt := range tests {
+		if got := namesWord(tt.text, tt.name); got != tt.want {
+			t.Errorf("namesWord(%q, %q) = %v, want %v", tt.text, tt.name, got, tt.want)
+		}
+	}
+}

@@ -211,18 +211,13 @@ func rows(in ImpactInput, done <-chan struct{}) (*impactRows, error) {
 			if err := stopAt(seq, done); err != nil {
 				return nil, err
 			}
+			r.errCost[i][seq] = in.errorPrice(o, seq)
 			switch o {
 			case metrics.FalseNegative:
 				r.fn[i]++
-				if in.MissedPositive != nil {
-					r.errCost[i][seq] = in.MissedPositive.At(seq)
-					r.missedSum[i] += in.MissedPositive.At(seq)
-				}
+				r.missedSum[i] += r.errCost[i][seq]
 			case metrics.FalsePositive:
 				r.fp[i]++
-				if in.FalsePositive != nil {
-					r.errCost[i][seq] = in.FalsePositive.At(seq)
-				}
 			}
 		}
 		for seq := range in.Records {
@@ -469,3 +464,29 @@ func constant(v []float64) bool {
 
 // money prints an amount in its currency, as every document does.
 var money = format.Money
+
+// totals is each record's cost to the business under the decisions
+// outcome: the call's cost, the price of its error and, for the people's
+// baseline (pipeline name), their handling time.
+func (in *ImpactInput) totals(cost []float64, outcome func(seq int) metrics.Outcome, name string) []float64 {
+	out := make([]float64, in.Records)
+	for seq := range out {
+		out[seq] = cost[seq] + in.errorPrice(outcome(seq), seq)
+		if p := in.People; p != nil && p.Baseline == name {
+			out[seq] += p.Minutes.At(seq) / 60 * p.HourlyCost
+		}
+	}
+	return out
+}
+
+// errorPrice is what decision outcome o of record seq costs: a missed
+// positive or a false positive at its price, nothing else.
+func (in *ImpactInput) errorPrice(o metrics.Outcome, seq int) float64 {
+	switch {
+	case o == metrics.FalseNegative && in.MissedPositive != nil:
+		return in.MissedPositive.At(seq)
+	case o == metrics.FalsePositive && in.FalsePositive != nil:
+		return in.FalsePositive.At(seq)
+	}
+	return 0
+}

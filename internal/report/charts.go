@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -765,7 +766,8 @@ func scoresFigure(run *results.Run, j *journal, pal palette) (canvasDrawer, vg.L
 	if j == nil {
 		return nil, 0, "", "the run folder has no predictions.jsonl"
 	}
-	sp := newScorePanels()
+	marks := operatingMarks(run)
+	sp := newScorePanels(rocFloor(marks))
 	var drawn []string
 	var noScores, oneClass []string
 	calOK := false
@@ -782,6 +784,11 @@ func scoresFigure(run *results.Run, j *journal, pal palette) (canvasDrawer, vg.L
 		drawn = append(drawn, pj.name)
 		if sp.add(pj.name, pal.of(pj.name), roc, pr, pj.scores) {
 			calOK = true
+		}
+	}
+	for _, mk := range marks {
+		if slices.Contains(drawn, mk.pipeline) {
+			sp.mark(mk, pal.of(mk.pipeline))
 		}
 	}
 	if len(drawn) == 0 {
@@ -801,13 +808,106 @@ func scoresFigure(run *results.Run, j *journal, pal palette) (canvasDrawer, vg.L
 	return tiled("", [][]*plot.Plot{{sp.roc, sp.pr, sp.cal}}), 3.4 * vg.Inch, note, ""
 }
 
-// scorePanels are the three panels of the scores figure.
-type scorePanels struct{ roc, pr, cal *plot.Plot }
+// scorePanels are the three panels of the scores figure; floor, when
+// positive, is the smallest false-positive rate of the ROC panel's log
+// axis.
+type scorePanels struct {
+	roc, pr, cal *plot.Plot
+	floor        float64
+}
+
+// operatingMark is one operating point to mark on the curves.
+type operatingMark struct {
+	pipeline, label string
+	fpr, tpr, prec  float64
+	suggested       bool
+}
+
+// operatingMarks are the current and suggested operating points of the
+// run's scored candidates.
+func operatingMarks(run *results.Run) []operatingMark {
+	var out []operatingMark
+	for _, pm := range run.Metrics.Pipelines {
+		op := pm.OperatingPoint
+		if op == nil {
+			continue
+		}
+		add := func(p results.ThresholdPoint, label string, suggested bool) {
+			if !p.FPR.IsNaN() && !p.TPR.IsNaN() {
+				out = append(out, operatingMark{pipeline: pm.Name, label: label, fpr: float64(p.FPR), tpr: float64(p.TPR),
+					prec: float64(p.Precision), suggested: suggested})
+			}
+		}
+		add(op.Current, "today ("+thresholdText(op.Current.Threshold)+")", false)
+		if s := op.Suggested; s != nil {
+			add(*s, "suggested ("+thresholdText(s.Threshold)+")", true)
+		}
+	}
+	return out
+}
+
+// rocFloor is the floor of a log false-positive-rate axis when a marked
+// operating point is below 1% (a decade under the lowest), else 0 for a
+// linear axis.
+func rocFloor(marks []operatingMark) float64 {
+	low := math.Inf(1)
+	for _, m := range marks {
+		if m.fpr > 0 {
+			low = min(low, m.fpr)
+		}
+	}
+	if low >= 0.01 || math.IsInf(low, 1) {
+		return 0
+	}
+	return math.Pow(10, math.Floor(math.Log10(low))-1)
+}
+
+// percentDecades labels a log axis at its powers of ten, as percentages.
+type percentDecades struct{}
+
+// Ticks implements plot.Ticker.
+func (percentDecades) Ticks(lo, hi float64) []plot.Tick {
+	var ts []plot.Tick
+	for e := math.Floor(math.Log10(lo)); e <= 0; e++ {
+		v := math.Pow(10, e)
+		if v >= lo*0.999 && v <= hi*1.001 {
+			ts = append(ts, plot.Tick{Value: v, Label: strconv.FormatFloat(v*100, 'g', -1, 64) + "%"})
+		}
+	}
+	return ts
+}
+
+// mark draws an operating point on the ROC and precision-recall panels: a
+// ring for today's, a filled diamond for the suggested one.
+func (sp scorePanels) mark(m operatingMark, col color.Color) {
+	style := draw.GlyphStyle{Color: col, Radius: vg.Points(4.5), Shape: draw.RingGlyph{}}
+	if m.suggested {
+		style.Shape, style.Color = draw.PyramidGlyph{}, color.Black
+	}
+	put := func(p *plot.Plot, x, y float64, legend bool) {
+		if math.IsNaN(x) || math.IsNaN(y) {
+			return
+		}
+		sc, err := plotter.NewScatter(plotter.XYs{{X: x, Y: y}})
+		if err != nil {
+			return
+		}
+		sc.GlyphStyle = style
+		p.Add(sc)
+		if legend {
+			p.Legend.Add(m.label, sc)
+		}
+	}
+	put(sp.roc, max(m.fpr, sp.floor), m.tpr, true)
+	put(sp.pr, m.tpr, m.prec, true)
+}
 
 // newScorePanels sets up the ROC, precision-recall and calibration panels
 // on the unit square, with their grids, their legends and the diagonals of
-// the ROC and calibration panels.
-func newScorePanels() scorePanels {
+// the ROC and calibration panels; with floor > 0 the ROC's false-positive
+// rate is on a log axis from floor, so that an operating point below 1%
+// is not squeezed against the left edge.
+func newScorePanels(floor float64) scorePanels {
 	rocP := newPlot("ROC curve")
 	rocP.X.Label.Text, rocP.Y.Label.Text = "false positive rate", "true positive rate (recall)"
 	prP := newPlot("Precision–recall curve")
@@ -830,9 +930,23 @@ func newScorePanels() scorePanels {
 		l.Color, l.Dashes = color.Gray{0xaa}, []vg.Length{vg.Points(3), vg.Points(3)}
 		p.Add(l)
 	}
-	diag(rocP)
 	diag(calP)
-	return scorePanels{roc: rocP, pr: prP, cal: calP}
+	if floor > 0 {
+		rocP.X.Min, rocP.X.Scale, rocP.X.Tick.Marker = floor, plot.LogScale{}, percentDecades{}
+		rocP.X.Label.Text = "false positive rate (log scale)"
+		var xy plotter.XYs // the diagonal, sampled along the log axis
+		for e := math.Log10(floor); e <= 0.0001; e += 0.05 {
+			x := math.Min(math.Pow(10, e), 1)
+			xy = append(xy, plotter.XY{X: x, Y: x})
+		}
+		if l, err := plotter.NewLine(xy); err == nil {
+			l.Color, l.Dashes = color.Gray{0xaa}, []vg.Length{vg.Points(3), vg.Points(3)}
+			rocP.Add(l)
+		}
+	} else {
+		diag(rocP)
+	}
+	return scorePanels{roc: rocP, pr: prP, cal: calP, floor: floor}
 }
 
 // add draws pipeline name's ROC and precision-recall curves in col, with
@@ -848,7 +962,18 @@ func (sp scorePanels) add(name string, col color.Color, roc, pr curve, scores []
 		p.Add(l)
 		p.Legend.Add(label, l)
 	}
-	line(sp.roc, roc.xy, fmt.Sprintf("%s (AUC %s)", shorten(name, 20), fixed(roc.area, 3)))
+	rocXY := roc.xy
+	if sp.floor > 0 { // a log axis has no zero: the curve starts at the floor
+		rocXY = make(plotter.XYs, 0, len(roc.xy))
+		for _, p := range roc.xy {
+			if p.X >= sp.floor {
+				rocXY = append(rocXY, p)
+			} else if len(rocXY) == 0 || rocXY[len(rocXY)-1].X == sp.floor {
+				rocXY = append(rocXY, plotter.XY{X: sp.floor, Y: p.Y})
+			}
+		}
+	}
+	line(sp.roc, rocXY, fmt.Sprintf("%s (AUC %s)", shorten(name, 20), fixed(roc.area, 3)))
 	line(sp.pr, pr.xy, fmt.Sprintf("%s (AP %s)", shorten(name, 20), fixed(pr.area, 3)))
 	xy, ok := calibrationBins(scores)
 	if !ok {

@@ -68,8 +68,10 @@ type htmlPage struct {
 	Conf                           string
 	Recommendation                 string
 	// Monitor lists what to watch after launch (a GO only).
-	Monitor       []string
-	Changes       []string
+	Monitor []string
+	Changes []string
+	// Operating are the operating-point analyses of scored candidates.
+	Operating     []operatingView
 	Impact        impact
 	Figures       []htmlFigure
 	Metrics       []metricTable
@@ -144,6 +146,7 @@ func buildPage(run *results.Run, figs []figure, j *journal) htmlPage {
 	}
 	p.Segments = htmlSegmentsOf(run, figs)
 	p.Recommendation, p.Changes = recommend(run)
+	p.Operating = operatingViews(run)
 	p.Monitor = monitoring(run)
 	p.Impact = impactOf(run)
 	p.Figures, p.Skipped = htmlFigures(figs)
@@ -328,8 +331,8 @@ func recommend(run *results.Run) (string, []string) {
 	cands, _ := roles(run)
 	cand := cmp.Or(joinNames(cands), "the candidate")
 	failed, open, shouldOpen := openCriteria(run.Verdict.Criteria)
-	changes, most := whatWouldChange(failed, open, shouldOpen, confidence(run))
-	return recommendation(run, cand, len(failed), len(open), most), changes
+	changes, most := whatWouldChange(run, failed, open, shouldOpen, confidence(run))
+	return recommendation(run, cand, len(failed), len(open), most), append(operatingAdvice(run), changes...)
 }
 
 // monitoring is what to watch once a GO candidate is live: every
@@ -388,12 +391,16 @@ func openCriteria(criteria []results.Judgement) (failed, open, shouldOpen []resu
 // whatWouldChange says, criterion by criterion, what would change the
 // verdict, and returns the most further records an open criterion needs
 // (0 when none says).
-func whatWouldChange(failed, open, shouldOpen []results.Judgement, conf float64) (changes []string, most int) {
+func whatWouldChange(run *results.Run, failed, open, shouldOpen []results.Judgement, conf float64) (changes []string, most int) {
 	for _, j := range failed {
 		est, _, thr := judgementValues(j)
 		iv := ivText(j, conf)
+		remedy := j.Pipeline + " itself would have to improve"
+		if thresholdFixes(run, j.Pipeline) {
+			remedy = j.Pipeline + " would have to decide differently: another threshold on its score does (see Operating point)"
+		}
 		changes = append(changes, fmt.Sprintf("%s: measured %s (%s), required %s. The whole interval is on the wrong side, "+
-			"so more records of the same kind will not change this; %s itself would have to improve.", j.Name, est, iv, thr, j.Pipeline))
+			"so more records of the same kind will not change this; %s.", j.Name, est, iv, thr, remedy))
 	}
 	for _, j := range open {
 		est, _, thr := judgementValues(j)

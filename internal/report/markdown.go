@@ -191,6 +191,53 @@ func (m *mdWriter) recommendation() {
 		}
 		m.line("")
 	}
+	m.operating()
+}
+
+// operating writes the operating-point analysis of every scored candidate,
+// as report.html shows it.
+func (m *mdWriter) operating() {
+	for _, v := range operatingViews(m.run) {
+		m.f("### Operating point: %s\n\n", oneLine(v.Pipeline))
+		m.line(oneLine(v.Lead))
+		m.line("")
+		if len(v.Rows) > 0 {
+			head := []string{"Decisions", "Threshold", "Recall", "False-positive rate", "Precision", "Flagged"}
+			if v.HasMoney {
+				head = append(head, v.SavingHead)
+			}
+			var rows [][]string
+			for _, r := range v.Rows {
+				row := []string{r.Label, r.Threshold, r.Recall, r.FPR, r.Precision, r.Flagged}
+				if v.HasMoney {
+					row = append(row, r.Saving)
+				}
+				rows = append(rows, row)
+			}
+			m.table(head, rows)
+		}
+		if v.Money != "" {
+			m.line(oneLine(v.Money))
+			m.line("")
+		}
+		if len(v.Criteria) > 0 {
+			var rows [][]string
+			for _, c := range v.Criteria {
+				rows = append(rows, []string{c.Name + " (" + c.Priority + ")", c.Estimate, c.Interval, c.Threshold, c.Status})
+			}
+			m.table([]string{"At the suggested threshold, on the confirmation half", "Estimate", m.confLabel() + " interval", "Required", "Status"}, rows)
+		}
+		for _, c := range v.Closest {
+			m.line("- " + oneLine(c))
+		}
+		if len(v.Closest) > 0 {
+			m.line("")
+		}
+		if v.Caveat != "" {
+			m.line(oneLine(v.Caveat))
+			m.line("")
+		}
+	}
 }
 
 // segments writes, for every criterion that must hold in every segment, a

@@ -204,7 +204,7 @@ func confusionSpec(in figureInput) figureSpec {
 func scoresSpec(in figureInput) figureSpec {
 	d, h, note, why := scoresFigure(in.run, in.j, in.pal)
 	return figureSpec{figure{Name: figScores, Title: "Scores: ROC, precision–recall and calibration", Skipped: why,
-		Caption: "How well each scored pipeline ranks positives above negatives at every threshold (ROC with its area, AUC; precision–recall with average precision, AP), and whether its scores match the observed rates (calibration; the diagonal is perfect). " + sentence(note)},
+		Caption: "How well each scored pipeline ranks positives above negatives at every threshold (ROC with its area, AUC; precision–recall with average precision, AP), and whether its scores match the observed rates (calibration; the diagonal is perfect). " + scoresMarks(in.run) + sentence(note)},
 		plotWidth + 2*vg.Inch, h, d}
 }
 

@@ -303,6 +303,9 @@ type PipelineMetrics struct {
 	// Confusion is the pipeline's confusion matrix, for candidates (nil
 	// when the run has no journal to work it out from).
 	Confusion *Confusion `json:"confusion,omitempty"`
+	// OperatingPoint is the operating-point analysis of a scored candidate
+	// of a two-class label (nil otherwise).
+	OperatingPoint *OperatingPoint `json:"operating_point,omitempty"`
 }
 
 // Failure is one record on which a pipeline failed.

@@ -23,22 +23,23 @@ import (
 // minutes column that is missing, not a number or negative counts as 0 and
 // is reported in the notes; only an unreadable journal or dataset is an
 // error, or ctx ending (every read and the resampling stop promptly), with
-// an error wrapping ctx's.
-func projectImpact(ctx context.Context, exp *spec.Experiment, dir string, dopt datasets.Options, records int) (*results.Impact, error) {
+// an error wrapping ctx's. It returns what the projection rests on too, for
+// pricing other decisions.
+func projectImpact(ctx context.Context, exp *spec.Experiment, dir string, dopt datasets.Options, records int) (*results.Impact, *analysis.ImpactInput, error) {
 	uc := exp.UseCase
 	if uc.VolumePerYear <= 0 || records == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	in, err := impactInput(ctx, exp, dir, dopt, records)
 	if err != nil {
-		return nil, fmt.Errorf("project impact: %w", err)
+		return nil, nil, fmt.Errorf("project impact: %w", err)
 	}
 	r := exp.Report
 	ij, err := analysis.Impact(in, analysis.Settings{Confidence: r.Confidence, Resamples: r.Resamples, Seed: r.Seed, Method: r.Method, Done: ctx.Done()})
 	if ij != nil {
 		ij.Incumbent = uc.Incumbent
 	}
-	return ij, err
+	return ij, &in, err
 }
 
 // impactInput gathers what the projection rests on: the use case's

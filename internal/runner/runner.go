@@ -633,10 +633,15 @@ func analyseRun(ctx context.Context, exp *spec.Experiment, dir string, dopt data
 		Verdict: sum.Verdict, Reason: sum.Reason, Multiplicity: sum.Multiplicity, Confidence: exp.Report.Confidence,
 		Records: res.Records, Criteria: sum.Criteria,
 	}
-	if err := summarise(ctx, run, exp); err != nil {
+	preds, err := summarise(ctx, run, exp)
+	if err != nil {
 		return nil, err
 	}
-	if run.Impact, err = projectImpact(ctx, exp, dir, dopt, res.Records); err != nil {
+	var impact *analysis.ImpactInput
+	if run.Impact, impact, err = projectImpact(ctx, exp, dir, dopt, res.Records); err != nil {
+		return nil, err
+	}
+	if err := operatingPoints(ctx, exp, run, preds, res, impact, dopt); err != nil {
 		return nil, err
 	}
 	man.Status = results.Complete
@@ -648,12 +653,12 @@ func analyseRun(ctx context.Context, exp *spec.Experiment, dir string, dopt data
 
 // summarise adds to the run model what the reports show of single
 // predictions: the share metric by month and segment, and each candidate's
-// confusion matrix, from the journal. It stops when ctx is done, with an
-// error wrapping ctx's.
-func summarise(ctx context.Context, run *results.Run, exp *spec.Experiment) error {
+// confusion matrix, from the journal, which it returns. It stops when ctx
+// is done, with an error wrapping ctx's.
+func summarise(ctx context.Context, run *results.Run, exp *spec.Experiment) (*results.Predictions, error) {
 	preds, err := results.ReadPredictions(ctx, run.Dir, results.ReadOptions{})
 	if err != nil {
-		return fmt.Errorf("summarise the predictions: %w", err)
+		return nil, fmt.Errorf("summarise the predictions: %w", err)
 	}
 	names := make([]string, len(exp.Pipelines))
 	for i, p := range exp.Pipelines {
@@ -661,17 +666,17 @@ func summarise(ctx context.Context, run *results.Run, exp *spec.Experiment) erro
 	}
 	run.Metrics.Breakdown, err = analysis.Breakdown(ctx.Done(), preds, names, exp.Dataset.Positive, exp.Dataset.Segments, exp.Report.Confidence)
 	if err != nil {
-		return fmt.Errorf("summarise the predictions: %w", err)
+		return nil, fmt.Errorf("summarise the predictions: %w", err)
 	}
 	for i, p := range exp.Pipelines {
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("summarise the predictions: %w", err)
+			return nil, fmt.Errorf("summarise the predictions: %w", err)
 		}
 		if p.Role == pipeline.Candidate {
 			run.Metrics.Pipelines[i].Confusion = analysis.Confusion(preds, p.Name)
 		}
 	}
-	return nil
+	return preds, nil
 }
 
 // writeRun writes the run model's JSON files, the manifest last: a run
@@ -875,12 +880,7 @@ func analyse(exp *spec.Experiment, res *engine.Result, done <-chan struct{}) ([]
 		return nil, verdict.Summary{}, err
 	}
 	an.SetFailures(res.Failures, res.Records)
-	segments := map[string][]verdict.Segment{}
-	for _, col := range res.Segments {
-		for value, pos := range col.Positions() {
-			segments[col.Column] = append(segments[col.Column], verdict.Segment{Column: col.Column, Value: value, Positions: pos})
-		}
-	}
+	segments := segmentsOf(res)
 	est, err := an.Estimates()
 	if err != nil {
 		return nil, verdict.Summary{}, err

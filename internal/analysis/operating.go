@@ -1,0 +1,849 @@
+package analysis
+
+import (
+	"cmp"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/poc-harness/poc/internal/format"
+	"github.com/poc-harness/poc/internal/results"
+	"github.com/poc-harness/poc/internal/stats"
+	"github.com/poc-harness/poc/internal/verdict"
+	"github.com/poc-harness/poc/metrics"
+)
+
+// maxThresholds bounds the thresholds the operating-point sweep tries: one
+// per percent of recall on the selection half, and the current one.
+const maxThresholds = 100
+
+// OperatingInput is what the operating-point analysis of one scored
+// candidate needs: the replay's accumulators and criteria, the candidate's
+// decisions and scores record by record (indexed by seq), and a way to
+// replay the records again with the candidate's predictions.
+type OperatingInput struct {
+	// Candidate is the scored candidate; Pipelines every pipeline of the
+	// run, in the order of Accumulators and Failures.
+	Candidate string
+	Pipelines []string
+	// Metrics and Accumulators are the run's: Accumulators[p][m] is metric
+	// m of pipeline p over every record.
+	Metrics      []metrics.Metric
+	Accumulators [][]metrics.Accumulator
+	// Fixed names the metrics that cannot be worked out again for other
+	// decisions (they call a program or a model), with why.
+	Fixed map[string]string
+	// Criteria are the run's; those on Candidate are used.
+	Criteria []verdict.Criterion
+	// Segments are the replay's segments, by column.
+	Segments map[string][]verdict.Segment
+	// Failures counts each pipeline's failed records.
+	Failures []int
+	// Truths are the records' labels ("" when missing); Positive and
+	// Negative the two classes a score decides between.
+	Truths             []string
+	Positive, Negative string
+	// Labels, Scores, HasScore and Failed are the candidate's decisions.
+	Labels   []string
+	Scores   []float64
+	HasScore []bool
+	Failed   []bool
+	// Threshold is the candidate's configured threshold (NaN when unknown):
+	// it is the current one when its decisions agree with it.
+	Threshold float64
+	// Replay calls visit with every record, in seq order, and the
+	// candidate's prediction for it.
+	Replay func(visit func(metrics.Observation) error) error
+	// Impact prices decisions (nil: no money); Incumbent is the pipeline
+	// savings are against.
+	Impact    *ImpactInput
+	Incumbent string
+}
+
+// OperatingPoint works out at which thresholds on the candidate's score
+// every must-criterion would pass. The records are split at random within
+// each class into two halves: the thresholds are tried on the first, and
+// the suggested one — the largest yearly saving against the incumbent
+// among those that pass, or the middle of the widest passing range when
+// nothing is priced — is judged like the run's own verdict on the second,
+// so that the suggestion is not credited with the luck of its own
+// selection. It returns a result with a Note, not an error, when the
+// analysis cannot be made; errors are a failed replay or Done closing.
+func OperatingPoint(in OperatingInput, s Settings, vs verdict.Settings) (*results.OperatingPoint, error) {
+	o, err := newOperating(in, s, vs)
+	if err != nil || o.op.Note != "" {
+		return o.op, err
+	}
+	if err := o.sweep(); err != nil {
+		return nil, fmt.Errorf("operating point of %s: %w", in.Candidate, err)
+	}
+	if o.op.Suggested == nil {
+		o.closest()
+		return o.op, nil
+	}
+	if err := o.confirm(); err != nil {
+		return nil, fmt.Errorf("operating point of %s: %w", in.Candidate, err)
+	}
+	return o.op, nil
+}
+
+// operating is one operating-point analysis in progress.
+type operating struct {
+	in OperatingInput
+	s  Settings
+	vs verdict.Settings
+	op *results.OperatingPoint
+	// cand is the candidate's index; musts its must-criteria and judged
+	// every criterion on it that can be worked out again.
+	cand          int
+	musts, judged []verdict.Criterion
+	metric        map[string]int
+	// selA marks the selection half; posA and posB list the two halves.
+	selA       []bool
+	posA, posB []int
+	thresholds []float64
+	// pass[k] is whether every must-criterion's estimate passed at
+	// thresholds[k] on the selection half; est[k][c] its estimates.
+	pass []bool
+	est  [][]float64
+	// order lists the passing thresholds, preferred first.
+	order []int
+	// incTotal is the incumbent's cost per record (nil without money).
+	incTotal []float64
+}
+
+func newOperating(in OperatingInput, s Settings, vs verdict.Settings) (*operating, error) {
+	o := &operating{in: in, s: s, vs: vs, op: &results.OperatingPoint{Pipeline: in.Candidate}, cand: -1, metric: map[string]int{}}
+	for i, p := range in.Pipelines {
+		if p == in.Candidate {
+			o.cand = i
+		}
+	}
+	for i, m := range in.Metrics {
+		o.metric[m.Name()] = i
+	}
+	if o.cand < 0 {
+		return nil, fmt.Errorf("operating point: no pipeline %q", in.Candidate)
+	}
+	all := make([]int, len(in.Truths))
+	for i := range all {
+		all[i] = i
+	}
+	o.op.Current = o.point(all, o.current())
+	o.op.Current.Threshold = results.Number(o.currentThreshold())
+	o.op.Current.Saving = results.NaN()
+	if in.Negative == "" {
+		o.op.Note = "the label does not have exactly two classes, so a threshold on the score does not decide between them"
+		return o, nil
+	}
+	for _, c := range in.Criteria {
+		if c.Pipeline != in.Candidate {
+			continue
+		}
+		why, fixed := in.Fixed[c.Metric]
+		if _, ok := o.metric[c.Metric]; !ok {
+			why, fixed = "it is not a metric of this run", true
+		}
+		if c.Must && fixed {
+			o.op.Note = fmt.Sprintf("the must-criterion %q cannot be worked out again at another threshold: %s", c.Name, why)
+			return o, nil
+		}
+		if !fixed && o.resamplable(c) {
+			o.judged = append(o.judged, c)
+			if c.Must {
+				o.musts = append(o.musts, c)
+			}
+		} else if c.Must {
+			o.op.Note = fmt.Sprintf("the must-criterion %q has no per-record values to work out again at another threshold", c.Name)
+			return o, nil
+		}
+	}
+	if len(o.musts) == 0 {
+		o.op.Note = "the experiment sets no must-criterion on " + in.Candidate
+		return o, nil
+	}
+	o.split()
+	o.op.SelectRecords, o.op.ConfirmRecords = len(o.posA), len(o.posB)
+	o.grid()
+	if len(o.thresholds) < 2 {
+		o.op.Note = "too few positive records with a score to try thresholds on (the selection half has fewer than two)"
+		return o, nil
+	}
+	o.pricing()
+	return o, nil
+}
+
+// resamplable reports whether the accumulators of c's metric, of the
+// candidate and of c's baseline, keep per-record values.
+func (o *operating) resamplable(c verdict.Criterion) bool {
+	m := o.metric[c.Metric]
+	for i, p := range o.in.Pipelines {
+		if p != c.Pipeline && p != c.Baseline {
+			continue
+		}
+		if _, ok := o.in.Accumulators[i][m].(metrics.Resampler); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// current are the candidate's decisions as they were made.
+func (o *operating) current() func(i int) string {
+	return func(i int) string { return o.in.Labels[i] }
+}
+
+// at are the candidate's decisions at threshold t: a score at least t is
+// the positive class, below it the negative one; a failed record stays
+// failed and a record without a score keeps its decision.
+func (o *operating) at(t float64) func(i int) string {
+	return func(i int) string {
+		switch {
+		case o.in.Failed[i]:
+			return ""
+		case !o.in.HasScore[i]:
+			return o.in.Labels[i]
+		case o.in.Scores[i] >= t:
+			return o.in.Positive
+		}
+		return o.in.Negative
+	}
+}
+
+// currentThreshold is the threshold the decisions as made follow: the
+// configured one when they agree with it, else the lowest score flagged
+// when every flagged score is above every unflagged one; NaN otherwise.
+func (o *operating) currentThreshold() float64 {
+	minPos, maxNeg := math.Inf(1), math.Inf(-1)
+	for i, l := range o.in.Labels {
+		if o.in.Failed[i] || !o.in.HasScore[i] {
+			continue
+		}
+		if l == o.in.Positive {
+			minPos = min(minPos, o.in.Scores[i])
+		} else {
+			maxNeg = max(maxNeg, o.in.Scores[i])
+		}
+	}
+	if minPos <= maxNeg || math.IsInf(minPos, 1) {
+		return math.NaN()
+	}
+	if t := o.in.Threshold; t > maxNeg && t <= minPos {
+		return t
+	}
+	return minPos
+}
+
+// point is what the decisions dec give on the records at pos.
+func (o *operating) point(pos []int, dec func(i int) string) results.ThresholdPoint {
+	var tp, fp, fn, tn, flagged, answered int
+	for _, i := range pos {
+		if o.in.Failed[i] {
+			continue
+		}
+		answered++
+		f := dec(i) == o.in.Positive
+		if f {
+			flagged++
+		}
+		switch t := o.in.Truths[i]; {
+		case t == "":
+		case t == o.in.Positive && f:
+			tp++
+		case t == o.in.Positive:
+			fn++
+		case f:
+			fp++
+		default:
+			tn++
+		}
+	}
+	share := func(a, b int) results.Number {
+		if b == 0 {
+			return results.NaN()
+		}
+		return results.Number(float64(a) / float64(b))
+	}
+	// A failed record flags nothing: it is a missed positive or a true
+	// negative, as metrics.Classify counts it.
+	for _, i := range pos {
+		if o.in.Failed[i] && o.in.Truths[i] != "" {
+			if o.in.Truths[i] == o.in.Positive {
+				fn++
+			} else {
+				tn++
+			}
+		}
+	}
+	return results.ThresholdPoint{Threshold: results.NaN(), TPR: share(tp, tp+fn), FPR: share(fp, fp+tn),
+		Precision: share(tp, tp+fp), Flagged: share(flagged, answered), Saving: results.NaN()}
+}
+
+// split draws the two halves: within each class of the label (and among
+// the unlabelled records) the records are ordered by a hash of the run's
+// seed and their position, and the first half of each goes to selection.
+func (o *operating) split() {
+	n := len(o.in.Truths)
+	classes := map[string][]int{}
+	for i, t := range o.in.Truths {
+		classes[t] = append(classes[t], i)
+	}
+	h := func(i int) uint64 {
+		f := fnv.New64a()
+		var b [16]byte
+		for k := range 8 {
+			b[k] = byte(o.s.Seed >> (8 * k))
+			b[8+k] = byte(uint64(i) >> (8 * k))
+		}
+		f.Write(b[:])
+		f.Write([]byte("operating point"))
+		return f.Sum64()
+	}
+	o.selA = make([]bool, n)
+	for _, seqs := range classes {
+		slices.SortFunc(seqs, func(a, b int) int { return cmp.Or(cmp.Compare(h(a), h(b)), cmp.Compare(a, b)) })
+		for _, i := range seqs[:len(seqs)/2] {
+			o.selA[i] = true
+		}
+	}
+	for i, a := range o.selA {
+		if a {
+			o.posA = append(o.posA, i)
+		} else {
+			o.posB = append(o.posB, i)
+		}
+	}
+}
+
+// grid picks the thresholds to try: the scores of the selection half's
+// positive records at each percent of recall, and the current threshold,
+// highest first.
+func (o *operating) grid() {
+	var pos []float64
+	for _, i := range o.posA {
+		if o.in.Truths[i] == o.in.Positive && o.in.HasScore[i] && !o.in.Failed[i] && !math.IsNaN(o.in.Scores[i]) {
+			pos = append(pos, o.in.Scores[i])
+		}
+	}
+	if len(pos) < 2 {
+		return
+	}
+	slices.SortFunc(pos, func(a, b float64) int { return cmp.Compare(b, a) })
+	ts := []float64{}
+	for j := 1; j <= maxThresholds; j++ {
+		k := int(math.Ceil(float64(j)*float64(len(pos))/maxThresholds)) - 1
+		ts = append(ts, pos[max(k, 0)])
+	}
+	if t := float64(o.op.Current.Threshold); !math.IsNaN(t) {
+		ts = append(ts, t)
+	}
+	slices.SortFunc(ts, func(a, b float64) int { return cmp.Compare(b, a) })
+	o.thresholds = slices.Compact(ts)
+}
+
+// pricing prepares the incumbent's cost per record, when decisions are
+// priced and the incumbent is a pipeline of the run.
+func (o *operating) pricing() {
+	im := o.in.Impact
+	if im == nil || im.MissedPositive == nil || o.in.Incumbent == "" {
+		return
+	}
+	for _, p := range im.Pipelines {
+		if p.Name == o.in.Incumbent {
+			o.incTotal = im.totals(p.Cost, func(i int) metrics.Outcome { return p.Outcomes[i] }, p.Name)
+			o.op.Currency, o.op.Incumbent = im.Currency, o.in.Incumbent
+		}
+	}
+}
+
+// candidateTotals is the candidate's cost per record under decisions dec.
+func (o *operating) candidateTotals(dec func(i int) string) []float64 {
+	im := o.in.Impact
+	var cost []float64
+	for _, p := range im.Pipelines {
+		if p.Name == o.in.Candidate {
+			cost = p.Cost
+		}
+	}
+	if cost == nil {
+		cost = make([]float64, len(o.in.Truths))
+	}
+	return im.totals(cost, func(i int) metrics.Outcome {
+		return metrics.Classify(o.in.Truths[i], dec(i), o.in.Failed[i], o.in.Positive)
+	}, o.in.Candidate)
+}
+
+// saving is the point estimate of the yearly saving of total against the
+// incumbent on the records at pos.
+func (o *operating) saving(total []float64, pos []int) results.Number {
+	if o.incTotal == nil || len(pos) == 0 {
+		return results.NaN()
+	}
+	var d float64
+	for _, i := range pos {
+		d += o.incTotal[i] - total[i]
+	}
+	return results.Number(d / float64(len(pos)) * float64(o.in.Impact.Volume))
+}
+
+// sweep tries every threshold on the selection half: it replays the
+// selection half's records once, feeding one set of the must-criteria's
+// accumulators per threshold, and marks the thresholds at which every
+// must-criterion's estimate passes.
+func (o *operating) sweep() error {
+	var mets []int
+	for _, c := range o.musts {
+		if m := o.metric[c.Metric]; !slices.Contains(mets, m) {
+			mets = append(mets, m)
+		}
+	}
+	accs := make([]map[int]metrics.Accumulator, len(o.thresholds))
+	for k := range accs {
+		accs[k] = map[int]metrics.Accumulator{}
+		for _, m := range mets {
+			accs[k][m] = o.in.Metrics[m].New()
+		}
+	}
+	decs := make([]func(int) string, len(o.thresholds))
+	for k, t := range o.thresholds {
+		decs[k] = o.at(t)
+	}
+	err := o.replay(func(obs metrics.Observation) {
+		seq := obs.Record.Seq
+		if !o.selA[seq] {
+			return
+		}
+		for k := range o.thresholds {
+			v := obs
+			v.Pred.Output.Label = decs[k](seq)
+			for _, m := range mets {
+				accs[k][m].Add(v)
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	local := make([]int, len(o.posA)) // positions of the selection half in its own accumulators
+	for i := range local {
+		local[i] = i
+	}
+	o.pass, o.est = make([]bool, len(o.thresholds)), make([][]float64, len(o.thresholds))
+	for k, t := range o.thresholds {
+		pt := o.point(o.posA, decs[k])
+		pt.Threshold = results.Number(t)
+		o.pass[k], o.est[k] = true, make([]float64, len(o.musts))
+		for c, cr := range o.musts {
+			est, ok := o.estimate(cr, accs[k][o.metric[cr.Metric]], local)
+			o.est[k][c] = est
+			o.pass[k] = o.pass[k] && ok
+		}
+		pt.Pass = o.pass[k]
+		if o.incTotal != nil {
+			pt.Saving = o.saving(o.candidateTotals(decs[k]), o.posA)
+		}
+		o.op.Sweep = append(o.op.Sweep, pt)
+	}
+	o.suggest()
+	return o.choose()
+}
+
+// replay replays every record, checking that they come in seq order, and
+// stops when Done is closed.
+func (o *operating) replay(visit func(metrics.Observation)) error {
+	next := 0
+	err := o.in.Replay(func(obs metrics.Observation) error {
+		if obs.Record.Seq != next {
+			return fmt.Errorf("record %d came where record %d was expected: the dataset changed since the replay", obs.Record.Seq, next)
+		}
+		if next%pollEvery == 0 {
+			if err := o.s.Err(); err != nil {
+				return err
+			}
+		}
+		next++
+		visit(obs)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if next != len(o.in.Truths) {
+		return fmt.Errorf("the dataset gave %d records where the replay had %d: it changed since the replay", next, len(o.in.Truths))
+	}
+	return nil
+}
+
+// estimate is criterion c's estimate on the selection half with the
+// candidate's accumulator acc (local positions), overall and in every
+// segment it must hold in, and whether all of them pass. A segment with
+// fewer selection records than the run's smallest judged segment is not
+// held to it.
+func (o *operating) estimate(c verdict.Criterion, acc metrics.Accumulator, local []int) (float64, bool) {
+	est := o.estimateOn(c, acc, local, o.posA)
+	ok := o.passes(c, est)
+	for _, col := range c.InEvery {
+		for _, seg := range o.in.Segments[col] {
+			var loc, full []int
+			for _, i := range seg.Positions {
+				if o.selA[i] {
+					loc = append(loc, o.localIndex(i))
+					full = append(full, i)
+				}
+			}
+			if len(full) == 0 || len(full) < o.minSegment() {
+				continue
+			}
+			ok = ok && o.passes(c, o.estimateOn(c, acc, loc, full))
+		}
+	}
+	return est, ok
+}
+
+// minSegment is the fewest selection records a segment needs to be held
+// to a criterion: half the run's smallest judged segment.
+func (o *operating) minSegment() int { return o.vs.MinSegmentSize / 2 }
+
+// localIndex is the position of record seq in the selection half.
+func (o *operating) localIndex(seq int) int {
+	i, _ := slices.BinarySearch(o.posA, seq)
+	return i
+}
+
+// estimateOn is c's estimate with the candidate's accumulator acc at local
+// positions loc and the baseline's at the same records' positions full.
+func (o *operating) estimateOn(c verdict.Criterion, acc metrics.Accumulator, loc, full []int) float64 {
+	v := acc.(metrics.Resampler).ValueAt(loc)
+	if !c.Kind.Comparison() {
+		return v
+	}
+	for i, p := range o.in.Pipelines {
+		if p == c.Baseline {
+			b := o.in.Accumulators[i][o.metric[c.Metric]].(metrics.Resampler).ValueAt(full)
+			if c.Relative {
+				return (v - b) / math.Abs(b)
+			}
+			return v - b
+		}
+	}
+	return math.NaN()
+}
+
+// passes reports whether estimate est meets c's bound.
+func (o *operating) passes(c verdict.Criterion, est float64) bool {
+	b := o.bound(c)
+	if math.IsNaN(est) {
+		return false
+	}
+	if b.Greater() {
+		return est >= b.Threshold
+	}
+	return est <= b.Threshold
+}
+
+func (o *operating) bound(c verdict.Criterion) verdict.Bound {
+	return verdict.BoundOf(c, o.in.Metrics[o.metric[c.Metric]].Direction() == metrics.LowerIsBetter)
+}
+
+// maxTests bounds the passing thresholds whose must-criteria are tested
+// on the selection half, in order of preference, before one is suggested.
+const maxTests = 12
+
+// screenResamples bounds the bootstrap resamples of the tests on the
+// selection half.
+const screenResamples = 500
+
+// suggest finds the passing ranges and orders the passing thresholds by
+// preference: the largest yearly saving against the incumbent first, or
+// without money the nearest to the middle of the widest range.
+func (o *operating) suggest() {
+	mid, widest := -1, 0
+	for k := 0; k < len(o.thresholds); {
+		if !o.pass[k] {
+			k++
+			continue
+		}
+		j := k
+		for j+1 < len(o.thresholds) && o.pass[j+1] {
+			j++
+		}
+		o.op.Feasible = append(o.op.Feasible, results.ThresholdRange{Low: results.Number(o.thresholds[j]), High: results.Number(o.thresholds[k])})
+		if j-k+1 > widest {
+			mid, widest = (k+j)/2, j-k+1
+		}
+		k = j + 1
+	}
+	for k, ok := range o.pass {
+		if ok {
+			o.order = append(o.order, k)
+		}
+	}
+	if o.incTotal != nil {
+		slices.SortStableFunc(o.order, func(a, b int) int {
+			return cmp.Compare(float64(o.op.Sweep[b].Saving), float64(o.op.Sweep[a].Saving))
+		})
+		return
+	}
+	slices.SortStableFunc(o.order, func(a, b int) int { return cmp.Compare(abs(a-mid), abs(b-mid)) })
+}
+
+func abs(i int) int { return max(i, -i) }
+
+// choose tests the must-criteria of the preferred passing thresholds on
+// the selection half, as the run tests them (intervals and the
+// multiplicity correction), and suggests the first that passes them all;
+// when none does, the preferred one, saying so.
+func (o *operating) choose() error {
+	if len(o.order) == 0 {
+		return nil
+	}
+	tried := o.order[:min(len(o.order), maxTests)]
+	mets := o.metricsOf(o.musts)
+	variants := make([][]metrics.Accumulator, len(tried))
+	decs := make([]func(int) string, len(tried))
+	for j, k := range tried {
+		variants[j], decs[j] = o.newAccumulators(mets), o.at(o.thresholds[k])
+	}
+	err := o.replay(func(obs metrics.Observation) {
+		for j := range tried {
+			v := obs
+			v.Pred.Output.Label = decs[j](obs.Record.Seq)
+			for _, acc := range variants[j] {
+				acc.Add(v)
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	// The selection half only screens: fewer resamples do, and the
+	// confirmation half is judged with the run's own.
+	screen := *o
+	screen.s.Resamples = min(o.s.Resamples, screenResamples)
+	chosen := -1
+	for j, k := range tried {
+		sum, _, err := screen.judgeAt(o.thresholds[k], o.musts, mets, variants[j], o.posA, "selection half", false)
+		if err != nil {
+			return err
+		}
+		if sum.Verdict == results.Go {
+			chosen = k
+			break
+		}
+	}
+	by := "the nearest to the middle of the widest range of passing thresholds"
+	if o.incTotal != nil {
+		by = "the largest yearly saving against " + o.in.Incumbent + " on the selection half"
+	}
+	switch {
+	case chosen >= 0:
+		o.op.SuggestedBy = by + ", among the thresholds whose must-criteria all passed their tests (intervals) on the selection half"
+	default:
+		chosen = o.order[0]
+		o.op.SuggestedBy = by + "; no threshold tried passed every must-criterion's test (interval) on the selection half, only its estimate, so the suggestion is weak"
+	}
+	all := make([]int, len(o.in.Truths))
+	for i := range all {
+		all[i] = i
+	}
+	t := o.thresholds[chosen]
+	pt := o.point(all, o.at(t))
+	pt.Threshold, pt.Pass = results.Number(t), true
+	if o.incTotal != nil {
+		pt.Saving = o.saving(o.candidateTotals(o.at(t)), all)
+	}
+	o.op.Suggested = &pt
+	return nil
+}
+
+// metricsOf lists the metrics criteria cs use, in the run's order.
+func (o *operating) metricsOf(cs []verdict.Criterion) []int {
+	var mets []int
+	for _, c := range cs {
+		if m := o.metric[c.Metric]; !slices.Contains(mets, m) {
+			mets = append(mets, m)
+		}
+	}
+	slices.Sort(mets)
+	return mets
+}
+
+// newAccumulators are empty accumulators of metrics mets.
+func (o *operating) newAccumulators(mets []int) []metrics.Accumulator {
+	out := make([]metrics.Accumulator, len(mets))
+	for j, m := range mets {
+		out[j] = o.in.Metrics[m].New()
+	}
+	return out
+}
+
+// judgeAt judges criteria cs of the candidate deciding at threshold t —
+// variant holds the accumulators of metrics mets over every record — on
+// the records at half, as the run judges (intervals, tests, multiplicity
+// correction); with current, it judges the decisions as made on the same
+// records too.
+func (o *operating) judgeAt(t float64, cs []verdict.Criterion, mets []int, variant []metrics.Accumulator, half []int, what string, current bool) (at, cur verdict.Summary, err error) {
+	name := fmt.Sprintf("%s at threshold %s", o.in.Candidate, format.Sig(t))
+	names := append(slices.Clone(o.in.Pipelines), name)
+	sub := make([]metrics.Metric, len(mets))
+	for j, m := range mets {
+		sub[j] = o.in.Metrics[m]
+	}
+	acc := make([][]metrics.Accumulator, len(names))
+	for p := range o.in.Pipelines {
+		acc[p] = make([]metrics.Accumulator, len(mets))
+		for j, m := range mets {
+			acc[p][j] = o.in.Accumulators[p][m]
+		}
+	}
+	acc[len(names)-1] = variant
+	an, err := New(names, sub, acc, o.s)
+	if err != nil {
+		return at, cur, err
+	}
+	if o.in.Failures != nil {
+		an.SetFailures(append(slices.Clone(o.in.Failures), o.in.Failures[o.cand]), len(o.in.Truths))
+	}
+	in := an.Input(len(half), o.halfSegments(half))
+	in.Tester = halfTester{a: an, half: verdict.Segment{Column: "operating point", Value: what, Positions: half}}
+	named := make([]verdict.Criterion, len(cs))
+	for i, c := range cs {
+		named[i] = c
+		named[i].Pipeline = name
+	}
+	at = verdict.Judge(named, in, o.vs)
+	if current {
+		cur = verdict.Judge(cs, in, o.vs)
+	}
+	if err := an.Err(); err != nil {
+		return at, cur, err
+	}
+	for i := range at.Criteria {
+		at.Criteria[i].Pipeline = o.in.Candidate
+		if cs[i].Name != "" {
+			at.Criteria[i].Name = cs[i].Name
+		} else if current {
+			at.Criteria[i].Name = cur.Criteria[i].Name
+		}
+	}
+	return at, cur, nil
+}
+
+// closest records, for each must-criterion, the threshold at which it came
+// closest to passing on the selection half.
+func (o *operating) closest() {
+	for c, cr := range o.musts {
+		b := o.bound(cr)
+		bestK, bestM := -1, math.Inf(-1)
+		for k := range o.thresholds {
+			m := o.est[k][c] - b.Threshold
+			if !b.Greater() {
+				m = -m
+			}
+			if !math.IsNaN(m) && m > bestM {
+				bestK, bestM = k, m
+			}
+		}
+		if bestK < 0 {
+			continue
+		}
+		o.op.Closest = append(o.op.Closest, results.ClosestPoint{Criterion: cr.Name, Threshold: results.Number(o.thresholds[bestK]),
+			Estimate: results.Number(o.est[bestK][c]), Required: results.Number(b.Threshold), Sense: b.Sense,
+			Unit: o.in.Metrics[o.metric[cr.Metric]].Unit(), Passes: bestM >= 0})
+	}
+}
+
+// confirm judges the candidate at the suggested threshold on the
+// confirmation half, as the run judges its criteria, and the decisions as
+// made on the same half for comparison, with the yearly savings of both.
+func (o *operating) confirm() error {
+	t := float64(o.op.Suggested.Threshold)
+	mets := o.metricsOf(o.judged)
+	variant := o.newAccumulators(mets)
+	dec := o.at(t)
+	err := o.replay(func(obs metrics.Observation) {
+		obs.Pred.Output.Label = dec(obs.Record.Seq)
+		for _, acc := range variant {
+			acc.Add(obs)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	sum, cur, err := o.judgeAt(t, o.judged, mets, variant, o.posB, "confirmation half", true)
+	if err != nil {
+		return err
+	}
+	name := fmt.Sprintf("%s at threshold %s", o.in.Candidate, format.Sig(t))
+	cf := &results.Confirmation{Verdict: sum.Verdict, Reason: strings.ReplaceAll(sum.Reason, name, o.in.Candidate), Criteria: sum.Criteria,
+		CurrentVerdict: cur.Verdict}
+	if o.incTotal != nil {
+		opt := stats.BootstrapOptions{Resamples: o.s.Resamples, Confidence: o.s.Confidence, Seed: o.s.Seed, Method: o.s.Method, Done: o.s.Done}
+		inc := pick(o.incTotal, o.posB)
+		vol := float64(o.in.Impact.Volume)
+		sv, err := pairedYearly(pick(o.candidateTotals(dec), o.posB), inc, vol, opt, fmt.Sprintf(
+			"the cost per record of %s minus that of %s at threshold %s on the %s records of the confirmation half, × %s records a year; paired bootstrap over the records",
+			o.in.Incumbent, o.in.Candidate, format.Sig(t), format.Group(int64(len(o.posB))), format.Group(o.in.Impact.Volume)))
+		if err != nil {
+			return err
+		}
+		cs, err := pairedYearly(pick(o.candidateTotals(o.current()), o.posB), inc, vol, opt, fmt.Sprintf(
+			"the cost per record of %s minus that of %s as its decisions were made, on the same %s records",
+			o.in.Incumbent, o.in.Candidate, format.Group(int64(len(o.posB)))))
+		if err != nil {
+			return err
+		}
+		cf.Saving, cf.CurrentSaving = &sv, &cs
+	}
+	o.op.Confirm = cf
+	return nil
+}
+
+// halfSegments are the replay's segments restricted to the records at
+// half.
+func (o *operating) halfSegments(half []int) map[string][]verdict.Segment {
+	in := make([]bool, len(o.in.Truths))
+	for _, i := range half {
+		in[i] = true
+	}
+	out := map[string][]verdict.Segment{}
+	for col, segs := range o.in.Segments {
+		for _, sg := range segs {
+			var pos []int
+			for _, i := range sg.Positions {
+				if in[i] {
+					pos = append(pos, i)
+				}
+			}
+			out[col] = append(out[col], verdict.Segment{Column: sg.Column, Value: sg.Value, Positions: pos})
+		}
+	}
+	return out
+}
+
+// halfTester judges on one half of the records: the criterion overall on
+// the half, a segment on the segment's records in the half (the segments
+// it is given are restricted already).
+type halfTester struct {
+	a    *Analysis
+	half verdict.Segment
+}
+
+// Test implements verdict.Tester.
+func (h halfTester) Test(c verdict.Criterion, b verdict.Bound, seg *verdict.Segment) verdict.Evidence {
+	if seg == nil {
+		seg = &h.half
+	}
+	return h.a.Test(c, b, seg)
+}
+
+// pick is v at positions pos.
+func pick(v []float64, pos []int) []float64 {
+	out := make([]float64, len(pos))
+	for j, i := range pos {
+		out[j] = v[i]
+	}
+	return out
+}

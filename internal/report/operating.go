@@ -1,0 +1,229 @@
+package report
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/poc-harness/poc/internal/format"
+	"github.com/poc-harness/poc/internal/results"
+)
+
+// operatingView is the operating-point analysis of one scored candidate as
+// both reports show it.
+type operatingView struct {
+	Pipeline, ID string
+	// Lead says what the analysis found, in a paragraph; Money what the
+	// suggested threshold would mean a year; Caveat how to use it.
+	Lead, Money, Caveat string
+	// Rows compare the current and the suggested threshold.
+	Rows     []operatingRow
+	HasMoney bool
+	// SavingHead heads the money column.
+	SavingHead string
+	// Criteria are the judgements at the suggested threshold on the
+	// confirmation half.
+	Criteria []htmlCriterion
+	// Closest says, when no threshold passes, how near each must-criterion
+	// came.
+	Closest []string
+	// Figure names the curves' figure, when it is drawn.
+	Figure string
+}
+
+// operatingRow is one threshold of the comparison table.
+type operatingRow struct {
+	Label, Threshold, Recall, FPR, Precision, Flagged, Saving string
+}
+
+// operatingViews are the operating-point analyses of the run's candidates.
+func operatingViews(run *results.Run) []operatingView {
+	var out []operatingView
+	for _, pm := range run.Metrics.Pipelines {
+		if op := pm.OperatingPoint; op != nil {
+			v := operatingViewOf(op, confidence(run))
+			v.ID = fmt.Sprintf("operating-%d", len(out)+1)
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func operatingViewOf(op *results.OperatingPoint, conf float64) operatingView {
+	v := operatingView{Pipeline: op.Pipeline}
+	cur := op.Current
+	today := fmt.Sprintf("%s decides %s today: recall %s, false-positive rate %s, precision %s, %s of records flagged.",
+		op.Pipeline, currentAt(cur), pct(cur.TPR), pct(cur.FPR), pct(cur.Precision), pct(cur.Flagged))
+	if op.Note != "" {
+		v.Lead = today + " No operating-point analysis: " + op.Note + "."
+		return v
+	}
+	split := fmt.Sprintf("%s records were split at random within each class into a selection half (%s) and a confirmation half (%s)",
+		group(int64(op.SelectRecords+op.ConfirmRecords)), group(int64(op.SelectRecords)), group(int64(op.ConfirmRecords)))
+	if op.Suggested == nil {
+		v.Lead = today + " " + split + fmt.Sprintf("; at none of the %d thresholds tried on the selection half does every must-criterion pass, "+
+			"so no threshold fixes the verdict: the model itself would have to improve.", len(op.Sweep))
+		for _, c := range op.Closest {
+			verb := "comes closest"
+			if c.Passes {
+				verb = "passes on its own"
+			}
+			v.Closest = append(v.Closest, fmt.Sprintf("%s %s at threshold %s: %s, required %s %s.", c.Criterion, verb,
+				format.Sig(float64(c.Threshold)), formatValue(c.Estimate, c.Unit), sense(c.Sense), formatValue(c.Required, c.Unit)))
+		}
+		return v
+	}
+	s, cf := op.Suggested, op.Confirm
+	v.Lead = today + " " + split + fmt.Sprintf(". On the selection half every must-criterion's estimate passes at thresholds %s. "+
+		"The suggested threshold, %s, is %s. Judged on the confirmation half, which played no part in choosing it, it gives %s",
+		rangesText(op.Feasible), format.Sig(float64(s.Threshold)), op.SuggestedBy, cf.Verdict)
+	if cf.Reason != "" {
+		v.Lead += " (" + readable(cf.Reason) + ")"
+	}
+	v.Lead += fmt.Sprintf(", where the decisions as made give %s on the same records.", cf.CurrentVerdict)
+	v.HasMoney = cf.Saving != nil
+	rows := []struct {
+		label string
+		p     results.ThresholdPoint
+		sv    *results.Projection
+	}{{"As decided today", cur, cf.CurrentSaving}, {"Suggested", *s, cf.Saving}}
+	for _, r := range rows {
+		row := operatingRow{Label: r.label, Threshold: thresholdText(r.p.Threshold), Recall: pct(r.p.TPR), FPR: pct(r.p.FPR),
+			Precision: pct(r.p.Precision), Flagged: pct(r.p.Flagged)}
+		if r.sv != nil {
+			row.Saving = compactMoney(float64(r.sv.Value), op.Currency) + " (" + intervalWords(r.sv.Interval, op.Currency) + ")"
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	if v.HasMoney {
+		v.SavingHead = fmt.Sprintf("Yearly saving against %s (%s interval, confirmation half)", op.Incumbent, confLabel(conf))
+		v.Money = fmt.Sprintf("At threshold %s the confirmation half projects a yearly saving of %s against %s (%s interval %s), "+
+			"against %s at the threshold as it is; the difference is the money the threshold alone leaves on the table.",
+			format.Sig(float64(s.Threshold)), compactMoney(float64(cf.Saving.Value), op.Currency), op.Incumbent, confLabel(conf),
+			intervalWords(cf.Saving.Interval, op.Currency), compactMoney(float64(cf.CurrentSaving.Value), op.Currency))
+	}
+	for _, j := range cf.Criteria {
+		v.Criteria = append(v.Criteria, htmlCriterionOf(j))
+	}
+	var weak []string
+	for _, j := range cf.Criteria {
+		if j.Must || j.Status == results.Pass {
+			continue
+		}
+		w := fmt.Sprintf("%s (%s", j.Name, strings.ToLower(string(j.Status)))
+		for _, sg := range j.Segments {
+			if sg.Status == results.Fail || sg.Status == results.Inconclusive {
+				w += fmt.Sprintf("; %s = %s: %s %s", sg.Column, sg.Value, formatValue(sg.Estimate, j.Unit), formatInterval(sg.Interval, formatValue, j.Unit))
+			}
+		}
+		weak = append(weak, w+")")
+	}
+	v.Caveat = fmt.Sprintf("The rates in the table are on every record; the verdict and the saving at the suggested threshold are from the confirmation half alone. "+
+		"A threshold is a decision of its own: set `threshold: %s` on %s and re-run the experiment on new records before relying on it.",
+		format.Sig(float64(s.Threshold)), op.Pipeline)
+	if len(weak) > 0 {
+		v.Caveat += " At this threshold these should-criteria do not pass: " + strings.Join(weak, "; ") + "."
+	}
+	return v
+}
+
+// operatingAdvice is what the operating-point analysis adds to the
+// recommendation of a verdict that is not GO: how the suggested threshold
+// fared, or that none would do ("" when the analysis has nothing to say).
+func operatingAdvice(run *results.Run) []string {
+	if run.Verdict.Verdict == results.Go {
+		return nil
+	}
+	var out []string
+	for _, pm := range run.Metrics.Pipelines {
+		op := pm.OperatingPoint
+		switch {
+		case op == nil || op.Note != "":
+		case op.Suggested == nil:
+			out = append(out, fmt.Sprintf("No threshold on %s's score passes every must-criterion (see Operating point): the model itself would have to improve.", op.Pipeline))
+		case op.Confirm != nil && op.Confirm.Verdict == results.Go:
+			out = append(out, fmt.Sprintf("At threshold %s instead of %s, %s passes every must-criterion on records held out from choosing it (see Operating point): "+
+				"re-run the experiment at that threshold before deciding.", format.Sig(float64(op.Suggested.Threshold)), thresholdText(op.Current.Threshold), op.Pipeline))
+		case op.Confirm != nil:
+			out = append(out, fmt.Sprintf("Threshold %s of %s passes every must-criterion on half of the records but gives %s on the other half (see Operating point): "+
+				"a threshold alone is not shown to fix the verdict.", format.Sig(float64(op.Suggested.Threshold)), op.Pipeline, op.Confirm.Verdict))
+		}
+	}
+	return out
+}
+
+// thresholdFixes reports whether the operating-point analysis of pipeline
+// found a threshold that passes every must-criterion on the confirmation
+// half.
+func thresholdFixes(run *results.Run, pipeline string) bool {
+	for _, pm := range run.Metrics.Pipelines {
+		if op := pm.OperatingPoint; op != nil && pm.Name == pipeline && op.Confirm != nil && op.Confirm.Verdict == results.Go {
+			return true
+		}
+	}
+	return false
+}
+
+// currentAt names the current threshold in a sentence.
+func currentAt(p results.ThresholdPoint) string {
+	if p.Threshold.IsNaN() {
+		return "by a rule that is not one threshold on its score"
+	}
+	return "at threshold " + format.Sig(float64(p.Threshold))
+}
+
+// thresholdText is a threshold, or "not one threshold".
+func thresholdText(t results.Number) string {
+	if t.IsNaN() {
+		return "not one threshold"
+	}
+	return format.Sig(float64(t))
+}
+
+// rangesText lists passing ranges of thresholds.
+func rangesText(rs []results.ThresholdRange) string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		if r.Low == r.High {
+			parts[i] = format.Sig(float64(r.Low))
+		} else {
+			parts[i] = "from " + format.Sig(float64(r.Low)) + " to " + format.Sig(float64(r.High))
+		}
+	}
+	return strings.Join(parts, " and ")
+}
+
+// intervalWords is a money interval as "lo to hi".
+func intervalWords(iv results.Interval, cur string) string {
+	if iv.Lo.IsNaN() || iv.Hi.IsNaN() {
+		return "not available"
+	}
+	return compactMoney(float64(iv.Lo), cur) + " to " + compactMoney(float64(iv.Hi), cur)
+}
+
+// pct is a share as a percentage, with two significant digits below 1%
+// (a false-positive rate of 0.16% is not 0.2%), or "n/a".
+func pct(v results.Number) string {
+	f := float64(v)
+	switch {
+	case v.IsNaN():
+		return na
+	case f > 0 && f < 0.01:
+		return strconv.FormatFloat(f*100, 'g', 2, 64) + "%"
+	}
+	return formatValue(v, "")
+}
+
+// scoresMarks explains the operating points marked on the scores figure
+// ("" when none is).
+func scoresMarks(run *results.Run) string {
+	marks := operatingMarks(run)
+	if len(marks) == 0 {
+		return ""
+	}
+	out := "The ring marks where a candidate decides today and the triangle the threshold the operating-point analysis suggests. "
+	if rocFloor(marks) > 0 {
+		out += "The ROC's false-positive rate is on a log scale, as an operating point is below 1%. "
+	}
+	return out
+}

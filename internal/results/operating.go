@@ -1,0 +1,100 @@
+package results
+
+// OperatingPoint is the operating-point analysis of a scored candidate:
+// at which thresholds on its score every must-criterion would pass. The
+// thresholds are chosen on one half of the records (Select) and the
+// suggested one is judged on the other half (Confirm), so that the
+// suggestion is not credited with the luck of its own selection.
+type OperatingPoint struct {
+	// Pipeline is the candidate.
+	Pipeline string `json:"pipeline"`
+	// Note says why the analysis could not be made, when it could not
+	// (then only Pipeline and Current are set).
+	Note string `json:"note,omitempty"`
+	// SelectRecords and ConfirmRecords are the sizes of the two halves,
+	// split at random within each class of the label (seeded by the run's
+	// seed).
+	SelectRecords  int `json:"select_records"`
+	ConfirmRecords int `json:"confirm_records"`
+	// Current is the candidate's decisions as they were made, on every
+	// record; its Threshold is NaN when the decisions follow no single
+	// threshold on the score.
+	Current ThresholdPoint `json:"current"`
+	// Sweep is each threshold tried, on the selection half, with whether
+	// every must-criterion's estimate passed there.
+	Sweep []ThresholdPoint `json:"sweep,omitempty"`
+	// Feasible are the ranges of thresholds at which every must-criterion's
+	// estimate passed on the selection half, highest threshold first.
+	Feasible []ThresholdRange `json:"feasible,omitempty"`
+	// Suggested is the threshold suggested from the selection half, with
+	// its figures on every record (for the curves); nil when none passed.
+	Suggested *ThresholdPoint `json:"suggested,omitempty"`
+	// SuggestedBy says how Suggested was chosen among the passing ones.
+	SuggestedBy string `json:"suggested_by,omitempty"`
+	// Closest, when no threshold passed, is for each must-criterion the
+	// threshold that came closest on the selection half.
+	Closest []ClosestPoint `json:"closest,omitempty"`
+	// Confirm is the judgement at Suggested on the confirmation half; nil
+	// when there is no suggestion.
+	Confirm *Confirmation `json:"confirm,omitempty"`
+	// Currency and Incumbent are the money's currency and the pipeline its
+	// savings are against ("" when the experiment prices no errors or
+	// names no incumbent).
+	Currency  string `json:"currency,omitempty"`
+	Incumbent string `json:"incumbent,omitempty"`
+}
+
+// ThresholdPoint is what deciding at one threshold gives: a record whose
+// score is at least Threshold is flagged positive.
+type ThresholdPoint struct {
+	Threshold Number `json:"threshold"`
+	// TPR (recall), FPR and Precision of the decisions, and Flagged, the
+	// share of answered records flagged.
+	TPR       Number `json:"tpr"`
+	FPR       Number `json:"fpr"`
+	Precision Number `json:"precision"`
+	Flagged   Number `json:"flagged"`
+	// Pass says whether every must-criterion's estimate passed (Sweep only).
+	Pass bool `json:"pass,omitempty"`
+	// Saving is the point estimate of the yearly saving against the
+	// incumbent on the same records (NaN when there is no money).
+	Saving Number `json:"saving"`
+}
+
+// ThresholdRange is a run of neighbouring thresholds of the sweep that all
+// passed: from Low to High, both included.
+type ThresholdRange struct {
+	Low  Number `json:"low"`
+	High Number `json:"high"`
+}
+
+// ClosestPoint is, for one must-criterion, the threshold of the sweep at
+// which it came closest to passing (or passed) on the selection half.
+type ClosestPoint struct {
+	Criterion string `json:"criterion"`
+	Threshold Number `json:"threshold"`
+	Estimate  Number `json:"estimate"`
+	Required  Number `json:"required"`
+	Sense     string `json:"sense"`
+	Unit      string `json:"unit"`
+	// Passes says whether it passes there.
+	Passes bool `json:"passes"`
+}
+
+// Confirmation is the candidate judged on the confirmation half, at the
+// suggested threshold and as its decisions were made.
+type Confirmation struct {
+	// Verdict and Reason are what the must-criteria give at the suggested
+	// threshold on the confirmation half; Criteria their judgements.
+	Verdict  Decision    `json:"verdict"`
+	Reason   string      `json:"reason"`
+	Criteria []Judgement `json:"criteria"`
+	// CurrentVerdict is the verdict of the decisions as made, on the same
+	// half, for comparison.
+	CurrentVerdict Decision `json:"current_verdict"`
+	// Saving and CurrentSaving are the yearly savings against the
+	// incumbent projected from the confirmation half, at the suggested
+	// threshold and as the decisions were made (nil without money).
+	Saving        *Projection `json:"saving,omitempty"`
+	CurrentSaving *Projection `json:"current_saving,omitempty"`
+}

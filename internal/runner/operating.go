@@ -1,0 +1,201 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+
+	"github.com/poc-harness/poc/datasets"
+	"github.com/poc-harness/poc/internal/analysis"
+	"github.com/poc-harness/poc/internal/engine"
+	"github.com/poc-harness/poc/internal/results"
+	"github.com/poc-harness/poc/internal/spec"
+	"github.com/poc-harness/poc/internal/verdict"
+	"github.com/poc-harness/poc/metrics"
+	"github.com/poc-harness/poc/pipeline"
+)
+
+// operatingPoints adds the operating-point analysis of every scored
+// candidate of a two-class label to the run model: the thresholds on its
+// score at which every must-criterion would pass, chosen on one half of
+// the records and confirmed on the other. It re-reads the dataset twice per
+// such candidate (the metrics may read any field of a record).
+func operatingPoints(ctx context.Context, exp *spec.Experiment, run *results.Run, preds *results.Predictions, res *engine.Result,
+	impact *analysis.ImpactInput, dopt datasets.Options) error {
+	names := make([]string, len(exp.Pipelines))
+	for i, p := range exp.Pipelines {
+		names[i] = p.Name
+	}
+	for i, p := range exp.Pipelines {
+		pp := preds.Pipeline(p.Name)
+		if p.Role != pipeline.Candidate || pp == nil || !scored(pp) {
+			continue
+		}
+		var journaled []pipeline.Prediction // read once, on the first replay
+		var err error
+		in := analysis.OperatingInput{
+			Candidate: p.Name, Pipelines: names, Metrics: metricsOf(exp), Accumulators: res.Accumulators,
+			Fixed: fixedMetrics(exp), Criteria: criteria(exp), Segments: segmentsOf(res), Failures: res.Failures,
+			Truths: preds.Truths[:res.Records], Positive: exp.Dataset.Positive, Negative: negativeOf(exp.Dataset.Positive, res.LabelCounts),
+			Labels: pp.Labels[:res.Records], Scores: pp.Scores[:res.Records], HasScore: pp.HasScore[:res.Records],
+			Failed: failed(pp, res.Records), Threshold: configuredThreshold(p),
+			Replay: func(visit func(metrics.Observation) error) error {
+				if journaled == nil {
+					if journaled, err = journalOf(run.Dir, p.Name, res.Records); err != nil {
+						return err
+					}
+				}
+				return replayWith(ctx, exp, dopt, journaled, preds.Truths, visit)
+			},
+			Impact: impact, Incumbent: exp.UseCase.Incumbent,
+		}
+		r := exp.Report
+		op, err := analysis.OperatingPoint(in,
+			analysis.Settings{Confidence: r.Confidence, Resamples: r.Resamples, Seed: r.Seed, Method: r.Method, MaxFailureRate: r.MaxFailureRate, Done: ctx.Done()},
+			verdict.Settings{Confidence: r.Confidence, MinSegmentSize: r.MinSegmentSize, MinRecords: r.MinRecords, Multiplicity: r.Multiplicity})
+		if err != nil {
+			return err
+		}
+		run.Metrics.Pipelines[i].OperatingPoint = op
+	}
+	return nil
+}
+
+// scored reports whether a pipeline gave a score for most of the records it
+// answered: a threshold on it then decides.
+func scored(pp *results.PipelinePredictions) bool {
+	var answered, withScore int
+	for i, has := range pp.Has {
+		if has && pp.Errors[i] == "" {
+			answered++
+			if pp.HasScore[i] {
+				withScore++
+			}
+		}
+	}
+	return answered > 0 && 2*withScore >= answered
+}
+
+// failed marks the records the pipeline failed on, or has no line for.
+func failed(pp *results.PipelinePredictions, n int) []bool {
+	out := make([]bool, n)
+	for i := range out {
+		out[i] = !pp.Has[i] || pp.Errors[i] != ""
+	}
+	return out
+}
+
+// negativeOf is the class other than positive of a two-class label; ""
+// when the label has not exactly two classes or positive is not one.
+func negativeOf(positive string, counts map[string]int) string {
+	var classes []string
+	for c, n := range counts {
+		if c != "" && n > 0 {
+			classes = append(classes, c)
+		}
+	}
+	switch {
+	case len(classes) != 2 || positive == "":
+		return ""
+	case classes[0] == positive:
+		return classes[1]
+	case classes[1] == positive:
+		return classes[0]
+	}
+	return ""
+}
+
+// configuredThreshold is the `threshold:` of a pipeline's block when it is
+// a number; NaN otherwise.
+func configuredThreshold(p spec.Pipeline) float64 {
+	switch t := p.Config["threshold"].(type) {
+	case float64:
+		return t
+	case int:
+		return float64(t)
+	}
+	return math.NaN()
+}
+
+// fixedMetrics are the metrics that call a program or a model: working them
+// out again for other decisions would run or pay for it again.
+func fixedMetrics(exp *spec.Experiment) map[string]string {
+	out := map[string]string{}
+	for _, m := range exp.Metrics {
+		switch {
+		case len(m.Reach.URLs) > 0:
+			out[m.Name] = "it sends the answers to " + m.Reach.URLs[0].Target + ", and would be paid for again"
+		case len(m.Reach.Programs) > 0:
+			out[m.Name] = "it runs a program, which would be run again"
+		}
+	}
+	return out
+}
+
+// segmentsOf are the replay's segments, by column.
+func segmentsOf(res *engine.Result) map[string][]verdict.Segment {
+	segments := map[string][]verdict.Segment{}
+	for _, col := range res.Segments {
+		for value, pos := range col.Positions() {
+			segments[col.Column] = append(segments[col.Column], verdict.Segment{Column: col.Column, Value: value, Positions: pos})
+		}
+	}
+	return segments
+}
+
+// journalOf reads the named pipeline's predictions of the first n records
+// from the run's journal, by seq (the last line of a record wins, as on
+// resume).
+func journalOf(dir, name string, n int) ([]pipeline.Prediction, error) {
+	preds := make([]pipeline.Prediction, n)
+	f, err := os.Open(filepath.Join(dir, results.JournalFile))
+	if err != nil {
+		return nil, fmt.Errorf("read journal: %w", err)
+	}
+	defer f.Close()
+	err = results.ReadJournal(f, func(e results.Entry) error {
+		if e.Pipeline == name && e.Seq >= 0 && e.Seq < n {
+			preds[e.Seq] = engine.Prediction(e)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read journal: %w", err)
+	}
+	return preds, nil
+}
+
+// replayWith re-reads the replayed records, with the replay's options, and
+// calls visit with each and its prediction preds[seq], in seq order.
+func replayWith(ctx context.Context, exp *spec.Experiment, dopt datasets.Options, preds []pipeline.Prediction, truths []string,
+	visit func(metrics.Observation) error) error {
+	n := len(preds)
+	stream, err := datasets.Open(exp.Dataset.Path, dopt)
+	if err != nil {
+		return fmt.Errorf("open dataset: %w", err)
+	}
+	defer stream.Close()
+	for k := 0; ; k++ {
+		if k%4096 == 0 && ctx.Err() != nil {
+			return fmt.Errorf("read dataset: %w", ctx.Err())
+		}
+		rec, err := stream.Next()
+		if errors.Is(err, io.EOF) || (err == nil && rec.Seq >= n) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read dataset: %w", err)
+		}
+		if exp.Dataset.ID != "" && preds[rec.Seq].RecordID != "" && rec.String(exp.Dataset.ID) != preds[rec.Seq].RecordID {
+			return fmt.Errorf("record %d is %q in the journal but %q in the dataset: the dataset changed since the replay",
+				rec.Seq, preds[rec.Seq].RecordID, rec.String(exp.Dataset.ID))
+		}
+		if err := visit(metrics.Observation{Record: rec, Truth: truths[rec.Seq], Pred: preds[rec.Seq]}); err != nil {
+			return err
+		}
+	}
+}

@@ -159,3 +159,37 @@ func trimCurrency(amount, cur string) string {
 	}
 	return amount
 }
+
+// operatingLines are the console lines of the operating-point analyses of
+// a verdict that is not GO: the threshold that would pass every
+// must-criterion on records held out from choosing it, or that none does.
+func operatingLines(r *results.Run) []string {
+	if r.Verdict.Verdict == results.Go {
+		return nil
+	}
+	var out []string
+	for _, pm := range r.Metrics.Pipelines {
+		op := pm.OperatingPoint
+		switch {
+		case op == nil || op.Note != "":
+		case op.Suggested == nil:
+			out = append(out, fmt.Sprintf("Operating point: no threshold on %s's score passes every must-criterion; the model itself would have to improve.", op.Pipeline))
+		case op.Confirm != nil:
+			line := fmt.Sprintf("Operating point: at threshold %s (today %s) %s gives %s on the half of the records held out from choosing it",
+				format.Sig(float64(op.Suggested.Threshold)), thresholdOf(op.Current.Threshold), op.Pipeline, op.Confirm.Verdict)
+			if sv := op.Confirm.Saving; sv != nil && !sv.Value.IsNaN() {
+				line += fmt.Sprintf(" (a yearly saving of %s against %s)", compactAmount(cmp.Or(op.Currency, "USD"), float64(sv.Value))[0], op.Incumbent)
+			}
+			out = append(out, line+"; see the report's Operating point.")
+		}
+	}
+	return out
+}
+
+// thresholdOf is a threshold, or "not one threshold".
+func thresholdOf(t results.Number) string {
+	if t.IsNaN() {
+		return "not one threshold"
+	}
+	return format.Sig(float64(t))
+}

@@ -93,3 +93,33 @@ func TestMoneyLineWithoutSavings(t *testing.T) {
 		t.Errorf("moneyLine = %q, want nothing", got)
 	}
 }
+
+func TestOperatingLines(t *testing.T) {
+	run := func(v results.Decision, op *results.OperatingPoint) *results.Run {
+		return &results.Run{Verdict: results.Verdict{Verdict: v},
+			Metrics: results.Metrics{Pipelines: []results.PipelineMetrics{{Name: "model", OperatingPoint: op}}}}
+	}
+	suggested := &results.OperatingPoint{Pipeline: "model", Currency: "EUR", Incumbent: "rules",
+		Current:   results.ThresholdPoint{Threshold: 0.62},
+		Suggested: &results.ThresholdPoint{Threshold: 0.2248},
+		Confirm:   &results.Confirmation{Verdict: results.Go, Saving: &results.Projection{Value: 58_220_554}}}
+	tests := []struct {
+		name string
+		run  *results.Run
+		want string
+	}{
+		{"a threshold passes", run(results.NoGo, suggested),
+			"Operating point: at threshold 0.2248 (today 0.62) model gives GO on the half of the records held out from choosing it (a yearly saving of 58.2M EUR against rules); see the report's Operating point."},
+		{"none passes", run(results.NoGo, &results.OperatingPoint{Pipeline: "model", Current: results.ThresholdPoint{Threshold: results.NaN()}}),
+			"Operating point: no threshold on model's score passes every must-criterion; the model itself would have to improve."},
+		{"a GO says nothing", run(results.Go, suggested), ""},
+		{"no analysis says nothing", run(results.NoGo, &results.OperatingPoint{Pipeline: "model", Note: "three classes"}), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := strings.Join(operatingLines(tt.run), "\n"); got != tt.want {
+				t.Errorf("operatingLines =\n%s\nwant\n%s", got, tt.want)
+			}
+		})
+	}
+}

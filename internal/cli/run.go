@@ -288,6 +288,9 @@ func printSummary(io IO, out *runner.Outcome) {
 	if line := moneyLine(r.Impact, r.Verdict.Verdict); line != "" {
 		fmt.Fprintln(io.Out, line)
 	}
+	for _, line := range operatingLines(r) {
+		fmt.Fprintln(io.Out, line)
+	}
 	fmt.Fprintf(io.Out, "Run folder: %s\n", out.Dir)
 	for _, name := range []string{report.HTMLFile, results.MarkdownFile} {
 		if path := filepath.Join(out.Dir, name); fileExists(path) {

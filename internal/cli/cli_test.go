@@ -95,10 +95,14 @@ func TestRunExampleEndToEnd(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit code %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
-	m := regexp.MustCompile(`(?m)^Verdict: (GO|NO-GO|INCONCLUSIVE) — .+\n(.+)\nRun folder: (\S+)\nReport: (\S+)\nReport: (\S+)\n$`).FindStringSubmatch(stdout)
+	m := regexp.MustCompile(`(?m)^Verdict: (GO|NO-GO|INCONCLUSIVE) — .+\n(.+)\nOperating point: (.+)\nRun folder: (\S+)\nReport: (\S+)\nReport: (\S+)\n$`).FindStringSubmatch(stdout)
 	if m == nil {
-		t.Fatalf("the summary does not end with the verdict, the money, the run folder and the reports:\n%s", stdout)
+		t.Fatalf("the summary does not end with the verdict, the money, the operating point, the run folder and the reports:\n%s", stdout)
 	}
+	if !strings.Contains(m[3], "held out from choosing it") {
+		t.Errorf("operating point line %q does not say the threshold was judged on held-out records", m[3])
+	}
+	m = append(m[:3], m[4:]...)
 	dir := m[3]
 	if m[4] != filepath.Join(dir, "report.html") || m[5] != filepath.Join(dir, "report.md") {
 		t.Errorf("the reports are %s and %s, want report.html and report.md in %s", m[4], m[5], dir)

@@ -41,8 +41,11 @@ var corpus = []mistake{
 		code: 2, want: []string{"use_case.incumbent", `pipeline "rules" is not defined`, `did you mean "rule"?`}},
 	{name: "incumbent is the candidate", edit: []string{"  volume_per_year: 100000\n", "  volume_per_year: 100000\n  incumbent: model\n"},
 		code: 2, want: []string{"use_case.incumbent", "today's process is a baseline"}},
-	{name: "two baselines, none named today's process, warn", edit: []string{"replace the amount rule?", "go live?",
+	{name: "two baselines, none named today's process, with a yearly value", edit: []string{"replace the amount rule?", "go live?",
 		"metrics:", "  - {name: floor, role: baseline, type: constant, output: 0}\nmetrics:"},
+		code: 2, want: []string{"experiment.yaml:4:3: use_case.incumbent", "2 baselines (rule, floor)", "incumbent: rule"}},
+	{name: "two baselines, none named today's process, no yearly value, warn", edit: []string{"replace the amount rule?", "go live?",
+		"  volume_per_year: 100000\n", "", "metrics:", "  - {name: floor, role: baseline, type: constant, output: 0}\nmetrics:"},
 		want: []string{"warning: use_case.incumbent", "2 baselines (rule, floor)", "incumbent: rule"}},
 
 	// Pipelines that see the answer.

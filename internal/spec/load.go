@@ -584,8 +584,10 @@ func namesWord(text, name string) bool {
 
 // inferIncumbent sets use_case.incumbent when the file leaves it out: the
 // only baseline, else the only baseline the question names. With several
-// baselines and none named, it warns: the reports then compare the
-// candidate with each, and name none as today's process.
+// baselines and none named it is required when the use case projects a
+// yearly value (the headline's money is against today's process, and
+// choosing one for the reader would change the answer); without one the
+// reports compare the candidate with each, so it only warns.
 func (l *loader) inferIncumbent(exp *Experiment) {
 	var baselines, named []string
 	q := strings.ToLower(exp.UseCase.Question)
@@ -603,6 +605,10 @@ func (l *loader) inferIncumbent(exp *Experiment) {
 		exp.UseCase.Incumbent = baselines[0]
 	case len(named) == 1:
 		exp.UseCase.Incumbent = named[0]
+	case len(baselines) > 1 && l.useCaseNode != nil && exp.UseCase.VolumePerYear > 0:
+		l.errorf(l.useCaseNode, "use_case.incumbent", "add `incumbent: "+baselines[0]+"` (or another of "+strings.Join(baselines, ", ")+") under use_case",
+			"%d baselines (%s) and none named as today's process: the yearly value is stated against today's process, so use_case.incumbent must say which baseline that is",
+			len(baselines), strings.Join(baselines, ", "))
 	case len(baselines) > 1 && l.useCaseNode != nil:
 		l.warnf(l.useCaseNode, "use_case.incumbent", "add `incumbent: "+baselines[0]+"` (or another baseline) under use_case",
 			"%d baselines (%s) and none named as today's process: the headline compares the candidate with each instead of giving one answer against what it would replace",

@@ -96,7 +96,7 @@ func drawFigures(ctx context.Context, run *results.Run, j *journal) ([]figure, e
 		return nil, fmt.Errorf("read criteria plot: %w", err)
 	}
 	figs := []figure{{Name: "criteria", Title: "Success criteria at a glance", PNG: crit,
-		Caption: "Each criterion's estimate (dot) and interval (bar) against its threshold (black tick), scaled per row so that right is always the better side; green passed, red failed, amber undecided."}}
+		Caption: "Each criterion's estimate (dot) and interval (bar) against its threshold (black tick; its better side shaded), in the metric's own unit: one panel per unit (shares in %, differences in percentage points, milliseconds, ...), so that the rows of a panel share one axis. Green passed, red failed, amber undecided, grey undefined."}}
 	for _, plan := range figurePlans {
 		if err := ctx.Err(); err != nil {
 			return nil, err

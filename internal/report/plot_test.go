@@ -1,0 +1,102 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/poc-harness/poc/internal/results"
+)
+
+func TestWrapLabel(t *testing.T) {
+	tests := []struct {
+		name         string
+		in           string
+		width, lines int
+		want         []string
+	}{
+		{"fits on one line", "recall at least 30%", 38, 3, []string{"recall at least 30%"}},
+		{"wraps at spaces", "recall of fraud-model-v3 better than rules-v12 by 5.0 pp · MUST", 38, 3,
+			[]string{"recall of fraud-model-v3 better than", "rules-v12 by 5.0 pp · MUST"}},
+		{"keeps the end of a long name", "precision of fraud-model-v3 at least 30.0% in every channel · should", 26, 3,
+			[]string{"precision of", "fraud-model-v3 at least", "30.0% in every channel…"}},
+		{"ellipsis past the last line", "one two three four five six seven", 9, 2, []string{"one two", "three…"}},
+		{"cuts a word longer than a line", "abcdefghijkl mn", 5, 4, []string{"abcde", "fghij", "kl mn"}},
+		{"blank", "   ", 10, 2, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := wrapLabel(tc.in, tc.width, tc.lines)
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("wrapLabel(%q, %d, %d) = %q, want %q", tc.in, tc.width, tc.lines, got, tc.want)
+			}
+			for _, l := range got {
+				if n := len([]rune(l)); n > tc.width {
+					t.Errorf("line %q has %d runes, more than %d", l, n, tc.width)
+				}
+			}
+		})
+	}
+}
+
+func TestUnitTicks(t *testing.T) {
+	tests := []struct {
+		name   string
+		ticks  unitTicks
+		lo, hi float64
+		want   []string
+	}{
+		{"percent", unitTicks{suffix: "%"}, 0, 52, []string{"0%", "10%", "20%", "30%", "40%", "50%"}},
+		{"one decimal for every tick", unitTicks{suffix: "%"}, 0, 1.3, []string{"0.0%", "0.2%", "0.4%", "0.6%", "0.8%", "1.0%", "1.2%"}},
+		{"negative differences", unitTicks{suffix: " pp"}, -26, 24, []string{"−20 pp", "−10 pp", "0 pp", "10 pp", "20 pp"}},
+		{"millions", unitTicks{suffix: "M", scale: 1e6}, -65e6, 70e6, []string{"−60M", "−40M", "−20M", "0M", "20M", "40M", "60M"}},
+		{"quarter steps", unitTicks{suffix: " ms", n: 3}, 0, 1, []string{"0.00 ms", "0.25 ms", "0.50 ms", "0.75 ms", "1.00 ms"}},
+		{"empty range", unitTicks{}, 1, 1, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, tk := range tc.ticks.Ticks(tc.lo, tc.hi) {
+				got = append(got, tk.Label)
+			}
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("ticks on [%g, %g] = %q, want %q", tc.lo, tc.hi, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestCriteriaPanels(t *testing.T) {
+	js := []results.Judgement{
+		{Name: "a", Metric: "recall", Kind: results.BetterThan},
+		{Name: "b", Metric: "precision", Kind: results.AtLeast},
+		{Name: "c", Metric: "latency_p99", Kind: results.AtMost, Unit: "ms"},
+		{Name: "d", Metric: "money_caught", Kind: results.NoWorseThan},
+		{Name: "e", Metric: "precision", Kind: results.AtLeast},
+		{Name: "f", Metric: "cost", Kind: results.BetterThan, Relative: true},
+	}
+	type panel struct {
+		axis string
+		rows []int
+	}
+	want := []panel{
+		{"difference in recall and money_caught, candidate − baseline (percentage points)", []int{0, 3}},
+		{"precision (%)", []int{1, 4}},
+		{"latency_p99 (ms)", []int{2}},
+		{"relative difference in cost, candidate − baseline (%)", []int{5}},
+	}
+	got := criteriaPanels(js)
+	if len(got) != len(want) {
+		t.Fatalf("%d panels, want %d: %+v", len(got), len(want), got)
+	}
+	for i, w := range want {
+		if got[i].axis != w.axis || len(got[i].rows) != len(w.rows) {
+			t.Errorf("panel %d: axis %q rows %v, want %q %v", i, got[i].axis, got[i].rows, w.axis, w.rows)
+			continue
+		}
+		for k := range w.rows {
+			if got[i].rows[k] != w.rows[k] {
+				t.Errorf("panel %d: rows %v, want %v", i, got[i].rows, w.rows)
+			}
+		}
+	}
+}

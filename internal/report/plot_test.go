@@ -1,6 +1,8 @@
 package report
 
 import (
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -98,5 +100,54 @@ func TestCriteriaPanels(t *testing.T) {
 				t.Errorf("panel %d: rows %v, want %v", i, got[i].rows, w.rows)
 			}
 		}
+	}
+}
+
+// A pipeline without a value stays on its metric's panel, its row saying
+// why, instead of being dropped.
+func TestMetricRowsKeepEveryPipeline(t *testing.T) {
+	est := func(metric, unit string, v float64) results.Estimate {
+		return results.Estimate{Metric: metric, Unit: unit, Value: results.Number(v),
+			Interval: results.Interval{Lo: results.Number(v * 0.9), Hi: results.Number(v * 1.1)}}
+	}
+	run := sampleRun()
+	run.Manifest.Pipelines = []results.Pipeline{
+		{Name: "never-block", Role: "baseline", Type: "constant"},
+		{Name: "rules", Role: "baseline", Type: "rules"},
+		{Name: "model", Role: "candidate", Type: "llm"},
+	}
+	ps := []results.PipelineMetrics{
+		{Name: "never-block", Role: "baseline", Metrics: []results.Estimate{est("precision", "", math.NaN()), est("latency_p99", "ms", 0.0002)}},
+		{Name: "rules", Role: "baseline", Metrics: []results.Estimate{est("precision", "", 0.3), est("latency_p99", "ms", 0.0003)}},
+		{Name: "model", Role: "candidate", Metrics: []results.Estimate{est("precision", "", 0.8), est("latency_p99", "ms", 48)}},
+	}
+	tests := []struct {
+		metric string
+		// want is each pipeline's value on the axis, or the note on its row.
+		want []string
+	}{
+		{"precision", []string{noteUndefined, "30", "80"}},
+		{"latency_p99", []string{noteNotMeasured, noteNotMeasured, "48"}},
+		{"recall", []string{noteNotComputed, noteNotComputed, noteNotComputed}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.metric, func(t *testing.T) {
+			rows, _, _ := metricRows(run, tc.metric, ps, newPalette(run))
+			if len(rows) != len(ps) {
+				t.Fatalf("%d rows for %d pipelines", len(rows), len(ps))
+			}
+			for i, r := range rows {
+				got := r.note
+				if finite(r.v) {
+					got = strconv.FormatFloat(r.v, 'f', -1, 64)
+				}
+				if got != tc.want[i] {
+					t.Errorf("%s: row %q, want %q", ps[i].Name, got, tc.want[i])
+				}
+				if want := float64(len(ps) - 1 - i); r.y != want {
+					t.Errorf("%s: at y %g, want %g (the first pipeline on top)", ps[i].Name, r.y, want)
+				}
+			}
+		})
 	}
 }

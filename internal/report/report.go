@@ -156,7 +156,7 @@ func one(p *plot.Plot) canvasDrawer {
 func metricsSpec(in figureInput) figureSpec {
 	d, h, why := metricsFigure(in.run, in.pal)
 	return figureSpec{figure{Name: figMetrics, Title: "Metrics by pipeline", Skipped: why,
-		Caption: "Each metric's value (dot) and interval (bar) for every pipeline; candidates in strong colours, baselines muted."},
+		Caption: "Each metric's value (dot) and interval (bar) for every pipeline; candidates in strong colours, baselines muted. A pipeline without a value keeps its row, which says why: undefined on these records, or a latency not measured because the pipeline runs in-process."},
 		plotWidth, h, d}
 }
 

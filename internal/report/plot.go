@@ -470,7 +470,11 @@ func (t unitTicks) Ticks(lo, hi float64) []plot.Tick {
 	var out []plot.Tick
 	for k := math.Ceil(lo/step - 1e-9); k*step <= hi+step*1e-9; k++ {
 		v := k * step
-		out = append(out, plot.Tick{Value: v * scale, Label: tickNumber(v, dec) + t.suffix})
+		label := tickNumber(v, dec) + t.suffix
+		if math.Abs(v) < step*1e-9 && scale != 1 {
+			label = "0" // not "0M"
+		}
+		out = append(out, plot.Tick{Value: v * scale, Label: label})
 	}
 	return out
 }

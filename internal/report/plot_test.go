@@ -50,7 +50,7 @@ func TestUnitTicks(t *testing.T) {
 		{"percent", unitTicks{suffix: "%"}, 0, 52, []string{"0%", "10%", "20%", "30%", "40%", "50%"}},
 		{"one decimal for every tick", unitTicks{suffix: "%"}, 0, 1.3, []string{"0.0%", "0.2%", "0.4%", "0.6%", "0.8%", "1.0%", "1.2%"}},
 		{"negative differences", unitTicks{suffix: " pp"}, -26, 24, []string{"−20 pp", "−10 pp", "0 pp", "10 pp", "20 pp"}},
-		{"millions", unitTicks{suffix: "M", scale: 1e6}, -65e6, 70e6, []string{"−60M", "−40M", "−20M", "0M", "20M", "40M", "60M"}},
+		{"millions", unitTicks{suffix: "M", scale: 1e6}, -65e6, 70e6, []string{"−60M", "−40M", "−20M", "0", "20M", "40M", "60M"}},
 		{"quarter steps", unitTicks{suffix: " ms", n: 3}, 0, 1, []string{"0.00 ms", "0.25 ms", "0.50 ms", "0.75 ms", "1.00 ms"}},
 		{"empty range", unitTicks{}, 1, 1, nil},
 	}
@@ -147,6 +147,54 @@ func TestMetricRowsKeepEveryPipeline(t *testing.T) {
 				if want := float64(len(ps) - 1 - i); r.y != want {
 					t.Errorf("%s: at y %g, want %g (the first pipeline on top)", ps[i].Name, r.y, want)
 				}
+			}
+		})
+	}
+}
+
+// The savings plot has ticks in millions or thousands of the currency and a
+// value label at every bar.
+func TestSavingsTicksAndLabels(t *testing.T) {
+	saving := func(base string, v, lo, hi float64) results.Saving {
+		return results.Saving{Candidate: "model", Baseline: base, Yearly: results.Projection{Value: results.Number(v),
+			Interval: results.Interval{Lo: results.Number(lo), Hi: results.Number(hi)}}}
+	}
+	tests := []struct {
+		name    string
+		savings []results.Saving
+		// ticks are the labelled ticks on the plot's range; values the
+		// bars' labels, top first.
+		ticks, values []string
+	}{
+		{"millions", []results.Saving{saving("rules", 19.4e6, 10e6, 29.6e6), saving("analysts", -47.4e6, -64.2e6, -31.1e6)},
+			[]string{"−80M", "−60M", "−40M", "−20M", "0", "20M", "40M"}, []string{"+19.4M EUR", "−47.4M EUR"}},
+		{"thousands", []results.Saving{saving("rules", 52e3, 40e3, 61e3)},
+			[]string{"0", "10k", "20k", "30k", "40k", "50k", "60k", "70k"}, []string{"+52k EUR"}},
+		{"small amounts", []results.Saving{saving("rules", 850, 700, 990)},
+			[]string{"0", "200", "400", "600", "800", "1000"}, []string{"+850 EUR"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ij := &results.Impact{Currency: "EUR", Savings: tc.savings}
+			rows, names, values := savingRows(ij, palette{})
+			if len(rows) != len(tc.savings) || len(names) != len(rows) {
+				t.Fatalf("%d rows and %d names for %d savings", len(rows), len(names), len(tc.savings))
+			}
+			if strings.Join(values, "|") != strings.Join(tc.values, "|") {
+				t.Errorf("value labels %q, want %q", values, tc.values)
+			}
+			bars := savingBars{rows: rows, labels: values}
+			lo, hi, _, _ := bars.DataRange()
+			maxAbs := 0.0
+			for _, r := range rows {
+				maxAbs = math.Max(maxAbs, math.Max(math.Abs(r.lo), math.Abs(r.hi)))
+			}
+			var got []string
+			for _, tk := range moneyTicks(maxAbs).Ticks(lo, hi) {
+				got = append(got, tk.Label)
+			}
+			if strings.Join(got, "|") != strings.Join(tc.ticks, "|") {
+				t.Errorf("ticks on [%g, %g]: %q, want %q", lo, hi, got, tc.ticks)
 			}
 		})
 	}

@@ -230,6 +230,6 @@ func segmentSpec(in figureInput) figureSpec {
 func savingsSpec(in figureInput) figureSpec {
 	sp, h, why := savingsFigure(in.run, in.pal)
 	return figureSpec{figure{Name: figSavings, Title: "Projected yearly saving", Skipped: why,
-		Caption: "Each candidate's projected yearly saving against each baseline (bar), with its paired-bootstrap interval (whisker); left of zero the candidate costs more. The assumptions are under Impact and cost."},
+		Caption: "Each candidate's projected yearly saving against each baseline (bar, its amount written beside it), with its paired-bootstrap interval (whisker); left of zero the candidate costs more. The assumptions are under Impact and cost."},
 		plotWidth, h, one(sp)}
 }

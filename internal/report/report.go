@@ -208,20 +208,20 @@ func scoresSpec(in figureInput) figureSpec {
 		plotWidth + 2*vg.Inch, h, d}
 }
 
-// timeSpec plans the metric by month, its legend below the plot.
+// timeSpec plans the metric by month, its legend above the plot.
 func timeSpec(in figureInput) figureSpec {
-	tp, n, caption, why := timeFigure(in.run, in.pal)
+	tp, entries, caption, why := timeFigure(in.run, in.pal)
 	var d canvasDrawer
 	if tp != nil {
-		d = legendBelow(tp, n)
+		d = legendAbove(entries, single(tp))
 	}
 	return figureSpec{figure{Name: figTime, Title: "Metric by month", Skipped: why, Caption: caption},
-		plotWidth, 4.4*vg.Inch + vg.Length(n)*0.2*vg.Inch, d}
+		plotWidth, 4.4*vg.Inch + stripHeight(entries, plotWidth), d}
 }
 
 // segmentSpec plans the metric by segment.
 func segmentSpec(in figureInput) figureSpec {
-	d, h, caption, why := segmentFigure(in.run, in.pal)
+	d, h, caption, why := segmentFigure(in.run, in.j, in.pal)
 	return figureSpec{figure{Name: figSegments, Title: "Metric by segment", Skipped: why, Caption: caption},
 		plotWidth, h, d}
 }

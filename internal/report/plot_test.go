@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"math"
 	"strconv"
 	"strings"
@@ -197,5 +198,32 @@ func TestSavingsTicksAndLabels(t *testing.T) {
 				t.Errorf("ticks on [%g, %g]: %q, want %q", lo, hi, got, tc.ticks)
 			}
 		})
+	}
+}
+
+// In print, a figure never splits across pages, keeps its caption, and is
+// kept short.
+func TestPrintStylesheetKeepsFiguresWhole(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, sampleRun(), nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	css := section(t, buf.String(), "@media print {", "\n}\n")
+	for _, rule := range []struct{ selector, want string }{
+		{"  figure {", "break-inside: avoid"},
+		{"  figure img {", "max-height: 100mm"},
+		{"  figure.narrow img {", "max-height: 75mm"},
+		{"  figcaption {", "break-before: avoid"},
+	} {
+		i := strings.Index(css, rule.selector)
+		if i < 0 {
+			t.Errorf("the print stylesheet has no rule %q", rule.selector)
+			continue
+		}
+		decl := css[i:]
+		decl = decl[:strings.Index(decl, "}")]
+		if !strings.Contains(decl, rule.want) {
+			t.Errorf("print rule %q lacks %q: %s", rule.selector, rule.want, decl)
+		}
 	}
 }

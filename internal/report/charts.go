@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 
+	xfont "golang.org/x/image/font"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/text"
@@ -49,6 +50,9 @@ type intervalRow struct {
 	y, v, lo, hi float64
 	col          color.Color
 	strong       bool
+	// note is written on the row in place of a value it does not have
+	// ("undefined", "not measured"); "" draws nothing.
+	note string
 }
 
 // intervalRows draws a point and an interval bar per row.
@@ -72,6 +76,15 @@ func (ir intervalRows) Plot(c draw.Canvas, p *plot.Plot) {
 		}
 		if finite(r.v) {
 			c.DrawGlyph(draw.GlyphStyle{Color: r.col, Radius: rad, Shape: draw.CircleGlyph{}}, vg.Point{X: trX(r.v), Y: y})
+		} else if r.note != "" {
+			sty := text.Style{Font: sansOf(8), Handler: plot.DefaultTextHandler, XAlign: text.XLeft, YAlign: text.YCenter, Color: color.Gray{0x55}}
+			sty.Font.Style = xfont.StyleItalic
+			w, h := sty.Width(r.note), sty.Height(r.note)
+			at := vg.Point{X: c.Min.X + vg.Points(4), Y: y}
+			pad := vg.Points(2)
+			c.FillPolygon(color.White, []vg.Point{{X: at.X - pad, Y: y - h/2}, {X: at.X + w + pad, Y: y - h/2},
+				{X: at.X + w + pad, Y: y + h/2}, {X: at.X - pad, Y: y + h/2}})
+			c.FillText(sty, at, r.note)
 		}
 	}
 }
@@ -120,31 +133,27 @@ func metricsFigure(run *results.Run, pal palette) (canvasDrawer, vg.Length, stri
 		if i%cols == 0 {
 			grid = append(grid, nil)
 		}
-		grid[len(grid)-1] = append(grid[len(grid)-1], metricPanel(m, ps, pal))
+		grid[len(grid)-1] = append(grid[len(grid)-1], metricPanel(run, m, ps, pal))
 	}
 	panelH := vg.Length(len(ps))*0.32*vg.Inch + 0.95*vg.Inch
 	h := vg.Length(len(grid))*panelH + 0.5*vg.Inch
 	return tiled("Every metric by pipeline, with its "+percentLabel(confidence(run))+" interval", grid), h, ""
 }
 
-func metricPanel(metric string, ps []results.PipelineMetrics, pal palette) *plot.Plot {
-	var rows []intervalRow
+// Notes a metric panel writes on a pipeline's row when it has no value.
+const (
+	noteUndefined   = "undefined"
+	noteNotMeasured = "not measured (in-process)"
+	noteNotComputed = "not computed"
+)
+
+// metricPanel is one metric's panel: a row per pipeline with its point and
+// interval (see metricRows), on ticks of one format in the metric's unit.
+func metricPanel(run *results.Run, metric string, ps []results.PipelineMetrics, pal palette) *plot.Plot {
+	rows, unit, dir := metricRows(run, metric, ps, pal)
 	labels := make([]string, len(ps))
-	var unit, dir string
-	n := len(ps)
 	for i, p := range ps {
-		y := float64(n - 1 - i)
-		labels[n-1-i] = shorten(p.Name, 22)
-		r := intervalRow{y: y, v: math.NaN(), lo: math.NaN(), hi: math.NaN(), col: pal.of(p.Name), strong: p.Role == "candidate"}
-		for _, e := range p.Metrics {
-			if e.Metric != metric {
-				continue
-			}
-			unit, dir = e.Unit, e.Direction
-			f, _ := scaleOf(e.Unit)
-			r.v, r.lo, r.hi = float64(e.Value)*f, float64(e.Interval.Lo)*f, float64(e.Interval.Hi)*f
-		}
-		rows = append(rows, r)
+		labels[len(ps)-1-i] = shorten(p.Name, 22)
 	}
 	title := metric
 	switch dir {
@@ -159,12 +168,53 @@ func metricPanel(metric string, ps []results.PipelineMetrics, pal palette) *plot
 	p.Add(intervalRows{rows: rows})
 	p.NominalY(labels...)
 	p.Y.Tick.Label.Font = sansOf(8)
-	_, lab := scaleOf(unit)
-	p.X.Label.Text = lab
+	p.X.Label.Text, p.X.Tick.Marker = axisUnit(unit)
 	if !slices.ContainsFunc(rows, func(r intervalRow) bool { return finite(r.v) }) {
-		p.Add(message("undefined"))
+		p.HideX()
+		p.X.Min, p.X.Max = 0, 1
 	}
 	return p
+}
+
+// metricRows are the rows of metric's panel, the first pipeline on top,
+// with the metric's unit and direction. A pipeline without a value is not
+// left out: its row says why (undefined, a latency not measured because the
+// pipeline runs in-process, or not computed for it).
+func metricRows(run *results.Run, metric string, ps []results.PipelineMetrics, pal palette) (rows []intervalRow, unit, dir string) {
+	n := len(ps)
+	for i, p := range ps {
+		r := intervalRow{y: float64(n - 1 - i), v: math.NaN(), lo: math.NaN(), hi: math.NaN(), col: pal.of(p.Name),
+			strong: p.Role == "candidate", note: noteNotComputed}
+		for _, e := range p.Metrics {
+			if e.Metric != metric {
+				continue
+			}
+			unit, dir = e.Unit, e.Direction
+			if isLatency(e) && !latencyMeasuredIn(run, p.Name) {
+				r.note = noteNotMeasured
+				break
+			}
+			f, _ := scaleOf(e.Unit)
+			r.v, r.lo, r.hi = float64(e.Value)*f, float64(e.Interval.Lo)*f, float64(e.Interval.Hi)*f
+			r.note = noteUndefined
+		}
+		rows = append(rows, r)
+	}
+	return rows, unit, dir
+}
+
+// axisUnit is how a panel's x axis shows values in unit: a short unit
+// ("%", "ms") follows every tick's number, a longer one (a currency) is the
+// axis label under plain numbers; every tick has the same decimals.
+func axisUnit(unit string) (label string, ticks plot.Ticker) {
+	_, lab := scaleOf(unit)
+	switch {
+	case lab == "%":
+		return "", unitTicks{suffix: "%", n: 4}
+	case len([]rune(lab)) <= 2:
+		return "", unitTicks{suffix: " " + lab, n: 4}
+	}
+	return lab, unitTicks{n: 4}
 }
 
 // ---- quality versus cost ------------------------------------------------

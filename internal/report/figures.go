@@ -198,3 +198,95 @@ func pipelinesOf(run *results.Run) []results.Pipeline {
 }
 
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+
+// legendEntry is one pipeline in a legend strip: its name and colour, a
+// candidate drawn strong.
+type legendEntry struct {
+	name   string
+	col    color.Color
+	strong bool
+}
+
+// legendEntries are the legend entries of the named pipelines.
+func legendEntries(run *results.Run, pal palette, names []string) []legendEntry {
+	out := make([]legendEntry, len(names))
+	for i, n := range names {
+		out[i] = legendEntry{name: shorten(n, 40), col: pal.of(n), strong: isCandidate(run, n)}
+	}
+	return out
+}
+
+// Geometry of a legend strip.
+var (
+	stripText     = text.Style{Font: sansOf(9), Handler: plot.DefaultTextHandler, Color: color.Gray{0x22}, XAlign: text.XLeft, YAlign: text.YCenter}
+	stripSwatch   = vg.Points(20)
+	stripGap      = vg.Points(5)
+	stripSpacing  = vg.Points(16)
+	stripLineH    = vg.Points(15)
+	stripPaddingY = vg.Points(6)
+)
+
+func (e legendEntry) width() vg.Length {
+	return stripSwatch + stripGap + stripText.Width(e.name)
+}
+
+// stripLines lays entries out side by side in lines no wider than w.
+func stripLines(entries []legendEntry, w vg.Length) [][]legendEntry {
+	var lines [][]legendEntry
+	var used vg.Length
+	for _, e := range entries {
+		ew := e.width()
+		if len(lines) == 0 || used+stripSpacing+ew > w {
+			lines, used = append(lines, nil), -stripSpacing
+		}
+		lines[len(lines)-1] = append(lines[len(lines)-1], e)
+		used += stripSpacing + ew
+	}
+	return lines
+}
+
+// stripHeight is the height of the legend strip of entries at width w.
+func stripHeight(entries []legendEntry, w vg.Length) vg.Length {
+	if len(entries) == 0 {
+		return 0
+	}
+	return vg.Length(len(stripLines(entries, w)))*stripLineH + 2*stripPaddingY
+}
+
+// drawStrip draws the legend of entries across the top of dc, each line
+// centred: a short line with a dot in the pipeline's colour (as the plots
+// draw it), then its name. It returns the canvas below the strip.
+func drawStrip(dc draw.Canvas, entries []legendEntry) draw.Canvas {
+	w := dc.Max.X - dc.Min.X
+	y := dc.Max.Y - stripPaddingY - stripLineH/2
+	for _, line := range stripLines(entries, w) {
+		var lw vg.Length = -stripSpacing
+		for _, e := range line {
+			lw += stripSpacing + e.width()
+		}
+		x := dc.Min.X + (w-lw)/2
+		for _, e := range line {
+			ls := draw.LineStyle{Color: e.col, Width: vg.Points(1.6)}
+			rad := vg.Points(3.2)
+			if e.strong {
+				ls.Width, rad = vg.Points(2.6), vg.Points(4.5)
+			}
+			dc.StrokeLine2(ls, x, y, x+stripSwatch, y)
+			dc.DrawGlyph(draw.GlyphStyle{Color: e.col, Radius: rad, Shape: draw.CircleGlyph{}}, vg.Point{X: x + stripSwatch/2, Y: y})
+			dc.FillText(stripText, vg.Point{X: x + stripSwatch + stripGap, Y: y}, e.name)
+			x += e.width() + stripSpacing
+		}
+		y -= stripLineH
+	}
+	dc.Max.Y -= stripHeight(entries, w)
+	return dc
+}
+
+// legendAbove is the drawer of fn under a legend strip of entries, once
+// for the whole figure, at its top.
+func legendAbove(entries []legendEntry, fn canvasDrawer) canvasDrawer {
+	return func(dc draw.Canvas) {
+		dc.FillPolygon(color.White, []vg.Point{dc.Min, {X: dc.Max.X, Y: dc.Min.Y}, dc.Max, {X: dc.Min.X, Y: dc.Max.Y}})
+		fn(drawStrip(dc, entries))
+	}
+}

@@ -23,9 +23,12 @@ type pipeJournal struct {
 	name      string
 	latencies []float64
 	scores    []scored
-	// labels and raws are indexed by seq ("" when missing).
-	labels []string
-	raws   []string
+	// labels and raws are indexed by seq ("" when missing); has says
+	// whether the pipeline decided the record at seq, failedAt whether
+	// that decision failed.
+	labels        []string
+	raws          []string
+	has, failedAt []bool
 	// failed counts predictions with an error; unparseable those the
 	// pipeline's answer could not be parsed.
 	failed, unparseable int
@@ -103,7 +106,7 @@ func (j *journal) digest(pp *results.PipelinePredictions) {
 	for n > 0 && !pp.Has[n-1] {
 		n--
 	}
-	p.labels = pp.Labels[:n]
+	p.labels, p.has, p.failedAt = pp.Labels[:n], pp.Has[:n], make([]bool, n)
 	for len(p.raws) < n {
 		p.raws = append(p.raws, "")
 	}
@@ -113,6 +116,7 @@ func (j *journal) digest(pp *results.PipelinePredictions) {
 		}
 		if pp.Errors[seq] != "" {
 			p.failed++
+			p.failedAt[seq] = true
 		} else {
 			p.latencies = append(p.latencies, pp.LatencyMS[seq])
 		}

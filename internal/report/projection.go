@@ -9,6 +9,7 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
@@ -235,13 +236,18 @@ func fteInterval(iv results.Interval) string {
 }
 
 // savingBars draws a horizontal bar from zero per row with its interval
-// as a whisker.
-type savingBars struct{ rows []intervalRow }
+// as a whisker, and its value label beyond the farther of the bar's end
+// and the whisker's (labels[i] is the label of rows[i]).
+type savingBars struct {
+	rows   []intervalRow
+	labels []string
+}
 
 // Plot implements plot.Plotter.
 func (sb savingBars) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
-	for _, r := range sb.rows {
+	sty := text.Style{Font: sansOf(8.5), Handler: plot.DefaultTextHandler, YAlign: text.YCenter, Color: colourInk}
+	for i, r := range sb.rows {
 		y := trY(r.y)
 		h := vg.Points(9)
 		if finite(r.v) {
@@ -255,12 +261,32 @@ func (sb savingBars) Plot(c draw.Canvas, p *plot.Plot) {
 			c.StrokeLine2(ls, lo, y-vg.Points(5), lo, y+vg.Points(5))
 			c.StrokeLine2(ls, hi, y-vg.Points(5), hi, y+vg.Points(5))
 		}
+		if i >= len(sb.labels) || !finite(r.v) {
+			continue
+		}
+		// The label goes on the bar's side of zero, past its whisker.
+		if r.v >= 0 {
+			end := r.v
+			if finite(r.hi) {
+				end = math.Max(end, r.hi)
+			}
+			sty.XAlign = text.XLeft
+			c.FillText(sty, vg.Point{X: trX(end) + vg.Points(5), Y: y}, sb.labels[i])
+		} else {
+			end := r.v
+			if finite(r.lo) {
+				end = math.Min(end, r.lo)
+			}
+			sty.XAlign = text.XRight
+			c.FillText(sty, vg.Point{X: trX(end) - vg.Points(5), Y: y}, sb.labels[i])
+		}
 	}
 	zero := trX(0)
 	c.StrokeLine2(draw.LineStyle{Color: colourInk, Width: vg.Points(1)}, zero, c.Min.Y, zero, c.Max.Y)
 }
 
-// DataRange implements plot.DataRanger.
+// DataRange implements plot.DataRanger: zero, every value and bound, and
+// room beside them for the value labels.
 func (sb savingBars) DataRange() (xmin, xmax, ymin, ymax float64) {
 	xmin, xmax = 0, 0
 	for _, r := range sb.rows {
@@ -270,11 +296,69 @@ func (sb savingBars) DataRange() (xmin, xmax, ymin, ymax float64) {
 			}
 		}
 	}
-	pad := (xmax - xmin) * 0.06
-	if pad == 0 {
-		pad = 1
+	span := xmax - xmin
+	if span == 0 {
+		span = 1
 	}
-	return xmin - pad, xmax + pad, -0.6, float64(len(sb.rows)) - 0.4
+	// Room for a label on each side with a bar.
+	lpad, rpad := span*0.04, span*0.04
+	if xmin < 0 {
+		lpad = span * 0.2
+	}
+	if xmax > 0 {
+		rpad = span * 0.2
+	}
+	return xmin - lpad, xmax + rpad, -0.6, float64(len(sb.rows)) - 0.4
+}
+
+// moneyTicks are the ticks of an axis in cur reaching maxAbs: in millions
+// (M) or thousands (k) when large, every tick in one format.
+func moneyTicks(maxAbs float64) unitTicks {
+	switch {
+	case maxAbs >= 1e6:
+		return unitTicks{suffix: "M", scale: 1e6, n: 7}
+	case maxAbs >= 1e4:
+		return unitTicks{suffix: "k", scale: 1e3, n: 7}
+	}
+	return unitTicks{n: 7}
+}
+
+// savingLabel is the label of a saving's bar: its signed amount, compact
+// ("+19.4M EUR", "−47.4M EUR"); the whisker shows its interval.
+func savingLabel(s results.Projection, cur string) string {
+	v := float64(s.Value)
+	out := compactMoney(v, cur)
+	switch {
+	case v > 0:
+		out = "+" + out
+	case v < 0:
+		out = "−" + strings.TrimPrefix(out, "-")
+	}
+	return out
+}
+
+// savingRows are the bars of the savings plot, the first saving on top, in
+// the currency: each row, the names on the y axis (bottom first) and each
+// row's value label.
+func savingRows(ij *results.Impact, pal palette) (rows []intervalRow, names, values []string) {
+	cur := cmp.Or(ij.Currency, "USD")
+	cands := map[string]bool{}
+	for _, s := range ij.Savings {
+		cands[s.Candidate] = true
+	}
+	n := len(ij.Savings)
+	rows, names, values = make([]intervalRow, n), make([]string, n), make([]string, n)
+	for i, s := range ij.Savings {
+		label := s.Baseline
+		if len(cands) > 1 {
+			label = s.Candidate + " vs " + s.Baseline
+		}
+		names[n-1-i] = shorten(label, 32)
+		rows[i] = intervalRow{y: float64(n - 1 - i), v: float64(s.Yearly.Value), lo: float64(s.Yearly.Interval.Lo),
+			hi: float64(s.Yearly.Interval.Hi), col: pal.of(s.Baseline)}
+		values[i] = savingLabel(s.Yearly, cur)
+	}
+	return rows, names, values
 }
 
 // anySaving reports whether some saving is priced (not 0 with a 0 interval).
@@ -300,37 +384,37 @@ func savingsFigure(run *results.Run, pal palette) (*plot.Plot, vg.Length, string
 		return nil, 0, "the experiment states no costs that differ between the pipelines (give pipeline costs, use_case.cost_of_error or use_case.people), so every saving is 0"
 	}
 	cur := cmp.Or(ij.Currency, "USD")
-	scale, unit := 1.0, cur
-	for _, s := range ij.Savings {
-		if math.Abs(float64(s.Yearly.Value)) >= 1e6 {
-			scale, unit = 1e6, "million "+cur
+	rows, labels, values := savingRows(ij, pal)
+	maxAbs := 0.0
+	for _, r := range rows {
+		for _, v := range []float64{r.v, r.lo, r.hi} {
+			if finite(v) {
+				maxAbs = math.Max(maxAbs, math.Abs(v))
+			}
 		}
+	}
+	ticks := moneyTicks(maxAbs)
+	unit := cur
+	switch ticks.suffix {
+	case "M":
+		unit = cur + ", M: million"
+	case "k":
+		unit = cur + ", k: thousand"
 	}
 	cands := map[string]bool{}
 	for _, s := range ij.Savings {
 		cands[s.Candidate] = true
 	}
-	n := len(ij.Savings)
-	rows := make([]intervalRow, n)
-	labels := make([]string, n)
-	for i, s := range ij.Savings {
-		y := float64(n - 1 - i)
-		label := s.Baseline
-		if len(cands) > 1 {
-			label = s.Candidate + " vs " + s.Baseline
-		}
-		labels[n-1-i] = shorten(label, 32)
-		rows[i] = intervalRow{y: y, v: float64(s.Yearly.Value) / scale, lo: float64(s.Yearly.Interval.Lo) / scale,
-			hi: float64(s.Yearly.Interval.Hi) / scale, col: pal.of(s.Baseline)}
-	}
+	n := len(rows)
 	title := "Projected yearly saving against each baseline"
 	if len(cands) == 1 {
 		title = "Projected yearly saving of " + shorten(ij.Savings[0].Candidate, 30) + " against each baseline"
 	}
 	p := newPlot(title)
 	p.Add(plotter.NewGrid())
-	p.Add(savingBars{rows: rows})
+	p.Add(savingBars{rows: rows, labels: values})
 	p.NominalY(labels...)
+	p.X.Tick.Marker = ticks
 	p.X.Label.Text = "saving a year (" + unit + "); left of zero: an extra cost"
 	return p, vg.Length(n)*0.45*vg.Inch + 1.4*vg.Inch, ""
 }

@@ -96,7 +96,7 @@ func drawFigures(ctx context.Context, run *results.Run, j *journal) ([]figure, e
 		return nil, fmt.Errorf("read criteria plot: %w", err)
 	}
 	figs := []figure{{Name: "criteria", Title: "Success criteria at a glance", PNG: crit,
-		Caption: "Each criterion's estimate (dot) and interval (bar) against its threshold (black tick), scaled per row so that right is always the better side; green passed, red failed, amber undecided."}}
+		Caption: "Each criterion's estimate (dot) and interval (bar) against its threshold (black tick; its better side shaded), in the metric's own unit: one panel per unit (shares in %, differences in percentage points, milliseconds, ...), so that the rows of a panel share one axis. Green passed, red failed, amber undecided, grey undefined."}}
 	for _, plan := range figurePlans {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -156,7 +156,7 @@ func one(p *plot.Plot) canvasDrawer {
 func metricsSpec(in figureInput) figureSpec {
 	d, h, why := metricsFigure(in.run, in.pal)
 	return figureSpec{figure{Name: figMetrics, Title: "Metrics by pipeline", Skipped: why,
-		Caption: "Each metric's value (dot) and interval (bar) for every pipeline; candidates in strong colours, baselines muted."},
+		Caption: "Each metric's value (dot) and interval (bar) for every pipeline; candidates in strong colours, baselines muted. A pipeline without a value keeps its row, which says why: undefined on these records, or a latency not measured because the pipeline runs in-process."},
 		plotWidth, h, d}
 }
 
@@ -208,20 +208,20 @@ func scoresSpec(in figureInput) figureSpec {
 		plotWidth + 2*vg.Inch, h, d}
 }
 
-// timeSpec plans the metric by month, its legend below the plot.
+// timeSpec plans the metric by month, its legend above the plot.
 func timeSpec(in figureInput) figureSpec {
-	tp, n, caption, why := timeFigure(in.run, in.pal)
+	tp, entries, caption, why := timeFigure(in.run, in.pal)
 	var d canvasDrawer
 	if tp != nil {
-		d = legendBelow(tp, n)
+		d = legendAbove(entries, single(tp))
 	}
 	return figureSpec{figure{Name: figTime, Title: "Metric by month", Skipped: why, Caption: caption},
-		plotWidth, 4.4*vg.Inch + vg.Length(n)*0.2*vg.Inch, d}
+		plotWidth, 4.4*vg.Inch + stripHeight(entries, plotWidth), d}
 }
 
 // segmentSpec plans the metric by segment.
 func segmentSpec(in figureInput) figureSpec {
-	d, h, caption, why := segmentFigure(in.run, in.pal)
+	d, h, caption, why := segmentFigure(in.run, in.j, in.pal)
 	return figureSpec{figure{Name: figSegments, Title: "Metric by segment", Skipped: why, Caption: caption},
 		plotWidth, h, d}
 }
@@ -230,6 +230,6 @@ func segmentSpec(in figureInput) figureSpec {
 func savingsSpec(in figureInput) figureSpec {
 	sp, h, why := savingsFigure(in.run, in.pal)
 	return figureSpec{figure{Name: figSavings, Title: "Projected yearly saving", Skipped: why,
-		Caption: "Each candidate's projected yearly saving against each baseline (bar), with its paired-bootstrap interval (whisker); left of zero the candidate costs more. The assumptions are under Impact and cost."},
+		Caption: "Each candidate's projected yearly saving against each baseline (bar, its amount written beside it), with its paired-bootstrap interval (whisker); left of zero the candidate costs more. The assumptions are under Impact and cost."},
 		plotWidth, h, one(sp)}
 }

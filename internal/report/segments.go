@@ -186,6 +186,7 @@ func segmentForest(t segmentTable, conf string) (*plot.Plot, vg.Length) {
 	p.Add(intervalRows{rows: rows})
 	p.NominalY(labels...)
 	p.Y.Tick.Label.Font = sansOf(8.5)
+	p.X.Tick.Marker = unitTicks{suffix: criterionScale(j).suffix}
 	p.X.Label.Text = axis + " — dot: estimate, bar: " + conf + " interval, black line: threshold " + t.Threshold
 	// Keep the threshold clear of the frame.
 	if thr := float64(j.Threshold) * f; finite(thr) {

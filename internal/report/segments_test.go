@@ -6,8 +6,11 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/vg"
 
 	"github.com/poc-harness/poc/internal/results"
 )
@@ -195,5 +198,145 @@ func inOrder(t *testing.T, doc, s string, want []string) {
 			return
 		}
 		at += k + len(w)
+	}
+}
+
+// segmentJournal is a journal of eight records in two channels, decided
+// by a model and by a baseline that never flags.
+func segmentJournal() *journal {
+	truths := []string{"1", "0", "1", "0", "1", "1", "0", "0"}
+	chans := []string{"web", "web", "web", "web", "app", "app", "app", "app"}
+	model := []string{"1", "1", "1", "0", "1", "0", "1", "1"}
+	j := &journal{byName: map[string]*pipeJournal{}, truths: truths, positive: "1"}
+	for _, c := range chans {
+		j.segments = append(j.segments, map[string]string{"channel": c})
+	}
+	add := func(name string, labels []string) {
+		pj := &pipeJournal{name: name, labels: labels, has: make([]bool, len(labels)), failedAt: make([]bool, len(labels))}
+		for i := range pj.has {
+			pj.has[i] = true
+		}
+		j.pipes, j.byName[name] = append(j.pipes, pj), pj
+	}
+	add("model", model)
+	add("never", []string{"0", "0", "0", "0", "0", "0", "0", "0"})
+	return j
+}
+
+// The segment plot shows, for a column a criterion must hold in every value
+// of, the criterion's own metric; for another metric it falls back to the
+// breakdown's and says so.
+func TestCriterionGroups(t *testing.T) {
+	sb := results.SegmentBreakdown{Column: "channel", Values: []results.Group{{Key: "web", Records: 4}, {Key: "app", Records: 4}}}
+	crit := func(metric string, web, app float64) results.Judgement {
+		return results.Judgement{Name: metric + " of model in every channel", Metric: metric, Pipeline: "model", Kind: results.AtLeast,
+			Threshold: 0.3, Sense: ">=", Segments: []results.SegmentJudgement{
+				{Column: "channel", Value: "app", Estimate: results.Number(app)}, {Column: "channel", Value: "web", Estimate: results.Number(web)}}}
+	}
+	tests := []struct {
+		name string
+		c    results.Judgement
+		ok   bool
+		// want are the shares by value then pipeline, "-" for no share.
+		want []string
+	}{
+		// web: the model flags 3, 2 of them fraud; app: flags 3, 1 fraud.
+		{"precision", crit("precision", 2.0/3, 1.0/3), true, []string{"model 2/3", "never -", "model 1/3", "never -"}},
+		// web: 2 of 2 frauds caught; app: 1 of 2.
+		{"recall", crit("recall", 1, 0.5), true, []string{"model 2/2", "never 0/2", "model 1/2", "never 0/2"}},
+		{"accuracy", crit("accuracy", 0.75, 0.25), true, []string{"model 3/4", "never 2/4", "model 1/4", "never 2/4"}},
+		{"a metric the report cannot work out", crit("money_caught", 0.5, 0.5), false, nil},
+		{"a metric of a known name that is another one", crit("precision", 0.9, 0.9), false, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			gs, ok := criterionGroups(segmentJournal(), tc.c, sb, []string{"model", "never"}, 0.95)
+			if ok != tc.ok {
+				t.Fatalf("ok %v, want %v", ok, tc.ok)
+			}
+			if !ok {
+				return
+			}
+			var got []string
+			for _, g := range gs {
+				for _, name := range []string{"model", "never"} {
+					s := name + " -"
+					for _, r := range g.Rates {
+						if r.Pipeline == name {
+							s = name + " " + strconv.Itoa(r.Successes) + "/" + strconv.Itoa(r.Trials)
+						}
+					}
+					got = append(got, s)
+				}
+			}
+			if strings.Join(got, ", ") != strings.Join(tc.want, ", ") {
+				t.Errorf("shares %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// The caption of the segment plot names the metric of every panel; the
+// legend is drawn once, at the top.
+func TestSegmentFigureCaption(t *testing.T) {
+	run := sampleRun()
+	run.Manifest.Pipelines = []results.Pipeline{{Name: "never", Role: "baseline"}, {Name: "model", Role: "candidate"}}
+	run.Metrics.Breakdown = &results.Breakdown{Metric: "recall", Positive: "1", Segments: []results.SegmentBreakdown{
+		{Column: "channel", Values: []results.Group{
+			{Key: "web", Records: 4, Rates: []results.Rate{{Pipeline: "model", Value: 1}, {Pipeline: "never", Value: 0}}},
+			{Key: "app", Records: 4, Rates: []results.Rate{{Pipeline: "model", Value: 0.5}, {Pipeline: "never", Value: 0}}}}},
+	}}
+	tests := []struct {
+		name   string
+		metric string
+		want   []string
+	}{
+		{"the criterion's metric", "precision", []string{"The channel panel shows precision, the metric of the criterion “precision of model in every channel”",
+			"the black line is its threshold, ≥ 30.0%"}},
+		{"a fallback said", "money_caught", []string{"The channel panel shows recall, not money_caught"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			est := map[string][2]float64{"precision": {2.0 / 3, 1.0 / 3}, "money_caught": {0.5, 0.5}}[tc.metric]
+			run.Verdict.Criteria = []results.Judgement{{Name: tc.metric + " of model in every channel", Metric: tc.metric, Pipeline: "model",
+				Kind: results.AtLeast, Threshold: 0.3, Sense: ">=", Segments: []results.SegmentJudgement{
+					{Column: "channel", Value: "web", Estimate: results.Number(est[0])}, {Column: "channel", Value: "app", Estimate: results.Number(est[1])}}}}
+			d, h, caption, why := segmentFigure(run, segmentJournal(), newPalette(run))
+			if why != "" || d == nil || h <= 0 {
+				t.Fatalf("not drawn: %s", why)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(caption, w) {
+					t.Errorf("caption lacks %q:\n%s", w, caption)
+				}
+			}
+		})
+	}
+}
+
+func TestStripLines(t *testing.T) {
+	entries := []legendEntry{{name: "rules-v12"}, {name: "analysts"}, {name: "never-block"}, {name: "fraud-model-v3", strong: true}}
+	tests := []struct {
+		name  string
+		width vg.Length
+		lines int
+	}{
+		{"all on one line", plotWidth, 1},
+		{"one a line when narrow", vg.Points(60), 4},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ls := stripLines(entries, tc.width)
+			n := 0
+			for _, l := range ls {
+				n += len(l)
+			}
+			if len(ls) != tc.lines || n != len(entries) {
+				t.Errorf("%d lines of %d entries, want %d lines of %d", len(ls), n, tc.lines, len(entries))
+			}
+			if h := stripHeight(entries, tc.width); h <= vg.Length(tc.lines-1)*stripLineH {
+				t.Errorf("height %v too small for %d lines", h, tc.lines)
+			}
+		})
 	}
 }

@@ -108,8 +108,10 @@ type operating struct {
 	// thresholds[k] on the selection half; est[k][c] its estimates.
 	pass []bool
 	est  [][]float64
-	// order lists the passing thresholds, preferred first.
+	// order lists the passing thresholds, preferred first; mid is the
+	// middle of the widest passing range.
 	order []int
+	mid   int
 	// incTotal is the incumbent's cost per record (nil without money).
 	incTotal []float64
 }
@@ -132,7 +134,9 @@ func newOperating(in OperatingInput, s Settings, vs verdict.Settings) (*operatin
 		all[i] = i
 	}
 	o.op.Current = o.point(all, o.current())
-	o.op.Current.Threshold = results.Number(o.currentThreshold())
+	t := o.currentThreshold()
+	o.op.Current.Threshold = results.Number(t)
+	o.op.ThresholdInferred = !math.IsNaN(t) && t != in.Threshold
 	o.op.Current.Saving = results.NaN()
 	if in.Negative == "" {
 		o.op.Note = "the label does not have exactly two classes, so a threshold on the score does not decide between them"
@@ -339,8 +343,39 @@ func (o *operating) grid() {
 	if t := float64(o.op.Current.Threshold); !math.IsNaN(t) {
 		ts = append(ts, t)
 	}
+	all := make([]float64, 0, len(o.in.Scores)) // every score, to round thresholds safely
+	for i, sc := range o.in.Scores {
+		if o.in.HasScore[i] && !o.in.Failed[i] && !math.IsNaN(sc) {
+			all = append(all, sc)
+		}
+	}
+	slices.Sort(all)
+	for k, t := range ts {
+		if t != float64(o.op.Current.Threshold) { // today's stays as stated
+			ts[k] = shortest(t, all)
+		}
+	}
 	slices.SortFunc(ts, func(a, b float64) int { return cmp.Compare(b, a) })
 	o.thresholds = slices.Compact(ts)
+}
+
+// shortest is the threshold with the fewest decimals that decides every
+// record as t does: above the highest score below t (sorted holds every
+// score, ascending), at most t. A reader can then set the threshold the
+// report prints and get the very decisions it judged.
+func shortest(t float64, sorted []float64) float64 {
+	i, _ := slices.BinarySearch(sorted, t)
+	below := math.Inf(-1)
+	if i > 0 {
+		below = sorted[i-1]
+	}
+	for digits := 0; digits <= 12; digits++ {
+		p := math.Pow(10, float64(digits))
+		if d := math.Floor(t*p) / p; d > below && d <= t {
+			return d
+		}
+	}
+	return t
 }
 
 // pricing prepares the incumbent's cost per record, when decisions are
@@ -555,6 +590,12 @@ const maxTests = 12
 // selection half.
 const screenResamples = 500
 
+// screenStricter is how much smaller the error rate of the tests on the
+// selection half is than the run's (a 99.5% interval for a 95% run): the
+// choice then keeps a margin, and a suggestion that only just passed where
+// it was chosen does not come back undecided from the other half.
+const screenStricter = 10
+
 // suggest finds the passing ranges and orders the passing thresholds by
 // preference: the largest yearly saving against the incumbent first, or
 // without money the nearest to the middle of the widest range.
@@ -575,6 +616,7 @@ func (o *operating) suggest() {
 		}
 		k = j + 1
 	}
+	o.mid = mid
 	for k, ok := range o.pass {
 		if ok {
 			o.order = append(o.order, k)
@@ -619,17 +661,24 @@ func (o *operating) choose() error {
 		return err
 	}
 	// The selection half only screens: fewer resamples do, and the
-	// confirmation half is judged with the run's own.
-	screen := *o
-	screen.s.Resamples = min(o.s.Resamples, screenResamples)
-	chosen := -1
-	for j, k := range tried {
-		sum, _, err := screen.judgeAt(o.thresholds[k], o.musts, mets, variants[j], o.posA, "selection half", false)
-		if err != nil {
-			return err
+	// confirmation half is judged with the run's own. A stricter level
+	// first keeps a margin for the other half; the run's own level next.
+	chosen, level := -1, 0.0
+	for _, conf := range []float64{1 - (1-o.s.Confidence)/screenStricter, o.s.Confidence} {
+		screen := *o
+		screen.s.Resamples = min(o.s.Resamples, screenResamples)
+		screen.s.Confidence, screen.vs.Confidence = conf, conf
+		for j, k := range tried {
+			sum, _, err := screen.judgeAt(o.thresholds[k], o.musts, mets, variants[j], o.posA, "selection half", false)
+			if err != nil {
+				return err
+			}
+			if sum.Verdict == results.Go {
+				chosen, level = k, conf
+				break
+			}
 		}
-		if sum.Verdict == results.Go {
-			chosen = k
+		if chosen >= 0 {
 			break
 		}
 	}
@@ -638,11 +687,15 @@ func (o *operating) choose() error {
 		by = "the largest yearly saving against " + o.in.Incumbent + " on the selection half"
 	}
 	switch {
+	case chosen >= 0 && level > o.s.Confidence:
+		o.op.SuggestedBy = by + fmt.Sprintf(", among the thresholds whose must-criteria all passed their tests on the selection half at %s confidence (stricter than the run's, to keep a margin)",
+			format.Percent(level))
 	case chosen >= 0:
-		o.op.SuggestedBy = by + ", among the thresholds whose must-criteria all passed their tests (intervals) on the selection half"
+		o.op.SuggestedBy = by + fmt.Sprintf(", among the thresholds whose must-criteria all passed their tests on the selection half at the run's %s confidence", format.Percent(level))
 	default:
-		chosen = o.order[0]
-		o.op.SuggestedBy = by + "; no threshold tried passed every must-criterion's test (interval) on the selection half, only its estimate, so the suggestion is weak"
+		chosen = o.mid // no test passed: the middle keeps the most margin
+		o.op.SuggestedBy = "the nearest to the middle of the widest range of passing thresholds; no threshold tried passed every must-criterion's test (interval) " +
+			"on the selection half, only its estimate, so the suggestion is weak"
 	}
 	all := make([]int, len(o.in.Truths))
 	for i := range all {
@@ -650,7 +703,7 @@ func (o *operating) choose() error {
 	}
 	t := o.thresholds[chosen]
 	pt := o.point(all, o.at(t))
-	pt.Threshold, pt.Pass = results.Number(t), true
+	pt.Threshold = results.Number(t)
 	if o.incTotal != nil {
 		pt.Saving = o.saving(o.candidateTotals(o.at(t)), all)
 	}
@@ -731,13 +784,14 @@ func (o *operating) judgeAt(t float64, cs []verdict.Criterion, mets []int, varia
 	return at, cur, nil
 }
 
-// closest records, for each must-criterion, the threshold at which it came
-// closest to passing on the selection half.
+// closest records, for each must-criterion, the thresholds at which it
+// passes on its own on the selection half, or where it came closest.
 func (o *operating) closest() {
 	for c, cr := range o.musts {
 		b := o.bound(cr)
 		bestK, bestM := -1, math.Inf(-1)
-		for k := range o.thresholds {
+		lo, hi := math.NaN(), math.NaN()
+		for k, t := range o.thresholds {
 			m := o.est[k][c] - b.Threshold
 			if !b.Greater() {
 				m = -m
@@ -745,13 +799,21 @@ func (o *operating) closest() {
 			if !math.IsNaN(m) && m > bestM {
 				bestK, bestM = k, m
 			}
+			if o.passes(cr, o.est[k][c]) {
+				if math.IsNaN(lo) || t < lo {
+					lo = t
+				}
+				if math.IsNaN(hi) || t > hi {
+					hi = t
+				}
+			}
 		}
 		if bestK < 0 {
 			continue
 		}
 		o.op.Closest = append(o.op.Closest, results.ClosestPoint{Criterion: cr.Name, Threshold: results.Number(o.thresholds[bestK]),
 			Estimate: results.Number(o.est[bestK][c]), Required: results.Number(b.Threshold), Sense: b.Sense,
-			Unit: o.in.Metrics[o.metric[cr.Metric]].Unit(), Passes: bestM >= 0})
+			Unit: o.in.Metrics[o.metric[cr.Metric]].Unit(), Passes: bestM >= 0, Low: results.Number(lo), High: results.Number(hi)})
 	}
 }
 

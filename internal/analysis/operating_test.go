@@ -350,3 +350,29 @@ func TestCurrentThreshold(t *testing.T) {
 		})
 	}
 }
+
+// TestShortestThreshold rounds a threshold to the fewest decimals that
+// decide every record alike.
+func TestShortestThreshold(t *testing.T) {
+	tests := []struct {
+		t      float64
+		scores []float64
+		want   float64
+	}{
+		{0.223854, []float64{0.1, 0.2237, 0.223854, 0.5}, 0.2238},
+		{0.62, []float64{0.3, 0.62, 0.7}, 0.6},
+		{0.5, []float64{0.5}, 0},
+		{0.30000001, []float64{0.3, 0.30000001}, 0.30000001},
+	}
+	for _, tt := range tests {
+		got := shortest(tt.t, tt.scores)
+		if math.Abs(got-tt.want) > 1e-15 {
+			t.Errorf("shortest(%v) = %v, want %v", tt.t, got, tt.want)
+		}
+		for _, sc := range tt.scores { // the very same decisions
+			if (sc >= got) != (sc >= tt.t) {
+				t.Errorf("shortest(%v) = %v decides score %v differently", tt.t, got, sc)
+			}
+		}
+	}
+}

@@ -160,14 +160,21 @@ func trimCurrency(amount, cur string) string {
 	return amount
 }
 
-// operatingLines are the console lines of the operating-point analyses of
-// a verdict that is not GO: the threshold that would pass every
-// must-criterion on records held out from choosing it, or that none does.
+// operatingLines are the console lines of the operating-point analyses: a
+// warning when a candidate decides at a threshold an earlier run chose from
+// these same records and, for a verdict that is not GO, the threshold that
+// would pass every must-criterion on records held out from choosing it, or
+// that none does.
 func operatingLines(r *results.Run) []string {
-	if r.Verdict.Verdict == results.Go {
-		return nil
-	}
 	var out []string
+	for _, pm := range r.Metrics.Pipelines {
+		if op := pm.OperatingPoint; op != nil && op.Reused != "" {
+			out = append(out, "warning: "+op.Reused+"; judge it on records it was not chosen from.")
+		}
+	}
+	if r.Verdict.Verdict == results.Go {
+		return out
+	}
 	for _, pm := range r.Metrics.Pipelines {
 		op := pm.OperatingPoint
 		switch {

@@ -59,14 +59,17 @@ type htmlPage struct {
 	Verdict, VerdictClass, Why     string
 	Interrupted                    string
 	LabelWarning                   string
-	ChecksWarning                  string
-	Checks                         []checkRow
-	ChecksPassed                   string
-	Facts                          []kv
-	Criteria                       []htmlCriterion
-	Segments                       []htmlSegments
-	Conf                           string
-	Recommendation                 string
+	// ThresholdWarnings say that a candidate decides at a threshold an
+	// earlier run chose from these same records.
+	ThresholdWarnings []string
+	ChecksWarning     string
+	Checks            []checkRow
+	ChecksPassed      string
+	Facts             []kv
+	Criteria          []htmlCriterion
+	Segments          []htmlSegments
+	Conf              string
+	Recommendation    string
 	// Monitor lists what to watch after launch (a GO only).
 	Monitor []string
 	Changes []string
@@ -134,6 +137,7 @@ func buildPage(run *results.Run, figs []figure, j *journal) htmlPage {
 	}
 	p.VerdictClass = verdictClass(v.Verdict)
 	p.LabelWarning = labelWarning(mf.Dataset)
+	p.ThresholdWarnings = reusedWarnings(run)
 	p.ChecksWarning, p.Checks = checksSummary(mf), checkRows(mf)
 	if len(p.Checks) == 0 {
 		p.ChecksPassed = checksPassed
@@ -396,8 +400,11 @@ func whatWouldChange(run *results.Run, failed, open, shouldOpen []results.Judgem
 		est, _, thr := judgementValues(j)
 		iv := ivText(j, conf)
 		remedy := j.Pipeline + " itself would have to improve"
-		if thresholdFixes(run, j.Pipeline) {
+		switch {
+		case thresholdFixes(run, j.Pipeline):
 			remedy = j.Pipeline + " would have to decide differently: another threshold on its score does (see Operating point)"
+		case thresholdTried(run, j.Pipeline):
+			remedy = j.Pipeline + " would have to improve, or decide at another threshold, which is not yet shown to be enough (see Operating point)"
 		}
 		changes = append(changes, fmt.Sprintf("%s: measured %s (%s), required %s. The whole interval is on the wrong side, "+
 			"so more records of the same kind will not change this; %s.", j.Name, est, iv, thr, remedy))

@@ -115,6 +115,9 @@ func (m *mdWriter) header() {
 	if w := checksSummary(r.Manifest); w != "" {
 		m.f("> **Read with care:** %s\n\n", oneLine(w))
 	}
+	for _, w := range reusedWarnings(r) {
+		m.f("> **Read with care:** %s\n\n", oneLine(w))
+	}
 	if d := r.Manifest.Experiment.Description; d != "" {
 		m.f("%s\n\n", oneLine(d))
 	}
@@ -199,6 +202,9 @@ func (m *mdWriter) recommendation() {
 func (m *mdWriter) operating() {
 	for _, v := range operatingViews(m.run) {
 		m.f("### Operating point: %s\n\n", oneLine(v.Pipeline))
+		if v.Warning != "" {
+			m.f("> **Read with care:** %s\n\n", oneLine(v.Warning))
+		}
 		m.line(oneLine(v.Lead))
 		m.line("")
 		if len(v.Rows) > 0 {

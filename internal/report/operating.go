@@ -27,8 +27,9 @@ type operatingView struct {
 	// Closest says, when no threshold passes, how near each must-criterion
 	// came.
 	Closest []string
-	// Figure names the curves' figure, when it is drawn.
-	Figure string
+	// Warning says that the threshold was chosen on these records by an
+	// earlier run ("" otherwise).
+	Warning string
 }
 
 // operatingRow is one threshold of the comparison table.
@@ -52,8 +53,15 @@ func operatingViews(run *results.Run) []operatingView {
 func operatingViewOf(op *results.OperatingPoint, conf float64) operatingView {
 	v := operatingView{Pipeline: op.Pipeline}
 	cur := op.Current
+	at := currentAt(cur)
+	if op.ThresholdInferred {
+		at += " (the lowest score it flagged: the pipeline states no threshold)"
+	}
 	today := fmt.Sprintf("%s decides %s today: recall %s, false-positive rate %s, precision %s, %s of records flagged.",
-		op.Pipeline, currentAt(cur), pct(cur.TPR), pct(cur.FPR), pct(cur.Precision), pct(cur.Flagged))
+		op.Pipeline, at, pct(cur.TPR), pct(cur.FPR), pct(cur.Precision), pct(cur.Flagged))
+	if op.Reused != "" {
+		v.Warning = sentence(op.Reused) + " Judge it on records it was not chosen from."
+	}
 	if op.Note != "" {
 		v.Lead = today + " No operating-point analysis: " + op.Note + "."
 		return v
@@ -64,12 +72,19 @@ func operatingViewOf(op *results.OperatingPoint, conf float64) operatingView {
 		v.Lead = today + " " + split + fmt.Sprintf("; at none of the %d thresholds tried on the selection half does every must-criterion pass, "+
 			"so no threshold fixes the verdict: the model itself would have to improve.", len(op.Sweep))
 		for _, c := range op.Closest {
-			verb := "comes closest"
-			if c.Passes {
-				verb = "passes on its own"
+			switch {
+			case !c.Passes:
+				v.Closest = append(v.Closest, fmt.Sprintf("%s passes at no threshold tried; it comes closest at %s: %s, required %s %s.", c.Criterion,
+					format.Sig(float64(c.Threshold)), formatValue(c.Estimate, c.Unit), sense(c.Sense), formatValue(c.Required, c.Unit)))
+			case c.Low == c.High:
+				v.Closest = append(v.Closest, fmt.Sprintf("%s passes on its own only at threshold %s.", c.Criterion, format.Sig(float64(c.Low))))
+			default:
+				v.Closest = append(v.Closest, fmt.Sprintf("%s passes on its own at thresholds from %s to %s.", c.Criterion,
+					format.Sig(float64(c.Low)), format.Sig(float64(c.High))))
 			}
-			v.Closest = append(v.Closest, fmt.Sprintf("%s %s at threshold %s: %s, required %s %s.", c.Criterion, verb,
-				format.Sig(float64(c.Threshold)), formatValue(c.Estimate, c.Unit), sense(c.Sense), formatValue(c.Required, c.Unit)))
+		}
+		if len(v.Closest) > 1 {
+			v.Closest = append(v.Closest, "These ranges do not meet: the criteria pull the threshold in opposite directions, so a better model, not a threshold, is what the verdict needs.")
 		}
 		return v
 	}
@@ -95,8 +110,14 @@ func operatingViewOf(op *results.OperatingPoint, conf float64) operatingView {
 		}
 		v.Rows = append(v.Rows, row)
 	}
+	same := s.Threshold == cur.Threshold
 	if v.HasMoney {
 		v.SavingHead = fmt.Sprintf("Yearly saving against %s (%s interval, confirmation half)", op.Incumbent, confLabel(conf))
+	}
+	switch {
+	case same:
+		v.Money = "The threshold as it is is the one this analysis suggests."
+	case v.HasMoney:
 		v.Money = fmt.Sprintf("At threshold %s the confirmation half projects a yearly saving of %s against %s (%s interval %s), "+
 			"against %s at the threshold as it is; the difference is the money the threshold alone leaves on the table.",
 			format.Sig(float64(s.Threshold)), compactMoney(float64(cf.Saving.Value), op.Currency), op.Incumbent, confLabel(conf),
@@ -119,7 +140,8 @@ func operatingViewOf(op *results.OperatingPoint, conf float64) operatingView {
 		weak = append(weak, w+")")
 	}
 	v.Caveat = fmt.Sprintf("The rates in the table are on every record; the verdict and the saving at the suggested threshold are from the confirmation half alone. "+
-		"A threshold is a decision of its own: set `threshold: %s` on %s and re-run the experiment on new records before relying on it.",
+		"A threshold is a decision of its own: set `threshold: %s` on %s and judge it on new records before relying on it — "+
+		"a re-run on these records would judge it on the records it was chosen from.",
 		format.Sig(float64(s.Threshold)), op.Pipeline)
 	if len(weak) > 0 {
 		v.Caveat += " At this threshold these should-criteria do not pass: " + strings.Join(weak, "; ") + "."
@@ -143,10 +165,33 @@ func operatingAdvice(run *results.Run) []string {
 			out = append(out, fmt.Sprintf("No threshold on %s's score passes every must-criterion (see Operating point): the model itself would have to improve.", op.Pipeline))
 		case op.Confirm != nil && op.Confirm.Verdict == results.Go:
 			out = append(out, fmt.Sprintf("At threshold %s instead of %s, %s passes every must-criterion on records held out from choosing it (see Operating point): "+
-				"re-run the experiment at that threshold before deciding.", format.Sig(float64(op.Suggested.Threshold)), thresholdText(op.Current.Threshold), op.Pipeline))
+				"judge it at that threshold on new records before deciding.", format.Sig(float64(op.Suggested.Threshold)), thresholdText(op.Current.Threshold), op.Pipeline))
 		case op.Confirm != nil:
 			out = append(out, fmt.Sprintf("Threshold %s of %s passes every must-criterion on half of the records but gives %s on the other half (see Operating point): "+
 				"a threshold alone is not shown to fix the verdict.", format.Sig(float64(op.Suggested.Threshold)), op.Pipeline, op.Confirm.Verdict))
+		}
+	}
+	return out
+}
+
+// thresholdTried reports whether the operating-point analysis of pipeline
+// suggested a threshold, confirmed or not.
+func thresholdTried(run *results.Run, pipeline string) bool {
+	for _, pm := range run.Metrics.Pipelines {
+		if op := pm.OperatingPoint; op != nil && pm.Name == pipeline && op.Suggested != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// reusedWarnings are the warnings that a candidate decides at a threshold
+// an earlier run suggested from these same records.
+func reusedWarnings(run *results.Run) []string {
+	var out []string
+	for _, pm := range run.Metrics.Pipelines {
+		if op := pm.OperatingPoint; op != nil && op.Reused != "" {
+			out = append(out, sentence(op.Reused)+" Judge it on records it was not chosen from.")
 		}
 	}
 	return out

@@ -20,6 +20,13 @@ type OperatingPoint struct {
 	// record; its Threshold is NaN when the decisions follow no single
 	// threshold on the score.
 	Current ThresholdPoint `json:"current"`
+	// ThresholdInferred marks a current threshold read from the decisions
+	// (the lowest score flagged) because the pipeline states none.
+	ThresholdInferred bool `json:"threshold_inferred,omitempty"`
+	// Reused, when set, says that an earlier run on the same records
+	// suggested the threshold the candidate now decides at: this run then
+	// judges a threshold on the records it was chosen from.
+	Reused string `json:"reused,omitempty"`
 	// Sweep is each threshold tried, on the selection half, with whether
 	// every must-criterion's estimate passed there.
 	Sweep []ThresholdPoint `json:"sweep,omitempty"`
@@ -54,7 +61,8 @@ type ThresholdPoint struct {
 	FPR       Number `json:"fpr"`
 	Precision Number `json:"precision"`
 	Flagged   Number `json:"flagged"`
-	// Pass says whether every must-criterion's estimate passed (Sweep only).
+	// Pass says whether every must-criterion's estimate passed on the
+	// selection half (set in Sweep only).
 	Pass bool `json:"pass,omitempty"`
 	// Saving is the point estimate of the yearly saving against the
 	// incumbent on the same records (NaN when there is no money).
@@ -77,8 +85,12 @@ type ClosestPoint struct {
 	Required  Number `json:"required"`
 	Sense     string `json:"sense"`
 	Unit      string `json:"unit"`
-	// Passes says whether it passes there.
-	Passes bool `json:"passes"`
+	// Passes says whether it passes there; Low and High are the lowest and
+	// highest thresholds tried at which it passes on its own (NaN when at
+	// none).
+	Passes bool   `json:"passes"`
+	Low    Number `json:"low"`
+	High   Number `json:"high"`
 }
 
 // Confirmation is the candidate judged on the confirmation half, at the

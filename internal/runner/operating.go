@@ -1,7 +1,9 @@
 package runner
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +14,7 @@ import (
 	"github.com/poc-harness/poc/datasets"
 	"github.com/poc-harness/poc/internal/analysis"
 	"github.com/poc-harness/poc/internal/engine"
+	"github.com/poc-harness/poc/internal/format"
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/spec"
 	"github.com/poc-harness/poc/internal/verdict"
@@ -24,12 +27,21 @@ import (
 // score at which every must-criterion would pass, chosen on one half of
 // the records and confirmed on the other. It re-reads the dataset twice per
 // such candidate (the metrics may read any field of a record).
+// It returns a warning for each candidate that decides at the threshold an
+// earlier run on the same records suggested.
 func operatingPoints(ctx context.Context, exp *spec.Experiment, run *results.Run, preds *results.Predictions, res *engine.Result,
-	impact *analysis.ImpactInput, dopt datasets.Options) error {
+	impact *analysis.ImpactInput, dopt datasets.Options, datasetHash string) ([]results.Warning, error) {
 	names := make([]string, len(exp.Pipelines))
 	for i, p := range exp.Pipelines {
 		names[i] = p.Name
 	}
+	crits := criteria(exp)
+	for i := range crits { // the names the verdict gave them
+		if crits[i].Name == "" && i < len(run.Verdict.Criteria) {
+			crits[i].Name = run.Verdict.Criteria[i].Name
+		}
+	}
+	var warns []results.Warning
 	for i, p := range exp.Pipelines {
 		pp := preds.Pipeline(p.Name)
 		if p.Role != pipeline.Candidate || pp == nil || !scored(pp) {
@@ -39,7 +51,7 @@ func operatingPoints(ctx context.Context, exp *spec.Experiment, run *results.Run
 		var err error
 		in := analysis.OperatingInput{
 			Candidate: p.Name, Pipelines: names, Metrics: metricsOf(exp), Accumulators: res.Accumulators,
-			Fixed: fixedMetrics(exp), Criteria: criteria(exp), Segments: segmentsOf(res), Failures: res.Failures,
+			Fixed: fixedMetrics(exp), Criteria: crits, Segments: segmentsOf(res), Failures: res.Failures,
 			Truths: preds.Truths[:res.Records], Positive: exp.Dataset.Positive, Negative: negativeOf(exp.Dataset.Positive, res.LabelCounts),
 			Labels: pp.Labels[:res.Records], Scores: pp.Scores[:res.Records], HasScore: pp.HasScore[:res.Records],
 			Failed: failed(pp, res.Records), Threshold: configuredThreshold(p),
@@ -58,12 +70,63 @@ func operatingPoints(ctx context.Context, exp *spec.Experiment, run *results.Run
 			analysis.Settings{Confidence: r.Confidence, Resamples: r.Resamples, Seed: r.Seed, Method: r.Method, MaxFailureRate: r.MaxFailureRate, Done: ctx.Done()},
 			verdict.Settings{Confidence: r.Confidence, MinSegmentSize: r.MinSegmentSize, MinRecords: r.MinRecords, Multiplicity: r.Multiplicity})
 		if err != nil {
-			return err
+			return nil, err
+		}
+		if earlier := suggestedBefore(run.Dir, datasetHash, p.Name, float64(op.Current.Threshold)); earlier != "" && !op.ThresholdInferred {
+			op.Reused = fmt.Sprintf("%s decides at threshold %s, which run %s suggested from these same records: "+
+				"this run judges the threshold on the records it was chosen from, so its verdict on %s is optimistic",
+				p.Name, thresholdText(op.Current.Threshold), earlier, p.Name)
+			warns = append(warns, results.Warning{Where: fmt.Sprintf("%s:%s", exp.File, p.Pos), Field: "pipelines." + p.Name + ".threshold",
+				Message: op.Reused, Hint: "judge it on records it was not chosen from: a later period of data, or records the earlier run did not replay"})
 		}
 		run.Metrics.Pipelines[i].OperatingPoint = op
 	}
-	return nil
+	return warns, nil
 }
+
+// suggestedBefore is the id of an earlier complete run of the experiment
+// (a sibling of dir) on the same dataset whose operating-point analysis
+// suggested threshold t for the named pipeline; "" when there is none.
+func suggestedBefore(dir, datasetHash, name string, t float64) string {
+	if datasetHash == "" || math.IsNaN(t) {
+		return ""
+	}
+	entries, err := os.ReadDir(filepath.Dir(dir))
+	if err != nil {
+		return ""
+	}
+	for _, e := range entries {
+		other := filepath.Join(filepath.Dir(dir), e.Name())
+		if !e.IsDir() || other == dir {
+			continue
+		}
+		var man results.Manifest
+		var met results.Metrics
+		if readJSON(filepath.Join(other, results.ManifestFile), &man) != nil || man.Dataset.SHA256 != datasetHash ||
+			readJSON(filepath.Join(other, results.MetricsFile), &met) != nil {
+			continue
+		}
+		for _, pm := range met.Pipelines {
+			if op := pm.OperatingPoint; pm.Name == name && op != nil && op.Suggested != nil &&
+				math.Abs(float64(op.Suggested.Threshold)-t) <= 1e-9*max(1, math.Abs(t)) {
+				return cmp.Or(man.RunID, e.Name())
+			}
+		}
+	}
+	return ""
+}
+
+// readJSON decodes the JSON file at path into v.
+func readJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
+}
+
+// thresholdText is a threshold as the reports print it.
+func thresholdText(t results.Number) string { return format.Sig(float64(t)) }
 
 // scored reports whether a pipeline gave a score for most of the records it
 // answered: a threshold on it then decides.

@@ -641,9 +641,11 @@ func analyseRun(ctx context.Context, exp *spec.Experiment, dir string, dopt data
 	if run.Impact, impact, err = projectImpact(ctx, exp, dir, dopt, res.Records); err != nil {
 		return nil, err
 	}
-	if err := operatingPoints(ctx, exp, run, preds, res, impact, dopt); err != nil {
+	warns, err := operatingPoints(ctx, exp, run, preds, res, impact, dopt, man.Dataset.SHA256)
+	if err != nil {
 		return nil, err
 	}
+	man.Warnings = append(man.Warnings, warns...)
 	man.Status = results.Complete
 	man.Finished = opt.Now()
 	man.DurationSeconds = man.Finished.Sub(man.Started).Seconds()

@@ -663,13 +663,21 @@ func (o *operating) choose() error {
 	// The selection half only screens: fewer resamples do, and the
 	// confirmation half is judged with the run's own. A stricter level
 	// first keeps a margin for the other half; the run's own level next.
+	ts := make([]float64, len(tried))
+	for j, k := range tried {
+		ts[j] = o.thresholds[k]
+	}
 	chosen, level := -1, 0.0
 	for _, conf := range []float64{1 - (1-o.s.Confidence)/screenStricter, o.s.Confidence} {
-		screen := *o
-		screen.s.Resamples = min(o.s.Resamples, screenResamples)
-		screen.s.Confidence, screen.vs.Confidence = conf, conf
+		s, vs := o.s, o.vs
+		s.Resamples = min(o.s.Resamples, screenResamples)
+		s.Confidence, vs.Confidence = conf, conf
+		h, err := o.newJudge(ts, mets, variants, o.posA, "selection half", s, vs)
+		if err != nil {
+			return err
+		}
 		for j, k := range tried {
-			sum, _, err := screen.judgeAt(o.thresholds[k], o.musts, mets, variants[j], o.posA, "selection half", false)
+			sum, err := h.at(j, o.musts)
 			if err != nil {
 				return err
 			}
@@ -732,56 +740,86 @@ func (o *operating) newAccumulators(mets []int) []metrics.Accumulator {
 	return out
 }
 
-// judgeAt judges criteria cs of the candidate deciding at threshold t —
-// variant holds the accumulators of metrics mets over every record — on
-// the records at half, as the run judges (intervals, tests, multiplicity
-// correction); with current, it judges the decisions as made on the same
-// records too.
-func (o *operating) judgeAt(t float64, cs []verdict.Criterion, mets []int, variant []metrics.Accumulator, half []int, what string, current bool) (at, cur verdict.Summary, err error) {
-	name := fmt.Sprintf("%s at threshold %s", o.in.Candidate, format.Sig(t))
-	names := append(slices.Clone(o.in.Pipelines), name)
+// halfJudge judges criteria on one half of the records, for the candidate
+// deciding at each of several thresholds and as its decisions were made,
+// as the run judges (intervals, tests, multiplicity correction). One
+// analysis holds every variant, so that the baselines' resamples are drawn
+// once for all of them.
+type halfJudge struct {
+	o     *operating
+	an    *Analysis
+	in    verdict.Input
+	vs    verdict.Settings
+	names []string
+}
+
+// newJudge prepares the judging of the candidate at thresholds ts —
+// variants[j] holds the accumulators of metrics mets over every record at
+// ts[j] — on the records at half, with settings s and vs.
+func (o *operating) newJudge(ts []float64, mets []int, variants [][]metrics.Accumulator, half []int, what string, s Settings, vs verdict.Settings) (*halfJudge, error) {
+	names := slices.Clone(o.in.Pipelines)
+	for _, t := range ts {
+		names = append(names, fmt.Sprintf("%s at threshold %s", o.in.Candidate, format.Sig(t)))
+	}
 	sub := make([]metrics.Metric, len(mets))
 	for j, m := range mets {
 		sub[j] = o.in.Metrics[m]
 	}
-	acc := make([][]metrics.Accumulator, len(names))
+	acc := make([][]metrics.Accumulator, 0, len(names))
 	for p := range o.in.Pipelines {
-		acc[p] = make([]metrics.Accumulator, len(mets))
+		row := make([]metrics.Accumulator, len(mets))
 		for j, m := range mets {
-			acc[p][j] = o.in.Accumulators[p][m]
+			row[j] = o.in.Accumulators[p][m]
 		}
+		acc = append(acc, row)
 	}
-	acc[len(names)-1] = variant
-	an, err := New(names, sub, acc, o.s)
+	acc = append(acc, variants...)
+	an, err := New(names, sub, acc, s)
 	if err != nil {
-		return at, cur, err
+		return nil, err
 	}
 	if o.in.Failures != nil {
-		an.SetFailures(append(slices.Clone(o.in.Failures), o.in.Failures[o.cand]), len(o.in.Truths))
+		failures := slices.Clone(o.in.Failures)
+		for range ts {
+			failures = append(failures, o.in.Failures[o.cand])
+		}
+		an.SetFailures(failures, len(o.in.Truths))
 	}
 	in := an.Input(len(half), o.halfSegments(half))
 	in.Tester = halfTester{a: an, half: verdict.Segment{Column: "operating point", Value: what, Positions: half}}
+	return &halfJudge{o: o, an: an, in: in, vs: vs, names: names[len(o.in.Pipelines):]}, nil
+}
+
+// at judges criteria cs (written for the candidate) at the j-th threshold,
+// under the criteria's own names and pipeline.
+func (h *halfJudge) at(j int, cs []verdict.Criterion) (verdict.Summary, error) {
 	named := make([]verdict.Criterion, len(cs))
 	for i, c := range cs {
 		named[i] = c
-		named[i].Pipeline = name
+		named[i].Pipeline = h.names[j]
 	}
-	at = verdict.Judge(named, in, o.vs)
-	if current {
-		cur = verdict.Judge(cs, in, o.vs)
+	sum := verdict.Judge(named, h.in, h.vs)
+	cur := verdict.Judge(cs, verdict.Input{Metrics: h.in.Metrics, Records: h.in.Records, Tester: nameOnly{}}, h.vs)
+	for i := range sum.Criteria {
+		sum.Criteria[i].Pipeline = h.o.in.Candidate
+		sum.Criteria[i].Name = cur.Criteria[i].Name
 	}
-	if err := an.Err(); err != nil {
-		return at, cur, err
-	}
-	for i := range at.Criteria {
-		at.Criteria[i].Pipeline = o.in.Candidate
-		if cs[i].Name != "" {
-			at.Criteria[i].Name = cs[i].Name
-		} else if current {
-			at.Criteria[i].Name = cur.Criteria[i].Name
-		}
-	}
-	return at, cur, nil
+	return sum, h.an.Err()
+}
+
+// current judges criteria cs for the decisions as made.
+func (h *halfJudge) current(cs []verdict.Criterion) (verdict.Summary, error) {
+	sum := verdict.Judge(cs, h.in, h.vs)
+	return sum, h.an.Err()
+}
+
+// nameOnly is a Tester that tests nothing: judging with it gives the
+// criteria their names and nothing else.
+type nameOnly struct{}
+
+// Test implements verdict.Tester.
+func (nameOnly) Test(verdict.Criterion, verdict.Bound, *verdict.Segment) verdict.Evidence {
+	return verdict.Undefined("not tested")
 }
 
 // closest records, for each must-criterion, the thresholds at which it
@@ -834,7 +872,15 @@ func (o *operating) confirm() error {
 	if err != nil {
 		return err
 	}
-	sum, cur, err := o.judgeAt(t, o.judged, mets, variant, o.posB, "confirmation half", true)
+	h, err := o.newJudge([]float64{t}, mets, [][]metrics.Accumulator{variant}, o.posB, "confirmation half", o.s, o.vs)
+	if err != nil {
+		return err
+	}
+	sum, err := h.at(0, o.judged)
+	if err != nil {
+		return err
+	}
+	cur, err := h.current(o.judged)
 	if err != nil {
 		return err
 	}

@@ -255,7 +255,7 @@ func printSummary(io IO, out *runner.Outcome) {
 		if j.Kind.Comparison() {
 			show = format.Diff[results.Number]
 		}
-		fmt.Fprintf(io.Out, "  %s %-6s %s\n", pal.status(j.Status, 12), kind, j.Name)
+		fmt.Fprintf(io.Out, "  %s %-6s %s\n", pal.status(j.Status, 12), kind, format.CriterionName(j.Name, j.Metric))
 		if j.Status == results.Undefined {
 			fmt.Fprintf(io.Out, "  %-19s %s\n", "", undefinedValue(j, show))
 		} else {

@@ -127,7 +127,7 @@ func criteriaPlot(run *results.Run) (*plot.Plot, vg.Length) {
 		if j.Must {
 			tag = "MUST"
 		}
-		names[n-1-i] = shorten(oneLine(j.Name), maxLabelLen) + "  · " + tag
+		names[n-1-i] = shorten(oneLine(criterionName(j)), maxLabelLen) + "  · " + tag
 	}
 	p.NominalY(names...)
 	p.Y.Tick.Label.Font = sansOf(10)

@@ -718,14 +718,12 @@ func (m *mdWriter) workload(w *workloadView, conf string) {
 	if w == nil {
 		return
 	}
-	m.line("### Workload absorbed")
-	m.line("")
+	m.f("### %s\n\n", oneLine(w.Heading))
 	iv := ""
 	if w.FTEInterval != "" {
 		iv = fmt.Sprintf(" (%s interval %s)", conf, w.FTEInterval)
 	}
-	m.f("If %s took over the decisions of %s, it would absorb **%s**%s: %s, worth %s.\n\n",
-		oneLine(w.Candidates), oneLine(w.Baseline), w.FTE, iv, w.Hours, w.Cost)
+	m.f("%s, it would absorb **%s**%s: %s, worth %s.\n\n", oneLine(w.If), w.FTE, iv, w.Hours, w.Cost)
 	for _, a := range w.Assumptions {
 		m.f("- Assumes %s.\n", oneLine(a))
 	}

@@ -49,9 +49,14 @@ func breakdownPipes(run *results.Run, groups []results.Group) []string {
 	return out
 }
 
-// what says what the breakdown's metric is a share of, for a caption.
-func what(bd *results.Breakdown) string {
+// what says what the breakdown's metric is a share of, for a caption: the
+// positive class by its name from dataset.label_names when it has one
+// ("fraud records (label 1) …"), by its code otherwise.
+func what(bd *results.Breakdown, names map[string]string) string {
 	if bd.Metric == "recall" {
+		if n := names[bd.Positive]; n != "" && n != bd.Positive {
+			return fmt.Sprintf("%s records (the positive class, label %s) the pipeline flagged (recall)", n, bd.Positive)
+		}
 		return fmt.Sprintf("positive records (label %s) the pipeline flagged (recall)", bd.Positive)
 	}
 	return "records the pipeline decided right (accuracy)"
@@ -135,8 +140,8 @@ func timeFigure(run *results.Run, pal palette) (*plot.Plot, int, string, string)
 	}
 	p.X.Min, p.X.Max = -0.5, float64(len(bd.Months))-0.5
 	p.Y.Min, p.Y.Max = math.Max(0, p.Y.Min-2), math.Min(100, p.Y.Max+2)
-	caption := fmt.Sprintf("For every pipeline, the share of %s month by month (by the records' time), with its %s Wilson interval; "+
-		"a pipeline whose line wanders beyond its intervals is not stable over the replay period.", what(bd), percentLabel(conf))
+	caption := fmt.Sprintf("For every pipeline, the share of %s month by month (by the records' time), with its %s Wilson score interval; "+
+		"a pipeline whose line wanders beyond its intervals is not stable over the replay period.", what(bd, run.Manifest.Dataset.LabelNames), percentLabel(conf))
 	return p, np, caption, ""
 }
 
@@ -212,8 +217,8 @@ func segmentFigure(run *results.Run, pal palette) (canvasDrawer, vg.Length, stri
 		leg.Add(shorten(name, 40), s)
 	}
 	conf := cmp.Or(confidence(run), 0.95)
-	caption := fmt.Sprintf("For every value of each segment column, the share of %s with its %s Wilson interval, one row per pipeline; "+
-		"the number of records is in brackets.", what(bd), percentLabel(conf))
+	caption := fmt.Sprintf("For every value of each segment column, the share of %s with its %s Wilson score interval, one row per pipeline; "+
+		"the number of records is in brackets.", what(bd, run.Manifest.Dataset.LabelNames), percentLabel(conf))
 	if capped {
 		caption += fmt.Sprintf(" Only the %d values with the most records are shown.", results.MaxSegmentValues)
 	}

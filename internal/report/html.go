@@ -652,6 +652,14 @@ func disagreementsOf(run *results.Run, j *journal) ([]disagreementSet, string) {
 	if len(sets) == 0 {
 		return nil, "The predictions journal holds no predictions of " + cands[0] + " and its baselines."
 	}
+	if names := run.Manifest.Dataset.LabelNames; len(names) > 0 {
+		for i := range sets {
+			for k := range sets[i].Sample {
+				d := &sets[i].Sample[k]
+				d.Truth, d.CandidateLabel, d.BaseLabel = className(names, d.Truth), className(names, d.CandidateLabel), className(names, d.BaseLabel)
+			}
+		}
+	}
 	return sets, fmt.Sprintf("Records on which %s decided differently from a baseline, up to %d in all, "+
 		"alternating between records the candidate got right and records the baseline got right.", cands[0], maxDisagreements)
 }

@@ -386,3 +386,35 @@ func TestFairnessTablesByGroup(t *testing.T) {
 		t.Errorf("a group without positives: %+v", r)
 	}
 }
+
+// dataset.label_names name the classes in the breakdown's captions and in
+// the records where the candidate and a baseline disagree, not only in the
+// label balance and the confusions.
+func TestLabelNamesInCaptionsAndDisagreements(t *testing.T) {
+	run := sampleRun()
+	run.Dir = t.TempDir()
+	run.Manifest.Dataset.LabelNames = map[string]string{"0": "legitimate", "1": "fraud"}
+	writeJournal(t, run.Dir)
+	addRecordContext(t, run.Dir)
+	page := writeRun(t, run)
+	md, err := os.ReadFile(filepath.Join(run.Dir, results.MarkdownFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, doc, want string
+	}{
+		{"the time plot's caption", page, "the share of fraud records (the positive class, label 1) the pipeline flagged (recall) month by month"},
+		{"the segment plot's caption", page, "the share of fraud records (the positive class, label 1) the pipeline flagged (recall) with its"},
+		{"report.md's captions", string(md), "the share of fraud records (the positive class, label 1)"},
+		{"a disagreement's truth", page, "<td>fraud (1)</td>"},
+		{"a disagreement's decision", page, "<td>legitimate (0)</td>"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(tc.doc, tc.want) {
+				t.Errorf("lacks %q", tc.want)
+			}
+		})
+	}
+}

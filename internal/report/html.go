@@ -262,8 +262,9 @@ func confLabel(conf float64) string {
 
 // sentence capitalises s and ends it with a full stop. It never
 // capitalises an identifier: a first word that is one of ids (pipeline
-// names), or holds anything but lower-case letters (an underscore, a
-// digit, a hyphen: "fraud-model-v3", "false-positive"), is left as written.
+// names), or holds anything but lower-case letters and hyphens (an
+// underscore, a digit: "money_caught", "fraud-model-v3"), is left as
+// written; "false-positive rate" reads "False-positive rate".
 func sentence(s string, ids ...string) string {
 	s = oneLine(s)
 	if s == "" {
@@ -271,7 +272,7 @@ func sentence(s string, ids ...string) string {
 	}
 	first, _, _ := strings.Cut(s, " ")
 	first = strings.TrimRight(first, ":;,.")
-	plain := !strings.ContainsFunc(first, func(r rune) bool { return r < 'a' || r > 'z' })
+	plain := first != "" && first[0] != '-' && !strings.ContainsFunc(first, func(r rune) bool { return (r < 'a' || r > 'z') && r != '-' })
 	if plain && !slices.Contains(ids, first) {
 		s = strings.ToUpper(s[:1]) + s[1:]
 	}

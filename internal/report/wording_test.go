@@ -77,6 +77,8 @@ func TestSentence(t *testing.T) {
 		{"money_caught of fraud-model-v3 is 38.4%", nil, "money_caught of fraud-model-v3 is 38.4%."},
 		{"fraud-model-v3 failed on 3 records", nil, "fraud-model-v3 failed on 3 records."},
 		{"analysts decided 40 records.", []string{"analysts"}, "analysts decided 40 records."},
+		{"never-block flags no record", []string{"never-block"}, "never-block flags no record."},
+		{"four-fifths age of logistic is 74.9%", []string{"logistic"}, "Four-fifths age of logistic is 74.9%."},
 		{"", nil, ""},
 	}
 	for _, tc := range tests {

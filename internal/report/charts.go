@@ -145,7 +145,7 @@ func metricPanel(metric string, ps []results.PipelineMetrics, pal palette) *plot
 		}
 		rows = append(rows, r)
 	}
-	title := metric
+	title := metricName(metric)
 	switch dir {
 	case "higher":
 		title += " (higher is better)"
@@ -254,10 +254,10 @@ func qualityCostFigure(run *results.Run, pal palette) (p *plot.Plot, note, why s
 		return nil, "", fmt.Sprintf("no pipeline has both %s and cost_per_record defined", qm)
 	}
 	cur := cmp.Or(cUnit, run.Manifest.UseCase.Currency, "currency")
-	p = newPlot(fmt.Sprintf("Quality (%s) against cost per record", qm))
+	p = newPlot(fmt.Sprintf("Quality (%s) against cost per record", metricName(qm)))
 	p.Add(plotter.NewGrid())
 	_, ql := scaleOf(qUnit)
-	p.Y.Label.Text = qm + " (" + ql + ")"
+	p.Y.Label.Text = metricName(qm) + " (" + ql + ")"
 	p.X.Label.Text = "cost per record (" + cur + ")"
 	var withPeople []string
 	for _, pt := range pts {

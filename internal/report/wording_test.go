@@ -87,3 +87,20 @@ func TestSentence(t *testing.T) {
 		}
 	}
 }
+
+func TestCostDiffText(t *testing.T) {
+	tests := []struct {
+		c    float64
+		want string
+	}{
+		{4800, "4,800 EUR a year more than rules-v12"},
+		{-100, "100 EUR a year less than rules-v12"},
+		{0, "the same yearly cost as rules-v12"},
+	}
+	for _, tc := range tests {
+		ds := costDiffs(tc.c, map[string]float64{"rules-v12": 0}, nil, []string{"rules-v12"}, "EUR")
+		if len(ds) != 1 || ds[0].Text() != tc.want {
+			t.Errorf("cost %v: %+v, want %q", tc.c, ds, tc.want)
+		}
+	}
+}

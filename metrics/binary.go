@@ -143,3 +143,24 @@ func ratio(num, den float64) float64 {
 	}
 	return num / den
 }
+
+// WhyUndefined says which count a binary metric's ratio lacks: no record
+// flagged (precision), no positive or negative record (recall,
+// specificity), no labelled record at all.
+func (a *binaryAcc) WhyUndefined(pipeline, positive string) string {
+	c := countsOf(a.total)
+	if _, den := a.m.def.ratio(c); den > 0 {
+		return ""
+	}
+	switch {
+	case c.TP+c.FP+c.FN+c.TN == 0:
+		return "no replayed record has a label"
+	case a.m.def.Type == "precision":
+		return pipeline + " flags no record"
+	case a.m.def.Type == "recall":
+		return "no record is " + positive
+	case a.m.def.Type == "f1":
+		return "no record is " + positive + " and " + pipeline + " flags none"
+	}
+	return "no record is of another class than " + positive
+}

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"encoding/json"
+	"fmt"
 	"iter"
 	"math"
 
@@ -124,6 +125,23 @@ func (s *GroupSpec) Build(env Env) (Metric, error) {
 		return out
 	}
 	m.value = func(rows iter.Seq[[]float64]) float64 { return fairness(typ, stats(rows)) }
+	m.why = func(rows iter.Seq[[]float64], pipeline, positive string) string {
+		gs := stats(rows)
+		compared, selected := 0, 0
+		for _, g := range gs {
+			if g.Compared {
+				compared++
+				selected += g.Selected
+			}
+		}
+		switch {
+		case compared < 2:
+			return fmt.Sprintf("fewer than two groups of %s have the records to compare", col)
+		case typ == "demographic_parity_ratio" && selected == 0:
+			return fmt.Sprintf("%s decides %s for no record in any group of %s, so there is no selection rate to compare", pipeline, positive, col)
+		}
+		return fmt.Sprintf("a rate it compares cannot be computed in at least two groups of %s (a group without %s records, say)", col, positive)
+	}
 	m.detail = func(rows iter.Seq[[]float64], excluded map[string]int) any {
 		return GroupDetail{Groups: stats(rows), Excluded: excluded}
 	}

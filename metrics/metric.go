@@ -88,6 +88,17 @@ type Resampler interface {
 	ValueAt(idx []int) float64
 }
 
+// Explainer is implemented by accumulators that can say, for people, why
+// their value over everything added is undefined (NaN).
+type Explainer interface {
+	// WhyUndefined says why the value is undefined, as a clause that
+	// names pipeline where the pipeline is the cause ("never-block flags
+	// no record") and the positive class as positive reads it for people
+	// ("no record is fraud (1)"); "" when the value is defined or the
+	// accumulator cannot say.
+	WhyUndefined(pipeline, positive string) string
+}
+
 // Proportion is implemented by accumulators whose value may be a share of
 // 0/1 outcomes (accuracy, recall, error rate): the statistics layer gives
 // those a Wilson score interval. ok is false when the value is not such a

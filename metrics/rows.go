@@ -33,6 +33,9 @@ type rowMetric struct {
 	// binaryOnly makes the accumulator a proportion only when every value
 	// it holds is 0 or 1 (a mean of per-record values that are outcomes).
 	binaryOnly bool
+	// why, when set, says why a value over rows that entered it is
+	// undefined (Explainer).
+	why func(rows iter.Seq[[]float64], pipeline, positive string) string
 	// detail, when set, adds detail beyond the exclusions.
 	detail func(rows iter.Seq[[]float64], excluded map[string]int) any
 	// sortKey, when set, makes value and detail see the rows in ascending
@@ -249,6 +252,36 @@ func (a *rowAcc) Result() Result {
 		r.Detail = Exclusions{Excluded: a.excluded}
 	}
 	return r
+}
+
+// WhyUndefined says why the value is undefined: no record entered it (the
+// pipeline gave no score or failed on every record, or no record has a
+// label), or, for a metric of the ranking, the records hold one class.
+func (a *rowAcc) WhyUndefined(pipeline, positive string) string {
+	n, pos := 0, 0.0
+	for r := range a.rows(nil) {
+		n++
+		pos += r[0]
+	}
+	switch {
+	case !math.IsNaN(a.m.value(a.rows(nil))):
+		return ""
+	case n == 0 && a.excluded["no score"] > 0 && a.excluded["no score"]+a.excluded["no label"]+a.excluded["failed"] == a.n:
+		return pipeline + " gives no score"
+	case n == 0 && a.excluded["failed"] == a.n && a.n > 0:
+		return pipeline + " failed on every record"
+	case n == 0 && a.excluded["no label"] == a.n:
+		return "no replayed record has a label"
+	case n == 0:
+		return "no record entered it"
+	case byRank[a.m.typ] && pos == 0:
+		return "no scored record is " + positive + ", so there is no ranking to measure"
+	case byRank[a.m.typ] && pos == float64(n):
+		return "every scored record is " + positive + ", so there is no ranking to measure"
+	case a.m.why != nil:
+		return a.m.why(a.rows(nil), pipeline, positive)
+	}
+	return ""
 }
 
 // rowProportion is a rowAcc whose value is a share of 0/1 outcomes.

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -25,6 +26,10 @@ type Settings struct {
 	// MaxFailureRate is the largest share of records a pipeline may fail on
 	// and still be judged (0: any failure makes its criteria undefined).
 	MaxFailureRate float64
+	// Positive is the positive class as people read it ("fraud (1)" when
+	// dataset.label_names names it, "1" otherwise), for the reason a
+	// value is undefined.
+	Positive string
 	// Done, when closed, stops the analysis (the run was interrupted):
 	// every resampling, jackknife and loop over the records polls it, the
 	// functions that return an error return stats.ErrStopped (which wraps
@@ -254,7 +259,7 @@ func (a *Analysis) estimate(p, m int) results.Estimate {
 		Value: results.Number(r.Value), N: r.N, Detail: r.Detail, Interval: results.NoInterval()}
 	switch a.method[p][m] {
 	case Undefined:
-		e.Note = "undefined on these records (for example recall with no positive record)"
+		e.Note = a.whyUndefined(p, m)
 	case Bounded:
 		lo, hi, _ := a.acc[p][m].(metrics.Bounded).Bounds()
 		e.Interval = results.Interval{Lo: results.Number(lo), Hi: results.Number(hi), Method: methodReported}
@@ -282,6 +287,18 @@ func (a *Analysis) estimate(p, m int) results.Estimate {
 		e.Note = "the metric keeps no per-record values, so it has no interval"
 	}
 	return e
+}
+
+// whyUndefined is the note of metric m of pipeline p when its value is
+// undefined: "undefined: " and the reason its accumulator gives
+// ("never-block flags no record"), or a general one.
+func (a *Analysis) whyUndefined(p, m int) string {
+	if ex, ok := a.acc[p][m].(metrics.Explainer); ok {
+		if why := ex.WhyUndefined(a.names[p], cmp.Or(a.s.Positive, "positive")); why != "" {
+			return "undefined: " + why
+		}
+	}
+	return "undefined: it cannot be computed on these records (recall, for one, needs a positive record)"
 }
 
 // methodReported is the interval method of a metric that reports its own bounds.

@@ -20,8 +20,9 @@ type ImpactInput struct {
 	Currency string
 	Volume   int64
 	Positive string
-	// Label is the label column's name, for the notes.
-	Label string
+	// Label is the label column's name, and PositiveName the positive
+	// class's name from dataset.label_names ("" without one), for the notes.
+	Label, PositiveName string
 	// Records is the number of replayed records.
 	Records   int
 	Pipelines []ImpactPipeline
@@ -357,8 +358,12 @@ func notes(in ImpactInput) []string {
 		"Running cost is what each pipeline's calls cost per record, as the experiment measured or states it; build, integration and monitoring are not included.",
 	}
 	if in.MissedPositive != nil {
-		out = append(out, fmt.Sprintf("An error is a positive record (%s = %s) the pipeline did not flag, or a negative one it flagged; "+
-			"a failed prediction flags nothing, and a record without a label is no error.", in.Label, in.Positive))
+		class := fmt.Sprintf("%s = %s", in.Label, in.Positive)
+		if in.PositiveName != "" && in.PositiveName != in.Positive {
+			class = in.PositiveName + ", " + class
+		}
+		out = append(out, fmt.Sprintf("An error is a positive record (%s) the pipeline did not flag, or a negative one it flagged; "+
+			"a failed prediction flags nothing, and a record without a label is no error.", class))
 	}
 	if p := in.People; p != nil {
 		out = append(out, fmt.Sprintf("The saving against %s includes the cost of the people's handling time; "+

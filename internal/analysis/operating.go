@@ -849,7 +849,7 @@ func (o *operating) closest() {
 		if bestK < 0 {
 			continue
 		}
-		o.op.Closest = append(o.op.Closest, results.ClosestPoint{Criterion: cr.Name, Threshold: results.Number(o.thresholds[bestK]),
+		o.op.Closest = append(o.op.Closest, results.ClosestPoint{Criterion: cr.Name, Metric: cr.Metric, Threshold: results.Number(o.thresholds[bestK]),
 			Estimate: results.Number(o.est[bestK][c]), Required: results.Number(b.Threshold), Sense: b.Sense,
 			Unit: o.in.Metrics[o.metric[cr.Metric]].Unit(), Passes: bestM >= 0, Low: results.Number(lo), High: results.Number(hi)})
 	}

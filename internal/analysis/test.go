@@ -109,7 +109,7 @@ func (a *Analysis) absolute(p, m int, b verdict.Bound, seg *verdict.Segment) ver
 		ev.Degenerate = d.Degenerate()
 		return ev
 	case Undefined:
-		return verdict.Undefined("undefined on these records (for example recall with no positive record)")
+		return verdict.Undefined(a.whyUndefined(p, m))
 	}
 	if seg != nil {
 		return verdict.Undefined("the metric keeps no per-record values, so it cannot be judged on a segment")

@@ -155,7 +155,7 @@ func TestRunExampleEndToEnd(t *testing.T) {
 	for _, want := range []string{
 		"  \x1b[32mPASS\x1b[0m         must   recall of fraud-model-v3 better than rules-v12",
 		"  \x1b[31mFAIL\x1b[0m         must   recall of fraud-model-v3 no worse than analysts",
-		"  \x1b[33mINCONCLUSIVE\x1b[0m should latency_p99",
+		"  \x1b[33mINCONCLUSIVE\x1b[0m should latency p99",
 		"channel=app \x1b[32mPASS\x1b[0m",
 		"\nVerdict: \x1b[31mNO-GO\x1b[0m — ",
 	} {

@@ -369,7 +369,7 @@ func TestLLMJudgeFromAnExperimentFile(t *testing.T) {
 	if m.Metric != "answer_quality" || m.Value <= 0 || m.Value >= 1 || m.Detail.Agreement.N < 20 || !m.Detail.Agreement.Counts || m.Detail.Agreement.Kappa < 0.5 {
 		t.Errorf("judge metric %+v", m)
 	}
-	if !strings.Contains(stdout, "answer_quality of assistant at least 50.0%") {
+	if !strings.Contains(stdout, "answer quality of assistant at least 50.0%") {
 		t.Errorf("summary:\n%s", stdout)
 	}
 	before := srv.Count()

@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/poc-harness/poc/internal/format"
@@ -243,6 +246,9 @@ func printSummary(io IO, out *runner.Outcome) {
 		}
 	}
 	fmt.Fprintf(io.Out, "\n")
+	if line := labelLine(r.Manifest.Dataset); line != "" {
+		fmt.Fprintf(io.Out, "  %s\n", line)
+	}
 	printSpend(io, r.Manifest)
 	printDataChecks(io.Out, r.Manifest.Dataset.Checks)
 	fmt.Fprintf(io.Out, "\n")
@@ -255,7 +261,7 @@ func printSummary(io IO, out *runner.Outcome) {
 		if j.Kind.Comparison() {
 			show = format.Diff[results.Number]
 		}
-		fmt.Fprintf(io.Out, "  %s %-6s %s\n", pal.status(j.Status, 12), kind, j.Name)
+		fmt.Fprintf(io.Out, "  %s %-6s %s\n", pal.status(j.Status, 12), kind, format.CriterionName(j.Name, j.Metric))
 		if j.Status == results.Undefined {
 			fmt.Fprintf(io.Out, "  %-19s %s\n", "", undefinedValue(j, show))
 		} else {
@@ -297,6 +303,35 @@ func printSummary(io IO, out *runner.Outcome) {
 			fmt.Fprintf(io.Out, "Report: %s\n", path)
 		}
 	}
+}
+
+// labelLine is the console line of the label's classes by the names
+// dataset.label_names gives them, largest first, with the positive class:
+// "label is_fraud: legitimate (0) 19,360, fraud (1) 480; positive class
+// fraud (1)"; "" when the file names no class.
+func labelLine(d results.Dataset) string {
+	if len(d.LabelNames) == 0 || len(d.LabelCounts) == 0 {
+		return ""
+	}
+	name := func(code string) string {
+		if n := d.LabelNames[code]; n != "" && n != code {
+			return n + " (" + code + ")"
+		}
+		return code
+	}
+	codes := slices.Collect(maps.Keys(d.LabelCounts))
+	slices.SortFunc(codes, func(a, b string) int {
+		return cmp.Or(cmp.Compare(d.LabelCounts[b], d.LabelCounts[a]), cmp.Compare(a, b))
+	})
+	parts := make([]string, 0, len(codes))
+	for _, c := range codes {
+		parts = append(parts, name(c)+" "+format.Group(int64(d.LabelCounts[c])))
+	}
+	s := "label " + d.Label + ": " + strings.Join(parts, ", ")
+	if d.Positive != "" && len(codes) == 2 {
+		s += "; positive class " + name(d.Positive)
+	}
+	return s
 }
 
 // fileExists says whether path is a regular file.

@@ -48,3 +48,28 @@ func TestSummaryNamesOnlyTheReportsWritten(t *testing.T) {
 		})
 	}
 }
+
+// The console names the label's classes as dataset.label_names does.
+func TestLabelLine(t *testing.T) {
+	counts := map[string]int{"0": 19360, "1": 480}
+	tests := []struct {
+		name string
+		d    results.Dataset
+		want string
+	}{
+		{"named", results.Dataset{Label: "is_fraud", Positive: "1", LabelCounts: counts,
+			LabelNames: map[string]string{"0": "legitimate", "1": "fraud"}},
+			"label is_fraud: legitimate (0) 19,360, fraud (1) 480; positive class fraud (1)"},
+		{"one class named", results.Dataset{Label: "is_fraud", Positive: "1", LabelCounts: counts,
+			LabelNames: map[string]string{"1": "fraud"}},
+			"label is_fraud: 0 19,360, fraud (1) 480; positive class fraud (1)"},
+		{"no names: no line", results.Dataset{Label: "is_fraud", Positive: "1", LabelCounts: counts}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := labelLine(tc.d); got != tc.want {
+				t.Errorf("labelLine = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

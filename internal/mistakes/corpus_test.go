@@ -70,7 +70,7 @@ var corpus = []mistake{
 		}
 	}, edit: []string{"when: 'amount > 700'", "when: 'amount > 100000'",
 		baseCriteria, "criteria:\n  - {metric: recall, pipeline: model, better_than: rule, by: 0.5, must: true}\n"},
-		run: true, verdict: "GO", clean: true, want: []string{"PASS", "+100.0 pp [+92.9 pp, +100.0 pp]"}, report: []string{"paired-exact"}},
+		run: true, verdict: "GO", clean: true, want: []string{"PASS", "+100.0 pp [+92.9 pp, +100.0 pp]"}, report: []string{"paired exact"}},
 	{name: "plan on twenty records warns that nothing can be judged", rows: 20, args: []string{}, plan: true,
 		want: []string{"only 20 records to replay, fewer than the 30 a criterion is judged on"}},
 	// Pipelines that fail.

@@ -51,9 +51,14 @@ func breakdownPipes(run *results.Run, groups []results.Group) []string {
 	return out
 }
 
-// what says what the breakdown's metric is a share of, for a caption.
-func what(bd *results.Breakdown) string {
+// what says what the breakdown's metric is a share of, for a caption: the
+// positive class by its name from dataset.label_names when it has one
+// ("fraud records (label 1) …"), by its code otherwise.
+func what(bd *results.Breakdown, names map[string]string) string {
 	if bd.Metric == "recall" {
+		if n := names[bd.Positive]; n != "" && n != bd.Positive {
+			return fmt.Sprintf("%s records (the positive class, label %s) the pipeline flagged (recall)", n, bd.Positive)
+		}
 		return fmt.Sprintf("positive records (label %s) the pipeline flagged (recall)", bd.Positive)
 	}
 	return "records the pipeline decided right (accuracy)"
@@ -139,8 +144,8 @@ func timeFigure(run *results.Run, pal palette) (*plot.Plot, []legendEntry, strin
 	}
 	p.X.Min, p.X.Max = -0.5, float64(len(bd.Months))-0.5
 	p.Y.Min, p.Y.Max = math.Max(0, p.Y.Min-2), math.Min(100, p.Y.Max+2)
-	caption := fmt.Sprintf("For every pipeline, the share of %s month by month (by the records' time), with its %s Wilson interval; "+
-		"a pipeline whose line wanders beyond its intervals is not stable over the replay period.", what(bd), percentLabel(conf))
+	caption := fmt.Sprintf("For every pipeline, the share of %s month by month (by the records' time), with its %s Wilson score interval; "+
+		"a pipeline whose line wanders beyond its intervals is not stable over the replay period.", what(bd, run.Manifest.Dataset.LabelNames), percentLabel(conf))
 	return p, legendEntries(run, pal, pipes), caption, ""
 }
 
@@ -223,8 +228,8 @@ func segmentFigure(run *results.Run, j *journal, pal palette) (canvasDrawer, vg.
 		h += vg.Length(len(sb.Values))*(0.12*vg.Inch*vg.Length(max(np, 2))) + 1.0*vg.Inch
 		capped = capped || sb.Capped
 	}
-	caption := fmt.Sprintf("For every value of each segment column, each pipeline's share with its %s Wilson interval, one row per pipeline; "+
-		"the number of records is in brackets. Unless said otherwise, a panel shows the share of %s.", percentLabel(conf), what(bd))
+	caption := fmt.Sprintf("For every value of each segment column, each pipeline's share with its %s Wilson score interval, one row per pipeline; "+
+		"the number of records is in brackets. Unless said otherwise, a panel shows the share of %s.", percentLabel(conf), what(bd, run.Manifest.Dataset.LabelNames))
 	for _, n := range notes {
 		caption += " " + n
 	}

@@ -1,18 +1,23 @@
 package report
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/poc-harness/poc/internal/results"
 )
 
 var screenshot = flag.Bool("screenshot", false, "rewrite testdata/screenshot-page1.png from the headless browser")
@@ -169,3 +174,171 @@ func TestFirstViewport(t *testing.T) {
 		t.Errorf("text overflows its box: %s", layout)
 	}
 }
+
+// auditProbe loads the report in a frame and writes into its own DOM, for
+// --dump-dom to read, what an auditor must find: the first cell of every
+// row of every segment table and of every fairness table, each with
+// whether the browser lays it out (an element hidden by CSS has no box).
+const auditProbe = `<!doctype html><html><body>
+<iframe id="f" src="report.html" style="width:1440px;height:900px;border:0"></iframe>
+<script>
+document.getElementById("f").onload = function () {
+  var d = this.contentDocument, out = [];
+  [["segment", "table.segments"], ["group", "table.fairness"]].forEach(function (kind) {
+    d.querySelectorAll(kind[1] + " tbody tr").forEach(function (tr) {
+      var td = tr.cells[0], shown = td.getClientRects().length > 0 && td.offsetWidth > 0;
+      out.push(kind[0] + "=" + td.textContent.replace(/\s+/g, " ").trim() + (shown ? "" : " (hidden)"));
+    });
+  });
+  document.body.setAttribute("data-audit", out.join("|"));
+};
+</script></body></html>`
+
+// probe writes page (a probe of report.html) beside the report of run,
+// renders it with headless Chromium and returns the value the probe wrote
+// into its body's attribute attr.
+func probe(t *testing.T, bin string, run *results.Run, page, attr string) string {
+	t.Helper()
+	file := filepath.Join(run.Dir, "probe.html")
+	if err := os.WriteFile(file, []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom := runChromium(t, bin, file, "--dump-dom", "--virtual-time-budget=5000", "--window-size=1440,900",
+		"--allow-file-access-from-files")
+	i := strings.Index(dom, attr+`="`)
+	if i < 0 {
+		t.Fatalf("the probe did not measure the page:\n%.400s", dom)
+	}
+	v := dom[i+len(attr+`="`):]
+	return html.UnescapeString(v[:strings.Index(v, `"`)])
+}
+
+// TestAuditDetailInBrowser checks, from the DOM the browser built, that
+// every segment of the in_every criterion (the one too small to judge
+// too) and every group of the fairness metric, for each pipeline, is in
+// the page and laid out.
+func TestAuditDetailInBrowser(t *testing.T) {
+	bin := chromium(t)
+	run := auditRun(t)
+	writeRun(t, run)
+	found := map[string]int{}
+	for _, kv := range strings.Split(probe(t, bin, run, auditProbe, "data-audit"), "|") {
+		found[kv]++
+	}
+	tests := []struct {
+		kind  string
+		names []string
+		// times is how often each must appear: one segment table, one
+		// fairness table per pipeline.
+		times int
+	}{
+		{"segment", auditSegments, 1},
+		{"group", []string{"25 and over", "under 25 reference", "unknown (too small to compare)"}, len(run.Metrics.Pipelines)},
+	}
+	for _, tc := range tests {
+		for _, name := range tc.names {
+			if n := found[tc.kind+"="+name]; n != tc.times {
+				t.Errorf("%s %q is in the page %d times, want %d (found %v)", tc.kind, name, n, tc.times, found)
+			}
+		}
+	}
+	for kv := range found {
+		if strings.HasSuffix(kv, " (hidden)") {
+			t.Errorf("%s is in the DOM but not laid out", kv)
+		}
+	}
+	if len(auditGroups) != 3 || len(found) != len(auditSegments)+len(auditGroups) {
+		t.Errorf("rows found %v, want the %d segments and %d groups only", found, len(auditSegments), len(auditGroups))
+	}
+}
+
+// printProbe loads the report in a frame as wide as an A4 page's printable
+// area, switches on the report's print stylesheet and writes, for
+// --dump-dom to read, every table wider than its container.
+//
+// Why this way: Chromium's --print-to-pdf gives a PDF, whose layout can
+// only be checked by parsing the PDF; the DOM can say directly whether a
+// table fits. The frame is 182 mm wide (A4's 210 mm less the 14 mm side
+// margins of the report's @page rule; 96 CSS px an inch), which is the
+// width Chromium lays the page out at when it prints at 100%; and every
+// @media print rule of the report is made to apply on screen by setting
+// its media list to "all" (CSSOM), so the page is laid out with the print
+// rules at the print width: the same layout the PDF gets, but measurable.
+// A table fits when neither the table nor its container scrolls
+// sideways (scrollWidth ≤ clientWidth, one pixel of rounding allowed) and
+// its right edge is within its container's.
+const printProbe = `<!doctype html><html><body style="margin:0">
+<iframe id="f" src="report.html" style="width:182mm;height:257mm;border:0"></iframe>
+<script>
+document.getElementById("f").onload = function () {
+  var d = this.contentDocument, out = [], rules = 0;
+  for (var s = 0; s < d.styleSheets.length; s++) {
+    var css = d.styleSheets[s].cssRules;
+    for (var r = 0; r < css.length; r++) {
+      if (css[r].media && css[r].media.mediaText === "print") { css[r].media.mediaText = "all"; rules++; }
+    }
+  }
+  out.push("printrules=" + rules);
+  var tables = d.querySelectorAll("table"), wide = 0;
+  tables.forEach(function (tb) {
+    var box = tb.parentElement, tr = tb.getBoundingClientRect(), br = box.getBoundingClientRect();
+    if (tb.scrollWidth > tb.clientWidth + 1 || box.scrollWidth > box.clientWidth + 1 || tr.right > br.right + 1) {
+      wide++;
+      var cells = [];
+      tb.querySelectorAll("td, th").forEach(function (c) {
+        if (c.scrollWidth > c.clientWidth + 1) { cells.push(c.textContent.replace(/\s+/g, " ").trim().slice(0, 30) + " " + c.scrollWidth + ">" + c.clientWidth); }
+      });
+      out.push("wide=" + (tb.className || "table") + " " + tb.scrollWidth + "px in " + box.clientWidth + "px; cells overflowing: " + cells.join("; "));
+    }
+  });
+  out.push("tables=" + tables.length, "wide=" + wide, "page=" + d.documentElement.scrollWidth + "/" + d.documentElement.clientWidth);
+  document.body.setAttribute("data-print", out.join("|"));
+};
+</script></body></html>`
+
+// TestPrintedTablesFit checks that the report prints: under its print
+// stylesheet at an A4 page's width no table is wider than its container
+// (printProbe says how and why), the page itself does not scroll
+// sideways, and Chromium's --print-to-pdf gives a PDF of pages.
+func TestPrintedTablesFit(t *testing.T) {
+	bin := chromium(t)
+	run := auditRun(t)
+	writeRun(t, run)
+	got := strings.Split(probe(t, bin, run, printProbe, "data-print"), "|")
+	field := func(key string) string {
+		for _, kv := range got {
+			if v, ok := strings.CutPrefix(kv, key+"="); ok {
+				return v
+			}
+		}
+		return ""
+	}
+	if field("printrules") == "0" || field("printrules") == "" {
+		t.Fatalf("no @media print rule was switched on, so nothing was measured under print: %v", got)
+	}
+	if n := field("tables"); n == "0" || n == "" {
+		t.Fatalf("no table measured: %v", got)
+	}
+	if field("wide") != "0" {
+		t.Errorf("tables wider than their container in print: %s", strings.Join(got, "\n"))
+	}
+	var scroll, client int
+	if _, err := fmt.Sscanf(field("page"), "%d/%d", &scroll, &client); err != nil || scroll > client+1 {
+		t.Errorf("the printed page scrolls sideways (%s): %v", field("page"), err)
+	}
+
+	pdf := filepath.Join(t.TempDir(), "report.pdf")
+	runChromium(t, bin, filepath.Join(run.Dir, HTMLFile), "--print-to-pdf="+pdf, "--no-pdf-header-footer")
+	b, err := os.ReadFile(pdf)
+	if err != nil {
+		t.Fatalf("no PDF printed: %v", err)
+	}
+	if pages := pdfPages.FindAll(b, -1); !bytes.HasPrefix(b, []byte("%PDF-")) || len(pages) == 0 {
+		t.Errorf("the PDF (%d bytes) has no pages", len(b))
+	} else {
+		t.Logf("printed %d pages", len(pages))
+	}
+}
+
+// pdfPages matches a page object of a PDF.
+var pdfPages = regexp.MustCompile(`/Type\s*/Page[^s]`)

@@ -155,7 +155,7 @@ func metricPanel(run *results.Run, metric string, ps []results.PipelineMetrics, 
 	for i, p := range ps {
 		labels[len(ps)-1-i] = shorten(p.Name, 22)
 	}
-	title := metric
+	title := metricName(metric)
 	switch dir {
 	case "higher":
 		title += " (higher is better)"
@@ -305,10 +305,10 @@ func qualityCostFigure(run *results.Run, pal palette) (p *plot.Plot, note, why s
 		return nil, "", fmt.Sprintf("no pipeline has both %s and cost_per_record defined", qm)
 	}
 	cur := cmp.Or(cUnit, run.Manifest.UseCase.Currency, "currency")
-	p = newPlot(fmt.Sprintf("Quality (%s) against cost per record", qm))
+	p = newPlot(fmt.Sprintf("Quality (%s) against cost per record", metricName(qm)))
 	p.Add(plotter.NewGrid())
 	_, ql := scaleOf(qUnit)
-	p.Y.Label.Text = qm + " (" + ql + ")"
+	p.Y.Label.Text = metricName(qm) + " (" + ql + ")"
 	p.X.Label.Text = "cost per record (" + cur + ")"
 	var withPeople []string
 	for _, pt := range pts {

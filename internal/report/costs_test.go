@@ -206,14 +206,14 @@ func TestMarkUnmeasured(t *testing.T) {
 			mt := markUnmeasured(run, pm, metricTableOf(pm))
 			for _, r := range mt.Rows {
 				switch r.Metric {
-				case "latency_p99":
+				case "latency p99":
 					if r.Value != tc.want {
 						t.Errorf("latency_p99 shown as %q, want %q", r.Value, tc.want)
 					}
 					if tc.want == notMeasured && !strings.Contains(r.Note, "harness's own time") {
 						t.Errorf("note %q does not say it is the harness's time", r.Note)
 					}
-				case "cost_per_record":
+				case "cost per record":
 					if r.Value == notMeasured {
 						t.Error("cost_per_record marked as not measured")
 					}
@@ -230,10 +230,10 @@ func TestMarkdownSaysLatencyNotMeasured(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := buf.String()
-	if n := strings.Count(md, "| latency_p99 | "+notMeasured+" |"); n != 3 {
+	if n := strings.Count(md, "| latency p99 | "+notMeasured+" |"); n != 3 {
 		t.Errorf("%d in-process latency rows marked not measured, want 3:\n%s", n, md)
 	}
-	if !strings.Contains(md, "| latency_p99 | 0.0 ms |") {
+	if !strings.Contains(md, "| latency p99 | 0.0 ms |") {
 		t.Error("the model's recorded latency is not shown as measured")
 	}
 }

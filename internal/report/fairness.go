@@ -35,7 +35,7 @@ func fairnessTables(p results.PipelineMetrics, conf float64) []fairnessTable {
 		if !ok || len(d.Groups) == 0 {
 			continue
 		}
-		t := fairnessTable{Metric: e.Metric}
+		t := fairnessTable{Metric: metricName(e.Metric)}
 		best := -1.0
 		for _, g := range d.Groups {
 			if g.Compared && g.SelectionRate > best {

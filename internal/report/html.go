@@ -132,7 +132,7 @@ func buildPage(run *results.Run, figs []figure, j *journal) htmlPage {
 		Title:       name + " — proof-of-concept report",
 		Description: strings.TrimSpace(mf.Experiment.Description),
 		Verdict:     cmp.Or(string(v.Verdict), "NO VERDICT"),
-		Why:         sentence(readable(cmp.Or(v.Reason, "no reason recorded"))),
+		Why:         sentence(reasonText(v)),
 		Conf:        confLabel(conf),
 	}
 	p.VerdictClass = verdictClass(v.Verdict)
@@ -146,7 +146,7 @@ func buildPage(run *results.Run, figs []figure, j *journal) htmlPage {
 	p.Facts = pageFacts(run, p.Conf)
 	for _, jd := range v.Criteria {
 		p.Criteria = append(p.Criteria, htmlCriterionOf(jd))
-		p.Tests = append(p.Tests, kv{jd.Name, readable(cmp.Or(jd.Test, "no test recorded"))})
+		p.Tests = append(p.Tests, kv{criterionName(jd), judgementText(cmp.Or(jd.Test, "no test recorded"), jd)})
 	}
 	p.Segments = htmlSegmentsOf(run, figs)
 	p.Recommendation, p.Changes = recommend(run)
@@ -267,13 +267,22 @@ func confLabel(conf float64) string {
 	return percentLabel(conf)
 }
 
-// sentence capitalises s and ends it with a full stop.
-func sentence(s string) string {
+// sentence capitalises s and ends it with a full stop. It never
+// capitalises an identifier: a first word that is one of ids (pipeline
+// names), or holds anything but lower-case letters and hyphens (an
+// underscore, a digit: "money_caught", "fraud-model-v3"), is left as
+// written; "false-positive rate" reads "False-positive rate".
+func sentence(s string, ids ...string) string {
 	s = oneLine(s)
 	if s == "" {
 		return s
 	}
-	s = strings.ToUpper(s[:1]) + s[1:]
+	first, _, _ := strings.Cut(s, " ")
+	first = strings.TrimRight(first, ":;,.")
+	plain := first != "" && first[0] != '-' && !strings.ContainsFunc(first, func(r rune) bool { return (r < 'a' || r > 'z') && r != '-' })
+	if plain && !slices.Contains(ids, first) {
+		s = strings.ToUpper(s[:1]) + s[1:]
+	}
 	if !strings.HasSuffix(s, ".") {
 		s += "."
 	}
@@ -283,9 +292,9 @@ func sentence(s string) string {
 func htmlCriterionOf(j results.Judgement) htmlCriterion {
 	est, iv, thr := judgementValues(j)
 	c := htmlCriterion{
-		Name: j.Name, Priority: priority(j.Must), Estimate: est, Interval: iv, Threshold: thr,
+		Name: criterionName(j), Priority: priority(j.Must), Estimate: est, Interval: iv, Threshold: thr,
 		Status: strings.ToUpper(string(j.Status)), StatusClass: string(j.Status),
-		Explanation: sentence(readable(j.Explanation)), Why: j.Why, Test: readable(j.Test),
+		Explanation: sentence(judgementText(j.Explanation, j), j.Pipeline, j.Baseline), Why: j.Why, Test: judgementText(j.Test, j),
 	}
 	if isComparison(j) && (j.CandidateValue != nil || j.BaselineValue != nil) {
 		c.Values = fmt.Sprintf("%s: %s · %s: %s", j.Pipeline, formatValue(deref(j.CandidateValue), j.Unit),
@@ -355,13 +364,13 @@ func monitoring(run *results.Run) []string {
 		}
 		est, _, thr := judgementValues(j)
 		out = append(out, fmt.Sprintf("%s: alert when it no longer holds (required %s; measured %s, %s on the replay).",
-			j.Name, thr, est, ivText(j, conf)))
+			criterionName(j), thr, est, ivText(j, conf)))
 	}
 	var psi []string
 	if len(run.Metrics.Pipelines) > 0 {
 		for _, e := range run.Metrics.Pipelines[0].Metrics {
 			if strings.Contains(strings.ToLower(e.Metric), "psi") {
-				psi = append(psi, e.Metric)
+				psi = append(psi, metricName(e.Metric))
 			}
 		}
 	}
@@ -407,26 +416,26 @@ func whatWouldChange(run *results.Run, failed, open, shouldOpen []results.Judgem
 			remedy = j.Pipeline + " would have to improve, or decide at another threshold, which is not yet shown to be enough (see Operating point)"
 		}
 		changes = append(changes, fmt.Sprintf("%s: measured %s (%s), required %s. The whole interval is on the wrong side, "+
-			"so more records of the same kind will not change this; %s.", j.Name, est, iv, thr, remedy))
+			"so more records of the same kind will not change this; %s.", criterionName(j), est, iv, thr, remedy))
 	}
 	for _, j := range open {
 		est, _, thr := judgementValues(j)
 		iv := ivText(j, conf)
 		switch {
 		case j.Status == results.Undefined:
-			changes = append(changes, fmt.Sprintf("%s: could not be computed; the replay needs records on which %s is defined.", j.Name, j.Metric))
+			changes = append(changes, fmt.Sprintf("%s: could not be computed; the replay needs records on which %s is defined.", criterionName(j), metricName(j.Metric)))
 		case j.MoreRecords > 0:
 			most = max(most, j.MoreRecords)
 			changes = append(changes, fmt.Sprintf("%s: measured %s (%s), required %s. About %s more records would likely settle it.",
-				j.Name, est, iv, thr, group(int64(j.MoreRecords))))
+				criterionName(j), est, iv, thr, group(int64(j.MoreRecords))))
 		default:
 			changes = append(changes, fmt.Sprintf("%s: measured %s (%s), required %s. The estimate sits on or near the wrong side "+
-				"of the threshold, so more records are more likely to confirm a failure than a pass.", j.Name, est, iv, thr))
+				"of the threshold, so more records are more likely to confirm a failure than a pass.", criterionName(j), est, iv, thr))
 		}
 	}
 	for _, j := range shouldOpen {
 		changes = append(changes, fmt.Sprintf("%s (should, %s): does not change the verdict, but is worth knowing before deciding.",
-			j.Name, strings.ToLower(string(j.Status))))
+			criterionName(j), strings.ToLower(string(j.Status))))
 	}
 	return changes, most
 }
@@ -657,6 +666,14 @@ func disagreementsOf(run *results.Run, j *journal) ([]disagreementSet, string) {
 	sets := j.disagreements(cands[0], bases, maxDisagreements)
 	if len(sets) == 0 {
 		return nil, "The predictions journal holds no predictions of " + cands[0] + " and its baselines."
+	}
+	if names := run.Manifest.Dataset.LabelNames; len(names) > 0 {
+		for i := range sets {
+			for k := range sets[i].Sample {
+				d := &sets[i].Sample[k]
+				d.Truth, d.CandidateLabel, d.BaseLabel = className(names, d.Truth), className(names, d.CandidateLabel), className(names, d.BaseLabel)
+			}
+		}
 	}
 	return sets, fmt.Sprintf("Records on which %s decided differently from a baseline, up to %d in all, "+
 		"alternating between records the candidate got right and records the baseline got right.", cands[0], maxDisagreements)

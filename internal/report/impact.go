@@ -31,6 +31,15 @@ type costDiff struct {
 	Sense string
 }
 
+// Text is the comparison for people: "4,800 EUR a year more than
+// rules-v12", or "the same yearly cost as rules-v12".
+func (d costDiff) Text() string {
+	if d.Sense == "the same" {
+		return "the same yearly cost as " + d.Baseline
+	}
+	return d.Diff + " a year " + d.Sense + " than " + d.Baseline
+}
+
 // impact is the "Impact and cost" section.
 type impact struct {
 	// Missing says what to add to the experiment for a projection; empty

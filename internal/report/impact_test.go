@@ -62,7 +62,7 @@ func TestImpactSections(t *testing.T) {
 		"Cost of errors", "9,000,000 USD", "59 missed, 126 false positives",
 		"Cost of the people's handling time", "3,000,000 USD",
 		"4,449,436 USD", "2,100,000 USD to 6,900,000 USD", "running cost -50,564 USD, errors +1,500,000 USD, people +3,000,000 USD",
-		"Workload absorbed", "37.2 full-time equivalents", "34.5 to 39.9", "62,500 hours a year",
+		"Workload it would absorb if it went to production (not recommended: NO-GO)", "37.2 full-time equivalents", "34.5 to 39.9", "62,500 hours a year",
 		"Assumes 62,500 hours a year / 1,680 working hours of one full-time equivalent.",
 		"Assumes the cost per record of rules-v12 minus that of fraud|model-v3 on the same 2,000 records.",
 		// the people's baseline is compared with its people's time, never as free
@@ -85,6 +85,53 @@ func TestImpactSections(t *testing.T) {
 	}
 	if !strings.Contains(page, `id="fig-savings"`) {
 		t.Error("the savings plot is not embedded")
+	}
+}
+
+// What a GO would bring reads as a result only under GO: under any other
+// verdict the workload's heading and sentence are conditional and name
+// the verdict that advises against it, in both reports.
+func TestWorkloadIsConditional(t *testing.T) {
+	tests := []struct {
+		verdict results.Decision
+		want    []string
+		notWant string
+	}{
+		{results.Go, []string{"### Workload absorbed", "If fraud|model-v3 took over the decisions of rules-v12, it would absorb **37.2 full-time equivalents**"},
+			"not recommended"},
+		{results.NoGo, []string{"### Workload it would absorb if it went to production (not recommended: NO-GO)",
+			"If fraud|model-v3 went to production, which the verdict advises against (NO-GO), and took over the decisions of rules-v12, it would absorb"},
+			"Workload absorbed"},
+		{results.Undecided, []string{"### Workload it would absorb if it went to production (not recommended yet: INCONCLUSIVE)",
+			"which the verdict does not yet support (INCONCLUSIVE)"}, "Workload absorbed"},
+	}
+	for _, tc := range tests {
+		t.Run(string(tc.verdict), func(t *testing.T) {
+			run := sampleRun()
+			run.Impact = sampleImpact()
+			run.Verdict.Verdict = tc.verdict
+			var md bytes.Buffer
+			if err := WriteMarkdown(&md, run); err != nil {
+				t.Fatal(err)
+			}
+			var page bytes.Buffer
+			if err := WriteHTML(&page, run, nil, nil); err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(md.String(), want) {
+					t.Errorf("report.md lacks %q", want)
+				}
+				// report.html marks the figure with <strong>, not **.
+				text, _, _ := strings.Cut(strings.TrimPrefix(want, "### "), " **")
+				if !strings.Contains(page.String(), htmlText(text)) && !strings.Contains(page.String(), text) {
+					t.Errorf("report.html lacks %q", text)
+				}
+			}
+			if strings.Contains(md.String(), tc.notWant) || strings.Contains(page.String(), tc.notWant) {
+				t.Errorf("a report says %q under %s", tc.notWant, tc.verdict)
+			}
+		})
 	}
 }
 
@@ -337,5 +384,37 @@ func TestFairnessTablesByGroup(t *testing.T) {
 	}
 	if r := ts[0].Rows[2]; r.TPR != "no records" || r.Compared {
 		t.Errorf("a group without positives: %+v", r)
+	}
+}
+
+// dataset.label_names name the classes in the breakdown's captions and in
+// the records where the candidate and a baseline disagree, not only in the
+// label balance and the confusions.
+func TestLabelNamesInCaptionsAndDisagreements(t *testing.T) {
+	run := sampleRun()
+	run.Dir = t.TempDir()
+	run.Manifest.Dataset.LabelNames = map[string]string{"0": "legitimate", "1": "fraud"}
+	writeJournal(t, run.Dir)
+	addRecordContext(t, run.Dir)
+	page := writeRun(t, run)
+	md, err := os.ReadFile(filepath.Join(run.Dir, results.MarkdownFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, doc, want string
+	}{
+		{"the time plot's caption", page, "the share of fraud records (the positive class, label 1) the pipeline flagged (recall) month by month"},
+		{"the segment plot's caption", page, "the share of fraud records (the positive class, label 1) the pipeline flagged (recall) with its"},
+		{"report.md's captions", string(md), "the share of fraud records (the positive class, label 1)"},
+		{"a disagreement's truth", page, "<td>fraud (1)</td>"},
+		{"a disagreement's decision", page, "<td>legitimate (0)</td>"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(tc.doc, tc.want) {
+				t.Errorf("lacks %q", tc.want)
+			}
+		})
 	}
 }

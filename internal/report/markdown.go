@@ -104,7 +104,7 @@ func (m *mdWriter) header() {
 	name := cmp.Or(r.Manifest.Experiment.Name, r.Verdict.Experiment, "experiment")
 	m.f("# %s — proof-of-concept report\n\n", oneLine(name))
 	decision := cmp.Or(string(r.Verdict.Verdict), "NO VERDICT")
-	m.f("**Verdict: %s** — %s\n\n", oneLine(decision), oneLine(readable(cmp.Or(r.Verdict.Reason, "no reason recorded"))))
+	m.f("**Verdict: %s** — %s\n\n", oneLine(decision), oneLine(reasonText(r.Verdict)))
 	if r.Manifest.Status == results.Interrupted {
 		m.f("> **Warning:** this run was interrupted; its figures cover only the %s records replayed before it stopped.\n\n",
 			group(int64(r.Manifest.Dataset.Records)))
@@ -149,7 +149,7 @@ func (m *mdWriter) criteria() {
 		if isComparison(j) && (j.CandidateValue != nil || j.BaselineValue != nil) {
 			est += fmt.Sprintf(" (%s vs %s)", formatValue(deref(j.CandidateValue), j.Unit), formatValue(deref(j.BaselineValue), j.Unit))
 		}
-		rows = append(rows, []string{j.Name, priority(j.Must), est, iv, thr, statusText(j)})
+		rows = append(rows, []string{criterionName(j), priority(j.Must), est, iv, thr, statusText(j)})
 	}
 	m.table([]string{"Criterion", "Priority", "Estimate", m.confLabel() + " interval", "Threshold", "Status"}, rows)
 	m.line("For a comparison the estimate is the difference candidate − baseline on the same records " +
@@ -159,7 +159,7 @@ func (m *mdWriter) criteria() {
 	m.line("### What each criterion says")
 	m.line("")
 	for _, j := range js {
-		m.f("- **%s** (%s): %s.", oneLine(j.Name), priority(j.Must), oneLine(readable(cmp.Or(j.Explanation, "no explanation recorded"))))
+		m.f("- **%s** (%s): %s.", oneLine(criterionName(j)), priority(j.Must), oneLine(judgementText(cmp.Or(j.Explanation, "no explanation recorded"), j)))
 		if j.Why != "" {
 			m.f(" *Why it matters:* %s", oneLine(j.Why))
 		}
@@ -370,7 +370,7 @@ func metricTableOf(p results.PipelineMetrics) metricTable {
 	t := metricTable{Name: p.Name, Role: cmp.Or(p.Role, "no role"), Candidate: p.Role == "candidate"}
 	t.Confusions = topConfusions(p.Confusion, nil)
 	for _, e := range p.Metrics {
-		r := metricRow{Metric: e.Metric, Value: formatValue(e.Value, e.Unit),
+		r := metricRow{Metric: metricName(e.Metric), Value: formatValue(e.Value, e.Unit),
 			Interval: formatInterval(e.Interval, formatValue, e.Unit), Method: methodName(e.Interval.Method),
 			Records: group(int64(e.N)), Note: e.Note}
 		if !finite(float64(e.Value)) {
@@ -600,7 +600,7 @@ func (m *mdWriter) method() {
 		"must-criterion's interval lies wholly on the wrong side; otherwise the verdict is **INCONCLUSIVE**. "+
 		"Should-criteria are reported but do not change the verdict.\n\n", m.confLabel())
 	for _, j := range m.run.Verdict.Criteria {
-		m.f("- **%s** (%s): %s.\n", oneLine(j.Name), priority(j.Must), oneLine(readable(cmp.Or(j.Test, "no test recorded"))))
+		m.f("- **%s** (%s): %s.\n", oneLine(criterionName(j)), priority(j.Must), oneLine(judgementText(cmp.Or(j.Test, "no test recorded"), j)))
 	}
 	if len(m.run.Verdict.Criteria) > 0 {
 		m.line("")
@@ -709,7 +709,7 @@ func (m *mdWriter) runningCost(im impact) {
 	for _, r := range im.Rows {
 		var diffs []string
 		for _, d := range r.Diffs {
-			diffs = append(diffs, fmt.Sprintf("%s a year %s than %s", d.Diff, d.Sense, d.Baseline))
+			diffs = append(diffs, d.Text())
 		}
 		rows = append(rows, []string{r.Pipeline, r.Role, r.PerRecord, r.Yearly, cmp.Or(r.Interval, "—"),
 			cmp.Or(strings.Join(diffs, "; "), "—"), "Assumes " + r.Assumption + "."})
@@ -771,14 +771,12 @@ func (m *mdWriter) workload(w *workloadView, conf string) {
 	if w == nil {
 		return
 	}
-	m.line("### Workload absorbed")
-	m.line("")
+	m.f("### %s\n\n", oneLine(w.Heading))
 	iv := ""
 	if w.FTEInterval != "" {
 		iv = fmt.Sprintf(" (%s interval %s)", conf, w.FTEInterval)
 	}
-	m.f("If %s took over the decisions of %s, it would absorb **%s**%s: %s, worth %s.\n\n",
-		oneLine(w.Candidates), oneLine(w.Baseline), w.FTE, iv, w.Hours, w.Cost)
+	m.f("%s, it would absorb **%s**%s: %s, worth %s.\n\n", oneLine(w.If), w.FTE, iv, w.Hours, w.Cost)
 	for _, a := range w.Assumptions {
 		m.f("- Assumes %s.\n", oneLine(a))
 	}

@@ -22,9 +22,9 @@ func TestHTMLMetricsTable(t *testing.T) {
 	}{
 		{"a baseline's share", []string{"<h3>rules-v12", "<td>recall</td>", "41.0%", "[31.8%, 50.8%]", "100"}},
 		{"a candidate's share", []string{"<h3>fraud|model-v3", "<td>recall</td>", "48.3%", "[38.8%, 58.0%]", "100"}},
-		{"a latency", []string{"<h3>fraud|model-v3", "<td>latency_p99</td>", "812.4 ms", "[774.1 ms, 866.1 ms]", "2,000"}},
-		{"a cost", []string{"<h3>fraud|model-v3", "<td>cost_per_record</td>", "0.004214 USD", "[0.0039 USD, 0.00455 USD]"}},
-		{"an undefined metric with its note", []string{"<h3>fraud|model-v3", "<td>recall_night</td>", ">undefined<", ">no interval<",
+		{"a latency", []string{"<h3>fraud|model-v3", "<td>latency p99</td>", "812.4 ms", "[774.1 ms, 866.1 ms]", "2,000"}},
+		{"a cost", []string{"<h3>fraud|model-v3", "<td>cost per record</td>", "0.004214 USD", "[0.0039 USD, 0.00455 USD]"}},
+		{"an undefined metric with its note", []string{"<h3>fraud|model-v3", "<td>recall night</td>", ">undefined<", ">no interval<",
 			"undefined on these records (for example recall with no positive record)"}},
 	}
 	for _, tc := range tests {

@@ -72,6 +72,7 @@ func operatingViewOf(op *results.OperatingPoint, conf float64) operatingView {
 		v.Lead = today + " " + split + fmt.Sprintf("; at none of the %d thresholds tried on the selection half does every must-criterion pass, "+
 			"so no threshold fixes the verdict: the model itself would have to improve.", len(op.Sweep))
 		for _, c := range op.Closest {
+			c.Criterion = format.CriterionName(c.Criterion, c.Metric)
 			switch {
 			case !c.Passes:
 				v.Closest = append(v.Closest, fmt.Sprintf("%s passes at no threshold tried; it comes closest at %s: %s, required %s %s.", c.Criterion,
@@ -131,7 +132,7 @@ func operatingViewOf(op *results.OperatingPoint, conf float64) operatingView {
 		if j.Must || j.Status == results.Pass {
 			continue
 		}
-		w := fmt.Sprintf("%s (%s", j.Name, strings.ToLower(string(j.Status)))
+		w := fmt.Sprintf("%s (%s", criterionName(j), strings.ToLower(string(j.Status)))
 		for _, sg := range j.Segments {
 			if sg.Status == results.Fail || sg.Status == results.Inconclusive {
 				w += fmt.Sprintf("; %s = %s: %s %s", sg.Column, sg.Value, formatValue(sg.Estimate, j.Unit), formatInterval(sg.Interval, formatValue, j.Unit))

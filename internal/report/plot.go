@@ -215,7 +215,7 @@ func criterionLabel(j results.Judgement) string {
 	if j.Must {
 		tag = "MUST"
 	}
-	return strings.Join(wrapLabel(oneLine(j.Name)+" · "+tag, criteriaLabelWidth, criteriaLabelLines), "\n")
+	return strings.Join(wrapLabel(oneLine(criterionName(j))+" · "+tag, criteriaLabelWidth, criteriaLabelLines), "\n")
 }
 
 // wrapLabel breaks s into lines of at most width runes at spaces, a word

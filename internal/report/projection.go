@@ -49,6 +49,35 @@ type workloadView struct {
 	FTE, FTEInterval     string
 	Hours, Cost          string
 	Assumptions          []string
+	// Heading and If are the section's title and the condition its
+	// sentence opens with: a result under GO, and under any other verdict
+	// only what a GO would bring, with the verdict that advises against it.
+	Heading, If string
+}
+
+// workloadWords are the heading of the workload and the condition of its
+// sentence under verdict v: "Workload absorbed" and "If fraud-model-v3
+// took over the decisions of analysts" under GO; otherwise a heading and
+// a condition that say the candidate is not recommended ("… if it went to
+// production (not recommended: NO-GO)").
+func workloadWords(v results.Decision, cands, base string) (heading, cond string) {
+	switch v {
+	case results.Go:
+		return "Workload absorbed", fmt.Sprintf("If %s took over the decisions of %s", cands, base)
+	case results.NoGo:
+		return "Workload it would absorb if it went to production (not recommended: NO-GO)",
+			fmt.Sprintf("If %s went to production, which the verdict advises against (NO-GO), and took over the decisions of %s", cands, base)
+	}
+	return fmt.Sprintf("Workload it would absorb if it went to production (not recommended yet: %s)", decisionText(v)),
+		fmt.Sprintf("If %s went to production, which the verdict does not yet support (%s), and took over the decisions of %s", cands, decisionText(v), base)
+}
+
+// decisionText is a verdict in capitals as the reports print it.
+func decisionText(v results.Decision) string {
+	if v == "" {
+		return "NO VERDICT"
+	}
+	return strings.ToUpper(string(v))
 }
 
 // projection adds to im what impact.json projects: the yearly error cost
@@ -96,6 +125,7 @@ func projection(im *impact, run *results.Run) {
 			Hours:       group(int64(math.Round(float64(w.Hours.Value)))) + " hours a year",
 			Cost:        money(float64(w.Cost.Value), cur) + " a year",
 			Assumptions: []string{w.Hours.Assumption, w.Cost.Assumption, w.FTE.Assumption}}
+		im.Workload.Heading, im.Workload.If = workloadWords(run.Verdict.Verdict, im.Workload.Candidates, w.Baseline)
 	}
 	im.Headline = headline(ij, im.Conf, run.Verdict.Verdict)
 }

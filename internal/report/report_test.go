@@ -184,7 +184,7 @@ func TestMarkdownContent(t *testing.T) {
 		"about 79,400 more records",
 		"UNDEFINED",
 		"| undefined | no interval | — |", // an undefined metric: no number that looks measured
-		"95% interval (Wilson)",
+		"95% Wilson score interval",
 		"≥ 0.3",
 		`fraud\|model-v3`,
 		"+7.3 pp (48.3% vs 41.0%)",

@@ -55,7 +55,7 @@ func segmentTables(run *results.Run) []segmentTable {
 			continue
 		}
 		est, iv, thr := judgementValues(j)
-		t := segmentTable{Criterion: j.Name, Overall: est, Threshold: thr, j: j}
+		t := segmentTable{Criterion: criterionName(j), Overall: est, Threshold: thr, j: j}
 		if iv != na && iv != noInterval {
 			t.Overall += " " + iv
 		}
@@ -151,15 +151,15 @@ func statusClass(s results.CriterionStatus) string {
 func segmentForest(t segmentTable, conf string) (*plot.Plot, vg.Length) {
 	j := t.j
 	f, lab := scaleOf(j.Unit)
-	axis := j.Metric + " (" + lab + ")"
+	axis := metricName(j.Metric) + " (" + lab + ")"
 	if isComparison(j) {
 		switch {
 		case j.Relative:
-			axis = "relative difference in " + j.Metric + " (%, candidate − baseline)"
+			axis = "relative difference in " + metricName(j.Metric) + " (%, candidate − baseline)"
 		case j.Unit == "":
-			axis = "difference in " + j.Metric + " (pp, candidate − baseline)"
+			axis = "difference in " + metricName(j.Metric) + " (pp, candidate − baseline)"
 		default:
-			axis = "difference in " + j.Metric + " (" + lab + ", candidate − baseline)"
+			axis = "difference in " + metricName(j.Metric) + " (" + lab + ", candidate − baseline)"
 		}
 	}
 	n := len(t.Rows)

@@ -80,6 +80,7 @@ type ThresholdRange struct {
 // which it came closest to passing (or passed) on the selection half.
 type ClosestPoint struct {
 	Criterion string `json:"criterion"`
+	Metric    string `json:"metric"`
 	Threshold Number `json:"threshold"`
 	Estimate  Number `json:"estimate"`
 	Required  Number `json:"required"`

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -48,7 +49,7 @@ func projectImpact(ctx context.Context, exp *spec.Experiment, dir string, dopt d
 func impactInput(ctx context.Context, exp *spec.Experiment, dir string, dopt datasets.Options, n int) (analysis.ImpactInput, error) {
 	uc := exp.UseCase
 	in := analysis.ImpactInput{Currency: uc.Currency, Volume: uc.VolumePerYear, Positive: exp.Dataset.Positive,
-		Label: exp.Dataset.Label, Records: n}
+		Label: exp.Dataset.Label, PositiveName: exp.Dataset.LabelNames[cmp.Or(exp.Dataset.Positive, "1")], Records: n}
 	var cols []*analysis.PerRecord // the figures read from a column
 	figure := func(v *analysis.PerRecord, p spec.PerRecord) *analysis.PerRecord {
 		v.Column, v.Value = p.Column, p.Value

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -877,7 +878,8 @@ func analyse(exp *spec.Experiment, res *engine.Result, done <-chan struct{}) ([]
 	}
 	r := exp.Report
 	an, err := analysis.New(names, metricsOf(exp), res.Accumulators,
-		analysis.Settings{Confidence: r.Confidence, Resamples: r.Resamples, Seed: r.Seed, Method: r.Method, MaxFailureRate: r.MaxFailureRate, Done: done})
+		analysis.Settings{Confidence: r.Confidence, Resamples: r.Resamples, Seed: r.Seed, Method: r.Method, MaxFailureRate: r.MaxFailureRate,
+			Positive: positiveClass(exp.Dataset), Done: done})
 	if err != nil {
 		return nil, verdict.Summary{}, err
 	}
@@ -931,4 +933,14 @@ func (t *timeRange) Next() (datasets.Record, error) {
 		t.span.Add(rec.Fields[t.column])
 	}
 	return rec, err
+}
+
+// positiveClass is the positive class as people read it: its name from
+// dataset.label_names with its code ("fraud (1)"), or "positive (1)".
+func positiveClass(d spec.Dataset) string {
+	pos := cmp.Or(d.Positive, "1")
+	if n := d.LabelNames[pos]; n != "" && n != pos {
+		return n + " (" + pos + ")"
+	}
+	return "positive (" + pos + ")"
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/poc-harness/poc/internal/format"
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/stats"
 )
@@ -149,7 +150,7 @@ func partNeed(j *judged, p part, alpha, power float64, s Settings) (need float64
 	}
 	gap := math.Abs(est - thr)
 	return stats.SampleSizeFromSE(float64(p.records), se, gap, alpha, power), p.records,
-		fmt.Sprintf("normal approximation from the standard error of the %s interval", ev.Interval.Method)
+		fmt.Sprintf("normal approximation from the standard error of %s", format.Interval(s.Confidence, ev.Interval.Method))
 }
 
 // pairedShares are, for a comparison of two proportions counted on the

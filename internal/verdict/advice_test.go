@@ -68,7 +68,7 @@ func adviceCases() []adviceCase {
 	two := map[string][]Segment{"c": {positionsOf("c", "x", 0, 300), positionsOf("c", "y", 300, 300)}}
 	return []adviceCase{
 		{"bootstrap interval: the normal approximation from its standard error", []Criterion{atLeast("a", 0.30, true)},
-			fixed{"a": evidenceOf(0.32, 0.28, 0.36, 0.16, "bootstrap-bca")}, 1000, nil, "", 7173, "standard error of the bootstrap-bca interval, at 80% power"},
+			fixed{"a": evidenceOf(0.32, 0.28, 0.36, 0.16, "bootstrap-bca")}, 1000, nil, "", 7173, "standard error of the 95% bootstrap interval (BCa), at 80% power"},
 		{"bootstrap on 60 records: never a trivial number (the interval's reach as 1/√n said 3)", []Criterion{atLeast("a", 0.75, true)},
 			fixed{"a": evidenceOf(0.80, 0.749, 0.85, 0.03, "bootstrap-bca")}, 60, nil, "", 66, "standard error"},
 		{"a lopsided interval (a bound pressing): its threshold-side half", []Criterion{atLeast("a", 0.92, true)},
@@ -82,9 +82,9 @@ func adviceCases() []adviceCase {
 		{"paired proportions: the difference's own variance", []Criterion{better},
 			fixed{"a": pairedOf(0.30, 0.23, 0.37, 0.08, 200, 80, 70)}, 400, nil, "", 1547, "40% of pairs discordant, at 80% power"},
 		{"paired counts that do not make the difference (precision): its interval", []Criterion{better},
-			fixed{"a": pairedOf(0.32, 0.22, 0.42, 0.09, 200, 80, 70)}, 400, nil, "", 1268, "standard error of the paired-bootstrap-percentile interval"},
+			fixed{"a": pairedOf(0.32, 0.22, 0.42, 0.09, 200, 80, 70)}, 400, nil, "", 1268, "standard error of the 95% paired bootstrap percentile interval"},
 		{"p99 latency: the order-statistic interval's width", []Criterion{p99},
-			fixed{"a": evidenceOf(47.9283, 46.47, 50.03, 0.0254, "order-statistic")}, 19840, nil, "", 10086, "standard error of the order-statistic interval"},
+			fixed{"a": evidenceOf(47.9283, 46.47, 50.03, 0.0254, "order-statistic")}, 19840, nil, "", 10086, "standard error of the 95% order-statistic interval"},
 		{"quantile short of a distribution-free bound", []Criterion{p99}, fixed{"a": quantile}, 200, nil, "", 168, "distribution-free bound"},
 		{"zero-width interval: nothing to extrapolate", []Criterion{atLeast("a", 0.5, true)}, fixed{"a": degenerate}, 1000, nil, "", 0, ""},
 		{"Holm, two open must-tests: the first is tested at α/2", []Criterion{atLeast("a", 0.5, true), atLeast("b", 0.5, true)},

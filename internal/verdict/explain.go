@@ -10,20 +10,23 @@ import (
 
 var percent = format.Percent
 
+// describeTest says, for people, how criterion j is decided: which bound
+// of which interval is held to the threshold, and the tests beside it.
 func describeTest(j *judged, conf float64, multiplicity string, family int) string {
 	bound := "lower"
 	if j.Sense == "<=" {
 		bound = "upper"
 	}
-	what := "the " + j.Metric
+	metric := format.MetricName(j.Metric)
+	what := "the " + metric
 	switch {
 	case j.Relative:
-		what = fmt.Sprintf("the paired relative difference (%s − %s) / %s in %s", j.Pipeline, j.Baseline, j.Baseline, j.Metric)
+		what = fmt.Sprintf("the paired relative difference (%s − %s) / %s in %s", j.Pipeline, j.Baseline, j.Baseline, metric)
 	case j.Kind.Comparison():
-		what = fmt.Sprintf("the paired difference %s − %s in %s", j.Pipeline, j.Baseline, j.Metric)
+		what = fmt.Sprintf("the paired difference %s − %s in %s", j.Pipeline, j.Baseline, metric)
 	}
-	s := fmt.Sprintf("passes when the %s bound of the %s %s interval of %s is %s %s (a one-sided test at %s)",
-		bound, percent(conf), j.Interval.Method, what, j.Sense, j.format(j.Threshold), percent((1-conf)/2))
+	s := fmt.Sprintf("passes when the %s bound of %s of %s is %s %s (a one-sided test at %s)",
+		bound, format.Interval(conf, j.Interval.Method), what, j.Sense, j.format(j.Threshold), percent((1-conf)/2))
 	if len(j.Segments) > 0 {
 		s += ", overall and in every segment of at least the minimum size"
 	}
@@ -31,7 +34,7 @@ func describeTest(j *judged, conf float64, multiplicity string, family int) stri
 		s += fmt.Sprintf("; its p-value is adjusted by Holm–Bonferroni across the %d tests of the must-criteria", family)
 	}
 	if j.McNemarP != nil {
-		s += fmt.Sprintf("; McNemar's exact test on the discordant records gives p = %s (two-sided)", format.P(float64(*j.McNemarP)))
+		s += fmt.Sprintf("; McNemar's exact test on the discordant records gives %s (two-sided)", format.PClause(float64(*j.McNemarP)))
 	}
 	return s
 }
@@ -51,13 +54,15 @@ func (j *judged) format(v results.Number) string {
 	return format.Value(v, j.Unit)
 }
 
+// explain says, for people, why criterion j has its status.
 func explain(j *judged, conf float64) string {
+	metric := format.MetricName(j.Metric)
 	if j.Status == results.Undefined {
 		if !j.Estimate.IsNaN() {
 			return fmt.Sprintf("%s of %s is %s with no interval, so the criterion cannot be judged and cannot pass (%s)",
-				j.Metric, j.Pipeline, j.format(j.Estimate), j.ev.Note)
+				metric, j.Pipeline, j.format(j.Estimate), j.ev.Note)
 		}
-		s := fmt.Sprintf("%s could not be computed on these records, so the criterion cannot pass", j.Metric)
+		s := fmt.Sprintf("%s of %s could not be computed on these records, so the criterion cannot pass", metric, j.Pipeline)
 		if j.ev.Note != "" {
 			s += " (" + j.ev.Note + ")"
 		}
@@ -67,14 +72,14 @@ func explain(j *judged, conf float64) string {
 	var s string
 	if !j.Kind.Comparison() {
 		s = fmt.Sprintf("%s of %s is %s (%s interval %s) against a required %s %s",
-			j.Metric, j.Pipeline, j.format(j.Estimate), percent(conf), iv, j.Sense, j.format(j.Threshold))
+			metric, j.Pipeline, j.format(j.Estimate), percent(conf), iv, j.Sense, j.format(j.Threshold))
 	} else {
 		unit, diff := j.Unit, "a difference"
 		if j.Relative {
 			unit, diff = j.metricUnit, "a relative difference"
 		}
 		s = fmt.Sprintf("%s of %s is %s against %s for %s: %s of %s (%s interval %s); required %s %s",
-			j.Metric, j.Pipeline, format.Value(*j.CandidateValue, unit), format.Value(*j.BaselineValue, unit), j.Baseline,
+			metric, j.Pipeline, format.Value(*j.CandidateValue, unit), format.Value(*j.BaselineValue, unit), j.Baseline,
 			diff, j.format(j.Estimate), percent(conf), iv, j.Sense, j.format(j.Threshold))
 	}
 	s += failuresText(j)
@@ -92,7 +97,7 @@ func explain(j *judged, conf float64) string {
 	case j.Status == results.Fail:
 		return s + ": the whole interval is on the wrong side"
 	case j.split:
-		return s + fmt.Sprintf(": the interval clears the threshold but its test does not (p = %s), so it is not yet decided", format.P(float64(j.PValue))) + advice(j)
+		return s + fmt.Sprintf(": the interval clears the threshold but its test does not (%s), so it is not yet decided", format.PClause(float64(j.PValue))) + advice(j)
 	case j.holm:
 		return s + ": the interval clears the threshold, but the evidence is not strong enough once corrected for the number of must-criteria tested" + advice(j)
 	case j.MoreRecords > 0:

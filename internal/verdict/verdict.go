@@ -223,20 +223,23 @@ func decide(est results.Number, iv results.Interval, thr results.Number, sense s
 	return results.Inconclusive
 }
 
+// conclude is the verdict the must-criteria's statuses give, with its
+// reason for people (the criteria by their display names).
 func conclude(js []results.Judgement) (results.Decision, string) {
 	var failed, open, undefined, musts []string
 	for _, j := range js {
 		if !j.Must {
 			continue
 		}
-		musts = append(musts, j.Name)
+		name := format.CriterionName(j.Name, j.Metric)
+		musts = append(musts, name)
 		switch j.Status {
 		case results.Fail:
-			failed = append(failed, j.Name)
+			failed = append(failed, name)
 		case results.Inconclusive:
-			open = append(open, j.Name)
+			open = append(open, name)
 		case results.Undefined:
-			undefined = append(undefined, j.Name)
+			undefined = append(undefined, name)
 		}
 	}
 	switch {

@@ -405,7 +405,7 @@ func TestLabelNamesInCaptionsAndDisagreements(t *testing.T) {
 		name, doc, want string
 	}{
 		{"the time plot's caption", page, "the share of fraud records (the positive class, label 1) the pipeline flagged (recall) month by month"},
-		{"the segment plot's caption", page, "the share of fraud records (the positive class, label 1) the pipeline flagged (recall) with its"},
+		{"the segment plot's caption", page, "a panel shows the share of fraud records (the positive class, label 1) the pipeline flagged (recall)"},
 		{"report.md's captions", string(md), "the share of fraud records (the positive class, label 1)"},
 		{"a disagreement's truth", page, "<td>fraud (1)</td>"},
 		{"a disagreement's decision", page, "<td>legitimate (0)</td>"},

@@ -690,20 +690,21 @@ func (o *operating) choose() error {
 			break
 		}
 	}
-	by := "the nearest to the middle of the widest range of passing thresholds"
+	pick := "is the nearest to the middle of the widest range of passing thresholds"
 	if o.incTotal != nil {
-		by = "the largest yearly saving against " + o.in.Incumbent + " on the selection half"
+		pick = "has the largest yearly saving against " + o.in.Incumbent + " there"
 	}
 	switch {
 	case chosen >= 0 && level > o.s.Confidence:
-		o.op.SuggestedBy = by + fmt.Sprintf(", among the thresholds whose must-criteria all passed their tests on the selection half at %s confidence (stricter than the run's, to keep a margin)",
-			format.Percent(level))
+		o.op.SuggestedBy = fmt.Sprintf("of the thresholds whose must-criteria all passed their tests on the selection half at %s confidence "+
+			"(stricter than the run's, to keep a margin for the other half), it %s", format.Percent(level), pick)
 	case chosen >= 0:
-		o.op.SuggestedBy = by + fmt.Sprintf(", among the thresholds whose must-criteria all passed their tests on the selection half at the run's %s confidence", format.Percent(level))
+		o.op.SuggestedBy = fmt.Sprintf("of the thresholds whose must-criteria all passed their tests on the selection half at the run's %s confidence, it %s",
+			format.Percent(level), pick)
 	default:
 		chosen = o.mid // no test passed: the middle keeps the most margin
-		o.op.SuggestedBy = "the nearest to the middle of the widest range of passing thresholds; no threshold tried passed every must-criterion's test (interval) " +
-			"on the selection half, only its estimate, so the suggestion is weak"
+		o.op.SuggestedBy = "no threshold tried passed every must-criterion's test (interval) on the selection half, only its estimate, " +
+			"so this one, the nearest to the middle of the widest passing range, is a weak suggestion"
 	}
 	all := make([]int, len(o.in.Truths))
 	for i := range all {

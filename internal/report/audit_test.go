@@ -2,6 +2,7 @@ package report
 
 import (
 	"html"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -64,8 +65,33 @@ func auditRun(t *testing.T) *results.Run {
 	}
 	run.Metrics.Pipelines[0].Metrics = append(run.Metrics.Pipelines[0].Metrics, fair(0.91, 0.72, 1, groups(107, 23, 1)))
 	run.Metrics.Pipelines[1].Metrics = append(run.Metrics.Pipelines[1].Metrics, fair(0.74, 0.58, 0.93, groups(107, 23, 1)))
+	for i, pm := range run.Metrics.Pipelines {
+		if pm.Role == "candidate" {
+			run.Metrics.Pipelines[i].OperatingPoint = sampleOperatingPoint(pm.Name, run.Verdict.Criteria)
+		}
+	}
 	writeJournal(t, run.Dir)
 	return run
+}
+
+// sampleOperatingPoint is an operating-point analysis that found a
+// threshold passing on the confirmation half.
+func sampleOperatingPoint(name string, js []results.Judgement) *results.OperatingPoint {
+	at := func(t, tpr, fpr, prec, flagged, saving float64) results.ThresholdPoint {
+		return results.ThresholdPoint{Threshold: results.Number(t), TPR: results.Number(tpr), FPR: results.Number(fpr),
+			Precision: results.Number(prec), Flagged: results.Number(flagged), Saving: results.Number(saving)}
+	}
+	suggested := at(0.31, 0.58, 0.021, 0.41, 0.034, 2_350_000)
+	money := func(v, lo, hi float64) *results.Projection {
+		return &results.Projection{Value: results.Number(v), Interval: results.Interval{Lo: results.Number(lo), Hi: results.Number(hi), Method: "bootstrap-percentile"}}
+	}
+	return &results.OperatingPoint{Pipeline: name, SelectRecords: 1000, ConfirmRecords: 1000, Currency: "USD", Incumbent: "rules-v12",
+		Current:  at(0.62, 0.25, 0.0016, 0.79, 0.0076, math.NaN()),
+		Sweep:    []results.ThresholdPoint{at(0.35, 0.52, 0.015, 0.45, 0.03, 2_100_000), suggested, at(0.25, 0.63, 0.04, 0.29, 0.05, 2_400_000)},
+		Feasible: []results.ThresholdRange{{Low: 0.29, High: 0.35}}, Suggested: &suggested,
+		SuggestedBy: "of the thresholds whose must-criteria all passed their tests on the selection half at 99.5% confidence, it has the largest yearly saving against rules-v12 there",
+		Confirm: &results.Confirmation{Verdict: results.Go, Reason: "all 2 must-criteria passed", CurrentVerdict: results.NoGo, Criteria: js[:1],
+			Saving: money(2_210_000, 1_480_000, 2_990_000), CurrentSaving: money(950_000, 420_000, 1_510_000)}}
 }
 
 var (

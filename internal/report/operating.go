@@ -91,7 +91,7 @@ func operatingViewOf(op *results.OperatingPoint, conf float64) operatingView {
 	}
 	s, cf := op.Suggested, op.Confirm
 	v.Lead = today + " " + split + fmt.Sprintf(". On the selection half every must-criterion's estimate passes at thresholds %s. "+
-		"The suggested threshold, %s, is %s. Judged on the confirmation half, which played no part in choosing it, it gives %s",
+		"The suggested threshold is %s: %s. Judged on the confirmation half, which played no part in choosing it, it gives %s",
 		rangesText(op.Feasible), format.Sig(float64(s.Threshold)), op.SuggestedBy, cf.Verdict)
 	if cf.Reason != "" {
 		v.Lead += " (" + readable(cf.Reason) + ")"

@@ -236,9 +236,13 @@ type TrainingData struct {
 	// repeats a replayed one in every other column is the same record
 	// under another id.
 	ID string
+	// Types are the column types the experiment file declares under
+	// dataset.columns (nil when none): a column declared number is one the
+	// file says is a quantity, whatever its values look like.
+	Types map[string]datasets.Type
 	// Warn receives what a learner's checks find that does not stop the
 	// run but could change its verdict (a training file that repeats a few
-	// replayed records); the runner shows
+	// replayed records, category codes read as numbers); the runner shows
 	// each on the console and in the report. Nil discards them.
 	Warn func(TrainingWarning)
 }

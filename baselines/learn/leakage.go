@@ -63,6 +63,9 @@ func (l *Learner) trainWalkForward(ctx context.Context, data pipeline.TrainingDa
 			if err := l.setClasses(t); err != nil {
 				return fmt.Errorf("learn: %s: %w", what, err)
 			}
+			// The records before the last cut hold those of every
+			// model: their codes are the ones to warn of.
+			l.checkCodes(t, data)
 		} else if classes := distinct(t.labels); len(classes) < 2 {
 			return fmt.Errorf("learn: %s: the training labels have one class (%v): nothing to learn; move the first cut later", what, classes)
 		}

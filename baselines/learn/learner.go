@@ -119,7 +119,8 @@ func (l *Learner) Train(ctx context.Context, data pipeline.TrainingData) error {
 
 // CheckTraining reads the training data as Train does and makes its
 // checks (overlap with the replay by id and by content, training rows in
-// the replay, two classes, proxy features) without fitting a model; what does not stop the run goes to data.Warn,
+// the replay, two classes, proxy features, category codes read as numbers)
+// without fitting a model; what does not stop the run goes to data.Warn,
 // as it does when training. A walk-forward learner is checked when it
 // trains.
 func (l *Learner) CheckTraining(ctx context.Context, data pipeline.TrainingData) error {
@@ -231,6 +232,7 @@ func (l *Learner) readTraining(ctx context.Context, src *trainingSource, data pi
 	if err := l.checkProxies(t); err != nil {
 		return nil, err
 	}
+	l.checkCodes(t, data)
 	return t, nil
 }
 

@@ -286,6 +286,20 @@ var corpus = []mistake{
 	{name: "validate refuses a training file that repeats a tenth of the replayed records", files: map[string]string{"train.csv": baseData(800).rows(360, 800).csv()},
 		edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n", "    type: learn\n    features: [amount, channel]\n    train: {file: train.csv}\n"},
 		code: 2, want: []string{"refused", "repeats 40 of the 400 replayed records", "the training data cannot be used"}},
+	{name: "a learner reading category codes as a number warns", data: func(t table) {
+		t.add("channel_code", func(_ int, row []string) string {
+			return map[string]string{"web": "1", "app": "2", "branch": "3"}[row[2]]
+		})
+	}, edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n", "    type: learn\n    features: [amount, channel_code]\n    train: {folds: 5}\n"},
+		want: []string{"experiment.yaml:12:5: warning: pipelines[0].features[1]", `feature "channel_code" is read as a number, but holds only 3 distinct whole numbers (1, 2, 3)`,
+			"declare it category under dataset.columns (columns: {channel_code: category})", "valid — 2 pipelines"}},
+	{name: "a learner reading category codes declared category", data: func(t table) {
+		t.add("channel_code", func(_ int, row []string) string {
+			return map[string]string{"web": "1", "app": "2", "branch": "3"}[row[2]]
+		})
+	}, edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n", "    type: learn\n    features: [amount, channel_code]\n    train: {folds: 5}\n",
+		"time: created_at\n", "time: created_at\n  columns: {channel_code: category}\n"},
+		want: []string{"valid — 2 pipelines"}, absent: []string{"warning"}},
 	{name: "a majority floor beside a learner with a training file", files: map[string]string{"train.csv": "amount,channel,is_fraud\n1,web,0\n"},
 		edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n", "    type: learn\n    features: [amount, channel]\n    train: {file: train.csv}\n",
 			"metrics:", "  - {name: floor, role: baseline, type: majority}\nmetrics:"},

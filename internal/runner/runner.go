@@ -870,7 +870,7 @@ func trainingData(exp *spec.Experiment, dopt datasets.Options) pipeline.Training
 			// replayed ones, so a model sees the same inputs.
 			return datasets.Open(path, datasets.Options{Derive: dopt.Derive, Types: dopt.Types, Limits: dopt.Limits})
 		},
-		Label: d.Label, Positive: d.Positive, Time: d.Time, ID: d.ID,
+		Label: d.Label, Positive: d.Positive, Time: d.Time, ID: d.ID, Types: d.Types,
 	}
 }
 
@@ -878,8 +878,8 @@ func trainingData(exp *spec.Experiment, dopt datasets.Options) pipeline.Training
 // training file or rows that repeat the replay, a proxy of the label, a
 // training set without two classes) without fitting anything, so that
 // `poc validate` refuses what would stop the run, and warns of what the
-// run would warn of (a training file that repeats a few replayed records):
-// those warnings, positioned at their
+// run would warn of (a training file that repeats a few replayed records,
+// category codes read as numbers): those warnings, positioned at their
 // pipeline's block, and a *CheckError for what stops the run.
 func CheckTraining(ctx context.Context, exp *spec.Experiment) (spec.Diagnostics, error) {
 	var warns spec.Diagnostics

@@ -10,7 +10,11 @@ import (
 // must see. Exit codes: 0 ran or valid, 2 refused before anything ran.
 var corpus = []mistake{
 	{name: "base experiment is valid", want: []string{"valid — 2 pipelines (1 candidate)"}},
-	{name: "base experiment runs to GO", run: true, clean: true, verdict: "GO", report: []string{"Every data check passed"}},
+	{name: "base experiment runs to GO", run: true, clean: true, verdict: "GO",
+		report: []string{"Every data check passed on the replayed records: text is valid UTF-8 without NUL bytes, numbers are finite, ids are unique, times parse and every record has a label."}},
+	{name: "a dataset without id or time columns is not said to have unique ids or times that parse", edit: []string{"  id: id\n", "", "  time: created_at\n", ""},
+		run: true, clean: true, verdict: "GO",
+		report: []string{"Every data check passed on the replayed records: text is valid UTF-8 without NUL bytes, numbers are finite and every record has a label."}},
 
 	// Labels the data does not hold.
 	{name: "positive class misspelt", edit: []string{"label: is_fraud\n", "label: is_fraud\n  positive: yes\n"},

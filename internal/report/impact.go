@@ -27,8 +27,14 @@ type costRow struct {
 type costDiff struct {
 	Baseline string
 	Diff     string
-	// Sense is "more" or "less" (or "the same").
+	// Sense is "more than" or "less than" (or "the same as").
 	Sense string
+}
+
+// Phrase is the comparison as both reports write it: "1,500 USD a year
+// less than rules-v12", "0 USD a year the same as eligibility-rules".
+func (d costDiff) Phrase() string {
+	return fmt.Sprintf("%s a year %s %s", d.Diff, d.Sense, d.Baseline)
 }
 
 // impact is the "Impact and cost" section.
@@ -152,15 +158,15 @@ func costDiffs(c float64, yearly map[string]float64, withPeople map[string]bool,
 		if !ok {
 			continue
 		}
-		d := costDiff{Baseline: b, Diff: money(c-bv, cur), Sense: "the same"}
+		d := costDiff{Baseline: b, Diff: money(c-bv, cur), Sense: "the same as"}
 		if withPeople[b] {
 			d.Baseline = b + " with the people's handling time"
 		}
 		switch {
 		case c > bv:
-			d.Sense = "more"
+			d.Sense = "more than"
 		case c < bv:
-			d.Sense, d.Diff = "less", money(bv-c, cur)
+			d.Sense, d.Diff = "less than", money(bv-c, cur)
 		}
 		out = append(out, d)
 	}

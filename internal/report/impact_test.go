@@ -339,3 +339,25 @@ func TestFairnessTablesByGroup(t *testing.T) {
 		t.Errorf("a group without positives: %+v", r)
 	}
 }
+
+// A candidate's running cost compared with each baseline's reads as
+// English whichever way it goes: more than, less than, the same as.
+func TestCostDiffPhrase(t *testing.T) {
+	yearly := map[string]float64{"eligibility-rules": 1200, "cheap": 200, "dear": 5000}
+	tests := []struct {
+		baseline string
+		want     string
+	}{
+		{"eligibility-rules", "0 USD a year the same as eligibility-rules"},
+		{"cheap", "1,000 USD a year more than cheap"},
+		{"dear", "3,800 USD a year less than dear"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.baseline, func(t *testing.T) {
+			diffs := costDiffs(1200, yearly, nil, []string{tt.baseline}, "USD")
+			if len(diffs) != 1 || diffs[0].Phrase() != tt.want {
+				t.Errorf("costDiffs = %+v, want one that reads %q", diffs, tt.want)
+			}
+		})
+	}
+}

@@ -703,7 +703,7 @@ func (m *mdWriter) runningCost(im impact) {
 	for _, r := range im.Rows {
 		var diffs []string
 		for _, d := range r.Diffs {
-			diffs = append(diffs, fmt.Sprintf("%s a year %s than %s", d.Diff, d.Sense, d.Baseline))
+			diffs = append(diffs, d.Phrase())
 		}
 		rows = append(rows, []string{r.Pipeline, r.Role, r.PerRecord, r.Yearly, cmp.Or(r.Interval, "—"),
 			cmp.Or(strings.Join(diffs, "; "), "—"), "Assumes " + r.Assumption + "."})

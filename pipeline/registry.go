@@ -236,6 +236,34 @@ type TrainingData struct {
 	// repeats a replayed one in every other column is the same record
 	// under another id.
 	ID string
+	// Types are the column types the experiment file declares under
+	// dataset.columns (nil when none): a column declared number is one the
+	// file says is a quantity, whatever its values look like.
+	Types map[string]datasets.Type
+	// Warn receives what a learner's checks find that does not stop the
+	// run but could change its verdict (a training file that repeats a few
+	// replayed records, category codes read as numbers); the runner shows
+	// each on the console and in the report. Nil discards them.
+	Warn func(TrainingWarning)
+}
+
+// TrainingWarning is one finding of a learner's training checks that does
+// not stop the run: what was found and how to fix it.
+type TrainingWarning struct {
+	// Field is the key of the pipeline's block the warning is about, such
+	// as "train.file" or "features[1]" ("" for the whole block).
+	Field string
+	// Msg says what was found, in lowercase, naming the file and column.
+	Msg string
+	// Hint says how to fix it.
+	Hint string
+}
+
+// Warning passes w to d.Warn, when there is one.
+func (d TrainingData) Warning(w TrainingWarning) {
+	if d.Warn != nil {
+		d.Warn(w)
+	}
 }
 
 // Trainer is implemented by pipelines that learn from data before the

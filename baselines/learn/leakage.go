@@ -63,6 +63,9 @@ func (l *Learner) trainWalkForward(ctx context.Context, data pipeline.TrainingDa
 			if err := l.setClasses(t); err != nil {
 				return fmt.Errorf("learn: %s: %w", what, err)
 			}
+			// The records before the last cut hold those of every
+			// model: their codes are the ones to warn of.
+			l.checkCodes(t, data)
 		} else if classes := distinct(t.labels); len(classes) < 2 {
 			return fmt.Errorf("learn: %s: the training labels have one class (%v): nothing to learn; move the first cut later", what, classes)
 		}
@@ -307,27 +310,40 @@ func (c *contentCheck) keep(rec datasets.Record) (bool, error) {
 	return true, nil
 }
 
-// err refuses a training file that repeats too many replayed records,
-// counted with their multiplicity. Where the replayed rows are mostly not
+// check refuses a training file that repeats contentShare or more of the
+// replayed records, counted with their multiplicity, and warns of one that
+// repeats fewer: a model scored on records it was trained on looks better
+// than it is, a little or a lot. Where the replayed rows are mostly not
 // unique (a few categorical columns), a repeat says nothing about copying,
 // and the check is left out.
-func (c *contentCheck) err(file string) error {
+func (c *contentCheck) check(file string) (*pipeline.TrainingWarning, error) {
 	if c.records == 0 || 2*len(c.replayed) < c.records {
-		return nil
+		return nil, nil
 	}
 	n := 0
 	for h := range c.found {
 		n += c.replayed[h]
 	}
+	if n == 0 {
+		return nil, nil
+	}
 	if float64(n) < contentShare*float64(c.records) {
-		return nil
+		what := "in every column"
+		if len(c.ids) > 0 {
+			what = fmt.Sprintf("in every column but the id %q", c.ids[0])
+		}
+		return &pipeline.TrainingWarning{Field: "train.file",
+			Msg: fmt.Sprintf("training file %q repeats %d of the %d replayed records %s: the model is scored on records it was trained on, "+
+				"which flatters its results", file, n, c.records, what),
+			Hint: fmt.Sprintf("drop the repeated records from the training file; one that repeats %.0f%% or more of the replayed records is refused",
+				100*contentShare)}, nil
 	}
 	if len(c.ids) > 0 {
-		return fmt.Errorf("learn: refused: training file %q repeats %d of the %d replayed records in every column but the id %q: "+
+		return nil, fmt.Errorf("learn: refused: training file %q repeats %d of the %d replayed records in every column but the id %q: "+
 			"the same records under other ids; a model must not score records it was trained on, so take them out of the training file",
 			file, n, c.records, c.ids[0])
 	}
-	return fmt.Errorf("learn: refused: training file %q repeats %d of the %d replayed records in every column: "+
+	return nil, fmt.Errorf("learn: refused: training file %q repeats %d of the %d replayed records in every column: "+
 		"a model must not score records it was trained on; take them out of the training file, or name the record id "+
 		"(dataset.id) so that poc checks the overlap record by record", file, n, c.records)
 }

@@ -279,22 +279,31 @@ func TestTrainingFileSharesNoIDs(t *testing.T) {
 		train []datasets.Record
 		cols  []string
 		msg   string // "" when training succeeds
+		warn  string // the warning expected, "" for none
 	}{
-		{"disjoint", "ticket_id", ticketRecords(100, 200), cols, ""},
+		{"disjoint", "ticket_id", ticketRecords(100, 200), cols, "", ""},
 		{"three shared", "ticket_id", ticketRecords(97, 200), cols,
-			`shares 3 ids (column "ticket_id") with the replayed records: "T-97", "T-98", "T-99";`},
+			`shares 3 ids (column "ticket_id") with the replayed records: "T-97", "T-98", "T-99";`, ""},
 		{"eight shared", "ticket_id", ticketRecords(92, 200), cols,
-			`shares 8 ids (column "ticket_id") with the replayed records: "T-92", "T-93", "T-94", "T-95", "T-96" and 3 more;`},
-		{"one shared", "ticket_id", append(ticketRecords(100, 200), ticketRecords(42, 1)...), cols, `shares 1 id (column "ticket_id")`},
-		{"no id: no record repeated", "", ticketRecords(50, 200), cols, ""},
+			`shares 8 ids (column "ticket_id") with the replayed records: "T-92", "T-93", "T-94", "T-95", "T-96" and 3 more;`, ""},
+		{"one shared", "ticket_id", append(ticketRecords(100, 200), ticketRecords(42, 1)...), cols, `shares 1 id (column "ticket_id")`, ""},
+		{"no id: no record repeated", "", ticketRecords(50, 200), cols, "", ""},
 		{"no id: the replay itself", "", ticketRecords(0, 100), cols,
-			`training file "train.csv" repeats 100 of the 100 replayed records in every column`},
+			`training file "train.csv" repeats 100 of the 100 replayed records in every column`, ""},
 		{"no id: a copy with the columns reordered", "", ticketRecords(0, 100), []string{"y", "b", "a", "ticket_id"},
-			`repeats 100 of the 100 replayed records`},
-		{"no id: a few repeated by chance", "", append(ticketRecords(500, 200), ticketRecords(0, 5)...), cols, ""},
+			`repeats 100 of the 100 replayed records`, ""},
+		{"no id: a few repeated", "", append(ticketRecords(500, 200), ticketRecords(0, 5)...), cols, "",
+			`training file "train.csv" repeats 5 of the 100 replayed records in every column: the model is scored on records it was trained on`},
+		{"no id: nine in a hundred repeated, the most that runs", "", append(ticketRecords(500, 200), ticketRecords(0, 9)...), cols, "",
+			`repeats 9 of the 100 replayed records in every column: the model is scored on records it was trained on, which flatters its results ` +
+				`(drop the repeated records from the training file; one that repeats 10% or more of the replayed records is refused)`},
+		{"no id: ten in a hundred repeated are refused", "", append(ticketRecords(500, 200), ticketRecords(0, 10)...), cols,
+			`refused: training file "train.csv" repeats 10 of the 100 replayed records in every column`, ""},
+		{"a few replayed records under new ids", "ticket_id", append(ticketRecords(500, 200), rekeyed(ticketRecords(0, 3))...), cols, "",
+			`repeats 3 of the 100 replayed records in every column but the id "ticket_id"`},
 		{"the replay under new ids", "ticket_id", rekeyed(ticketRecords(0, 100)), cols,
-			`repeats 100 of the 100 replayed records in every column but the id "ticket_id"`},
-		{"training file without the id", "ticket_id", ticketRecords(100, 200), []string{"a", "b", "y"}, `column "ticket_id" (train.id) is missing`},
+			`repeats 100 of the 100 replayed records in every column but the id "ticket_id"`, ""},
+		{"training file without the id", "ticket_id", ticketRecords(100, 200), []string{"a", "b", "y"}, `column "ticket_id" (train.id) is missing`, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -310,7 +319,15 @@ func TestTrainingFileSharesNoIDs(t *testing.T) {
 				},
 				Label: "y", Positive: "1",
 			}
+			var warns []string
+			data.Warn = func(w pipeline.TrainingWarning) { warns = append(warns, w.Field+": "+w.Msg+" ("+w.Hint+")") }
 			err := l.Train(context.Background(), data)
+			switch {
+			case tc.warn == "" && len(warns) > 0:
+				t.Errorf("warnings %q, want none", warns)
+			case tc.warn != "" && (len(warns) != 1 || !strings.Contains(warns[0], tc.warn) || !strings.HasPrefix(warns[0], "train.file: ")):
+				t.Errorf("warnings %q, want one on train.file containing %q", warns, tc.warn)
+			}
 			switch {
 			case tc.msg == "" && err != nil:
 				t.Fatalf("Train: %v", err)

@@ -97,7 +97,7 @@ func (l *Learner) Train(ctx context.Context, data pipeline.TrainingData) error {
 	if err != nil {
 		return err
 	}
-	t, err := l.readTraining(ctx, src, data.Label)
+	t, err := l.readTraining(ctx, src, data)
 	if err != nil {
 		return err
 	}
@@ -119,8 +119,10 @@ func (l *Learner) Train(ctx context.Context, data pipeline.TrainingData) error {
 
 // CheckTraining reads the training data as Train does and makes its
 // checks (overlap with the replay by id and by content, training rows in
-// the replay, two classes, proxy features) without fitting a model. A
-// walk-forward learner is checked when it trains.
+// the replay, two classes, proxy features, category codes read as numbers)
+// without fitting a model; what does not stop the run goes to data.Warn,
+// as it does when training. A walk-forward learner is checked when it
+// trains.
 func (l *Learner) CheckTraining(ctx context.Context, data pipeline.TrainingData) error {
 	if len(l.cuts) > 0 || data.Label == "" {
 		return nil
@@ -132,7 +134,7 @@ func (l *Learner) CheckTraining(ctx context.Context, data pipeline.TrainingData)
 	if err != nil {
 		return err
 	}
-	_, err = l.readTraining(ctx, src, data.Label)
+	_, err = l.readTraining(ctx, src, data)
 	return err
 }
 
@@ -200,9 +202,10 @@ func (l *Learner) trainingSource(ctx context.Context, data pipeline.TrainingData
 }
 
 // readTraining reads the labelled records of src into a table, refuses a
-// training file that overlaps the replay, and fixes the classes.
-func (l *Learner) readTraining(ctx context.Context, src *trainingSource, label string) (*table, error) {
-	t, err := l.readTable(ctx, src.open, label, src.filter)
+// training file that overlaps the replay (and warns of one that repeats a
+// few replayed records), and fixes the classes.
+func (l *Learner) readTraining(ctx context.Context, src *trainingSource, data pipeline.TrainingData) (*table, error) {
+	t, err := l.readTable(ctx, src.open, data.Label, src.filter)
 	if err != nil {
 		return nil, fmt.Errorf("learn: read %s: %w", src.what, err)
 	}
@@ -212,8 +215,12 @@ func (l *Learner) readTraining(ctx context.Context, src *trainingSource, label s
 		}
 	}
 	if src.content != nil {
-		if err := src.content.err(l.trainFile); err != nil {
+		w, err := src.content.check(l.trainFile)
+		if err != nil {
 			return nil, err
+		}
+		if w != nil {
+			data.Warning(*w)
 		}
 	}
 	if t.rows() == 0 {
@@ -225,6 +232,7 @@ func (l *Learner) readTraining(ctx context.Context, src *trainingSource, label s
 	if err := l.checkProxies(t); err != nil {
 		return nil, err
 	}
+	l.checkCodes(t, data)
 	return t, nil
 }
 

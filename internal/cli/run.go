@@ -184,6 +184,9 @@ func run(ctx context.Context, io IO, opts *RunOptions) error {
 		out, err = runner.Run(ctx, exp, ropt)
 	}
 	progress.finish()
+	if out != nil {
+		printWarnings(io.Err, out.Warnings)
+	}
 	if err != nil && ctx.Err() != nil && (out == nil || out.Dir == "") {
 		fmt.Fprintln(io.Err, "poc: interrupted before the run started; nothing was run and no run folder was left")
 		return &exitError{code: ExitInterrupted, err: err}

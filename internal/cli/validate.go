@@ -54,7 +54,9 @@ func validate(io IO, opts *ValidateOptions) error {
 		fmt.Fprintf(io.Err, "%s: %d data check%s failed (dataset.checks says error); nothing was run\n", opts.File, n, plural(n))
 		return &exitError{code: ExitInvalid, err: err}
 	}
-	if err := runner.CheckTraining(context.Background(), exp); err != nil {
+	warns, err := runner.CheckTraining(context.Background(), exp)
+	printWarnings(io.Err, warns)
+	if err != nil {
 		msg := strings.ReplaceAll(errors.Unwrap(err).Error(), "\n", "\nerror: ")
 		fmt.Fprintf(io.Err, "error: %s\n%s: the training data cannot be used; nothing was run\n", msg, opts.File)
 		return &exitError{code: ExitInvalid, err: err}
@@ -108,6 +110,16 @@ func loadWith(io IO, session *runner.Session, file string) (*spec.Experiment, er
 		fmt.Fprint(io.Err, exp.Warnings.Format(src))
 	}
 	return exp, nil
+}
+
+// printWarnings prints warnings of the experiment file found after its
+// load (by the training checks), each with its source line.
+func printWarnings(w io.Writer, warns spec.Diagnostics) {
+	if len(warns) == 0 {
+		return
+	}
+	src, _ := os.ReadFile(warns[0].File)
+	fmt.Fprint(w, warns.Format(src))
 }
 
 // printDataChecks prints the data checks' findings, one per line, as

@@ -10,7 +10,11 @@ import (
 // must see. Exit codes: 0 ran or valid, 2 refused before anything ran.
 var corpus = []mistake{
 	{name: "base experiment is valid", want: []string{"valid — 2 pipelines (1 candidate)"}},
-	{name: "base experiment runs to GO", run: true, clean: true, verdict: "GO", report: []string{"Every data check passed"}},
+	{name: "base experiment runs to GO", run: true, clean: true, verdict: "GO",
+		report: []string{"Every data check passed on the replayed records: text is valid UTF-8 without NUL bytes, numbers are finite, ids are unique, times parse and every record has a label."}},
+	{name: "a dataset without id or time columns is not said to have unique ids or times that parse", edit: []string{"  id: id\n", "", "  time: created_at\n", ""},
+		run: true, clean: true, verdict: "GO",
+		report: []string{"Every data check passed on the replayed records: text is valid UTF-8 without NUL bytes, numbers are finite and every record has a label."}},
 
 	// Labels the data does not hold.
 	{name: "positive class misspelt", edit: []string{"label: is_fraud\n", "label: is_fraud\n  positive: yes\n"},
@@ -274,6 +278,32 @@ var corpus = []mistake{
 		t.add("chargeback", func(_ int, row []string) string { return row[7] })
 	}, edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n", "    type: learn\n    features: [amount, chargeback]\n    train: {folds: 5}\n"},
 		code: 2, want: []string{"chargeback", "proxies"}},
+	{name: "validate warns of a training file that repeats a few replayed records", files: map[string]string{"train.csv": baseData(800).rows(380, 800).csv()},
+		edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n", "    type: learn\n    features: [amount, channel]\n    train: {file: train.csv}\n"},
+		want: []string{"experiment.yaml:12:5: warning: pipelines[0].train.file", `training file "train.csv" repeats 20 of the 400 replayed records in every column but the id "id"`,
+			"drop the repeated records from the training file", "valid — 2 pipelines"}},
+	{name: "a run warns of a training file that repeats a few replayed records", files: map[string]string{"train.csv": baseData(800).rows(380, 800).csv()},
+		edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n", "    type: learn\n    features: [amount, channel]\n    train: {file: train.csv}\n",
+			baseCriteria, "criteria:\n  - {metric: roc_auc, pipeline: model, at_least: 0.55, must: true}\n"},
+		run: true, want: []string{"experiment.yaml:12:5: warning: pipelines[0].train.file", "repeats 20 of the 400 replayed records"},
+		report: []string{"the experiment file drew 1 warning", `| file warning |`, `repeats 20 of the 400 replayed records in every column but the id "id"`}},
+	{name: "validate refuses a training file that repeats a tenth of the replayed records", files: map[string]string{"train.csv": baseData(800).rows(360, 800).csv()},
+		edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n", "    type: learn\n    features: [amount, channel]\n    train: {file: train.csv}\n"},
+		code: 2, want: []string{"refused", "repeats 40 of the 400 replayed records", "the training data cannot be used"}},
+	{name: "a learner reading category codes as a number warns", data: func(t table) {
+		t.add("channel_code", func(_ int, row []string) string {
+			return map[string]string{"web": "1", "app": "2", "branch": "3"}[row[2]]
+		})
+	}, edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n", "    type: learn\n    features: [amount, channel_code]\n    train: {folds: 5}\n"},
+		want: []string{"experiment.yaml:12:5: warning: pipelines[0].features[1]", `feature "channel_code" is read as a number, but holds only 3 distinct whole numbers (1, 2, 3)`,
+			"declare it category under dataset.columns (columns: {channel_code: category})", "valid — 2 pipelines"}},
+	{name: "a learner reading category codes declared category", data: func(t table) {
+		t.add("channel_code", func(_ int, row []string) string {
+			return map[string]string{"web": "1", "app": "2", "branch": "3"}[row[2]]
+		})
+	}, edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n", "    type: learn\n    features: [amount, channel_code]\n    train: {folds: 5}\n",
+		"time: created_at\n", "time: created_at\n  columns: {channel_code: category}\n"},
+		want: []string{"valid — 2 pipelines"}, absent: []string{"warning"}},
 	{name: "a majority floor beside a learner with a training file", files: map[string]string{"train.csv": "amount,channel,is_fraud\n1,web,0\n"},
 		edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n", "    type: learn\n    features: [amount, channel]\n    train: {file: train.csv}\n",
 			"metrics:", "  - {name: floor, role: baseline, type: majority}\nmetrics:"},

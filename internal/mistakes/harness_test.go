@@ -79,6 +79,20 @@ func (t table) add(name string, value func(i int, row []string) string) {
 	}
 }
 
+// rows returns a table of t's header and its data rows from to to
+// (0-based, after the header; to excluded).
+func (t table) rows(from, to int) table { return append(table{t[0]}, t[1+from:1+to]...) }
+
+// csv is the table as a CSV file.
+func (t table) csv() string {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	if err := w.WriteAll(t); err != nil {
+		panic(err)
+	}
+	return buf.String()
+}
+
 // set sets column name of data row i (0-based, after the header).
 func (t table) set(i int, name, value string) { t[i+1][t.col(name)] = value }
 
@@ -138,8 +152,9 @@ type mistake struct {
 	// code is the exit code expected.
 	code int
 	// want are texts the console output (stdout and stderr) must hold, such
-	// as the position and the fix of an error.
-	want []string
+	// as the position and the fix of an error; absent are texts it must
+	// not hold.
+	want, absent []string
 	// verdict, for a run, is the verdict expected.
 	verdict string
 	// report are texts report.md must hold.
@@ -168,12 +183,7 @@ func (m mistake) play(t *testing.T) {
 	if m.data != nil {
 		m.data(data)
 	}
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	if err := w.WriteAll(data); err != nil {
-		t.Fatal(err)
-	}
-	write(t, filepath.Join(dir, "data.csv"), buf.String())
+	write(t, filepath.Join(dir, "data.csv"), data.csv())
 	for name, content := range m.files {
 		write(t, filepath.Join(dir, name), content)
 	}
@@ -200,6 +210,11 @@ func (m mistake) play(t *testing.T) {
 	for _, s := range m.want {
 		if !strings.Contains(console, s) {
 			t.Errorf("console lacks %q:\n%s", s, console)
+		}
+	}
+	for _, s := range m.absent {
+		if strings.Contains(console, s) {
+			t.Errorf("console holds %q:\n%s", s, console)
 		}
 	}
 	m.checkRun(t, out, console, code)

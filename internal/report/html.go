@@ -140,7 +140,7 @@ func buildPage(run *results.Run, figs []figure, j *journal) htmlPage {
 	p.ThresholdWarnings = reusedWarnings(run)
 	p.ChecksWarning, p.Checks = checksSummary(mf), checkRows(mf)
 	if len(p.Checks) == 0 {
-		p.ChecksPassed = checksPassed
+		p.ChecksPassed = checksPassed(mf.Dataset)
 	}
 	p.Interrupted = interruptedNote(mf)
 	p.Facts = pageFacts(run, p.Conf)

@@ -433,7 +433,7 @@ func (m *mdWriter) checks() {
 	m.line("")
 	rows := checkRows(m.run.Manifest)
 	if len(rows) == 0 {
-		m.line(checksPassed)
+		m.line(checksPassed(m.run.Manifest.Dataset))
 		m.line("")
 		return
 	}

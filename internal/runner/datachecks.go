@@ -121,10 +121,11 @@ func skippedRows(st datasets.Stats, rows []*datasets.RowError) results.DataCheck
 	return c
 }
 
-// warnings converts the experiment's load-time warnings for the manifest.
-func warnings(exp *spec.Experiment) []results.Warning {
+// warnings converts warnings of the experiment file (those of its load,
+// or of the training checks) for the manifest.
+func warnings(ds spec.Diagnostics) []results.Warning {
 	var out []results.Warning
-	for _, w := range exp.Warnings {
+	for _, w := range ds {
 		where := w.File
 		if w.Line > 0 {
 			where = fmt.Sprintf("%s:%d:%d", w.File, w.Line, w.Col)

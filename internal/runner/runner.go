@@ -74,6 +74,11 @@ type Outcome struct {
 	// Total is the number of records the run replays (known before the
 	// replay when pipelines are paced, otherwise after it).
 	Total int
+	// Warnings are what the learners' training checks found that does not
+	// stop the run (a training file that repeats a few replayed records),
+	// positioned at their pipeline's block; the manifest holds them too,
+	// after the experiment file's own warnings.
+	Warnings spec.Diagnostics
 }
 
 // Run replays the experiment into a new run folder. A pipeline failing on
@@ -365,7 +370,7 @@ func startManifest(exp *spec.Experiment, dir, runID string, started time.Time, c
 		return results.Manifest{}, err
 	}
 	man := manifest(exp, runID, dsHash, opt)
-	man.Dataset.Checks, man.Warnings = checks, warnings(exp)
+	man.Dataset.Checks, man.Warnings = checks, warnings(exp.Warnings)
 	man.Started = started
 	man.Status = results.Running
 	man.Attempts = max(ledger.Attempt(), before+1)
@@ -395,6 +400,14 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 			return out, fmt.Errorf("%w before the replay (%v); poc run --resume %s starts it", ErrInterrupted, err, dir)
 		}
 		return out, err
+	}
+	if len(out.Warnings) > 0 {
+		// What the training checks found is in the folder from now on,
+		// beside the file's own warnings.
+		man.Warnings = append(man.Warnings, warnings(out.Warnings)...)
+		if err := writeManifest(dir, man); err != nil {
+			return out, err
+		}
 	}
 	res, err := runEngine(ctx, exp, dopt, &man, a, prior, opt)
 	if res == nil {
@@ -455,7 +468,9 @@ func prepare(ctx context.Context, exp *spec.Experiment, dopt datasets.Options, o
 	if err := fitLabels(ctx, exp, dopt); err != nil {
 		return err
 	}
-	if err := train(ctx, exp, dopt); err != nil {
+	warns, err := train(ctx, exp, dopt)
+	out.Warnings = warns
+	if err != nil {
 		if ctx.Err() != nil {
 			return err
 		}
@@ -816,16 +831,30 @@ func fitLabels(ctx context.Context, exp *spec.Experiment, opt datasets.Options) 
 }
 
 // train lets learning pipelines fit their models before the replay.
-func train(ctx context.Context, exp *spec.Experiment, dopt datasets.Options) error {
-	data := trainingData(exp, dopt)
-	for _, p := range exp.Pipelines {
+func train(ctx context.Context, exp *spec.Experiment, dopt datasets.Options) (spec.Diagnostics, error) {
+	var warns spec.Diagnostics
+	for i, p := range exp.Pipelines {
 		if t, ok := p.Pipeline.(pipeline.Trainer); ok {
+			data := trainingData(exp, dopt)
+			data.Warn = func(w pipeline.TrainingWarning) { warns = append(warns, trainingWarning(exp, i, w)) }
 			if err := t.Train(ctx, data); err != nil {
-				return fmt.Errorf("train pipeline %q: %w", p.Name, err)
+				return warns, fmt.Errorf("train pipeline %q: %w", p.Name, err)
 			}
 		}
 	}
-	return nil
+	return warns, nil
+}
+
+// trainingWarning is a learner's warning about its training data as a
+// warning of the experiment file, at the block of pipeline i.
+func trainingWarning(exp *spec.Experiment, i int, w pipeline.TrainingWarning) spec.Diagnostic {
+	p := exp.Pipelines[i]
+	field := fmt.Sprintf("pipelines[%d]", i)
+	if w.Field != "" {
+		field += "." + w.Field
+	}
+	return spec.Diagnostic{File: exp.File, Line: p.Pos.Line, Col: p.Pos.Col, Field: field,
+		Msg: fmt.Sprintf("pipeline %q: %s", p.Name, w.Msg), Hint: w.Hint, Severity: spec.Warning}
 }
 
 // trainingData is how learning pipelines read the data they learn from.
@@ -844,29 +873,33 @@ func trainingData(exp *spec.Experiment, dopt datasets.Options) pipeline.Training
 			// replayed ones, so a model sees the same inputs.
 			return datasets.Open(path, datasets.Options{Derive: dopt.Derive, Types: dopt.Types, Limits: dopt.Limits})
 		},
-		Label: d.Label, Positive: d.Positive, Time: d.Time, ID: d.ID,
+		Label: d.Label, Positive: d.Positive, Time: d.Time, ID: d.ID, Types: d.Types,
 	}
 }
 
 // CheckTraining runs the checks a learner makes of its training data (a
 // training file or rows that repeat the replay, a proxy of the label, a
 // training set without two classes) without fitting anything, so that
-// `poc validate` refuses what would stop the run. Nil when there is
-// nothing to check.
-func CheckTraining(ctx context.Context, exp *spec.Experiment) error {
-	data := trainingData(exp, datasetOptions(exp))
+// `poc validate` refuses what would stop the run, and warns of what the
+// run would warn of (a training file that repeats a few replayed records,
+// category codes read as numbers): those warnings, positioned at their
+// pipeline's block, and a *CheckError for what stops the run.
+func CheckTraining(ctx context.Context, exp *spec.Experiment) (spec.Diagnostics, error) {
+	var warns spec.Diagnostics
 	var errs []error
-	for _, p := range exp.Pipelines {
+	for i, p := range exp.Pipelines {
 		if c, ok := p.Pipeline.(pipeline.TrainingChecker); ok {
+			data := trainingData(exp, datasetOptions(exp))
+			data.Warn = func(w pipeline.TrainingWarning) { warns = append(warns, trainingWarning(exp, i, w)) }
 			if err := c.CheckTraining(ctx, data); err != nil {
 				errs = append(errs, fmt.Errorf("pipeline %q: %w", p.Name, err))
 			}
 		}
 	}
 	if len(errs) > 0 {
-		return &CheckError{Err: errors.Join(errs...)}
+		return warns, &CheckError{Err: errors.Join(errs...)}
 	}
-	return nil
+	return warns, nil
 }
 
 // analyse works out every metric's interval and judges the criteria.

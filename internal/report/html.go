@@ -70,6 +70,9 @@ type htmlPage struct {
 	Segments          []htmlSegments
 	Conf              string
 	Recommendation    string
+	// Next is the banner's next step: the recommendation and, when a
+	// threshold fixes the verdict, that threshold.
+	Next string
 	// Monitor lists what to watch after launch (a GO only).
 	Monitor []string
 	Changes []string
@@ -151,6 +154,7 @@ func buildPage(run *results.Run, figs []figure, j *journal) htmlPage {
 	p.Segments = htmlSegmentsOf(run, figs)
 	p.Recommendation, p.Changes = recommend(run)
 	p.Operating = operatingViews(run)
+	p.Next = strings.TrimSpace(p.Recommendation + " " + operatingNext(run))
 	p.Monitor = monitoring(run)
 	p.Impact = impactOf(run)
 	p.Figures, p.Skipped = htmlFigures(figs)

@@ -273,3 +273,24 @@ func scoresMarks(run *results.Run) string {
 	}
 	return out
 }
+
+// operatingNext is the operating point's part of the verdict banner's next
+// step, short: the threshold that passed on held-out records, or that none
+// does; "" otherwise, and for a GO.
+func operatingNext(run *results.Run) string {
+	if run.Verdict.Verdict == results.Go {
+		return ""
+	}
+	for _, pm := range run.Metrics.Pipelines {
+		op := pm.OperatingPoint
+		switch {
+		case op == nil || op.Note != "":
+		case op.Suggested == nil:
+			return fmt.Sprintf("No threshold on %s's score fixes it.", op.Pipeline)
+		case op.Confirm != nil && op.Confirm.Verdict == results.Go:
+			return fmt.Sprintf("At threshold %s instead of %s it passes on records held out from choosing it: judge that on new records.",
+				format.Sig(float64(op.Suggested.Threshold)), thresholdText(op.Current.Threshold))
+		}
+	}
+	return ""
+}

@@ -211,8 +211,8 @@ func TestPrintStylesheetKeepsFiguresWhole(t *testing.T) {
 	css := section(t, buf.String(), "@media print {", "\n}\n")
 	for _, rule := range []struct{ selector, want string }{
 		{"  figure {", "break-inside: avoid"},
-		{"  figure img {", "max-height: 100mm"},
-		{"  figure.narrow img {", "max-height: 75mm"},
+		{"  figure img {", "max-height: 92mm"},
+		{"  figure.narrow img {", "max-height: 70mm"},
 		{"  figcaption {", "break-before: avoid"},
 	} {
 		i := strings.Index(css, rule.selector)

@@ -36,6 +36,10 @@ const (
 	// CheckEmptyLabels counts records without a label; the metrics leave
 	// them out, so the evidence is thinner than the record count says.
 	CheckEmptyLabels Check = "empty_labels"
+	// CheckEmptySegments counts records with no value of a segment column:
+	// they form a segment of their own, often too small to judge, and a
+	// criterion that must hold in every segment cannot pass while one is.
+	CheckEmptySegments Check = "empty_segments"
 	// CheckPlaceholderLabels counts labels that are a placeholder for a
 	// missing value ("N/A", "null", "-"): they are read as a class of their
 	// own, so every metric counts them as errors of every pipeline.
@@ -47,7 +51,7 @@ const (
 )
 
 // Checks lists every data check, in the order findings are reported.
-var Checks = []Check{CheckInvalidUTF8, CheckNULBytes, CheckNonFinite, CheckDuplicateIDs, CheckBadTimes, CheckEmptyLabels, CheckPlaceholderLabels, CheckLabelSpellings}
+var Checks = []Check{CheckInvalidUTF8, CheckNULBytes, CheckNonFinite, CheckDuplicateIDs, CheckBadTimes, CheckEmptyLabels, CheckPlaceholderLabels, CheckLabelSpellings, CheckEmptySegments}
 
 // placeholders are the texts exports write for a missing value, compared
 // in lower case.
@@ -80,6 +84,9 @@ var findingText = map[Check]string{
 	CheckDuplicateIDs: "repeat an id an earlier record has (each case would count more than once)",
 	CheckBadTimes:     "hold a time that does not parse (want RFC 3339 or \"2006-01-02 15:04:05\")",
 	CheckEmptyLabels:  "have no label and are left out of every metric",
+	CheckEmptySegments: "have no value of this segment column, and form a segment of their own (shown as the empty value), " +
+		"which a criterion that must hold in every segment has to pass too — a segment too small to judge keeps it from passing " +
+		"(fill the value, or leave such records out with dataset.filter)",
 	CheckLabelSpellings: "have a label that is another class written differently (case or spaces), read as a class of its own " +
 		"(fix the export, or map the spellings to one with a derived column)",
 	CheckPlaceholderLabels: "have a label that stands for a missing value, read as a class of its own " +
@@ -116,6 +123,8 @@ type CheckOptions struct {
 	Time string
 	// Label is the label column ("" for none): empty labels are counted.
 	Label string
+	// Segments are the segment columns: records without a value are counted.
+	Segments []string
 }
 
 // Checker runs the data checks over records fed to it one at a time, with
@@ -189,6 +198,11 @@ func (c *Checker) Add(rec Record) {
 	}
 	if c.opt.Time != "" {
 		c.time(rec)
+	}
+	for _, col := range c.opt.Segments {
+		if strings.TrimSpace(FormatValue(rec.Fields[col])) == "" {
+			c.note(CheckEmptySegments, col, rec.Line, "")
+		}
 	}
 	if c.opt.Label != "" {
 		switch lab := FormatValue(rec.Fields[c.opt.Label]); {

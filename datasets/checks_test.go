@@ -55,6 +55,12 @@ func TestChecker(t *testing.T) {
 			rec(4, map[string]any{"y": "Yes"}),
 			rec(5, map[string]any{"y": "Unknowns"}),
 		}, []string{"placeholder_labels y 2"}},
+		{"records without a segment value", CheckOptions{Segments: []string{"channel", "country"}}, []Record{
+			rec(2, map[string]any{"channel": "web", "country": "FR"}),
+			rec(3, map[string]any{"channel": "", "country": "DE"}),
+			rec(4, map[string]any{"channel": " ", "country": nil}),
+			rec(5, map[string]any{"channel": "app"}),
+		}, []string{"empty_segments channel 2", "empty_segments country 2"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

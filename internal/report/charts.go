@@ -489,12 +489,12 @@ func unmeasuredNote(run *results.Run, all, drawn []latencySeries) string {
 	if len(out) == 0 {
 		return ""
 	}
-	verb := "is"
+	verb, them := "is", "it"
 	if len(out) > 1 {
-		verb = "are"
+		verb, them = "are", "them"
 	}
-	note := fmt.Sprintf("Not measured: %s %s evaluated in-process, so the time journaled for them is the harness's own, not a latency of the real process, and is not drawn.",
-		joinNames(out), verb)
+	note := fmt.Sprintf("Not measured: %s %s evaluated in-process, so the time journaled for %s is the harness's own, not a latency of the real process, and is not drawn.",
+		joinNames(out), verb, them)
 	if b, m, ok := peopleMinutesPerRecord(run.Impact); ok && slices.Contains(out, b) {
 		note += fmt.Sprintf(" The people behind %s take %s per record (mean handling time, from the impact projection).", b, minutesText(m))
 	}

@@ -73,6 +73,9 @@ type htmlPage struct {
 	// Next is the banner's next step: the recommendation and, when a
 	// threshold fixes the verdict, that threshold.
 	Next string
+	// HasComparison is set when a criterion compares two pipelines, for
+	// the note that explains the difference.
+	HasComparison bool
 	// Monitor lists what to watch after launch (a GO only).
 	Monitor []string
 	Changes []string
@@ -148,6 +151,7 @@ func buildPage(run *results.Run, figs []figure, j *journal) htmlPage {
 	p.Interrupted = interruptedNote(mf)
 	p.Facts = pageFacts(run, p.Conf)
 	for _, jd := range v.Criteria {
+		p.HasComparison = p.HasComparison || isComparison(jd)
 		p.Criteria = append(p.Criteria, htmlCriterionOf(jd))
 		p.Tests = append(p.Tests, kv{criterionName(jd), judgementText(cmp.Or(jd.Test, "no test recorded"), jd)})
 	}

@@ -294,3 +294,36 @@ func TestRocPR(t *testing.T) {
 		t.Error("one class gave a curve")
 	}
 }
+
+// The note that explains a comparison's difference appears only when a
+// criterion compares two pipelines.
+func TestComparisonNoteOnlyWithComparisons(t *testing.T) {
+	const note = "For a comparison, the estimate is the difference"
+	absolute := sampleRun()
+	var kept []results.Judgement
+	for _, j := range absolute.Verdict.Criteria {
+		if !isComparison(j) {
+			kept = append(kept, j)
+		}
+	}
+	absolute.Verdict.Criteria = kept
+	tests := []struct {
+		name string
+		run  *results.Run
+		want bool
+	}{
+		{"with a comparison", sampleRun(), true},
+		{"absolute criteria only", absolute, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := WriteHTML(&buf, tt.run, nil, nil); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(buf.String(), note); got != tt.want {
+				t.Errorf("note shown %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -130,19 +129,9 @@ func readImpactColumns(ctx context.Context, exp *spec.Experiment, dopt datasets.
 		return fmt.Errorf("open dataset: %w", err)
 	}
 	defer stream.Close()
-	for n := 0; ; n++ {
-		if n%4096 == 0 && ctx.Err() != nil {
-			return fmt.Errorf("read dataset: %w", ctx.Err())
-		}
-		rec, err := stream.Next()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("read dataset: %w", err)
-		}
+	err = datasets.Each(ctx, stream, func(rec datasets.Record) error {
 		if rec.Seq >= len(ids) {
-			return nil
+			return errReplayed
 		}
 		if exp.Dataset.ID != "" {
 			ids[rec.Seq] = rec.String(exp.Dataset.ID)
@@ -155,5 +144,10 @@ func readImpactColumns(ctx context.Context, exp *spec.Experiment, dopt datasets.
 			}
 			c.Values[rec.Seq] = v
 		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errReplayed) {
+		return fmt.Errorf("read dataset: %w", err)
 	}
+	return nil
 }

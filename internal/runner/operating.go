@@ -3,10 +3,8 @@ package runner
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -100,29 +98,18 @@ func suggestedBefore(dir, datasetHash, name string, t float64) string {
 		if !e.IsDir() || other == dir {
 			continue
 		}
-		var man results.Manifest
-		var met results.Metrics
-		if readJSON(filepath.Join(other, results.ManifestFile), &man) != nil || man.Dataset.SHA256 != datasetHash ||
-			readJSON(filepath.Join(other, results.MetricsFile), &met) != nil {
+		run, err := results.Load(other) // finished runs only
+		if err != nil || run.Manifest.Dataset.SHA256 != datasetHash {
 			continue
 		}
-		for _, pm := range met.Pipelines {
+		for _, pm := range run.Metrics.Pipelines {
 			if op := pm.OperatingPoint; pm.Name == name && op != nil && op.Suggested != nil &&
 				math.Abs(float64(op.Suggested.Threshold)-t) <= 1e-9*max(1, math.Abs(t)) {
-				return cmp.Or(man.RunID, e.Name())
+				return cmp.Or(run.Manifest.RunID, e.Name())
 			}
 		}
 	}
 	return ""
-}
-
-// readJSON decodes the JSON file at path into v.
-func readJSON(path string, v any) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, v)
 }
 
 // thresholdText is a threshold as the reports print it.
@@ -210,6 +197,9 @@ func segmentsOf(res *engine.Result) map[string][]verdict.Segment {
 	return segments
 }
 
+// errReplayed ends a re-read of the dataset at the last replayed record.
+var errReplayed = errors.New("every replayed record read")
+
 // journalOf reads the named pipeline's predictions of the first n records
 // from the run's journal, by seq (the last line of a record wins, as on
 // resume).
@@ -242,23 +232,18 @@ func replayWith(ctx context.Context, exp *spec.Experiment, dopt datasets.Options
 		return fmt.Errorf("open dataset: %w", err)
 	}
 	defer stream.Close()
-	for k := 0; ; k++ {
-		if k%4096 == 0 && ctx.Err() != nil {
-			return fmt.Errorf("read dataset: %w", ctx.Err())
+	err = datasets.Each(ctx, stream, func(rec datasets.Record) error {
+		if rec.Seq >= n {
+			return errReplayed
 		}
-		rec, err := stream.Next()
-		if errors.Is(err, io.EOF) || (err == nil && rec.Seq >= n) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("read dataset: %w", err)
-		}
-		if exp.Dataset.ID != "" && preds[rec.Seq].RecordID != "" && rec.String(exp.Dataset.ID) != preds[rec.Seq].RecordID {
+		if id := preds[rec.Seq].RecordID; exp.Dataset.ID != "" && id != "" && rec.String(exp.Dataset.ID) != id {
 			return fmt.Errorf("record %d is %q in the journal but %q in the dataset: the dataset changed since the replay",
-				rec.Seq, preds[rec.Seq].RecordID, rec.String(exp.Dataset.ID))
+				rec.Seq, id, rec.String(exp.Dataset.ID))
 		}
-		if err := visit(metrics.Observation{Record: rec, Truth: truths[rec.Seq], Pred: preds[rec.Seq]}); err != nil {
-			return err
-		}
+		return visit(metrics.Observation{Record: rec, Truth: truths[rec.Seq], Pred: preds[rec.Seq]})
+	})
+	if err != nil && !errors.Is(err, errReplayed) {
+		return fmt.Errorf("read dataset: %w", err)
 	}
+	return nil
 }

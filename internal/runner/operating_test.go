@@ -21,7 +21,7 @@ func TestSuggestedBefore(t *testing.T) {
 		man.Dataset.SHA256 = hash
 		met := results.Metrics{Pipelines: []results.PipelineMetrics{{Name: "model",
 			OperatingPoint: &results.OperatingPoint{Pipeline: "model", Suggested: &results.ThresholdPoint{Threshold: results.Number(suggested)}}}}}
-		for name, v := range map[string]any{results.ManifestFile: man, results.MetricsFile: met} {
+		for name, v := range map[string]any{results.ManifestFile: man, results.MetricsFile: met, results.VerdictFile: results.Verdict{}} {
 			if err := results.WriteJSON(dir, name, v); err != nil {
 				t.Fatal(err)
 			}

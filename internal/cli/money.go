@@ -183,7 +183,7 @@ func operatingLines(r *results.Run) []string {
 			out = append(out, fmt.Sprintf("Operating point: no threshold on %s's score passes every must-criterion; the model itself would have to improve.", op.Pipeline))
 		case op.Confirm != nil:
 			line := fmt.Sprintf("Operating point: at threshold %s (today %s) %s gives %s on the half of the records held out from choosing it",
-				format.Sig(float64(op.Suggested.Threshold)), thresholdOf(op.Current.Threshold), op.Pipeline, op.Confirm.Verdict)
+				format.Sig(float64(op.Suggested.Threshold)), format.Threshold(float64(op.Current.Threshold)), op.Pipeline, op.Confirm.Verdict)
 			if sv := op.Confirm.Saving; sv != nil && !sv.Value.IsNaN() {
 				line += fmt.Sprintf(" (a yearly saving of %s against %s)", compactAmount(cmp.Or(op.Currency, "USD"), float64(sv.Value))[0], op.Incumbent)
 			}
@@ -191,12 +191,4 @@ func operatingLines(r *results.Run) []string {
 		}
 	}
 	return out
-}
-
-// thresholdOf is a threshold, or "not one threshold".
-func thresholdOf(t results.Number) string {
-	if t.IsNaN() {
-		return "not one threshold"
-	}
-	return format.Sig(float64(t))
 }

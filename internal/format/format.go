@@ -176,3 +176,12 @@ func plural(n float64, unit string) string {
 	}
 	return fmt.Sprintf("%s %ss", Group(int64(n)), unit)
 }
+
+// Threshold prints a decision threshold on a score, or "not one threshold"
+// for decisions that follow none (NaN).
+func Threshold(t float64) string {
+	if math.IsNaN(t) {
+		return "not one threshold"
+	}
+	return Sig(t)
+}

@@ -77,3 +77,15 @@ func TestHistory(t *testing.T) {
 		}
 	}
 }
+
+func TestThreshold(t *testing.T) {
+	tests := []struct {
+		t    float64
+		want string
+	}{{0.2248, "0.2248"}, {0.62, "0.62"}, {math.NaN(), "not one threshold"}}
+	for _, tt := range tests {
+		if got := Threshold(tt.t); got != tt.want {
+			t.Errorf("Threshold(%v) = %q, want %q", tt.t, got, tt.want)
+		}
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/poc-harness/poc/internal/format"
 	"github.com/poc-harness/poc/internal/results"
 )
 
@@ -888,9 +889,9 @@ func operatingMarks(run *results.Run) []operatingMark {
 					prec: float64(p.Precision), suggested: suggested})
 			}
 		}
-		add(op.Current, "today ("+thresholdText(op.Current.Threshold)+")", false)
+		add(op.Current, "today ("+format.Threshold(float64(op.Current.Threshold))+")", false)
 		if s := op.Suggested; s != nil {
-			add(*s, "suggested ("+thresholdText(s.Threshold)+")", true)
+			add(*s, "suggested ("+format.Threshold(float64(s.Threshold))+")", true)
 		}
 	}
 	return out

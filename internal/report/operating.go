@@ -104,7 +104,7 @@ func operatingViewOf(op *results.OperatingPoint, conf float64) operatingView {
 		sv    *results.Projection
 	}{{"As decided today", cur, cf.CurrentSaving}, {"Suggested", *s, cf.Saving}}
 	for _, r := range rows {
-		row := operatingRow{Label: r.label, Threshold: thresholdText(r.p.Threshold), Recall: pct(r.p.TPR), FPR: pct(r.p.FPR),
+		row := operatingRow{Label: r.label, Threshold: format.Threshold(float64(r.p.Threshold)), Recall: pct(r.p.TPR), FPR: pct(r.p.FPR),
 			Precision: pct(r.p.Precision), Flagged: pct(r.p.Flagged)}
 		if r.sv != nil {
 			row.Saving = compactMoney(float64(r.sv.Value), op.Currency) + " (" + intervalWords(r.sv.Interval, op.Currency) + ")"
@@ -166,7 +166,7 @@ func operatingAdvice(run *results.Run) []string {
 			out = append(out, fmt.Sprintf("No threshold on %s's score passes every must-criterion (see Operating point): the model itself would have to improve.", op.Pipeline))
 		case op.Confirm != nil && op.Confirm.Verdict == results.Go:
 			out = append(out, fmt.Sprintf("At threshold %s instead of %s, %s passes every must-criterion on records held out from choosing it (see Operating point): "+
-				"judge it at that threshold on new records before deciding.", format.Sig(float64(op.Suggested.Threshold)), thresholdText(op.Current.Threshold), op.Pipeline))
+				"judge it at that threshold on new records before deciding.", format.Sig(float64(op.Suggested.Threshold)), format.Threshold(float64(op.Current.Threshold)), op.Pipeline))
 		case op.Confirm != nil:
 			out = append(out, fmt.Sprintf("Threshold %s of %s passes every must-criterion on half of the records but gives %s on the other half (see Operating point): "+
 				"a threshold alone is not shown to fix the verdict.", format.Sig(float64(op.Suggested.Threshold)), op.Pipeline, op.Confirm.Verdict))
@@ -216,14 +216,6 @@ func currentAt(p results.ThresholdPoint) string {
 		return "by a rule that is not one threshold on its score"
 	}
 	return "at threshold " + format.Sig(float64(p.Threshold))
-}
-
-// thresholdText is a threshold, or "not one threshold".
-func thresholdText(t results.Number) string {
-	if t.IsNaN() {
-		return "not one threshold"
-	}
-	return format.Sig(float64(t))
 }
 
 // rangesText lists passing ranges of thresholds.
@@ -289,7 +281,7 @@ func operatingNext(run *results.Run) string {
 			return fmt.Sprintf("No threshold on %s's score fixes it.", op.Pipeline)
 		case op.Confirm != nil && op.Confirm.Verdict == results.Go:
 			return fmt.Sprintf("At threshold %s instead of %s it passes on records held out from choosing it: judge that on new records.",
-				format.Sig(float64(op.Suggested.Threshold)), thresholdText(op.Current.Threshold))
+				format.Sig(float64(op.Suggested.Threshold)), format.Threshold(float64(op.Current.Threshold)))
 		}
 	}
 	return ""

@@ -73,7 +73,7 @@ func operatingPoints(ctx context.Context, exp *spec.Experiment, run *results.Run
 		if earlier := suggestedBefore(run.Dir, datasetHash, p.Name, float64(op.Current.Threshold)); earlier != "" && !op.ThresholdInferred {
 			op.Reused = fmt.Sprintf("%s decides at threshold %s, which run %s suggested from these same records: "+
 				"this run judges the threshold on the records it was chosen from, so its verdict on %s is optimistic",
-				p.Name, thresholdText(op.Current.Threshold), earlier, p.Name)
+				p.Name, format.Threshold(float64(op.Current.Threshold)), earlier, p.Name)
 			warns = append(warns, results.Warning{Where: fmt.Sprintf("%s:%s", exp.File, p.Pos), Field: "pipelines." + p.Name + ".threshold",
 				Message: op.Reused, Hint: "judge it on records it was not chosen from: a later period of data, or records the earlier run did not replay"})
 		}
@@ -111,9 +111,6 @@ func suggestedBefore(dir, datasetHash, name string, t float64) string {
 	}
 	return ""
 }
-
-// thresholdText is a threshold as the reports print it.
-func thresholdText(t results.Number) string { return format.Sig(float64(t)) }
 
 // scored reports whether a pipeline gave a score for most of the records it
 // answered: a threshold on it then decides.

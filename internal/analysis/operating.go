@@ -240,29 +240,20 @@ func (o *operating) currentThreshold() float64 {
 	return minPos
 }
 
-// point is what the decisions dec give on the records at pos.
+// point is what the decisions dec give on the records at pos, each
+// classified as metrics.Classify does (a failed record flags nothing).
 func (o *operating) point(pos []int, dec func(i int) string) results.ThresholdPoint {
-	var tp, fp, fn, tn, flagged, answered int
+	var n [metrics.Unlabelled + 1]int
+	var flagged, answered int
 	for _, i := range pos {
-		if o.in.Failed[i] {
-			continue
+		label := dec(i)
+		if !o.in.Failed[i] {
+			answered++
+			if label == o.in.Positive {
+				flagged++
+			}
 		}
-		answered++
-		f := dec(i) == o.in.Positive
-		if f {
-			flagged++
-		}
-		switch t := o.in.Truths[i]; {
-		case t == "":
-		case t == o.in.Positive && f:
-			tp++
-		case t == o.in.Positive:
-			fn++
-		case f:
-			fp++
-		default:
-			tn++
-		}
+		n[metrics.Classify(o.in.Truths[i], label, o.in.Failed[i], o.in.Positive)]++
 	}
 	share := func(a, b int) results.Number {
 		if b == 0 {
@@ -270,17 +261,7 @@ func (o *operating) point(pos []int, dec func(i int) string) results.ThresholdPo
 		}
 		return results.Number(float64(a) / float64(b))
 	}
-	// A failed record flags nothing: it is a missed positive or a true
-	// negative, as metrics.Classify counts it.
-	for _, i := range pos {
-		if o.in.Failed[i] && o.in.Truths[i] != "" {
-			if o.in.Truths[i] == o.in.Positive {
-				fn++
-			} else {
-				tn++
-			}
-		}
-	}
+	tp, fp, fn, tn := n[metrics.TruePositive], n[metrics.FalsePositive], n[metrics.FalseNegative], n[metrics.TrueNegative]
 	return results.ThresholdPoint{Threshold: results.NaN(), TPR: share(tp, tp+fn), FPR: share(fp, fp+tn),
 		Precision: share(tp, tp+fp), Flagged: share(flagged, answered), Saving: results.NaN()}
 }
@@ -294,7 +275,8 @@ func (o *operating) split() {
 	for i, t := range o.in.Truths {
 		classes[t] = append(classes[t], i)
 	}
-	h := func(i int) uint64 {
+	key := make([]uint64, n) // each record's place in the draw, hashed once
+	for i := range key {
 		f := fnv.New64a()
 		var b [16]byte
 		for k := range 8 {
@@ -303,11 +285,11 @@ func (o *operating) split() {
 		}
 		f.Write(b[:])
 		f.Write([]byte("operating point"))
-		return f.Sum64()
+		key[i] = f.Sum64()
 	}
 	o.selA = make([]bool, n)
 	for _, seqs := range classes {
-		slices.SortFunc(seqs, func(a, b int) int { return cmp.Or(cmp.Compare(h(a), h(b)), cmp.Compare(a, b)) })
+		slices.SortFunc(seqs, func(a, b int) int { return cmp.Or(cmp.Compare(key[a], key[b]), cmp.Compare(a, b)) })
 		for _, i := range seqs[:len(seqs)/2] {
 			o.selA[i] = true
 		}
@@ -428,12 +410,7 @@ func (o *operating) saving(total []float64, pos []int) results.Number {
 // accumulators per threshold, and marks the thresholds at which every
 // must-criterion's estimate passes.
 func (o *operating) sweep() error {
-	var mets []int
-	for _, c := range o.musts {
-		if m := o.metric[c.Metric]; !slices.Contains(mets, m) {
-			mets = append(mets, m)
-		}
-	}
+	mets := o.metricsOf(o.musts)
 	accs := make([]map[int]metrics.Accumulator, len(o.thresholds))
 	for k := range accs {
 		accs[k] = map[int]metrics.Accumulator{}
@@ -465,13 +442,17 @@ func (o *operating) sweep() error {
 	for i := range local {
 		local[i] = i
 	}
+	sets := make([][]selSet, len(o.musts))
+	for c, cr := range o.musts {
+		sets[c] = o.selSets(cr, local)
+	}
 	o.pass, o.est = make([]bool, len(o.thresholds)), make([][]float64, len(o.thresholds))
 	for k, t := range o.thresholds {
 		pt := o.point(o.posA, decs[k])
 		pt.Threshold = results.Number(t)
 		o.pass[k], o.est[k] = true, make([]float64, len(o.musts))
 		for c, cr := range o.musts {
-			est, ok := o.estimate(cr, accs[k][o.metric[cr.Metric]], local)
+			est, ok := o.estimate(cr, accs[k][o.metric[cr.Metric]], sets[c])
 			o.est[k][c] = est
 			o.pass[k] = o.pass[k] && ok
 		}
@@ -511,28 +492,63 @@ func (o *operating) replay(visit func(metrics.Observation)) error {
 	return nil
 }
 
-// estimate is criterion c's estimate on the selection half with the
-// candidate's accumulator acc (local positions), overall and in every
-// segment it must hold in, and whether all of them pass. A segment with
-// fewer selection records than the run's smallest judged segment is not
-// held to it.
-func (o *operating) estimate(c verdict.Criterion, acc metrics.Accumulator, local []int) (float64, bool) {
-	est := o.estimateOn(c, acc, local, o.posA)
-	ok := o.passes(c, est)
+// selSet is a set of selection-half records a must-criterion is held to —
+// all of them, or one segment's — with their positions in the sweep's
+// accumulators (loc) and in the run's (full), and the baseline's value on
+// them (NaN for an absolute criterion), which no threshold changes.
+type selSet struct {
+	loc, full []int
+	base      float64
+}
+
+// selSets are the sets criterion c is held to on the selection half:
+// every record (local positions), then each segment it must hold in with
+// at least minSegment selection records.
+func (o *operating) selSets(c verdict.Criterion, local []int) []selSet {
+	sets := []selSet{{loc: local, full: o.posA}}
 	for _, col := range c.InEvery {
 		for _, seg := range o.in.Segments[col] {
-			var loc, full []int
+			var st selSet
 			for _, i := range seg.Positions {
 				if o.selA[i] {
-					loc = append(loc, o.localIndex(i))
-					full = append(full, i)
+					st.loc = append(st.loc, o.localIndex(i))
+					st.full = append(st.full, i)
 				}
 			}
-			if len(full) == 0 || len(full) < o.minSegment() {
-				continue
+			if len(st.full) > 0 && len(st.full) >= o.minSegment() {
+				sets = append(sets, st)
 			}
-			ok = ok && o.passes(c, o.estimateOn(c, acc, loc, full))
 		}
+	}
+	for k := range sets {
+		sets[k].base = math.NaN()
+		if c.Kind.Comparison() {
+			if b := slices.Index(o.in.Pipelines, c.Baseline); b >= 0 {
+				sets[k].base = o.in.Accumulators[b][o.metric[c.Metric]].(metrics.Resampler).ValueAt(sets[k].full)
+			}
+		}
+	}
+	return sets
+}
+
+// estimate is criterion c's estimate on the selection half with the
+// candidate's accumulator acc, overall (the first of sets) and whether it
+// passes on every one of sets.
+func (o *operating) estimate(c verdict.Criterion, acc metrics.Accumulator, sets []selSet) (float64, bool) {
+	var est float64
+	ok := true
+	for k, st := range sets {
+		v := acc.(metrics.Resampler).ValueAt(st.loc)
+		switch {
+		case c.Kind.Comparison() && c.Relative:
+			v = (v - st.base) / math.Abs(st.base)
+		case c.Kind.Comparison():
+			v -= st.base
+		}
+		if k == 0 {
+			est = v
+		}
+		ok = ok && o.passes(c, v)
 	}
 	return est, ok
 }
@@ -545,25 +561,6 @@ func (o *operating) minSegment() int { return o.vs.MinSegmentSize / 2 }
 func (o *operating) localIndex(seq int) int {
 	i, _ := slices.BinarySearch(o.posA, seq)
 	return i
-}
-
-// estimateOn is c's estimate with the candidate's accumulator acc at local
-// positions loc and the baseline's at the same records' positions full.
-func (o *operating) estimateOn(c verdict.Criterion, acc metrics.Accumulator, loc, full []int) float64 {
-	v := acc.(metrics.Resampler).ValueAt(loc)
-	if !c.Kind.Comparison() {
-		return v
-	}
-	for i, p := range o.in.Pipelines {
-		if p == c.Baseline {
-			b := o.in.Accumulators[i][o.metric[c.Metric]].(metrics.Resampler).ValueAt(full)
-			if c.Relative {
-				return (v - b) / math.Abs(b)
-			}
-			return v - b
-		}
-	}
-	return math.NaN()
 }
 
 // passes reports whether estimate est meets c's bound.

@@ -177,9 +177,11 @@ func operatingLines(r *results.Run) []string {
 	}
 	for _, pm := range r.Metrics.Pipelines {
 		op := pm.OperatingPoint
+		if op == nil {
+			continue
+		}
 		switch {
-		case op == nil || op.Note != "":
-		case op.Suggested == nil:
+		case op.NoThreshold():
 			out = append(out, fmt.Sprintf("Operating point: no threshold on %s's score passes every must-criterion; the model itself would have to improve.", op.Pipeline))
 		case op.Confirm != nil:
 			line := fmt.Sprintf("Operating point: at threshold %s (today %s) %s gives %s on the half of the records held out from choosing it",

@@ -160,11 +160,13 @@ func operatingAdvice(run *results.Run) []string {
 	var out []string
 	for _, pm := range run.Metrics.Pipelines {
 		op := pm.OperatingPoint
+		if op == nil {
+			continue
+		}
 		switch {
-		case op == nil || op.Note != "":
-		case op.Suggested == nil:
+		case op.NoThreshold():
 			out = append(out, fmt.Sprintf("No threshold on %s's score passes every must-criterion (see Operating point): the model itself would have to improve.", op.Pipeline))
-		case op.Confirm != nil && op.Confirm.Verdict == results.Go:
+		case op.Fixes():
 			out = append(out, fmt.Sprintf("At threshold %s instead of %s, %s passes every must-criterion on records held out from choosing it (see Operating point): "+
 				"judge it at that threshold on new records before deciding.", format.Sig(float64(op.Suggested.Threshold)), format.Threshold(float64(op.Current.Threshold)), op.Pipeline))
 		case op.Confirm != nil:
@@ -203,7 +205,7 @@ func reusedWarnings(run *results.Run) []string {
 // half.
 func thresholdFixes(run *results.Run, pipeline string) bool {
 	for _, pm := range run.Metrics.Pipelines {
-		if op := pm.OperatingPoint; op != nil && pm.Name == pipeline && op.Confirm != nil && op.Confirm.Verdict == results.Go {
+		if pm.Name == pipeline && pm.OperatingPoint.Fixes() {
 			return true
 		}
 	}
@@ -275,11 +277,13 @@ func operatingNext(run *results.Run) string {
 	}
 	for _, pm := range run.Metrics.Pipelines {
 		op := pm.OperatingPoint
+		if op == nil {
+			continue
+		}
 		switch {
-		case op == nil || op.Note != "":
-		case op.Suggested == nil:
+		case op.NoThreshold():
 			return fmt.Sprintf("No threshold on %s's score fixes it.", op.Pipeline)
-		case op.Confirm != nil && op.Confirm.Verdict == results.Go:
+		case op.Fixes():
 			return fmt.Sprintf("At threshold %s instead of %s it passes on records held out from choosing it: judge that on new records.",
 				format.Sig(float64(op.Suggested.Threshold)), format.Threshold(float64(op.Current.Threshold)))
 		}

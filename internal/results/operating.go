@@ -111,3 +111,15 @@ type Confirmation struct {
 	Saving        *Projection `json:"saving,omitempty"`
 	CurrentSaving *Projection `json:"current_saving,omitempty"`
 }
+
+// NoThreshold reports whether the analysis was made and found no threshold
+// at which every must-criterion passes together.
+func (op *OperatingPoint) NoThreshold() bool {
+	return op != nil && op.Note == "" && op.Suggested == nil
+}
+
+// Fixes reports whether the suggested threshold passed every
+// must-criterion on the confirmation half.
+func (op *OperatingPoint) Fixes() bool {
+	return op != nil && op.Confirm != nil && op.Confirm.Verdict == Go
+}

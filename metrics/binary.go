@@ -122,6 +122,24 @@ func (a *binaryAcc) ValueAt(idx []int) float64 {
 	return ratio(float64(num), float64(den))
 }
 
+// Terms implements Summed: a record adds one to its confusion cell.
+func (a *binaryAcc) Terms() int { return 4 }
+
+// Term is the one-hot cell of record i (TP, FP, FN, TN; none without a
+// label).
+func (a *binaryAcc) Term(i int, dst []float64) {
+	if c := a.codes[i]; c < 4 {
+		dst[c] = 1
+	}
+}
+
+// FromSums is the ratio over the cells' counts.
+func (a *binaryAcc) FromSums(s []float64) float64 {
+	c := BinaryCounts{TP: int(s[codeTP]), FP: int(s[codeFP]), FN: int(s[codeFN]), TN: int(s[codeTN])}
+	num, den := a.m.def.ratio(c)
+	return ratio(float64(num), float64(den))
+}
+
 // Counts makes proportions (precision, recall, ...) eligible for the Wilson
 // interval; F1 is not a proportion and reports ok=false.
 // Outcome implements Outcomes for the proportion metrics.

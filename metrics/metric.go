@@ -88,6 +88,27 @@ type Resampler interface {
 	ValueAt(idx []int) float64
 }
 
+// Summed is implemented by resampling accumulators whose value over any
+// set of records is a function of a few sums over those records, each
+// record adding a fixed vector of Terms numbers: a one-hot confusion cell
+// for recall or precision, the weight of a positive record for a weighted
+// recall, a cost and a 1 for a mean cost. The statistics layer then
+// resamples the sums instead of the records — records with the same vector
+// are drawn as one group —, which gives the same bootstrap distribution at
+// a cost that does not grow with the number of records.
+type Summed interface {
+	// Terms is the length of each record's vector; 0 when the value is
+	// not a function of sums (the accumulator is then resampled record by
+	// record).
+	Terms() int
+	// Term writes record i's vector into dst, which has Terms numbers,
+	// all zero.
+	Term(i int, dst []float64)
+	// FromSums is the value over records whose vectors add up to s, NaN
+	// where undefined: the same as ValueAt over those records.
+	FromSums(s []float64) float64
+}
+
 // Explainer is implemented by accumulators that can say, for people, why
 // their value over everything added is undefined (NaN).
 type Explainer interface {

@@ -142,6 +142,30 @@ func (a *classAcc) ValueAt(idx []int) float64 {
 	return v
 }
 
+// Terms implements Summed for accuracy (a correct and a labelled record;
+// the confusion matrix's value is accuracy too); macro F1 needs every
+// class's counts and is resampled record by record.
+func (a *classAcc) Terms() int {
+	if a.m.kind == "macro_f1" {
+		return 0
+	}
+	return 2
+}
+
+// Term is (1 if record i is labelled and predicted right, 1 if labelled).
+func (a *classAcc) Term(i int, dst []float64) {
+	if a.truth[i] < 0 {
+		return
+	}
+	dst[1] = 1
+	if a.truth[i] == a.pred[i] {
+		dst[0] = 1
+	}
+}
+
+// FromSums is accuracy.
+func (a *classAcc) FromSums(s []float64) float64 { return ratio(s[0], s[1]) }
+
 // Outcome implements Outcomes: a labelled record, predicted right or not.
 func (a *classAcc) Outcome(i int) (counted, success bool) {
 	return a.truth[i] >= 0, a.truth[i] >= 0 && a.truth[i] == a.pred[i]

@@ -150,6 +150,20 @@ func (a *errorAcc) ValueAt(idx []int) float64 {
 	return ratio(float64(n), float64(len(idx)))
 }
 
+// Terms implements Summed: a failure and a record.
+func (a *errorAcc) Terms() int { return 2 }
+
+// Term is (1 if record i failed, 1).
+func (a *errorAcc) Term(i int, dst []float64) {
+	if a.failed[i] {
+		dst[0] = 1
+	}
+	dst[1] = 1
+}
+
+// FromSums is the share of failures.
+func (a *errorAcc) FromSums(s []float64) float64 { return ratio(s[0], s[1]) }
+
 func (a *errorAcc) Counts() (int, int, bool) { return a.count, len(a.failed), true }
 
 // Outcome implements Outcomes: every record counts; a failure is the "success".
@@ -204,6 +218,20 @@ func (a *costAcc) ValueAt(idx []int) float64 {
 		return sum
 	}
 	return ratio(sum, float64(len(idx)))
+}
+
+// Terms implements Summed: a record's cost and the record.
+func (a *costAcc) Terms() int { return 2 }
+
+// Term is (record i's cost, 1).
+func (a *costAcc) Term(i int, dst []float64) { dst[0], dst[1] = a.cost[i], 1 }
+
+// FromSums is the total or mean cost.
+func (a *costAcc) FromSums(s []float64) float64 {
+	if a.m.total {
+		return s[0]
+	}
+	return ratio(s[0], s[1])
 }
 
 func (a *costAcc) Result() Result {

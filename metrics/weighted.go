@@ -119,6 +119,30 @@ func (a *weightedAcc) Len() int { return len(a.codes) }
 
 func (a *weightedAcc) ValueAt(idx []int) float64 { return ratio(a.sums(idx)) }
 
+// Terms implements Summed: the weight in the numerator and in the
+// denominator.
+func (a *weightedAcc) Terms() int { return 2 }
+
+// Term is record i's weight where it is caught and where it counts.
+func (a *weightedAcc) Term(i int, dst []float64) {
+	w := a.weights[i]
+	switch a.codes[i] {
+	case codeTP:
+		dst[0], dst[1] = w, w
+	case codeFN:
+		if a.m.recall {
+			dst[1] = w
+		}
+	case codeFP:
+		if !a.m.recall {
+			dst[1] = w
+		}
+	}
+}
+
+// FromSums is the caught weight's share.
+func (a *weightedAcc) FromSums(s []float64) float64 { return ratio(s[0], s[1]) }
+
 func (a *weightedAcc) Result() Result {
 	num, den := a.sums(nil)
 	n := 0

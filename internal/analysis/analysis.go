@@ -71,6 +71,7 @@ type Analysis struct {
 	result  [][]metrics.Result
 	method  [][]Method
 	reps    map[key][]float64
+	tables  map[key]*sumTable // by metric and segment (p 0)
 	dists   map[key]*stats.Dist
 	distErr map[key]error
 	// failures counts each pipeline's failed records (nil: unknown), of
@@ -103,7 +104,7 @@ func New(pipelines []string, mets []metrics.Metric, acc [][]metrics.Accumulator,
 	}
 	a := &Analysis{s: s, names: pipelines, pipes: map[string]int{}, mets: map[string]int{}, metrics: mets, acc: acc,
 		result: make([][]metrics.Result, len(acc)), method: make([][]Method, len(acc)),
-		reps: map[key][]float64{}, dists: map[key]*stats.Dist{}, distErr: map[key]error{}}
+		reps: map[key][]float64{}, tables: map[key]*sumTable{}, dists: map[key]*stats.Dist{}, distErr: map[key]error{}}
 	for i, p := range pipelines {
 		a.pipes[p] = i
 	}
@@ -164,6 +165,14 @@ func (a *Analysis) replicates(p, m int, seg *verdict.Segment) ([]float64, error)
 		return nil, errors.New("the metric keeps no per-record values to resample")
 	}
 	pos := positions(seg)
+	if t, err := a.sumTable(m, seg); err != nil {
+		return nil, err
+	} else if t != nil {
+		if err := a.resampleSums(m, seg, t); err != nil {
+			return nil, err
+		}
+		return a.reps[k], nil
+	}
 	reps, err := stats.Resample(size(pos, rs.Len()), subset(rs.ValueAt, pos, rs.Len()), a.options(m, k.segment))
 	if err != nil {
 		return nil, err
@@ -192,8 +201,18 @@ func (a *Analysis) buildDist(p, m int, seg *verdict.Segment) (*stats.Dist, error
 	}
 	rs := a.acc[p][m].(metrics.Resampler)
 	pos := positions(seg)
-	stat := subset(rs.ValueAt, pos, rs.Len())
 	n := size(pos, rs.Len())
+	if t, _ := a.sumTable(m, seg); t != nil {
+		d, err := t.dist(p, reps, a.s)
+		if err != nil {
+			return nil, err
+		}
+		if extra := a.extraVariance(p, m, n); extra > 0 {
+			d = d.Widened(extra, " + judge noise")
+		}
+		return d, nil
+	}
+	stat := subset(rs.ValueAt, pos, rs.Len())
 	est := stat(nil)
 	var jack []float64
 	if a.s.method() == stats.BootstrapBCa {

@@ -16,6 +16,7 @@ import (
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/runner"
 	"github.com/poc-harness/poc/internal/spec"
+	"github.com/poc-harness/poc/internal/timings"
 	"github.com/spf13/cobra"
 )
 
@@ -34,6 +35,8 @@ type RunOptions struct {
 	CacheDir string
 	// MaxCost replaces the file's budget.max_cost when positive.
 	MaxCost float64
+	// Timings prints the time and peak memory of each phase of the run.
+	Timings bool
 	// given reports whether a flag was on the command line (nil: none was).
 	given func(name string) bool
 }
@@ -104,6 +107,7 @@ func addRunFlags(cmd *cobra.Command, opts *RunOptions) {
 	f.BoolVar(&opts.NoCache, "no-cache", false, "neither read nor write the response cache")
 	f.StringVar(&opts.CacheDir, "cache-dir", "", "response cache folder (default $POC_CACHE_DIR, else the user cache folder)")
 	f.Float64Var(&opts.MaxCost, "max-cost", 0, "spend at most this much on calls (replaces budget.max_cost; with --resume, raises it)")
+	f.BoolVar(&opts.Timings, "timings", false, "print the time, CPU time and peak memory of each phase of the run (on standard error)")
 }
 
 // keepCacheFlags gives a resume the cache settings its run started with
@@ -159,6 +163,13 @@ func run(ctx context.Context, io IO, opts *RunOptions) error {
 		Flags: results.Flags{MaxCost: opts.MaxCost, Concurrency: opts.Concurrency, NoCache: opts.NoCache, CacheDir: opts.CacheDir, Kept: kept}}
 	progress := newProgress(io.Err)
 	ropt.Progress, ropt.OnTotal = progress.update, progress.setTotal
+	if opts.Timings {
+		ropt.Timings = timings.New()
+		defer func() {
+			fmt.Fprintln(io.Err)
+			_ = timings.Write(io.Err, ropt.Timings.Phases())
+		}()
+	}
 
 	var out *runner.Outcome
 	if opts.Resume != "" {

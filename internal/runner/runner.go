@@ -20,6 +20,7 @@ import (
 	"github.com/poc-harness/poc/internal/report"
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/spec"
+	"github.com/poc-harness/poc/internal/timings"
 	"github.com/poc-harness/poc/internal/verdict"
 	"github.com/poc-harness/poc/metrics"
 	"github.com/poc-harness/poc/pipeline"
@@ -63,6 +64,9 @@ type Options struct {
 	// a small run's time): the run folder's data files are written as
 	// always, and `poc report DIR` builds the documents from them.
 	SkipReports bool
+	// Timings, when set, records the time and peak memory of each phase
+	// of the run (`poc run --timings`).
+	Timings *timings.Recorder
 }
 
 // Outcome is what a run produced.
@@ -91,6 +95,7 @@ func Run(ctx context.Context, exp *spec.Experiment, opt Options) (*Outcome, erro
 	if opt.MaxCost > 0 {
 		exp.Budget.MaxCost = opt.MaxCost
 	}
+	opt.Timings.Start("checks")
 	checks, err := preflight(ctx, exp)
 	if err != nil {
 		return nil, err
@@ -211,11 +216,12 @@ func Resume(ctx context.Context, dir string, load func(path string) (*spec.Exper
 	if opt.MaxCost > 0 {
 		exp.Budget.MaxCost = opt.MaxCost
 	}
+	opt.Timings.Start("checks")
 	checks, err := preflight(ctx, exp)
 	if err != nil {
 		return exp, nil, err
 	}
-
+	opt.Timings.Start("read the journal")
 	a, prior, err := reopenAttempt(dir, exp, opt.Now())
 	if err != nil {
 		return exp, nil, err
@@ -387,7 +393,9 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 	prior engine.Resumable, opt Options) (*Outcome, error) {
 	out := &Outcome{Dir: dir}
 	defer closePipelines(exp)
+	defer opt.Timings.Stop()
 	dopt := datasetOptions(exp)
+	opt.Timings.Start("labels and training")
 	if err := prepare(ctx, exp, dopt, out, opt); err != nil {
 		if ctx.Err() != nil {
 			// Stopped while counting or training: nothing was replayed
@@ -409,6 +417,7 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 			return out, err
 		}
 	}
+	opt.Timings.Start("replay")
 	res, err := runEngine(ctx, exp, dopt, &man, a, prior, opt)
 	if res == nil {
 		return out, err
@@ -419,6 +428,7 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 	if err != nil || res.Interrupted {
 		return out, stopped(dir, &man, res, err)
 	}
+	opt.Timings.Start("predictions.parquet")
 	if err := writePredictions(ctx, dir, exp); err != nil {
 		return out, err
 	}
@@ -444,10 +454,12 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 	if err != nil {
 		return out, err
 	}
+	opt.Timings.Start("write the run folder")
 	if err := writeRun(run); err != nil {
 		return out, err
 	}
 	if !opt.SkipReports {
+		opt.Timings.Start("reports")
 		if err := report.Write(ctx, run); err != nil {
 			if ctx.Err() != nil {
 				// The run is complete (its verdict is written); only the
@@ -638,6 +650,7 @@ func writeManifest(dir string, man results.Manifest) error {
 // analyseRun turns a complete replay into the run model: the metrics with
 // their intervals, the verdict and the impact projection.
 func analyseRun(ctx context.Context, exp *spec.Experiment, dir string, dopt datasets.Options, man results.Manifest, res *engine.Result, opt Options) (*results.Run, error) {
+	opt.Timings.Start("intervals and verdict")
 	est, sum, err := analyse(exp, res, ctx.Done())
 	if err != nil {
 		return nil, err
@@ -649,14 +662,17 @@ func analyseRun(ctx context.Context, exp *spec.Experiment, dir string, dopt data
 		Verdict: sum.Verdict, Reason: sum.Reason, Multiplicity: sum.Multiplicity, Confidence: exp.Report.Confidence,
 		Records: res.Records, Criteria: sum.Criteria,
 	}
+	opt.Timings.Start("breakdown")
 	preds, err := summarise(ctx, run, exp)
 	if err != nil {
 		return nil, err
 	}
+	opt.Timings.Start("impact")
 	var impact *analysis.ImpactInput
 	if run.Impact, impact, err = projectImpact(ctx, exp, dir, dopt, res.Records); err != nil {
 		return nil, err
 	}
+	opt.Timings.Start("operating point")
 	warns, err := operatingPoints(ctx, exp, run, preds, res, impact, dopt, man.Dataset.SHA256)
 	if err != nil {
 		return nil, err

@@ -315,6 +315,14 @@ func bcaSorted(thetaHat float64, sorted, jackknife []float64, conf float64) Inte
 // bcaLevels returns BCa's adjusted levels α₁, α₂, with z₀ and a; ok is
 // false when BCa is degenerate.
 func bcaLevels(thetaHat float64, sorted, jackknife []float64, conf float64) (alpha1, alpha2, z0, accel float64, ok bool) {
+	if sorted[0] == sorted[len(sorted)-1] {
+		return 0, 0, 0, 0, false
+	}
+	return bcaLevelsAccel(thetaHat, sorted, acceleration(jackknife), conf)
+}
+
+// bcaLevelsAccel is bcaLevels with the acceleration given.
+func bcaLevelsAccel(thetaHat float64, sorted []float64, accel, conf float64) (alpha1, alpha2, z0, _ float64, ok bool) {
 	b := len(sorted)
 	if sorted[0] == sorted[b-1] {
 		return 0, 0, 0, 0, false
@@ -322,7 +330,6 @@ func bcaLevels(thetaHat float64, sorted, jackknife []float64, conf float64) (alp
 	less := sort.SearchFloat64s(sorted, thetaHat) // #{θ* < θ̂}
 	leq := sort.Search(b, func(i int) bool { return sorted[i] > thetaHat })
 	z0 = distuv.UnitNormal.Quantile(float64(less+leq) / float64(2*b))
-	accel = acceleration(jackknife)
 	zAlpha := distuv.UnitNormal.Quantile((1 - conf) / 2)
 	num1 := z0 + zAlpha
 	alpha1 = distuv.UnitNormal.CDF(z0 + num1/(1-accel*num1))
@@ -332,22 +339,8 @@ func bcaLevels(thetaHat float64, sorted, jackknife []float64, conf float64) (alp
 	return alpha1, alpha2, z0, accel, ok
 }
 
-// acceleration is BCa's jackknife acceleration Σd³ / 6(Σd²)^{3/2}, with
-// d = mean(jackknife) − jackknife[i]; NaN when all values are equal.
-func acceleration(jackknife []float64) float64 {
-	var mean float64
-	for _, v := range jackknife {
-		mean += v
-	}
-	mean /= float64(len(jackknife))
-	var s2, s3 float64
-	for _, v := range jackknife {
-		d := mean - v
-		s2 += d * d
-		s3 += d * d * d
-	}
-	return s3 / (6 * math.Pow(s2, 1.5))
-}
+// acceleration is BCa's jackknife acceleration of values counted once each.
+func acceleration(jackknife []float64) float64 { return Acceleration(jackknife, nil) }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 

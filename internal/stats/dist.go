@@ -102,6 +102,17 @@ type Dist struct {
 // acceleration) the percentile distribution is used and the method says so
 // ([MethodBCaDegenerate]).
 func NewDist(estimate float64, replicates, jackknife []float64, conf float64, method string) (*Dist, error) {
+	accel := math.NaN()
+	if method == BootstrapBCa && len(jackknife) >= 2 {
+		accel = acceleration(jackknife)
+	}
+	return NewDistAccel(estimate, replicates, accel, conf, method)
+}
+
+// NewDistAccel is NewDist with BCa's acceleration given (from a jackknife
+// worked out elsewhere, as [SumTable.LeaveOneOut] and [Acceleration] give
+// it); a NaN acceleration makes BCa degenerate.
+func NewDistAccel(estimate float64, replicates []float64, accel, conf float64, method string) (*Dist, error) {
 	if !validConf(conf) {
 		return nil, fmt.Errorf("bootstrap distribution: confidence %v: must be in (0, 1)", conf)
 	}
@@ -121,10 +132,8 @@ func NewDist(estimate float64, replicates, jackknife []float64, conf float64, me
 	d := &Dist{estimate: estimate, sorted: sorted, conf: conf, method: MethodBootstrapPercentile, widen: 1}
 	if method == BootstrapBCa {
 		d.method = MethodBCaDegenerate
-		if len(jackknife) >= 2 {
-			if _, _, z0, a, ok := bcaLevels(estimate, sorted, jackknife, conf); ok {
-				d.bca, d.z0, d.accel, d.method = true, z0, a, MethodBootstrapBCa
-			}
+		if _, _, z0, a, ok := bcaLevelsAccel(estimate, sorted, accel, conf); ok {
+			d.bca, d.z0, d.accel, d.method = true, z0, a, MethodBootstrapBCa
 		}
 	}
 	return d, nil

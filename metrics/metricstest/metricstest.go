@@ -20,6 +20,8 @@ import (
 //     as adding them all to one accumulator;
 //   - an accumulator that implements metrics.Resampler has one entry per
 //     observation, and ValueAt over every position equals Result().Value;
+//   - a metrics.Summed accumulator's FromSums of its records' vectors
+//     equals ValueAt, over every record and over every other record;
 //   - a metrics.Proportion's counts reproduce the value when ok, and its
 //     per-record metrics.Outcomes add up to the counts.
 func Conformance(t testing.TB, m metrics.Metric, obs []metrics.Observation) {
@@ -60,6 +62,7 @@ func Conformance(t testing.TB, m metrics.Metric, obs []metrics.Observation) {
 			t.Errorf("%s: ValueAt(all) = %v, Result().Value = %v", m.Name(), got, want)
 		}
 	}
+	checkSums(t, m.Name(), whole, len(obs))
 	if p, ok := whole.(metrics.Proportion); ok {
 		if s, n, isProp := p.Counts(); isProp && n > 0 && !same(float64(s)/float64(n), want) {
 			t.Errorf("%s: Counts() = %d/%d, value %v", m.Name(), s, n, want)
@@ -73,6 +76,37 @@ func same(a, b float64) bool {
 		return math.IsNaN(a) && math.IsNaN(b)
 	}
 	return math.Abs(a-b) <= 1e-12*math.Max(1, math.Abs(b))
+}
+
+// checkSums verifies that a Summed accumulator's value of its records'
+// sums is ValueAt's, on every record and on the even positions.
+func checkSums(t testing.TB, name string, acc metrics.Accumulator, n int) {
+	t.Helper()
+	sm, ok := acc.(metrics.Summed)
+	r, isR := acc.(metrics.Resampler)
+	if !ok || sm.Terms() == 0 {
+		return
+	}
+	if !isR {
+		t.Errorf("%s: it gives sums (Summed) without per-record values (Resampler)", name)
+		return
+	}
+	for _, step := range []int{1, 2} {
+		s := make([]float64, sm.Terms())
+		term := make([]float64, sm.Terms())
+		var idx []int
+		for i := 0; i < n; i += step {
+			clear(term)
+			sm.Term(i, term)
+			for j, v := range term {
+				s[j] += v
+			}
+			idx = append(idx, i)
+		}
+		if got, want := sm.FromSums(s), r.ValueAt(idx); !same(got, want) {
+			t.Errorf("%s: FromSums over every %d records = %v, ValueAt = %v", name, step, got, want)
+		}
+	}
 }
 
 // checkOutcomes verifies that per-record Outcomes add up to Counts.

@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -115,6 +114,12 @@ type impactRows struct {
 	// peopleCost its handling cost per record.
 	people     int
 	peopleCost []float64
+	// cols resamples every per-record amount together: col[p] are
+	// pipeline p's cost, error cost and total, and minutesCol the people's
+	// handling minutes (−1: none), of which their cost is a multiple.
+	cols       *columns
+	col        [][3]int
+	minutesCol int
 }
 
 // Impact projects impact.json: each pipeline's yearly running cost and
@@ -141,9 +146,9 @@ func impact(in ImpactInput, s Settings) (*results.Impact, error) {
 	if in.MissedPositive != nil {
 		im.CostOfError = &results.CostOfError{MissedPositive: in.MissedPositive.String(), FalsePositive: in.FalsePositive.String()}
 	}
-	opt := stats.BootstrapOptions{Resamples: s.Resamples, Confidence: s.Confidence, Seed: s.Seed, Method: s.Method, Done: s.Done}
+	r.resampled(s)
 	for i := range in.Pipelines {
-		row, err := r.pipelineRow(i, opt)
+		row, err := r.pipelineRow(i)
 		if err != nil {
 			return nil, err
 		}
@@ -155,7 +160,7 @@ func impact(in ImpactInput, s Settings) (*results.Impact, error) {
 		}
 		for b, bp := range in.Pipelines {
 			if bp.Role != "candidate" {
-				sv, err := r.saving(c, b, opt)
+				sv, err := r.saving(c, b)
 				if err != nil {
 					return nil, err
 				}
@@ -164,7 +169,7 @@ func impact(in ImpactInput, s Settings) (*results.Impact, error) {
 		}
 	}
 	if in.People != nil && r.people >= 0 {
-		if im.Workload, err = workload(in, vol, opt); err != nil {
+		if im.Workload, err = r.workload(vol); err != nil {
 			return nil, err
 		}
 	}
@@ -231,6 +236,18 @@ func rows(in ImpactInput, done <-chan struct{}) (*impactRows, error) {
 	return r, nil
 }
 
+// resampled puts every per-record amount in one set of resampled columns.
+func (r *impactRows) resampled(s Settings) {
+	r.cols = &columns{s: s}
+	r.minutesCol = -1
+	for i, p := range r.in.Pipelines {
+		r.col = append(r.col, [3]int{r.cols.add(p.Cost), r.cols.add(r.errCost[i]), r.cols.add(r.total[i])})
+	}
+	if p := r.in.People; p != nil {
+		r.minutesCol = r.cols.add(p.Minutes.valuesOr(r.in.Records))
+	}
+}
+
 func (r *impactRows) volText() string { return format.Group(r.in.Volume) + " records a year" }
 
 func (r *impactRows) onRecords() string {
@@ -238,13 +255,13 @@ func (r *impactRows) onRecords() string {
 }
 
 // pipelineRow is one pipeline's yearly figures.
-func (r *impactRows) pipelineRow(i int, opt stats.BootstrapOptions) (results.PipelineImpact, error) {
+func (r *impactRows) pipelineRow(i int) (results.PipelineImpact, error) {
 	in, p := r.in, r.in.Pipelines[i]
 	vol, cur := float64(in.Volume), in.Currency
 	row := results.PipelineImpact{Name: p.Name, Role: p.Role, FalseNegatives: r.fn[i], FalsePositives: r.fp[i]}
 	mc := mean(p.Cost)
 	var err error
-	row.RunningCost, err = yearly(p.Cost, vol, opt,
+	row.RunningCost, err = r.cols.yearly(r.col[i][0], vol,
 		fmt.Sprintf("%s × %s per record, the mean cost of the pipeline's calls %s", r.volText(), money(mc, cur), r.onRecords()))
 	if err != nil {
 		return row, err
@@ -253,7 +270,7 @@ func (r *impactRows) pipelineRow(i int, opt stats.BootstrapOptions) (results.Pip
 		row.RunningCost.Assumption += "; zero means the experiment states no running cost for this pipeline, not that it is free"
 	}
 	if in.MissedPositive != nil {
-		e, err := yearly(r.errCost[i], vol, opt, fmt.Sprintf("%s × %s of errors per record %s: %s",
+		e, err := r.cols.yearly(r.col[i][1], vol, fmt.Sprintf("%s × %s of errors per record %s: %s",
 			r.volText(), money(mean(r.errCost[i]), cur), r.onRecords(), r.errorsText(i)))
 		if err != nil {
 			return row, err
@@ -262,7 +279,7 @@ func (r *impactRows) pipelineRow(i int, opt stats.BootstrapOptions) (results.Pip
 	}
 	if i == r.people {
 		pp := in.People
-		pc, err := yearly(r.peopleCost, vol, opt, fmt.Sprintf("%s × %s minutes of handling per record (%s) / 60 × %s an hour",
+		pc, err := r.cols.yearly(r.minutesCol, vol/60*pp.HourlyCost, fmt.Sprintf("%s × %s minutes of handling per record (%s) / 60 × %s an hour",
 			r.volText(), format.Sig(mean(pp.Minutes.valuesOr(in.Records))), pp.Minutes.source(in.Records, "use_case.people.minutes_per_record"),
 			money(pp.HourlyCost, cur)))
 		if err != nil {
@@ -274,7 +291,7 @@ func (r *impactRows) pipelineRow(i int, opt stats.BootstrapOptions) (results.Pip
 }
 
 // saving is candidate c's yearly saving against baseline b.
-func (r *impactRows) saving(c, b int, opt stats.BootstrapOptions) (results.Saving, error) {
+func (r *impactRows) saving(c, b int) (results.Saving, error) {
 	in := r.in
 	vol, cur := float64(in.Volume), in.Currency
 	cp, bp := in.Pipelines[c], in.Pipelines[b]
@@ -293,7 +310,7 @@ func (r *impactRows) saving(c, b int, opt stats.BootstrapOptions) (results.Savin
 		parts = append(parts, "the people's handling time "+money(float64(s.People)/vol, cur))
 	}
 	var err error
-	s.Yearly, err = pairedYearly(r.total[c], r.total[b], vol, opt, fmt.Sprintf(
+	s.Yearly, err = r.cols.pairedYearly(r.col[c][2], r.col[b][2], vol, fmt.Sprintf(
 		"the cost per record of %s minus that of %s on the same %s replayed records (%s), × %s; paired bootstrap over the records",
 		bp.Name, cp.Name, format.Group(int64(in.Records)), strings.Join(parts, ", "), r.volText()))
 	return s, err
@@ -323,10 +340,11 @@ func (r *impactRows) errorsText(p int) string {
 
 // workload projects the people's yearly hours, their cost and the
 // full-time equivalents, from a bootstrap of the mean minutes per record.
-func workload(in ImpactInput, vol float64, opt stats.BootstrapOptions) (*results.Workload, error) {
+func (r *impactRows) workload(vol float64) (*results.Workload, error) {
+	in := r.in
 	p, cur := in.People, in.Currency
 	src := p.Minutes.source(in.Records, "use_case.people.minutes_per_record")
-	m, err := yearly(p.Minutes.valuesOr(in.Records), 1, opt, fmt.Sprintf("the mean handling time per record (%s)", src))
+	m, err := r.cols.yearly(r.minutesCol, 1, fmt.Sprintf("the mean handling time per record (%s)", src))
 	if err != nil {
 		return nil, err
 	}
@@ -395,65 +413,6 @@ func mean(v []float64) float64 {
 		s += x
 	}
 	return s / float64(len(v))
-}
-
-// meanAt is the statistic "mean of v over the positions idx".
-func meanAt(v []float64) stats.Statistic {
-	return func(idx []int) float64 {
-		if len(idx) == 0 {
-			return math.NaN()
-		}
-		s := 0.0
-		for _, i := range idx {
-			s += v[i]
-		}
-		return s / float64(len(idx))
-	}
-}
-
-// yearly is mean(v) × vol with a bootstrap interval of the mean, scaled
-// (none when the bootstrap cannot give one). The error is the bootstrap's
-// when it was stopped.
-func yearly(v []float64, vol float64, opt stats.BootstrapOptions, assumption string) (results.Projection, error) {
-	p := results.Projection{Value: results.Number(mean(v) * vol), Assumption: assumption, Interval: results.NoInterval()}
-	if constant(v) {
-		p.Interval = results.Interval{Lo: p.Value, Hi: p.Value, Method: "exact"}
-		return p, nil
-	}
-	iv, err := stats.Bootstrap(len(v), meanAt(v), opt)
-	if errors.Is(err, stats.ErrStopped) {
-		return p, err
-	}
-	if err != nil {
-		return p, nil
-	}
-	p.Interval = results.Interval{Lo: results.Number(iv.Lo * vol), Hi: results.Number(iv.Hi * vol), Method: iv.Method}
-	return p, nil
-}
-
-// pairedYearly is (mean(base) − mean(cand)) × vol with a paired percentile
-// bootstrap interval over the same records. The error is the bootstrap's
-// when it was stopped.
-func pairedYearly(cand, base []float64, vol float64, opt stats.BootstrapOptions, assumption string) (results.Projection, error) {
-	p := results.Projection{Value: results.Number((mean(base) - mean(cand)) * vol), Assumption: assumption, Interval: results.NoInterval()}
-	diff := make([]float64, len(cand))
-	for i := range diff {
-		diff[i] = base[i] - cand[i]
-	}
-	if constant(diff) {
-		p.Interval = results.Interval{Lo: p.Value, Hi: p.Value, Method: "exact"}
-		return p, nil
-	}
-	_, reps, err := stats.PairedBootstrapReplicates(len(cand), meanAt(cand), meanAt(base), opt)
-	if errors.Is(err, stats.ErrStopped) {
-		return p, err
-	}
-	if err != nil {
-		return p, nil
-	}
-	iv := stats.PercentileInterval(reps, opt.Confidence)
-	p.Interval = results.Interval{Lo: results.Number(iv.Lo * vol), Hi: results.Number(iv.Hi * vol), Method: iv.Method}
-	return p, nil
 }
 
 // constant reports whether every value of v is the same: its mean then has

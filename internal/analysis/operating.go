@@ -10,7 +10,6 @@ import (
 
 	"github.com/poc-harness/poc/internal/format"
 	"github.com/poc-harness/poc/internal/results"
-	"github.com/poc-harness/poc/internal/stats"
 	"github.com/poc-harness/poc/internal/verdict"
 	"github.com/poc-harness/poc/metrics"
 )
@@ -886,16 +885,17 @@ func (o *operating) confirm() error {
 	cf := &results.Confirmation{Verdict: sum.Verdict, Reason: strings.ReplaceAll(sum.Reason, name, o.in.Candidate), Criteria: sum.Criteria,
 		CurrentVerdict: cur.Verdict}
 	if o.incTotal != nil {
-		opt := stats.BootstrapOptions{Resamples: o.s.Resamples, Confidence: o.s.Confidence, Seed: o.s.Seed, Method: o.s.Method, Done: o.s.Done}
-		inc := pick(o.incTotal, o.posB)
+		cols := &columns{s: o.s}
+		inc := cols.add(pick(o.incTotal, o.posB))
+		suggested, today := cols.add(pick(o.candidateTotals(dec), o.posB)), cols.add(pick(o.candidateTotals(o.current()), o.posB))
 		vol := float64(o.in.Impact.Volume)
-		sv, err := pairedYearly(pick(o.candidateTotals(dec), o.posB), inc, vol, opt, fmt.Sprintf(
+		sv, err := cols.pairedYearly(suggested, inc, vol, fmt.Sprintf(
 			"the cost per record of %s minus that of %s at threshold %s on the %s records of the confirmation half, × %s records a year; paired bootstrap over the records",
 			o.in.Incumbent, o.in.Candidate, format.Sig(t), format.Group(int64(len(o.posB))), format.Group(o.in.Impact.Volume)))
 		if err != nil {
 			return err
 		}
-		cs, err := pairedYearly(pick(o.candidateTotals(o.current()), o.posB), inc, vol, opt, fmt.Sprintf(
+		cs, err := cols.pairedYearly(today, inc, vol, fmt.Sprintf(
 			"the cost per record of %s minus that of %s as its decisions were made, on the same %s records",
 			o.in.Incumbent, o.in.Candidate, format.Group(int64(len(o.posB)))))
 		if err != nil {

@@ -36,7 +36,7 @@ func (c *columns) resample() error {
 		for j, v := range c.vals {
 			dst[j] = v[i]
 		}
-	})
+	}, c.s.Done)
 	if err != nil {
 		return err
 	}

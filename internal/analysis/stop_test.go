@@ -136,7 +136,7 @@ func stopImpactInput(n int) ImpactInput {
 // and while it runs, well before the time it takes uncancelled (measured
 // here, on the same machine).
 func TestCancelledImpactStops(t *testing.T) {
-	const n = 100_000
+	const n = 1_000_000
 	in := stopImpactInput(n)
 	s := Settings{Confidence: 0.95, Resamples: 500, Seed: 1}
 	start := time.Now()

@@ -63,7 +63,7 @@ func (a *Analysis) buildSumTable(m int, seg *verdict.Segment) (*sumTable, error)
 		for p, sm := range t.sums {
 			sm.Term(r, dst[p*t.terms:(p+1)*t.terms])
 		}
-	})
+	}, a.s.Done)
 	if err != nil {
 		return nil, err
 	}

@@ -32,8 +32,9 @@ type SumTable struct {
 
 // NewSumTable groups n records by the vector term writes for each (into
 // a dst of dim numbers, zeroed before each call). Records whose vectors
-// are bit for bit equal share a group.
-func NewSumTable(n, dim int, term func(i int, dst []float64)) (*SumTable, error) {
+// are bit for bit equal share a group. Closing done (nil: never) stops it
+// with ErrStopped.
+func NewSumTable(n, dim int, term func(i int, dst []float64), done <-chan struct{}) (*SumTable, error) {
 	if n < 1 || dim < 1 {
 		return nil, fmt.Errorf("sum table: %d records of %d terms: need at least one of each", n, dim)
 	}
@@ -42,6 +43,9 @@ func NewSumTable(n, dim int, term func(i int, dst []float64)) (*SumTable, error)
 	vec := make([]float64, dim)
 	byRecord := make([]int32, n)
 	for i := range n {
+		if i%(1<<14) == 0 && stopped(done) {
+			return nil, ErrStopped
+		}
 		clear(vec)
 		term(i, vec)
 		key := unsafe.String((*byte)(unsafe.Pointer(&vec[0])), 8*dim)

@@ -72,7 +72,7 @@ func TestBinomialMatchesItsDistribution(t *testing.T) {
 // jackknife, gives scipy's BCa and percentile intervals within Monte Carlo
 // error, as the record-by-record bootstrap does (TestBootstrapAgainstScipy).
 func TestSumTableAgainstScipy(t *testing.T) {
-	tab, err := NewSumTable(len(bdata), 2, func(i int, dst []float64) { dst[0], dst[1] = bdata[i], 1 })
+	tab, err := NewSumTable(len(bdata), 2, func(i int, dst []float64) { dst[0], dst[1] = bdata[i], 1 }, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestSumTableAgainstScipy(t *testing.T) {
 // gives scipy's paired intervals within a grid step, like
 // TestPairedBootstrapAgainstScipy.
 func TestSumTablePairedAgainstScipy(t *testing.T) {
-	tab, err := NewSumTable(len(pbase), 3, func(i int, dst []float64) { dst[0], dst[1], dst[2] = pbase[i], pcand[i], 1 })
+	tab, err := NewSumTable(len(pbase), 3, func(i int, dst []float64) { dst[0], dst[1], dst[2] = pbase[i], pcand[i], 1 }, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +176,7 @@ func TestSumTableMatchesRecordBootstrap(t *testing.T) {
 		}
 		dst[1] = weight[i]
 	}
-	tab, err := NewSumTable(n, 2, term)
+	tab, err := NewSumTable(n, 2, term, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +228,7 @@ func TestSumTableSums(t *testing.T) {
 		if i%100 == 0 {
 			dst[0] = float64(i + 1) // ten light records with distinct values
 		}
-	})
+	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +245,7 @@ func TestSumTableSums(t *testing.T) {
 			t.Fatalf("resample %d holds %v records, want %d", r, a[2*r+1], n)
 		}
 	}
-	if _, err := NewSumTable(0, 1, nil); err == nil {
+	if _, err := NewSumTable(0, 1, nil, nil); err == nil {
 		t.Error("a table of no records was accepted")
 	}
 	done := make(chan struct{})

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/poc-harness/poc/datasets"
+	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/metrics"
 	"github.com/poc-harness/poc/pipeline"
 )
@@ -165,6 +166,10 @@ type Result struct {
 	Interrupted bool
 	// Started and Finished bound the replay in wall time.
 	Started, Finished time.Time
+	// Predictions are the journal's columns, collected as it was written
+	// (records resumed from an earlier attempt included), so that the
+	// analysis and the reports need not parse the journal again.
+	Predictions *results.Predictions
 }
 
 // SegmentColumn is the value of one segment column for every record.
@@ -696,10 +701,12 @@ type writer struct {
 	lastTick time.Time
 	dirty    bool // written since the last sync
 	spent    func() float64
+	columns  *results.Collector
+	time     []byte
 }
 
 func newWriter(res *Result, pipes []Pipe, opt Options) *writer {
-	w := &writer{res: res, pipes: pipes, opt: opt, lastTick: opt.Now()}
+	w := &writer{res: res, pipes: pipes, opt: opt, lastTick: opt.Now(), columns: results.NewCollector(opt.Segments)}
 	if opt.Journal != nil {
 		w.journal = bufio.NewWriterSize(opt.Journal, 1<<20)
 	}
@@ -765,6 +772,7 @@ func (w *writer) finish(ctx context.Context) {
 	res := w.res
 	res.Spent = w.spent()
 	res.Finished = w.opt.Now()
+	res.Predictions = w.columns.Predictions()
 	w.progress(true)
 	if ctx.Err() != nil && res.Stopped == "" {
 		res.Stopped, res.StopDetail = Interrupted, "the run was interrupted"
@@ -788,17 +796,22 @@ func (w *writer) write(b *batch) error {
 			w.res.Resumed++
 		}
 		fresh := w.journal != nil && !b.journaled[i]
+		var stamp string
+		w.time, w.values, stamp = recordFields(w.time[:0], rec, w.opt.Time, w.opt.Segments, w.values)
 		if fresh {
-			w.record, w.values = appendRecordFields(w.record[:0], rec, w.opt.Time, w.opt.Segments, w.values)
+			w.record = appendRecordFields(w.record[:0], stamp, w.opt.Segments, w.values)
 		}
+		w.columns.Record(rec.Seq, recordID(rec, w.opt.ID), truth, stamp, w.values)
 		for p, pred := range b.preds[i] {
 			obs := metrics.Observation{Record: rec, Truth: truth, Pred: pred}
 			for _, acc := range w.res.Accumulators[p] {
 				acc.Add(obs)
 			}
 			w.count(p, pred)
+			e := entryOf(truth, &b.preds[i][p])
+			w.columns.Add(&e)
 			if fresh {
-				w.line = appendJournalLine(w.line[:0], truth, &b.preds[i][p], w.record)
+				w.line = results.AppendEntryRecord(w.line[:0], &e, w.record)
 				if _, err := w.journal.Write(w.line); err != nil {
 					return err
 				}

@@ -310,3 +310,45 @@ func TestNonsenseOutputsAreFailures(t *testing.T) {
 		})
 	}
 }
+
+// The columns the replay collects are those a reader of its journal gets,
+// at any concurrency and with failures, times and segments: the analysis
+// after the replay reads them instead of the journal.
+func TestCollectedColumnsAreTheJournals(t *testing.T) {
+	r := &pipelinetest.SliceReader{Cols: []string{"id", "y", "x", "at", "country"}}
+	for i := range 60 {
+		at := any(fmt.Sprintf("2026-%02d-04T10:00:00Z", 1+i%12))
+		if i%7 == 0 {
+			at = nil
+		}
+		r.Records = append(r.Records, datasets.Record{Fields: map[string]any{
+			"id": fmt.Sprintf("R%03d", i), "y": float64(i % 2), "x": float64(i), "at": at, "country": []string{"DE", "FR", "IT"}[i%3]}})
+	}
+	for _, workers := range []int{1, 6} {
+		var journal bytes.Buffer
+		fresh := &pipelinetest.SliceReader{Cols: r.Cols, Records: r.Records}
+		res, err := Replay(context.Background(), fresh, []Pipe{{"echo", pipelinetest.Echo("y")}, {"flaky", flaky}}, nil,
+			Options{Concurrency: workers, Label: "y", ID: "id", Time: "at", Segments: []string{"country"}, Journal: &journal})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := results.DecodePredictions(&journal, results.ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := res.Predictions
+		if got.Records != 60 || got.Pipeline("flaky") == nil || got.Pipeline("flaky").Errors[0] == "" {
+			t.Fatalf("workers=%d: collected %d records, flaky %+v", workers, got.Records, got.Pipeline("flaky"))
+		}
+		for _, pp := range got.Pipelines {
+			if !reflect.DeepEqual(*pp, *want.Pipeline(pp.Name)) {
+				t.Errorf("workers=%d: %s's columns differ from the journal's:\n%+v\n%+v", workers, pp.Name, *pp, *want.Pipeline(pp.Name))
+			}
+		}
+		if !reflect.DeepEqual(got.IDs, want.IDs) || !reflect.DeepEqual(got.Truths, want.Truths) ||
+			!reflect.DeepEqual(got.Times, want.Times) || !reflect.DeepEqual(got.Segments, want.Segments) {
+			t.Errorf("workers=%d: record columns differ:\n%v %v %v %v\n%v %v %v %v", workers,
+				got.IDs, got.Truths, got.Times, got.Segments, want.IDs, want.Truths, want.Times, want.Segments)
+		}
+	}
+}

@@ -26,10 +26,9 @@ func Prediction(e results.Entry) pipeline.Prediction {
 	return p
 }
 
-// appendJournalLine appends the journal line of pred (with its newline) to
-// dst, through results.AppendEntryRecord: record holds the record-level
-// fields, encoded once per record by appendRecordFields.
-func appendJournalLine(dst []byte, truth string, pred *pipeline.Prediction, record []byte) []byte {
+// entryOf is the journal entry of pred, whose record's truth is truth
+// (without the record-level fields).
+func entryOf(truth string, pred *pipeline.Prediction) results.Entry {
 	o := &pred.Output
 	e := results.Entry{
 		Seq: pred.Seq, ID: pred.RecordID, Pipeline: pred.Pipeline, Truth: truth, Label: o.Label,
@@ -40,23 +39,45 @@ func appendJournalLine(dst []byte, truth string, pred *pipeline.Prediction, reco
 	if o.HasScore {
 		e.Score = &o.Score
 	}
+	return e
+}
+
+// appendJournalLine appends the journal line of pred (with its newline) to
+// dst, through results.AppendEntryRecord: record holds the record-level
+// fields, encoded once per record by appendRecordFields.
+func appendJournalLine(dst []byte, truth string, pred *pipeline.Prediction, record []byte) []byte {
+	e := entryOf(truth, pred)
 	return results.AppendEntryRecord(dst, &e, record)
 }
 
-// appendRecordFields encodes the record-level journal fields: the time
-// column and the segment columns, whose values it formats into values (a
-// buffer reused from record to record, returned).
-func appendRecordFields(dst []byte, rec datasets.Record, timeColumn string, segments, values []string) ([]byte, []string) {
+// recordFields works out the record-level fields of rec: its time column
+// in UTC and RFC 3339 ("" when it has none or it is no time; formatted into
+// buf, which is returned for reuse) and its segment values (formatted into
+// values, returned likewise).
+func recordFields(buf []byte, rec datasets.Record, timeColumn string, segments, values []string) ([]byte, []string, string) {
+	stamp := ""
 	if timeColumn != "" {
 		if t, err := datasets.ParseTime(rec.Fields[timeColumn]); err == nil {
-			dst = results.AppendRecordTime(dst, t)
+			buf = t.UTC().AppendFormat(buf, time.RFC3339)
+			stamp = string(buf)
 		}
 	}
 	values = values[:0]
 	for _, col := range segments {
 		values = append(values, datasets.FormatValue(rec.Fields[col]))
 	}
-	return results.AppendRecordSegments(dst, segments, values), values
+	return buf, values, stamp
+}
+
+// appendRecordFields encodes the record-level journal fields: the time
+// (as recordFields gives it) and the segment values.
+func appendRecordFields(dst []byte, stamp string, segments, values []string) []byte {
+	if stamp != "" {
+		dst = append(dst, `,"time":"`...)
+		dst = append(dst, stamp...)
+		dst = append(dst, '"')
+	}
+	return results.AppendRecordSegments(dst, segments, values)
 }
 
 // Resumable is what an interrupted run's journal gives its next attempt.

@@ -14,7 +14,8 @@ import (
 // and two segment columns. Figures: bench/RESULTS.md.
 func BenchmarkAppendJournalLine(b *testing.B) {
 	rec := datasets.Record{Fields: map[string]any{"at": "2026-03-04T10:00:00Z", "country": "DE", "channel": "web"}}
-	record, _ := appendRecordFields(nil, rec, "at", []string{"country", "channel"}, nil)
+	_, values, stamp := recordFields(nil, rec, "at", []string{"country", "channel"}, nil)
+	record := appendRecordFields(nil, stamp, []string{"country", "channel"}, values)
 	cases := []struct {
 		name string
 		pred pipeline.Prediction

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/poc-harness/poc/internal/results"
 )
@@ -56,23 +57,44 @@ func (j *journal) pipe(name string) *pipeJournal {
 	return j.byName[name]
 }
 
-// readJournal reads dir/predictions.jsonl, keeping the raw answers of the
-// pipelines in keepRaw. It returns (nil, nil) when the run folder has no
-// journal. A torn last line is skipped; any other bad line is an error.
-func readJournal(ctx context.Context, dir, positive string, keepRaw map[string]bool) (*journal, error) {
+// readJournal digests the run's predictions: the columns the replay
+// collected (run.Predictions) when no line holds more than they do, and
+// otherwise the journal, keeping the raw answers of the pipelines in
+// keepRaw. It returns (nil, nil) when the run folder has no journal. A
+// torn last line is skipped; any other bad line is an error.
+func readJournal(ctx context.Context, run *results.Run, positive string, keepRaw map[string]bool) (*journal, error) {
 	j := &journal{byName: map[string]*pipeJournal{}, positive: positive, keepRaw: keepRaw}
-	preds, err := results.ReadPredictions(ctx, dir, results.ReadOptions{Each: j.answer})
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read journal: %w", err)
+	preds := run.Predictions
+	if preds != nil && !needsAnswers(preds) {
+		for _, pp := range preds.Pipelines {
+			j.answer(&results.Entry{Pipeline: pp.Name})
+		}
+	} else {
+		var err error
+		preds, err = results.ReadPredictions(ctx, run.Dir, results.ReadOptions{Each: j.answer})
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read journal: %w", err)
+		}
 	}
 	j.ids, j.truths, j.times, j.segments = preds.IDs, preds.Truths, preds.Times, preds.Segments
 	for _, pp := range preds.Pipelines {
 		j.digest(pp)
 	}
 	return j, nil
+}
+
+// needsAnswers reports whether the report needs what only the journal
+// holds: raw answers, or the answers that could not be parsed.
+func needsAnswers(p *results.Predictions) bool {
+	for _, pp := range p.Pipelines {
+		if pp.Answers || slices.Contains(pp.Unparseable, true) {
+			return true
+		}
+	}
+	return false
 }
 
 // answer keeps what the report needs of an entry beyond the columns: the

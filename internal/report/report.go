@@ -41,7 +41,7 @@ func Write(ctx context.Context, run *results.Run) error {
 	for _, c := range cands {
 		keep[c] = true
 	}
-	j, err := readJournal(ctx, run.Dir, run.Manifest.Dataset.Positive, keep)
+	j, err := readJournal(ctx, run, run.Manifest.Dataset.Positive, keep)
 	if err != nil {
 		return fmt.Errorf("write report in %s: %w", run.Dir, err)
 	}

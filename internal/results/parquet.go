@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/xitongsys/parquet-go-source/local"
 	"github.com/xitongsys/parquet-go/parquet"
@@ -36,27 +38,6 @@ type PredictionRow struct {
 	Segments    *string  `parquet:"name=segments, type=BYTE_ARRAY, convertedtype=UTF8, repetitiontype=OPTIONAL"`
 }
 
-// rowOf is the parquet row of a journal entry.
-func rowOf(e *Entry, role string) (PredictionRow, error) {
-	r := PredictionRow{Seq: int64(e.Seq), RecordID: e.ID, Pipeline: e.Pipeline, Role: role, Truth: e.Truth, Label: e.Label,
-		Score: e.Score, LatencyMS: e.LatencyMS, Cost: e.Cost, Unparseable: e.Unparseable, Cached: e.Cached}
-	if e.Error != "" {
-		r.Error = &e.Error
-	}
-	if e.Time != "" {
-		r.Time = &e.Time
-	}
-	if len(e.Segments) > 0 {
-		b, err := json.Marshal(e.Segments)
-		if err != nil {
-			return r, fmt.Errorf("record %d: segments: %w", e.Seq, err)
-		}
-		s := string(b)
-		r.Segments = &s
-	}
-	return r, nil
-}
-
 // entry is the journal entry a parquet row records (without the raw answer,
 // the texts and fields and the token counts, which stay in the journal).
 func (r *PredictionRow) entry() (Entry, error) {
@@ -77,16 +58,23 @@ func (r *PredictionRow) entry() (Entry, error) {
 }
 
 // WritePredictionsParquet converts dir's journal into predictions.parquet,
-// roles giving each pipeline's role. The file is written under a
-// temporary name and renamed, so that a reader never sees half of it; when
-// ctx ends first (checked every few thousand rows) the temporary file is
-// removed and the error wraps ctx's.
-func WritePredictionsParquet(ctx context.Context, dir string, roles map[string]string) (err error) {
-	j, err := os.Open(filepath.Join(dir, JournalFile))
+// roles giving each pipeline's role; see WritePredictionsParquetFrom.
+func WritePredictionsParquet(ctx context.Context, dir string, roles map[string]string) error {
+	p, err := ReadPredictions(ctx, dir, ReadOptions{Each: func(*Entry) {}}) // the journal, not an older parquet file
 	if err != nil {
-		return fmt.Errorf("write predictions: read journal: %w", err)
+		return fmt.Errorf("write predictions: %w", err)
 	}
-	defer j.Close()
+	return WritePredictionsParquetFrom(ctx, dir, p, roles)
+}
+
+// WritePredictionsParquetFrom writes the columns p (a journal's, as
+// ReadPredictions or a Collector gives them) as dir's predictions.parquet,
+// one row per pipeline's line of each record in record order, as the
+// journal holds them. The file is written under a temporary name and
+// renamed, so that a reader never sees half of it; when ctx ends first
+// (checked every few thousand rows) the temporary file is removed and the
+// error wraps ctx's.
+func WritePredictionsParquetFrom(ctx context.Context, dir string, p *Predictions, roles map[string]string) (err error) {
 	tmp := filepath.Join(dir, "."+PredictionsFile+".tmp")
 	fw, err := local.NewLocalFileWriter(tmp)
 	if err != nil {
@@ -99,17 +87,7 @@ func WritePredictionsParquet(ctx context.Context, dir string, roles map[string]s
 		return fmt.Errorf("write predictions: %w", err)
 	}
 	pw.CompressionType = parquet.CompressionCodec_SNAPPY
-	lines := 0
-	err = ReadJournal(j, func(e Entry) error {
-		if lines++; lines%checkEvery == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		row, err := rowOf(&e, roles[e.Pipeline])
-		if err != nil {
-			return err
-		}
-		return pw.Write(row)
-	})
+	err = p.eachRow(ctx, roles, func(row *PredictionRow) error { return pw.Write(*row) })
 	if serr := pw.WriteStop(); err == nil {
 		err = serr
 	}
@@ -122,6 +100,58 @@ func WritePredictionsParquet(ctx context.Context, dir string, roles map[string]s
 	if err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("write predictions: %w", err)
+	}
+	return nil
+}
+
+// eachRow calls fn with the parquet row of every pipeline's prediction of
+// every record, in record order and then pipeline order. The row is reused.
+func (p *Predictions) eachRow(ctx context.Context, roles map[string]string, fn func(*PredictionRow) error) error {
+	segJSON := map[string]*string{} // by the record's segment values
+	var key []byte
+	var row PredictionRow
+	rows := 0
+	for seq := range p.Records {
+		var seg *string
+		if m := p.Segments[seq]; len(m) > 0 {
+			key = key[:0]
+			for _, k := range slices.Sorted(maps.Keys(m)) {
+				key = append(append(append(append(key, k...), 0), m[k]...), 0)
+			}
+			if seg = segJSON[string(key)]; seg == nil {
+				b, err := json.Marshal(m)
+				if err != nil {
+					return fmt.Errorf("record %d: segments: %w", seq, err)
+				}
+				js := string(b)
+				seg = &js
+				segJSON[string(key)] = seg
+			}
+		}
+		var stamp *string
+		if p.Times[seq] != "" {
+			stamp = &p.Times[seq]
+		}
+		for _, pp := range p.Pipelines {
+			if !pp.Has[seq] {
+				continue
+			}
+			if rows++; rows%checkEvery == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			row = PredictionRow{Seq: int64(seq), RecordID: p.IDs[seq], Pipeline: pp.Name, Role: roles[pp.Name], Truth: p.Truths[seq],
+				Label: pp.Labels[seq], LatencyMS: pp.LatencyMS[seq], Cost: pp.Costs[seq], Unparseable: pp.Unparseable[seq],
+				Cached: pp.Cached[seq], Time: stamp, Segments: seg}
+			if pp.HasScore[seq] {
+				row.Score = &pp.Scores[seq] // the writer keeps the row until it flushes
+			}
+			if pp.Errors[seq] != "" {
+				row.Error = &pp.Errors[seq]
+			}
+			if err := fn(&row); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

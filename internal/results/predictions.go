@@ -48,6 +48,11 @@ type PipelinePredictions struct {
 	// Unparseable marks answers that could not be parsed, Cached those from
 	// the response cache.
 	Unparseable, Cached []bool
+	// Answers reports that some line of the pipeline holds more than the
+	// columns do — a free-text, structured or raw answer, token counts,
+	// attempts —: whoever needs those reads the journal (only set by a
+	// Collector).
+	Answers bool
 }
 
 // Pipeline returns the columns of the named pipeline, or nil when the
@@ -129,20 +134,30 @@ func decodePredictions(ctx context.Context, r io.Reader, opt ReadOptions) (*Pred
 // add puts e in the columns. A later line of the same record overwrites
 // the record's id and truth, and its time and segments when it has them.
 func (p *Predictions) add(e *Entry) {
-	for p.Records <= e.Seq {
+	p.record(e.Seq, e.ID, e.Truth, e.Time, e.Segments)
+	p.prediction(e)
+}
+
+// record sets the record-level columns of record seq.
+func (p *Predictions) record(seq int, id, truth, time string, segments map[string]string) {
+	for p.Records <= seq {
 		p.IDs = append(p.IDs, "")
 		p.Truths = append(p.Truths, "")
 		p.Times = append(p.Times, "")
 		p.Segments = append(p.Segments, nil)
 		p.Records++
 	}
-	p.IDs[e.Seq], p.Truths[e.Seq] = e.ID, e.Truth
-	if e.Time != "" {
-		p.Times[e.Seq] = e.Time
+	p.IDs[seq], p.Truths[seq] = id, truth
+	if time != "" {
+		p.Times[seq] = time
 	}
-	if e.Segments != nil {
-		p.Segments[e.Seq] = e.Segments
+	if segments != nil {
+		p.Segments[seq] = segments
 	}
+}
+
+// prediction sets the columns of e's pipeline at e's record.
+func (p *Predictions) prediction(e *Entry) *PipelinePredictions {
 	pp := p.byName[e.Pipeline]
 	if pp == nil {
 		pp = &PipelinePredictions{Name: e.Pipeline}
@@ -157,6 +172,7 @@ func (p *Predictions) add(e *Entry) {
 		pp.Scores[s] = *e.Score
 	}
 	pp.Errors[s], pp.Unparseable[s], pp.Cached[s] = e.Error, e.Unparseable, e.Cached
+	return pp
 }
 
 // grow extends the columns with zeros to n records.
@@ -172,4 +188,80 @@ func (pp *PipelinePredictions) grow(n int) {
 		pp.Unparseable = append(pp.Unparseable, false)
 		pp.Cached = append(pp.Cached, false)
 	}
+}
+
+// Collector builds a replay's Predictions as the replay writes its journal,
+// so that nothing after the replay parses the journal again: its columns
+// equal ReadPredictions of that journal. Each distinct truth, label, error
+// and set of segment values is stored once, so that a million records cost
+// their columns' numbers and not a string or a map each.
+type Collector struct {
+	p        *Predictions
+	segments []string
+	strs     map[string]string
+	combos   map[string]map[string]string
+	key      []byte
+}
+
+// internLimit bounds how many distinct strings a Collector shares; past it
+// (free-text labels, say) a string is kept as it comes.
+const internLimit = 1 << 16
+
+// NewCollector returns a collector for records whose segment columns are
+// segments (in the order Record receives their values).
+func NewCollector(segments []string) *Collector {
+	return &Collector{p: &Predictions{byName: map[string]*PipelinePredictions{}}, segments: segments,
+		strs: map[string]string{}, combos: map[string]map[string]string{}}
+}
+
+func (c *Collector) intern(s string) string {
+	if v, ok := c.strs[s]; ok {
+		return v
+	}
+	if len(c.strs) < internLimit {
+		c.strs[s] = s
+	}
+	return s
+}
+
+// Record sets record seq's id, truth, time (RFC 3339, "" when unknown) and
+// segment values (one per segment column, in order).
+func (c *Collector) Record(seq int, id, truth, time string, values []string) {
+	var segs map[string]string
+	if len(c.segments) > 0 {
+		c.key = c.key[:0]
+		for _, v := range values {
+			c.key = append(append(c.key, v...), 0)
+		}
+		segs = c.combos[string(c.key)]
+		if segs == nil {
+			segs = make(map[string]string, len(c.segments))
+			for i, col := range c.segments {
+				segs[col] = values[i]
+			}
+			c.combos[string(c.key)] = segs
+		}
+	}
+	c.p.record(seq, id, c.intern(truth), time, segs)
+}
+
+// Add puts one prediction in its pipeline's columns (the record-level
+// fields of e are ignored: Record sets them).
+func (c *Collector) Add(e *Entry) {
+	col := *e
+	col.Label, col.Error = c.intern(e.Label), c.intern(e.Error)
+	pp := c.p.prediction(&col)
+	if e.Text != "" || e.Raw != "" || len(e.Fields) > 0 || e.InputTokens > 0 || e.OutputTokens > 0 || e.Attempts > 0 {
+		pp.Answers = true
+	}
+}
+
+// Predictions are the columns so far, every pipeline's as long as the
+// records. The segment maps are shared between records: read them, never
+// change them.
+func (c *Collector) Predictions() *Predictions {
+	for _, pp := range c.p.Pipelines {
+		pp.grow(c.p.Records)
+	}
+	return c.p
 }

@@ -440,6 +440,10 @@ type Run struct {
 	Verdict  Verdict
 	// Impact is impact.json; nil when the run has none (no yearly volume).
 	Impact *Impact
+	// Predictions are the journal's columns when the run was just made
+	// (the replay collected them); nil for a run loaded from its folder,
+	// whose documents read predictions.parquet or the journal.
+	Predictions *Predictions
 }
 
 // WriteJSON writes v as indented JSON to dir/name, atomically (a reader

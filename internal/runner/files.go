@@ -122,12 +122,12 @@ func metricsFile(exp *spec.Experiment, res *engine.Result, est [][]results.Estim
 // that follows stops at once, and the replay marks the run interrupted
 // during the analysis, as for a stop at any later step (the journal holds
 // every record, so a resume or `poc report` converts it again).
-func writePredictions(ctx context.Context, dir string, exp *spec.Experiment) error {
+func writePredictions(ctx context.Context, dir string, exp *spec.Experiment, preds *results.Predictions) error {
 	roles := map[string]string{}
 	for _, p := range exp.Pipelines {
 		roles[p.Name] = string(p.Role)
 	}
-	err := results.WritePredictionsParquet(ctx, dir, roles)
+	err := results.WritePredictionsParquetFrom(ctx, dir, preds, roles)
 	if err != nil && ctx.Err() != nil {
 		return nil
 	}

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 
 	"github.com/poc-harness/poc/datasets"
 	"github.com/poc-harness/poc/internal/analysis"
@@ -16,21 +14,21 @@ import (
 	"github.com/poc-harness/poc/metrics"
 )
 
-// projectImpact projects the yearly figures of impact.json from the run's
-// journal and the dataset columns the use case names (re-read with the
-// replay's options, so that record k is the journal's seq k). It returns
+// projectImpact projects the yearly figures of impact.json from the
+// replay's predictions and the dataset columns the use case names (re-read
+// with the replay's options, so that record k is the journal's seq k). It returns
 // nil when the use case states no yearly volume. A value of a cost or
 // minutes column that is missing, not a number or negative counts as 0 and
 // is reported in the notes; only an unreadable journal or dataset is an
 // error, or ctx ending (every read and the resampling stop promptly), with
 // an error wrapping ctx's. It returns what the projection rests on too, for
 // pricing other decisions.
-func projectImpact(ctx context.Context, exp *spec.Experiment, dir string, dopt datasets.Options, records int) (*results.Impact, *analysis.ImpactInput, error) {
+func projectImpact(ctx context.Context, exp *spec.Experiment, preds *results.Predictions, dopt datasets.Options, records int) (*results.Impact, *analysis.ImpactInput, error) {
 	uc := exp.UseCase
 	if uc.VolumePerYear <= 0 || records == 0 {
 		return nil, nil, nil
 	}
-	in, err := impactInput(ctx, exp, dir, dopt, records)
+	in, err := impactInput(ctx, exp, preds, dopt, records)
 	if err != nil {
 		return nil, nil, fmt.Errorf("project impact: %w", err)
 	}
@@ -44,8 +42,8 @@ func projectImpact(ctx context.Context, exp *spec.Experiment, dir string, dopt d
 
 // impactInput gathers what the projection rests on: the use case's
 // figures, the columns they name, and each pipeline's cost and outcome per
-// record from the journal.
-func impactInput(ctx context.Context, exp *spec.Experiment, dir string, dopt datasets.Options, n int) (analysis.ImpactInput, error) {
+// record from the replay's predictions.
+func impactInput(ctx context.Context, exp *spec.Experiment, preds *results.Predictions, dopt datasets.Options, n int) (analysis.ImpactInput, error) {
 	uc := exp.UseCase
 	in := analysis.ImpactInput{Currency: uc.Currency, Volume: uc.VolumePerYear, Positive: exp.Dataset.Positive,
 		Label: exp.Dataset.Label, PositiveName: exp.Dataset.LabelNames[cmp.Or(exp.Dataset.Positive, "1")], Records: n}
@@ -66,60 +64,32 @@ func impactInput(ctx context.Context, exp *spec.Experiment, dir string, dopt dat
 		in.People = &analysis.People{Baseline: p.Baseline, HourlyCost: p.HourlyCost, HoursPerFTE: p.HoursPerFTE}
 		figure(&in.People.Minutes, p.MinutesPerRecord)
 	}
-	ids := make([]string, n)
-	if len(cols) > 0 || exp.Dataset.ID != "" {
-		if err := readImpactColumns(ctx, exp, dopt, cols, ids); err != nil {
+	if len(cols) > 0 {
+		if err := readImpactColumns(ctx, exp, dopt, cols, preds.IDs); err != nil {
 			return in, err
 		}
 	}
 	for _, p := range exp.Pipelines {
-		in.Pipelines = append(in.Pipelines, analysis.ImpactPipeline{Name: p.Name, Role: string(p.Role),
-			Cost: make([]float64, n), Outcomes: make([]metrics.Outcome, n)})
+		ip := analysis.ImpactPipeline{Name: p.Name, Role: string(p.Role), Cost: make([]float64, n), Outcomes: make([]metrics.Outcome, n)}
+		for seq := range ip.Outcomes {
+			ip.Outcomes[seq] = metrics.Unlabelled // a record the journal lacks enters no count
+		}
+		if pp := preds.Pipeline(p.Name); pp != nil {
+			for seq := range min(n, preds.Records) {
+				if pp.Has[seq] {
+					ip.Cost[seq] = pp.Costs[seq]
+					ip.Outcomes[seq] = metrics.Classify(preds.Truths[seq], pp.Labels[seq], pp.Errors[seq] != "", exp.Dataset.Positive)
+				}
+			}
+		}
+		in.Pipelines = append(in.Pipelines, ip)
 	}
-	return in, readImpactJournal(ctx, exp, dir, ids, in.Pipelines)
+	return in, nil
 }
 
-// readImpactJournal fills each pipeline's cost and outcome per record from
-// the journal, checking that its records are the dataset's.
-func readImpactJournal(ctx context.Context, exp *spec.Experiment, dir string, ids []string, pipes []analysis.ImpactPipeline) error {
-	index := map[string]int{}
-	for i, p := range pipes {
-		index[p.Name] = i
-		for seq := range p.Outcomes {
-			p.Outcomes[seq] = metrics.Unlabelled // a record the journal lacks enters no count
-		}
-	}
-	f, err := os.Open(filepath.Join(dir, results.JournalFile))
-	if err != nil {
-		return fmt.Errorf("read journal: %w", err)
-	}
-	defer f.Close()
-	pos, n := exp.Dataset.Positive, len(ids)
-	lines := 0
-	err = results.ReadJournal(f, func(e results.Entry) error {
-		if lines++; lines%4096 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		p, ok := index[e.Pipeline]
-		if !ok || e.Seq < 0 || e.Seq >= n {
-			return nil
-		}
-		if exp.Dataset.ID != "" && ids[e.Seq] != e.ID {
-			return fmt.Errorf("record %d is %q in the journal but %q in the dataset: the dataset changed since the replay",
-				e.Seq, e.ID, ids[e.Seq])
-		}
-		pipes[p].Cost[e.Seq] = e.Cost
-		pipes[p].Outcomes[e.Seq] = metrics.Classify(e.Truth, e.Label, e.Error != "", pos)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("read journal: %w", err)
-	}
-	return nil
-}
-
-// readImpactColumns re-reads the replayed records and keeps each record's id and
-// the values of cols.
+// readImpactColumns re-reads the replayed records and keeps the values of
+// cols, checking that each record's id is the one the replay recorded
+// (ids, by seq).
 func readImpactColumns(ctx context.Context, exp *spec.Experiment, dopt datasets.Options, cols []*analysis.PerRecord, ids []string) error {
 	for _, c := range cols {
 		dopt.Require = append(dopt.Require, c.Column)
@@ -133,8 +103,9 @@ func readImpactColumns(ctx context.Context, exp *spec.Experiment, dopt datasets.
 		if rec.Seq >= len(ids) {
 			return errReplayed
 		}
-		if exp.Dataset.ID != "" {
-			ids[rec.Seq] = rec.String(exp.Dataset.ID)
+		if id := rec.String(exp.Dataset.ID); exp.Dataset.ID != "" && id != "" && rec.Seq < len(ids) && id != ids[rec.Seq] {
+			return fmt.Errorf("record %d is %q in the journal but %q in the dataset: the dataset changed since the replay",
+				rec.Seq, ids[rec.Seq], id)
 		}
 		for _, c := range cols {
 			v, ok := rec.Float(c.Column)

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/poc-harness/poc/datasets"
 	"github.com/poc-harness/poc/internal/analysis"
@@ -55,7 +56,7 @@ func operatingPoints(ctx context.Context, exp *spec.Experiment, run *results.Run
 			Failed: failed(pp, res.Records), Threshold: configuredThreshold(p),
 			Replay: func(visit func(metrics.Observation) error) error {
 				if journaled == nil {
-					if journaled, err = journalOf(run.Dir, p.Name, res.Records); err != nil {
+					if journaled, err = predictionsOf(run.Dir, preds, pp, res.Records); err != nil {
 						return err
 					}
 				}
@@ -196,6 +197,29 @@ func segmentsOf(res *engine.Result) map[string][]verdict.Segment {
 
 // errReplayed ends a re-read of the dataset at the last replayed record.
 var errReplayed = errors.New("every replayed record read")
+
+// predictionsOf are a pipeline's predictions of the first n records, from
+// its columns pp of preds, or from the journal when its lines hold more
+// than the columns (answers a metric may read).
+func predictionsOf(dir string, preds *results.Predictions, pp *results.PipelinePredictions, n int) ([]pipeline.Prediction, error) {
+	name := pp.Name
+	if pp.Answers {
+		return journalOf(dir, name, n)
+	}
+	out := make([]pipeline.Prediction, n)
+	for seq := range min(n, len(pp.Has)) {
+		if !pp.Has[seq] {
+			continue
+		}
+		out[seq] = pipeline.Prediction{Pipeline: name, Seq: seq, RecordID: preds.IDs[seq], Err: pp.Errors[seq],
+			Latency: time.Duration(pp.LatencyMS[seq] * float64(time.Millisecond)),
+			Output:  pipeline.Output{Label: pp.Labels[seq], Cost: pp.Costs[seq], Unparseable: pp.Unparseable[seq], Cached: pp.Cached[seq]}}
+		if pp.HasScore[seq] {
+			out[seq].Output.Score, out[seq].Output.HasScore = pp.Scores[seq], true
+		}
+	}
+	return out, nil
+}
 
 // journalOf reads the named pipeline's predictions of the first n records
 // from the run's journal, by seq (the last line of a record wins, as on

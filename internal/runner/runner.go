@@ -429,7 +429,7 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 		return out, stopped(dir, &man, res, err)
 	}
 	opt.Timings.Start("predictions.parquet")
-	if err := writePredictions(ctx, dir, exp); err != nil {
+	if err := writePredictions(ctx, dir, exp, res.Predictions); err != nil {
 		return out, err
 	}
 	payMetrics(ctx, exp, &man, a.ledger)
@@ -655,7 +655,7 @@ func analyseRun(ctx context.Context, exp *spec.Experiment, dir string, dopt data
 	if err != nil {
 		return nil, err
 	}
-	run := &results.Run{Dir: dir}
+	run := &results.Run{Dir: dir, Predictions: res.Predictions}
 	run.Metrics = metricsFile(exp, res, est)
 	run.Verdict = results.Verdict{
 		SchemaVersion: results.SchemaVersion, Experiment: exp.Name, Question: exp.UseCase.Question, RunID: man.RunID,
@@ -663,13 +663,13 @@ func analyseRun(ctx context.Context, exp *spec.Experiment, dir string, dopt data
 		Records: res.Records, Criteria: sum.Criteria,
 	}
 	opt.Timings.Start("breakdown")
-	preds, err := summarise(ctx, run, exp)
+	preds, err := summarise(ctx, run, exp, res.Predictions)
 	if err != nil {
 		return nil, err
 	}
 	opt.Timings.Start("impact")
 	var impact *analysis.ImpactInput
-	if run.Impact, impact, err = projectImpact(ctx, exp, dir, dopt, res.Records); err != nil {
+	if run.Impact, impact, err = projectImpact(ctx, exp, preds, dopt, res.Records); err != nil {
 		return nil, err
 	}
 	opt.Timings.Start("operating point")
@@ -687,13 +687,10 @@ func analyseRun(ctx context.Context, exp *spec.Experiment, dir string, dopt data
 
 // summarise adds to the run model what the reports show of single
 // predictions: the share metric by month and segment, and each candidate's
-// confusion matrix, from the journal, which it returns. It stops when ctx
-// is done, with an error wrapping ctx's.
-func summarise(ctx context.Context, run *results.Run, exp *spec.Experiment) (*results.Predictions, error) {
-	preds, err := results.ReadPredictions(ctx, run.Dir, results.ReadOptions{})
-	if err != nil {
-		return nil, fmt.Errorf("summarise the predictions: %w", err)
-	}
+// confusion matrix, from the replay's columns (the journal's), which it
+// returns. It stops when ctx is done, with an error wrapping ctx's.
+func summarise(ctx context.Context, run *results.Run, exp *spec.Experiment, preds *results.Predictions) (*results.Predictions, error) {
+	var err error
 	names := make([]string, len(exp.Pipelines))
 	for i, p := range exp.Pipelines {
 		names[i] = p.Name

@@ -75,6 +75,9 @@ func (m *binaryMetric) Direction() Direction { return m.def.Direction }
 func (m *binaryMetric) Unit() string         { return m.def.unit }
 func (m *binaryMetric) New() Accumulator     { return &binaryAcc{m: m} }
 
+// Columns reads no field of the record.
+func (m *binaryMetric) Columns() ([]string, bool) { return nil, true }
+
 // binaryAcc keeps one outcome code per record (a byte), enough to recompute
 // any binary metric on a resample.
 type binaryAcc struct {

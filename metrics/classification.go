@@ -81,7 +81,7 @@ func (c confusion) predictedAs(p int) float64 {
 // confusionMetric is a rowMetric over rows (true id, predicted id or -1).
 func newConfusionMetric(name, typ string, value func(confusion) float64) *rowMetric {
 	ids := new(interner)
-	m := &rowMetric{name: name, typ: typ, width: 2}
+	m := &rowMetric{name: name, typ: typ, width: 2, reads: true}
 	m.row = func(o Observation, r []float64) string {
 		if o.Truth == "" {
 			return "no label"
@@ -206,7 +206,7 @@ func (s *ClassSpec) Build(env Env) (Metric, error) {
 	if msg := pipeline.LabelProblem(class, env.Labels); msg != "" {
 		return nil, pipeline.Errorf("class", "%s", msg)
 	}
-	m := &rowMetric{name: env.Name, typ: "class_" + s.kind, width: 2}
+	m := &rowMetric{name: env.Name, typ: "class_" + s.kind, width: 2, reads: true}
 	m.row = func(o Observation, r []float64) string {
 		if o.Truth == "" {
 			return "no label"

@@ -80,7 +80,7 @@ func (s *GroupSpec) Build(env Env) (Metric, error) {
 		return nil, pipeline.Errorf("min_group_size", "must not be negative, got %d", s.MinGroupSize)
 	}
 	groups, col, positive, minSize, typ := new(interner), s.Group, positiveOf(env), s.MinGroupSize, s.typ
-	m := &rowMetric{name: env.Name, typ: typ, dir: s.dir, width: 3}
+	m := &rowMetric{name: env.Name, typ: typ, dir: s.dir, width: 3, reads: true, columns: []string{col}}
 	// Row: group id, truth (1, 0 or -1 without a label), flagged (1 or 0).
 	m.row = func(o Observation, r []float64) string {
 		g := o.Record.String(col)

@@ -88,6 +88,15 @@ type Resampler interface {
 	ValueAt(idx []int) float64
 }
 
+// Columns is implemented by metrics that can say which fields of a record
+// they read (besides its truth and the prediction): the analysis can then
+// feed their accumulators again from those columns, kept in memory by the
+// replay, instead of reading the dataset again. ok false, or a metric that
+// does not implement it, may read any field.
+type Columns interface {
+	Columns() (columns []string, ok bool)
+}
+
 // Summed is implemented by resampling accumulators whose value over any
 // set of records is a function of a few sums over those records, each
 // record adding a fixed vector of Terms numbers: a one-hot confusion cell

@@ -30,6 +30,10 @@ type classMetric struct {
 func (m *classMetric) Name() string         { return m.name }
 func (m *classMetric) Direction() Direction { return HigherIsBetter }
 func (m *classMetric) Unit() string         { return "" }
+
+// Columns reads no field of the record.
+func (m *classMetric) Columns() ([]string, bool) { return nil, true }
+
 func (m *classMetric) New() Accumulator {
 	return &classAcc{m: m, index: map[string]int32{}}
 }

@@ -53,6 +53,9 @@ func (m *latencyMetric) Direction() Direction { return LowerIsBetter }
 func (m *latencyMetric) Unit() string         { return "ms" }
 func (m *latencyMetric) New() Accumulator     { return &latencyAcc{m: m} }
 
+// Columns reads no field of the record.
+func (m *latencyMetric) Columns() ([]string, bool) { return nil, true }
+
 // latencyAcc keeps every record's latency in milliseconds; failed records
 // count with the time they took (a timeout is a slow answer, not no answer).
 type latencyAcc struct {
@@ -112,6 +115,9 @@ func (m *errorRate) Name() string         { return m.name }
 func (m *errorRate) Direction() Direction { return LowerIsBetter }
 func (m *errorRate) Unit() string         { return "" }
 func (m *errorRate) New() Accumulator     { return &errorAcc{m: m} }
+
+// Columns reads no field of the record.
+func (m *errorRate) Columns() ([]string, bool) { return nil, true }
 
 // errorAcc keeps whether each record failed.
 type errorAcc struct {
@@ -188,6 +194,9 @@ func (m *costMetric) Unit() string {
 	return m.currency
 }
 func (m *costMetric) New() Accumulator { return &costAcc{m: m} }
+
+// Columns reads no field of the record.
+func (m *costMetric) Columns() ([]string, bool) { return nil, true }
 
 // costAcc keeps every record's cost, as the pipeline reported it on the
 // output.

@@ -17,6 +17,9 @@ func (m *psiMetric) Direction() Direction { return LowerIsBetter }
 func (m *psiMetric) Unit() string         { return Number }
 func (m *psiMetric) New() Accumulator     { return &psiAcc{m: m} }
 
+// Columns is the column whose drift it measures.
+func (m *psiMetric) Columns() ([]string, bool) { return []string{m.column}, true }
+
 // psiAcc keeps each record's value and replay position. The windows (the
 // first and last quarter of the included records in replay order) and the
 // bins (the deciles of the first) are fixed once from all the records; a

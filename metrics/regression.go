@@ -37,7 +37,7 @@ func init() {
 
 // newNumericMetric is a rowMetric over rows (truth, prediction).
 func newNumericMetric(name, typ string, dir Direction, value func(iter.Seq[[]float64]) float64) *rowMetric {
-	m := &rowMetric{name: name, typ: typ, dir: dir, width: 2, value: value}
+	m := &rowMetric{name: name, typ: typ, dir: dir, width: 2, value: value, reads: true}
 	m.row = func(o Observation, r []float64) string {
 		if o.Truth == "" {
 			return "no label"

@@ -42,6 +42,10 @@ type rowMetric struct {
 	// order of the key (ties in replay order). The order is computed once,
 	// so a bootstrap resample costs O(n), not a sort.
 	sortKey func(r []float64) float64
+	// reads, when set, says the row function reads no field of the record
+	// but columns (Columns).
+	reads   bool
+	columns []string
 }
 
 func (m *rowMetric) Name() string         { return m.name }
@@ -59,6 +63,9 @@ var plainNumbers = map[string]bool{
 	"mae": true, "rmse": true, "r2": true, "log_loss": true, "cohen_kappa": true,
 	"matthews_corrcoef": true, "expected_cost": true, "psi": true,
 }
+
+// Columns are the columns the rows read, when the metric knows them.
+func (m *rowMetric) Columns() ([]string, bool) { return m.columns, m.reads }
 
 func (m *rowMetric) New() Accumulator {
 	if m.typ == "roc_auc" {

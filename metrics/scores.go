@@ -44,7 +44,7 @@ func init() {
 // newScoreMetric is a rowMetric over rows (truth 0/1, score).
 func newScoreMetric(env Env, typ string, dir Direction, value func(iter.Seq[[]float64]) float64) *rowMetric {
 	positive := positiveOf(env)
-	m := &rowMetric{name: env.Name, typ: typ, dir: dir, width: 3, value: value}
+	m := &rowMetric{name: env.Name, typ: typ, dir: dir, width: 3, value: value, reads: true}
 	if byRank[typ] {
 		m.sortKey = byScoreDesc
 	}

@@ -149,6 +149,20 @@ type splitMetric struct {
 	key     func(Observation) (part, reason string)
 }
 
+// Columns are the inner metric's and the column that splits the records,
+// when the inner metric knows its own.
+func (m *splitMetric) Columns() ([]string, bool) {
+	c, ok := m.Metric.(Columns)
+	if !ok || m.column == "" {
+		return nil, false
+	}
+	cols, ok := c.Columns()
+	if !ok {
+		return nil, false
+	}
+	return append(slices.Clone(cols), m.column), true
+}
+
 // New returns an accumulator with the inner accumulator's optional
 // interfaces (Resampler, Proportion, ...), so that intervals and
 // comparisons of the value are the inner metric's.

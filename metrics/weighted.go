@@ -46,6 +46,9 @@ func (m *weightedMetric) Direction() Direction { return HigherIsBetter }
 func (m *weightedMetric) Unit() string         { return "" }
 func (m *weightedMetric) New() Accumulator     { return &weightedAcc{m: m} }
 
+// Columns is the weight column.
+func (m *weightedMetric) Columns() ([]string, bool) { return []string{m.weight}, true }
+
 // weightedAcc keeps the outcome code and the weight of every record. A
 // missing or non-numeric weight counts as zero and is counted in Missing.
 type weightedAcc struct {

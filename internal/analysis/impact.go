@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/poc-harness/poc/datasets"
 	"github.com/poc-harness/poc/internal/format"
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/stats"
@@ -53,6 +54,17 @@ type PerRecord struct {
 	// Bad counts records whose column value was missing, not a number or
 	// negative, and counted as 0.
 	Bad int
+}
+
+// Figure is a record's value v of the column as a figure: a missing,
+// non-numeric, negative or infinite value counts as 0 and in Bad.
+func (v *PerRecord) Figure(value any) float64 {
+	f, ok := datasets.ToFloat(value)
+	if !ok || f < 0 || math.IsInf(f, 0) || math.IsNaN(f) {
+		v.Bad++
+		return 0
+	}
+	return f
 }
 
 // At is record seq's value.

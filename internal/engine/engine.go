@@ -70,6 +70,9 @@ type Options struct {
 	Segments []string
 	// Time is the dataset's time column ("" for none).
 	Time string
+	// Keep are columns whose every value the result keeps (Result.Kept):
+	// the ones the analysis after the replay reads.
+	Keep []string
 
 	// Prior returns the predictions of every pipeline for record seq when an
 	// earlier attempt of the same run journaled them (resume). A failed
@@ -170,6 +173,9 @@ type Result struct {
 	// (records resumed from an earlier attempt included), so that the
 	// analysis and the reports need not parse the journal again.
 	Predictions *results.Predictions
+	// Kept holds, for each column of Options.Keep, every record's value in
+	// replay order, so that the analysis need not read the dataset again.
+	Kept map[string][]any
 }
 
 // SegmentColumn is the value of one segment column for every record.
@@ -371,6 +377,7 @@ func newResult(pipes []Pipe, mets []metrics.Metric, segments []string, now time.
 			res.Accumulators[p][m] = metric.New()
 		}
 	}
+	res.Kept = map[string][]any{}
 	for _, col := range segments {
 		res.Segments = append(res.Segments, SegmentColumn{Column: col, index: map[string]int32{}})
 	}
@@ -802,6 +809,9 @@ func (w *writer) write(b *batch) error {
 			w.record = appendRecordFields(w.record[:0], stamp, w.opt.Segments, w.values)
 		}
 		w.columns.Record(rec.Seq, recordID(rec, w.opt.ID), truth, stamp, w.values)
+		for _, col := range w.opt.Keep {
+			w.res.Kept[col] = append(w.res.Kept[col], rec.Fields[col])
+		}
 		for p, pred := range b.preds[i] {
 			obs := metrics.Observation{Record: rec, Truth: truth, Pred: pred}
 			for _, acc := range w.res.Accumulators[p] {

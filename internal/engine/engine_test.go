@@ -328,9 +328,12 @@ func TestCollectedColumnsAreTheJournals(t *testing.T) {
 		var journal bytes.Buffer
 		fresh := &pipelinetest.SliceReader{Cols: r.Cols, Records: r.Records}
 		res, err := Replay(context.Background(), fresh, []Pipe{{"echo", pipelinetest.Echo("y")}, {"flaky", flaky}}, nil,
-			Options{Concurrency: workers, Label: "y", ID: "id", Time: "at", Segments: []string{"country"}, Journal: &journal})
+			Options{Concurrency: workers, Label: "y", ID: "id", Time: "at", Segments: []string{"country"}, Journal: &journal, Keep: []string{"x"}})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if kept := res.Kept["x"]; len(kept) != 60 || kept[0] != 0.0 || kept[59] != 59.0 {
+			t.Errorf("workers=%d: kept x = %v, want every record's x in replay order", workers, kept)
 		}
 		want, err := results.DecodePredictions(&journal, results.ReadOptions{})
 		if err != nil {

@@ -5,10 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 
 	"github.com/poc-harness/poc/datasets"
 	"github.com/poc-harness/poc/internal/analysis"
+	"github.com/poc-harness/poc/internal/engine"
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/spec"
 	"github.com/poc-harness/poc/metrics"
@@ -23,12 +23,12 @@ import (
 // error, or ctx ending (every read and the resampling stop promptly), with
 // an error wrapping ctx's. It returns what the projection rests on too, for
 // pricing other decisions.
-func projectImpact(ctx context.Context, exp *spec.Experiment, preds *results.Predictions, dopt datasets.Options, records int) (*results.Impact, *analysis.ImpactInput, error) {
+func projectImpact(ctx context.Context, exp *spec.Experiment, res *engine.Result, dopt datasets.Options, records int) (*results.Impact, *analysis.ImpactInput, error) {
 	uc := exp.UseCase
 	if uc.VolumePerYear <= 0 || records == 0 {
 		return nil, nil, nil
 	}
-	in, err := impactInput(ctx, exp, preds, dopt, records)
+	in, err := impactInput(ctx, exp, res, dopt, records)
 	if err != nil {
 		return nil, nil, fmt.Errorf("project impact: %w", err)
 	}
@@ -43,7 +43,8 @@ func projectImpact(ctx context.Context, exp *spec.Experiment, preds *results.Pre
 // impactInput gathers what the projection rests on: the use case's
 // figures, the columns they name, and each pipeline's cost and outcome per
 // record from the replay's predictions.
-func impactInput(ctx context.Context, exp *spec.Experiment, preds *results.Predictions, dopt datasets.Options, n int) (analysis.ImpactInput, error) {
+func impactInput(ctx context.Context, exp *spec.Experiment, res *engine.Result, dopt datasets.Options, n int) (analysis.ImpactInput, error) {
+	preds := res.Predictions
 	uc := exp.UseCase
 	in := analysis.ImpactInput{Currency: uc.Currency, Volume: uc.VolumePerYear, Positive: exp.Dataset.Positive,
 		Label: exp.Dataset.Label, PositiveName: exp.Dataset.LabelNames[cmp.Or(exp.Dataset.Positive, "1")], Records: n}
@@ -64,8 +65,18 @@ func impactInput(ctx context.Context, exp *spec.Experiment, preds *results.Predi
 		in.People = &analysis.People{Baseline: p.Baseline, HourlyCost: p.HourlyCost, HoursPerFTE: p.HoursPerFTE}
 		figure(&in.People.Minutes, p.MinutesPerRecord)
 	}
-	if len(cols) > 0 {
-		if err := readImpactColumns(ctx, exp, dopt, cols, preds.IDs); err != nil {
+	var unread []*analysis.PerRecord
+	for _, c := range cols {
+		if kept, ok := res.Kept[c.Column]; ok && len(kept) >= n {
+			for seq, v := range kept[:n] {
+				c.Values[seq] = c.Figure(v)
+			}
+		} else {
+			unread = append(unread, c)
+		}
+	}
+	if len(unread) > 0 {
+		if err := readImpactColumns(ctx, exp, dopt, unread, preds.IDs); err != nil {
 			return in, err
 		}
 	}
@@ -108,12 +119,7 @@ func readImpactColumns(ctx context.Context, exp *spec.Experiment, dopt datasets.
 				rec.Seq, ids[rec.Seq], id)
 		}
 		for _, c := range cols {
-			v, ok := rec.Float(c.Column)
-			if !ok || v < 0 || math.IsInf(v, 0) {
-				c.Bad++
-				v = 0
-			}
-			c.Values[rec.Seq] = v
+			c.Values[rec.Seq] = c.Figure(rec.Fields[c.Column])
 		}
 		return nil
 	})

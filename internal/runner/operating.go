@@ -60,6 +60,9 @@ func operatingPoints(ctx context.Context, exp *spec.Experiment, run *results.Run
 						return err
 					}
 				}
+				if cols, ok := metricColumns(exp); ok {
+					return replayKept(ctx, res, cols, journaled, preds.Truths, visit)
+				}
 				return replayWith(ctx, exp, dopt, journaled, preds.Truths, visit)
 			},
 			Impact: impact, Incumbent: exp.UseCase.Incumbent,
@@ -241,6 +244,27 @@ func journalOf(dir, name string, n int) ([]pipeline.Prediction, error) {
 		return nil, fmt.Errorf("read journal: %w", err)
 	}
 	return preds, nil
+}
+
+// replayKept calls visit with each replayed record, made of the columns
+// cols the replay kept (the only ones the metrics read), and its
+// prediction preds[seq], in seq order. The record's fields are reused from
+// one record to the next: the metrics read them as they add a record.
+func replayKept(ctx context.Context, res *engine.Result, cols []string, preds []pipeline.Prediction, truths []string,
+	visit func(metrics.Observation) error) error {
+	fields := make(map[string]any, len(cols))
+	for seq := range preds {
+		if seq%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		for _, c := range cols {
+			fields[c] = res.Kept[c][seq]
+		}
+		if err := visit(metrics.Observation{Record: datasets.Record{Seq: seq, Fields: fields}, Truth: truths[seq], Pred: preds[seq]}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // replayWith re-reads the replayed records, with the replay's options, and

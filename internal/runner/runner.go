@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -589,7 +590,7 @@ func engineOptions(exp *spec.Experiment, man results.Manifest, a *attempt, prior
 		Concurrency: opt.Concurrency, Label: exp.Dataset.Label, ID: exp.Dataset.ID,
 		Journal: journalWriter(a.journal), Ledger: a.ledger, Progress: opt.Progress, Now: opt.Now, Segments: exp.Dataset.Segments, Time: exp.Dataset.Time,
 		MaxCost: exp.Budget.MaxCost, PriorSpent: man.Spent, MaxErrorRate: exp.Budget.MaxErrorRate, MinRecords: exp.Budget.MinRecords,
-		Secrets: secretsOf(exp),
+		Secrets: secretsOf(exp), Keep: keptColumns(exp),
 	}
 	if len(prior.Prior) > 0 {
 		eopt.Journaled = prior.Keep
@@ -601,6 +602,51 @@ func engineOptions(exp *spec.Experiment, man results.Manifest, a *attempt, prior
 		}
 	}
 	return eopt
+}
+
+// keptColumns are the dataset columns the analysis after the replay reads,
+// which the replay keeps so that nothing reads the dataset again: the use
+// case's cost and minutes columns, and the columns the metrics read when
+// every metric says which (the operating point feeds them again).
+func keptColumns(exp *spec.Experiment) []string {
+	var out []string
+	add := func(col string) {
+		if col != "" && !slices.Contains(out, col) {
+			out = append(out, col)
+		}
+	}
+	if uc := exp.UseCase; uc.VolumePerYear > 0 {
+		if c := uc.CostOfError; c != nil {
+			add(c.MissedPositive.Column)
+			add(c.FalsePositive.Column)
+		}
+		if p := uc.People; p != nil {
+			add(p.MinutesPerRecord.Column)
+		}
+	}
+	if cols, ok := metricColumns(exp); ok {
+		for _, c := range cols {
+			add(c)
+		}
+	}
+	return out
+}
+
+// metricColumns are the columns the experiment's metrics read; ok is false
+// when some metric may read any.
+func metricColumns(exp *spec.Experiment) (cols []string, ok bool) {
+	for _, m := range exp.Metrics {
+		c, isC := m.Metric.(metrics.Columns)
+		if !isC {
+			return nil, false
+		}
+		mc, known := c.Columns()
+		if !known {
+			return nil, false
+		}
+		cols = append(cols, mc...)
+	}
+	return cols, true
 }
 
 // stopped records in the manifest why a replay stopped early, and returns
@@ -669,7 +715,7 @@ func analyseRun(ctx context.Context, exp *spec.Experiment, dir string, dopt data
 	}
 	opt.Timings.Start("impact")
 	var impact *analysis.ImpactInput
-	if run.Impact, impact, err = projectImpact(ctx, exp, preds, dopt, res.Records); err != nil {
+	if run.Impact, impact, err = projectImpact(ctx, exp, res, dopt, res.Records); err != nil {
 		return nil, err
 	}
 	opt.Timings.Start("operating point")

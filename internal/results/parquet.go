@@ -1,42 +1,50 @@
 package results
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 
-	"github.com/xitongsys/parquet-go-source/local"
-	"github.com/xitongsys/parquet-go/parquet"
-	"github.com/xitongsys/parquet-go/reader"
-	"github.com/xitongsys/parquet-go/writer"
+	"github.com/parquet-go/parquet-go"
 )
 
 // PredictionRow is one row of predictions.parquet, the audit trail of every
 // automated decision: one pipeline's prediction for one record, with the
 // columns an auditor's tools (pandas, DuckDB, Spark) and the analysis read.
 // Score, error, time and segments are null where the journal has none;
-// segments are a JSON object of the record's segment values.
+// segments are a JSON object of the record's segment values. The file is
+// written and read with github.com/parquet-go/parquet-go (several times
+// faster than xitongsys/parquet-go's reflection for millions of rows);
+// pipeline, role, truth and label are dictionary-encoded.
 type PredictionRow struct {
-	Seq         int64    `parquet:"name=seq, type=INT64"`
-	RecordID    string   `parquet:"name=record_id, type=BYTE_ARRAY, convertedtype=UTF8"`
-	Pipeline    string   `parquet:"name=pipeline, type=BYTE_ARRAY, convertedtype=UTF8"`
-	Role        string   `parquet:"name=role, type=BYTE_ARRAY, convertedtype=UTF8"`
-	Truth       string   `parquet:"name=truth, type=BYTE_ARRAY, convertedtype=UTF8"`
-	Label       string   `parquet:"name=label, type=BYTE_ARRAY, convertedtype=UTF8"`
-	Score       *float64 `parquet:"name=score, type=DOUBLE, repetitiontype=OPTIONAL"`
-	LatencyMS   float64  `parquet:"name=latency_ms, type=DOUBLE"`
-	Cost        float64  `parquet:"name=cost, type=DOUBLE"`
-	Error       *string  `parquet:"name=error, type=BYTE_ARRAY, convertedtype=UTF8, repetitiontype=OPTIONAL"`
-	Unparseable bool     `parquet:"name=unparseable, type=BOOLEAN"`
-	Cached      bool     `parquet:"name=cached, type=BOOLEAN"`
-	Time        *string  `parquet:"name=time, type=BYTE_ARRAY, convertedtype=UTF8, repetitiontype=OPTIONAL"`
-	Segments    *string  `parquet:"name=segments, type=BYTE_ARRAY, convertedtype=UTF8, repetitiontype=OPTIONAL"`
+	Seq         int64    `parquet:"seq"`
+	RecordID    string   `parquet:"record_id"`
+	Pipeline    string   `parquet:"pipeline,dict"`
+	Role        string   `parquet:"role,dict"`
+	Truth       string   `parquet:"truth,dict"`
+	Label       string   `parquet:"label,dict"`
+	Score       *float64 `parquet:"score,optional"`
+	LatencyMS   float64  `parquet:"latency_ms"`
+	Cost        float64  `parquet:"cost"`
+	Error       *string  `parquet:"error,optional"`
+	Unparseable bool     `parquet:"unparseable"`
+	Cached      bool     `parquet:"cached"`
+	Time        *string  `parquet:"time,optional"`
+	Segments    *string  `parquet:"segments,optional"`
 }
+
+// predictionSchema is the file's schema, its root named for what a row is.
+var predictionSchema = parquet.NewSchema("prediction", parquet.SchemaOf(PredictionRow{}))
+
+// rowGroupRows bounds a row group, and so the memory the writer buffers.
+const rowGroupRows = 256 * 1024
 
 // entry is the journal entry a parquet row records (without the raw answer,
 // the texts and fields and the token counts, which stay in the journal).
@@ -76,22 +84,36 @@ func WritePredictionsParquet(ctx context.Context, dir string, roles map[string]s
 // error wraps ctx's.
 func WritePredictionsParquetFrom(ctx context.Context, dir string, p *Predictions, roles map[string]string) (err error) {
 	tmp := filepath.Join(dir, "."+PredictionsFile+".tmp")
-	fw, err := local.NewLocalFileWriter(tmp)
+	f, err := os.Create(tmp)
 	if err != nil {
 		return fmt.Errorf("write predictions: %w", err)
 	}
-	pw, err := writer.NewParquetWriter(fw, new(PredictionRow), 1)
-	if err != nil {
-		fw.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("write predictions: %w", err)
+	bw := bufio.NewWriterSize(f, 1<<20)
+	pw := parquet.NewGenericWriter[PredictionRow](bw, predictionSchema, parquet.Compression(&parquet.Snappy),
+		parquet.MaxRowsPerRowGroup(rowGroupRows))
+	batch := make([]PredictionRow, 0, 4096)
+	flush := func() error {
+		_, err := pw.Write(batch)
+		batch = batch[:0]
+		return err
 	}
-	pw.CompressionType = parquet.CompressionCodec_SNAPPY
-	err = p.eachRow(ctx, roles, func(row *PredictionRow) error { return pw.Write(*row) })
-	if serr := pw.WriteStop(); err == nil {
-		err = serr
+	err = p.eachRow(ctx, roles, func(row *PredictionRow) error {
+		batch = append(batch, *row)
+		if len(batch) == cap(batch) {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
 	}
-	if cerr := fw.Close(); err == nil {
+	if cerr := pw.Close(); err == nil {
+		err = cerr
+	}
+	if ferr := bw.Flush(); err == nil {
+		err = ferr
+	}
+	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err == nil {
@@ -163,27 +185,21 @@ func readParquet(ctx context.Context, dir string) (*Predictions, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, err
 	}
-	fr, err := local.NewLocalFileReader(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	defer fr.Close()
-	pr, err := reader.NewParquetReader(fr, new(PredictionRow), 1)
-	if err != nil {
-		return nil, err
-	}
-	defer pr.ReadStop()
+	defer f.Close()
+	pr := parquet.NewGenericReader[PredictionRow](f)
+	defer pr.Close()
 	p := &Predictions{byName: map[string]*PipelinePredictions{}}
-	const batch = 4096
-	for left := int(pr.GetNumRows()); left > 0; left -= batch {
+	rows := make([]PredictionRow, 4096)
+	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		rows := make([]PredictionRow, min(batch, left))
-		if err := pr.Read(&rows); err != nil {
-			return nil, err
-		}
-		for i := range rows {
+		n, rerr := pr.Read(rows)
+		for i := range rows[:n] {
 			e, err := rows[i].entry()
 			if err != nil {
 				return nil, err
@@ -192,6 +208,12 @@ func readParquet(ctx context.Context, dir string) (*Predictions, error) {
 				return nil, errors.New("a row without a record or a pipeline")
 			}
 			p.add(&e)
+		}
+		if errors.Is(rerr, io.EOF) {
+			break
+		}
+		if rerr != nil {
+			return nil, rerr
 		}
 	}
 	for _, pp := range p.Pipelines {

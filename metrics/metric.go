@@ -104,7 +104,9 @@ type Columns interface {
 // recall, a cost and a 1 for a mean cost. The statistics layer then
 // resamples the sums instead of the records — records with the same vector
 // are drawn as one group —, which gives the same bootstrap distribution at
-// a cost that does not grow with the number of records.
+// a cost that does not grow with the number of records. Accumulators of a
+// Summed metric share no state with one another, so that the analysis may
+// feed distinct ones concurrently.
 type Summed interface {
 	// Terms is the length of each record's vector; 0 when the value is
 	// not a function of sums (the accumulator is then resampled record by

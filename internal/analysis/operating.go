@@ -4,9 +4,12 @@ import (
 	"cmp"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/poc-harness/poc/internal/format"
 	"github.com/poc-harness/poc/internal/results"
@@ -375,6 +378,50 @@ func (o *operating) pricing() {
 }
 
 // candidateTotals is the candidate's cost per record under decisions dec.
+// sweepChunk is how many records the sweep's workers feed at a time.
+const sweepChunk = 2048
+
+// sweepWorkers is how many goroutines feed the sweep's thresholds: the
+// cores, at most one per threshold, when the metrics mets of all are sums
+// (metrics.Summed, whose accumulators share no state and may be fed
+// concurrently); one otherwise.
+func sweepWorkers(thresholds int, all []metrics.Metric, mets []int) int {
+	for _, m := range mets {
+		if sm, ok := all[m].New().(metrics.Summed); !ok || sm.Terms() == 0 {
+			return 1
+		}
+	}
+	return max(1, min(runtime.GOMAXPROCS(0), thresholds))
+}
+
+// savingAt is the point estimate of the yearly saving of the decisions dec
+// against the incumbent on the records at pos: candidateTotals and saving
+// without a column of the records' totals.
+func (o *operating) savingAt(dec func(i int) string, pos []int) results.Number {
+	if o.incTotal == nil || len(pos) == 0 {
+		return results.NaN()
+	}
+	im := o.in.Impact
+	var cost []float64
+	for _, p := range im.Pipelines {
+		if p.Name == o.in.Candidate {
+			cost = p.Cost
+		}
+	}
+	var d float64
+	for _, i := range pos {
+		c := im.errorPrice(metrics.Classify(o.in.Truths[i], dec(i), o.in.Failed[i], o.in.Positive), i)
+		if cost != nil {
+			c += cost[i]
+		}
+		if p := im.People; p != nil && p.Baseline == o.in.Candidate {
+			c += p.Minutes.At(i) / 60 * p.HourlyCost
+		}
+		d += o.incTotal[i] - c
+	}
+	return results.Number(d / float64(len(pos)) * float64(im.Volume))
+}
+
 func (o *operating) candidateTotals(dec func(i int) string) []float64 {
 	im := o.in.Impact
 	var cost []float64
@@ -421,22 +468,41 @@ func (o *operating) sweep() error {
 	for k, t := range o.thresholds {
 		decs[k] = o.at(t)
 	}
+	// The thresholds are fed in parallel, each worker its own share of
+	// them (an accumulator is never fed by two), a chunk of the selection
+	// half's records at a time.
+	workers := sweepWorkers(len(o.thresholds), o.in.Metrics, mets)
+	chunk := make([]metrics.Observation, 0, sweepChunk)
+	feed := func() {
+		var g sync.WaitGroup
+		for w := range workers {
+			g.Go(func() {
+				for k := w; k < len(o.thresholds); k += workers {
+					for _, obs := range chunk {
+						obs.Pred.Output.Label = decs[k](obs.Record.Seq)
+						for _, m := range mets {
+							accs[k][m].Add(obs)
+						}
+					}
+				}
+			})
+		}
+		g.Wait()
+		chunk = chunk[:0]
+	}
 	err := o.replay(func(obs metrics.Observation) {
-		seq := obs.Record.Seq
-		if !o.selA[seq] {
+		if !o.selA[obs.Record.Seq] {
 			return
 		}
-		for k := range o.thresholds {
-			v := obs
-			v.Pred.Output.Label = decs[k](seq)
-			for _, m := range mets {
-				accs[k][m].Add(v)
-			}
+		obs.Record.Fields = maps.Clone(obs.Record.Fields) // the replay may reuse them
+		if chunk = append(chunk, obs); len(chunk) == cap(chunk) {
+			feed()
 		}
 	})
 	if err != nil {
 		return err
 	}
+	feed()
 	local := make([]int, len(o.posA)) // positions of the selection half in its own accumulators
 	for i := range local {
 		local[i] = i
@@ -446,21 +512,29 @@ func (o *operating) sweep() error {
 		sets[c] = o.selSets(cr, local)
 	}
 	o.pass, o.est = make([]bool, len(o.thresholds)), make([][]float64, len(o.thresholds))
-	for k, t := range o.thresholds {
-		pt := o.point(o.posA, decs[k])
-		pt.Threshold = results.Number(t)
-		o.pass[k], o.est[k] = true, make([]float64, len(o.musts))
-		for c, cr := range o.musts {
-			est, ok := o.estimate(cr, accs[k][o.metric[cr.Metric]], sets[c])
-			o.est[k][c] = est
-			o.pass[k] = o.pass[k] && ok
-		}
-		pt.Pass = o.pass[k]
-		if o.incTotal != nil {
-			pt.Saving = o.saving(o.candidateTotals(decs[k]), o.posA)
-		}
-		o.op.Sweep = append(o.op.Sweep, pt)
+	sweep := make([]results.ThresholdPoint, len(o.thresholds))
+	var g sync.WaitGroup
+	for w := range workers {
+		g.Go(func() {
+			for k := w; k < len(o.thresholds); k += workers {
+				pt := o.point(o.posA, decs[k])
+				pt.Threshold = results.Number(o.thresholds[k])
+				o.pass[k], o.est[k] = true, make([]float64, len(o.musts))
+				for c, cr := range o.musts {
+					est, ok := o.estimate(cr, accs[k][o.metric[cr.Metric]], sets[c])
+					o.est[k][c] = est
+					o.pass[k] = o.pass[k] && ok
+				}
+				pt.Pass = o.pass[k]
+				if o.incTotal != nil {
+					pt.Saving = o.savingAt(decs[k], o.posA)
+				}
+				sweep[k] = pt
+			}
+		})
 	}
+	g.Wait()
+	o.op.Sweep = append(o.op.Sweep, sweep...)
 	o.suggest()
 	return o.choose()
 }

@@ -187,6 +187,7 @@ func run(ctx context.Context, io IO, opts *RunOptions) error {
 		}
 	} else {
 		var exp *spec.Experiment
+		ropt.Timings.Start("load and check the data")
 		if exp, err = loadWith(io, session, opts.File); err != nil {
 			return err
 		}

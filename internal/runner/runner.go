@@ -96,7 +96,7 @@ func Run(ctx context.Context, exp *spec.Experiment, opt Options) (*Outcome, erro
 	if opt.MaxCost > 0 {
 		exp.Budget.MaxCost = opt.MaxCost
 	}
-	opt.Timings.Start("checks")
+	opt.Timings.Start("preflight")
 	checks, err := preflight(ctx, exp)
 	if err != nil {
 		return nil, err
@@ -217,7 +217,7 @@ func Resume(ctx context.Context, dir string, load func(path string) (*spec.Exper
 	if opt.MaxCost > 0 {
 		exp.Budget.MaxCost = opt.MaxCost
 	}
-	opt.Timings.Start("checks")
+	opt.Timings.Start("preflight")
 	checks, err := preflight(ctx, exp)
 	if err != nil {
 		return exp, nil, err

@@ -46,7 +46,7 @@ func operatingPoints(ctx context.Context, exp *spec.Experiment, run *results.Run
 		if p.Role != pipeline.Candidate || pp == nil || !scored(pp) {
 			continue
 		}
-		var journaled []pipeline.Prediction // read once, on the first replay
+		var journaled func(seq int) pipeline.Prediction // set up once, on the first replay
 		var err error
 		in := analysis.OperatingInput{
 			Candidate: p.Name, Pipelines: names, Metrics: metricsOf(exp), Accumulators: res.Accumulators,
@@ -61,9 +61,9 @@ func operatingPoints(ctx context.Context, exp *spec.Experiment, run *results.Run
 					}
 				}
 				if cols, ok := metricColumns(exp); ok {
-					return replayKept(ctx, res, cols, journaled, preds.Truths, visit)
+					return replayKept(ctx, res, cols, journaled, res.Records, preds.Truths, visit)
 				}
-				return replayWith(ctx, exp, dopt, journaled, preds.Truths, visit)
+				return replayWith(ctx, exp, dopt, journaled, res.Records, preds.Truths, visit)
 			},
 			Impact: impact, Incumbent: exp.UseCase.Incumbent,
 		}
@@ -201,27 +201,30 @@ func segmentsOf(res *engine.Result) map[string][]verdict.Segment {
 // errReplayed ends a re-read of the dataset at the last replayed record.
 var errReplayed = errors.New("every replayed record read")
 
-// predictionsOf are a pipeline's predictions of the first n records, from
-// its columns pp of preds, or from the journal when its lines hold more
-// than the columns (answers a metric may read).
-func predictionsOf(dir string, preds *results.Predictions, pp *results.PipelinePredictions, n int) ([]pipeline.Prediction, error) {
-	name := pp.Name
+// predictionsOf gives a pipeline's prediction of each of the first n
+// records: made from its columns pp of preds when they hold all of it (no
+// slice of a million predictions is kept), read from the journal when its
+// lines hold more (answers a metric may read).
+func predictionsOf(dir string, preds *results.Predictions, pp *results.PipelinePredictions, n int) (func(seq int) pipeline.Prediction, error) {
 	if pp.Answers {
-		return journalOf(dir, name, n)
-	}
-	out := make([]pipeline.Prediction, n)
-	for seq := range min(n, len(pp.Has)) {
-		if !pp.Has[seq] {
-			continue
+		all, err := journalOf(dir, pp.Name, n)
+		if err != nil {
+			return nil, err
 		}
-		out[seq] = pipeline.Prediction{Pipeline: name, Seq: seq, RecordID: preds.IDs[seq], Err: pp.Errors[seq],
+		return func(seq int) pipeline.Prediction { return all[seq] }, nil
+	}
+	return func(seq int) pipeline.Prediction {
+		if seq >= len(pp.Has) || !pp.Has[seq] {
+			return pipeline.Prediction{}
+		}
+		p := pipeline.Prediction{Pipeline: pp.Name, Seq: seq, RecordID: preds.IDs[seq], Err: pp.Errors[seq],
 			Latency: time.Duration(pp.LatencyMS[seq] * float64(time.Millisecond)),
 			Output:  pipeline.Output{Label: pp.Labels[seq], Cost: pp.Costs[seq], Unparseable: pp.Unparseable[seq], Cached: pp.Cached[seq]}}
 		if pp.HasScore[seq] {
-			out[seq].Output.Score, out[seq].Output.HasScore = pp.Scores[seq], true
+			p.Output.Score, p.Output.HasScore = pp.Scores[seq], true
 		}
-	}
-	return out, nil
+		return p
+	}, nil
 }
 
 // journalOf reads the named pipeline's predictions of the first n records
@@ -248,19 +251,20 @@ func journalOf(dir, name string, n int) ([]pipeline.Prediction, error) {
 
 // replayKept calls visit with each replayed record, made of the columns
 // cols the replay kept (the only ones the metrics read), and its
-// prediction preds[seq], in seq order. The record's fields are reused from
-// one record to the next: the metrics read them as they add a record.
-func replayKept(ctx context.Context, res *engine.Result, cols []string, preds []pipeline.Prediction, truths []string,
+// prediction pred(seq), for the first n records in seq order. The
+// record's fields are reused from one record to the next: the metrics read
+// them as they add a record.
+func replayKept(ctx context.Context, res *engine.Result, cols []string, pred func(int) pipeline.Prediction, n int, truths []string,
 	visit func(metrics.Observation) error) error {
 	fields := make(map[string]any, len(cols))
-	for seq := range preds {
+	for seq := range n {
 		if seq%4096 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
 		for _, c := range cols {
 			fields[c] = res.Kept[c][seq]
 		}
-		if err := visit(metrics.Observation{Record: datasets.Record{Seq: seq, Fields: fields}, Truth: truths[seq], Pred: preds[seq]}); err != nil {
+		if err := visit(metrics.Observation{Record: datasets.Record{Seq: seq, Fields: fields}, Truth: truths[seq], Pred: pred(seq)}); err != nil {
 			return err
 		}
 	}
@@ -268,10 +272,10 @@ func replayKept(ctx context.Context, res *engine.Result, cols []string, preds []
 }
 
 // replayWith re-reads the replayed records, with the replay's options, and
-// calls visit with each and its prediction preds[seq], in seq order.
-func replayWith(ctx context.Context, exp *spec.Experiment, dopt datasets.Options, preds []pipeline.Prediction, truths []string,
+// calls visit with each of the first n and its prediction pred(seq), in
+// seq order.
+func replayWith(ctx context.Context, exp *spec.Experiment, dopt datasets.Options, pred func(int) pipeline.Prediction, n int, truths []string,
 	visit func(metrics.Observation) error) error {
-	n := len(preds)
 	stream, err := datasets.Open(exp.Dataset.Path, dopt)
 	if err != nil {
 		return fmt.Errorf("open dataset: %w", err)
@@ -281,11 +285,12 @@ func replayWith(ctx context.Context, exp *spec.Experiment, dopt datasets.Options
 		if rec.Seq >= n {
 			return errReplayed
 		}
-		if id := preds[rec.Seq].RecordID; exp.Dataset.ID != "" && id != "" && rec.String(exp.Dataset.ID) != id {
+		p := pred(rec.Seq)
+		if id := p.RecordID; exp.Dataset.ID != "" && id != "" && rec.String(exp.Dataset.ID) != id {
 			return fmt.Errorf("record %d is %q in the journal but %q in the dataset: the dataset changed since the replay",
 				rec.Seq, id, rec.String(exp.Dataset.ID))
 		}
-		return visit(metrics.Observation{Record: rec, Truth: truths[rec.Seq], Pred: preds[rec.Seq]})
+		return visit(metrics.Observation{Record: rec, Truth: truths[rec.Seq], Pred: p})
 	})
 	if err != nil && !errors.Is(err, errReplayed) {
 		return fmt.Errorf("read dataset: %w", err)

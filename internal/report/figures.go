@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -43,10 +44,12 @@ type canvasDrawer func(dc draw.Canvas)
 // writeFigure draws fn at w×h into plots/name.png and plots/name.svg under
 // dir and returns the PNG.
 func writeFigure(dir, name string, w, h vg.Length, fn canvasDrawer) ([]byte, error) {
-	png := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(plotDPI))}
-	fn(draw.New(png))
+	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(plotDPI))
+	fn(draw.New(img))
 	var buf bytes.Buffer
-	if _, err := png.WriteTo(&buf); err != nil {
+	// The fastest deflate: a plot of flat colours compresses nearly as
+	// well, in a third of the time of the default level.
+	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img.Image()); err != nil {
 		return nil, fmt.Errorf("draw plot %s: %w", name, err)
 	}
 	base := filepath.Join(dir, results.PlotsDir, name)

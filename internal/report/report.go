@@ -3,9 +3,12 @@ package report
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -97,18 +100,33 @@ func drawFigures(ctx context.Context, run *results.Run, j *journal) ([]figure, e
 	}
 	figs := []figure{{Name: "criteria", Title: "Success criteria at a glance", PNG: crit,
 		Caption: "Each criterion's estimate (dot) and interval (bar) against its threshold (black tick; its better side shaded), in the metric's own unit: one panel per unit (shares in %, differences in percentage points, milliseconds, ...), so that the rows of a panel share one axis. Green passed, red failed, amber undecided, grey undefined."}}
-	for _, plan := range figurePlans {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	// The plans are made in turn; the figures are drawn and encoded on
+	// every core, each into its own canvas.
+	specs := make([]figureSpec, len(figurePlans))
+	for i, plan := range figurePlans {
+		specs[i] = plan(in)
+	}
+	errs := make([]error, len(specs))
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var g sync.WaitGroup
+	for i := range specs {
+		s := &specs[i]
+		if s.fig.Skipped != "" {
+			continue
 		}
-		s := plan(in)
-		if s.fig.Skipped == "" {
-			png, err := writeFigure(run.Dir, s.fig.Name, s.w, s.h, s.draw)
-			if err != nil {
-				return nil, err
+		g.Go(func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			if errs[i] = ctx.Err(); errs[i] == nil {
+				s.fig.PNG, errs[i] = writeFigure(run.Dir, s.fig.Name, s.w, s.h, s.draw)
 			}
-			s.fig.PNG = png
-		}
+		})
+	}
+	g.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	for _, s := range specs {
 		figs = append(figs, s.fig)
 	}
 	segs, err := segmentFigures(run.Dir, run)

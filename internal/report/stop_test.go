@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	"github.com/poc-harness/poc/internal/results"
@@ -12,13 +13,16 @@ import (
 
 // laterCtx is a context that ends after its Err has been asked after times
 // times: a cancellation that certainly comes in the middle of the work.
+// Like any context it is safe for concurrent use (the figures are drawn in
+// parallel).
 type laterCtx struct {
 	context.Context
-	after, asked int
+	after int64
+	asked atomic.Int64
 }
 
 func (c *laterCtx) Err() error {
-	if c.asked++; c.asked > c.after {
+	if c.asked.Add(1) > c.after {
 		return context.Canceled
 	}
 	return nil
@@ -30,7 +34,7 @@ func (c *laterCtx) Err() error {
 func TestCancelledWriteStops(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
-		after int
+		after int64
 	}{{"before", 0}, {"during", 2}} {
 		t.Run(tc.name, func(t *testing.T) {
 			run := sampleRun()

@@ -73,6 +73,10 @@ type Options struct {
 	// Keep are columns whose every value the result keeps (Result.Kept):
 	// the ones the analysis after the replay reads.
 	Keep []string
+	// Expect, when positive, is how many records the replay is expected to
+	// hold (the load's count): what it keeps of every record is sized for
+	// them at once. A wrong count costs only memory.
+	Expect int
 
 	// Prior returns the predictions of every pipeline for record seq when an
 	// earlier attempt of the same run journaled them (resume). A failed
@@ -243,6 +247,9 @@ type task struct {
 func Replay(ctx context.Context, r datasets.Reader, pipes []Pipe, mets []metrics.Metric, opt Options) (*Result, error) {
 	opt = withDefaults(opt, pipes)
 	res := newResult(pipes, mets, opt.Segments, opt.Now())
+	for _, col := range opt.Keep {
+		res.Kept[col] = make([]any, 0, max(0, opt.Expect))
+	}
 
 	// Calls run under ctx; dispatching new calls stops when ctx ends or a
 	// budget is reached (stopDispatch), letting calls in flight finish.
@@ -713,7 +720,7 @@ type writer struct {
 }
 
 func newWriter(res *Result, pipes []Pipe, opt Options) *writer {
-	w := &writer{res: res, pipes: pipes, opt: opt, lastTick: opt.Now(), columns: results.NewCollector(opt.Segments)}
+	w := &writer{res: res, pipes: pipes, opt: opt, lastTick: opt.Now(), columns: results.NewCollector(opt.Segments, opt.Expect)}
 	if opt.Journal != nil {
 		w.journal = bufio.NewWriterSize(opt.Journal, 1<<20)
 	}

@@ -175,6 +175,13 @@ func (p *Predictions) prediction(e *Entry) *PipelinePredictions {
 	return pp
 }
 
+// sized is an empty pipeline's columns with room for n records.
+func sized(name string, n int) *PipelinePredictions {
+	return &PipelinePredictions{Name: name, Has: make([]bool, 0, n), Labels: make([]string, 0, n), Scores: make([]float64, 0, n),
+		HasScore: make([]bool, 0, n), Costs: make([]float64, 0, n), LatencyMS: make([]float64, 0, n), Errors: make([]string, 0, n),
+		Unparseable: make([]bool, 0, n), Cached: make([]bool, 0, n)}
+}
+
 // grow extends the columns with zeros to n records.
 func (pp *PipelinePredictions) grow(n int) {
 	for len(pp.Has) < n {
@@ -197,6 +204,7 @@ func (pp *PipelinePredictions) grow(n int) {
 // their columns' numbers and not a string or a map each.
 type Collector struct {
 	p        *Predictions
+	expect   int
 	segments []string
 	strs     map[string]string
 	combos   map[string]map[string]string
@@ -208,10 +216,18 @@ type Collector struct {
 const internLimit = 1 << 16
 
 // NewCollector returns a collector for records whose segment columns are
-// segments (in the order Record receives their values).
-func NewCollector(segments []string) *Collector {
-	return &Collector{p: &Predictions{byName: map[string]*PipelinePredictions{}}, segments: segments,
-		strs: map[string]string{}, combos: map[string]map[string]string{}}
+// segments (in the order Record receives their values). expect, when
+// positive, is how many records the replay is expected to hold: the
+// columns are sized for them at once, instead of growing by doubling
+// (which at a million records holds up to twice the memory and copies it).
+func NewCollector(segments []string, expect int) *Collector {
+	p := &Predictions{byName: map[string]*PipelinePredictions{}}
+	expect = max(0, expect)
+	if expect > 0 {
+		p.IDs, p.Truths, p.Times = make([]string, 0, expect), make([]string, 0, expect), make([]string, 0, expect)
+		p.Segments = make([]map[string]string, 0, expect)
+	}
+	return &Collector{p: p, expect: expect, segments: segments, strs: map[string]string{}, combos: map[string]map[string]string{}}
 }
 
 func (c *Collector) intern(s string) string {
@@ -250,6 +266,10 @@ func (c *Collector) Record(seq int, id, truth, time string, values []string) {
 func (c *Collector) Add(e *Entry) {
 	col := *e
 	col.Label, col.Error = c.intern(e.Label), c.intern(e.Error)
+	if c.expect > 0 && c.p.byName[e.Pipeline] == nil {
+		c.p.byName[e.Pipeline] = sized(e.Pipeline, c.expect)
+		c.p.Pipelines = append(c.p.Pipelines, c.p.byName[e.Pipeline])
+	}
 	pp := c.p.prediction(&col)
 	if e.Text != "" || e.Raw != "" || len(e.Fields) > 0 || e.InputTokens > 0 || e.OutputTokens > 0 || e.Attempts > 0 {
 		pp.Answers = true

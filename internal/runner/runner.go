@@ -590,7 +590,7 @@ func engineOptions(exp *spec.Experiment, man results.Manifest, a *attempt, prior
 		Concurrency: opt.Concurrency, Label: exp.Dataset.Label, ID: exp.Dataset.ID,
 		Journal: journalWriter(a.journal), Ledger: a.ledger, Progress: opt.Progress, Now: opt.Now, Segments: exp.Dataset.Segments, Time: exp.Dataset.Time,
 		MaxCost: exp.Budget.MaxCost, PriorSpent: man.Spent, MaxErrorRate: exp.Budget.MaxErrorRate, MinRecords: exp.Budget.MinRecords,
-		Secrets: secretsOf(exp), Keep: keptColumns(exp),
+		Secrets: secretsOf(exp), Keep: keptColumns(exp), Expect: expectedRecords(exp),
 	}
 	if len(prior.Prior) > 0 {
 		eopt.Journaled = prior.Keep
@@ -602,6 +602,19 @@ func engineOptions(exp *spec.Experiment, man results.Manifest, a *attempt, prior
 		}
 	}
 	return eopt
+}
+
+// expectedRecords is how many records the load counted (0 when it did not
+// read the data): the replay sizes what it keeps for them.
+func expectedRecords(exp *spec.Experiment) int {
+	if exp.Dataset.Read == nil {
+		return 0
+	}
+	n := 0
+	for _, c := range exp.Dataset.Read.Labels {
+		n += c
+	}
+	return n
 }
 
 // keptColumns are the dataset columns the analysis after the replay reads,

@@ -564,3 +564,59 @@ func BenchmarkPairedBootstrap50k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSumTablePaired1M is the paired bootstrap of two pipelines'
+// recall and weighted recall over 1,000,000 records, 2,000 resamples,
+// through the sum table: grouping the records and drawing the resamples
+// (figures: bench/RESULTS.md).
+func BenchmarkSumTablePaired1M(b *testing.B) {
+	const n = 1_000_000
+	src := newResampleSource(3)
+	code := make([][2]uint8, n) // 0 negative, 1 missed positive, 2 caught positive; per pipeline
+	amount := make([]float64, n)
+	for i := range code {
+		if uniform01(src) < 0.01 {
+			amount[i] = math.Round(math.Exp(3 + 2*uniform01(src)))
+			for p := range 2 {
+				code[i][p] = 1
+				if uniform01(src) < 0.3+0.3*float64(p) {
+					code[i][p] = 2
+				}
+			}
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		term func(i int, dst []float64)
+	}{
+		{"recall", func(i int, dst []float64) {
+			for p := range 2 {
+				if c := code[i][p]; c > 0 {
+					dst[2*p+int(c)-1] = 1 // missed, caught
+				}
+			}
+		}},
+		{"weighted", func(i int, dst []float64) {
+			for p := range 2 {
+				if c := code[i][p]; c > 0 {
+					dst[2*p] += amount[i]
+					if c == 2 {
+						dst[2*p+1] = amount[i]
+					}
+				}
+			}
+		}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				tab, err := NewSumTable(n, 4, tc.term, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := tab.Resample(2000, 1, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

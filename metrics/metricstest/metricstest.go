@@ -22,6 +22,8 @@ import (
 //     observation, and ValueAt over every position equals Result().Value;
 //   - a metrics.Summed accumulator's FromSums of its records' vectors
 //     equals ValueAt, over every record and over every other record;
+//   - a metric that names the columns it reads (metrics.Columns) gives the
+//     same value from records holding only those columns;
 //   - a metrics.Proportion's counts reproduce the value when ok, and its
 //     per-record metrics.Outcomes add up to the counts.
 func Conformance(t testing.TB, m metrics.Metric, obs []metrics.Observation) {
@@ -63,6 +65,7 @@ func Conformance(t testing.TB, m metrics.Metric, obs []metrics.Observation) {
 		}
 	}
 	checkSums(t, m.Name(), whole, len(obs))
+	checkColumns(t, m, obs, want)
 	if p, ok := whole.(metrics.Proportion); ok {
 		if s, n, isProp := p.Counts(); isProp && n > 0 && !same(float64(s)/float64(n), want) {
 			t.Errorf("%s: Counts() = %d/%d, value %v", m.Name(), s, n, want)
@@ -76,6 +79,34 @@ func same(a, b float64) bool {
 		return math.IsNaN(a) && math.IsNaN(b)
 	}
 	return math.Abs(a-b) <= 1e-12*math.Max(1, math.Abs(b))
+}
+
+// checkColumns verifies that a metric that names the columns it reads
+// gives value want from the observations cut down to those columns.
+func checkColumns(t testing.TB, m metrics.Metric, obs []metrics.Observation, want float64) {
+	t.Helper()
+	c, ok := m.(metrics.Columns)
+	if !ok {
+		return
+	}
+	cols, known := c.Columns()
+	if !known {
+		return
+	}
+	acc := m.New()
+	for _, o := range obs {
+		cut := make(map[string]any, len(cols))
+		for _, col := range cols {
+			if v, ok := o.Record.Fields[col]; ok {
+				cut[col] = v
+			}
+		}
+		o.Record.Fields = cut
+		acc.Add(o)
+	}
+	if got := acc.Result().Value; !same(got, want) {
+		t.Errorf("%s: from records holding only its columns %v it gives %v, from the whole records %v", m.Name(), cols, got, want)
+	}
 }
 
 // checkSums verifies that a Summed accumulator's value of its records'

@@ -4,14 +4,26 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"unsafe"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // heavyGroup is the smallest group of records that SumTable.Resample draws
 // as one binomial count; smaller groups are drawn record by record.
 const heavyGroup = 32
+
+// normalLight is the number of records in small groups above which
+// SumTable.Resample draws their part of a resample's sums from the normal
+// distribution with their mean and covariance (the central limit theorem,
+// for a sum of that many draws), rather than record by record: the cost of
+// a resample then stays the number of large groups. A variable so that
+// tests can lower it.
+var normalLight = 200_000
 
 // SumTable is the set of records of a statistic that is a function of
 // sums over records — each record adds a fixed vector of dim numbers (a
@@ -39,7 +51,11 @@ func NewSumTable(n, dim int, term func(i int, dst []float64), done <-chan struct
 		return nil, fmt.Errorf("sum table: %d records of %d terms: need at least one of each", n, dim)
 	}
 	t := &SumTable{dim: dim, n: n, total: make([]float64, dim)}
-	index := map[string]int{}
+	// Groups are found by a 64-bit hash of the vector's bits, probing on
+	// until the stored vector is the same: no key is allocated, and a
+	// collision costs a comparison, never a wrong group.
+	index := map[uint64]int32{}
+	seed := maphash.MakeSeed()
 	vec := make([]float64, dim)
 	byRecord := make([]int32, n)
 	for i := range n {
@@ -48,16 +64,27 @@ func NewSumTable(n, dim int, term func(i int, dst []float64), done <-chan struct
 		}
 		clear(vec)
 		term(i, vec)
-		key := unsafe.String((*byte)(unsafe.Pointer(&vec[0])), 8*dim)
-		g, ok := index[key]
-		if !ok {
-			g = len(t.counts)
-			index[string([]byte(key))] = g
+		h := maphash.Bytes(seed, unsafe.Slice((*byte)(unsafe.Pointer(&vec[0])), 8*dim))
+		g := int32(-1)
+		for {
+			at, ok := index[h]
+			if !ok {
+				break
+			}
+			if sameBits(t.vecs[int(at)*dim:(int(at)+1)*dim], vec) {
+				g = at
+				break
+			}
+			h++ // another vector has this hash: probe the next
+		}
+		if g < 0 {
+			g = int32(len(t.counts))
+			index[h] = g
 			t.vecs = append(t.vecs, vec...)
 			t.counts = append(t.counts, 0)
 		}
 		t.counts[g]++
-		byRecord[i] = int32(g)
+		byRecord[i] = g
 		for j, v := range vec {
 			t.total[j] += v
 		}
@@ -76,6 +103,98 @@ func NewSumTable(n, dim int, term func(i int, dst []float64), done <-chan struct
 		}
 	}
 	return t, nil
+}
+
+// Approximate reports whether Resample draws the small groups' part of a
+// resample from the normal approximation (more than 200,000 records in
+// groups of fewer than 32 records each) rather than exactly.
+func (t *SumTable) Approximate() bool { return len(t.light) > normalLight }
+
+// lightNormal is the distribution of one draw among the records of the
+// small groups: their mean vector and a square root of their covariance
+// (root·rootᵀ = covariance, from its eigen-decomposition, so that a
+// singular covariance — a column that is another's sum — is no error).
+type lightNormal struct {
+	mean []float64
+	root []float64 // dim × dim, row-major
+	z    []float64
+}
+
+func (t *SumTable) lightNormal() *lightNormal {
+	d := t.dim
+	ln := &lightNormal{mean: make([]float64, d), root: make([]float64, d*d), z: make([]float64, d)}
+	for _, g := range t.light {
+		addScaled(ln.mean, t.vecs[int(g)*d:(int(g)+1)*d], 1)
+	}
+	m := float64(len(t.light))
+	for j := range ln.mean {
+		ln.mean[j] /= m
+	}
+	c := make([]float64, d*d)
+	dev := make([]float64, d)
+	for _, g := range t.light {
+		v := t.vecs[int(g)*d : (int(g)+1)*d]
+		for j := range dev {
+			dev[j] = v[j] - ln.mean[j]
+		}
+		for j := range d {
+			for k := j; k < d; k++ {
+				c[j*d+k] += dev[j] * dev[k]
+			}
+		}
+	}
+	cov := mat.NewSymDense(d, nil)
+	for j := range d {
+		for k := j; k < d; k++ {
+			cov.SetSym(j, k, c[j*d+k]/m)
+		}
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(cov, true) {
+		return ln // no spread: every small-group record alike
+	}
+	var vecs mat.Dense
+	eig.VectorsTo(&vecs)
+	vals := eig.Values(nil)
+	for j := range d {
+		for k := range d {
+			ln.root[j*d+k] = vecs.At(j, k) * math.Sqrt(max(0, vals[k]))
+		}
+	}
+	return ln
+}
+
+// add adds to s the sum of k draws among the small groups' records:
+// k·mean + √k·root·z with z standard normal (Box–Muller on src).
+func (ln *lightNormal) add(s []float64, k int, src *rand.PCG) {
+	d := len(ln.mean)
+	for j := 0; j < d; j += 2 {
+		u1, u2 := uniform01(src), uniform01(src)
+		r := math.Sqrt(-2 * math.Log1p(-u1)) // 1 − u1 is in (0, 1]
+		ln.z[j] = r * math.Cos(2*math.Pi*u2)
+		if j+1 < d {
+			ln.z[j+1] = r * math.Sin(2*math.Pi*u2)
+		}
+	}
+	sk, fk := math.Sqrt(float64(k)), float64(k)
+	for j := range d {
+		x := fk * ln.mean[j]
+		for l := range d {
+			x += sk * ln.root[j*d+l] * ln.z[l]
+		}
+		s[j] += x
+	}
+}
+
+// sameBits reports whether two vectors are bit for bit equal (NaN and
+// signed zeros included), as the grouping's hash sees them.
+func sameBits(a, b []float64) bool {
+	for i := range a {
+		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // Len is the number of records.
@@ -97,8 +216,11 @@ func (t *SumTable) Total() []float64 { return t.total }
 // given the ones before, then the remaining draws record by record among
 // the small groups), which is the distribution of the counts that n
 // uniform draws of records give: every statistic of the sums has exactly
-// the distribution of a record-by-record bootstrap. The draws depend only
-// on the table and seed. Closing done stops it with ErrStopped.
+// the distribution of a record-by-record bootstrap. When more than
+// 200,000 records are in small groups (Approximate), their part of each
+// resample is drawn from its normal approximation instead, at the cost of
+// the large groups alone. The draws depend only on the table and seed.
+// Closing done stops it with ErrStopped.
 func (t *SumTable) Resample(resamples int, seed uint64, done <-chan struct{}) ([]float64, error) {
 	if resamples < 1 {
 		return nil, errors.New("sum table: resamples must be positive")
@@ -106,6 +228,10 @@ func (t *SumTable) Resample(resamples int, seed uint64, done <-chan struct{}) ([
 	src := newResampleSource(seed)
 	out := make([]float64, resamples*t.dim)
 	nLight := uint64(len(t.light))
+	var normal *lightNormal
+	if len(t.light) > normalLight {
+		normal = t.lightNormal()
+	}
 	for b := range resamples {
 		if b%64 == 0 && stopped(done) {
 			return nil, ErrStopped
@@ -125,6 +251,10 @@ func (t *SumTable) Resample(resamples int, seed uint64, done <-chan struct{}) ([
 			if k > 0 {
 				addScaled(s, t.vecs[g*t.dim:(g+1)*t.dim], float64(k))
 			}
+		}
+		if normal != nil && draws > 0 {
+			normal.add(s, draws, src)
+			continue
 		}
 		for range draws {
 			g := int(t.light[uniformIndex(src, nLight)])

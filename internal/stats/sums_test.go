@@ -264,3 +264,87 @@ func meanSD(v []float64) (float64, float64) {
 	m := s / float64(len(v))
 	return m, math.Sqrt(s2/float64(len(v)) - m*m)
 }
+
+// TestSumTableNormalLight: with more records in small groups than
+// normalLight (lowered here to 1,000), their part of a resample comes from
+// the normal approximation; on 20,000 records of a skewed cost (every one
+// distinct) and a weighted recall sharing the table, the replicates keep
+// the record-by-record bootstrap's mean, spread and tails.
+func TestSumTableNormalLight(t *testing.T) {
+	defer func(v int) { normalLight = v }(normalLight)
+	normalLight = 1000
+	const n, B = 20000, 4000
+	src := newResampleSource(21)
+	cost, weight := make([]float64, n), make([]float64, n)
+	caught := make([]bool, n)
+	for i := range n {
+		cost[i] = math.Exp(2 * uniform01(src)) // distinct, skewed
+		if uniform01(src) < 0.3 {
+			weight[i] = math.Round(100 * math.Exp(2*uniform01(src)))
+			caught[i] = uniform01(src) < 0.5
+		}
+	}
+	term := func(i int, dst []float64) {
+		dst[0], dst[1] = cost[i], 1
+		dst[3] = weight[i]
+		if caught[i] {
+			dst[2] = weight[i]
+		}
+	}
+	tab, err := NewSumTable(n, 4, term, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tab.Approximate() {
+		t.Fatalf("%d groups: want the small groups' part drawn from the normal approximation", tab.Groups())
+	}
+	sums, err := tab.Resample(B, 8, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		of   func(s []float64) float64
+		rec  Statistic
+	}{
+		{"mean cost", func(s []float64) float64 { return s[0] / s[1] }, func(idx []int) float64 {
+			var c float64
+			for _, i := range idx {
+				c += cost[i]
+			}
+			return c / float64(len(idx))
+		}},
+		{"weighted recall", func(s []float64) float64 { return s[2] / s[3] }, func(idx []int) float64 {
+			var num, den float64
+			for _, i := range idx {
+				if caught[i] {
+					num += weight[i]
+				}
+				den += weight[i]
+			}
+			return num / den
+		}},
+	} {
+		grouped := make([]float64, B)
+		for b := range grouped {
+			grouped[b] = tc.of(sums[4*b : 4*b+4])
+		}
+		recordwise, err := Resample(n, tc.rec, BootstrapOptions{Resamples: B, Seed: 8})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mg, sg := meanSD(grouped)
+		mr, sr := meanSD(recordwise)
+		t.Logf("%s: normal mean %.6f sd %.6f; record-wise mean %.6f sd %.6f", tc.name, mg, sg, mr, sr)
+		if math.Abs(mg-mr) > 4*sr*math.Sqrt(2.0/B) || math.Abs(sg-sr) > 4*sr/math.Sqrt(B) {
+			t.Errorf("%s: normal (mean %v, sd %v) and record-wise (mean %v, sd %v) differ beyond Monte Carlo error", tc.name, mg, sg, mr, sr)
+		}
+		slices.Sort(grouped)
+		slices.Sort(recordwise)
+		for _, q := range []float64{0.025, 0.975} {
+			if g, r := Quantile(grouped, q), Quantile(recordwise, q); math.Abs(g-r) > 0.15*sr {
+				t.Errorf("%s: quantile %v: normal %v, record-wise %v", tc.name, q, g, r)
+			}
+		}
+	}
+}

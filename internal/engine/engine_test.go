@@ -355,3 +355,10 @@ func TestCollectedColumnsAreTheJournals(t *testing.T) {
 		}
 	}
 }
+
+// appendJournalLine appends the journal line of pred (with its newline) to
+// dst as the replay writes it: record holds the record-level fields.
+func appendJournalLine(dst []byte, truth string, pred *pipeline.Prediction, record []byte) []byte {
+	e := entryOf(truth, pred)
+	return results.AppendEntryRecord(dst, &e, record)
+}

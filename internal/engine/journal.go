@@ -42,14 +42,6 @@ func entryOf(truth string, pred *pipeline.Prediction) results.Entry {
 	return e
 }
 
-// appendJournalLine appends the journal line of pred (with its newline) to
-// dst, through results.AppendEntryRecord: record holds the record-level
-// fields, encoded once per record by appendRecordFields.
-func appendJournalLine(dst []byte, truth string, pred *pipeline.Prediction, record []byte) []byte {
-	e := entryOf(truth, pred)
-	return results.AppendEntryRecord(dst, &e, record)
-}
-
 // recordFields works out the record-level fields of rec: its time column
 // in UTC and RFC 3339 ("" when it has none or it is no time; formatted into
 // buf, which is returned for reuse) and its segment values (formatted into

@@ -48,6 +48,20 @@ func (c *columns) resample() error {
 	return nil
 }
 
+// replicates are of, a statistic of the columns' sums, on every resample
+// (drawn on first use).
+func (c *columns) replicates(of func(sums []float64) float64) ([]float64, error) {
+	if err := c.resample(); err != nil {
+		return nil, err
+	}
+	dim := len(c.vals)
+	reps := make([]float64, c.s.Resamples)
+	for b := range reps {
+		reps[b] = of(c.sums[b*dim : (b+1)*dim])
+	}
+	return reps, nil
+}
+
 // yearly is the mean of column j × vol with its bootstrap interval (the
 // run's method; BCa with the exact jackknife), "exact" when every record
 // has the same value. The error is the resampling's when it was stopped.
@@ -61,13 +75,10 @@ func (c *columns) yearly(j int, vol float64, assumption string) (results.Project
 	if len(v) < 2 {
 		return p, nil
 	}
-	if err := c.resample(); err != nil {
+	n := float64(len(v))
+	reps, err := c.replicates(func(s []float64) float64 { return s[j] / n })
+	if err != nil {
 		return p, err
-	}
-	n, dim := float64(len(v)), len(c.vals)
-	reps := make([]float64, c.s.Resamples)
-	for b := range reps {
-		reps[b] = c.sums[b*dim+j] / n
 	}
 	accel := math.NaN()
 	if c.s.method() == stats.BootstrapBCa {
@@ -109,13 +120,10 @@ func (c *columns) pairedYearly(cand, base int, vol float64, assumption string) (
 	if len(cv) < 2 {
 		return p, nil
 	}
-	if err := c.resample(); err != nil {
+	n := float64(len(cv))
+	reps, err := c.replicates(func(s []float64) float64 { return (s[base] - s[cand]) / n })
+	if err != nil {
 		return p, err
-	}
-	n, dim := float64(len(cv)), len(c.vals)
-	reps := make([]float64, c.s.Resamples)
-	for b := range reps {
-		reps[b] = (c.sums[b*dim+base] - c.sums[b*dim+cand]) / n
 	}
 	iv := stats.PercentileInterval(reps, c.s.Confidence)
 	p.Interval = results.Interval{Lo: results.Number(iv.Lo * vol), Hi: results.Number(iv.Hi * vol), Method: iv.Method}

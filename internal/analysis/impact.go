@@ -447,12 +447,23 @@ var money = format.Money
 func (in *ImpactInput) totals(cost []float64, outcome func(seq int) metrics.Outcome, name string) []float64 {
 	out := make([]float64, in.Records)
 	for seq := range out {
-		out[seq] = cost[seq] + in.errorPrice(outcome(seq), seq)
-		if p := in.People; p != nil && p.Baseline == name {
-			out[seq] += p.Minutes.At(seq) / 60 * p.HourlyCost
-		}
+		out[seq] = in.totalAt(cost, outcome(seq), seq, name)
 	}
 	return out
+}
+
+// totalAt is record seq's cost to the business when pipeline name, whose
+// calls cost cost (nil: nothing), decides it with outcome o.
+func (in *ImpactInput) totalAt(cost []float64, o metrics.Outcome, seq int, name string) float64 {
+	var t float64
+	if cost != nil {
+		t = cost[seq]
+	}
+	t += in.errorPrice(o, seq)
+	if p := in.People; p != nil && p.Baseline == name {
+		t += p.Minutes.At(seq) / 60 * p.HourlyCost
+	}
+	return t
 }
 
 // errorPrice is what decision outcome o of record seq costs: a missed

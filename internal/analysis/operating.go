@@ -401,41 +401,32 @@ func (o *operating) savingAt(dec func(i int) string, pos []int) results.Number {
 	if o.incTotal == nil || len(pos) == 0 {
 		return results.NaN()
 	}
-	im := o.in.Impact
-	var cost []float64
-	for _, p := range im.Pipelines {
-		if p.Name == o.in.Candidate {
-			cost = p.Cost
-		}
-	}
+	im, cost := o.in.Impact, o.candidateCost()
 	var d float64
 	for _, i := range pos {
-		c := im.errorPrice(metrics.Classify(o.in.Truths[i], dec(i), o.in.Failed[i], o.in.Positive), i)
-		if cost != nil {
-			c += cost[i]
-		}
-		if p := im.People; p != nil && p.Baseline == o.in.Candidate {
-			c += p.Minutes.At(i) / 60 * p.HourlyCost
-		}
-		d += o.incTotal[i] - c
+		d += o.incTotal[i] - im.totalAt(cost, o.outcome(i, dec(i)), i, o.in.Candidate)
 	}
 	return results.Number(d / float64(len(pos)) * float64(im.Volume))
 }
 
-func (o *operating) candidateTotals(dec func(i int) string) []float64 {
-	im := o.in.Impact
-	var cost []float64
-	for _, p := range im.Pipelines {
+// candidateCost is the cost of each of the candidate's calls (nil when the
+// projection has none).
+func (o *operating) candidateCost() []float64 {
+	for _, p := range o.in.Impact.Pipelines {
 		if p.Name == o.in.Candidate {
-			cost = p.Cost
+			return p.Cost
 		}
 	}
-	if cost == nil {
-		cost = make([]float64, len(o.in.Truths))
-	}
-	return im.totals(cost, func(i int) metrics.Outcome {
-		return metrics.Classify(o.in.Truths[i], dec(i), o.in.Failed[i], o.in.Positive)
-	}, o.in.Candidate)
+	return nil
+}
+
+// outcome is record i under the candidate's decision label.
+func (o *operating) outcome(i int, label string) metrics.Outcome {
+	return metrics.Classify(o.in.Truths[i], label, o.in.Failed[i], o.in.Positive)
+}
+
+func (o *operating) candidateTotals(dec func(i int) string) []float64 {
+	return o.in.Impact.totals(o.candidateCost(), func(i int) metrics.Outcome { return o.outcome(i, dec(i)) }, o.in.Candidate)
 }
 
 // saving is the point estimate of the yearly saving of total against the

@@ -135,7 +135,7 @@ func newOperating(in OperatingInput, s Settings, vs verdict.Settings) (*operatin
 	for i := range all {
 		all[i] = i
 	}
-	o.op.Current = o.point(all, o.current())
+	o.op.Current = o.point(o.every(), o.current())
 	t := o.currentThreshold()
 	o.op.Current.Threshold = results.Number(t)
 	o.op.ThresholdInferred = !math.IsNaN(t) && t != in.Threshold
@@ -373,11 +373,11 @@ func (o *operating) pricing() {
 		if p.Name == o.in.Incumbent {
 			o.incTotal = im.totals(p.Cost, func(i int) metrics.Outcome { return p.Outcomes[i] }, p.Name)
 			o.op.Currency, o.op.Incumbent = im.Currency, o.in.Incumbent
+			o.op.Current.Saving = o.savingAt(o.current(), o.every())
 		}
 	}
 }
 
-// candidateTotals is the candidate's cost per record under decisions dec.
 // sweepChunk is how many records the sweep's workers feed at a time.
 const sweepChunk = 2048
 
@@ -395,8 +395,8 @@ func sweepWorkers(thresholds int, all []metrics.Metric, mets []int) int {
 }
 
 // savingAt is the point estimate of the yearly saving of the decisions dec
-// against the incumbent on the records at pos: candidateTotals and saving
-// without a column of the records' totals.
+// against the incumbent on the records at pos, without a column of the
+// records' totals.
 func (o *operating) savingAt(dec func(i int) string, pos []int) results.Number {
 	if o.incTotal == nil || len(pos) == 0 {
 		return results.NaN()
@@ -425,21 +425,9 @@ func (o *operating) outcome(i int, label string) metrics.Outcome {
 	return metrics.Classify(o.in.Truths[i], label, o.in.Failed[i], o.in.Positive)
 }
 
+// candidateTotals is the candidate's cost per record under decisions dec.
 func (o *operating) candidateTotals(dec func(i int) string) []float64 {
 	return o.in.Impact.totals(o.candidateCost(), func(i int) metrics.Outcome { return o.outcome(i, dec(i)) }, o.in.Candidate)
-}
-
-// saving is the point estimate of the yearly saving of total against the
-// incumbent on the records at pos.
-func (o *operating) saving(total []float64, pos []int) results.Number {
-	if o.incTotal == nil || len(pos) == 0 {
-		return results.NaN()
-	}
-	var d float64
-	for _, i := range pos {
-		d += o.incTotal[i] - total[i]
-	}
-	return results.Number(d / float64(len(pos)) * float64(o.in.Impact.Volume))
 }
 
 // sweep tries every threshold on the selection half: it replays the
@@ -762,23 +750,45 @@ func (o *operating) choose() error {
 	case chosen >= 0:
 		o.op.SuggestedBy = fmt.Sprintf("of the thresholds whose must-criteria all passed their tests on the selection half at the run's %s confidence, it %s",
 			format.Percent(level), pick)
+	case o.incTotal != nil && o.todayPasses() && o.op.Sweep[o.today()].Saving >= o.op.Sweep[o.mid].Saving:
+		chosen = o.today() // no test passed, and the middle would save less than today's
+		o.op.SuggestedBy = "no threshold tried passed every must-criterion's test (interval) on the selection half, only its estimate, " +
+			"and the middle of the widest passing range would save less than today's threshold there, so today's is kept"
 	default:
 		chosen = o.mid // no test passed: the middle keeps the most margin
 		o.op.SuggestedBy = "no threshold tried passed every must-criterion's test (interval) on the selection half, only its estimate, " +
 			"so this one, the nearest to the middle of the widest passing range, is a weak suggestion"
 	}
+	t := o.thresholds[chosen]
+	pt := o.point(o.every(), o.at(t))
+	pt.Threshold = results.Number(t)
+	if o.incTotal != nil {
+		pt.Saving = o.savingAt(o.at(t), o.every())
+	}
+	o.op.Suggested = &pt
+	return nil
+}
+
+// every lists the positions of every record.
+func (o *operating) every() []int {
 	all := make([]int, len(o.in.Truths))
 	for i := range all {
 		all[i] = i
 	}
-	t := o.thresholds[chosen]
-	pt := o.point(all, o.at(t))
-	pt.Threshold = results.Number(t)
-	if o.incTotal != nil {
-		pt.Saving = o.saving(o.candidateTotals(o.at(t)), all)
-	}
-	o.op.Suggested = &pt
-	return nil
+	return all
+}
+
+// today is the index of today's threshold among those tried (-1 when
+// the decisions follow no single threshold).
+func (o *operating) today() int {
+	return slices.Index(o.thresholds, float64(o.op.Current.Threshold))
+}
+
+// todayPasses reports whether every must-criterion's estimate passes at
+// today's threshold on the selection half.
+func (o *operating) todayPasses() bool {
+	k := o.today()
+	return k >= 0 && o.pass[k]
 }
 
 // metricsOf lists the metrics criteria cs use, in the run's order.
@@ -966,7 +976,13 @@ func (o *operating) confirm() error {
 		if err != nil {
 			return err
 		}
-		cf.Saving, cf.CurrentSaving = &sv, &cs
+		gain, err := cols.pairedYearly(suggested, today, vol, fmt.Sprintf(
+			"the cost per record of %s as its decisions were made minus that at threshold %s, on the same %s records of the confirmation half, × %s records a year; paired bootstrap over the records",
+			o.in.Candidate, format.Sig(t), format.Group(int64(len(o.posB))), format.Group(o.in.Impact.Volume)))
+		if err != nil {
+			return err
+		}
+		cf.Saving, cf.CurrentSaving, cf.Gain = &sv, &cs, &gain
 	}
 	o.op.Confirm = cf
 	return nil

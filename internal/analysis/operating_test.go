@@ -274,6 +274,61 @@ func TestOperatingPointPricesThresholds(t *testing.T) {
 	if cs, s := op.Confirm.CurrentSaving, op.Confirm.Saving; cs == nil || !(s.Value > cs.Value) {
 		t.Errorf("saving at the suggestion %v, today %v: the fixture's best threshold saves more than 0.9 does", s, cs)
 	}
+	var today float64 // today's saving on every record, priced directly
+	for i := range n {
+		today += price(f.truths[i], f.rules[i] == "1") - price(f.truths[i], f.labels[i] == "1")
+	}
+	if want := today / float64(n) * 1e6; math.Abs(float64(op.Current.Saving)-want) > 1e-6*math.Abs(want) {
+		t.Errorf("today's saving %v, priced directly %v", op.Current.Saving, want)
+	}
+	g, cf := op.Confirm.Gain, op.Confirm
+	if g == nil || math.Abs(float64(g.Value-(cf.Saving.Value-cf.CurrentSaving.Value))) > 1e-6*math.Abs(float64(g.Value)) ||
+		!(g.Interval.Lo <= g.Value && g.Value <= g.Interval.Hi) {
+		t.Fatalf("gain %+v is not the suggestion's saving %v minus today's %v with an interval around it", g, cf.Saving.Value, cf.CurrentSaving.Value)
+	}
+	if g.Interval.Lo <= 0 || op.Advice() == results.KeepToday { // it saves more, and is judged no worse than today
+		t.Errorf("the best threshold saves %v more than 0.9 (interval %v to %v) but the advice is %v (%s, today %s)", g.Value, g.Interval.Lo, g.Interval.Hi, op.Advice(), cf.Verdict, cf.CurrentVerdict)
+	}
+}
+
+// TestOperatingPointKeepsTheBestToday gives the candidate today the
+// threshold that saves the most (with a missed positive at 100 and a false
+// positive at 5, flagging pays wherever a positive is at least one in
+// twenty, so from 0.3 up): no threshold can be shown to save more, and the
+// analysis must advise keeping it rather than a neighbour that was lucky
+// on the selection half.
+func TestOperatingPointKeepsTheBestToday(t *testing.T) {
+	f := newOpFixture(t, 600, 2400)
+	for i, sc := range f.scores {
+		f.labels[i] = flagged(sc >= 0.3)
+	}
+	s, vs := opSettings()
+	in := f.input(atLeast("recall", 0.5), atLeast("precision", 0.2))
+	in.Threshold = 0.3
+	n := len(f.truths)
+	im := &ImpactInput{Currency: "EUR", Volume: 1_000_000, Positive: "1", Records: n,
+		MissedPositive: &PerRecord{Value: 100}, FalsePositive: &PerRecord{Value: 5}}
+	for name, labels := range map[string][]string{"model": f.labels, "rules": f.rules} {
+		p := ImpactPipeline{Name: name, Cost: make([]float64, n), Outcomes: make([]metrics.Outcome, n)}
+		for i := range n {
+			p.Outcomes[i] = metrics.Classify(f.truths[i], labels[i], false, "1")
+		}
+		im.Pipelines = append(im.Pipelines, p)
+	}
+	in.Impact, in.Incumbent = im, "rules"
+	for _, seed := range []uint64{1, 2, 3, 11, 12} {
+		s.Seed = seed
+		op, err := OperatingPoint(in, s, vs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if op.Suggested == nil {
+			t.Fatalf("seed %d: no suggestion though today's threshold passes: %+v", seed, op)
+		}
+		if a := op.Advice(); a != results.KeepToday {
+			t.Errorf("seed %d: advice %v for threshold %v (today 0.3, the best): gain %+v", seed, a, op.Suggested.Threshold, op.Confirm.Gain)
+		}
+	}
 }
 
 // TestOperatingPointNotes lists what stops the analysis, each with a note.

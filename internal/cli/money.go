@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/poc-harness/poc/internal/format"
 	"github.com/poc-harness/poc/internal/results"
@@ -162,9 +163,9 @@ func trimCurrency(amount, cur string) string {
 
 // operatingLines are the console lines of the operating-point analyses: a
 // warning when a candidate decides at a threshold an earlier run chose from
-// these same records and, for a verdict that is not GO, the threshold that
-// would pass every must-criterion on records held out from choosing it, or
-// that none does.
+// these same records, and one line per analysis with its advice — the
+// threshold that does better than today's decisions on records held out
+// from choosing it, that today's stays, or that none passes.
 func operatingLines(r *results.Run) []string {
 	var out []string
 	for _, pm := range r.Metrics.Pipelines {
@@ -172,25 +173,55 @@ func operatingLines(r *results.Run) []string {
 			out = append(out, "warning: "+op.Reused+"; judge it on records it was not chosen from.")
 		}
 	}
-	if r.Verdict.Verdict == results.Go {
-		return out
-	}
 	for _, pm := range r.Metrics.Pipelines {
-		op := pm.OperatingPoint
-		if op == nil {
-			continue
-		}
-		switch {
-		case op.NoThreshold():
-			out = append(out, fmt.Sprintf("Operating point: no threshold on %s's score passes every must-criterion; the model itself would have to improve.", op.Pipeline))
-		case op.Confirm != nil:
-			line := fmt.Sprintf("Operating point: at threshold %s (today %s) %s gives %s on the half of the records held out from choosing it",
-				format.Sig(float64(op.Suggested.Threshold)), format.Threshold(float64(op.Current.Threshold)), op.Pipeline, op.Confirm.Verdict)
-			if sv := op.Confirm.Saving; sv != nil && !sv.Value.IsNaN() {
-				line += fmt.Sprintf(" (a yearly saving of %s against %s)", compactAmount(cmp.Or(op.Currency, "USD"), float64(sv.Value))[0], op.Incumbent)
-			}
-			out = append(out, line+"; see the report's Operating point.")
+		if line := operatingLine(pm.OperatingPoint, r.Verdict.Verdict); line != "" {
+			out = append(out, "Operating point: "+line+"; see the report's Operating point.")
 		}
 	}
 	return out
+}
+
+// operatingLine is the console's advice of one operating-point analysis,
+// for a run whose verdict is v ("" when there is nothing to say).
+func operatingLine(op *results.OperatingPoint, v results.Decision) string {
+	advice := op.Advice()
+	if advice == results.NoAdvice || advice == results.NoThresholdFixes && v == results.Go {
+		return ""
+	}
+	if advice == results.NoThresholdFixes {
+		return fmt.Sprintf("no threshold on %s's score passes every must-criterion; the model itself would have to improve", op.Pipeline)
+	}
+	today := format.Threshold(float64(op.Current.Threshold))
+	s, cf := op.Suggested, op.Confirm
+	if cf == nil || s.Threshold == op.Current.Threshold {
+		return fmt.Sprintf("%s's threshold %s is the one the analysis suggests", op.Pipeline, today)
+	}
+	cur := cmp.Or(op.Currency, "USD")
+	with := func(p *results.Projection) string {
+		switch {
+		case p == nil || p.Value.IsNaN():
+			return ""
+		case p.Value < 0:
+			return " with an extra yearly cost of " + compactAmount(cur, -float64(p.Value))[0]
+		}
+		return " with a yearly saving of " + compactAmount(cur, float64(p.Value))[0]
+	}
+	at := format.Sig(float64(s.Threshold))
+	switch advice {
+	case results.KeepToday:
+		return fmt.Sprintf("keep %s's threshold %s: on the records held out from choosing it, %s (the best on the selection half) gives %s%s, today's threshold %s%s",
+			op.Pipeline, today, at, cf.Verdict, with(cf.Saving), cf.CurrentVerdict, with(cf.CurrentSaving))
+	case results.Switch:
+		line := fmt.Sprintf("at threshold %s (today %s) %s gives %s on the half of the records held out from choosing it", at, today, op.Pipeline, cf.Verdict)
+		if w := with(cf.Saving); w != "" {
+			line += fmt.Sprintf(" (%s against %s", strings.TrimPrefix(w, " with "), op.Incumbent)
+			if g := cf.Gain; g != nil && !g.Value.IsNaN() {
+				line += fmt.Sprintf(", %s more than today's", compactAmount(cur, float64(g.Value))[0])
+			}
+			line += ")"
+		}
+		return line
+	}
+	return fmt.Sprintf("at threshold %s (today %s) %s gives %s on the half of the records held out from choosing it: a threshold alone is not shown to fix the verdict",
+		at, today, op.Pipeline, cf.Verdict)
 }

@@ -99,20 +99,36 @@ func TestOperatingLines(t *testing.T) {
 		return &results.Run{Verdict: results.Verdict{Verdict: v},
 			Metrics: results.Metrics{Pipelines: []results.PipelineMetrics{{Name: "model", OperatingPoint: op}}}}
 	}
-	suggested := &results.OperatingPoint{Pipeline: "model", Currency: "EUR", Incumbent: "rules",
-		Current:   results.ThresholdPoint{Threshold: 0.62},
-		Suggested: &results.ThresholdPoint{Threshold: 0.2248},
-		Confirm:   &results.Confirmation{Verdict: results.Go, Saving: &results.Projection{Value: 58_220_554}}}
+	suggested := func(v, today results.Decision, gain *results.Projection) *results.OperatingPoint {
+		return &results.OperatingPoint{Pipeline: "model", Currency: "EUR", Incumbent: "rules",
+			Current:   results.ThresholdPoint{Threshold: 0.62},
+			Suggested: &results.ThresholdPoint{Threshold: 0.2248},
+			Confirm: &results.Confirmation{Verdict: v, CurrentVerdict: today, Saving: &results.Projection{Value: 58_220_554},
+				CurrentSaving: &results.Projection{Value: -1_200_000}, Gain: gain}}
+	}
+	gain := &results.Projection{Value: 2_500_000, Interval: results.Interval{Lo: 1e6, Hi: 4e6}}
+	noGain := &results.Projection{Value: 2_500_000, Interval: results.Interval{Lo: -1e6, Hi: 4e6}}
 	tests := []struct {
 		name string
 		run  *results.Run
 		want string
 	}{
-		{"a threshold passes", run(results.NoGo, suggested),
-			"Operating point: at threshold 0.2248 (today 0.62) model gives GO on the half of the records held out from choosing it (a yearly saving of 58.2M EUR against rules); see the report's Operating point."},
+		{"a threshold passes", run(results.NoGo, suggested(results.Go, results.NoGo, gain)),
+			"Operating point: at threshold 0.2248 (today 0.62) model gives GO on the half of the records held out from choosing it (a yearly saving of 58.2M EUR against rules, 2.5M EUR more than today's); see the report's Operating point."},
+		{"a threshold passes on one half only", run(results.NoGo, suggested(results.Undecided, results.NoGo, gain)),
+			"Operating point: at threshold 0.2248 (today 0.62) model gives INCONCLUSIVE on the half of the records held out from choosing it: a threshold alone is not shown to fix the verdict; see the report's Operating point."},
 		{"none passes", run(results.NoGo, &results.OperatingPoint{Pipeline: "model", Current: results.ThresholdPoint{Threshold: results.NaN()}}),
-			"Operating point: no threshold on model's score passes every must-criterion; the model itself would have to improve."},
-		{"a GO says nothing", run(results.Go, suggested), ""},
+			"Operating point: no threshold on model's score passes every must-criterion; the model itself would have to improve; see the report's Operating point."},
+		{"a GO with a gain shown advises the switch", run(results.Go, suggested(results.Go, results.Go, gain)),
+			"Operating point: at threshold 0.2248 (today 0.62) model gives GO on the half of the records held out from choosing it (a yearly saving of 58.2M EUR against rules, 2.5M EUR more than today's); see the report's Operating point."},
+		{"a GO without a gain shown keeps today's", run(results.Go, suggested(results.Go, results.Go, noGain)),
+			"Operating point: keep model's threshold 0.62: on the records held out from choosing it, 0.2248 (the best on the selection half) gives GO with a yearly saving of 58.2M EUR, today's threshold GO with an extra yearly cost of 1.2M EUR; see the report's Operating point."},
+		{"a suggestion worse than today is not advised", run(results.Go, suggested(results.Undecided, results.Go, gain)),
+			"Operating point: keep model's threshold 0.62: on the records held out from choosing it, 0.2248 (the best on the selection half) gives INCONCLUSIVE with a yearly saving of 58.2M EUR, today's threshold GO with an extra yearly cost of 1.2M EUR; see the report's Operating point."},
+		{"today's threshold suggested", run(results.Go, &results.OperatingPoint{Pipeline: "model", Current: results.ThresholdPoint{Threshold: 0.62},
+			Suggested: &results.ThresholdPoint{Threshold: 0.62}, Confirm: &results.Confirmation{Verdict: results.Go, CurrentVerdict: results.Go}}),
+			"Operating point: model's threshold 0.62 is the one the analysis suggests; see the report's Operating point."},
+		{"none passes on a GO says nothing", run(results.Go, &results.OperatingPoint{Pipeline: "model"}), ""},
 		{"no analysis says nothing", run(results.NoGo, &results.OperatingPoint{Pipeline: "model", Note: "three classes"}), ""},
 	}
 	for _, tt := range tests {

@@ -115,17 +115,34 @@ func operatingViewOf(op *results.OperatingPoint, conf float64) operatingView {
 	if v.HasMoney {
 		v.SavingHead = fmt.Sprintf("Yearly saving against %s (%s interval, confirmation half)", op.Incumbent, confLabel(conf))
 	}
+	advice := op.Advice()
 	switch {
 	case same:
 		v.Money = "The threshold as it is is the one this analysis suggests."
+	case advice == results.KeepToday:
+		v.Money = fmt.Sprintf("Keep the threshold as it is: on the confirmation half, threshold %s gives %s where the decisions as made give %s",
+			format.Sig(float64(s.Threshold)), cf.Verdict, cf.CurrentVerdict)
+		if g := cf.Gain; g != nil {
+			v.Money += fmt.Sprintf(", and its yearly saving over them is %s (%s interval %s), not shown to be above zero",
+				compactMoney(float64(g.Value), op.Currency), confLabel(conf), intervalWords(g.Interval, op.Currency))
+		}
+		v.Money += "; a threshold chosen on half of the records is not shown to do better than today's."
 	case v.HasMoney:
 		v.Money = fmt.Sprintf("At threshold %s the confirmation half projects a yearly saving of %s against %s (%s interval %s), "+
-			"against %s at the threshold as it is; the difference is the money the threshold alone leaves on the table.",
+			"against %s at the threshold as it is",
 			format.Sig(float64(s.Threshold)), compactMoney(float64(cf.Saving.Value), op.Currency), op.Incumbent, confLabel(conf),
 			intervalWords(cf.Saving.Interval, op.Currency), compactMoney(float64(cf.CurrentSaving.Value), op.Currency))
+		if g := cf.Gain; g != nil {
+			v.Money += fmt.Sprintf("; paired on the same records, switching saves %s a year more (%s interval %s)",
+				compactMoney(float64(g.Value), op.Currency), confLabel(conf), intervalWords(g.Interval, op.Currency))
+		}
+		v.Money += "."
 	}
 	for _, j := range cf.Criteria {
 		v.Criteria = append(v.Criteria, htmlCriterionOf(j))
+	}
+	if same || advice == results.KeepToday {
+		return v
 	}
 	var weak []string
 	for _, j := range cf.Criteria {
@@ -151,27 +168,31 @@ func operatingViewOf(op *results.OperatingPoint, conf float64) operatingView {
 }
 
 // operatingAdvice is what the operating-point analysis adds to the
-// recommendation of a verdict that is not GO: how the suggested threshold
-// fared, or that none would do ("" when the analysis has nothing to say).
+// recommendation: for a verdict that is not GO, how the suggested
+// threshold fared or that none would do; for a GO, a threshold shown to
+// save more than today's on records held out from choosing it.
 func operatingAdvice(run *results.Run) []string {
-	if run.Verdict.Verdict == results.Go {
-		return nil
-	}
 	var out []string
 	for _, pm := range run.Metrics.Pipelines {
 		op := pm.OperatingPoint
-		if op == nil {
+		advice := op.Advice()
+		if run.Verdict.Verdict == results.Go {
+			if advice == results.Switch && op.Confirm.Gain != nil {
+				out = append(out, fmt.Sprintf("At threshold %s instead of %s, %s saves %s a year more on records held out from choosing it (see Operating point): "+
+					"judge it at that threshold on new records before changing it.", format.Sig(float64(op.Suggested.Threshold)),
+					format.Threshold(float64(op.Current.Threshold)), op.Pipeline, compactMoney(float64(op.Confirm.Gain.Value), op.Currency)))
+			}
 			continue
 		}
 		switch {
-		case op.NoThreshold():
+		case advice == results.NoThresholdFixes:
 			out = append(out, fmt.Sprintf("No threshold on %s's score passes every must-criterion (see Operating point): the model itself would have to improve.", op.Pipeline))
 		case op.Fixes():
 			out = append(out, fmt.Sprintf("At threshold %s instead of %s, %s passes every must-criterion on records held out from choosing it (see Operating point): "+
 				"judge it at that threshold on new records before deciding.", format.Sig(float64(op.Suggested.Threshold)), format.Threshold(float64(op.Current.Threshold)), op.Pipeline))
-		case op.Confirm != nil:
-			out = append(out, fmt.Sprintf("Threshold %s of %s passes every must-criterion on half of the records but gives %s on the other half (see Operating point): "+
-				"a threshold alone is not shown to fix the verdict.", format.Sig(float64(op.Suggested.Threshold)), op.Pipeline, op.Confirm.Verdict))
+		case advice == results.NotShown || advice == results.KeepToday && op.Confirm != nil && op.Suggested.Threshold != op.Current.Threshold:
+			out = append(out, fmt.Sprintf("Threshold %s of %s passes every must-criterion on half of the records but gives %s on the other half, where today's decisions give %s (see Operating point): "+
+				"a threshold alone is not shown to fix the verdict.", format.Sig(float64(op.Suggested.Threshold)), op.Pipeline, op.Confirm.Verdict, op.Confirm.CurrentVerdict))
 		}
 	}
 	return out
@@ -281,7 +302,7 @@ func operatingNext(run *results.Run) string {
 			continue
 		}
 		switch {
-		case op.NoThreshold():
+		case op.Advice() == results.NoThresholdFixes:
 			return fmt.Sprintf("No threshold on %s's score fixes it.", op.Pipeline)
 		case op.Fixes():
 			return fmt.Sprintf("At threshold %s instead of %s it passes on records held out from choosing it: judge that on new records.",

@@ -110,6 +110,71 @@ type Confirmation struct {
 	// threshold and as the decisions were made (nil without money).
 	Saving        *Projection `json:"saving,omitempty"`
 	CurrentSaving *Projection `json:"current_saving,omitempty"`
+	// Gain is the yearly saving of the suggested threshold over the
+	// decisions as made, paired on the same confirmation records (nil
+	// without money): what switching would add.
+	Gain *Projection `json:"gain,omitempty"`
+}
+
+// Advice is what the operating-point analysis advises about the
+// candidate's threshold.
+type Advice int
+
+// The advice of an operating-point analysis.
+const (
+	// NoAdvice: the analysis was not made.
+	NoAdvice Advice = iota
+	// NoThresholdFixes: no threshold passes every must-criterion together.
+	NoThresholdFixes
+	// KeepToday: the suggestion is today's threshold, or did no better
+	// than today's decisions on the confirmation half (a worse verdict, or
+	// the same verdict without a saving shown to be larger).
+	KeepToday
+	// Switch: the suggestion gives GO on the confirmation half where
+	// today's decisions do not, or the same GO with a yearly gain whose
+	// interval lies above zero.
+	Switch
+	// NotShown: the suggestion passed on the selection half but does not
+	// give GO on the confirmation half, and does no worse than today.
+	NotShown
+)
+
+// rank orders the verdicts from worst to best, for comparing a suggestion
+// with today's decisions.
+func rank(d Decision) int {
+	switch d {
+	case Go:
+		return 2
+	case Undecided:
+		return 1
+	}
+	return 0
+}
+
+// Advice is what the analysis advises. It never advises a threshold that
+// did worse than today's decisions on the records held out from choosing
+// it.
+func (op *OperatingPoint) Advice() Advice {
+	switch {
+	case op == nil || op.Note != "":
+		return NoAdvice
+	case op.Suggested == nil:
+		return NoThresholdFixes
+	case op.Confirm == nil || op.Suggested.Threshold == op.Current.Threshold:
+		return KeepToday
+	}
+	cf := op.Confirm
+	switch {
+	case rank(cf.Verdict) < rank(cf.CurrentVerdict):
+		return KeepToday
+	case cf.Verdict == Go && cf.CurrentVerdict != Go:
+		return Switch
+	case cf.Verdict == Go && cf.Gain != nil && float64(cf.Gain.Interval.Lo) > 0:
+		return Switch
+	case cf.Verdict == Go:
+		return KeepToday
+	}
+	return NotShown
 }
 
 // NoThreshold reports whether the analysis was made and found no threshold
@@ -119,7 +184,8 @@ func (op *OperatingPoint) NoThreshold() bool {
 }
 
 // Fixes reports whether the suggested threshold passed every
-// must-criterion on the confirmation half.
+// must-criterion on the confirmation half where today's decisions did
+// not.
 func (op *OperatingPoint) Fixes() bool {
-	return op != nil && op.Confirm != nil && op.Confirm.Verdict == Go
+	return op.Advice() == Switch && op.Confirm.CurrentVerdict != Go
 }

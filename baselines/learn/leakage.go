@@ -179,7 +179,7 @@ func (c *overlapCheck) err(file string) error {
 	if n == 1 {
 		ids = "id"
 	}
-	return fmt.Errorf("learn: refused: training file %q shares %d %s (column %q) with the replayed records: %s; "+
+	return pipeline.Errorf("train.file", "refused: training file %q shares %d %s (column %q) with the replayed records: %s; "+
 		"a model must not score a record it was trained on, so take them out of the training file or the replay",
 		file, n, ids, c.col, list)
 }
@@ -339,11 +339,11 @@ func (c *contentCheck) check(file string) (*pipeline.TrainingWarning, error) {
 				100*contentShare)}, nil
 	}
 	if len(c.ids) > 0 {
-		return nil, fmt.Errorf("learn: refused: training file %q repeats %d of the %d replayed records in every column but the id %q: "+
+		return nil, pipeline.Errorf("train.file", "refused: training file %q repeats %d of the %d replayed records in every column but the id %q: "+
 			"the same records under other ids; a model must not score records it was trained on, so take them out of the training file",
 			file, n, c.records, c.ids[0])
 	}
-	return nil, fmt.Errorf("learn: refused: training file %q repeats %d of the %d replayed records in every column: "+
+	return nil, pipeline.Errorf("train.file", "refused: training file %q repeats %d of the %d replayed records in every column: "+
 		"a model must not score records it was trained on; take them out of the training file, or name the record id "+
 		"(dataset.id) so that poc checks the overlap record by record", file, n, c.records)
 }
@@ -374,11 +374,23 @@ func (l *Learner) checkProxies(t *table) error {
 		if how == "" {
 			continue
 		}
-		return fmt.Errorf("learn: refused: feature %q alone predicts the label almost perfectly on the training data (%s): "+
+		return pipeline.Errorf(l.featureField(c.name), "refused: feature %q alone predicts the label almost perfectly on the training data (%s): "+
 			"it most likely carries the answer, as a decision or an amount recorded after the fact would; drop it, list it under "+
 			"leaking:, or, if it is truly known when the decision is made, acknowledge it under proxies: [%s]", c.name, how, c.name)
 	}
 	return nil
+}
+
+// featureField is the path of feature name in the learner's block
+// ("features[i]", or "text[i]" for a text field), for a positioned error.
+func (l *Learner) featureField(name string) string {
+	if i := slices.Index(l.features, name); i >= 0 {
+		return fmt.Sprintf("features[%d]", i)
+	}
+	if i := slices.Index(l.text.fields, name); i >= 0 {
+		return fmt.Sprintf("text[%d]", i)
+	}
+	return "features"
 }
 
 // proxyStrength says how well column c alone predicts the label, when it

@@ -674,7 +674,7 @@ func (l *Learner) replayedTrainingRows(ctx context.Context, data pipeline.Traini
 		return fmt.Errorf("learn: check the replay against train.where: %w", err)
 	}
 	if n > 0 {
-		return fmt.Errorf("learn: %d of the %d replayed records are training rows (train.where %s), so the model would score records it learnt from: leave them out of the replay with `dataset.filter: '!(%s)'`",
+		return pipeline.Errorf("train.where", "refused: %d of the %d replayed records are training rows (train.where %s), so the model would score records it learnt from: leave them out of the replay with `dataset.filter: '!(%s)'`",
 			n, total, l.where.Source(), l.where.Source())
 	}
 	return nil

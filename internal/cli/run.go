@@ -203,6 +203,11 @@ func run(ctx context.Context, io IO, opts *RunOptions) error {
 		fmt.Fprintln(io.Err, "poc: interrupted before the run started; nothing was run and no run folder was left")
 		return &exitError{code: ExitInterrupted, err: err}
 	}
+	var refused spec.Diagnostics
+	if err != nil && errors.As(err, &refused) { // a learner refused its training data
+		printTrainingRefusal(io.Err, cmp.Or(opts.File, opts.Resume), err)
+		return &exitError{code: ExitInvalid, err: err}
+	}
 	if err != nil {
 		if out != nil && errors.Is(err, runner.ErrInterrupted) {
 			fmt.Fprintf(io.Err, "poc: %v\n", err)

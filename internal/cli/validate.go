@@ -57,8 +57,7 @@ func validate(io IO, opts *ValidateOptions) error {
 	warns, err := runner.CheckTraining(context.Background(), exp)
 	printWarnings(io.Err, warns)
 	if err != nil {
-		msg := strings.ReplaceAll(errors.Unwrap(err).Error(), "\n", "\nerror: ")
-		fmt.Fprintf(io.Err, "error: %s\n%s: the training data cannot be used; nothing was run\n", msg, opts.File)
+		printTrainingRefusal(io.Err, opts.File, err)
 		return &exitError{code: ExitInvalid, err: err}
 	}
 	fmt.Fprintf(io.Out, "%s: valid — %d pipelines (%d candidate), %d metrics, %d criteria (%d must); dataset %s with %d columns\n",
@@ -120,6 +119,35 @@ func printWarnings(w io.Writer, warns spec.Diagnostics) {
 	}
 	src, _ := os.ReadFile(warns[0].File)
 	fmt.Fprint(w, warns.Format(src))
+}
+
+// printTrainingRefusal prints why the training data cannot be used: the
+// refusals of a field of the file with their source lines, other errors
+// one per line.
+func printTrainingRefusal(w io.Writer, file string, err error) {
+	var ds spec.Diagnostics
+	rest := err
+	if errors.As(err, &ds) {
+		src, _ := os.ReadFile(ds[0].File)
+		fmt.Fprint(w, ds.Format(src))
+		rest = nil
+		var joined interface{ Unwrap() []error }
+		if errors.As(err, &joined) { // refusals beside other errors
+			for _, e := range joined.Unwrap() {
+				if !errors.As(e, &ds) {
+					rest = errors.Join(rest, e)
+				}
+			}
+		}
+	}
+	if rest != nil {
+		var check *runner.CheckError
+		if errors.As(rest, &check) {
+			rest = check.Err
+		}
+		fmt.Fprintf(w, "error: %s\n", strings.ReplaceAll(rest.Error(), "\n", "\nerror: "))
+	}
+	fmt.Fprintf(w, "%s: the training data cannot be used; nothing was run\n", file)
 }
 
 // printDataChecks prints the data checks' findings, one per line, as

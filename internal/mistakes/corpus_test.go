@@ -273,29 +273,34 @@ var corpus = []mistake{
 		code: 2, want: []string{`repeats 400 of the 400 replayed records in every column but the id "id"`, "the training data cannot be used"}},
 	{name: "validate refuses train.where rows left in the replay", edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n",
 		"    type: learn\n    features: [amount, channel]\n    train: {where: 'split == \"train\"'}\n"},
-		code: 2, want: []string{"200 of the 400 replayed records are training rows"}},
+		code: 2, want: []string{"pipelines[0].train.where: pipeline \"model\": refused: 200 of the 400 replayed records are training rows"}},
 	{name: "validate refuses a proxy of the label", data: func(t table) {
 		t.add("chargeback", func(_ int, row []string) string { return row[7] })
 	}, edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n", "    type: learn\n    features: [amount, chargeback]\n    train: {folds: 5}\n"},
-		code: 2, want: []string{"chargeback", "proxies"}},
+		code: 2, want: []string{"experiment.yaml:15:24: pipelines[0].features[1]: pipeline \"model\": refused: feature \"chargeback\"", "proxies"}},
 	{name: "validate warns of a training file that repeats a few replayed records", files: map[string]string{"train.csv": baseData(800).rows(380, 800).csv()},
 		edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n", "    type: learn\n    features: [amount, channel]\n    train: {file: train.csv}\n"},
-		want: []string{"experiment.yaml:12:5: warning: pipelines[0].train.file", `training file "train.csv" repeats 20 of the 400 replayed records in every column but the id "id"`,
+		want: []string{"experiment.yaml:16:19: warning: pipelines[0].train.file", `training file "train.csv" repeats 20 of the 400 replayed records in every column but the id "id"`,
 			"drop the repeated records from the training file", "valid — 2 pipelines"}},
 	{name: "a run warns of a training file that repeats a few replayed records", files: map[string]string{"train.csv": baseData(800).rows(380, 800).csv()},
 		edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n", "    type: learn\n    features: [amount, channel]\n    train: {file: train.csv}\n",
 			baseCriteria, "criteria:\n  - {metric: roc_auc, pipeline: model, at_least: 0.55, must: true}\n"},
-		run: true, want: []string{"experiment.yaml:12:5: warning: pipelines[0].train.file", "repeats 20 of the 400 replayed records"},
+		run: true, want: []string{"experiment.yaml:16:19: warning: pipelines[0].train.file", "repeats 20 of the 400 replayed records"},
 		report: []string{"the experiment file drew 1 warning", `| file warning |`, `repeats 20 of the 400 replayed records in every column but the id "id"`}},
 	{name: "validate refuses a training file that repeats a tenth of the replayed records", files: map[string]string{"train.csv": baseData(800).rows(360, 800).csv()},
 		edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n", "    type: learn\n    features: [amount, channel]\n    train: {file: train.csv}\n"},
-		code: 2, want: []string{"refused", "repeats 40 of the 400 replayed records", "the training data cannot be used"}},
+		code: 2, want: []string{"experiment.yaml:16:19: pipelines[0].train.file: pipeline \"model\": refused", "repeats 40 of the 400 replayed records",
+			"    train: {file: train.csv}\n", "experiment.yaml: the training data cannot be used"}},
+	{name: "a run refuses a training file that repeats a tenth of the replayed records, at its line", files: map[string]string{"train.csv": baseData(800).rows(360, 800).csv()},
+		edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n", "    type: learn\n    features: [amount, channel]\n    train: {file: train.csv}\n"},
+		run:  true, code: 2, want: []string{"experiment.yaml:16:19: pipelines[0].train.file: pipeline \"model\": refused", "repeats 40 of the 400 replayed records",
+			"experiment.yaml: the training data cannot be used; nothing was run"}},
 	{name: "a learner reading category codes as a number warns", data: func(t table) {
 		t.add("channel_code", func(_ int, row []string) string {
 			return map[string]string{"web": "1", "app": "2", "branch": "3"}[row[2]]
 		})
 	}, edit: []string{"    type: column\n    score: score\n    threshold: 0.5\n", "    type: learn\n    features: [amount, channel_code]\n    train: {folds: 5}\n"},
-		want: []string{"experiment.yaml:12:5: warning: pipelines[0].features[1]", `feature "channel_code" is read as a number, but holds only 3 distinct whole numbers (1, 2, 3)`,
+		want: []string{"experiment.yaml:15:24: warning: pipelines[0].features[1]", `feature "channel_code" is read as a number, but holds only 3 distinct whole numbers (1, 2, 3)`,
 			"declare it category under dataset.columns (columns: {channel_code: category})", "valid — 2 pipelines"}},
 	{name: "a learner reading category codes declared category", data: func(t table) {
 		t.add("channel_code", func(_ int, row []string) string {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -910,7 +911,7 @@ func train(ctx context.Context, exp *spec.Experiment, dopt datasets.Options) (sp
 			data := trainingData(exp, dopt)
 			data.Warn = func(w pipeline.TrainingWarning) { warns = append(warns, trainingWarning(exp, i, w)) }
 			if err := t.Train(ctx, data); err != nil {
-				return warns, fmt.Errorf("train pipeline %q: %w", p.Name, err)
+				return warns, trainingError(exp, i, "train", err)
 			}
 		}
 	}
@@ -918,14 +919,16 @@ func train(ctx context.Context, exp *spec.Experiment, dopt datasets.Options) (sp
 }
 
 // trainingWarning is a learner's warning about its training data as a
-// warning of the experiment file, at the block of pipeline i.
+// warning of the experiment file, at its field within the block of
+// pipeline i.
 func trainingWarning(exp *spec.Experiment, i int, w pipeline.TrainingWarning) spec.Diagnostic {
 	p := exp.Pipelines[i]
 	field := fmt.Sprintf("pipelines[%d]", i)
 	if w.Field != "" {
 		field += "." + w.Field
 	}
-	return spec.Diagnostic{File: exp.File, Line: p.Pos.Line, Col: p.Pos.Col, Field: field,
+	at := p.FieldPos(w.Field)
+	return spec.Diagnostic{File: exp.File, Line: at.Line, Col: at.Col, Field: field,
 		Msg: fmt.Sprintf("pipeline %q: %s", p.Name, w.Msg), Hint: w.Hint, Severity: spec.Warning}
 }
 
@@ -957,21 +960,47 @@ func trainingData(exp *spec.Experiment, dopt datasets.Options) pipeline.Training
 // category codes read as numbers): those warnings, positioned at their
 // pipeline's block, and a *CheckError for what stops the run.
 func CheckTraining(ctx context.Context, exp *spec.Experiment) (spec.Diagnostics, error) {
-	var warns spec.Diagnostics
+	var warns, refused spec.Diagnostics
 	var errs []error
 	for i, p := range exp.Pipelines {
 		if c, ok := p.Pipeline.(pipeline.TrainingChecker); ok {
 			data := trainingData(exp, datasetOptions(exp))
 			data.Warn = func(w pipeline.TrainingWarning) { warns = append(warns, trainingWarning(exp, i, w)) }
 			if err := c.CheckTraining(ctx, data); err != nil {
-				errs = append(errs, fmt.Errorf("pipeline %q: %w", p.Name, err))
+				var ds spec.Diagnostics
+				if err := trainingError(exp, i, "", err); errors.As(err, &ds) {
+					refused = append(refused, ds...)
+				} else {
+					errs = append(errs, err)
+				}
 			}
 		}
 	}
-	if len(errs) > 0 {
+	switch {
+	case len(errs) > 0 && len(refused) > 0:
+		return warns, &CheckError{Err: errors.Join(append(errs, refused)...)}
+	case len(errs) > 0:
 		return warns, &CheckError{Err: errors.Join(errs...)}
+	case len(refused) > 0:
+		return warns, &CheckError{Err: refused}
 	}
 	return warns, nil
+}
+
+// trainingError is pipeline i's error about its training data: a refusal
+// of one of its fields (a training file that repeats the replay, a feature
+// that carries the label) as a positioned error of the experiment file,
+// any other error prefixed with the pipeline ("train pipeline" when verb
+// is "train").
+func trainingError(exp *spec.Experiment, i int, verb string, err error) error {
+	p := exp.Pipelines[i]
+	var fe *pipeline.FieldError
+	if !errors.As(err, &fe) {
+		return fmt.Errorf("%s: %w", strings.TrimSpace(verb+" pipeline "+strconv.Quote(p.Name)), err)
+	}
+	at := p.FieldPos(fe.Field)
+	return spec.Diagnostics{{File: exp.File, Line: at.Line, Col: at.Col, Field: fmt.Sprintf("pipelines[%d].%s", i, fe.Field),
+		Msg: fmt.Sprintf("pipeline %q: %s", p.Name, fe.Msg), Severity: spec.Error}}
 }
 
 // analyse works out every metric's interval and judges the criteria.

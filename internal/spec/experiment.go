@@ -8,6 +8,7 @@ import (
 	"github.com/poc-harness/poc/internal/verdict"
 	"github.com/poc-harness/poc/metrics"
 	"github.com/poc-harness/poc/pipeline"
+	"go.yaml.in/yaml/v3"
 )
 
 // Version is the experiment schema version this package reads.
@@ -237,6 +238,21 @@ type Pipeline struct {
 	Reach pipeline.Reach
 	// Pos is the position of the pipeline's block.
 	Pos Pos
+	// block is the pipeline's block in the file, for FieldPos.
+	block *yaml.Node
+}
+
+// FieldPos is the position of field (a path within the pipeline's block,
+// such as "features[7]" or "train.file") in the experiment file: the
+// nearest enclosing key that is there, or the block's own position.
+func (p Pipeline) FieldPos(field string) Pos {
+	if p.block == nil || field == "" {
+		return p.Pos
+	}
+	if n, _ := findPath(p.block, field); n != nil {
+		return posOf(n)
+	}
+	return p.Pos
 }
 
 // Metric is one configured metric.

@@ -1129,7 +1129,7 @@ func (l *loader) pipelines(n *yaml.Node, exp *Experiment, canBuild bool) {
 		if f == nil {
 			continue
 		}
-		p := Pipeline{Pos: posOf(el)}
+		p := Pipeline{Pos: posOf(el), block: el}
 		if name, ok := f.requireStr("name"); ok {
 			p.Name = name
 			if prev, dup := seen[name]; dup {

@@ -19,6 +19,7 @@ import (
 	"github.com/poc-harness/poc/datasets"
 	"github.com/poc-harness/poc/internal/analysis"
 	"github.com/poc-harness/poc/internal/engine"
+	"github.com/poc-harness/poc/internal/format"
 	"github.com/poc-harness/poc/internal/report"
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/spec"
@@ -407,7 +408,7 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 			if werr := writeManifest(dir, man); werr != nil {
 				return out, werr
 			}
-			return out, fmt.Errorf("%w before the replay (%v); poc run --resume %s starts it", ErrInterrupted, err, dir)
+			return out, fmt.Errorf("%w before the replay, while %s; nothing was replayed: poc run --resume %s starts it", ErrInterrupted, preparing(exp), dir)
 		}
 		return out, err
 	}
@@ -450,8 +451,8 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 		if werr := results.WriteJSON(dir, results.ManifestFile, man); werr != nil {
 			return out, werr
 		}
-		return out, fmt.Errorf("%w during the analysis, after all %d records were replayed; poc run --resume %s analyses them again",
-			ErrInterrupted, res.Records, dir)
+		return out, fmt.Errorf("%w during the analysis, after all %s records were replayed; poc report %s (or poc run --resume) analyses them again",
+			ErrInterrupted, format.Group(int64(res.Records)), dir)
 	}
 	if err != nil {
 		return out, err
@@ -473,6 +474,21 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 	}
 	out.Run = run
 	return out, nil
+}
+
+// preparing says what prepare does for exp's pipelines, for a message
+// that it was interrupted.
+func preparing(exp *spec.Experiment) string {
+	var learners []string
+	for _, p := range exp.Pipelines {
+		if _, ok := p.Pipeline.(pipeline.Trainer); ok {
+			learners = append(learners, strconv.Quote(p.Name))
+		}
+	}
+	if len(learners) == 0 {
+		return "the pipelines were being prepared"
+	}
+	return "training " + strings.Join(learners, ", ")
 }
 
 // prepare readies the pipelines before the replay: the label counts for
@@ -685,8 +701,8 @@ func stopped(dir string, man *results.Manifest, res *engine.Result, replayErr er
 		return fmt.Errorf("%w; the run is marked failed and keeps every record finished before the failure: fix the cause (free space), then `poc run --resume %s` continues",
 			replayErr, dir)
 	}
-	return fmt.Errorf("%w after %d records: %s; the predictions so far are in %s (poc run --resume %s continues)",
-		ErrInterrupted, res.Records, res.StopDetail, filepath.Join(dir, results.JournalFile), dir)
+	return fmt.Errorf("%w after %s records: %s; the predictions so far are in %s (poc run --resume %s continues)",
+		ErrInterrupted, format.Group(int64(res.Records)), res.StopDetail, filepath.Join(dir, results.JournalFile), dir)
 }
 
 // writeManifest writes the manifest, in place when a full disk leaves no

@@ -427,6 +427,51 @@ func TestInterruptDuringTheAnalysis(t *testing.T) {
 	}
 }
 
+// Ctrl-C while a learner trains stops the run before the replay: the
+// message names the training, not a context error; the manifest says
+// where it stopped, and --resume starts the run.
+func TestInterruptDuringTraining(t *testing.T) {
+	dir := t.TempDir()
+	var csv strings.Builder
+	csv.WriteString("x,z,y\n")
+	for i := range 60000 {
+		fmt.Fprintf(&csv, "%d,%d,%d\n", i%7, i%13, (i%7+i%3)%2)
+	}
+	exp := "version: 1\nname: train-stop\nuse_case: {question: Does the model hold}\n" +
+		"dataset: {path: data.csv, label: y, positive: 1, columns: {x: number, z: number}}\n" +
+		"pipelines:\n  - {name: m, role: candidate, type: learn, model: logistic, features: [x, z], train: {folds: 10}}\n" +
+		"metrics: [f1]\ncriteria:\n  - {metric: f1, pipeline: m, at_least: 0.2, must: true}\n"
+	writeFiles(t, dir, map[string]string{"data.csv": csv.String(), "exp.yaml": exp})
+	e, err := Load(filepath.Join(dir, "exp.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { // once the run folder exists, interrupt: the learner is training then
+		for ctx.Err() == nil {
+			if m, _ := filepath.Glob(filepath.Join(dir, "results", "train-stop", "*", results.ManifestFile)); len(m) > 0 {
+				cancel()
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	out, err := Run(ctx, e, Options{Out: filepath.Join(dir, "results")})
+	if !errors.Is(err, ErrInterrupted) || !strings.Contains(err.Error(), `before the replay, while training "m"`) ||
+		strings.Contains(err.Error(), "context canceled") {
+		t.Fatalf("Run = %v", err)
+	}
+	var man results.Manifest
+	b, _ := os.ReadFile(filepath.Join(out.Dir, results.ManifestFile))
+	if err := json.Unmarshal(b, &man); err != nil || man.Status != results.Interrupted || man.StoppedIn != "prepare" {
+		t.Errorf("manifest status %q, stopped in %q (%v)", man.Status, man.StoppedIn, err)
+	}
+	_, res, err := Resume(context.Background(), out.Dir, Load, Options{})
+	if err != nil || res.Run == nil || res.Run.Verdict.Records != 60000 {
+		t.Fatalf("Resume = %v", err)
+	}
+}
+
 // writeFiles writes an experiment's files (name → content) into dir.
 func writeFiles(t *testing.T, dir string, files map[string]string) {
 	t.Helper()

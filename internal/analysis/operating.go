@@ -431,42 +431,45 @@ func (o *operating) candidateTotals(dec func(i int) string) []float64 {
 }
 
 // sweep tries every threshold on the selection half: it replays the
-// selection half's records once, feeding one set of the must-criteria's
-// accumulators per threshold, and marks the thresholds at which every
+// selection half's records once, working out the must-criteria's
+// estimates at every threshold, and marks the thresholds at which every
 // must-criterion's estimate passes.
 func (o *operating) sweep() error {
 	mets := o.metricsOf(o.musts)
-	accs := make([]map[int]metrics.Accumulator, len(o.thresholds))
-	for k := range accs {
-		accs[k] = map[int]metrics.Accumulator{}
-		for _, m := range mets {
-			accs[k][m] = o.in.Metrics[m].New()
-		}
+	local := make([]int, len(o.posA)) // positions of the selection half in its own accumulators
+	for i := range local {
+		local[i] = i
+	}
+	sets := make([][]selSet, len(o.musts))
+	for c, cr := range o.musts {
+		sets[c] = o.selSets(cr, local)
 	}
 	decs := make([]func(int) string, len(o.thresholds))
 	for k, t := range o.thresholds {
 		decs[k] = o.at(t)
 	}
 	// The thresholds are fed in parallel, each worker its own share of
-	// them (an accumulator is never fed by two), a chunk of the selection
-	// half's records at a time.
+	// them, a chunk of the selection half's records at a time.
 	workers := sweepWorkers(len(o.thresholds), o.in.Metrics, mets)
+	var feeder sweepFeeder
+	if workers > 1 { // every metric is a sum: the sweep keeps the sums, not the records
+		feeder = newSumFeeder(o, mets, sets)
+	} else {
+		feeder = newRecordFeeder(o, mets, sets)
+	}
 	chunk := make([]metrics.Observation, 0, sweepChunk)
+	fed := 0 // selection records fed before the chunk
 	feed := func() {
 		var g sync.WaitGroup
 		for w := range workers {
 			g.Go(func() {
 				for k := w; k < len(o.thresholds); k += workers {
-					for _, obs := range chunk {
-						obs.Pred.Output.Label = decs[k](obs.Record.Seq)
-						for _, m := range mets {
-							accs[k][m].Add(obs)
-						}
-					}
+					feeder.feed(k, decs[k], chunk, fed)
 				}
 			})
 		}
 		g.Wait()
+		fed += len(chunk)
 		chunk = chunk[:0]
 	}
 	err := o.replay(func(obs metrics.Observation) {
@@ -482,14 +485,6 @@ func (o *operating) sweep() error {
 		return err
 	}
 	feed()
-	local := make([]int, len(o.posA)) // positions of the selection half in its own accumulators
-	for i := range local {
-		local[i] = i
-	}
-	sets := make([][]selSet, len(o.musts))
-	for c, cr := range o.musts {
-		sets[c] = o.selSets(cr, local)
-	}
 	o.pass, o.est = make([]bool, len(o.thresholds)), make([][]float64, len(o.thresholds))
 	sweep := make([]results.ThresholdPoint, len(o.thresholds))
 	var g sync.WaitGroup
@@ -500,7 +495,7 @@ func (o *operating) sweep() error {
 				pt.Threshold = results.Number(o.thresholds[k])
 				o.pass[k], o.est[k] = true, make([]float64, len(o.musts))
 				for c, cr := range o.musts {
-					est, ok := o.estimate(cr, accs[k][o.metric[cr.Metric]], sets[c])
+					est, ok := o.estimate(cr, sets[c], func(s int) float64 { return feeder.value(k, c, s) })
 					o.est[k][c] = est
 					o.pass[k] = o.pass[k] && ok
 				}
@@ -516,6 +511,113 @@ func (o *operating) sweep() error {
 	o.op.Sweep = append(o.op.Sweep, sweep...)
 	o.suggest()
 	return o.choose()
+}
+
+// sweepFeeder works out the must-criteria's values on the selection half
+// at every threshold of the sweep. feed may be called concurrently for
+// distinct thresholds.
+type sweepFeeder interface {
+	// feed adds the selection records of chunk, decided by dec, at
+	// threshold k; fed selection records came before them.
+	feed(k int, dec func(int) string, chunk []metrics.Observation, fed int)
+	// value is the metric of must-criterion c over its s-th set of
+	// selection records at threshold k.
+	value(k, c, s int) float64
+}
+
+// recordFeeder keeps one accumulator of every record per threshold and
+// metric, for metrics that are not sums.
+type recordFeeder struct {
+	o    *operating
+	sets [][]selSet
+	accs []map[int]metrics.Accumulator
+}
+
+func newRecordFeeder(o *operating, mets []int, sets [][]selSet) *recordFeeder {
+	f := &recordFeeder{o: o, sets: sets, accs: make([]map[int]metrics.Accumulator, len(o.thresholds))}
+	for k := range f.accs {
+		f.accs[k] = map[int]metrics.Accumulator{}
+		for _, m := range mets {
+			f.accs[k][m] = o.in.Metrics[m].New()
+		}
+	}
+	return f
+}
+
+func (f *recordFeeder) feed(k int, dec func(int) string, chunk []metrics.Observation, _ int) {
+	for _, obs := range chunk {
+		obs.Pred.Output.Label = dec(obs.Record.Seq)
+		for _, acc := range f.accs[k] {
+			acc.Add(obs)
+		}
+	}
+}
+
+func (f *recordFeeder) value(k, c, s int) float64 {
+	acc := f.accs[k][f.o.metric[f.o.musts[c].Metric]]
+	return acc.(metrics.Resampler).ValueAt(f.sets[c][s].loc)
+}
+
+// sumFeeder keeps, per threshold, must-criterion and set of records, the
+// sum of the metric's vectors (metrics.Summed): the sweep then holds no
+// record, whatever their number. A chunk is fed to fresh accumulators, read
+// back as vectors and added to the sums.
+type sumFeeder struct {
+	o    *operating
+	mets []int
+	sets [][]selSet
+	// sums[k][c][s] is the vector sum of must-criterion c's metric over
+	// its s-th set at threshold k.
+	sums [][][][]float64
+}
+
+func newSumFeeder(o *operating, mets []int, sets [][]selSet) *sumFeeder {
+	f := &sumFeeder{o: o, mets: mets, sets: sets, sums: make([][][][]float64, len(o.thresholds))}
+	for k := range f.sums {
+		f.sums[k] = make([][][]float64, len(o.musts))
+		for c, cr := range o.musts {
+			terms := o.in.Metrics[o.metric[cr.Metric]].New().(metrics.Summed).Terms()
+			f.sums[k][c] = make([][]float64, len(sets[c]))
+			for s := range sets[c] {
+				f.sums[k][c][s] = make([]float64, terms)
+			}
+		}
+	}
+	return f
+}
+
+func (f *sumFeeder) feed(k int, dec func(int) string, chunk []metrics.Observation, fed int) {
+	accs := map[int]metrics.Accumulator{}
+	for _, m := range f.mets {
+		accs[m] = f.o.in.Metrics[m].New()
+	}
+	for _, obs := range chunk {
+		obs.Pred.Output.Label = dec(obs.Record.Seq)
+		for _, acc := range accs {
+			acc.Add(obs)
+		}
+	}
+	for c, cr := range f.o.musts {
+		sm := accs[f.o.metric[cr.Metric]].(metrics.Summed)
+		buf := make([]float64, sm.Terms())
+		for s, st := range f.sets[c] {
+			lo, _ := slices.BinarySearch(st.loc, fed)
+			hi, _ := slices.BinarySearch(st.loc, fed+len(chunk))
+			sum := f.sums[k][c][s]
+			for _, j := range st.loc[lo:hi] {
+				clear(buf)
+				sm.Term(j-fed, buf)
+				for t, v := range buf {
+					sum[t] += v
+				}
+			}
+		}
+	}
+}
+
+func (f *sumFeeder) value(k, c, s int) float64 {
+	acc := f.o.in.Metrics[f.o.metric[f.o.musts[c].Metric]].New().(metrics.Summed)
+	return acc.FromSums(f.sums[k][c][s])
 }
 
 // replay replays every record, checking that they come in seq order, and
@@ -583,14 +685,14 @@ func (o *operating) selSets(c verdict.Criterion, local []int) []selSet {
 	return sets
 }
 
-// estimate is criterion c's estimate on the selection half with the
-// candidate's accumulator acc, overall (the first of sets) and whether it
-// passes on every one of sets.
-func (o *operating) estimate(c verdict.Criterion, acc metrics.Accumulator, sets []selSet) (float64, bool) {
+// estimate is criterion c's estimate on the selection half, overall (the
+// first of sets), and whether it passes on every one of sets; value(s) is
+// the candidate's metric over the s-th set.
+func (o *operating) estimate(c verdict.Criterion, sets []selSet, value func(s int) float64) (float64, bool) {
 	var est float64
 	ok := true
 	for k, st := range sets {
-		v := acc.(metrics.Resampler).ValueAt(st.loc)
+		v := value(k)
 		switch {
 		case c.Kind.Comparison() && c.Relative:
 			v = (v - st.base) / math.Abs(st.base)

@@ -431,3 +431,55 @@ func TestShortestThreshold(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepFeedersAgree feeds the selection half, in chunks, to the
+// feeder that keeps every record and to the one that keeps only sums, and
+// checks that every must-criterion's value agrees at every threshold, on
+// the whole half and on each segment it is held to.
+func TestSweepFeedersAgree(t *testing.T) {
+	f := newOpFixture(t, 600, 2400)
+	s, vs := opSettings()
+	prec := atLeast("precision", 0.4)
+	prec.InEvery = []string{"parity"}
+	in := f.input(atLeast("recall", 0.5), prec)
+	in.Segments = map[string][]verdict.Segment{"parity": {{Column: "parity", Value: "even"}, {Column: "parity", Value: "odd"}}}
+	for i := range f.truths {
+		in.Segments["parity"][i%2].Positions = append(in.Segments["parity"][i%2].Positions, i)
+	}
+	o, err := newOperating(in, s, vs)
+	if err != nil || o.op.Note != "" {
+		t.Fatalf("newOperating: %v %q", err, o.op.Note)
+	}
+	local := make([]int, len(o.posA))
+	for i := range local {
+		local[i] = i
+	}
+	sets := make([][]selSet, len(o.musts))
+	for c, cr := range o.musts {
+		sets[c] = o.selSets(cr, local)
+	}
+	if len(sets[1]) != 3 {
+		t.Fatalf("precision is held to %d sets, want the half and its 2 segments", len(sets[1]))
+	}
+	mets := o.metricsOf(o.musts)
+	byRecord, bySums := newRecordFeeder(o, mets, sets), newSumFeeder(o, mets, sets)
+	var obs []metrics.Observation
+	for _, i := range o.posA {
+		obs = append(obs, f.obs(i, f.labels[i]))
+	}
+	for k, th := range o.thresholds {
+		for lo := 0; lo < len(obs); lo += 700 { // chunks that do not divide the half
+			chunk := obs[lo:min(lo+700, len(obs))]
+			byRecord.feed(k, o.at(th), chunk, lo)
+			bySums.feed(k, o.at(th), chunk, lo)
+		}
+		for c := range o.musts {
+			for st := range sets[c] {
+				a, b := byRecord.value(k, c, st), bySums.value(k, c, st)
+				if math.Abs(a-b) > 1e-12 || math.IsNaN(a) != math.IsNaN(b) {
+					t.Errorf("threshold %v, criterion %d, set %d: %v from the records, %v from the sums", th, c, st, a, b)
+				}
+			}
+		}
+	}
+}

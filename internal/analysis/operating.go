@@ -6,10 +6,9 @@ import (
 	"hash/fnv"
 	"maps"
 	"math"
-	"runtime"
 	"slices"
+	"sort"
 	"strings"
-	"sync"
 
 	"github.com/poc-harness/poc/internal/format"
 	"github.com/poc-harness/poc/internal/results"
@@ -245,27 +244,63 @@ func (o *operating) currentThreshold() float64 {
 // point is what the decisions dec give on the records at pos, each
 // classified as metrics.Classify does (a failed record flags nothing).
 func (o *operating) point(pos []int, dec func(i int) string) results.ThresholdPoint {
-	var n [metrics.Unlabelled + 1]int
-	var flagged, answered int
+	var c pointCounts
 	for _, i := range pos {
-		label := dec(i)
-		if !o.in.Failed[i] {
-			answered++
-			if label == o.in.Positive {
-				flagged++
-			}
-		}
-		n[metrics.Classify(o.in.Truths[i], label, o.in.Failed[i], o.in.Positive)]++
+		c.add(o.pointOf(i, dec(i)), 1)
 	}
+	return c.point()
+}
+
+// pointCounts are the counts a ThresholdPoint is made of.
+type pointCounts struct {
+	n                 [metrics.Unlabelled + 1]int
+	flagged, answered int
+}
+
+// recordPoint is one record's part of the counts.
+type recordPoint struct {
+	outcome           metrics.Outcome
+	flagged, answered bool
+}
+
+// pointOf is record i's part of the counts under decision label.
+func (o *operating) pointOf(i int, label string) recordPoint {
+	failed := o.in.Failed[i]
+	return recordPoint{outcome: o.outcome(i, label), flagged: !failed && label == o.in.Positive, answered: !failed}
+}
+
+// add adds record r's part, w times (w is -1 to take it out).
+func (c *pointCounts) add(r recordPoint, w int) {
+	c.n[r.outcome] += w
+	if r.answered {
+		c.answered += w
+		if r.flagged {
+			c.flagged += w
+		}
+	}
+}
+
+// plus is the sum of two counts.
+func (c pointCounts) plus(d pointCounts) pointCounts {
+	for k := range c.n {
+		c.n[k] += d.n[k]
+	}
+	c.flagged += d.flagged
+	c.answered += d.answered
+	return c
+}
+
+// point is the rates of the counts.
+func (c pointCounts) point() results.ThresholdPoint {
 	share := func(a, b int) results.Number {
 		if b == 0 {
 			return results.NaN()
 		}
 		return results.Number(float64(a) / float64(b))
 	}
-	tp, fp, fn, tn := n[metrics.TruePositive], n[metrics.FalsePositive], n[metrics.FalseNegative], n[metrics.TrueNegative]
+	tp, fp, fn, tn := c.n[metrics.TruePositive], c.n[metrics.FalsePositive], c.n[metrics.FalseNegative], c.n[metrics.TrueNegative]
 	return results.ThresholdPoint{Threshold: results.NaN(), TPR: share(tp, tp+fn), FPR: share(fp, fp+tn),
-		Precision: share(tp, tp+fp), Flagged: share(flagged, answered), Saving: results.NaN()}
+		Precision: share(tp, tp+fp), Flagged: share(c.flagged, c.answered), Saving: results.NaN()}
 }
 
 // split draws the two halves: within each class of the label (and among
@@ -378,21 +413,8 @@ func (o *operating) pricing() {
 	}
 }
 
-// sweepChunk is how many records the sweep's workers feed at a time.
+// sweepChunk is how many records the sweep feeds at a time.
 const sweepChunk = 2048
-
-// sweepWorkers is how many goroutines feed the sweep's thresholds: the
-// cores, at most one per threshold, when the metrics mets of all are sums
-// (metrics.Summed, whose accumulators share no state and may be fed
-// concurrently); one otherwise.
-func sweepWorkers(thresholds int, all []metrics.Metric, mets []int) int {
-	for _, m := range mets {
-		if sm, ok := all[m].New().(metrics.Summed); !ok || sm.Terms() == 0 {
-			return 1
-		}
-	}
-	return max(1, min(runtime.GOMAXPROCS(0), thresholds))
-}
 
 // savingAt is the point estimate of the yearly saving of the decisions dec
 // against the incumbent on the records at pos, without a column of the
@@ -434,6 +456,16 @@ func (o *operating) candidateTotals(dec func(i int) string) []float64 {
 // selection half's records once, working out the must-criteria's
 // estimates at every threshold, and marks the thresholds at which every
 // must-criterion's estimate passes.
+//
+// Deciding at threshold t flags the records whose score is at least t, so
+// going down the thresholds only flips records from the negative class to
+// the positive one. Where a figure is a sum over the records (the counts
+// of the rates, the saving, a metrics.Summed metric) each record is worked
+// out twice, decided negative and positive, and the difference is added to
+// the bin of the highest threshold that flags it: the figure at a
+// threshold is its value with every record negative plus the bins down to
+// it, and the sweep costs two decisions per record whatever the number of
+// thresholds. Other metrics keep an accumulator per threshold.
 func (o *operating) sweep() error {
 	mets := o.metricsOf(o.musts)
 	local := make([]int, len(o.posA)) // positions of the selection half in its own accumulators
@@ -444,31 +476,16 @@ func (o *operating) sweep() error {
 	for c, cr := range o.musts {
 		sets[c] = o.selSets(cr, local)
 	}
-	decs := make([]func(int) string, len(o.thresholds))
-	for k, t := range o.thresholds {
-		decs[k] = o.at(t)
-	}
-	// The thresholds are fed in parallel, each worker its own share of
-	// them, a chunk of the selection half's records at a time.
-	workers := sweepWorkers(len(o.thresholds), o.in.Metrics, mets)
 	var feeder sweepFeeder
-	if workers > 1 { // every metric is a sum: the sweep keeps the sums, not the records
-		feeder = newSumFeeder(o, mets, sets)
+	if allSummed(o.in.Metrics, mets) {
+		feeder = newFlipFeeder(o, mets, sets)
 	} else {
 		feeder = newRecordFeeder(o, mets, sets)
 	}
 	chunk := make([]metrics.Observation, 0, sweepChunk)
 	fed := 0 // selection records fed before the chunk
 	feed := func() {
-		var g sync.WaitGroup
-		for w := range workers {
-			g.Go(func() {
-				for k := w; k < len(o.thresholds); k += workers {
-					feeder.feed(k, decs[k], chunk, fed)
-				}
-			})
-		}
-		g.Wait()
+		feeder.feed(chunk, fed)
 		fed += len(chunk)
 		chunk = chunk[:0]
 	}
@@ -485,48 +502,117 @@ func (o *operating) sweep() error {
 		return err
 	}
 	feed()
+	points, savings := o.flipPoints()
 	o.pass, o.est = make([]bool, len(o.thresholds)), make([][]float64, len(o.thresholds))
-	sweep := make([]results.ThresholdPoint, len(o.thresholds))
-	var g sync.WaitGroup
-	for w := range workers {
-		g.Go(func() {
-			for k := w; k < len(o.thresholds); k += workers {
-				pt := o.point(o.posA, decs[k])
-				pt.Threshold = results.Number(o.thresholds[k])
-				o.pass[k], o.est[k] = true, make([]float64, len(o.musts))
-				for c, cr := range o.musts {
-					est, ok := o.estimate(cr, sets[c], func(s int) float64 { return feeder.value(k, c, s) })
-					o.est[k][c] = est
-					o.pass[k] = o.pass[k] && ok
-				}
-				pt.Pass = o.pass[k]
-				if o.incTotal != nil {
-					pt.Saving = o.savingAt(decs[k], o.posA)
-				}
-				sweep[k] = pt
-			}
-		})
+	for k, t := range o.thresholds {
+		pt := points[k]
+		pt.Threshold = results.Number(t)
+		o.pass[k], o.est[k] = true, make([]float64, len(o.musts))
+		for c, cr := range o.musts {
+			est, ok := o.estimate(cr, sets[c], func(s int) float64 { return feeder.value(k, c, s) })
+			o.est[k][c] = est
+			o.pass[k] = o.pass[k] && ok
+		}
+		pt.Pass = o.pass[k]
+		if savings != nil {
+			pt.Saving = savings[k]
+		}
+		o.op.Sweep = append(o.op.Sweep, pt)
 	}
-	g.Wait()
-	o.op.Sweep = append(o.op.Sweep, sweep...)
 	o.suggest()
 	return o.choose()
 }
 
+// allSummed reports whether the metrics mets of all are sums
+// (metrics.Summed).
+func allSummed(all []metrics.Metric, mets []int) bool {
+	for _, m := range mets {
+		if sm, ok := all[m].New().(metrics.Summed); !ok || sm.Terms() == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// flipBin is the index of the highest threshold that flags record i — the
+// first of the thresholds, highest first, that its score reaches —, or
+// len(thresholds) when none does or its decision does not follow its score.
+func (o *operating) flipBin(i int) int {
+	if o.in.Failed[i] || !o.in.HasScore[i] || math.IsNaN(o.in.Scores[i]) {
+		return len(o.thresholds)
+	}
+	sc := o.in.Scores[i]
+	return sort.Search(len(o.thresholds), func(k int) bool { return sc >= o.thresholds[k] })
+}
+
+// Deciding at every threshold at once: decided negative (no threshold
+// reaches +Inf) and decided positive.
+var (
+	allNegative = math.Inf(1)
+	allPositive = math.Inf(-1)
+)
+
+// flipPoints are the rates on the selection half at every threshold, and
+// the yearly savings against the incumbent (nil without money).
+func (o *operating) flipPoints() ([]results.ThresholdPoint, []results.Number) {
+	K := len(o.thresholds)
+	neg, pos := o.at(allNegative), o.at(allPositive)
+	var base pointCounts
+	bins := make([]pointCounts, K+1)
+	var baseSaving float64
+	var binSaving []float64
+	var cost []float64
+	if o.incTotal != nil {
+		binSaving, cost = make([]float64, K+1), o.candidateCost()
+	}
+	im := o.in.Impact
+	for _, i := range o.posA {
+		n, p := o.pointOf(i, neg(i)), o.pointOf(i, pos(i))
+		base.add(n, 1)
+		b := o.flipBin(i)
+		bins[b].add(p, 1)
+		bins[b].add(n, -1)
+		if binSaving != nil {
+			sn := o.incTotal[i] - im.totalAt(cost, n.outcome, i, o.in.Candidate)
+			sp := o.incTotal[i] - im.totalAt(cost, p.outcome, i, o.in.Candidate)
+			baseSaving += sn
+			binSaving[b] += sp - sn
+		}
+	}
+	points := make([]results.ThresholdPoint, K)
+	var savings []results.Number
+	if binSaving != nil {
+		savings = make([]results.Number, K)
+	}
+	acc, saving := base, baseSaving
+	for k := range K {
+		acc = acc.plus(bins[k])
+		points[k] = acc.point()
+		if savings != nil {
+			saving += binSaving[k]
+			savings[k] = results.NaN()
+			if len(o.posA) > 0 {
+				savings[k] = results.Number(saving / float64(len(o.posA)) * float64(im.Volume))
+			}
+		}
+	}
+	return points, savings
+}
+
 // sweepFeeder works out the must-criteria's values on the selection half
-// at every threshold of the sweep. feed may be called concurrently for
-// distinct thresholds.
+// at every threshold of the sweep.
 type sweepFeeder interface {
-	// feed adds the selection records of chunk, decided by dec, at
-	// threshold k; fed selection records came before them.
-	feed(k int, dec func(int) string, chunk []metrics.Observation, fed int)
+	// feed adds the selection records of chunk; fed selection records
+	// came before them.
+	feed(chunk []metrics.Observation, fed int)
 	// value is the metric of must-criterion c over its s-th set of
 	// selection records at threshold k.
 	value(k, c, s int) float64
 }
 
 // recordFeeder keeps one accumulator of every record per threshold and
-// metric, for metrics that are not sums.
+// metric, for metrics that are not sums; the thresholds are fed in
+// parallel, each worker its own share of them.
 type recordFeeder struct {
 	o    *operating
 	sets [][]selSet
@@ -544,11 +630,16 @@ func newRecordFeeder(o *operating, mets []int, sets [][]selSet) *recordFeeder {
 	return f
 }
 
-func (f *recordFeeder) feed(k int, dec func(int) string, chunk []metrics.Observation, _ int) {
-	for _, obs := range chunk {
-		obs.Pred.Output.Label = dec(obs.Record.Seq)
-		for _, acc := range f.accs[k] {
-			acc.Add(obs)
+func (f *recordFeeder) feed(chunk []metrics.Observation, _ int) {
+	// An accumulator that is not a sum may share state with others of its
+	// metric: one goroutine feeds them all.
+	for k, t := range f.o.thresholds {
+		dec := f.o.at(t)
+		for _, obs := range chunk {
+			obs.Pred.Output.Label = dec(obs.Record.Seq)
+			for _, acc := range f.accs[k] {
+				acc.Add(obs)
+			}
 		}
 	}
 }
@@ -558,66 +649,117 @@ func (f *recordFeeder) value(k, c, s int) float64 {
 	return acc.(metrics.Resampler).ValueAt(f.sets[c][s].loc)
 }
 
-// sumFeeder keeps, per threshold, must-criterion and set of records, the
-// sum of the metric's vectors (metrics.Summed): the sweep then holds no
-// record, whatever their number. A chunk is fed to fresh accumulators, read
-// back as vectors and added to the sums.
-type sumFeeder struct {
+// flipFeeder keeps, per must-criterion and set of records, the sum of the
+// metric's vectors (metrics.Summed) with every record decided negative, and
+// per threshold the change of the records it is the highest to flag (see
+// sweep): it holds no record, whatever their number. A chunk is fed to
+// fresh accumulators, decided negative and positive, and read back as
+// vectors.
+type flipFeeder struct {
 	o    *operating
 	mets []int
 	sets [][]selSet
-	// sums[k][c][s] is the vector sum of must-criterion c's metric over
-	// its s-th set at threshold k.
+	// base[c][s] is the vector sum of must-criterion c's metric over its
+	// s-th set with every record negative; bins[k][c][s] the change of the
+	// records threshold k is the highest to flag (k = len(thresholds):
+	// none).
+	base [][][]float64
+	bins [][][][]float64
+	// sums[k][c][s] are the sums at threshold k, once worked out.
 	sums [][][][]float64
 }
 
-func newSumFeeder(o *operating, mets []int, sets [][]selSet) *sumFeeder {
-	f := &sumFeeder{o: o, mets: mets, sets: sets, sums: make([][][][]float64, len(o.thresholds))}
-	for k := range f.sums {
-		f.sums[k] = make([][][]float64, len(o.musts))
+func newFlipFeeder(o *operating, mets []int, sets [][]selSet) *flipFeeder {
+	f := &flipFeeder{o: o, mets: mets, sets: sets}
+	vectors := func() [][][]float64 {
+		v := make([][][]float64, len(o.musts))
 		for c, cr := range o.musts {
 			terms := o.in.Metrics[o.metric[cr.Metric]].New().(metrics.Summed).Terms()
-			f.sums[k][c] = make([][]float64, len(sets[c]))
+			v[c] = make([][]float64, len(sets[c]))
 			for s := range sets[c] {
-				f.sums[k][c][s] = make([]float64, terms)
+				v[c][s] = make([]float64, terms)
 			}
 		}
+		return v
+	}
+	f.base = vectors()
+	f.bins = make([][][][]float64, len(o.thresholds)+1)
+	for k := range f.bins {
+		f.bins[k] = vectors()
 	}
 	return f
 }
 
-func (f *sumFeeder) feed(k int, dec func(int) string, chunk []metrics.Observation, fed int) {
-	accs := map[int]metrics.Accumulator{}
-	for _, m := range f.mets {
-		accs[m] = f.o.in.Metrics[m].New()
+func (f *flipFeeder) feed(chunk []metrics.Observation, fed int) {
+	if len(chunk) == 0 {
+		return
 	}
-	for _, obs := range chunk {
-		obs.Pred.Output.Label = dec(obs.Record.Seq)
-		for _, acc := range accs {
-			acc.Add(obs)
+	decided := func(t float64) map[int]metrics.Accumulator {
+		dec, accs := f.o.at(t), map[int]metrics.Accumulator{}
+		for _, m := range f.mets {
+			accs[m] = f.o.in.Metrics[m].New()
 		}
+		for _, obs := range chunk {
+			obs.Pred.Output.Label = dec(obs.Record.Seq)
+			for _, acc := range accs {
+				acc.Add(obs)
+			}
+		}
+		return accs
 	}
+	neg, pos := decided(allNegative), decided(allPositive)
 	for c, cr := range f.o.musts {
-		sm := accs[f.o.metric[cr.Metric]].(metrics.Summed)
-		buf := make([]float64, sm.Terms())
+		m := f.o.metric[cr.Metric]
+		sn, sp := neg[m].(metrics.Summed), pos[m].(metrics.Summed)
+		vn, vp := make([]float64, sn.Terms()), make([]float64, sn.Terms())
 		for s, st := range f.sets[c] {
 			lo, _ := slices.BinarySearch(st.loc, fed)
 			hi, _ := slices.BinarySearch(st.loc, fed+len(chunk))
-			sum := f.sums[k][c][s]
+			base := f.base[c][s]
 			for _, j := range st.loc[lo:hi] {
-				clear(buf)
-				sm.Term(j-fed, buf)
-				for t, v := range buf {
-					sum[t] += v
+				clear(vn)
+				clear(vp)
+				sn.Term(j-fed, vn)
+				sp.Term(j-fed, vp)
+				bin := f.bins[f.o.flipBin(f.o.posA[j])][c][s]
+				for t := range vn {
+					base[t] += vn[t]
+					bin[t] += vp[t] - vn[t]
 				}
 			}
 		}
 	}
 }
 
-func (f *sumFeeder) value(k, c, s int) float64 {
+func (f *flipFeeder) value(k, c, s int) float64 {
+	if f.sums == nil {
+		f.cumulate()
+	}
 	acc := f.o.in.Metrics[f.o.metric[f.o.musts[c].Metric]].New().(metrics.Summed)
 	return acc.FromSums(f.sums[k][c][s])
+}
+
+// cumulate works out the sums at every threshold from the base and the
+// bins.
+func (f *flipFeeder) cumulate() {
+	f.sums = make([][][][]float64, len(f.o.thresholds))
+	for k := range f.sums {
+		f.sums[k] = make([][][]float64, len(f.base))
+		for c := range f.base {
+			f.sums[k][c] = make([][]float64, len(f.base[c]))
+			for s, b := range f.base[c] {
+				prev := b
+				if k > 0 {
+					prev = f.sums[k-1][c][s]
+				}
+				sum := slices.Clone(prev)
+				for t, v := range f.bins[k][c][s] {
+					sum[t] += v
+				}
+				f.sums[k][c][s] = sum
+			}
+		}
+	}
 }
 
 // replay replays every record, checking that they come in seq order, and

@@ -433,9 +433,12 @@ func TestShortestThreshold(t *testing.T) {
 }
 
 // TestSweepFeedersAgree feeds the selection half, in chunks, to the
-// feeder that keeps every record and to the one that keeps only sums, and
-// checks that every must-criterion's value agrees at every threshold, on
-// the whole half and on each segment it is held to.
+// feeder that keeps every record per threshold and to the one that keeps
+// the sums of records flipped from negative to positive, and checks that
+// every must-criterion's value agrees at every threshold, on the whole
+// half and on each segment it is held to; and that the rates and savings
+// worked out from the flips agree with deciding every record at each
+// threshold.
 func TestSweepFeedersAgree(t *testing.T) {
 	f := newOpFixture(t, 600, 2400)
 	s, vs := opSettings()
@@ -446,6 +449,18 @@ func TestSweepFeedersAgree(t *testing.T) {
 	for i := range f.truths {
 		in.Segments["parity"][i%2].Positions = append(in.Segments["parity"][i%2].Positions, i)
 	}
+	n := len(f.truths)
+	in.Failed[7], in.HasScore[11], in.Scores[13] = true, false, math.NaN() // decisions that do not follow the score
+	im := &ImpactInput{Currency: "EUR", Volume: 1_000_000, Positive: "1", Records: n,
+		MissedPositive: &PerRecord{Value: 100}, FalsePositive: &PerRecord{Value: 5}}
+	for name, labels := range map[string][]string{"model": f.labels, "rules": f.rules} {
+		p := ImpactPipeline{Name: name, Cost: make([]float64, n), Outcomes: make([]metrics.Outcome, n)}
+		for i := range n {
+			p.Outcomes[i] = metrics.Classify(f.truths[i], labels[i], false, "1")
+		}
+		im.Pipelines = append(im.Pipelines, p)
+	}
+	in.Impact, in.Incumbent = im, "rules"
 	o, err := newOperating(in, s, vs)
 	if err != nil || o.op.Note != "" {
 		t.Fatalf("newOperating: %v %q", err, o.op.Note)
@@ -462,24 +477,32 @@ func TestSweepFeedersAgree(t *testing.T) {
 		t.Fatalf("precision is held to %d sets, want the half and its 2 segments", len(sets[1]))
 	}
 	mets := o.metricsOf(o.musts)
-	byRecord, bySums := newRecordFeeder(o, mets, sets), newSumFeeder(o, mets, sets)
+	byRecord, byFlips := newRecordFeeder(o, mets, sets), newFlipFeeder(o, mets, sets)
 	var obs []metrics.Observation
 	for _, i := range o.posA {
 		obs = append(obs, f.obs(i, f.labels[i]))
 	}
+	for lo := 0; lo < len(obs); lo += 700 { // chunks that do not divide the half
+		chunk := obs[lo:min(lo+700, len(obs))]
+		byRecord.feed(chunk, lo)
+		byFlips.feed(chunk, lo)
+	}
+	points, savings := o.flipPoints()
 	for k, th := range o.thresholds {
-		for lo := 0; lo < len(obs); lo += 700 { // chunks that do not divide the half
-			chunk := obs[lo:min(lo+700, len(obs))]
-			byRecord.feed(k, o.at(th), chunk, lo)
-			bySums.feed(k, o.at(th), chunk, lo)
-		}
 		for c := range o.musts {
 			for st := range sets[c] {
-				a, b := byRecord.value(k, c, st), bySums.value(k, c, st)
+				a, b := byRecord.value(k, c, st), byFlips.value(k, c, st)
 				if math.Abs(a-b) > 1e-12 || math.IsNaN(a) != math.IsNaN(b) {
-					t.Errorf("threshold %v, criterion %d, set %d: %v from the records, %v from the sums", th, c, st, a, b)
+					t.Errorf("threshold %v, criterion %d, set %d: %v from the records, %v from the flips", th, c, st, a, b)
 				}
 			}
+		}
+		want := o.point(o.posA, o.at(th))
+		if got := points[k]; got.TPR != want.TPR || got.FPR != want.FPR || got.Precision != want.Precision || got.Flagged != want.Flagged {
+			t.Errorf("threshold %v: rates %+v from the flips, %+v deciding every record", th, got, want)
+		}
+		if a, b := float64(savings[k]), float64(o.savingAt(o.at(th), o.posA)); math.Abs(a-b) > 1e-9*math.Abs(b) {
+			t.Errorf("threshold %v: saving %v from the flips, %v deciding every record", th, a, b)
 		}
 	}
 }

@@ -176,9 +176,9 @@ func (r rater) count(pp *results.PipelinePredictions, seqs []int) (k, n int, err
 		if truth == "" || !pp.Has[seq] {
 			continue
 		}
-		failed := pp.Errors[seq] != ""
+		failed := pp.Err(seq) != ""
 		if r.recall {
-			switch metrics.Classify(truth, pp.Labels[seq], failed, r.positive) {
+			switch metrics.Classify(truth, pp.Label(seq), failed, r.positive) {
 			case metrics.TruePositive:
 				k, n = k+1, n+1
 			case metrics.FalseNegative:
@@ -187,7 +187,7 @@ func (r rater) count(pp *results.PipelinePredictions, seqs []int) (k, n int, err
 			continue
 		}
 		n++
-		if !failed && pp.Labels[seq] == truth {
+		if !failed && pp.Label(seq) == truth {
 			k++
 		}
 	}
@@ -204,10 +204,10 @@ func Confusion(p *results.Predictions, pipeline string) *results.Confusion {
 		return nil
 	}
 	decided := func(seq int) string {
-		if pp.Errors[seq] != "" || pp.Labels[seq] == "" {
+		if pp.Err(seq) != "" || pp.Label(seq) == "" {
 			return noLabel
 		}
-		return pp.Labels[seq]
+		return pp.Label(seq)
 	}
 	idx := map[string]int{}
 	for seq, t := range p.Truths {

@@ -340,11 +340,11 @@ func TestCollectedColumnsAreTheJournals(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := res.Predictions
-		if got.Records != 60 || got.Pipeline("flaky") == nil || got.Pipeline("flaky").Errors[0] == "" {
+		if got.Records != 60 || got.Pipeline("flaky") == nil || got.Pipeline("flaky").Err(0) == "" {
 			t.Fatalf("workers=%d: collected %d records, flaky %+v", workers, got.Records, got.Pipeline("flaky"))
 		}
 		for _, pp := range got.Pipelines {
-			if !reflect.DeepEqual(*pp, *want.Pipeline(pp.Name)) {
+			if !pp.Equal(want.Pipeline(pp.Name)) {
 				t.Errorf("workers=%d: %s's columns differ from the journal's:\n%+v\n%+v", workers, pp.Name, *pp, *want.Pipeline(pp.Name))
 			}
 		}

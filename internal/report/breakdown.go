@@ -355,7 +355,7 @@ func criterionGroups(j *journal, c results.Judgement, sb results.SegmentBreakdow
 				if seq >= len(pj.has) || !pj.has[seq] {
 					continue
 				}
-				counted, success := f(j.truths[seq], pj.labels[seq], pj.failedAt[seq], j.positive)
+				counted, success := f(j.truths[seq], pj.label(seq), pj.failedAt[seq], j.positive)
 				if counted {
 					n++
 					if success {

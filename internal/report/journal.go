@@ -24,10 +24,12 @@ type pipeJournal struct {
 	name      string
 	latencies []float64
 	scores    []scored
-	// labels and raws are indexed by seq ("" when missing); has says
-	// whether the pipeline decided the record at seq, failedAt whether
-	// that decision failed.
-	labels        []string
+	// cols are the pipeline's columns, records the length of its labels
+	// (label); raws are indexed by seq ("" when missing, or past the
+	// end); has says whether the pipeline decided the record at seq,
+	// failedAt whether that decision failed.
+	cols          *results.PipelinePredictions
+	records       int
 	raws          []string
 	has, failedAt []bool
 	// failed counts predictions with an error; unparseable those the
@@ -35,6 +37,23 @@ type pipeJournal struct {
 	failed, unparseable int
 	// unparseableRaw are the first unparseable answers, for the auditor.
 	unparseableRaw []rawExample
+}
+
+// label is the pipeline's decision at record seq ("" past its last).
+func (p *pipeJournal) label(seq int) string {
+	if p.cols == nil || seq >= p.records {
+		return ""
+	}
+	return p.cols.Label(seq)
+}
+
+// raw is the pipeline's raw answer at record seq, shortened ("" when the
+// journal was not read for answers, or it has none).
+func (p *pipeJournal) raw(seq int) string {
+	if seq >= len(p.raws) {
+		return ""
+	}
+	return p.raws[seq]
 }
 
 type rawExample struct{ ID, Raw string }
@@ -128,15 +147,12 @@ func (j *journal) digest(pp *results.PipelinePredictions) {
 	for n > 0 && !pp.Has[n-1] {
 		n--
 	}
-	p.labels, p.has, p.failedAt = pp.Labels[:n], pp.Has[:n], make([]bool, n)
-	for len(p.raws) < n {
-		p.raws = append(p.raws, "")
-	}
+	p.cols, p.records, p.has, p.failedAt = pp, n, pp.Has[:n], make([]bool, n)
 	for seq := range n {
 		if !pp.Has[seq] {
 			continue
 		}
-		if pp.Errors[seq] != "" {
+		if pp.Err(seq) != "" {
 			p.failed++
 			p.failedAt[seq] = true
 		} else {
@@ -199,14 +215,14 @@ func (j *journal) disagreements(cand string, baselines []string, limit int) []di
 		}
 		set := disagreementSet{Candidate: cand, Baseline: bname}
 		var byRight [3][]disagreement
-		for seq := range min(len(c.labels), len(b.labels)) {
-			cl, bl := c.labels[seq], b.labels[seq]
+		for seq := range min(c.records, b.records) {
+			cl, bl := c.label(seq), b.label(seq)
 			if cl == bl {
 				continue
 			}
 			truth := j.truths[seq]
 			d := disagreement{ID: j.ids[seq], Truth: truth, Baseline: bname, CandidateLabel: cl, BaseLabel: bl,
-				CandidateRaw: c.raws[seq], Right: "neither"}
+				CandidateRaw: c.raw(seq), Right: "neither"}
 			k := 2
 			switch {
 			case truth != "" && cl == truth:

@@ -212,7 +212,13 @@ func segmentJournal() *journal {
 		j.segments = append(j.segments, map[string]string{"channel": c})
 	}
 	add := func(name string, labels []string) {
-		pj := &pipeJournal{name: name, labels: labels, has: make([]bool, len(labels)), failedAt: make([]bool, len(labels))}
+		c := results.NewCollector(nil, 0)
+		for i, l := range labels {
+			c.Record(i, "", truths[i], "", nil)
+			c.Add(&results.Entry{Seq: i, Pipeline: name, Label: l})
+		}
+		pj := &pipeJournal{name: name, cols: c.Predictions().Pipeline(name), records: len(labels),
+			has: make([]bool, len(labels)), failedAt: make([]bool, len(labels))}
 		for i := range pj.has {
 			pj.has[i] = true
 		}

@@ -162,13 +162,13 @@ func (p *Predictions) eachRow(ctx context.Context, roles map[string]string, fn f
 				return ctx.Err()
 			}
 			row = PredictionRow{Seq: int64(seq), RecordID: p.IDs[seq], Pipeline: pp.Name, Role: roles[pp.Name], Truth: p.Truths[seq],
-				Label: pp.Labels[seq], LatencyMS: pp.LatencyMS[seq], Cost: pp.Costs[seq], Unparseable: pp.Unparseable[seq],
+				Label: pp.Label(seq), LatencyMS: pp.LatencyMS[seq], Cost: pp.Cost(seq), Unparseable: pp.Unparseable[seq],
 				Cached: pp.Cached[seq], Time: stamp, Segments: seg}
 			if pp.HasScore[seq] {
 				row.Score = &pp.Scores[seq] // the writer keeps the row until it flushes
 			}
-			if pp.Errors[seq] != "" {
-				row.Error = &pp.Errors[seq]
+			if msg := pp.Err(seq); msg != "" {
+				row.Error = &msg
 			}
 			if err := fn(&row); err != nil {
 				return err

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 )
 
 // Predictions is a run's journal as columns, for analysis and reports: the
@@ -35,16 +36,11 @@ type PipelinePredictions struct {
 	Name string
 	// Has marks the records the pipeline has a line for.
 	Has []bool
-	// Labels are the decisions ("" when it failed or gave none).
-	Labels []string
 	// Scores are the scores, where HasScore says the pipeline gave one.
 	Scores   []float64
 	HasScore []bool
-	// Costs and LatencyMS are each decision's cost and latency in
-	// milliseconds.
-	Costs, LatencyMS []float64
-	// Errors are the failures ("" when the pipeline did not fail).
-	Errors []string
+	// LatencyMS are each decision's latency in milliseconds.
+	LatencyMS []float64
 	// Unparseable marks answers that could not be parsed, Cached those from
 	// the response cache.
 	Unparseable, Cached []bool
@@ -53,6 +49,119 @@ type PipelinePredictions struct {
 	// attempts —: whoever needs those reads the journal (only set by a
 	// Collector).
 	Answers bool
+
+	// labels are the decisions as codes into dict (code 0 is ""), two to
+	// four bytes a record where a string takes sixteen; costs are nil
+	// while every cost is zero; errors holds the failures, which are few.
+	labels []uint32
+	dict   []string
+	codes  map[string]uint32
+	raw    []string // the decisions as strings, past maxCodes distinct ones
+	costs  []float64
+	errors map[int]string
+}
+
+// Label is the decision at record seq ("" when it failed or gave none).
+func (pp *PipelinePredictions) Label(seq int) string {
+	if pp.raw != nil {
+		return pp.raw[seq]
+	}
+	return pp.dict[pp.labels[seq]]
+}
+
+// Labels are the decisions of the first n records.
+func (pp *PipelinePredictions) Labels(n int) []string {
+	if pp.raw != nil {
+		return pp.raw[:n:n]
+	}
+	out := make([]string, n)
+	for i, c := range pp.labels[:n] {
+		out[i] = pp.dict[c]
+	}
+	return out
+}
+
+// Cost is the cost of the decision at record seq.
+func (pp *PipelinePredictions) Cost(seq int) float64 {
+	if pp.costs == nil {
+		return 0
+	}
+	return pp.costs[seq]
+}
+
+// Err is the failure at record seq ("" when the pipeline did not fail).
+func (pp *PipelinePredictions) Err(seq int) string { return pp.errors[seq] }
+
+// Failures is how many records the pipeline failed on.
+func (pp *PipelinePredictions) Failures() int { return len(pp.errors) }
+
+// maxCodes bounds the distinct decisions kept as codes; past it (numbers
+// or free text as labels) the decisions are kept as strings.
+const maxCodes = 1 << 16
+
+// Equal reports whether pp and q hold the same columns, however they
+// store them.
+func (pp *PipelinePredictions) Equal(q *PipelinePredictions) bool {
+	n := len(pp.Has)
+	if q == nil || pp.Name != q.Name || len(q.Has) != n || pp.Answers != q.Answers || pp.Failures() != q.Failures() ||
+		!slices.Equal(pp.Has, q.Has) || !slices.Equal(pp.Scores, q.Scores) || !slices.Equal(pp.HasScore, q.HasScore) ||
+		!slices.Equal(pp.LatencyMS, q.LatencyMS) || !slices.Equal(pp.Unparseable, q.Unparseable) || !slices.Equal(pp.Cached, q.Cached) {
+		return false
+	}
+	for i := range n {
+		if pp.Label(i) != q.Label(i) || pp.Cost(i) != q.Cost(i) || pp.Err(i) != q.Err(i) {
+			return false
+		}
+	}
+	return true
+}
+
+// setLabel sets the decision at record seq.
+func (pp *PipelinePredictions) setLabel(seq int, label string) {
+	if pp.raw != nil {
+		pp.raw[seq] = label
+		return
+	}
+	c, ok := pp.codes[label]
+	if !ok && len(pp.dict) == maxCodes {
+		pp.raw = make([]string, len(pp.labels), cap(pp.labels))
+		for i, c := range pp.labels {
+			pp.raw[i] = pp.dict[c]
+		}
+		pp.labels, pp.dict, pp.codes = nil, nil, nil
+		pp.raw[seq] = label
+		return
+	}
+	if !ok {
+		c = uint32(len(pp.dict))
+		pp.dict = append(pp.dict, label)
+		pp.codes[label] = c
+	}
+	pp.labels[seq] = c
+}
+
+// setCost sets the cost at record seq, making the column on the first
+// cost that is not zero.
+func (pp *PipelinePredictions) setCost(seq int, cost float64) {
+	if pp.costs == nil {
+		if cost == 0 {
+			return
+		}
+		pp.costs = make([]float64, len(pp.Has), cap(pp.Has))
+	}
+	pp.costs[seq] = cost
+}
+
+// setErr sets the failure at record seq.
+func (pp *PipelinePredictions) setErr(seq int, msg string) {
+	if msg == "" {
+		delete(pp.errors, seq)
+		return
+	}
+	if pp.errors == nil {
+		pp.errors = map[int]string{}
+	}
+	pp.errors[seq] = msg
 }
 
 // Pipeline returns the columns of the named pipeline, or nil when the
@@ -166,32 +275,42 @@ func (p *Predictions) prediction(e *Entry) *PipelinePredictions {
 	}
 	pp.grow(e.Seq + 1)
 	s := e.Seq
-	pp.Has[s], pp.Labels[s], pp.Costs[s], pp.LatencyMS[s] = true, e.Label, e.Cost, e.LatencyMS
+	pp.Has[s], pp.LatencyMS[s] = true, e.LatencyMS
+	pp.setLabel(s, e.Label)
+	pp.setCost(s, e.Cost)
 	pp.Scores[s], pp.HasScore[s] = 0, e.Score != nil
 	if e.Score != nil {
 		pp.Scores[s] = *e.Score
 	}
-	pp.Errors[s], pp.Unparseable[s], pp.Cached[s] = e.Error, e.Unparseable, e.Cached
+	pp.setErr(s, e.Error)
+	pp.Unparseable[s], pp.Cached[s] = e.Unparseable, e.Cached
 	return pp
 }
 
 // sized is an empty pipeline's columns with room for n records.
 func sized(name string, n int) *PipelinePredictions {
-	return &PipelinePredictions{Name: name, Has: make([]bool, 0, n), Labels: make([]string, 0, n), Scores: make([]float64, 0, n),
-		HasScore: make([]bool, 0, n), Costs: make([]float64, 0, n), LatencyMS: make([]float64, 0, n), Errors: make([]string, 0, n),
-		Unparseable: make([]bool, 0, n), Cached: make([]bool, 0, n)}
+	return &PipelinePredictions{Name: name, Has: make([]bool, 0, n), labels: make([]uint32, 0, n), Scores: make([]float64, 0, n),
+		HasScore: make([]bool, 0, n), LatencyMS: make([]float64, 0, n), Unparseable: make([]bool, 0, n), Cached: make([]bool, 0, n)}
 }
 
 // grow extends the columns with zeros to n records.
 func (pp *PipelinePredictions) grow(n int) {
+	if pp.dict == nil && pp.raw == nil {
+		pp.codes, pp.dict = map[string]uint32{"": 0}, []string{""}
+	}
 	for len(pp.Has) < n {
 		pp.Has = append(pp.Has, false)
-		pp.Labels = append(pp.Labels, "")
+		if pp.raw != nil {
+			pp.raw = append(pp.raw, "")
+		} else {
+			pp.labels = append(pp.labels, 0)
+		}
 		pp.Scores = append(pp.Scores, 0)
 		pp.HasScore = append(pp.HasScore, false)
-		pp.Costs = append(pp.Costs, 0)
+		if pp.costs != nil {
+			pp.costs = append(pp.costs, 0)
+		}
 		pp.LatencyMS = append(pp.LatencyMS, 0)
-		pp.Errors = append(pp.Errors, "")
 		pp.Unparseable = append(pp.Unparseable, false)
 		pp.Cached = append(pp.Cached, false)
 	}
@@ -199,8 +318,8 @@ func (pp *PipelinePredictions) grow(n int) {
 
 // Collector builds a replay's Predictions as the replay writes its journal,
 // so that nothing after the replay parses the journal again: its columns
-// equal ReadPredictions of that journal. Each distinct truth, label, error
-// and set of segment values is stored once, so that a million records cost
+// equal ReadPredictions of that journal. Each distinct truth, error and
+// set of segment values is stored once (and labels as codes), so that a million records cost
 // their columns' numbers and not a string or a map each.
 type Collector struct {
 	p        *Predictions
@@ -265,7 +384,7 @@ func (c *Collector) Record(seq int, id, truth, time string, values []string) {
 // fields of e are ignored: Record sets them).
 func (c *Collector) Add(e *Entry) {
 	col := *e
-	col.Label, col.Error = c.intern(e.Label), c.intern(e.Error)
+	col.Error = c.intern(e.Error)
 	if c.expect > 0 && c.p.byName[e.Pipeline] == nil {
 		c.p.byName[e.Pipeline] = sized(e.Pipeline, c.expect)
 		c.p.Pipelines = append(c.p.Pipelines, c.p.byName[e.Pipeline])

@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -21,17 +21,37 @@ const smallJournal = `{"seq":0,"id":"a","pipeline":"rules","truth":"1","label":"
 {"seq":2,"id":"c","pipeline":"rules","truth":"1","label":"0","latency_ms":0.03,"cost":0}
 `
 
+// plainColumns are a pipeline's columns as plain slices, for comparing.
+type plainColumns struct {
+	Name                     string
+	Has, HasScore            []bool
+	Labels, Errors           []string
+	Scores, Costs, LatencyMS []float64
+	Unparseable, Cached      []bool
+}
+
+func plainOf(pp *PipelinePredictions) plainColumns {
+	n := len(pp.Has)
+	c := plainColumns{Name: pp.Name, Has: pp.Has, HasScore: pp.HasScore, Labels: pp.Labels(n), Scores: pp.Scores,
+		LatencyMS: pp.LatencyMS, Unparseable: pp.Unparseable, Cached: pp.Cached}
+	for i := range n {
+		c.Errors, c.Costs = append(c.Errors, pp.Err(i)), append(c.Costs, pp.Cost(i))
+	}
+	return c
+}
+
 func TestDecodePredictions(t *testing.T) {
 	tests := []struct {
 		name    string
 		journal string
 		want    Predictions
+		cols    []plainColumns
 	}{
-		{"empty", "", Predictions{}},
+		{"empty", "", Predictions{}, nil},
 		{"two pipelines", smallJournal, Predictions{
 			Records: 3, IDs: []string{"a", "b", "c"}, Truths: []string{"1", "0", "1"},
-			Times: []string{"2024-01-02T00:00:00Z", "", ""}, Segments: []map[string]string{{"country": "DE"}, nil, nil},
-			Pipelines: []*PipelinePredictions{
+			Times: []string{"2024-01-02T00:00:00Z", "", ""}, Segments: []map[string]string{{"country": "DE"}, nil, nil}},
+			[]plainColumns{
 				{Name: "rules", Has: []bool{true, true, true}, Labels: []string{"1", "0", "0"},
 					Scores: []float64{0, 0, 0}, HasScore: []bool{false, false, false}, Costs: []float64{0, 0, 0},
 					LatencyMS: []float64{0.01, 0.02, 0.03}, Errors: []string{"", "", ""},
@@ -40,15 +60,15 @@ func TestDecodePredictions(t *testing.T) {
 					Scores: []float64{0.25, 0, 0}, HasScore: []bool{true, false, false}, Costs: []float64{0.002, 0, 0},
 					LatencyMS: []float64{800, 30000, 0}, Errors: []string{"", "timeout", ""},
 					Unparseable: []bool{false, true, false}, Cached: []bool{true, false, false}},
-			}}},
+			}},
 		{"a gap and a torn last line", `{"seq":1,"id":"b","pipeline":"p","truth":"x","label":"x","score":0.5,"latency_ms":1,"cost":1}` + "\n" +
 			`{"seq":2,"id":"c","pipel`, Predictions{
-			Records: 2, IDs: []string{"", "b"}, Truths: []string{"", "x"}, Times: []string{"", ""}, Segments: []map[string]string{nil, nil},
-			Pipelines: []*PipelinePredictions{
+			Records: 2, IDs: []string{"", "b"}, Truths: []string{"", "x"}, Times: []string{"", ""}, Segments: []map[string]string{nil, nil}},
+			[]plainColumns{
 				{Name: "p", Has: []bool{false, true}, Labels: []string{"", "x"}, Scores: []float64{0, 0.5},
 					HasScore: []bool{false, true}, Costs: []float64{0, 1}, LatencyMS: []float64{0, 1},
 					Errors: []string{"", ""}, Unparseable: []bool{false, false}, Cached: []bool{false, false}},
-			}}},
+			}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -56,23 +76,43 @@ func TestDecodePredictions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			byName := map[string]*PipelinePredictions{}
-			for _, p := range tc.want.Pipelines {
-				byName[p.Name] = p
+			if got.Records != tc.want.Records || !reflect.DeepEqual(got.IDs, tc.want.IDs) || !reflect.DeepEqual(got.Truths, tc.want.Truths) ||
+				!reflect.DeepEqual(got.Times, tc.want.Times) || !reflect.DeepEqual(got.Segments, tc.want.Segments) {
+				t.Errorf("record columns: got\n%+v, want\n%+v", *got, tc.want)
 			}
-			tc.want.byName = byName
-			if !reflect.DeepEqual(*got, tc.want) {
-				t.Errorf("got\n%+v, want\n%+v", *got, tc.want)
-				for i := range min(len(got.Pipelines), len(tc.want.Pipelines)) {
-					t.Errorf("pipeline %d: got\n%+v, want\n%+v", i, *got.Pipelines[i], *tc.want.Pipelines[i])
+			if len(got.Pipelines) != len(tc.cols) {
+				t.Fatalf("%d pipelines, want %d", len(got.Pipelines), len(tc.cols))
+			}
+			for i, want := range tc.cols {
+				if c := plainOf(got.Pipelines[i]); !reflect.DeepEqual(c, want) {
+					t.Errorf("pipeline %d: got\n%+v, want\n%+v", i, c, want)
 				}
-			}
-			for _, p := range tc.want.Pipelines {
-				if got.Pipeline(p.Name) != got.Pipelines[slices.Index(tc.want.Pipelines, p)] {
-					t.Errorf("Pipeline(%q) is not the pipeline's columns", p.Name)
+				if got.Pipeline(want.Name) != got.Pipelines[i] {
+					t.Errorf("Pipeline(%q) is not the pipeline's columns", want.Name)
 				}
 			}
 		})
+	}
+}
+
+// TestLabelsPastTheCodes gives a pipeline more distinct decisions than
+// codes are kept for: the columns switch to strings and keep every
+// decision.
+func TestLabelsPastTheCodes(t *testing.T) {
+	c := NewCollector(nil, 0)
+	n := maxCodes + 10
+	for i := range n {
+		c.Record(i, "", "", "", nil)
+		c.Add(&Entry{Seq: i, Pipeline: "p", Label: strconv.Itoa(i % (maxCodes + 5))})
+	}
+	pp := c.Predictions().Pipeline("p")
+	for _, i := range []int{0, 1, maxCodes - 1, maxCodes, maxCodes + 4, maxCodes + 5, n - 1} {
+		if got, want := pp.Label(i), strconv.Itoa(i%(maxCodes+5)); got != want {
+			t.Errorf("Label(%d) = %q, want %q", i, got, want)
+		}
+	}
+	if got := pp.Labels(n); len(got) != n || got[n-1] != strconv.Itoa((n-1)%(maxCodes+5)) {
+		t.Errorf("Labels(%d) has %d decisions, the last %q", n, len(got), got[len(got)-1])
 	}
 }
 

@@ -88,8 +88,8 @@ func impactInput(ctx context.Context, exp *spec.Experiment, res *engine.Result, 
 		if pp := preds.Pipeline(p.Name); pp != nil {
 			for seq := range min(n, preds.Records) {
 				if pp.Has[seq] {
-					ip.Cost[seq] = pp.Costs[seq]
-					ip.Outcomes[seq] = metrics.Classify(preds.Truths[seq], pp.Labels[seq], pp.Errors[seq] != "", exp.Dataset.Positive)
+					ip.Cost[seq] = pp.Cost(seq)
+					ip.Outcomes[seq] = metrics.Classify(preds.Truths[seq], pp.Label(seq), pp.Err(seq) != "", exp.Dataset.Positive)
 				}
 			}
 		}

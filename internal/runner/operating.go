@@ -52,7 +52,7 @@ func operatingPoints(ctx context.Context, exp *spec.Experiment, run *results.Run
 			Candidate: p.Name, Pipelines: names, Metrics: metricsOf(exp), Accumulators: res.Accumulators,
 			Fixed: fixedMetrics(exp), Criteria: crits, Segments: segmentsOf(res), Failures: res.Failures,
 			Truths: preds.Truths[:res.Records], Positive: exp.Dataset.Positive, Negative: negativeOf(exp.Dataset.Positive, res.LabelCounts),
-			Labels: pp.Labels[:res.Records], Scores: pp.Scores[:res.Records], HasScore: pp.HasScore[:res.Records],
+			Labels: pp.Labels(res.Records), Scores: pp.Scores[:res.Records], HasScore: pp.HasScore[:res.Records],
 			Failed: failed(pp, res.Records), Threshold: configuredThreshold(p),
 			Replay: func(visit func(metrics.Observation) error) error {
 				if journaled == nil {
@@ -121,7 +121,7 @@ func suggestedBefore(dir, datasetHash, name string, t float64) string {
 func scored(pp *results.PipelinePredictions) bool {
 	var answered, withScore int
 	for i, has := range pp.Has {
-		if has && pp.Errors[i] == "" {
+		if has && pp.Err(i) == "" {
 			answered++
 			if pp.HasScore[i] {
 				withScore++
@@ -135,7 +135,7 @@ func scored(pp *results.PipelinePredictions) bool {
 func failed(pp *results.PipelinePredictions, n int) []bool {
 	out := make([]bool, n)
 	for i := range out {
-		out[i] = !pp.Has[i] || pp.Errors[i] != ""
+		out[i] = !pp.Has[i] || pp.Err(i) != ""
 	}
 	return out
 }
@@ -217,9 +217,9 @@ func predictionsOf(dir string, preds *results.Predictions, pp *results.PipelineP
 		if seq >= len(pp.Has) || !pp.Has[seq] {
 			return pipeline.Prediction{}
 		}
-		p := pipeline.Prediction{Pipeline: pp.Name, Seq: seq, RecordID: preds.IDs[seq], Err: pp.Errors[seq],
+		p := pipeline.Prediction{Pipeline: pp.Name, Seq: seq, RecordID: preds.IDs[seq], Err: pp.Err(seq),
 			Latency: time.Duration(pp.LatencyMS[seq] * float64(time.Millisecond)),
-			Output:  pipeline.Output{Label: pp.Labels[seq], Cost: pp.Costs[seq], Unparseable: pp.Unparseable[seq], Cached: pp.Cached[seq]}}
+			Output:  pipeline.Output{Label: pp.Label(seq), Cost: pp.Cost(seq), Unparseable: pp.Unparseable[seq], Cached: pp.Cached[seq]}}
 		if pp.HasScore[seq] {
 			p.Output.Score, p.Output.HasScore = pp.Scores[seq], true
 		}

@@ -167,24 +167,46 @@ func TestUndefinedIsNaN(t *testing.T) {
 }
 
 func TestCost(t *testing.T) {
-	obs := []metrics.Observation{
-		{Pred: pipeline.Prediction{Output: pipeline.Output{Cost: 0.002}}},
-		{Pred: pipeline.Prediction{Output: pipeline.Output{Cost: 0.004}}},
-		{Pred: pipeline.Prediction{Output: pipeline.Output{Cost: 0.003}}},
+	costs := func(cs ...float64) []metrics.Observation {
+		var obs []metrics.Observation
+		for _, c := range cs {
+			obs = append(obs, metrics.Observation{Pred: pipeline.Prediction{Output: pipeline.Output{Cost: c}}})
+		}
+		return obs
 	}
 	for _, tc := range []struct {
-		typ  string
-		want float64
-	}{{"cost_per_record", 0.003}, {"cost_total", 0.009}} {
-		m := build(t, tc.typ, nil)
-		acc := m.New()
-		for _, o := range obs {
-			acc.Add(o)
-		}
-		if got := acc.Result().Value; math.Abs(got-tc.want) > 1e-15 {
-			t.Errorf("%s = %v, want %v", tc.typ, got, tc.want)
-		}
-		metricstest.Conformance(t, m, obs)
+		name, typ string
+		obs       []metrics.Observation
+		want      float64
+	}{
+		{"per record", "cost_per_record", costs(0.002, 0.004, 0.003), 0.003},
+		{"total", "cost_total", costs(0.002, 0.004, 0.003), 0.009},
+		{"free records first", "cost_total", costs(0, 0, 0.004, 0, 0.005), 0.009}, // the column starts at the first cost
+		{"free", "cost_per_record", costs(0, 0, 0), 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := build(t, tc.typ, nil)
+			acc := m.New()
+			for _, o := range tc.obs {
+				acc.Add(o)
+			}
+			if got := acc.Result().Value; math.Abs(got-tc.want) > 1e-15 {
+				t.Errorf("%s = %v, want %v", tc.typ, got, tc.want)
+			}
+			// Merging a free accumulator with a priced one keeps every cost.
+			free, priced := m.New(), m.New()
+			free.Add(tc.obs[0])
+			for _, o := range tc.obs[1:] {
+				priced.Add(o)
+			}
+			if err := free.Merge(priced); err != nil {
+				t.Fatal(err)
+			}
+			if got := free.Result().Value; math.Abs(got-tc.want) > 1e-15 {
+				t.Errorf("%s merged = %v, want %v", tc.typ, got, tc.want)
+			}
+			metricstest.Conformance(t, m, tc.obs)
+		})
 	}
 }
 

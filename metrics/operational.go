@@ -201,27 +201,55 @@ func (m *costMetric) Columns() ([]string, bool) { return nil, true }
 // costAcc keeps every record's cost, as the pipeline reported it on the
 // output.
 type costAcc struct {
-	m    *costMetric
+	m *costMetric
+	// n is the records added; cost their costs, nil while every one is
+	// zero (a pipeline without a price costs no memory per record).
+	n    int
 	cost []float64
 }
 
-func (a *costAcc) Add(o Observation) { a.cost = append(a.cost, o.Pred.Output.Cost) }
+func (a *costAcc) Add(o Observation) {
+	c := o.Pred.Output.Cost
+	if a.cost == nil && c != 0 {
+		a.cost = make([]float64, a.n, max(2*a.n, 1024))
+	}
+	if a.cost != nil {
+		a.cost = append(a.cost, c)
+	}
+	a.n++
+}
+
+// at is the cost of record i.
+func (a *costAcc) at(i int) float64 {
+	if a.cost == nil {
+		return 0
+	}
+	return a.cost[i]
+}
 
 func (a *costAcc) Merge(other Accumulator) error {
 	b, ok := other.(*costAcc)
 	if !ok || b.m.total != a.m.total {
 		return fmt.Errorf("merge %s: accumulator of another metric", a.m.name)
 	}
-	a.cost = append(a.cost, b.cost...)
+	if a.cost == nil && b.cost != nil {
+		a.cost = make([]float64, a.n, a.n+b.n)
+	}
+	if a.cost != nil {
+		for i := range b.n {
+			a.cost = append(a.cost, b.at(i))
+		}
+	}
+	a.n += b.n
 	return nil
 }
 
-func (a *costAcc) Len() int { return len(a.cost) }
+func (a *costAcc) Len() int { return a.n }
 
 func (a *costAcc) ValueAt(idx []int) float64 {
 	sum := 0.0
 	for _, i := range idx {
-		sum += a.cost[i]
+		sum += a.at(i)
 	}
 	if a.m.total {
 		return sum
@@ -233,7 +261,7 @@ func (a *costAcc) ValueAt(idx []int) float64 {
 func (a *costAcc) Terms() int { return 2 }
 
 // Term is (record i's cost, 1).
-func (a *costAcc) Term(i int, dst []float64) { dst[0], dst[1] = a.cost[i], 1 }
+func (a *costAcc) Term(i int, dst []float64) { dst[0], dst[1] = a.at(i), 1 }
 
 // FromSums is the total or mean cost.
 func (a *costAcc) FromSums(s []float64) float64 {
@@ -249,7 +277,7 @@ func (a *costAcc) Result() Result {
 		sum += c
 	}
 	if a.m.total {
-		return Result{Value: sum, N: len(a.cost)}
+		return Result{Value: sum, N: a.n}
 	}
-	return Result{Value: ratio(sum, float64(len(a.cost))), N: len(a.cost)}
+	return Result{Value: ratio(sum, float64(a.n)), N: a.n}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"time"
 
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/stats"
@@ -43,12 +42,12 @@ func breakdown(done <-chan struct{}, p *results.Predictions, pipelines []string,
 	}
 	r := rater{p: p, pipelines: pipelines, recall: b.Metric == "recall", positive: positive, conf: conf, done: done}
 	months := map[string][]int{}
-	for seq, ts := range p.Times {
+	for seq := range p.Records {
 		if err := stopAt(seq, done); err != nil {
 			return nil, err
 		}
-		if t, err := time.Parse(time.RFC3339Nano, ts); ts != "" && err == nil {
-			m := t.UTC().Format("2006-01")
+		if t, ok := p.Unix(seq); ok {
+			m := t.Format("2006-01")
 			months[m] = append(months[m], seq)
 		}
 	}

@@ -349,9 +349,14 @@ func TestCollectedColumnsAreTheJournals(t *testing.T) {
 			}
 		}
 		if !reflect.DeepEqual(got.IDs, want.IDs) || !reflect.DeepEqual(got.Truths, want.Truths) ||
-			!reflect.DeepEqual(got.Times, want.Times) || !reflect.DeepEqual(got.Segments, want.Segments) {
+			got.Records != want.Records || !reflect.DeepEqual(got.Segments, want.Segments) {
 			t.Errorf("workers=%d: record columns differ:\n%v %v %v %v\n%v %v %v %v", workers,
-				got.IDs, got.Truths, got.Times, got.Segments, want.IDs, want.Truths, want.Times, want.Segments)
+				got.IDs, got.Truths, got.Records, got.Segments, want.IDs, want.Truths, want.Records, want.Segments)
+		}
+		for seq := range got.Records {
+			if got.Time(seq) != want.Time(seq) {
+				t.Errorf("workers=%d: record %d's time %q, the journal's %q", workers, seq, got.Time(seq), want.Time(seq))
+			}
 		}
 	}
 }

@@ -63,9 +63,9 @@ type journal struct {
 	// pipes are in the order the pipelines first appear.
 	pipes  []*pipeJournal
 	byName map[string]*pipeJournal
-	// ids, truths, times and segments are indexed by seq.
-	ids, truths, times []string
-	segments           []map[string]string
+	// ids, truths and segments are indexed by seq.
+	ids, truths []string
+	segments    []map[string]string
 	// positive is the dataset's positive label, for scores.
 	positive string
 	// keepRaw names the pipelines whose raw answers are kept (candidates).
@@ -98,7 +98,7 @@ func readJournal(ctx context.Context, run *results.Run, positive string, keepRaw
 			return nil, fmt.Errorf("read journal: %w", err)
 		}
 	}
-	j.ids, j.truths, j.times, j.segments = preds.IDs, preds.Truths, preds.Times, preds.Segments
+	j.ids, j.truths, j.segments = preds.IDs, preds.Truths, preds.Segments
 	for _, pp := range preds.Pipelines {
 		j.digest(pp)
 	}

@@ -151,8 +151,8 @@ func (p *Predictions) eachRow(ctx context.Context, roles map[string]string, fn f
 			}
 		}
 		var stamp *string
-		if p.Times[seq] != "" {
-			stamp = &p.Times[seq]
+		if t := p.Time(seq); t != "" {
+			stamp = &t
 		}
 		for _, pp := range p.Pipelines {
 			if !pp.Has[seq] {

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"math"
 	"path/filepath"
 	"slices"
+	"time"
 )
 
 // Predictions is a run's journal as columns, for analysis and reports: the
@@ -19,13 +21,58 @@ type Predictions struct {
 	// IDs and Truths are the records' ids and labels ("" for a record
 	// without a line).
 	IDs, Truths []string
-	// Times are the records' times in RFC 3339 ("" when unknown).
-	Times []string
+	// times are the records' times as Unix seconds (noTime when unknown:
+	// Time and Unix read them); timeText holds the text of those a second
+	// in UTC does not give back exactly (fractions of a second, another
+	// zone, text that is not a time).
+	times    []int64
+	timeText map[int]string
 	// Segments are the records' segment values, by column (nil when none).
 	Segments []map[string]string
 	// Pipelines are in the order of their first line in the journal.
 	Pipelines []*PipelinePredictions
 	byName    map[string]*PipelinePredictions
+}
+
+// noTime marks a record without a time.
+const noTime = math.MinInt64
+
+// Time is record seq's time in RFC 3339, as the journal has it ("" when
+// unknown).
+func (p *Predictions) Time(seq int) string {
+	if s, ok := p.timeText[seq]; ok {
+		return s
+	}
+	if p.times[seq] == noTime {
+		return ""
+	}
+	return time.Unix(p.times[seq], 0).UTC().Format(time.RFC3339)
+}
+
+// Unix is record seq's time, to the second, and whether it has one.
+func (p *Predictions) Unix(seq int) (time.Time, bool) {
+	if p.times[seq] == noTime {
+		return time.Time{}, false
+	}
+	return time.Unix(p.times[seq], 0).UTC(), true
+}
+
+// setTime sets record seq's time from its RFC 3339 text.
+func (p *Predictions) setTime(seq int, text string) {
+	t, err := time.Parse(time.RFC3339Nano, text)
+	if err != nil {
+		p.times[seq] = noTime
+	} else {
+		p.times[seq] = t.Unix()
+	}
+	if err != nil || t.UTC().Format(time.RFC3339) != text {
+		if p.timeText == nil {
+			p.timeText = map[int]string{}
+		}
+		p.timeText[seq] = text
+	} else {
+		delete(p.timeText, seq)
+	}
 }
 
 // PipelinePredictions is one pipeline's columns, indexed by seq. Where Has
@@ -252,13 +299,13 @@ func (p *Predictions) record(seq int, id, truth, time string, segments map[strin
 	for p.Records <= seq {
 		p.IDs = append(p.IDs, "")
 		p.Truths = append(p.Truths, "")
-		p.Times = append(p.Times, "")
+		p.times = append(p.times, noTime)
 		p.Segments = append(p.Segments, nil)
 		p.Records++
 	}
 	p.IDs[seq], p.Truths[seq] = id, truth
 	if time != "" {
-		p.Times[seq] = time
+		p.setTime(seq, time)
 	}
 	if segments != nil {
 		p.Segments[seq] = segments
@@ -343,7 +390,7 @@ func NewCollector(segments []string, expect int) *Collector {
 	p := &Predictions{byName: map[string]*PipelinePredictions{}}
 	expect = max(0, expect)
 	if expect > 0 {
-		p.IDs, p.Truths, p.Times = make([]string, 0, expect), make([]string, 0, expect), make([]string, 0, expect)
+		p.IDs, p.Truths, p.times = make([]string, 0, expect), make([]string, 0, expect), make([]int64, 0, expect)
 		p.Segments = make([]map[string]string, 0, expect)
 	}
 	return &Collector{p: p, expect: expect, segments: segments, strs: map[string]string{}, combos: map[string]map[string]string{}}

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
+	"strings"
 
+	"github.com/poc-harness/poc/internal/format"
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/stats"
 	"github.com/poc-harness/poc/internal/verdict"
@@ -302,10 +304,20 @@ func (a *Analysis) estimate(p, m int) results.Estimate {
 		if a.extraVariance(p, m, 1) > 0 {
 			e.Note = "interval widened by the measured noise of the metric (an LLM judge's repeated grades)"
 		}
+		if t, err := a.sumTable(m, nil); err == nil && t != nil && t.tab.Approximate() {
+			e.Note = strings.TrimPrefix(e.Note+"; "+approximated(t.tab.SmallGroupRecords()), "; ")
+		}
 	default:
 		e.Note = "the metric keeps no per-record values, so it has no interval"
 	}
 	return e
+}
+
+// approximated is the note of an interval whose resamples drew the part
+// of n records in small groups from its normal approximation.
+func approximated(n int) string {
+	return fmt.Sprintf("the %s records whose values are nearly all distinct (a weight or a cost) enter each resample through "+
+		"their normal approximation, which is accurate at this size (README, Statistics)", format.Group(int64(n)))
 }
 
 // whyUndefined is the note of metric m of pipeline p when its value is

@@ -12,6 +12,7 @@ import (
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/verdict"
 	"github.com/poc-harness/poc/metrics"
+	"github.com/poc-harness/poc/pipeline"
 )
 
 // stopRecords is the size of the synthetic replays of the cancellation
@@ -181,5 +182,41 @@ func TestCancelledBreakdownStops(t *testing.T) {
 	}
 	if b, err := Breakdown(nil, p, []string{"p"}, "1", nil, 0.95); err != nil || len(b.Months) != 2 {
 		t.Fatalf("uncancelled: %v, %+v", err, b)
+	}
+}
+
+// TestApproximatedIntervalSaysSo gives a mean cost that differs on every
+// one of 250,000 records: the resamples draw them from their normal
+// approximation, and the estimate's note says so, while a count metric
+// on the same records, resampled exactly, says nothing of it.
+func TestApproximatedIntervalSaysSo(t *testing.T) {
+	build := func(typ string) metrics.Metric {
+		mk, _ := metrics.Lookup(typ)
+		m, err := mk().Build(metrics.Env{Name: typ, Positive: "1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	cost, acc := build("cost_per_record"), build("accuracy")
+	ca, aa := cost.New(), acc.New()
+	for i := range 250_000 {
+		o := metrics.Observation{Truth: "1", Pred: pipeline.Prediction{Output: pipeline.Output{Label: flagged(i%3 == 0), Cost: 0.001 + float64(i)*1e-9}}}
+		ca.Add(o)
+		aa.Add(o)
+	}
+	an, err := New([]string{"p"}, []metrics.Metric{cost, acc}, [][]metrics.Accumulator{{ca, aa}}, Settings{Confidence: 0.95, Resamples: 200, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	est, err := an.Estimates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if note := est[0][0].Note; !strings.Contains(note, "the 250,000 records whose values are nearly all distinct") || !strings.Contains(note, "normal approximation") {
+		t.Errorf("the mean cost's note is %q, want it to say its resamples were approximated", note)
+	}
+	if note := est[0][1].Note; strings.Contains(note, "normal approximation") {
+		t.Errorf("accuracy, resampled exactly, has the note %q", note)
 	}
 }

@@ -110,6 +110,10 @@ func NewSumTable(n, dim int, term func(i int, dst []float64), done <-chan struct
 // groups of fewer than 32 records each) rather than exactly.
 func (t *SumTable) Approximate() bool { return len(t.light) > normalLight }
 
+// SmallGroupRecords is how many records fall in groups of fewer than 32
+// records: the part Approximate draws from the normal approximation.
+func (t *SumTable) SmallGroupRecords() int { return len(t.light) }
+
 // lightNormal is the distribution of one draw among the records of the
 // small groups: their mean vector and a square root of their covariance
 // (root·rootᵀ = covariance, from its eigen-decomposition, so that a

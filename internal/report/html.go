@@ -648,7 +648,7 @@ func manifestFacts(run *results.Run) []kv {
 		{"Bootstrap", fmt.Sprintf("%s resamples, seed %d", group(int64(mf.Settings.Resamples)), mf.Settings.Seed)},
 		{"Started", formatTime(mf.Started)},
 		{"Finished", formatTime(mf.Finished)},
-		{"Duration", duration(mf.DurationSeconds)},
+		{"Duration (replay and analysis)", duration(mf.DurationSeconds)},
 		{"Attempts", fmt.Sprintf("%d", mf.Attempts)},
 		{"Spent on calls", spent},
 		{"Response cache", cache},

@@ -630,7 +630,7 @@ func (m *mdWriter) runInfo() {
 	}
 	m.f("- **Started:** %s\n", formatTime(mf.Started))
 	m.f("- **Finished:** %s\n", formatTime(mf.Finished))
-	m.f("- **Duration:** %s\n", duration(mf.DurationSeconds))
+	m.f("- **Duration (replay and analysis):** %s\n", duration(mf.DurationSeconds))
 }
 
 // duration prints seconds as a Go duration, rounded for reading.

@@ -301,6 +301,9 @@ func (a *Analysis) estimate(p, m int) results.Estimate {
 			break
 		}
 		e.Interval = fromStats(d.Interval())
+		if d.Degenerate() {
+			e.Note = "every resample gave the same value, so the interval's zero width is no evidence of precision"
+		}
 		if a.extraVariance(p, m, 1) > 0 {
 			e.Note = "interval widened by the measured noise of the metric (an LLM judge's repeated grades)"
 		}

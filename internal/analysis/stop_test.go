@@ -220,3 +220,34 @@ func TestApproximatedIntervalSaysSo(t *testing.T) {
 		t.Errorf("accuracy, resampled exactly, has the note %q", note)
 	}
 }
+
+// TestZeroWidthIntervalSaysSo: a pipeline that never flags has an F1 of 0
+// on every resample, and its estimate says that the zero width is no
+// evidence; a recall that varies says nothing of it.
+func TestZeroWidthIntervalSaysSo(t *testing.T) {
+	mk, _ := metrics.Lookup("f1")
+	f1, err := mk().Build(metrics.Env{Name: "f1", Positive: "1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	never, model := f1.New(), f1.New()
+	for i := range 400 {
+		truth := flagged(i%4 == 0)
+		never.Add(metrics.Observation{Truth: truth, Pred: pipeline.Prediction{Output: pipeline.Output{Label: "0"}}})
+		model.Add(metrics.Observation{Truth: truth, Pred: pipeline.Prediction{Output: pipeline.Output{Label: flagged(i%3 == 0)}}})
+	}
+	an, err := New([]string{"never", "model"}, []metrics.Metric{f1}, [][]metrics.Accumulator{{never}, {model}}, Settings{Confidence: 0.95, Resamples: 200, Seed: 1, Method: "bca"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	est, err := an.Estimates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := est[0][0]; e.Value != 0 || e.Interval.Lo != 0 || e.Interval.Hi != 0 || !strings.Contains(e.Note, "zero width is no evidence") {
+		t.Errorf("never-flagging F1 = %v [%v, %v], note %q", e.Value, e.Interval.Lo, e.Interval.Hi, e.Note)
+	}
+	if e := est[1][0]; strings.Contains(e.Note, "zero width") || !(e.Interval.Lo < e.Interval.Hi) {
+		t.Errorf("a varying F1 = [%v, %v], note %q", e.Interval.Lo, e.Interval.Hi, e.Note)
+	}
+}

@@ -79,6 +79,23 @@ func (l *Learner) Threshold(k int) float64 {
 	return l.fitted[k].threshold
 }
 
+// DecisionThreshold is the threshold on P(positive) every fitted model
+// decides at, when they share one (a fixed threshold, or one model); NaN
+// before Train, for a multi-class model, or when the folds or time cuts
+// chose thresholds of their own.
+func (l *Learner) DecisionThreshold() float64 {
+	if l.posIndex < 0 || len(l.fitted) == 0 {
+		return math.NaN()
+	}
+	t := l.fitted[0].threshold
+	for _, f := range l.fitted[1:] {
+		if f.threshold != t {
+			return math.NaN()
+		}
+	}
+	return t
+}
+
 // Train reads the training records and fits the model (one per fold with
 // cross-fitting, one per cut with time cuts). With a training file and an
 // id column it first refuses a file that shares ids with the replay.

@@ -173,6 +173,48 @@ func TestTargetThresholdAndDeterminism(t *testing.T) {
 	}
 }
 
+// TestDecisionThreshold is the one threshold every fitted model decides
+// at: the default or a fixed one across folds, the chosen one of a single
+// model, and none when folds chose their own.
+func TestDecisionThreshold(t *testing.T) {
+	cols, recs := fraudRecords(600)
+	env := pipeline.Env{Name: "lr", Columns: cols, Label: "is_fraud", Positive: "1"}
+	tests := []struct {
+		name      string
+		spec      *Spec
+		want      float64 // unless checkNaN (want none) or chosenOne (want the model's own)
+		checkNaN  bool
+		chosenOne bool
+	}{
+		{"default across folds", &Spec{Features: []string{"amount"}, Train: &TrainSpec{Folds: 5}}, 0.5, false, false},
+		{"fixed across folds", &Spec{Features: []string{"amount"}, Train: &TrainSpec{Folds: 5}, Threshold: 0.3}, 0.3, false, false},
+		{"chosen by one model", &Spec{Features: []string{"amount", "country"}, ClassWeight: "balanced", Train: &TrainSpec{File: "train.csv"},
+			Threshold: map[string]any{"target_fpr": 0.05}, Seed: 3}, 0, false, true},
+		{"chosen per fold", &Spec{Features: []string{"amount", "country"}, ClassWeight: "balanced", Train: &TrainSpec{Folds: 5},
+			Threshold: map[string]any{"target_fpr": 0.05}, Seed: 3}, 0, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := build(t, tt.spec, env)
+			if !math.IsNaN(l.DecisionThreshold()) {
+				t.Errorf("before training: %v, want NaN", l.DecisionThreshold())
+			}
+			if err := l.Train(context.Background(), memData(cols, recs, "is_fraud", "1")); err != nil {
+				t.Fatal(err)
+			}
+			got := l.DecisionThreshold()
+			switch {
+			case tt.checkNaN && !math.IsNaN(got):
+				t.Errorf("DecisionThreshold = %v, want NaN (folds chose %v, %v, …)", got, l.Threshold(0), l.Threshold(1))
+			case tt.chosenOne && got != l.Threshold(0):
+				t.Errorf("DecisionThreshold = %v, want the model's %v", got, l.Threshold(0))
+			case !tt.checkNaN && !tt.chosenOne && got != tt.want:
+				t.Errorf("DecisionThreshold = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
 func slicesEqual(a, b []float64) bool {
 	if len(a) != len(b) {
 		return false

@@ -161,13 +161,17 @@ func negativeOf(positive string, counts map[string]int) string {
 }
 
 // configuredThreshold is the `threshold:` of a pipeline's block when it is
-// a number; NaN otherwise.
+// a number, else the one threshold a trained pipeline decides at (a
+// learner's default or the one it chose); NaN otherwise.
 func configuredThreshold(p spec.Pipeline) float64 {
 	switch t := p.Config["threshold"].(type) {
 	case float64:
 		return t
 	case int:
 		return float64(t)
+	}
+	if d, ok := p.Pipeline.(interface{ DecisionThreshold() float64 }); ok {
+		return d.DecisionThreshold()
 	}
 	return math.NaN()
 }

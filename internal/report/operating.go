@@ -90,9 +90,18 @@ func operatingViewOf(op *results.OperatingPoint, conf float64) operatingView {
 		return v
 	}
 	s, cf := op.Suggested, op.Confirm
+	advice := op.Advice()
+	same := s.Threshold == cur.Threshold
+	// A threshold that did no better than today's is the best one tried on
+	// the selection half, not a suggestion.
+	kept := advice == results.KeepToday && !same
+	called, label := "The suggested threshold is", "Suggested"
+	if kept {
+		called, label = "The best threshold on the selection half is", "Best on the selection half"
+	}
 	v.Lead = today + " " + split + fmt.Sprintf(". On the selection half every must-criterion's estimate passes at thresholds %s. "+
-		"The suggested threshold is %s: %s. Judged on the confirmation half, which played no part in choosing it, it gives %s",
-		rangesText(op.Feasible), format.Sig(float64(s.Threshold)), op.SuggestedBy, cf.Verdict)
+		"%s %s: %s. Judged on the confirmation half, which played no part in choosing it, it gives %s",
+		rangesText(op.Feasible), called, format.Sig(float64(s.Threshold)), op.SuggestedBy, cf.Verdict)
 	if cf.Reason != "" {
 		v.Lead += " (" + readable(cf.Reason) + ")"
 	}
@@ -102,7 +111,7 @@ func operatingViewOf(op *results.OperatingPoint, conf float64) operatingView {
 		label string
 		p     results.ThresholdPoint
 		sv    *results.Projection
-	}{{"As decided today", cur, cf.CurrentSaving}, {"Suggested", *s, cf.Saving}}
+	}{{"As decided today", cur, cf.CurrentSaving}, {label, *s, cf.Saving}}
 	for _, r := range rows {
 		row := operatingRow{Label: r.label, Threshold: format.Threshold(float64(r.p.Threshold)), Recall: pct(r.p.TPR), FPR: pct(r.p.FPR),
 			Precision: pct(r.p.Precision), Flagged: pct(r.p.Flagged)}
@@ -111,15 +120,13 @@ func operatingViewOf(op *results.OperatingPoint, conf float64) operatingView {
 		}
 		v.Rows = append(v.Rows, row)
 	}
-	same := s.Threshold == cur.Threshold
 	if v.HasMoney {
 		v.SavingHead = fmt.Sprintf("Yearly saving against %s (%s interval, confirmation half)", op.Incumbent, confLabel(conf))
 	}
-	advice := op.Advice()
 	switch {
 	case same:
 		v.Money = "The threshold as it is is the one this analysis suggests."
-	case advice == results.KeepToday:
+	case kept:
 		v.Money = fmt.Sprintf("Keep the threshold as it is: on the confirmation half, threshold %s gives %s where the decisions as made give %s",
 			format.Sig(float64(s.Threshold)), cf.Verdict, cf.CurrentVerdict)
 		if g := cf.Gain; g != nil {
@@ -141,7 +148,7 @@ func operatingViewOf(op *results.OperatingPoint, conf float64) operatingView {
 	for _, j := range cf.Criteria {
 		v.Criteria = append(v.Criteria, htmlCriterionOf(j))
 	}
-	if same || advice == results.KeepToday {
+	if same || kept {
 		return v
 	}
 	var weak []string

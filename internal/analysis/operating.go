@@ -82,11 +82,13 @@ func OperatingPoint(in OperatingInput, s Settings, vs verdict.Settings) (*result
 	}
 	if o.op.Suggested == nil {
 		o.closest()
+		o.op.Advised = o.op.Advice().String()
 		return o.op, nil
 	}
 	if err := o.confirm(); err != nil {
 		return nil, fmt.Errorf("operating point of %s: %w", in.Candidate, err)
 	}
+	o.op.Advised = o.op.Advice().String()
 	return o.op, nil
 }
 

@@ -49,6 +49,10 @@ type OperatingPoint struct {
 	// names no incumbent).
 	Currency  string `json:"currency,omitempty"`
 	Incumbent string `json:"incumbent,omitempty"`
+	// Advised is Advice in words, for readers of metrics.json: "switch",
+	// "keep today", "not shown", "no threshold" ("" when the analysis was
+	// not made).
+	Advised string `json:"advice,omitempty"`
 }
 
 // ThresholdPoint is what deciding at one threshold gives: a record whose
@@ -138,6 +142,21 @@ const (
 	// give GO on the confirmation half, and does no worse than today.
 	NotShown
 )
+
+// String is the advice in words, as metrics.json writes it.
+func (a Advice) String() string {
+	switch a {
+	case NoThresholdFixes:
+		return "no threshold"
+	case KeepToday:
+		return "keep today"
+	case Switch:
+		return "switch"
+	case NotShown:
+		return "not shown"
+	}
+	return ""
+}
 
 // rank orders the verdicts from worst to best, for comparing a suggestion
 // with today's decisions.

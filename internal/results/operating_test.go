@@ -32,7 +32,7 @@ func TestOperatingPointAdvice(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := tt.op.Advice(); got != tt.advice {
-				t.Errorf("Advice = %v, want %v", got, tt.advice)
+				t.Errorf("Advice = %v (%q), want %v (%q)", got, got, tt.advice, tt.advice)
 			}
 			if got := tt.op.NoThreshold(); got != tt.noThreshold {
 				t.Errorf("NoThreshold = %v, want %v", got, tt.noThreshold)

@@ -7,7 +7,10 @@ import (
 	"hash/maphash"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"gonum.org/v1/gonum/mat"
@@ -121,12 +124,11 @@ func (t *SumTable) SmallGroupRecords() int { return len(t.light) }
 type lightNormal struct {
 	mean []float64
 	root []float64 // dim × dim, row-major
-	z    []float64
 }
 
 func (t *SumTable) lightNormal() *lightNormal {
 	d := t.dim
-	ln := &lightNormal{mean: make([]float64, d), root: make([]float64, d*d), z: make([]float64, d)}
+	ln := &lightNormal{mean: make([]float64, d), root: make([]float64, d*d)}
 	for _, g := range t.light {
 		addScaled(ln.mean, t.vecs[int(g)*d:(int(g)+1)*d], 1)
 	}
@@ -170,21 +172,21 @@ func (t *SumTable) lightNormal() *lightNormal {
 
 // add adds to s the sum of k draws among the small groups' records:
 // k·mean + √k·root·z with z standard normal (Box–Muller on src).
-func (ln *lightNormal) add(s []float64, k int, src *rand.PCG) {
+func (ln *lightNormal) add(s []float64, k int, src *rand.PCG, z []float64) {
 	d := len(ln.mean)
 	for j := 0; j < d; j += 2 {
 		u1, u2 := uniform01(src), uniform01(src)
 		r := math.Sqrt(-2 * math.Log1p(-u1)) // 1 − u1 is in (0, 1]
-		ln.z[j] = r * math.Cos(2*math.Pi*u2)
+		z[j] = r * math.Cos(2*math.Pi*u2)
 		if j+1 < d {
-			ln.z[j+1] = r * math.Sin(2*math.Pi*u2)
+			z[j+1] = r * math.Sin(2*math.Pi*u2)
 		}
 	}
 	sk, fk := math.Sqrt(float64(k)), float64(k)
 	for j := range d {
 		x := fk * ln.mean[j]
 		for l := range d {
-			x += sk * ln.root[j*d+l] * ln.z[l]
+			x += sk * ln.root[j*d+l] * z[l]
 		}
 		s[j] += x
 	}
@@ -229,43 +231,78 @@ func (t *SumTable) Resample(resamples int, seed uint64, done <-chan struct{}) ([
 	if resamples < 1 {
 		return nil, errors.New("sum table: resamples must be positive")
 	}
-	src := newResampleSource(seed)
 	out := make([]float64, resamples*t.dim)
-	nLight := uint64(len(t.light))
 	var normal *lightNormal
 	if len(t.light) > normalLight {
 		normal = t.lightNormal()
 	}
-	for b := range resamples {
-		if b%64 == 0 && stopped(done) {
-			return nil, ErrStopped
-		}
-		s := out[b*t.dim : (b+1)*t.dim]
-		draws, left := t.n, t.n // records still to draw; records of the groups not yet drawn
-		for _, g := range t.heavy {
-			if draws == 0 {
-				break
+	// The resamples are drawn in blocks, each from its own stream (the
+	// seed and the block's number), on every core: the draws are the same
+	// whatever the number of cores.
+	blocks := (resamples + resampleBlock - 1) / resampleBlock
+	var next atomic.Int64
+	var stop atomic.Bool
+	var g sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), blocks) {
+		g.Go(func() {
+			for !stop.Load() {
+				k := int(next.Add(1)) - 1
+				if k >= blocks {
+					return
+				}
+				if stopped(done) {
+					stop.Store(true)
+					return
+				}
+				src, z := newResampleSource(blockSeed(seed, k)), make([]float64, t.dim)
+				for b := k * resampleBlock; b < min(resamples, (k+1)*resampleBlock); b++ {
+					t.resampleOne(out[b*t.dim:(b+1)*t.dim], normal, src, z)
+				}
 			}
-			c := t.counts[g]
-			k := draws
-			if c < left {
-				k = binomial(src, draws, float64(c)/float64(left))
-			}
-			draws, left = draws-k, left-c
-			if k > 0 {
-				addScaled(s, t.vecs[g*t.dim:(g+1)*t.dim], float64(k))
-			}
-		}
-		if normal != nil && draws > 0 {
-			normal.add(s, draws, src)
-			continue
-		}
-		for range draws {
-			g := int(t.light[uniformIndex(src, nLight)])
-			addScaled(s, t.vecs[g*t.dim:(g+1)*t.dim], 1)
-		}
+		})
+	}
+	g.Wait()
+	if stop.Load() {
+		return nil, ErrStopped
 	}
 	return out, nil
+}
+
+// resampleBlock is how many resamples one stream of random numbers draws.
+const resampleBlock = 64
+
+// blockSeed is the seed of block k's stream.
+func blockSeed(seed uint64, k int) uint64 {
+	return seed ^ (uint64(k)+1)*0x9e3779b97f4a7c15
+}
+
+// resampleOne draws one resample's sums into s (zero on entry); z is the
+// normal approximation's scratch, dim numbers.
+func (t *SumTable) resampleOne(s []float64, normal *lightNormal, src *rand.PCG, z []float64) {
+	draws, left := t.n, t.n // records still to draw; records of the groups not yet drawn
+	for _, g := range t.heavy {
+		if draws == 0 {
+			break
+		}
+		c := t.counts[g]
+		k := draws
+		if c < left {
+			k = binomial(src, draws, float64(c)/float64(left))
+		}
+		draws, left = draws-k, left-c
+		if k > 0 {
+			addScaled(s, t.vecs[g*t.dim:(g+1)*t.dim], float64(k))
+		}
+	}
+	if normal != nil && draws > 0 {
+		normal.add(s, draws, src, z)
+		return
+	}
+	nLight := uint64(len(t.light))
+	for range draws {
+		g := int(t.light[uniformIndex(src, nLight)])
+		addScaled(s, t.vecs[g*t.dim:(g+1)*t.dim], 1)
+	}
 }
 
 func addScaled(dst, v []float64, k float64) {

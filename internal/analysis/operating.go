@@ -613,8 +613,7 @@ type sweepFeeder interface {
 }
 
 // recordFeeder keeps one accumulator of every record per threshold and
-// metric, for metrics that are not sums; the thresholds are fed in
-// parallel, each worker its own share of them.
+// metric, for metrics that are not sums.
 type recordFeeder struct {
 	o    *operating
 	sets [][]selSet

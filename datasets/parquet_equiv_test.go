@@ -689,3 +689,45 @@ func TestParquetMatchesOracleOnData(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkParquetReaders reads the benchmark file of BenchmarkScanParquet
+// with ParquetReader and with the oracle it replaced, without Open's
+// stream on top.
+func BenchmarkParquetReaders(b *testing.B) {
+	const rows = 200_000
+	path := benchParquet(b, rows)
+	readers := []struct {
+		name string
+		open func(string) (Reader, error)
+	}{
+		{"parquet-go", func(p string) (Reader, error) { return OpenParquet(p) }},
+		{"xitongsys-oracle", func(p string) (Reader, error) { return openOracleParquet(p) }},
+	}
+	for _, rd := range readers {
+		b.Run(rd.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				r, err := rd.open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n := 0
+				for {
+					_, err := r.Next()
+					if errors.Is(err, io.EOF) {
+						break
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+					n++
+				}
+				r.Close()
+				if n != rows {
+					b.Fatalf("read %d rows, want %d", n, rows)
+				}
+			}
+			b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -19,13 +20,75 @@ const messageOverhead = 4
 // defaultOutputTokens is assumed for an answer of unknown size.
 const defaultOutputTokens = 256
 
-// tokens counts tokens with the model's encoding, loaded on first use.
+// tokens counts tokens with the model's encoding, loaded on first use. The
+// codec is safe for concurrent use (its vocabulary is read-only and its
+// regexp2 expression is safe for concurrent use).
 type tokens struct {
 	once  sync.Once
 	codec tokenizer.Codec
 	err   error
-	mu    sync.Mutex
 }
+
+// onceCount is a count computed once, on first use.
+type onceCount struct {
+	once sync.Once
+	n    int
+	err  error
+}
+
+func (o *onceCount) get(f func() (int, error)) (int, error) {
+	o.once.Do(func() { o.n, o.err = f() })
+	return o.n, o.err
+}
+
+// maxCounted bounds the counts a countMemo holds: more than the requests a
+// replay has between their estimate and their call (twice a pipeline's
+// concurrency, at most remote.MaxConcurrency). Beyond it a count is not
+// remembered, and the call counts again.
+const maxCounted = 4096
+
+// countMemo remembers the input tokens of requests between Estimate and
+// the call, by the request's last message (the record's prompt,
+// pseudonymised): the only one that differs between the records of a
+// pipeline. It is safe for concurrent use.
+type countMemo struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (m *countMemo) put(msgs []openai.ChatCompletionMessage, n int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.n == nil {
+		m.n = map[string]int{}
+	}
+	if len(m.n) < maxCounted {
+		m.n[msgs[len(msgs)-1].Content] = n
+	}
+}
+
+// take returns the count put for msgs and forgets it; the error says that
+// none was put.
+func (m *countMemo) take(msgs []openai.ChatCompletionMessage) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	k := msgs[len(msgs)-1].Content
+	n, ok := m.n[k]
+	if !ok {
+		return 0, errNotCounted
+	}
+	delete(m.n, k)
+	return n, nil
+}
+
+// forget drops the count put for msgs, whose answer needs none.
+func (m *countMemo) forget(msgs []openai.ChatCompletionMessage) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.n, msgs[len(msgs)-1].Content)
+}
+
+var errNotCounted = errors.New("not counted")
 
 // encoding returns the encoding of a model: o200k_base for the gpt-4o,
 // gpt-4.1 and o-series models, cl100k_base otherwise.
@@ -51,8 +114,6 @@ func (p *LLM) count(text string) (int, error) {
 	if t.err != nil {
 		return 0, t.err
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
 	n, err := t.codec.Count(text)
 	if err != nil {
 		return 0, fmt.Errorf("count tokens: %w", err)
@@ -60,9 +121,27 @@ func (p *LLM) count(text string) (int, error) {
 	return n, nil
 }
 
-// countMessages returns the input tokens of messages: their content plus a
-// few tokens of framing each.
+// countMessages returns the input tokens of messages (as messages renders
+// them, pseudonymised): their content plus a few tokens of framing each.
+// The fixed messages, sent as written, are counted once for every record.
 func (p *LLM) countMessages(msgs []openai.ChatCompletionMessage) (int, error) {
+	total, from := 0, 0
+	if p.fixedPlain && len(msgs) > len(p.fixed) {
+		n, err := p.fixedTokens.get(func() (int, error) { return p.countEach(p.fixed) })
+		if err != nil {
+			return 0, err
+		}
+		total, from = n, len(p.fixed)
+	}
+	n, err := p.countEach(msgs[from:])
+	if err != nil {
+		return 0, err
+	}
+	return total + n, nil
+}
+
+// countEach counts messages one by one.
+func (p *LLM) countEach(msgs []openai.ChatCompletionMessage) (int, error) {
 	total := 0
 	for _, m := range msgs {
 		n, err := p.count(m.Content)
@@ -78,6 +157,11 @@ func (p *LLM) countMessages(msgs []openai.ChatCompletionMessage) (int, error) {
 // expected_output_tokens, else the longest label plus 2 for a label output
 // (plus the JSON wrapper when json_schema is on), else max_tokens, else 256.
 func (p *LLM) expectedOutput() int {
+	n, _ := p.outTokens.get(func() (int, error) { return p.expectedOutputTokens(), nil })
+	return n
+}
+
+func (p *LLM) expectedOutputTokens() int {
 	switch {
 	case p.cfg.ExpectedOutputTokens > 0:
 		return p.cfg.ExpectedOutputTokens
@@ -114,18 +198,15 @@ func (p *LLM) Estimate(rec datasets.Record) (pipeline.Estimate, error) {
 	if p.privacy != nil {
 		// What an estimate redacts is never sent: it must not count in
 		// the manifest's replacements.
-		sess := p.privacy.Session()
-		if q, ok := p.privacy.(pipeline.QuietPrivacy); ok {
-			sess = q.QuietSession()
-		}
-		for i := range msgs {
-			msgs[i].Content = sess.Redact(msgs[i].Content)
-		}
+		p.redact(quietSession(p.privacy), msgs)
 	}
 	in, err := p.countMessages(msgs)
 	if err != nil {
 		return pipeline.Estimate{}, err
 	}
+	// The call that follows (the engine estimates each record before it
+	// predicts it) needs the same count.
+	p.counted.put(msgs, in)
 	out := p.expectedOutput()
 	e := pipeline.Estimate{InputTokens: in, OutputTokens: out, Cost: p.cost(in, out)}
 	if p.cfg.MaxTokens > 0 {

@@ -34,9 +34,7 @@ const maxBody = 16 << 20
 type LLM struct {
 	name      string
 	cfg       Spec
-	system    string
 	tmpl      *template.Template
-	shots     []shot
 	labels    *labelSet
 	format    *openai.ChatCompletionResponseFormat
 	cache     pipeline.Cache
@@ -52,6 +50,20 @@ type LLM struct {
 	key    string
 
 	tok tokens
+
+	// fixed are the messages every record's request starts with (the
+	// system message and the few-shot pairs). When pseudonymisation finds
+	// nothing in them (fixedPlain), they are sent as written and are not
+	// redacted again for each record: redacting them would change nothing
+	// and count nothing. fixedTokens is their token count, counted once.
+	fixed       []openai.ChatCompletionMessage
+	fixedPlain  bool
+	fixedTokens onceCount
+	outTokens   onceCount // expectedOutput, computed once
+	// counted remembers the input tokens Estimate counted for a request,
+	// by its last message, until the call that needs them (call) or the
+	// answer from the cache takes them: the record is counted once.
+	counted countMemo
 
 	flight remote.Flight[flightResult]
 
@@ -84,9 +96,7 @@ func newLLM(cfg Spec, env pipeline.Env, system string, tmpl *template.Template, 
 	p := &LLM{
 		name:      env.Name,
 		cfg:       cfg,
-		system:    system,
 		tmpl:      tmpl,
-		shots:     shots,
 		cache:     env.Cache,
 		privacy:   env.Privacy,
 		lookupEnv: env.LookupEnv,
@@ -101,6 +111,14 @@ func newLLM(cfg Spec, env pipeline.Env, system string, tmpl *template.Template, 
 	}
 	if cfg.JSONSchema {
 		p.format = responseFormat(cfg.Output)
+	}
+	p.fixed, p.fixedPlain = fixedMessages(system, shots), true
+	if p.privacy != nil {
+		for _, m := range p.fixed {
+			if quietSession(p.privacy).Redact(m.Content) != m.Content {
+				p.fixedPlain = false
+			}
+		}
 	}
 	policy := cfg.ModelSettings.Policy()
 	p.caller = remote.NewCaller(policy)
@@ -242,20 +260,21 @@ func (p *LLM) Predict(ctx context.Context, rec datasets.Record) (pipeline.Output
 	var sess pipeline.PrivacySession
 	if p.privacy != nil {
 		sess = p.privacy.Session()
-		for i := range msgs {
-			msgs[i].Content = sess.Redact(msgs[i].Content)
-		}
+		p.redact(sess, msgs)
 	}
 	key := p.cacheKey(msgs)
 	if e, ok := p.paid(key); ok {
+		p.counted.forget(msgs)
 		return p.cachedOutput(e, sess), nil
 	}
 	if e, ok := pipeline.CachedJSON[cacheEntry](p.cache, key); ok {
+		p.counted.forget(msgs)
 		return p.cachedOutput(e, sess), nil
 	}
 	r, err, leader := p.flight.Do(key, func() (flightResult, error) {
 		return p.fetch(ctx, key, msgs)
 	})
+	p.counted.forget(msgs) // the call took it, or none was made
 	if err != nil {
 		return pipeline.Output{}, p.scrubErr(err)
 	}
@@ -369,7 +388,10 @@ func (p *LLM) call(ctx context.Context, key string, msgs []openai.ChatCompletion
 		return cacheEntry{}, err
 	}
 	req := p.request(msgs)
-	counted, cerr := p.countMessages(msgs)
+	counted, cerr := p.counted.take(msgs)
+	if cerr != nil {
+		counted, cerr = p.countMessages(msgs)
+	}
 	tokens := 0
 	if p.cfg.TokensPerMinute > 0 && cerr == nil {
 		tokens = counted + p.expectedOutput()
@@ -504,16 +526,47 @@ func (p *LLM) messages(fields map[string]any) ([]openai.ChatCompletionMessage, e
 	if err != nil {
 		return nil, err
 	}
-	msgs := make([]openai.ChatCompletionMessage, 0, 2+2*len(p.shots))
-	if p.system != "" {
-		msgs = append(msgs, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleSystem, Content: p.system})
+	msgs := make([]openai.ChatCompletionMessage, 0, len(p.fixed)+1)
+	msgs = append(msgs, p.fixed...)
+	return append(msgs, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: user}), nil
+}
+
+// fixedMessages are the messages before the record's: the system message
+// and the few-shot pairs.
+func fixedMessages(system string, shots []shot) []openai.ChatCompletionMessage {
+	var msgs []openai.ChatCompletionMessage
+	if system != "" {
+		msgs = append(msgs, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleSystem, Content: system})
 	}
-	for _, s := range p.shots {
+	for _, s := range shots {
 		msgs = append(msgs,
 			openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: s.user},
 			openai.ChatCompletionMessage{Role: openai.ChatMessageRoleAssistant, Content: s.assistant})
 	}
-	return append(msgs, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: user}), nil
+	return msgs
+}
+
+// redact pseudonymises msgs (as messages renders them) in sess, in order:
+// the fixed messages first, unless pseudonymisation finds nothing in them,
+// then the record's.
+func (p *LLM) redact(sess pipeline.PrivacySession, msgs []openai.ChatCompletionMessage) {
+	from := 0
+	if p.fixedPlain {
+		from = len(p.fixed)
+	}
+	for i := from; i < len(msgs); i++ {
+		msgs[i].Content = sess.Redact(msgs[i].Content)
+	}
+}
+
+// quietSession is a session that pseudonymises without counting in the
+// manifest's replacements, where the privacy offers one: for text that is
+// never sent.
+func quietSession(pr pipeline.Privacy) pipeline.PrivacySession {
+	if q, ok := pr.(pipeline.QuietPrivacy); ok {
+		return q.QuietSession()
+	}
+	return pr.Session()
 }
 
 // render executes the prompt over a record's fields: missing cells render

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 )
 
@@ -41,6 +42,9 @@ type Disk struct {
 
 	putErrs     atomic.Int64
 	firstPutErr atomic.Pointer[string]
+
+	leases leases   // what Lock keeps, by platform
+	shards sync.Map // shard folders made by this Disk
 }
 
 // ErrInvalidKey is wrapped by the error of Get and Put for a key that is not
@@ -129,10 +133,22 @@ func (d *Disk) put(key string, value []byte) error {
 		return fmt.Errorf("cache put: %w", err)
 	}
 	shard := filepath.Dir(path)
-	if err := os.MkdirAll(shard, 0o755); err != nil {
-		return fmt.Errorf("cache put %q: %w", path, err)
-	}
-	if err := writeFileAtomic(path, encode(key, value)); err != nil {
+	_, made := d.shards.Load(shard)
+	for {
+		if !made {
+			if err := os.MkdirAll(shard, 0o755); err != nil {
+				return fmt.Errorf("cache put %q: %w", path, err)
+			}
+			d.shards.Store(shard, true)
+		}
+		err := writeFileAtomic(path, encode(key, value))
+		if err == nil {
+			break
+		}
+		if made && errors.Is(err, fs.ErrNotExist) {
+			made = false // the shard folder was removed since: make it again
+			continue
+		}
 		return fmt.Errorf("cache put %q: %w", path, err)
 	}
 	d.puts.Add(1)

@@ -269,6 +269,25 @@ func TestSecondOpenSeesValues(t *testing.T) {
 	}
 }
 
+// TestPutAfterShardRemoved: a Disk makes each shard folder once; when one
+// is removed meanwhile (the user cleared the cache during a run), the next
+// Put into it makes it again.
+func TestPutAfterShardRemoved(t *testing.T) {
+	d := open(t)
+	if err := d.Put(key(1), []byte(`1`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(d.Dir(), key(1)[:2])); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Put(key(2), []byte(`2`)); err != nil {
+		t.Fatalf("Put after the shard folder was removed: %v", err)
+	}
+	if got, ok, err := d.Get(key(2)); err != nil || !ok || string(got) != `2` {
+		t.Errorf("Get = %q, %v, %v", got, ok, err)
+	}
+}
+
 func TestOpenErrors(t *testing.T) {
 	if _, err := Open(""); err == nil {
 		t.Error("Open(\"\") succeeded")

@@ -43,8 +43,9 @@ type Disk struct {
 	putErrs     atomic.Int64
 	firstPutErr atomic.Pointer[string]
 
-	leases leases   // what Lock keeps, by platform
-	shards sync.Map // shard folders made by this Disk
+	leases  leases   // what Lock keeps, by platform
+	commits commits  // what Put keeps, by platform
+	shards  sync.Map // shard folders made by this Disk
 }
 
 // ErrInvalidKey is wrapped by the error of Get and Put for a key that is not
@@ -141,7 +142,7 @@ func (d *Disk) put(key string, value []byte) error {
 			}
 			d.shards.Store(shard, true)
 		}
-		err := writeFileAtomic(path, encode(key, value))
+		err := d.store(path, encode(key, value))
 		if err == nil {
 			break
 		}
@@ -242,33 +243,45 @@ func decode(key string, b []byte) ([]byte, error) {
 // writeFileAtomic writes b to a temporary file beside path, syncs it, renames
 // it to path and syncs the folder (best effort: some systems cannot sync a
 // folder).
-func writeFileAtomic(path string, b []byte) (err error) {
+func writeFileAtomic(path string, b []byte) error {
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, tempPattern)
+	tmp, err := writeTemp(dir, b, true)
 	if err != nil {
 		return err
 	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-			_ = os.Remove(tmp)
-		}
-	}()
-	if _, err = f.Write(b); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp, path); err != nil {
+	if err := os.Rename(tmp, path); err != nil {
+		_ = os.Remove(tmp)
 		return err
 	}
 	syncDir(dir)
 	return nil
+}
+
+// writeTemp writes b to a new temporary file in dir, synced when sync is
+// set, and returns its name. On error no file is left.
+func writeTemp(dir string, b []byte, sync bool) (name string, err error) {
+	f, err := os.CreateTemp(dir, tempPattern)
+	if err != nil {
+		return "", err
+	}
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(f.Name())
+		}
+	}()
+	if _, err = f.Write(b); err != nil {
+		return "", err
+	}
+	if sync {
+		if err = f.Sync(); err != nil {
+			return "", err
+		}
+	}
+	if err = f.Close(); err != nil {
+		return "", err
+	}
+	return f.Name(), nil
 }
 
 // syncDir makes a rename in dir durable where the system allows it.

@@ -2,12 +2,14 @@ package cache
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -332,4 +334,27 @@ func BenchmarkPutGet(b *testing.B) {
 		}
 		i++
 	}
+}
+
+// BenchmarkLeasePutParallel is what a replay does per paid call, from 64
+// goroutines (the calls in flight at concurrency 64): take the key's lease,
+// Put the answer, release the lease. Each key is new, as in a first run.
+func BenchmarkLeasePutParallel(b *testing.B) {
+	d := open(b)
+	value := []byte(`{"answer":"billing","input_tokens":604,"output_tokens":1,"latency_ns":50000000,"cost":0.0000912,"attempts":1}`)
+	var next atomic.Int64
+	b.SetParallelism(32) // 64 goroutines on 2 CPUs
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			k := fmt.Sprintf("%064x", next.Add(1))
+			unlock, err := d.Lock(context.Background(), k)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := d.Put(k, value); err != nil {
+				b.Fatal(err)
+			}
+			unlock()
+		}
+	})
 }

@@ -4,9 +4,12 @@
 // Values live one file per key under a cache folder, sharded by the first two
 // characters of the key (dir/ab/abcdef….json). A Put is durable before it
 // returns: the value is written to a temporary file in the shard folder,
-// synced, renamed over the final name and the folder synced, so a crash leaves
-// either the old value, the new one or an ignored temporary file — never a
-// partial value under the key's name.
+// made durable, renamed over the final name and the rename made durable, so
+// a crash leaves either the old value, the new one or an ignored temporary
+// file — never a partial value under the key's name. On Linux, Puts made
+// together share the syncs (group commit): one syncfs(2) of the cache's file
+// system before their renames and one after, instead of two fsyncs each;
+// elsewhere each Put syncs its file and its folder.
 //
 // Runs sharing a cache folder pay once for the same request: Lock takes a
 // per-key lease across processes, which pipelines take on a miss before

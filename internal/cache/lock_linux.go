@@ -10,20 +10,14 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // leaseFile names the file whose bytes the leases lock (Linux); it never
 // ends in ".json", so it is never read as a value.
 const leaseFile = "leases" + lockExt
-
-// fOFDSetLK is F_OFD_SETLK (linux/fcntl.h: the same on every architecture),
-// which the syscall package does not name: a lock owned by the open file
-// description, so that two Disks of one process exclude each other as two
-// processes do, and closing another descriptor of the file releases
-// nothing.
-const fOFDSetLK = 37
 
 // leases is the lease file of a Disk, opened on first use, and the leases
 // its goroutines hold: an open-file-description lock does not exclude the
@@ -47,11 +41,11 @@ func (d *Disk) lease(ctx context.Context, key string) (func(), error) {
 		return nil, err
 	}
 	for {
-		err := fcntlLock(f, syscall.F_WRLCK, off)
+		err := fcntlLock(f, unix.F_WRLCK, off)
 		if err == nil {
 			break
 		}
-		if !errors.Is(err, syscall.EAGAIN) && !errors.Is(err, syscall.EACCES) && !errors.Is(err, syscall.EINTR) {
+		if !errors.Is(err, unix.EAGAIN) && !errors.Is(err, unix.EACCES) && !errors.Is(err, unix.EINTR) {
 			d.unclaim(off)
 			return nil, fmt.Errorf("cache lock %q: %w", f.Name(), err)
 		}
@@ -67,7 +61,7 @@ func (d *Disk) lease(ctx context.Context, key string) (func(), error) {
 	var once sync.Once
 	return func() {
 		once.Do(func() {
-			_ = fcntlLock(f, syscall.F_UNLCK, off)
+			_ = fcntlLock(f, unix.F_UNLCK, off)
 			d.unclaim(off)
 		})
 	}, nil
@@ -116,12 +110,15 @@ func (d *Disk) unclaim(off int64) {
 }
 
 // fcntlLock sets (typ F_WRLCK) or clears (F_UNLCK) an open-file-description
-// lock on the byte at off of f, without waiting.
+// lock (F_OFD_SETLK) on the byte at off of f, without waiting. The lock is
+// owned by the open file description, so that two Disks of one process
+// exclude each other as two processes do, and closing another descriptor
+// of the file releases nothing.
 func fcntlLock(f *os.File, typ int16, off int64) error {
-	lk := syscall.Flock_t{Type: typ, Whence: 0, Start: off, Len: 1}
+	lk := unix.Flock_t{Type: typ, Whence: 0, Start: off, Len: 1}
 	for {
-		err := syscall.FcntlFlock(f.Fd(), fOFDSetLK, &lk)
-		if !errors.Is(err, syscall.EINTR) {
+		err := unix.FcntlFlock(f.Fd(), unix.F_OFD_SETLK, &lk)
+		if !errors.Is(err, unix.EINTR) {
 			return err
 		}
 	}

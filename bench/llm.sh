@@ -12,7 +12,10 @@
 #   - the rerun from the response cache of a clean run's 10,000 answers
 #     (the server counts the requests: none may arrive).
 # Every poc run has --timings; the phases of each scenario's last run are
-# printed.
+# printed. Cache and results folders are removed only at the end: removing
+# thousands of files between runs slows the file creations of the next run
+# on a file system that, like ext4, avoids reusing inodes freed in the last
+# minutes.
 #   bash bench/llm.sh [RUNS]      (default 3 runs of each)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,7 +40,8 @@ stop_server() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
   server_pid=""
 }
-trap stop_server EXIT
+scratch=$(mktemp -d "$work/run.XXXX")   # every run's cache and results folders, removed at the end
+trap 'stop_server; rm -rf "$scratch"' EXIT
 # start_server THROTTLE: starts bench/llmserver and sets $url.
 start_server() {
   stop_server
@@ -105,20 +109,18 @@ YAML
 
 ideal() { awk -v n="$n" -v l="$latency_ms" -v c="$1" 'BEGIN { printf "%.3f", n * l / 1000 / c }'; }
 ratio() { awk -v w="$1" -v i="$2" 'BEGIN { printf "%.3f", w / i }'; }
-# timed LOG CMD...: runs CMD, prints its wall seconds; stderr goes to LOG.
+# timed LOG CMD...: runs CMD, prints its wall seconds; stderr goes to LOG,
+# the wall, user and system seconds to LOG.time.
 timed() {
   local log=$1; shift
-  local t0 t1
-  t0=$(date +%s.%N)
-  "$@" >"$log.out" 2>"$log"
-  t1=$(date +%s.%N)
-  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'
+  /usr/bin/time -f "%e %U %S" -o "$log.time" "$@" >"$log.out" 2>"$log"
+  awk '{ printf "%.2f", $1 }' "$log.time"
 }
+cpu() { awk '{ printf "%.2f s CPU", $2 + $3 }' "$1.time"; }
 # poc_run CONC CACHE LOG: one `poc run` with the cache folder CACHE.
 poc_run() {
-  local out; out=$(mktemp -d "$work/out.XXXX")
+  local out; out=$(mktemp -d "$scratch/out.XXXX")
   timed "$3" "$bin/poc" run "$work/llm.yaml" --out "$out" --cache-dir "$2" --timings
-  rm -rf "$out"
 }
 phases() { echo "  phases of the last run:"; sed -n '/^phase/,$p' "$1" | sed 's/^/    /'; }
 
@@ -130,12 +132,11 @@ for i in $(seq "$runs"); do
   before=$(requests)
   w=$(timed "$work/bare.log" "$bin/bareclient" -url "$url" -data "$data" -concurrency 64 \
     -system experiments/prompts/triage-system.txt)
-  echo "  bare client  run $i: $w s wall, $(ratio "$w" "$(ideal 64)") × ideal, $(( $(requests) - before )) requests ($(cat "$work/bare.log.out"))"
-  [ -n "$last_cache" ] && rm -rf "$last_cache"
-  last_cache=$(mktemp -d "$work/cache.XXXX")
+  echo "  bare client  run $i: $w s wall, $(ratio "$w" "$(ideal 64)") × ideal, $(cpu "$work/bare.log"), $(( $(requests) - before )) requests ($(cat "$work/bare.log.out"))"
+  last_cache=$(mktemp -d "$scratch/cache.XXXX")
   before=$(requests)
   w=$(poc_run 64 "$last_cache" "$work/clean.log")
-  echo "  poc run      run $i: $w s wall, $(ratio "$w" "$(ideal 64)") × ideal, $(( $(requests) - before )) requests"
+  echo "  poc run      run $i: $w s wall, $(ratio "$w" "$(ideal 64)") × ideal, $(cpu "$work/clean.log"), $(( $(requests) - before )) requests"
 done
 phases "$work/clean.log"
 
@@ -143,21 +144,19 @@ echo "== rerun from the response cache of the last clean run (target ≤ 1 s)"
 for i in $(seq "$runs"); do
   before=$(requests)
   w=$(poc_run 64 "$last_cache" "$work/cached.log")
-  echo "  poc run (cached) run $i: $w s wall, $(( $(requests) - before )) requests"
+  echo "  poc run (cached) run $i: $w s wall, $(cpu "$work/cached.log"), $(( $(requests) - before )) requests"
 done
 phases "$work/cached.log"
-rm -rf "$last_cache"
 
 start_server 0.05
 for conc in 16 64; do
   echo "== 5% of requests answered 429 without Retry-After, concurrency $conc (ideal $(ideal "$conc") s, target ≤ 1.5 × ideal)"
   write_experiment "$conc"
   for i in $(seq "$runs"); do
-    cache=$(mktemp -d "$work/cache.XXXX")
+    cache=$(mktemp -d "$scratch/cache.XXXX")
     before=$(requests)
     w=$(poc_run "$conc" "$cache" "$work/429-$conc.log")
-    echo "  poc run      run $i: $w s wall, $(ratio "$w" "$(ideal "$conc")") × ideal, $(( $(requests) - before )) requests"
-    rm -rf "$cache"
+    echo "  poc run      run $i: $w s wall, $(ratio "$w" "$(ideal "$conc")") × ideal, $(cpu "$work/429-$conc.log"), $(( $(requests) - before )) requests"
   done
   phases "$work/429-$conc.log"
 done

@@ -1,7 +1,6 @@
 package llm
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -40,55 +39,6 @@ func (o *onceCount) get(f func() (int, error)) (int, error) {
 	o.once.Do(func() { o.n, o.err = f() })
 	return o.n, o.err
 }
-
-// maxCounted bounds the counts a countMemo holds: more than the requests a
-// replay has between their estimate and their call (twice a pipeline's
-// concurrency, at most remote.MaxConcurrency). Beyond it a count is not
-// remembered, and the call counts again.
-const maxCounted = 4096
-
-// countMemo remembers the input tokens of requests between Estimate and
-// the call, by the request's last message (the record's prompt,
-// pseudonymised): the only one that differs between the records of a
-// pipeline. It is safe for concurrent use.
-type countMemo struct {
-	mu sync.Mutex
-	n  map[string]int
-}
-
-func (m *countMemo) put(msgs []openai.ChatCompletionMessage, n int) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.n == nil {
-		m.n = map[string]int{}
-	}
-	if len(m.n) < maxCounted {
-		m.n[msgs[len(msgs)-1].Content] = n
-	}
-}
-
-// take returns the count put for msgs and forgets it; the error says that
-// none was put.
-func (m *countMemo) take(msgs []openai.ChatCompletionMessage) (int, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	k := msgs[len(msgs)-1].Content
-	n, ok := m.n[k]
-	if !ok {
-		return 0, errNotCounted
-	}
-	delete(m.n, k)
-	return n, nil
-}
-
-// forget drops the count put for msgs, whose answer needs none.
-func (m *countMemo) forget(msgs []openai.ChatCompletionMessage) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.n, msgs[len(msgs)-1].Content)
-}
-
-var errNotCounted = errors.New("not counted")
 
 // encoding returns the encoding of a model: o200k_base for the gpt-4o,
 // gpt-4.1 and o-series models, cl100k_base otherwise.
@@ -189,24 +139,18 @@ func (p *LLM) expectedOutputTokens() int {
 // Estimate returns the expected tokens and cost of one record without
 // calling anything: the rendered (pseudonymised) messages counted with the
 // model's tokenizer, and the expected answer size; with max_tokens, also
-// the most the record can cost, which the budget reserves.
+// the most the record can cost, which the budget reserves. When the
+// request's answer is in the cache, the count it was cached with is taken
+// instead of counting again (answers cached before counts were kept are
+// counted). The request made ready here serves the Predict of the same
+// record that follows (see prepared).
 func (p *LLM) Estimate(rec datasets.Record) (pipeline.Estimate, error) {
-	msgs, err := p.messages(rec.Fields)
+	pr, raw, err := p.prepare(rec.Fields)
 	if err != nil {
 		return pipeline.Estimate{}, err
 	}
-	if p.privacy != nil {
-		// What an estimate redacts is never sent: it must not count in
-		// the manifest's replacements.
-		p.redact(quietSession(p.privacy), msgs)
-	}
-	in, err := p.countMessages(msgs)
-	if err != nil {
-		return pipeline.Estimate{}, err
-	}
-	// The call that follows (the engine estimates each record before it
-	// predicts it) needs the same count.
-	p.counted.put(msgs, in)
+	in := pr.counted
+	p.prepared.put(raw, pr)
 	out := p.expectedOutput()
 	e := pipeline.Estimate{InputTokens: in, OutputTokens: out, Cost: p.cost(in, out)}
 	if p.cfg.MaxTokens > 0 {

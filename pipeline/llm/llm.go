@@ -60,10 +60,9 @@ type LLM struct {
 	fixedPlain  bool
 	fixedTokens onceCount
 	outTokens   onceCount // expectedOutput, computed once
-	// counted remembers the input tokens Estimate counted for a request,
-	// by its last message, until the call that needs them (call) or the
-	// answer from the cache takes them: the record is counted once.
-	counted countMemo
+	// prepared holds the requests Estimate made ready, until the Predict
+	// of the same record takes them.
+	prepared preparedMemo
 
 	flight remote.Flight[flightResult]
 
@@ -234,6 +233,10 @@ type cacheEntry struct {
 	Attempts     int     `json:"attempts"`
 	Model        string  `json:"model,omitempty"`
 	FinishReason string  `json:"finish_reason,omitempty"`
+	// CountedTokens is the request's input tokens as the offline tokenizer
+	// counts them (Estimate's count), so that an estimate of a cached
+	// request need not count again; 0 in answers cached before it was kept.
+	CountedTokens int `json:"counted_tokens,omitempty"`
 }
 
 // Outputs says what the model's answers become, by the output type.
@@ -251,30 +254,48 @@ func (p *LLM) Outputs() []string {
 
 // Predict renders the record's messages, pseudonymises them, answers from
 // the cache or calls the API, caches the answer before parsing it, restores
-// the pseudonymised values and parses the answer.
+// the pseudonymised values and parses the answer. A request Estimate made
+// ready for the same record is taken as it is.
 func (p *LLM) Predict(ctx context.Context, rec datasets.Record) (pipeline.Output, error) {
 	msgs, err := p.messages(rec.Fields)
 	if err != nil {
 		return pipeline.Output{}, err
 	}
+	pr := p.prepared.take(msgs[len(msgs)-1].Content)
 	var sess pipeline.PrivacySession
 	if p.privacy != nil {
 		sess = p.privacy.Session()
-		p.redact(sess, msgs)
+		if pr != nil && pr.plain {
+			// Pseudonymisation replaces nothing in these messages: they
+			// are sent as they are, and the session stays empty.
+			msgs = pr.msgs
+		} else {
+			p.redact(sess, msgs)
+		}
 	}
-	key := p.cacheKey(msgs)
+	var key string
+	counted := -1
+	if pr != nil {
+		key, counted = pr.key, pr.counted
+	} else {
+		key = p.cacheKey(msgs)
+	}
 	if e, ok := p.paid(key); ok {
-		p.counted.forget(msgs)
 		return p.cachedOutput(e, sess), nil
 	}
-	if e, ok := pipeline.CachedJSON[cacheEntry](p.cache, key); ok {
-		p.counted.forget(msgs)
-		return p.cachedOutput(e, sess), nil
+	switch {
+	case pr != nil && pr.entry != nil:
+		return p.cachedOutput(*pr.entry, sess), nil
+	case pr == nil:
+		if e, ok := pipeline.CachedJSON[cacheEntry](p.cache, key); ok {
+			return p.cachedOutput(e, sess), nil
+		}
 	}
+	// (With a request made ready, the cache was looked in a moment ago;
+	// fetch looks again once it holds the key's lease.)
 	r, err, leader := p.flight.Do(key, func() (flightResult, error) {
-		return p.fetch(ctx, key, msgs)
+		return p.fetch(ctx, key, msgs, counted)
 	})
-	p.counted.forget(msgs) // the call took it, or none was made
 	if err != nil {
 		return pipeline.Output{}, p.scrubErr(err)
 	}
@@ -304,10 +325,11 @@ func (p *LLM) cachedOutput(e cacheEntry, sess pipeline.PrivacySession) pipeline.
 }
 
 // fetch calls the API for the request of cache key key and caches the
-// answer. With a pipeline.LockingCache (a cache folder other runs may
-// share) it first takes the key's lease and looks in the cache again, so
-// that a request another process is paying for is paid once.
-func (p *LLM) fetch(ctx context.Context, key string, msgs []openai.ChatCompletionMessage) (flightResult, error) {
+// answer; counted is the request's input tokens when Estimate counted them
+// (-1 otherwise). With a pipeline.LockingCache (a cache folder other runs
+// may share) it first takes the key's lease and looks in the cache again,
+// so that a request another process is paying for is paid once.
+func (p *LLM) fetch(ctx context.Context, key string, msgs []openai.ChatCompletionMessage, counted int) (flightResult, error) {
 	prior, found, unlock, err := pipeline.LeaseThenCached[cacheEntry](ctx, p.cache, key)
 	if err != nil {
 		return flightResult{}, err
@@ -317,7 +339,7 @@ func (p *LLM) fetch(ctx context.Context, key string, msgs []openai.ChatCompletio
 		return flightResult{e: prior, cached: true}, nil
 	}
 	led := p.currentLedger()
-	e, err := p.call(ctx, key, msgs, led)
+	e, err := p.call(ctx, key, msgs, led, counted)
 	if err != nil {
 		return flightResult{}, err
 	}
@@ -382,14 +404,14 @@ func (p *LLM) paid(key string) (cacheEntry, bool) {
 // nothing; one that timed out or answered 200 with a body that cannot be
 // read may have been charged, and counts at its most; one still in flight
 // when the run stops stays open, counted the same way on resume.
-func (p *LLM) call(ctx context.Context, key string, msgs []openai.ChatCompletionMessage, led pipeline.Ledger) (cacheEntry, error) {
+func (p *LLM) call(ctx context.Context, key string, msgs []openai.ChatCompletionMessage, led pipeline.Ledger, counted int) (cacheEntry, error) {
 	client, err := p.chatClient()
 	if err != nil {
 		return cacheEntry{}, err
 	}
 	req := p.request(msgs)
-	counted, cerr := p.counted.take(msgs)
-	if cerr != nil {
+	var cerr error
+	if counted < 0 {
 		counted, cerr = p.countMessages(msgs)
 	}
 	tokens := 0
@@ -439,14 +461,15 @@ func (p *LLM) call(ctx context.Context, key string, msgs []openai.ChatCompletion
 	// parsed or returned.
 	secrets := p.Secrets()
 	return cacheEntry{
-		Answer:       pipeline.ScrubSecrets(resp.Choices[0].Message.Content, secrets),
-		InputTokens:  in,
-		OutputTokens: out,
-		LatencyNS:    int64(time.Since(first)),
-		Cost:         p.cost(in, out),
-		Attempts:     attempts,
-		Model:        pipeline.ScrubSecrets(resp.Model, secrets),
-		FinishReason: pipeline.ScrubSecrets(string(resp.Choices[0].FinishReason), secrets),
+		Answer:        pipeline.ScrubSecrets(resp.Choices[0].Message.Content, secrets),
+		InputTokens:   in,
+		OutputTokens:  out,
+		LatencyNS:     int64(time.Since(first)),
+		Cost:          p.cost(in, out),
+		Attempts:      attempts,
+		Model:         pipeline.ScrubSecrets(resp.Model, secrets),
+		FinishReason:  pipeline.ScrubSecrets(string(resp.Choices[0].FinishReason), secrets),
+		CountedTokens: countedIf(counted, cerr),
 	}, nil
 }
 

@@ -154,8 +154,8 @@ func TestPrivacyFixedMessages(t *testing.T) {
 			if got, want := r.Counts(), oracle.Counts(); fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Errorf("replacements counted %v, want %v", got, want)
 			}
-			if n := len(p.counted.n); n != 0 {
-				t.Errorf("%d counts still remembered after every record was predicted", n)
+			if n := len(p.prepared.m); n != 0 {
+				t.Errorf("%d requests still kept after every record was predicted", n)
 			}
 		})
 	}

@@ -79,29 +79,44 @@ const (
 	phoneMinDigits = 8
 )
 
-// cardChar is a byte of cardCandRe's matches: a digit or a separator.
-func cardChar(c byte) bool { return isDigit(c) || c == ' ' || c == '.' || c == '-' }
+// byteSet is a set of bytes.
+type byteSet [256]bool
 
-// phoneChar is a byte of a phone number as findPhones takes it: those of
-// phoneCandRe's matches and the "+(" and ")" extendPhone adds.
-func phoneChar(c byte) bool { return cardChar(c) || c == '(' || c == ')' || c == '+' }
-
-// emailChar is a byte of emailRe's matches.
-func emailChar(c byte) bool {
-	return isAlnum(c) || c == '@' || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'
+func newByteSet(chars string, ranges ...[2]byte) *byteSet {
+	var s byteSet
+	for i := 0; i < len(chars); i++ {
+		s[chars[i]] = true
+	}
+	for _, r := range ranges {
+		for c := int(r[0]); c <= int(r[1]); c++ {
+			s[c] = true
+		}
+	}
+	return &s
 }
 
-// runs returns the maximal runs of bytes of s for which in holds and that
-// keep accepts, as [start, end) spans in increasing order.
-func runs(s string, in func(byte) bool, keep func(run string) bool) [][2]int {
+var (
+	digits = [2]byte{'0', '9'}
+	// cardChars are the bytes of cardCandRe's matches: digits and separators.
+	cardChars = newByteSet(" .-", digits)
+	// phoneChars are the bytes of a phone number as findPhones takes it:
+	// those of phoneCandRe's matches and the "+(" and ")" extendPhone adds.
+	phoneChars = newByteSet(" .-()+", digits)
+	// emailChars are the bytes of emailRe's matches.
+	emailChars = newByteSet("@._%+-", digits, [2]byte{'a', 'z'}, [2]byte{'A', 'Z'})
+)
+
+// runs returns the maximal runs of bytes of s in set that keep accepts, as
+// [start, end) spans in increasing order.
+func runs(s string, set *byteSet, keep func(run string) bool) [][2]int {
 	var out [][2]int
 	for i := 0; i < len(s); {
-		if !in(s[i]) {
+		if !set[s[i]] {
 			i++
 			continue
 		}
 		j := i + 1
-		for j < len(s) && in(s[j]) {
+		for j < len(s) && set[s[j]] {
 			j++
 		}
 		if keep(s[i:j]) {
@@ -167,7 +182,7 @@ func ibanCandidates(s string) [][2]int {
 // cardCandidates are the matches of cardCandRe in s that hold enough digits
 // for a card number.
 func cardCandidates(s string) [][2]int {
-	return matchesIn(s, cardCandRe, runs(s, cardChar, digitsAtLeast(cardMinDigits)))
+	return matchesIn(s, cardCandRe, runs(s, cardChars, digitsAtLeast(cardMinDigits)))
 }
 
 // findGrouped splits each candidate (a match of the detector's candidate
@@ -209,7 +224,7 @@ func findEmails(s string) [][2]int {
 	if strings.IndexByte(s, '@') < 0 {
 		return nil
 	}
-	for _, m := range matchesIn(s, emailRe, runs(s, emailChar, hasAt)) {
+	for _, m := range matchesIn(s, emailRe, runs(s, emailChars, hasAt)) {
 		start := m[0]
 		// Trim dots a sentence may have glued to the front of the local part.
 		for start < m[1] && s[start] == '.' {
@@ -343,7 +358,7 @@ func ibanMod97(iban string) int {
 // card number (valid or not: a typo does not make it a phone number) are
 // never taken: an IBAN or a card is never cut into a phone number.
 func findPhones(s string) [][2]int {
-	cands := matchesIn(s, phoneCandRe, runs(s, phoneChar, digitsAtLeast(phoneMinDigits)))
+	cands := matchesIn(s, phoneCandRe, runs(s, phoneChars, digitsAtLeast(phoneMinDigits)))
 	if len(cands) == 0 {
 		return nil
 	}

@@ -358,3 +358,34 @@ func BenchmarkLeasePutParallel(b *testing.B) {
 		}
 	})
 }
+
+// TestDecodeFastPath: an entry in the form encode writes is read without
+// decoding it as an entry, and gives what decoding it does; any other
+// content is decoded (or refused) as before.
+func TestDecodeFastPath(t *testing.T) {
+	k := key(7)
+	entries := [][]byte{
+		encode(k, []byte(`{"answer":"billing","cost":1.5e-05}`)),
+		encode(k, []byte(`"text"`)),
+		encode(k, []byte(`null`)),
+		encode(k, []byte(`[1,2,{"a":"<&>"}]`)),
+		encode(k, []byte("not json")),
+		encode(k, []byte{}),
+		[]byte(`{"key":"` + k + `","json":{"a":1}}`),         // no newline
+		[]byte(`{"key":"` + k + `","json":{"a":1} }` + "\n"), // a space
+		[]byte(`{"key":"` + k + `","json": {"a":1}}` + "\n"), // a space before
+		[]byte(`{"key":"` + k + `","json":"a\tb"}` + "\n"),
+		[]byte(`{"key":"` + k + `","json":{"a":1}}` + "\n\n"),     // two newlines
+		[]byte(`{"key":"` + k + `","json":{"a":1},"x":2}` + "\n"), // another field
+		[]byte(`{"key":"` + k + `","json":{"a":1}},"json":2}` + "\n"),
+		[]byte(`{"key":"` + k + `","json":{"a":`),                // torn
+		[]byte(`{"key":"` + key(8) + `","json":{"a":1}}` + "\n"), // another key
+	}
+	for i, b := range entries {
+		got, gotErr := decode(k, b)
+		want, wantErr := decodeEntry(k, b)
+		if (gotErr != nil) != (wantErr != nil) || !bytes.Equal(got, want) {
+			t.Errorf("entry %d %q: decode = %q, %v; decodeEntry = %q, %v", i, b, got, gotErr, want, wantErr)
+		}
+	}
+}

@@ -3,6 +3,8 @@ package llm
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -59,6 +61,8 @@ type LLM struct {
 	fixed       []openai.ChatCompletionMessage
 	fixedPlain  bool
 	fixedTokens onceCount
+	prefixOnce  sync.Once
+	prefix      []byte    // keyPrefix
 	outTokens   onceCount // expectedOutput, computed once
 	// prepared holds the requests Estimate made ready, until the Predict
 	// of the same record takes them.
@@ -529,17 +533,56 @@ func reasoningModel(model string) bool {
 
 // cacheKey derives the key from everything that determines the answer; the
 // messages are the pseudonymised ones, and the API key is never a part.
+//
+// When the fixed messages are sent as written, the encoding of everything
+// before the record's message is the same for every record: it is made
+// once (keyPrefix), and each key hashes it with the record's message —
+// the bytes pipeline.CacheKey would hash.
 func (p *LLM) cacheKey(msgs []openai.ChatCompletionMessage) string {
-	type message struct {
-		Role    string `json:"role"`
-		Content string `json:"content"`
+	if p.fixedPlain && len(msgs) == len(p.fixed)+1 {
+		prefix := p.keyPrefix()
+		last, err := json.Marshal(keyMessage{msgs[len(msgs)-1].Role, msgs[len(msgs)-1].Content})
+		if prefix != nil && err == nil {
+			h := sha256.New()
+			h.Write(prefix)
+			if len(p.fixed) > 0 {
+				h.Write([]byte{','})
+			}
+			h.Write(last)
+			h.Write([]byte("]]"))
+			return hex.EncodeToString(h.Sum(nil))
+		}
 	}
-	ms := make([]message, len(msgs))
+	return pipeline.CacheKey(p.keyParts(msgs)...)
+}
+
+// keyMessage is a message as the cache key holds it.
+type keyMessage struct {
+	Role    string `json:"role"`
+	Content string `json:"content"`
+}
+
+// keyParts are the parts of the cache key of msgs (pipeline.CacheKey).
+func (p *LLM) keyParts(msgs []openai.ChatCompletionMessage) []any {
+	ms := make([]keyMessage, len(msgs))
 	for i, m := range msgs {
-		ms[i] = message{m.Role, m.Content}
+		ms[i] = keyMessage{m.Role, m.Content}
 	}
-	return pipeline.CacheKey(cacheVersion, p.cfg.Provider, p.cfg.BaseURL, p.cfg.Model,
-		p.cfg.Temperature, p.cfg.MaxTokens, p.cfg.Seed, p.format, ms)
+	return []any{cacheVersion, p.cfg.Provider, p.cfg.BaseURL, p.cfg.Model,
+		p.cfg.Temperature, p.cfg.MaxTokens, p.cfg.Seed, p.format, ms}
+}
+
+// keyPrefix is the JSON that pipeline.CacheKey hashes for the key parts
+// with the fixed messages only, without its closing "]]": what the key of
+// every record's request starts with. nil when it cannot be made.
+func (p *LLM) keyPrefix() []byte {
+	p.prefixOnce.Do(func() {
+		b, err := json.Marshal(p.keyParts(p.fixed))
+		if err == nil && bytes.HasSuffix(b, []byte("]]")) {
+			p.prefix = b[:len(b)-2]
+		}
+	})
+	return p.prefix
 }
 
 // messages renders the system message, the few-shot pairs and the record's

@@ -142,3 +142,36 @@ func TestEstimateOfACachedRequestCountsNothing(t *testing.T) {
 		})
 	}
 }
+
+// TestCacheKeyFromItsPrefix: the key made from the fixed messages'
+// encoding, made once, is the key of the whole request, whatever the
+// messages hold.
+func TestCacheKeyFromItsPrefix(t *testing.T) {
+	tests := []struct {
+		name     string
+		system   string
+		examples []Example
+		schema   bool
+	}{
+		{"no system message", "", nil, false},
+		{"a system message", "You route tickets. <b>Never</b> & \"always\" — ünïcode\n", nil, false},
+		{"system and examples", "Route.", []Example{{Input: map[string]any{"subject": "a<b", "body": "c&d", "hint": "x"}, Output: "billing"}}, false},
+		{"examples only, JSON schema", "", []Example{{Input: map[string]any{"subject": "s", "body": "b", "hint": "h"}, Output: "technical"}}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := labelSpec("http://127.0.0.1:1/v1")
+			s.System, s.Examples, s.JSONSchema = tt.system, tt.examples, tt.schema
+			p := build(t, s, testEnv())
+			for _, body := range []string{"plain", "quotes \" and <tags> & \\ \u2028", ""} {
+				msgs, err := p.messages(record("Subject", body, "billing").Fields)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got, want := p.cacheKey(msgs), pipeline.CacheKey(p.keyParts(msgs)...); got != want {
+					t.Errorf("body %q: key %s, want %s", body, got, want)
+				}
+			}
+		})
+	}
+}

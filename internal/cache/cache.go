@@ -98,7 +98,7 @@ func (d *Disk) Get(key string) ([]byte, bool, error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("cache get: %w", err)
 	}
-	b, err := os.ReadFile(path)
+	b, err := readFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		d.misses.Add(1)
 		return nil, false, nil

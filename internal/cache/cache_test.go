@@ -39,6 +39,8 @@ func TestRoundTrip(t *testing.T) {
 		{"plain text", []byte("billing")},
 		{"binary", []byte{0, 1, 2, 0xff, '\n'}},
 		{"empty", []byte{}},
+		{"large json", []byte(`{"answer":"` + strings.Repeat("lorem ipsum ", 20000) + `"}`)},
+		{"large binary", bytes.Repeat([]byte{0, 0xff, '"'}, 50000)},
 	}
 	d := open(t)
 	for i, tt := range tests {

@@ -50,7 +50,7 @@ func (d *Disk) store(path string, b []byte) error {
 	if fallback {
 		return writeFileAtomic(path, b)
 	}
-	tmp, err := writeTemp(filepath.Dir(path), b, false)
+	tmp, err := createTemp(filepath.Dir(path), b)
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func (d *Disk) commitBatch(batch []*commit) {
 	}
 	renamed := false
 	for _, r := range batch {
-		if err := os.Rename(r.tmp, r.path); err != nil {
+		if err := rename(r.tmp, r.path); err != nil {
 			r.err = err
 			continue
 		}

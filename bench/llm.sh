@@ -53,6 +53,9 @@ start_server() {
   [ -n "$url" ] || { echo "llmserver did not start" >&2; exit 1; }
 }
 requests() { curl -s "${url%/v1}/stats" | sed 's/.*"requests":\([0-9]*\).*/\1/'; }
+busy() { curl -s "${url%/v1}/stats" | sed 's/.*"busy_ns":\([0-9]*\).*/\1/'; }
+# inflight BUSY_BEFORE WALL: the requests in flight on average since BUSY_BEFORE.
+inflight() { awk -v a="$1" -v b="$(busy)" -v w="$2" 'BEGIN { printf "%.1f in flight", (b - a) / 1e9 / w }'; }
 
 # write_experiment CONCURRENCY: the experiment file, its base_url the server's.
 write_experiment() {
@@ -123,20 +126,22 @@ poc_run() {
   timed "$3" "$bin/poc" run "$work/llm.yaml" --out "$out" --cache-dir "$2" --timings
 }
 phases() { echo "  phases of the last run:"; sed -n '/^phase/,$p' "$1" | sed 's/^/    /'; }
+# replay LOG: the replay phase's wall time in a run's --timings.
+replay() { awk '$1 == "replay" { print $2 }' "$1"; }
 
 echo "== clean server, concurrency 64 (ideal $(ideal 64) s)"
 start_server 0
 write_experiment 64
 last_cache=""
 for i in $(seq "$runs"); do
-  before=$(requests)
+  before=$(requests); b0=$(busy)
   w=$(timed "$work/bare.log" "$bin/bareclient" -url "$url" -data "$data" -concurrency 64 \
     -system experiments/prompts/triage-system.txt)
-  echo "  bare client  run $i: $w s wall, $(ratio "$w" "$(ideal 64)") × ideal, $(cpu "$work/bare.log"), $(( $(requests) - before )) requests ($(cat "$work/bare.log.out"))"
+  echo "  bare client  run $i: $w s wall, $(ratio "$w" "$(ideal 64)") × ideal, $(cpu "$work/bare.log"), $(( $(requests) - before )) requests, $(inflight "$b0" "$w") ($(cat "$work/bare.log.out"))"
   last_cache=$(mktemp -d "$scratch/cache.XXXX")
-  before=$(requests)
+  before=$(requests); b0=$(busy)
   w=$(poc_run 64 "$last_cache" "$work/clean.log")
-  echo "  poc run      run $i: $w s wall, $(ratio "$w" "$(ideal 64)") × ideal, $(cpu "$work/clean.log"), $(( $(requests) - before )) requests"
+  echo "  poc run      run $i: $w s wall, $(ratio "$w" "$(ideal 64)") × ideal, $(cpu "$work/clean.log"), $(( $(requests) - before )) requests, replay $(replay "$work/clean.log") s with $(inflight "$b0" "$(replay "$work/clean.log")")"
 done
 phases "$work/clean.log"
 
@@ -144,7 +149,7 @@ echo "== rerun from the response cache of the last clean run (target ≤ 1 s)"
 for i in $(seq "$runs"); do
   before=$(requests)
   w=$(poc_run 64 "$last_cache" "$work/cached.log")
-  echo "  poc run (cached) run $i: $w s wall, $(cpu "$work/cached.log"), $(( $(requests) - before )) requests"
+  echo "  poc run (cached) run $i: $w s wall, $(cpu "$work/cached.log"), $(( $(requests) - before )) requests, replay $(replay "$work/cached.log") s"
 done
 phases "$work/cached.log"
 
@@ -154,9 +159,9 @@ for conc in 16 64; do
   write_experiment "$conc"
   for i in $(seq "$runs"); do
     cache=$(mktemp -d "$scratch/cache.XXXX")
-    before=$(requests)
+    before=$(requests); b0=$(busy)
     w=$(poc_run "$conc" "$cache" "$work/429-$conc.log")
-    echo "  poc run      run $i: $w s wall, $(ratio "$w" "$(ideal "$conc")") × ideal, $(cpu "$work/429-$conc.log"), $(( $(requests) - before )) requests"
+    echo "  poc run      run $i: $w s wall, $(ratio "$w" "$(ideal "$conc")") × ideal, $(cpu "$work/429-$conc.log"), $(( $(requests) - before )) requests, replay $(replay "$work/429-$conc.log") s with $(inflight "$b0" "$(replay "$work/429-$conc.log")")"
   done
   phases "$work/429-$conc.log"
 done

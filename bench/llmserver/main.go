@@ -6,8 +6,10 @@
 //	go run ./bench/llmserver -addr 127.0.0.1:0 -latency 50ms -throttle 0.05
 //
 // It prints its base URL (http://HOST:PORT/v1) as the first line on
-// standard output once it listens. GET /stats answers the number of
-// chat-completion requests received and of those answered 429, as JSON.
+// standard output once it listens. GET /stats answers, as JSON, the number
+// of chat-completion requests received, of those answered 429, and the
+// time spent answering them all (busy_ns: over a client's wall time, the
+// requests it kept in flight on average).
 // The answer of a request is the word after the last "label:" in its last
 // user message, or -answer when given.
 package main
@@ -68,12 +70,18 @@ func run() error {
 	api := llmtest.New(opts...)
 	defer api.Close()
 
+	var busy atomic.Int64 // nanoseconds spent answering, over all requests
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]int64{"requests": int64(api.Count()), "throttled": throttled.Load()})
+		_ = json.NewEncoder(w).Encode(map[string]int64{"requests": int64(api.Count()), "throttled": throttled.Load(),
+			"busy_ns": busy.Load()})
 	})
-	mux.Handle("/", api)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		api.ServeHTTP(w, r)
+		busy.Add(int64(time.Since(start)))
+	})
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

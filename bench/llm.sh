@@ -17,6 +17,8 @@
 # on a file system that, like ext4, avoids reusing inodes freed in the last
 # minutes.
 #   bash bench/llm.sh [RUNS]      (default 3 runs of each)
+# POC_BENCH_POC=/path/to/poc runs that binary instead of one built from
+# this tree (to compare with another version).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -25,7 +27,7 @@ latency_ms=50
 work=${POC_BENCH_DIR:-${TMPDIR:-/tmp}/poc-bench-llm}
 bin=${POC_BENCH_BIN:-/tmp/llmbin}
 mkdir -p "$work" "$bin"
-go build -o "$bin/poc" ./cmd/poc
+if [ -n "${POC_BENCH_POC:-}" ]; then cp "$POC_BENCH_POC" "$bin/poc"; else go build -o "$bin/poc" ./cmd/poc; fi
 go build -o "$bin/llmserver" ./bench/llmserver
 go build -o "$bin/bareclient" ./bench/bareclient
 go build -o "$bin/gendata" ./cmd/gendata

@@ -25,12 +25,26 @@ type commits struct {
 	syncs    int // syncfs calls made, for tests
 }
 
+// minSyncfsBatch is the fewest Puts a batch syncs with syncfs; a batch of
+// fewer (one) syncs its file and folder. Tests change it.
+var minSyncfsBatch = 2
+
 // syncFS is syncfs(2); tests replace it.
 var syncFS = unix.Syncfs
+
+// fsync is fsync(2), tried again when a signal interrupts it.
+func fsync(fd int) error {
+	for {
+		if err := unix.Fsync(fd); err != unix.EINTR {
+			return err
+		}
+	}
+}
 
 // commit is one Put waiting for its value to be durable under its name.
 type commit struct {
 	tmp, path string
+	fd        int // the temporary file, open until the commit ends
 	err       error
 	done      chan struct{}
 }
@@ -40,7 +54,9 @@ type commit struct {
 // share two syncfs(2) calls of the cache's file system — one before their
 // temporary files are renamed to their names (so that a name never holds a
 // partial value), one after (so that the renames are durable) — instead of
-// syncing two files each. A crash leaves the old value, the new one, or a
+// syncing two files each. A Put alone in its batch syncs its file and its
+// folder, as elsewhere: cheaper than two syncfs, and it waits for no other
+// program's writes. A crash leaves the old value, the new one, or a
 // temporary file that is never read.
 func (d *Disk) store(path string, b []byte) error {
 	c := &d.commits
@@ -50,11 +66,11 @@ func (d *Disk) store(path string, b []byte) error {
 	if fallback {
 		return writeFileAtomic(path, b)
 	}
-	tmp, err := createTemp(filepath.Dir(path), b)
+	tmp, fd, err := createTempOpen(filepath.Dir(path), b)
 	if err != nil {
 		return err
 	}
-	r := &commit{tmp: tmp, path: path, done: make(chan struct{})}
+	r := &commit{tmp: tmp, path: path, fd: fd, done: make(chan struct{})}
 	c.mu.Lock()
 	c.pending = append(c.pending, r)
 	if !c.running {
@@ -95,12 +111,24 @@ func (d *Disk) commitPending() {
 func (d *Disk) commitBatch(batch []*commit) {
 	defer func() {
 		for _, r := range batch {
+			_ = unix.Close(r.fd)
 			if r.err != nil {
 				_ = os.Remove(r.tmp)
 			}
 			close(r.done)
 		}
 	}()
+	if len(batch) < minSyncfsBatch {
+		r := batch[0]
+		if err := fsync(r.fd); err != nil {
+			r.err = &os.PathError{Op: "sync", Path: r.tmp, Err: err}
+			return
+		}
+		if r.err = rename(r.tmp, r.path); r.err == nil {
+			syncDir(filepath.Dir(r.path))
+		}
+		return
+	}
 	fail := func(err error) {
 		for _, r := range batch {
 			if r.err == nil {

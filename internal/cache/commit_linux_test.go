@@ -38,6 +38,9 @@ func TestGroupCommit(t *testing.T) {
 				syncFS = tt.syncfs
 				t.Cleanup(func() { syncFS = old })
 			}
+			oldMin := minSyncfsBatch
+			minSyncfsBatch = 1 // every batch, even of one Put, uses syncfs
+			t.Cleanup(func() { minSyncfsBatch = oldMin })
 			d := open(t)
 			var wg sync.WaitGroup
 			start := make(chan struct{})
@@ -87,5 +90,22 @@ func TestGroupCommit(t *testing.T) {
 				t.Errorf("a value is stored: %v, want %v", ok, tt.wantValue)
 			}
 		})
+	}
+}
+
+// TestLonePut: a Put alone in its batch syncs its own file and folder, and
+// calls no syncfs.
+func TestLonePut(t *testing.T) {
+	d := open(t)
+	for i := range 3 {
+		if err := d.Put(key(i), []byte(`{"a":1}`)); err != nil {
+			t.Fatal(err)
+		}
+		if got, ok, err := d.Get(key(i)); err != nil || !ok || string(got) != `{"a":1}` {
+			t.Fatalf("Get = %q, %v, %v", got, ok, err)
+		}
+	}
+	if d.commits.syncs != 0 {
+		t.Errorf("%d syncfs calls for three Puts one after the other, want 0", d.commits.syncs)
 	}
 }

@@ -8,8 +8,8 @@
 // a crash leaves either the old value, the new one or an ignored temporary
 // file — never a partial value under the key's name. On Linux, Puts made
 // together share the syncs (group commit): one syncfs(2) of the cache's file
-// system before their renames and one after, instead of two fsyncs each;
-// elsewhere each Put syncs its file and its folder.
+// system before their renames and one after, instead of two fsyncs each; a
+// Put alone, and every Put elsewhere, syncs its file and its folder.
 //
 // Runs sharing a cache folder pay once for the same request: Lock takes a
 // per-key lease across processes, which pipelines take on a miss before

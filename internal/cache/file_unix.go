@@ -44,6 +44,19 @@ func readFile(path string) ([]byte, error) {
 // createTemp writes b to a new file in dir named as tempPattern says, not
 // synced, and returns its name. On error no file is left.
 func createTemp(dir string, b []byte) (string, error) {
+	name, fd, err := createTempOpen(dir, b)
+	if err != nil {
+		return "", err
+	}
+	if err := syscall.Close(fd); err != nil {
+		_ = syscall.Unlink(name)
+		return "", &os.PathError{Op: "close", Path: name, Err: err}
+	}
+	return name, nil
+}
+
+// createTempOpen is createTemp, the file left open: the caller closes fd.
+func createTempOpen(dir string, b []byte) (name string, fd int, err error) {
 	for try := 0; ; try++ {
 		name := filepath.Join(dir, ".put-"+strconv.FormatUint(rand.Uint64(), 36)+".tmp")
 		fd, err := sysOpen(name, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_EXCL|syscall.O_CLOEXEC, 0o600)
@@ -51,21 +64,15 @@ func createTemp(dir string, b []byte) (string, error) {
 			continue
 		}
 		if err != nil {
-			return "", &os.PathError{Op: "open", Path: name, Err: err}
+			return "", -1, &os.PathError{Op: "open", Path: name, Err: err}
 		}
-		werr := writeAll(fd, b)
-		cerr := syscall.Close(fd)
-		if werr == nil && cerr != nil {
-			werr = &os.PathError{Op: "close", Path: name, Err: cerr}
-		}
-		if werr != nil {
+		if werr := writeAll(fd, b); werr != nil {
+			_ = syscall.Close(fd)
 			_ = syscall.Unlink(name)
-			if pe, ok := werr.(*os.PathError); ok && pe.Path == "" {
-				pe.Path = name
-			}
-			return "", werr
+			werr.(*os.PathError).Path = name
+			return "", -1, werr
 		}
-		return name, nil
+		return name, fd, nil
 	}
 }
 

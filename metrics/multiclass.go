@@ -3,6 +3,7 @@ package metrics
 import (
 	"fmt"
 	"sort"
+	"sync"
 )
 
 func init() {
@@ -45,6 +46,14 @@ type classAcc struct {
 	labels []string
 	truth  []int32 // -1: no label
 	pred   []int32 // -1: no prediction (failed or empty)
+
+	// pairs holds, for every record, its cell of the confusion matrix
+	// with a row and a column for "none" (pairCell), for as many records
+	// and classes as pairsFor says; made on first use by tally, which a
+	// bootstrap calls thousands of times.
+	mu       sync.Mutex
+	pairs    []uint32
+	pairsFor [2]int // records, classes
 }
 
 func (a *classAcc) id(label string) int32 {
@@ -90,36 +99,102 @@ func (a *classAcc) Merge(other Accumulator) error {
 func (a *classAcc) Len() int { return len(a.truth) }
 
 // tally counts, over the records at idx (all records when idx is nil), the
-// correct predictions, the labelled records and per-class TP, FP, FN.
+// correct predictions, the labelled records and per-class TP, FP, FN. It
+// counts the records of each cell of the confusion matrix, then reads the
+// counts from the cells.
 func (a *classAcc) tally(idx []int) (correct, labelled int, tp, fp, fn []int) {
 	k := len(a.labels)
+	w := k + 1
+	n := len(a.truth)
+	if idx != nil {
+		n = len(idx)
+	}
+	if w*w > n {
+		// More cells than records: count the records one by one.
+		return a.tallyRecords(idx)
+	}
+	pairs := a.pairCells()
+	cells := make([]int, w*w)
+	if idx == nil {
+		for _, c := range pairs {
+			cells[c]++
+		}
+	} else {
+		for _, i := range idx {
+			cells[pairs[i]]++
+		}
+	}
 	tp, fp, fn = make([]int, k), make([]int, k), make([]int, k)
-	one := func(i int) {
+	for t := range k { // row 0 is the records without a label: not counted
+		row := cells[(t+1)*w : (t+2)*w]
+		for col, n := range row {
+			if n == 0 {
+				continue
+			}
+			labelled += n
+			switch p := col - 1; {
+			case p == t:
+				correct += n
+				tp[t] += n
+			default:
+				fn[t] += n
+				if p >= 0 {
+					fp[p] += n
+				}
+			}
+		}
+	}
+	return correct, labelled, tp, fp, fn
+}
+
+// tallyRecords is tally, record by record.
+func (a *classAcc) tallyRecords(idx []int) (correct, labelled int, tp, fp, fn []int) {
+	k := len(a.labels)
+	tp, fp, fn = make([]int, k), make([]int, k), make([]int, k)
+	n := len(a.truth)
+	if idx != nil {
+		n = len(idx)
+	}
+	for j := range n {
+		i := j
+		if idx != nil {
+			i = idx[j]
+		}
 		t, p := a.truth[i], a.pred[i]
 		if t < 0 {
-			return
+			continue
 		}
 		labelled++
 		if t == p {
 			correct++
 			tp[t]++
-			return
+			continue
 		}
 		fn[t]++
 		if p >= 0 {
 			fp[p]++
 		}
 	}
-	if idx == nil {
-		for i := range a.truth {
-			one(i)
-		}
-	} else {
-		for _, i := range idx {
-			one(i)
-		}
-	}
 	return correct, labelled, tp, fp, fn
+}
+
+// pairCells returns every record's cell of the confusion matrix, (truth+1)
+// × (classes+1) + (prediction+1), made once for the records and classes
+// added so far. It is safe for concurrent use (Add is not).
+func (a *classAcc) pairCells() []uint32 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	k := len(a.labels)
+	if a.pairsFor == [2]int{len(a.truth), k} && a.pairs != nil {
+		return a.pairs
+	}
+	w := uint32(k + 1)
+	pairs := make([]uint32, len(a.truth))
+	for i, t := range a.truth {
+		pairs[i] = uint32(t+1)*w + uint32(a.pred[i]+1)
+	}
+	a.pairs, a.pairsFor = pairs, [2]int{len(a.truth), k}
+	return pairs
 }
 
 func (a *classAcc) value(idx []int) (float64, int) {

@@ -53,7 +53,8 @@ func (e Estimate) Reserve() float64 { return max(e.Cost, e.MaxCost) }
 // Estimator is implemented by pipelines that cost money or time per record
 // (LLM and HTTP models). The engine reserves Estimate(rec).Reserve()
 // against the run's budget before calling Predict, so that the calls in
-// flight can never take the spend past it.
+// flight can never take the spend past it. Like Predict, Estimate may be
+// called concurrently, for different records.
 type Estimator interface {
 	Estimate(rec datasets.Record) (Estimate, error)
 }

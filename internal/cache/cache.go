@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 )
 
@@ -41,6 +42,10 @@ type Disk struct {
 
 	putErrs     atomic.Int64
 	firstPutErr atomic.Pointer[string]
+
+	leases  leases   // what Lock keeps, by platform
+	commits commits  // what Put keeps, by platform
+	shards  sync.Map // shard folders made by this Disk
 }
 
 // ErrInvalidKey is wrapped by the error of Get and Put for a key that is not
@@ -93,7 +98,7 @@ func (d *Disk) Get(key string) ([]byte, bool, error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("cache get: %w", err)
 	}
-	b, err := os.ReadFile(path)
+	b, err := readFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		d.misses.Add(1)
 		return nil, false, nil
@@ -129,10 +134,22 @@ func (d *Disk) put(key string, value []byte) error {
 		return fmt.Errorf("cache put: %w", err)
 	}
 	shard := filepath.Dir(path)
-	if err := os.MkdirAll(shard, 0o755); err != nil {
-		return fmt.Errorf("cache put %q: %w", path, err)
-	}
-	if err := writeFileAtomic(path, encode(key, value)); err != nil {
+	_, made := d.shards.Load(shard)
+	for {
+		if !made {
+			if err := os.MkdirAll(shard, 0o755); err != nil {
+				return fmt.Errorf("cache put %q: %w", path, err)
+			}
+			d.shards.Store(shard, true)
+		}
+		err := d.store(path, encode(key, value))
+		if err == nil {
+			break
+		}
+		if made && errors.Is(err, fs.ErrNotExist) {
+			made = false // the shard folder was removed since: make it again
+			continue
+		}
 		return fmt.Errorf("cache put %q: %w", path, err)
 	}
 	d.puts.Add(1)
@@ -206,6 +223,24 @@ func encode(key string, value []byte) []byte {
 }
 
 func decode(key string, b []byte) ([]byte, error) {
+	// The form encode writes for a JSON value, {"key":KEY,"json":VALUE}
+	// and a newline, is read without decoding the entry: VALUE is the value
+	// when it is valid JSON with no space around it (as decodeEntry would
+	// return it).
+	if v, ok := bytes.CutPrefix(b, []byte(`{"key":"`+key+`","json":`)); ok {
+		if v, ok := bytes.CutSuffix(v, []byte("}\n")); ok && len(v) > 0 &&
+			!isSpace(v[0]) && !isSpace(v[len(v)-1]) && json.Valid(v) {
+			return v, nil
+		}
+	}
+	return decodeEntry(key, b)
+}
+
+// isSpace reports JSON's whitespace.
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// decodeEntry decodes an entry of any form.
+func decodeEntry(key string, b []byte) ([]byte, error) {
 	var e entry
 	if err := json.Unmarshal(b, &e); err != nil {
 		return nil, err
@@ -226,33 +261,45 @@ func decode(key string, b []byte) ([]byte, error) {
 // writeFileAtomic writes b to a temporary file beside path, syncs it, renames
 // it to path and syncs the folder (best effort: some systems cannot sync a
 // folder).
-func writeFileAtomic(path string, b []byte) (err error) {
+func writeFileAtomic(path string, b []byte) error {
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, tempPattern)
+	tmp, err := writeTemp(dir, b, true)
 	if err != nil {
 		return err
 	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-			_ = os.Remove(tmp)
-		}
-	}()
-	if _, err = f.Write(b); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp, path); err != nil {
+	if err := os.Rename(tmp, path); err != nil {
+		_ = os.Remove(tmp)
 		return err
 	}
 	syncDir(dir)
 	return nil
+}
+
+// writeTemp writes b to a new temporary file in dir, synced when sync is
+// set, and returns its name. On error no file is left.
+func writeTemp(dir string, b []byte, sync bool) (name string, err error) {
+	f, err := os.CreateTemp(dir, tempPattern)
+	if err != nil {
+		return "", err
+	}
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(f.Name())
+		}
+	}()
+	if _, err = f.Write(b); err != nil {
+		return "", err
+	}
+	if sync {
+		if err = f.Sync(); err != nil {
+			return "", err
+		}
+	}
+	if err = f.Close(); err != nil {
+		return "", err
+	}
+	return f.Name(), nil
 }
 
 // syncDir makes a rename in dir durable where the system allows it.

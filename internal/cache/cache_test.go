@@ -2,12 +2,14 @@ package cache
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -37,6 +39,8 @@ func TestRoundTrip(t *testing.T) {
 		{"plain text", []byte("billing")},
 		{"binary", []byte{0, 1, 2, 0xff, '\n'}},
 		{"empty", []byte{}},
+		{"large json", []byte(`{"answer":"` + strings.Repeat("lorem ipsum ", 20000) + `"}`)},
+		{"large binary", bytes.Repeat([]byte{0, 0xff, '"'}, 50000)},
 	}
 	d := open(t)
 	for i, tt := range tests {
@@ -269,6 +273,25 @@ func TestSecondOpenSeesValues(t *testing.T) {
 	}
 }
 
+// TestPutAfterShardRemoved: a Disk makes each shard folder once; when one
+// is removed meanwhile (the user cleared the cache during a run), the next
+// Put into it makes it again.
+func TestPutAfterShardRemoved(t *testing.T) {
+	d := open(t)
+	if err := d.Put(key(1), []byte(`1`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(d.Dir(), key(1)[:2])); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Put(key(2), []byte(`2`)); err != nil {
+		t.Fatalf("Put after the shard folder was removed: %v", err)
+	}
+	if got, ok, err := d.Get(key(2)); err != nil || !ok || string(got) != `2` {
+		t.Errorf("Get = %q, %v, %v", got, ok, err)
+	}
+}
+
 func TestOpenErrors(t *testing.T) {
 	if _, err := Open(""); err == nil {
 		t.Error("Open(\"\") succeeded")
@@ -312,5 +335,59 @@ func BenchmarkPutGet(b *testing.B) {
 			b.Fatal(ok, err)
 		}
 		i++
+	}
+}
+
+// BenchmarkLeasePutParallel is what a replay does per paid call, from 64
+// goroutines (the calls in flight at concurrency 64): take the key's lease,
+// Put the answer, release the lease. Each key is new, as in a first run.
+func BenchmarkLeasePutParallel(b *testing.B) {
+	d := open(b)
+	value := []byte(`{"answer":"billing","input_tokens":604,"output_tokens":1,"latency_ns":50000000,"cost":0.0000912,"attempts":1}`)
+	var next atomic.Int64
+	b.SetParallelism(32) // 64 goroutines on 2 CPUs
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			k := fmt.Sprintf("%064x", next.Add(1))
+			unlock, err := d.Lock(context.Background(), k)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := d.Put(k, value); err != nil {
+				b.Fatal(err)
+			}
+			unlock()
+		}
+	})
+}
+
+// TestDecodeFastPath: an entry in the form encode writes is read without
+// decoding it as an entry, and gives what decoding it does; any other
+// content is decoded (or refused) as before.
+func TestDecodeFastPath(t *testing.T) {
+	k := key(7)
+	entries := [][]byte{
+		encode(k, []byte(`{"answer":"billing","cost":1.5e-05}`)),
+		encode(k, []byte(`"text"`)),
+		encode(k, []byte(`null`)),
+		encode(k, []byte(`[1,2,{"a":"<&>"}]`)),
+		encode(k, []byte("not json")),
+		encode(k, []byte{}),
+		[]byte(`{"key":"` + k + `","json":{"a":1}}`),         // no newline
+		[]byte(`{"key":"` + k + `","json":{"a":1} }` + "\n"), // a space
+		[]byte(`{"key":"` + k + `","json": {"a":1}}` + "\n"), // a space before
+		[]byte(`{"key":"` + k + `","json":"a\tb"}` + "\n"),
+		[]byte(`{"key":"` + k + `","json":{"a":1}}` + "\n\n"),     // two newlines
+		[]byte(`{"key":"` + k + `","json":{"a":1},"x":2}` + "\n"), // another field
+		[]byte(`{"key":"` + k + `","json":{"a":1}},"json":2}` + "\n"),
+		[]byte(`{"key":"` + k + `","json":{"a":`),                // torn
+		[]byte(`{"key":"` + key(8) + `","json":{"a":1}}` + "\n"), // another key
+	}
+	for i, b := range entries {
+		got, gotErr := decode(k, b)
+		want, wantErr := decodeEntry(k, b)
+		if (gotErr != nil) != (wantErr != nil) || !bytes.Equal(got, want) {
+			t.Errorf("entry %d %q: decode = %q, %v; decodeEntry = %q, %v", i, b, got, gotErr, want, wantErr)
+		}
 	}
 }

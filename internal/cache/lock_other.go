@@ -2,14 +2,14 @@
 
 package cache
 
-import (
-	"context"
-	"time"
-)
+import "context"
 
-// lockFile is a no-op where flock(2) is not available: every caller gets
-// the lease at once, as if there were no other process.
-func lockFile(ctx context.Context, _ string, _ time.Duration) (func(), error) {
+// leases is what a Disk keeps for its leases: nothing, there being none.
+type leases struct{}
+
+// lease is a no-op where no file lock is available: every caller gets the
+// lease at once, as if there were no other process.
+func (d *Disk) lease(ctx context.Context, _ string) (func(), error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -148,7 +148,9 @@ func TestEchoedKeyNotOnDisk(t *testing.T) {
 		if err != nil || e.IsDir() {
 			return err
 		}
-		files++
+		if strings.HasSuffix(path, ".json") {
+			files++ // the answer; the folder also holds the lease file
+		}
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return err
@@ -159,6 +161,6 @@ func TestEchoedKeyNotOnDisk(t *testing.T) {
 		return nil
 	})
 	if err != nil || files != 1 {
-		t.Errorf("walk: %v, %d files (want 1)", err, files)
+		t.Errorf("walk: %v, %d values (want 1)", err, files)
 	}
 }

@@ -461,14 +461,13 @@ func dispatch(ctx context.Context, b *batch, pipes []Pipe, opt Options, budget *
 		done <- b
 		return true
 	}
-	for _, t := range todo {
-		if est, ok := pipes[t.p].Pipeline.(pipeline.Estimator); ok && opt.MaxCost > 0 {
-			cost := 0.0
-			for _, i := range t.idx {
-				if e, err := est.Estimate(t.b.records[i]); err == nil {
-					cost += e.Reserve()
-				}
-			}
+	var costs []float64
+	if opt.MaxCost > 0 {
+		costs = estimates(todo, pipes)
+	}
+	for k, t := range todo {
+		if _, ok := pipes[t.p].Pipeline.(pipeline.Estimator); ok && opt.MaxCost > 0 {
+			cost := costs[k]
 			if !budget.reserve(cost) {
 				spent, held := budget.state()
 				stop(BudgetExhausted, fmt.Sprintf("the next call of %q (up to %.4g) would take the run's spend of %.4g, with %.4g held for the calls in flight, beyond max_cost %.4g",
@@ -484,6 +483,41 @@ func dispatch(ctx context.Context, b *batch, pipes []Pipe, opt Options, budget *
 		}
 	}
 	return true
+}
+
+// estimates returns what the budget holds back for each task: the sum of
+// its records' reservations (pipeline.Estimator; 0 for a pipeline that
+// estimates nothing). The estimates, which cost CPU (an LLM pipeline
+// renders, pseudonymises and counts each request), are made on every CPU
+// at once; the reservations are then made in order, as the tasks are sent.
+func estimates(todo []task, pipes []Pipe) []float64 {
+	costs := make([]float64, len(todo))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(todo)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(todo) {
+					return
+				}
+				t := todo[k]
+				est, ok := pipes[t.p].Pipeline.(pipeline.Estimator)
+				if !ok {
+					continue
+				}
+				for _, i := range t.idx {
+					if e, err := est.Estimate(t.b.records[i]); err == nil {
+						costs[k] += e.Reserve()
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return costs
 }
 
 // prepareBatch fills b's predictions with what earlier attempts journaled

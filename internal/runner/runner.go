@@ -511,15 +511,30 @@ func prepare(ctx context.Context, exp *spec.Experiment, dopt datasets.Options, o
 	if !paced(exp) {
 		return nil
 	}
-	total, _, err := datasets.CountContext(ctx, exp.Dataset.Path, dopt, "")
-	if err != nil {
-		return fmt.Errorf("count records: %w", err)
+	total, ok := loadedCount(exp)
+	if !ok {
+		if total, _, err = datasets.CountContext(ctx, exp.Dataset.Path, dopt, ""); err != nil {
+			return fmt.Errorf("count records: %w", err)
+		}
 	}
 	out.Total = total
 	if opt.OnTotal != nil {
 		opt.OnTotal(total)
 	}
 	return nil
+}
+
+// loadedCount is the number of records the replay reads, as the load
+// counted them when it read the data with the replay's options: without a
+// sample, and without skipping bad rows (the replay requires more columns
+// of a row than the load, which could skip different rows). ok is false
+// when the load did not count them so.
+func loadedCount(exp *spec.Experiment) (n int, ok bool) {
+	d := exp.Dataset
+	if d.Read == nil || d.Sample != nil || d.SkipBadRows {
+		return 0, false
+	}
+	return d.Read.Stats.Yielded, true
 }
 
 // runEngine replays the dataset through every pipeline into the journal

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/poc-harness/poc/datasets"
 )
 
 // The classes checked at load time are those the run will see: read with
@@ -151,6 +153,49 @@ func TestNothingLeftToReplay(t *testing.T) {
 			_, err := Load(filepath.Join(dir, "exp.yaml"))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("Load = %v\nwant an error containing %s", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestLoadedCountIsTheReplays: the records the load counted are those the
+// replay reads, when the load read them with the replay's options; with a
+// sample or skipped bad rows the replay counts its own.
+func TestLoadedCountIsTheReplays(t *testing.T) {
+	const data = "id,flag,amount\n1,1,10\n2,0,20\n3,1,30\n4,0,40\n"
+	tests := []struct {
+		name, dataset string
+		wantOK        bool
+	}{
+		{"all records", "", true},
+		{"filtered", "filter: amount > 15, ", true},
+		{"sampled", "sample: {size: 2, seed: 1}, ", false},
+		{"bad rows skipped", "on_bad_row: skip, ", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			exp := "version: 1\nname: flags\nuse_case: {question: Flag}\n" +
+				"dataset: {path: data.csv, " + tc.dataset + "label: flag, positive: 1}\n" +
+				"pipelines:\n  - {name: c, role: candidate, type: constant, output: 1}\nmetrics: [accuracy]\n"
+			writeFiles(t, dir, map[string]string{"data.csv": data, "exp.yaml": exp})
+			e, err := Load(filepath.Join(dir, "exp.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, ok := loadedCount(e)
+			if ok != tc.wantOK {
+				t.Fatalf("loadedCount = %d, %v; want ok %v", n, ok, tc.wantOK)
+			}
+			if !ok {
+				return
+			}
+			want, _, err := datasets.CountContext(context.Background(), e.Dataset.Path, datasetOptions(e), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != want {
+				t.Errorf("loadedCount = %d, the replay reads %d", n, want)
 			}
 		})
 	}

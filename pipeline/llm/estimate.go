@@ -19,12 +19,25 @@ const messageOverhead = 4
 // defaultOutputTokens is assumed for an answer of unknown size.
 const defaultOutputTokens = 256
 
-// tokens counts tokens with the model's encoding, loaded on first use.
+// tokens counts tokens with the model's encoding, loaded on first use. The
+// codec is safe for concurrent use (its vocabulary is read-only and its
+// regexp2 expression is safe for concurrent use).
 type tokens struct {
 	once  sync.Once
 	codec tokenizer.Codec
 	err   error
-	mu    sync.Mutex
+}
+
+// onceCount is a count computed once, on first use.
+type onceCount struct {
+	once sync.Once
+	n    int
+	err  error
+}
+
+func (o *onceCount) get(f func() (int, error)) (int, error) {
+	o.once.Do(func() { o.n, o.err = f() })
+	return o.n, o.err
 }
 
 // encoding returns the encoding of a model: o200k_base for the gpt-4o,
@@ -51,8 +64,6 @@ func (p *LLM) count(text string) (int, error) {
 	if t.err != nil {
 		return 0, t.err
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
 	n, err := t.codec.Count(text)
 	if err != nil {
 		return 0, fmt.Errorf("count tokens: %w", err)
@@ -60,9 +71,27 @@ func (p *LLM) count(text string) (int, error) {
 	return n, nil
 }
 
-// countMessages returns the input tokens of messages: their content plus a
-// few tokens of framing each.
+// countMessages returns the input tokens of messages (as messages renders
+// them, pseudonymised): their content plus a few tokens of framing each.
+// The fixed messages, sent as written, are counted once for every record.
 func (p *LLM) countMessages(msgs []openai.ChatCompletionMessage) (int, error) {
+	total, from := 0, 0
+	if p.fixedPlain && len(msgs) > len(p.fixed) {
+		n, err := p.fixedTokens.get(func() (int, error) { return p.countEach(p.fixed) })
+		if err != nil {
+			return 0, err
+		}
+		total, from = n, len(p.fixed)
+	}
+	n, err := p.countEach(msgs[from:])
+	if err != nil {
+		return 0, err
+	}
+	return total + n, nil
+}
+
+// countEach counts messages one by one.
+func (p *LLM) countEach(msgs []openai.ChatCompletionMessage) (int, error) {
 	total := 0
 	for _, m := range msgs {
 		n, err := p.count(m.Content)
@@ -78,6 +107,11 @@ func (p *LLM) countMessages(msgs []openai.ChatCompletionMessage) (int, error) {
 // expected_output_tokens, else the longest label plus 2 for a label output
 // (plus the JSON wrapper when json_schema is on), else max_tokens, else 256.
 func (p *LLM) expectedOutput() int {
+	n, _ := p.outTokens.get(func() (int, error) { return p.expectedOutputTokens(), nil })
+	return n
+}
+
+func (p *LLM) expectedOutputTokens() int {
 	switch {
 	case p.cfg.ExpectedOutputTokens > 0:
 		return p.cfg.ExpectedOutputTokens
@@ -105,27 +139,18 @@ func (p *LLM) expectedOutput() int {
 // Estimate returns the expected tokens and cost of one record without
 // calling anything: the rendered (pseudonymised) messages counted with the
 // model's tokenizer, and the expected answer size; with max_tokens, also
-// the most the record can cost, which the budget reserves.
+// the most the record can cost, which the budget reserves. When the
+// request's answer is in the cache, the count it was cached with is taken
+// instead of counting again (answers cached before counts were kept are
+// counted). The request made ready here serves the Predict of the same
+// record that follows (see prepared).
 func (p *LLM) Estimate(rec datasets.Record) (pipeline.Estimate, error) {
-	msgs, err := p.messages(rec.Fields)
+	pr, raw, err := p.prepare(rec.Fields)
 	if err != nil {
 		return pipeline.Estimate{}, err
 	}
-	if p.privacy != nil {
-		// What an estimate redacts is never sent: it must not count in
-		// the manifest's replacements.
-		sess := p.privacy.Session()
-		if q, ok := p.privacy.(pipeline.QuietPrivacy); ok {
-			sess = q.QuietSession()
-		}
-		for i := range msgs {
-			msgs[i].Content = sess.Redact(msgs[i].Content)
-		}
-	}
-	in, err := p.countMessages(msgs)
-	if err != nil {
-		return pipeline.Estimate{}, err
-	}
+	in := pr.counted
+	p.prepared.put(raw, pr)
 	out := p.expectedOutput()
 	e := pipeline.Estimate{InputTokens: in, OutputTokens: out, Cost: p.cost(in, out)}
 	if p.cfg.MaxTokens > 0 {

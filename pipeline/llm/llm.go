@@ -3,6 +3,8 @@ package llm
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -34,9 +36,7 @@ const maxBody = 16 << 20
 type LLM struct {
 	name      string
 	cfg       Spec
-	system    string
 	tmpl      *template.Template
-	shots     []shot
 	labels    *labelSet
 	format    *openai.ChatCompletionResponseFormat
 	cache     pipeline.Cache
@@ -52,6 +52,21 @@ type LLM struct {
 	key    string
 
 	tok tokens
+
+	// fixed are the messages every record's request starts with (the
+	// system message and the few-shot pairs). When pseudonymisation finds
+	// nothing in them (fixedPlain), they are sent as written and are not
+	// redacted again for each record: redacting them would change nothing
+	// and count nothing. fixedTokens is their token count, counted once.
+	fixed       []openai.ChatCompletionMessage
+	fixedPlain  bool
+	fixedTokens onceCount
+	prefixOnce  sync.Once
+	prefix      []byte    // keyPrefix
+	outTokens   onceCount // expectedOutput, computed once
+	// prepared holds the requests Estimate made ready, until the Predict
+	// of the same record takes them.
+	prepared preparedMemo
 
 	flight remote.Flight[flightResult]
 
@@ -84,9 +99,7 @@ func newLLM(cfg Spec, env pipeline.Env, system string, tmpl *template.Template, 
 	p := &LLM{
 		name:      env.Name,
 		cfg:       cfg,
-		system:    system,
 		tmpl:      tmpl,
-		shots:     shots,
 		cache:     env.Cache,
 		privacy:   env.Privacy,
 		lookupEnv: env.LookupEnv,
@@ -101,6 +114,14 @@ func newLLM(cfg Spec, env pipeline.Env, system string, tmpl *template.Template, 
 	}
 	if cfg.JSONSchema {
 		p.format = responseFormat(cfg.Output)
+	}
+	p.fixed, p.fixedPlain = fixedMessages(system, shots), true
+	if p.privacy != nil {
+		for _, m := range p.fixed {
+			if quietSession(p.privacy).Redact(m.Content) != m.Content {
+				p.fixedPlain = false
+			}
+		}
 	}
 	policy := cfg.ModelSettings.Policy()
 	p.caller = remote.NewCaller(policy)
@@ -216,6 +237,10 @@ type cacheEntry struct {
 	Attempts     int     `json:"attempts"`
 	Model        string  `json:"model,omitempty"`
 	FinishReason string  `json:"finish_reason,omitempty"`
+	// CountedTokens is the request's input tokens as the offline tokenizer
+	// counts them (Estimate's count), so that an estimate of a cached
+	// request need not count again; 0 in answers cached before it was kept.
+	CountedTokens int `json:"counted_tokens,omitempty"`
 }
 
 // Outputs says what the model's answers become, by the output type.
@@ -233,28 +258,47 @@ func (p *LLM) Outputs() []string {
 
 // Predict renders the record's messages, pseudonymises them, answers from
 // the cache or calls the API, caches the answer before parsing it, restores
-// the pseudonymised values and parses the answer.
+// the pseudonymised values and parses the answer. A request Estimate made
+// ready for the same record is taken as it is.
 func (p *LLM) Predict(ctx context.Context, rec datasets.Record) (pipeline.Output, error) {
 	msgs, err := p.messages(rec.Fields)
 	if err != nil {
 		return pipeline.Output{}, err
 	}
+	pr := p.prepared.take(msgs[len(msgs)-1].Content)
 	var sess pipeline.PrivacySession
 	if p.privacy != nil {
 		sess = p.privacy.Session()
-		for i := range msgs {
-			msgs[i].Content = sess.Redact(msgs[i].Content)
+		if pr != nil && pr.plain {
+			// Pseudonymisation replaces nothing in these messages: they
+			// are sent as they are, and the session stays empty.
+			msgs = pr.msgs
+		} else {
+			p.redact(sess, msgs)
 		}
 	}
-	key := p.cacheKey(msgs)
+	var key string
+	counted := -1
+	if pr != nil {
+		key, counted = pr.key, pr.counted
+	} else {
+		key = p.cacheKey(msgs)
+	}
 	if e, ok := p.paid(key); ok {
 		return p.cachedOutput(e, sess), nil
 	}
-	if e, ok := pipeline.CachedJSON[cacheEntry](p.cache, key); ok {
-		return p.cachedOutput(e, sess), nil
+	switch {
+	case pr != nil && pr.entry != nil:
+		return p.cachedOutput(*pr.entry, sess), nil
+	case pr == nil:
+		if e, ok := pipeline.CachedJSON[cacheEntry](p.cache, key); ok {
+			return p.cachedOutput(e, sess), nil
+		}
 	}
+	// (With a request made ready, the cache was looked in a moment ago;
+	// fetch looks again once it holds the key's lease.)
 	r, err, leader := p.flight.Do(key, func() (flightResult, error) {
-		return p.fetch(ctx, key, msgs)
+		return p.fetch(ctx, key, msgs, counted)
 	})
 	if err != nil {
 		return pipeline.Output{}, p.scrubErr(err)
@@ -285,10 +329,11 @@ func (p *LLM) cachedOutput(e cacheEntry, sess pipeline.PrivacySession) pipeline.
 }
 
 // fetch calls the API for the request of cache key key and caches the
-// answer. With a pipeline.LockingCache (a cache folder other runs may
-// share) it first takes the key's lease and looks in the cache again, so
-// that a request another process is paying for is paid once.
-func (p *LLM) fetch(ctx context.Context, key string, msgs []openai.ChatCompletionMessage) (flightResult, error) {
+// answer; counted is the request's input tokens when Estimate counted them
+// (-1 otherwise). With a pipeline.LockingCache (a cache folder other runs
+// may share) it first takes the key's lease and looks in the cache again,
+// so that a request another process is paying for is paid once.
+func (p *LLM) fetch(ctx context.Context, key string, msgs []openai.ChatCompletionMessage, counted int) (flightResult, error) {
 	prior, found, unlock, err := pipeline.LeaseThenCached[cacheEntry](ctx, p.cache, key)
 	if err != nil {
 		return flightResult{}, err
@@ -298,7 +343,7 @@ func (p *LLM) fetch(ctx context.Context, key string, msgs []openai.ChatCompletio
 		return flightResult{e: prior, cached: true}, nil
 	}
 	led := p.currentLedger()
-	e, err := p.call(ctx, key, msgs, led)
+	e, err := p.call(ctx, key, msgs, led, counted)
 	if err != nil {
 		return flightResult{}, err
 	}
@@ -363,13 +408,16 @@ func (p *LLM) paid(key string) (cacheEntry, bool) {
 // nothing; one that timed out or answered 200 with a body that cannot be
 // read may have been charged, and counts at its most; one still in flight
 // when the run stops stays open, counted the same way on resume.
-func (p *LLM) call(ctx context.Context, key string, msgs []openai.ChatCompletionMessage, led pipeline.Ledger) (cacheEntry, error) {
+func (p *LLM) call(ctx context.Context, key string, msgs []openai.ChatCompletionMessage, led pipeline.Ledger, counted int) (cacheEntry, error) {
 	client, err := p.chatClient()
 	if err != nil {
 		return cacheEntry{}, err
 	}
 	req := p.request(msgs)
-	counted, cerr := p.countMessages(msgs)
+	var cerr error
+	if counted < 0 {
+		counted, cerr = p.countMessages(msgs)
+	}
 	tokens := 0
 	if p.cfg.TokensPerMinute > 0 && cerr == nil {
 		tokens = counted + p.expectedOutput()
@@ -417,14 +465,15 @@ func (p *LLM) call(ctx context.Context, key string, msgs []openai.ChatCompletion
 	// parsed or returned.
 	secrets := p.Secrets()
 	return cacheEntry{
-		Answer:       pipeline.ScrubSecrets(resp.Choices[0].Message.Content, secrets),
-		InputTokens:  in,
-		OutputTokens: out,
-		LatencyNS:    int64(time.Since(first)),
-		Cost:         p.cost(in, out),
-		Attempts:     attempts,
-		Model:        pipeline.ScrubSecrets(resp.Model, secrets),
-		FinishReason: pipeline.ScrubSecrets(string(resp.Choices[0].FinishReason), secrets),
+		Answer:        pipeline.ScrubSecrets(resp.Choices[0].Message.Content, secrets),
+		InputTokens:   in,
+		OutputTokens:  out,
+		LatencyNS:     int64(time.Since(first)),
+		Cost:          p.cost(in, out),
+		Attempts:      attempts,
+		Model:         pipeline.ScrubSecrets(resp.Model, secrets),
+		FinishReason:  pipeline.ScrubSecrets(string(resp.Choices[0].FinishReason), secrets),
+		CountedTokens: countedIf(counted, cerr),
 	}, nil
 }
 
@@ -484,17 +533,56 @@ func reasoningModel(model string) bool {
 
 // cacheKey derives the key from everything that determines the answer; the
 // messages are the pseudonymised ones, and the API key is never a part.
+//
+// When the fixed messages are sent as written, the encoding of everything
+// before the record's message is the same for every record: it is made
+// once (keyPrefix), and each key hashes it with the record's message —
+// the bytes pipeline.CacheKey would hash.
 func (p *LLM) cacheKey(msgs []openai.ChatCompletionMessage) string {
-	type message struct {
-		Role    string `json:"role"`
-		Content string `json:"content"`
+	if p.fixedPlain && len(msgs) == len(p.fixed)+1 {
+		prefix := p.keyPrefix()
+		last, err := json.Marshal(keyMessage{msgs[len(msgs)-1].Role, msgs[len(msgs)-1].Content})
+		if prefix != nil && err == nil {
+			h := sha256.New()
+			h.Write(prefix)
+			if len(p.fixed) > 0 {
+				h.Write([]byte{','})
+			}
+			h.Write(last)
+			h.Write([]byte("]]"))
+			return hex.EncodeToString(h.Sum(nil))
+		}
 	}
-	ms := make([]message, len(msgs))
+	return pipeline.CacheKey(p.keyParts(msgs)...)
+}
+
+// keyMessage is a message as the cache key holds it.
+type keyMessage struct {
+	Role    string `json:"role"`
+	Content string `json:"content"`
+}
+
+// keyParts are the parts of the cache key of msgs (pipeline.CacheKey).
+func (p *LLM) keyParts(msgs []openai.ChatCompletionMessage) []any {
+	ms := make([]keyMessage, len(msgs))
 	for i, m := range msgs {
-		ms[i] = message{m.Role, m.Content}
+		ms[i] = keyMessage{m.Role, m.Content}
 	}
-	return pipeline.CacheKey(cacheVersion, p.cfg.Provider, p.cfg.BaseURL, p.cfg.Model,
-		p.cfg.Temperature, p.cfg.MaxTokens, p.cfg.Seed, p.format, ms)
+	return []any{cacheVersion, p.cfg.Provider, p.cfg.BaseURL, p.cfg.Model,
+		p.cfg.Temperature, p.cfg.MaxTokens, p.cfg.Seed, p.format, ms}
+}
+
+// keyPrefix is the JSON that pipeline.CacheKey hashes for the key parts
+// with the fixed messages only, without its closing "]]": what the key of
+// every record's request starts with. nil when it cannot be made.
+func (p *LLM) keyPrefix() []byte {
+	p.prefixOnce.Do(func() {
+		b, err := json.Marshal(p.keyParts(p.fixed))
+		if err == nil && bytes.HasSuffix(b, []byte("]]")) {
+			p.prefix = b[:len(b)-2]
+		}
+	})
+	return p.prefix
 }
 
 // messages renders the system message, the few-shot pairs and the record's
@@ -504,16 +592,47 @@ func (p *LLM) messages(fields map[string]any) ([]openai.ChatCompletionMessage, e
 	if err != nil {
 		return nil, err
 	}
-	msgs := make([]openai.ChatCompletionMessage, 0, 2+2*len(p.shots))
-	if p.system != "" {
-		msgs = append(msgs, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleSystem, Content: p.system})
+	msgs := make([]openai.ChatCompletionMessage, 0, len(p.fixed)+1)
+	msgs = append(msgs, p.fixed...)
+	return append(msgs, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: user}), nil
+}
+
+// fixedMessages are the messages before the record's: the system message
+// and the few-shot pairs.
+func fixedMessages(system string, shots []shot) []openai.ChatCompletionMessage {
+	var msgs []openai.ChatCompletionMessage
+	if system != "" {
+		msgs = append(msgs, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleSystem, Content: system})
 	}
-	for _, s := range p.shots {
+	for _, s := range shots {
 		msgs = append(msgs,
 			openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: s.user},
 			openai.ChatCompletionMessage{Role: openai.ChatMessageRoleAssistant, Content: s.assistant})
 	}
-	return append(msgs, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: user}), nil
+	return msgs
+}
+
+// redact pseudonymises msgs (as messages renders them) in sess, in order:
+// the fixed messages first, unless pseudonymisation finds nothing in them,
+// then the record's.
+func (p *LLM) redact(sess pipeline.PrivacySession, msgs []openai.ChatCompletionMessage) {
+	from := 0
+	if p.fixedPlain {
+		from = len(p.fixed)
+	}
+	for i := from; i < len(msgs); i++ {
+		msgs[i].Content = sess.Redact(msgs[i].Content)
+	}
+}
+
+// quietSession is a session that pseudonymises without counting in the
+// manifest's replacements, where the privacy offers one: for text that is
+// never sent.
+func quietSession(pr pipeline.Privacy) pipeline.PrivacySession {
+	if q, ok := pr.(pipeline.QuietPrivacy); ok {
+		return q.QuietSession()
+	}
+	return pr.Session()
 }
 
 // render executes the prompt over a record's fields: missing cells render

@@ -64,15 +64,136 @@ func standalone(s string, start, end int) bool {
 	return true
 }
 
-// findGrouped splits each candidate match of cand into atoms (runs of atom)
-// and returns the longest valid runs of consecutive atoms, left to right.
-// extend widens an atom range to the full value text (a leading "+(" for
-// phones); maxAtoms bounds the search.
-func findGrouped(s string, cand, atom *regexp.Regexp, maxAtoms int,
+// Prefilters. Every detector first looks for what each of its values must
+// hold — an "@", 13 digits among the characters of a card number, eight
+// among those of a phone number, two letters then two digits — and runs its
+// expressions only where that is found: on most text none is, and the
+// expressions cost far more than a pass over the bytes. They decide nothing
+// themselves: with or without them, the detectors find the same values
+// (TestPrefiltersFindTheSame).
+
+// Minimum digits of a value: a card number has 13 to 19 (validCard,
+// cardLikeRe), a phone number at least 8 (validPhone).
+const (
+	cardMinDigits  = 13
+	phoneMinDigits = 8
+)
+
+// byteSet is a set of bytes.
+type byteSet [256]bool
+
+func newByteSet(chars string, ranges ...[2]byte) *byteSet {
+	var s byteSet
+	for i := 0; i < len(chars); i++ {
+		s[chars[i]] = true
+	}
+	for _, r := range ranges {
+		for c := int(r[0]); c <= int(r[1]); c++ {
+			s[c] = true
+		}
+	}
+	return &s
+}
+
+var (
+	digits = [2]byte{'0', '9'}
+	// cardChars are the bytes of cardCandRe's matches: digits and separators.
+	cardChars = newByteSet(" .-", digits)
+	// phoneChars are the bytes of a phone number as findPhones takes it:
+	// those of phoneCandRe's matches and the "+(" and ")" extendPhone adds.
+	phoneChars = newByteSet(" .-()+", digits)
+	// emailChars are the bytes of emailRe's matches.
+	emailChars = newByteSet("@._%+-", digits, [2]byte{'a', 'z'}, [2]byte{'A', 'Z'})
+)
+
+// runs returns the maximal runs of bytes of s in set that keep accepts, as
+// [start, end) spans in increasing order.
+func runs(s string, set *byteSet, keep func(run string) bool) [][2]int {
+	var out [][2]int
+	for i := 0; i < len(s); {
+		if !set[s[i]] {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(s) && set[s[j]] {
+			j++
+		}
+		if keep(s[i:j]) {
+			out = append(out, [2]int{i, j})
+		}
+		i = j
+	}
+	return out
+}
+
+// digitsAtLeast returns a keep function for runs that accepts those with at
+// least n digits.
+func digitsAtLeast(n int) func(string) bool {
+	return func(run string) bool {
+		d := 0
+		for i := 0; i < len(run) && d < n; i++ {
+			if isDigit(run[i]) {
+				d++
+			}
+		}
+		return d >= n
+	}
+}
+
+func hasAt(run string) bool { return strings.IndexByte(run, '@') >= 0 }
+
+// matchesIn returns the matches of re within the spans of s, in order, as
+// spans of s. Each span must be the whole of s or a maximal run of the
+// bytes re's matches are made of: re then finds in it what it finds there
+// in the whole of s (it has no anchors, no word boundaries, and none of its
+// matches can cross the run's ends).
+func matchesIn(s string, re *regexp.Regexp, spans [][2]int) [][2]int {
+	var out [][2]int
+	for _, sp := range spans {
+		for _, m := range re.FindAllStringIndex(s[sp[0]:sp[1]], -1) {
+			out = append(out, [2]int{sp[0] + m[0], sp[0] + m[1]})
+		}
+	}
+	return out
+}
+
+// mayHoldIBAN reports whether s has two ASCII letters followed by two
+// digits, with which every match of ibanCandRe starts.
+func mayHoldIBAN(s string) bool {
+	for i := 0; i+3 < len(s); i++ {
+		if isDigit(s[i+3]) && isDigit(s[i+2]) && isLetter(s[i+1]) && isLetter(s[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// ibanCandidates are the matches of ibanCandRe in s.
+func ibanCandidates(s string) [][2]int {
+	if !mayHoldIBAN(s) {
+		return nil
+	}
+	return matchesIn(s, ibanCandRe, [][2]int{{0, len(s)}})
+}
+
+// cardCandidates are the matches of cardCandRe in s that hold enough digits
+// for a card number.
+func cardCandidates(s string) [][2]int {
+	return matchesIn(s, cardCandRe, runs(s, cardChars, digitsAtLeast(cardMinDigits)))
+}
+
+// findGrouped splits each candidate (a match of the detector's candidate
+// expression) into atoms (runs of atom) and returns the longest valid runs
+// of consecutive atoms, left to right. extend widens an atom range to the
+// full value text (a leading "+(" for phones); maxAtoms bounds the search.
+func findGrouped(s string, cands [][2]int, atom *regexp.Regexp, maxAtoms int,
 	extend func(s string, start, end int) (int, int),
 	valid func(start, end int) bool) [][2]int {
 	var out [][2]int
-	for _, c := range cand.FindAllStringIndex(s, -1) {
+	for _, c := range cands {
 		atoms := atom.FindAllStringIndex(s[c[0]:c[1]], -1)
 		for i := 0; i < len(atoms); {
 			found := false
@@ -100,7 +221,10 @@ func findGrouped(s string, cand, atom *regexp.Regexp, maxAtoms int,
 // findEmails finds e-mail addresses.
 func findEmails(s string) [][2]int {
 	var out [][2]int
-	for _, m := range emailRe.FindAllStringIndex(s, -1) {
+	if strings.IndexByte(s, '@') < 0 {
+		return nil
+	}
+	for _, m := range matchesIn(s, emailRe, runs(s, emailChars, hasAt)) {
 		start := m[0]
 		// Trim dots a sentence may have glued to the front of the local part.
 		for start < m[1] && s[start] == '.' {
@@ -116,8 +240,12 @@ func findEmails(s string) [][2]int {
 // findCards finds payment card numbers. Digit groups inside a valid IBAN
 // are not cards, even by a chance Luhn match: an IBAN is never cut in two.
 func findCards(s string) [][2]int {
+	cands := cardCandidates(s)
+	if len(cands) == 0 {
+		return nil
+	}
 	ibans := findIBANs(s)
-	return findGrouped(s, cardCandRe, digitsRe, 19, nil, func(start, end int) bool {
+	return findGrouped(s, cands, digitsRe, 19, nil, func(start, end int) bool {
 		for _, b := range ibans {
 			if start < b[1] && b[0] < end {
 				return false
@@ -168,17 +296,17 @@ func onlyDigits(v string) string {
 
 // findIBANs finds IBANs.
 func findIBANs(s string) [][2]int {
-	return findGrouped(s, ibanCandRe, alnumRe, 9, nil, func(start, end int) bool { return validIBAN(s[start:end]) })
+	return findGrouped(s, ibanCandidates(s), alnumRe, 9, nil, func(start, end int) bool { return validIBAN(s[start:end]) })
 }
 
 // findIBANLike finds runs shaped as IBANs, valid or not.
 func findIBANLike(s string) [][2]int {
-	return findGrouped(s, ibanCandRe, alnumRe, 9, nil, func(start, end int) bool { return ibanLike(s[start:end]) })
+	return findGrouped(s, ibanCandidates(s), alnumRe, 9, nil, func(start, end int) bool { return ibanLike(s[start:end]) })
 }
 
 // findCardLike finds runs shaped as card numbers, Luhn-valid or not.
 func findCardLike(s string) [][2]int {
-	return findGrouped(s, cardCandRe, digitsRe, 19, nil, func(start, end int) bool { return cardLikeRe.MatchString(s[start:end]) })
+	return findGrouped(s, cardCandidates(s), digitsRe, 19, nil, func(start, end int) bool { return cardLikeRe.MatchString(s[start:end]) })
 }
 
 func validIBAN(v string) bool {
@@ -230,8 +358,12 @@ func ibanMod97(iban string) int {
 // card number (valid or not: a typo does not make it a phone number) are
 // never taken: an IBAN or a card is never cut into a phone number.
 func findPhones(s string) [][2]int {
+	cands := matchesIn(s, phoneCandRe, runs(s, phoneChars, digitsAtLeast(phoneMinDigits)))
+	if len(cands) == 0 {
+		return nil
+	}
 	blocked := append(findIBANLike(s), findCardLike(s)...)
-	return findGrouped(s, phoneCandRe, digitsRe, 8, extendPhone, func(start, end int) bool {
+	return findGrouped(s, cands, digitsRe, 8, extendPhone, func(start, end int) bool {
 		for _, b := range blocked {
 			if start < b[1] && b[0] < end {
 				return false

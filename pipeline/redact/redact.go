@@ -189,10 +189,19 @@ func (s *Session) Redact(text string) string {
 	if text == "" || len(s.r.detectors) == 0 {
 		return text
 	}
-	masked := []byte(text)
+	// Each detector sees the text with the values found before it masked
+	// (zero bytes); until one is found, that is the text itself.
+	var masked []byte
 	var spans []span
 	for _, d := range s.r.detectors {
-		for _, m := range d.find(string(masked)) {
+		seen := text
+		if masked != nil {
+			seen = string(masked)
+		}
+		for _, m := range d.find(seen) {
+			if masked == nil {
+				masked = []byte(text)
+			}
 			if claimed(masked[m[0]:m[1]]) {
 				continue
 			}

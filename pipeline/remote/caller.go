@@ -15,7 +15,8 @@ import (
 // take the documented defaults.
 type Policy struct {
 	// Concurrency is the most calls in flight (default 4). The adaptive
-	// limit starts here, halves under overload and recovers to it.
+	// limit starts here, halves under overload and recovers to it (see
+	// Caller).
 	Concurrency int
 	// RequestsPerMinute limits attempts per minute (0 = unlimited).
 	RequestsPerMinute float64
@@ -51,14 +52,31 @@ const (
 	DefaultMaxRetryAfter = 5 * time.Minute
 )
 
-// minCooldown is the shortest window in which 429s count as one overload.
-const minCooldown = 200 * time.Millisecond
-
-// overloadShare is the share of throttled outcomes (429) in the current
-// window above which a 429 means overload and halves the limit. A sprinkle
-// of 429s below it (a provider's noise) is retried without shrinking the
-// limit, which would otherwise collapse throughput.
-const overloadShare = 0.10
+// The adaptive limit. Outcomes (successes and 429s) are judged in windows
+// of at least minWindow, and at least the limit's worth: a 429 halves the
+// limit only when 429s are at least overloadShare of the window's outcomes
+// and clearly above the background share — at least twice it, and
+// clearlyAbove standard errors above it. The background is the moving
+// average of the windows' shares (from a prior of half the overload
+// share), taken to be at most maxBackground: a sprinkle of 429s (a
+// provider's noise) is retried without shrinking the limit, which would
+// otherwise collapse throughput, while an overload, which raises the share
+// as the calls in flight grow, halves it however long it lasts.
+//
+// Each success adds recoveryStep to the limit, so that a cut made in error,
+// or a short overload, costs a few rounds of calls — unless the 429s of the
+// current window so far are overloadShare of its outcomes or more, and
+// twice the background: the limit does not grow into an overload while its
+// window fills.
+const (
+	minWindow        = 32
+	overloadShare    = 0.10
+	clearlyAbove     = 3.0
+	backgroundWeight = 1.0 / 8 // of a window in the background share
+	priorBackground  = overloadShare / 2
+	maxBackground    = overloadShare
+	recoveryStep     = 0.25
+)
 
 // WithDefaults returns p with its zero fields set to the defaults.
 func (p Policy) WithDefaults() Policy {
@@ -91,20 +109,26 @@ func (p Policy) WithDefaults() Policy {
 
 // Caller runs logical requests under a Policy. It is safe for concurrent
 // use; one Caller serves one pipeline (one provider account).
+//
+// The calls in flight are bounded by an adaptive limit, from 1 to
+// Policy.Concurrency: it halves when the 429s of a window of outcomes show
+// an overload (well above the background share of 429s, see overloadShare)
+// and grows by a quarter call per success while they do not. Outcomes of
+// attempts sent before the last cut are not judged: they tell of the limit
+// before it.
 type Caller struct {
 	policy Policy
 	rpm    *rate.Limiter // nil when unlimited
 	tpm    *rate.Limiter // nil when unlimited
 
-	mu       sync.Mutex
-	limit    float64         // adaptive concurrency limit, in [1, Concurrency]
-	inflight int             // slots taken
-	waiters  []chan struct{} // FIFO; a granted waiter's channel is closed
-	latency  time.Duration   // moving average of successful attempts
-	lastCut  time.Time       // when the limit was last halved
-	winStart time.Time       // start of the current outcome window
-	winOK    int             // successes in the window
-	winThr   int             // 429s in the window
+	mu         sync.Mutex
+	limit      float64         // adaptive concurrency limit, in [1, Concurrency]
+	inflight   int             // slots taken
+	waiters    []chan struct{} // FIFO; a granted waiter's channel is closed
+	lastCut    time.Time       // when the limit was last halved
+	winOK      int             // successes in the current window
+	winThr     int             // 429s in the current window
+	background float64         // moving average of the windows' 429 share
 
 	// Injectable for tests.
 	now   func() time.Time
@@ -116,11 +140,12 @@ type Caller struct {
 func NewCaller(p Policy) *Caller {
 	p = p.WithDefaults()
 	c := &Caller{
-		policy: p,
-		limit:  float64(p.Concurrency),
-		now:    time.Now,
-		sleep:  sleepCtx,
-		rnd:    rand.Float64,
+		policy:     p,
+		limit:      float64(p.Concurrency),
+		background: priorBackground,
+		now:        time.Now,
+		sleep:      sleepCtx,
+		rnd:        rand.Float64,
 	}
 	if p.RequestsPerMinute > 0 {
 		// A second's worth of burst: providers enforce their per-minute
@@ -174,12 +199,11 @@ func (c *Caller) Do(ctx context.Context, tokens int, attempt func(ctx context.Co
 		actx, cancel := context.WithTimeout(ctx, c.policy.Timeout)
 		start := c.now()
 		err = attempt(actx)
-		elapsed := c.now().Sub(start)
 		timedOut := actx.Err() == context.DeadlineExceeded
 		cancel()
 		c.release()
 		if err == nil {
-			c.onSuccess(elapsed)
+			c.onSuccess(start)
 			return attempts, nil
 		}
 		if ctx.Err() != nil {
@@ -189,7 +213,7 @@ func (c *Caller) Do(ctx context.Context, tokens int, attempt func(ctx context.Co
 			err = fmt.Errorf("attempt timed out after %s: %w", c.policy.Timeout, err)
 		}
 		if _, ok := throttled(err); ok {
-			c.onThrottle()
+			c.onThrottle(start)
 		}
 		if !Retryable(err) || attempts > c.policy.Retries {
 			return attempts, err
@@ -285,55 +309,56 @@ func (c *Caller) grant() {
 	}
 }
 
-// cooldown is the window in which 429s count as one overload; c.mu is held.
-func (c *Caller) cooldown() time.Duration {
-	return max(c.latency, minCooldown)
-}
-
-// roll starts a new outcome window when the current one is over; c.mu is held.
-func (c *Caller) roll(now time.Time) {
-	if now.Sub(c.winStart) >= c.cooldown() {
-		c.winStart, c.winOK, c.winThr = now, 0, 0
+// onSuccess counts a success of an attempt sent at sent, which adds
+// recoveryStep to the limit (up to Policy.Concurrency) unless the current
+// window's 429s so far look like an overload (see recoveryStep).
+func (c *Caller) onSuccess(sent time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.observe(sent, false) {
+		return
+	}
+	if float64(c.winThr) < max(overloadShare, 2*c.background)*float64(c.winOK+c.winThr) {
+		c.limit = math.Min(c.limit+recoveryStep, float64(c.policy.Concurrency))
+		c.grant()
 	}
 }
 
-// onSuccess is the additive increase: 1/limit per success, up to
-// Policy.Concurrency.
-func (c *Caller) onSuccess(elapsed time.Duration) {
+// onThrottle counts a 429 of an attempt sent at sent.
+func (c *Caller) onThrottle(sent time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.latency == 0 {
-		c.latency = elapsed
+	c.observe(sent, true)
+}
+
+// observe adds an outcome to the window and judges the window once it
+// holds max(minWindow, limit) outcomes: an overload halves the limit (not
+// below 1). It reports false for an outcome of an attempt sent before the
+// last cut, which it ignores. c.mu is held.
+func (c *Caller) observe(sent time.Time, throttled bool) bool {
+	if sent.Before(c.lastCut) {
+		return false
+	}
+	if throttled {
+		c.winThr++
 	} else {
-		c.latency = (7*c.latency + elapsed) / 8
+		c.winOK++
 	}
-	c.roll(c.now())
-	c.winOK++
-	c.limit = math.Min(c.limit+1/c.limit, float64(c.policy.Concurrency))
-	c.grant()
-}
-
-// onThrottle is the multiplicative decrease: a 429 halves the limit (not
-// below 1) when 429s make up more than overloadShare of the window's
-// outcomes (counted against at least the current limit, so one early 429
-// among many calls in flight is not a majority), at most once per cooldown
-// window, so a burst of 429s from one overload counts once.
-func (c *Caller) onThrottle() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	now := c.now()
-	c.roll(now)
-	c.winThr++
-	seen := max(c.winOK+c.winThr, int(math.Ceil(c.limit)))
-	if float64(c.winThr) < overloadShare*float64(seen) {
-		return
+	n := c.winOK + c.winThr
+	if n < max(minWindow, c.slots()) {
+		return true
 	}
-	if !c.lastCut.IsZero() && now.Sub(c.lastCut) < c.cooldown() {
-		return
+	share := float64(c.winThr) / float64(n)
+	bg := c.background
+	overload := share >= overloadShare && share >= 2*bg &&
+		share >= bg+clearlyAbove*math.Sqrt(bg*(1-bg)/float64(n))
+	c.background = min(maxBackground, bg+backgroundWeight*(share-bg))
+	c.winOK, c.winThr = 0, 0
+	if overload {
+		c.limit = math.Max(1, c.limit/2)
+		c.lastCut = c.now()
 	}
-	c.limit = math.Max(1, c.limit/2)
-	c.lastCut = now
-	c.winStart, c.winOK, c.winThr = now, 0, 0
+	return true
 }
 
 // sleepCtx waits for d or until ctx is done.

@@ -75,10 +75,14 @@ func WithoutRecording() Option {
 
 // Server is a fake OpenAI-compatible API. It answers POST
 // {URL}/chat/completions and, for Azure, /openai/deployments/{d}/chat/completions.
+// It is an http.Handler: NewServer serves it for a test, and New builds it
+// for a program to serve itself (bench/llmserver).
 type Server struct {
-	// URL is the base URL of the API, ending in /v1.
+	// URL is the base URL of the API, ending in /v1 ("" until served by
+	// NewServer).
 	URL string
-	// Root is the server's root URL, the base URL of an Azure-style client.
+	// Root is the server's root URL, the base URL of an Azure-style client
+	// ("" until served by NewServer).
 	Root string
 
 	respond  func(openai.ChatCompletionRequest) string
@@ -86,29 +90,44 @@ type Server struct {
 	faults   func(int, openai.ChatCompletionRequest) Fault
 	norecord bool
 
-	srv   *httptest.Server
-	done  chan struct{}
-	count atomic.Int64
-	mu    sync.Mutex
-	reqs  []Recorded
+	srv       *httptest.Server
+	done      chan struct{}
+	closeOnce sync.Once
+	count     atomic.Int64
+	mu        sync.Mutex
+	reqs      []Recorded
+}
+
+// New returns a server that is not listening: serve it as an http.Handler,
+// and call Close to release the requests it holds.
+func New(opts ...Option) *Server {
+	s := &Server{respond: DefaultResponder, done: make(chan struct{})}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // NewServer starts a server that is closed when the test ends.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	s := &Server{respond: DefaultResponder, done: make(chan struct{})}
-	for _, o := range opts {
-		o(s)
-	}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.handle))
+	s := New(opts...)
+	s.srv = httptest.NewServer(s)
 	s.Root = s.srv.URL
 	s.URL = s.srv.URL + "/v1"
 	t.Cleanup(func() {
-		close(s.done)
+		s.Close()
 		s.srv.Close()
 	})
 	return s
 }
+
+// ServeHTTP answers one request (http.Handler).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handle(w, r) }
+
+// Close ends the requests the server holds (latency, hangs); it does not
+// stop a listener. Calling it more than once is harmless.
+func (s *Server) Close() { s.closeOnce.Do(func() { close(s.done) }) }
 
 // Count returns the number of chat-completion requests received.
 func (s *Server) Count() int { return int(s.count.Load()) }

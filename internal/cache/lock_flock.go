@@ -1,15 +1,38 @@
-//go:build unix
+//go:build unix && !linux
 
 package cache
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
 )
+
+// leases is what a Disk keeps for its leases: nothing, each lease being
+// its own file.
+type leases struct{}
+
+// lease takes key's lease by flock(2) on dir/ab/KEY.lock.
+func (d *Disk) lease(ctx context.Context, key string) (func(), error) {
+	path, err := d.path(key)
+	if err != nil {
+		return nil, fmt.Errorf("cache lock: %w", err)
+	}
+	path = path[:len(path)-len(valueExt)] + lockExt
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("cache lock %q: %w", path, err)
+	}
+	unlock, err := lockFile(ctx, path, lockPoll)
+	if err != nil {
+		return nil, fmt.Errorf("cache lock %q: %w", path, err)
+	}
+	return unlock, nil
+}
 
 // lockFile takes an exclusive flock on the file at path, creating it, and
 // polls every poll until it has it or ctx is done. Because unlock removes

@@ -105,6 +105,22 @@ func (f *opFixture) counts(pos []int, t float64) (tp, fp, fn int) {
 	return tp, fp, fn
 }
 
+// price prices in's errors — a missed positive 100 EUR, a false positive
+// 5 EUR, a million records a year — against the rules as the incumbent.
+func (f *opFixture) price(in *OperatingInput) {
+	n := len(f.truths)
+	im := &ImpactInput{Currency: "EUR", Volume: 1_000_000, Positive: "1", Records: n,
+		MissedPositive: &PerRecord{Value: 100}, FalsePositive: &PerRecord{Value: 5}}
+	for name, labels := range map[string][]string{"model": f.labels, "rules": f.rules} {
+		p := ImpactPipeline{Name: name, Cost: make([]float64, n), Outcomes: make([]metrics.Outcome, n)}
+		for i := range n {
+			p.Outcomes[i] = metrics.Classify(f.truths[i], labels[i], false, "1")
+		}
+		im.Pipelines = append(im.Pipelines, p)
+	}
+	in.Impact, in.Incumbent = im, "rules"
+}
+
 func opSettings() (Settings, verdict.Settings) {
 	return Settings{Confidence: 0.95, Resamples: 400, Seed: 11},
 		verdict.Settings{Confidence: 0.95, MinSegmentSize: 30, Multiplicity: "holm"}
@@ -230,16 +246,7 @@ func TestOperatingPointPricesThresholds(t *testing.T) {
 	s, vs := opSettings()
 	in := f.input(atLeast("recall", 0.5), atLeast("precision", 0.4))
 	n := len(f.truths)
-	im := &ImpactInput{Currency: "EUR", Volume: 1_000_000, Positive: "1", Records: n,
-		MissedPositive: &PerRecord{Value: 100}, FalsePositive: &PerRecord{Value: 5}}
-	for name, labels := range map[string][]string{"model": f.labels, "rules": f.rules} {
-		p := ImpactPipeline{Name: name, Cost: make([]float64, n), Outcomes: make([]metrics.Outcome, n)}
-		for i := range n {
-			p.Outcomes[i] = metrics.Classify(f.truths[i], labels[i], false, "1")
-		}
-		im.Pipelines = append(im.Pipelines, p)
-	}
-	in.Impact, in.Incumbent = im, "rules"
+	f.price(&in)
 	op, err := OperatingPoint(in, s, vs)
 	if err != nil {
 		t.Fatal(err)
@@ -305,17 +312,7 @@ func TestOperatingPointKeepsTheBestToday(t *testing.T) {
 	s, vs := opSettings()
 	in := f.input(atLeast("recall", 0.5), atLeast("precision", 0.2))
 	in.Threshold = 0.3
-	n := len(f.truths)
-	im := &ImpactInput{Currency: "EUR", Volume: 1_000_000, Positive: "1", Records: n,
-		MissedPositive: &PerRecord{Value: 100}, FalsePositive: &PerRecord{Value: 5}}
-	for name, labels := range map[string][]string{"model": f.labels, "rules": f.rules} {
-		p := ImpactPipeline{Name: name, Cost: make([]float64, n), Outcomes: make([]metrics.Outcome, n)}
-		for i := range n {
-			p.Outcomes[i] = metrics.Classify(f.truths[i], labels[i], false, "1")
-		}
-		im.Pipelines = append(im.Pipelines, p)
-	}
-	in.Impact, in.Incumbent = im, "rules"
+	f.price(&in)
 	for _, seed := range []uint64{1, 2, 3, 11, 12} {
 		s.Seed = seed
 		op, err := OperatingPoint(in, s, vs)
@@ -449,18 +446,8 @@ func TestSweepFeedersAgree(t *testing.T) {
 	for i := range f.truths {
 		in.Segments["parity"][i%2].Positions = append(in.Segments["parity"][i%2].Positions, i)
 	}
-	n := len(f.truths)
 	in.Failed[7], in.HasScore[11], in.Scores[13] = true, false, math.NaN() // decisions that do not follow the score
-	im := &ImpactInput{Currency: "EUR", Volume: 1_000_000, Positive: "1", Records: n,
-		MissedPositive: &PerRecord{Value: 100}, FalsePositive: &PerRecord{Value: 5}}
-	for name, labels := range map[string][]string{"model": f.labels, "rules": f.rules} {
-		p := ImpactPipeline{Name: name, Cost: make([]float64, n), Outcomes: make([]metrics.Outcome, n)}
-		for i := range n {
-			p.Outcomes[i] = metrics.Classify(f.truths[i], labels[i], false, "1")
-		}
-		im.Pipelines = append(im.Pipelines, p)
-	}
-	in.Impact, in.Incumbent = im, "rules"
+	f.price(&in)
 	o, err := newOperating(in, s, vs)
 	if err != nil || o.op.Note != "" {
 		t.Fatalf("newOperating: %v %q", err, o.op.Note)

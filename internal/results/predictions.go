@@ -27,6 +27,7 @@ type Predictions struct {
 	// zone, text that is not a time).
 	times    []int64
 	timeText map[int]string
+	stamp    []byte // setTime's scratch
 	// Segments are the records' segment values, by column (nil when none).
 	Segments []map[string]string
 	// Pipelines are in the order of their first line in the journal.
@@ -65,7 +66,10 @@ func (p *Predictions) setTime(seq int, text string) {
 	} else {
 		p.times[seq] = t.Unix()
 	}
-	if err != nil || t.UTC().Format(time.RFC3339) != text {
+	if err == nil {
+		p.stamp = t.UTC().AppendFormat(p.stamp[:0], time.RFC3339) // no string per record
+	}
+	if err != nil || string(p.stamp) != text {
 		if p.timeText == nil {
 			p.timeText = map[int]string{}
 		}

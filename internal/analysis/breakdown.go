@@ -172,7 +172,7 @@ func (r rater) count(pp *results.PipelinePredictions, seqs []int) (k, n int, err
 			return 0, 0, err
 		}
 		truth := r.p.Truths[seq]
-		if truth == "" || !pp.Has[seq] {
+		if truth == "" || !pp.Has(seq) {
 			continue
 		}
 		failed := pp.Err(seq) != ""
@@ -210,7 +210,7 @@ func Confusion(p *results.Predictions, pipeline string) *results.Confusion {
 	}
 	idx := map[string]int{}
 	for seq, t := range p.Truths {
-		if t != "" && pp.Has[seq] {
+		if t != "" && pp.Has(seq) {
 			idx[t], idx[decided(seq)] = 0, 0
 		}
 	}
@@ -227,7 +227,7 @@ func Confusion(p *results.Predictions, pipeline string) *results.Confusion {
 		idx[l], counts[i] = i, make([]int, len(labels))
 	}
 	for seq, t := range p.Truths {
-		if t != "" && pp.Has[seq] {
+		if t != "" && pp.Has(seq) {
 			counts[idx[t]][idx[decided(seq)]]++
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"slices"
 
 	"github.com/poc-harness/poc/internal/results"
 )
@@ -109,7 +108,7 @@ func readJournal(ctx context.Context, run *results.Run, positive string, keepRaw
 // holds: raw answers, or the answers that could not be parsed.
 func needsAnswers(p *results.Predictions) bool {
 	for _, pp := range p.Pipelines {
-		if pp.Answers || slices.Contains(pp.Unparseable, true) {
+		if pp.Answers || pp.AnyUnparseable() {
 			return true
 		}
 	}
@@ -143,26 +142,26 @@ func (j *journal) answer(e *results.Entry) {
 // scores of the records with a truth, in record order.
 func (j *journal) digest(pp *results.PipelinePredictions) {
 	p := j.byName[pp.Name]
-	n := len(pp.Has)
-	for n > 0 && !pp.Has[n-1] {
+	n := pp.Len()
+	for n > 0 && !pp.Has(n-1) {
 		n--
 	}
-	p.cols, p.records, p.has, p.failedAt = pp, n, pp.Has[:n], make([]bool, n)
+	p.cols, p.records, p.has, p.failedAt = pp, n, make([]bool, n), make([]bool, n)
 	for seq := range n {
-		if !pp.Has[seq] {
+		if p.has[seq] = pp.Has(seq); !p.has[seq] {
 			continue
 		}
 		if pp.Err(seq) != "" {
 			p.failed++
 			p.failedAt[seq] = true
 		} else {
-			p.latencies = append(p.latencies, pp.LatencyMS[seq])
+			p.latencies = append(p.latencies, pp.LatencyMS(seq))
 		}
-		if pp.Unparseable[seq] {
+		if pp.Unparseable(seq) {
 			p.unparseable++
 		}
-		if truth := j.truths[seq]; pp.HasScore[seq] && truth != "" {
-			p.scores = append(p.scores, scored{score: pp.Scores[seq], positive: truth == j.positive})
+		if score, ok := pp.Score(seq); ok && j.truths[seq] != "" {
+			p.scores = append(p.scores, scored{score: score, positive: j.truths[seq] == j.positive})
 		}
 	}
 }

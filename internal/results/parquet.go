@@ -155,17 +155,17 @@ func (p *Predictions) eachRow(ctx context.Context, roles map[string]string, fn f
 			stamp = &t
 		}
 		for _, pp := range p.Pipelines {
-			if !pp.Has[seq] {
+			if !pp.Has(seq) {
 				continue
 			}
 			if rows++; rows%checkEvery == 0 && ctx.Err() != nil {
 				return ctx.Err()
 			}
 			row = PredictionRow{Seq: int64(seq), RecordID: p.IDs[seq], Pipeline: pp.Name, Role: roles[pp.Name], Truth: p.Truths[seq],
-				Label: pp.Label(seq), LatencyMS: pp.LatencyMS[seq], Cost: pp.Cost(seq), Unparseable: pp.Unparseable[seq],
-				Cached: pp.Cached[seq], Time: stamp, Segments: seg}
-			if pp.HasScore[seq] {
-				row.Score = &pp.Scores[seq] // the writer keeps the row until it flushes
+				Label: pp.Label(seq), LatencyMS: pp.LatencyMS(seq), Cost: pp.Cost(seq), Unparseable: pp.Unparseable(seq),
+				Cached: pp.Cached(seq), Time: stamp, Segments: seg}
+			if pp.HasScore(seq) {
+				row.Score = pp.scoreAt(seq) // the writer keeps the row until it flushes
 			}
 			if msg := pp.Err(seq); msg != "" {
 				row.Error = &msg

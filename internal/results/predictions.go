@@ -85,32 +85,89 @@ func (p *Predictions) setTime(seq int, text string) {
 type PipelinePredictions struct {
 	// Name is the pipeline's name.
 	Name string
-	// Has marks the records the pipeline has a line for.
-	Has []bool
-	// Scores are the scores, where HasScore says the pipeline gave one.
-	Scores   []float64
-	HasScore []bool
-	// LatencyMS are each decision's latency in milliseconds.
-	LatencyMS []float64
-	// Unparseable marks answers that could not be parsed, Cached those from
-	// the response cache.
-	Unparseable, Cached []bool
 	// Answers reports that some line of the pipeline holds more than the
 	// columns do — a free-text, structured or raw answer, token counts,
 	// attempts —: whoever needs those reads the journal (only set by a
 	// Collector).
 	Answers bool
 
-	// labels are the decisions as codes into dict (code 0 is ""), two to
-	// four bytes a record where a string takes sixteen; costs are nil
-	// while every cost is zero; errors holds the failures, which are few.
-	labels []uint32
-	dict   []string
-	codes  map[string]uint32
-	raw    []string // the decisions as strings, past maxCodes distinct ones
-	costs  []float64
-	errors map[int]string
+	// flags are each record's flag bits (flagLine…); labels are the
+	// decisions as codes into dict (code 0 is ""), two bytes a record where
+	// a string takes sixteen; scores and costs are nil while no record has
+	// a score or a cost that is not zero; errors holds the failures, which
+	// are few. A million records of four pipelines that give no score take
+	// 44 MB, where a slice per field took 96.
+	flags   []uint8
+	labels  []uint16
+	dict    []string
+	codes   map[string]uint16
+	raw     []string // the decisions as strings, past maxCodes distinct ones
+	latency []float64
+	scores  []float64
+	costs   []float64
+	errors  map[int]string
 }
+
+// The flag bits of a record.
+const (
+	flagLine uint8 = 1 << iota
+	flagScore
+	flagUnparseable
+	flagCached
+)
+
+// Len is the number of records the columns hold.
+func (pp *PipelinePredictions) Len() int { return len(pp.flags) }
+
+// Has reports whether the journal holds a line of the pipeline for record
+// seq.
+func (pp *PipelinePredictions) Has(seq int) bool { return pp.flags[seq]&flagLine != 0 }
+
+// Score is the score at record seq and whether the pipeline gave one.
+func (pp *PipelinePredictions) Score(seq int) (float64, bool) {
+	if pp.flags[seq]&flagScore == 0 {
+		return 0, false
+	}
+	return pp.scores[seq], true
+}
+
+// HasScore reports whether the pipeline gave a score at record seq.
+func (pp *PipelinePredictions) HasScore(seq int) bool { return pp.flags[seq]&flagScore != 0 }
+
+// Scores are the scores of the first n records (0 where none) and whether
+// each has one.
+func (pp *PipelinePredictions) Scores(n int) (scores []float64, has []bool) {
+	scores, has = make([]float64, n), make([]bool, n)
+	for i := range n {
+		scores[i], has[i] = pp.Score(i)
+	}
+	return scores, has
+}
+
+// LatencyMS is the latency of the decision at record seq, in milliseconds.
+func (pp *PipelinePredictions) LatencyMS(seq int) float64 { return pp.latency[seq] }
+
+// Unparseable reports whether the answer at record seq could not be
+// parsed.
+func (pp *PipelinePredictions) Unparseable(seq int) bool { return pp.flags[seq]&flagUnparseable != 0 }
+
+// AnyUnparseable reports whether some answer could not be parsed.
+func (pp *PipelinePredictions) AnyUnparseable() bool {
+	for _, f := range pp.flags {
+		if f&flagUnparseable != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Cached reports whether the answer at record seq came from the response
+// cache.
+func (pp *PipelinePredictions) Cached(seq int) bool { return pp.flags[seq]&flagCached != 0 }
+
+// scoreAt is where the score of record seq is kept, for a writer that
+// holds the row until it flushes; the record has a score.
+func (pp *PipelinePredictions) scoreAt(seq int) *float64 { return &pp.scores[seq] }
 
 // Label is the decision at record seq ("" when it failed or gave none).
 func (pp *PipelinePredictions) Label(seq int) string {
@@ -153,14 +210,15 @@ const maxCodes = 1 << 16
 // Equal reports whether pp and q hold the same columns, however they
 // store them.
 func (pp *PipelinePredictions) Equal(q *PipelinePredictions) bool {
-	n := len(pp.Has)
-	if q == nil || pp.Name != q.Name || len(q.Has) != n || pp.Answers != q.Answers || pp.Failures() != q.Failures() ||
-		!slices.Equal(pp.Has, q.Has) || !slices.Equal(pp.Scores, q.Scores) || !slices.Equal(pp.HasScore, q.HasScore) ||
-		!slices.Equal(pp.LatencyMS, q.LatencyMS) || !slices.Equal(pp.Unparseable, q.Unparseable) || !slices.Equal(pp.Cached, q.Cached) {
+	n := pp.Len()
+	if q == nil || pp.Name != q.Name || q.Len() != n || pp.Answers != q.Answers || pp.Failures() != q.Failures() ||
+		!slices.Equal(pp.flags, q.flags) || !slices.Equal(pp.latency, q.latency) {
 		return false
 	}
 	for i := range n {
-		if pp.Label(i) != q.Label(i) || pp.Cost(i) != q.Cost(i) || pp.Err(i) != q.Err(i) {
+		s, _ := pp.Score(i)
+		t, _ := q.Score(i)
+		if pp.Label(i) != q.Label(i) || pp.Cost(i) != q.Cost(i) || pp.Err(i) != q.Err(i) || (s != t && !(math.IsNaN(s) && math.IsNaN(t))) {
 			return false
 		}
 	}
@@ -184,11 +242,28 @@ func (pp *PipelinePredictions) setLabel(seq int, label string) {
 		return
 	}
 	if !ok {
-		c = uint32(len(pp.dict))
+		c = uint16(len(pp.dict))
 		pp.dict = append(pp.dict, label)
 		pp.codes[label] = c
 	}
 	pp.labels[seq] = c
+}
+
+// setScore sets the score at record seq, making the column on the first
+// score.
+func (pp *PipelinePredictions) setScore(seq int, score *float64) {
+	if score == nil {
+		pp.flags[seq] &^= flagScore
+		if pp.scores != nil {
+			pp.scores[seq] = 0
+		}
+		return
+	}
+	if pp.scores == nil {
+		pp.scores = make([]float64, len(pp.flags), cap(pp.flags))
+	}
+	pp.flags[seq] |= flagScore
+	pp.scores[seq] = *score
 }
 
 // setCost sets the cost at record seq, making the column on the first
@@ -198,7 +273,7 @@ func (pp *PipelinePredictions) setCost(seq int, cost float64) {
 		if cost == 0 {
 			return
 		}
-		pp.costs = make([]float64, len(pp.Has), cap(pp.Has))
+		pp.costs = make([]float64, len(pp.flags), cap(pp.flags))
 	}
 	pp.costs[seq] = cost
 }
@@ -326,44 +401,45 @@ func (p *Predictions) prediction(e *Entry) *PipelinePredictions {
 	}
 	pp.grow(e.Seq + 1)
 	s := e.Seq
-	pp.Has[s], pp.LatencyMS[s] = true, e.LatencyMS
+	f := flagLine
+	if e.Unparseable {
+		f |= flagUnparseable
+	}
+	if e.Cached {
+		f |= flagCached
+	}
+	pp.flags[s], pp.latency[s] = f, e.LatencyMS
 	pp.setLabel(s, e.Label)
 	pp.setCost(s, e.Cost)
-	pp.Scores[s], pp.HasScore[s] = 0, e.Score != nil
-	if e.Score != nil {
-		pp.Scores[s] = *e.Score
-	}
+	pp.setScore(s, e.Score)
 	pp.setErr(s, e.Error)
-	pp.Unparseable[s], pp.Cached[s] = e.Unparseable, e.Cached
 	return pp
 }
 
 // sized is an empty pipeline's columns with room for n records.
 func sized(name string, n int) *PipelinePredictions {
-	return &PipelinePredictions{Name: name, Has: make([]bool, 0, n), labels: make([]uint32, 0, n), Scores: make([]float64, 0, n),
-		HasScore: make([]bool, 0, n), LatencyMS: make([]float64, 0, n), Unparseable: make([]bool, 0, n), Cached: make([]bool, 0, n)}
+	return &PipelinePredictions{Name: name, flags: make([]uint8, 0, n), labels: make([]uint16, 0, n), latency: make([]float64, 0, n)}
 }
 
 // grow extends the columns with zeros to n records.
 func (pp *PipelinePredictions) grow(n int) {
 	if pp.dict == nil && pp.raw == nil {
-		pp.codes, pp.dict = map[string]uint32{"": 0}, []string{""}
+		pp.codes, pp.dict = map[string]uint16{"": 0}, []string{""}
 	}
-	for len(pp.Has) < n {
-		pp.Has = append(pp.Has, false)
+	for len(pp.flags) < n {
+		pp.flags = append(pp.flags, 0)
 		if pp.raw != nil {
 			pp.raw = append(pp.raw, "")
 		} else {
 			pp.labels = append(pp.labels, 0)
 		}
-		pp.Scores = append(pp.Scores, 0)
-		pp.HasScore = append(pp.HasScore, false)
+		if pp.scores != nil {
+			pp.scores = append(pp.scores, 0)
+		}
 		if pp.costs != nil {
 			pp.costs = append(pp.costs, 0)
 		}
-		pp.LatencyMS = append(pp.LatencyMS, 0)
-		pp.Unparseable = append(pp.Unparseable, false)
-		pp.Cached = append(pp.Cached, false)
+		pp.latency = append(pp.latency, 0)
 	}
 }
 

@@ -69,10 +69,12 @@ type plainColumns struct {
 }
 
 func plainOf(pp *PipelinePredictions) plainColumns {
-	n := len(pp.Has)
-	c := plainColumns{Name: pp.Name, Has: pp.Has, HasScore: pp.HasScore, Labels: pp.Labels(n), Scores: pp.Scores,
-		LatencyMS: pp.LatencyMS, Unparseable: pp.Unparseable, Cached: pp.Cached}
+	n := pp.Len()
+	c := plainColumns{Name: pp.Name, Labels: pp.Labels(n)}
 	for i := range n {
+		score, has := pp.Score(i)
+		c.Has, c.HasScore, c.Scores = append(c.Has, pp.Has(i)), append(c.HasScore, has), append(c.Scores, score)
+		c.LatencyMS, c.Unparseable, c.Cached = append(c.LatencyMS, pp.LatencyMS(i)), append(c.Unparseable, pp.Unparseable(i)), append(c.Cached, pp.Cached(i))
 		c.Errors, c.Costs = append(c.Errors, pp.Err(i)), append(c.Costs, pp.Cost(i))
 	}
 	return c

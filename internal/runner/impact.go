@@ -67,9 +67,9 @@ func impactInput(ctx context.Context, exp *spec.Experiment, res *engine.Result, 
 	}
 	var unread []*analysis.PerRecord
 	for _, c := range cols {
-		if kept, ok := res.Kept[c.Column]; ok && len(kept) >= n {
-			for seq, v := range kept[:n] {
-				c.Values[seq] = c.Figure(v)
+		if kept, ok := res.Kept[c.Column]; ok && kept.Len() >= n {
+			for seq := range n {
+				c.Values[seq] = c.Figure(kept.At(seq))
 			}
 		} else {
 			unread = append(unread, c)
@@ -87,7 +87,7 @@ func impactInput(ctx context.Context, exp *spec.Experiment, res *engine.Result, 
 		}
 		if pp := preds.Pipeline(p.Name); pp != nil {
 			for seq := range min(n, preds.Records) {
-				if pp.Has[seq] {
+				if pp.Has(seq) {
 					ip.Cost[seq] = pp.Cost(seq)
 					ip.Outcomes[seq] = metrics.Classify(preds.Truths[seq], pp.Label(seq), pp.Err(seq) != "", exp.Dataset.Positive)
 				}

@@ -47,12 +47,13 @@ func operatingPoints(ctx context.Context, exp *spec.Experiment, run *results.Run
 			continue
 		}
 		var journaled func(seq int) pipeline.Prediction // set up once, on the first replay
+		scores, hasScore := pp.Scores(res.Records)
 		var err error
 		in := analysis.OperatingInput{
 			Candidate: p.Name, Pipelines: names, Metrics: metricsOf(exp), Accumulators: res.Accumulators,
 			Fixed: fixedMetrics(exp), Criteria: crits, Segments: segmentsOf(res), Failures: res.Failures,
 			Truths: preds.Truths[:res.Records], Positive: exp.Dataset.Positive, Negative: negativeOf(exp.Dataset.Positive, res.LabelCounts),
-			Labels: pp.Labels(res.Records), Scores: pp.Scores[:res.Records], HasScore: pp.HasScore[:res.Records],
+			Labels: pp.Labels(res.Records), Scores: scores, HasScore: hasScore,
 			Failed: failed(pp, res.Records), Threshold: configuredThreshold(p),
 			Replay: func(visit func(metrics.Observation) error) error {
 				if journaled == nil {
@@ -120,10 +121,10 @@ func suggestedBefore(dir, datasetHash, name string, t float64) string {
 // answered: a threshold on it then decides.
 func scored(pp *results.PipelinePredictions) bool {
 	var answered, withScore int
-	for i, has := range pp.Has {
-		if has && pp.Err(i) == "" {
+	for i := range pp.Len() {
+		if pp.Has(i) && pp.Err(i) == "" {
 			answered++
-			if pp.HasScore[i] {
+			if pp.HasScore(i) {
 				withScore++
 			}
 		}
@@ -135,7 +136,7 @@ func scored(pp *results.PipelinePredictions) bool {
 func failed(pp *results.PipelinePredictions, n int) []bool {
 	out := make([]bool, n)
 	for i := range out {
-		out[i] = !pp.Has[i] || pp.Err(i) != ""
+		out[i] = !pp.Has(i) || pp.Err(i) != ""
 	}
 	return out
 }
@@ -218,15 +219,13 @@ func predictionsOf(dir string, preds *results.Predictions, pp *results.PipelineP
 		return func(seq int) pipeline.Prediction { return all[seq] }, nil
 	}
 	return func(seq int) pipeline.Prediction {
-		if seq >= len(pp.Has) || !pp.Has[seq] {
+		if seq >= pp.Len() || !pp.Has(seq) {
 			return pipeline.Prediction{}
 		}
 		p := pipeline.Prediction{Pipeline: pp.Name, Seq: seq, RecordID: preds.IDs[seq], Err: pp.Err(seq),
-			Latency: time.Duration(pp.LatencyMS[seq] * float64(time.Millisecond)),
-			Output:  pipeline.Output{Label: pp.Label(seq), Cost: pp.Cost(seq), Unparseable: pp.Unparseable[seq], Cached: pp.Cached[seq]}}
-		if pp.HasScore[seq] {
-			p.Output.Score, p.Output.HasScore = pp.Scores[seq], true
-		}
+			Latency: time.Duration(pp.LatencyMS(seq) * float64(time.Millisecond)),
+			Output:  pipeline.Output{Label: pp.Label(seq), Cost: pp.Cost(seq), Unparseable: pp.Unparseable(seq), Cached: pp.Cached(seq)}}
+		p.Output.Score, p.Output.HasScore = pp.Score(seq)
 		return p
 	}, nil
 }
@@ -266,7 +265,7 @@ func replayKept(ctx context.Context, res *engine.Result, cols []string, pred fun
 			return ctx.Err()
 		}
 		for _, c := range cols {
-			fields[c] = res.Kept[c][seq]
+			fields[c] = res.Kept[c].At(seq)
 		}
 		if err := visit(metrics.Observation{Record: datasets.Record{Seq: seq, Fields: fields}, Truth: truths[seq], Pred: pred(seq)}); err != nil {
 			return err

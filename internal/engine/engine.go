@@ -179,7 +179,7 @@ type Result struct {
 	Predictions *results.Predictions
 	// Kept holds, for each column of Options.Keep, every record's value in
 	// replay order, so that the analysis need not read the dataset again.
-	Kept map[string][]any
+	Kept map[string]*Column
 }
 
 // SegmentColumn is the value of one segment column for every record.
@@ -248,7 +248,7 @@ func Replay(ctx context.Context, r datasets.Reader, pipes []Pipe, mets []metrics
 	opt = withDefaults(opt, pipes)
 	res := newResult(pipes, mets, opt.Segments, opt.Now())
 	for _, col := range opt.Keep {
-		res.Kept[col] = make([]any, 0, max(0, opt.Expect))
+		res.Kept[col] = newColumn(opt.Expect)
 	}
 
 	// Calls run under ctx; dispatching new calls stops when ctx ends or a
@@ -384,7 +384,7 @@ func newResult(pipes []Pipe, mets []metrics.Metric, segments []string, now time.
 			res.Accumulators[p][m] = metric.New()
 		}
 	}
-	res.Kept = map[string][]any{}
+	res.Kept = map[string]*Column{}
 	for _, col := range segments {
 		res.Segments = append(res.Segments, SegmentColumn{Column: col, index: map[string]int32{}})
 	}
@@ -851,7 +851,7 @@ func (w *writer) write(b *batch) error {
 		}
 		w.columns.Record(rec.Seq, recordID(rec, w.opt.ID), truth, stamp, w.values)
 		for _, col := range w.opt.Keep {
-			w.res.Kept[col] = append(w.res.Kept[col], rec.Fields[col])
+			w.res.Kept[col].add(rec.Fields[col])
 		}
 		for p, pred := range b.preds[i] {
 			obs := metrics.Observation{Record: rec, Truth: truth, Pred: pred}

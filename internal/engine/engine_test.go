@@ -332,7 +332,7 @@ func TestCollectedColumnsAreTheJournals(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if kept := res.Kept["x"]; len(kept) != 60 || kept[0] != 0.0 || kept[59] != 59.0 {
+		if kept := res.Kept["x"]; kept.Len() != 60 || kept.At(0) != 0.0 || kept.At(59) != 59.0 {
 			t.Errorf("workers=%d: kept x = %v, want every record's x in replay order", workers, kept)
 		}
 		want, err := results.DecodePredictions(&journal, results.ReadOptions{})

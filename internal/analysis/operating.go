@@ -485,7 +485,8 @@ func (o *operating) sweep() error {
 		feeder = newRecordFeeder(o, mets, sets)
 	}
 	chunk := make([]metrics.Observation, 0, sweepChunk)
-	fed := 0 // selection records fed before the chunk
+	fields := make([]map[string]any, sweepChunk) // the chunk's copies of the fields, reused from chunk to chunk
+	fed := 0                                     // selection records fed before the chunk
 	feed := func() {
 		feeder.feed(chunk, fed)
 		fed += len(chunk)
@@ -495,7 +496,14 @@ func (o *operating) sweep() error {
 		if !o.selA[obs.Record.Seq] {
 			return
 		}
-		obs.Record.Fields = maps.Clone(obs.Record.Fields) // the replay may reuse them
+		f := fields[len(chunk)] // the replay may reuse obs's fields: the chunk keeps a copy
+		if f == nil {
+			f = make(map[string]any, len(obs.Record.Fields))
+			fields[len(chunk)] = f
+		}
+		clear(f)
+		maps.Copy(f, obs.Record.Fields)
+		obs.Record.Fields = f
 		if chunk = append(chunk, obs); len(chunk) == cap(chunk) {
 			feed()
 		}

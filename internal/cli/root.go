@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"github.com/poc-harness/poc/internal/memlimit"
 	"io"
 	"os"
 	"os/signal"
@@ -30,6 +31,7 @@ type IO struct {
 func Main() int {
 	ctx, stop := notifyTwice(os.Stderr)
 	defer stop()
+	defer memlimit.Tune()() // the process's memory follows what it holds
 	return Run(ctx, os.Args[1:], IO{Out: os.Stdout, Err: os.Stderr})
 }
 

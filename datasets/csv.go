@@ -27,6 +27,7 @@ type CSVReader struct {
 	columns  []string
 	declared map[string]Type
 	types    []Type // per column, once resolved
+	fieldPool
 }
 
 var (
@@ -116,7 +117,7 @@ func (c *CSVReader) Next() (Record, error) {
 		return Record{}, c.readError(row, err)
 	}
 	line, _ := c.r.FieldPos(0)
-	fields := make(map[string]any, len(c.columns))
+	fields := c.get(len(c.columns))
 	for i, cell := range row {
 		v, err := kinds[i].FromText(cell)
 		if err != nil {

@@ -32,6 +32,7 @@ type JSONLReader struct {
 	// maxLine bounds a line (Limits.MaxRecordBytes; the default until
 	// SetLimits).
 	maxLine int
+	fieldPool
 }
 
 var (
@@ -110,7 +111,7 @@ func (j *JSONLReader) next() (Record, []byte, error) {
 		if raw[0] != '{' {
 			return Record{}, nil, &RowError{File: j.path, Line: j.line, Err: errors.New("want a JSON object")}
 		}
-		fields := make(map[string]any, len(j.columns))
+		fields := j.get(len(j.columns))
 		if err := json.Unmarshal(raw, &fields); err != nil {
 			return Record{}, nil, &RowError{File: j.path, Line: j.line, Err: fmt.Errorf("invalid JSON: %w", err)}
 		}

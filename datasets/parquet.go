@@ -55,6 +55,7 @@ type ParquetReader struct {
 	pos     int   // next row within the batch
 	bad     map[int]*RowError
 	err     error // a read error, returned by every later Next
+	fieldPool
 }
 
 var _ Reader = (*ParquetReader)(nil)
@@ -176,7 +177,7 @@ func (p *ParquetReader) Next() (Record, error) {
 	if rerr := p.bad[i]; rerr != nil {
 		return Record{}, rerr
 	}
-	fields := make(map[string]any, len(p.cols))
+	fields := p.get(len(p.cols))
 	for c := range p.cols {
 		col := &p.cols[c]
 		fields[col.name] = col.values[i]

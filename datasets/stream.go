@@ -222,9 +222,13 @@ type Stream struct {
 	skipped []*RowError
 	seq     int
 	done    bool
+	dropped [1]map[string]any // a record filtered or sampled out, handed back
 }
 
-var _ Reader = (*Stream)(nil)
+var (
+	_ Reader   = (*Stream)(nil)
+	_ Recycler = (*Stream)(nil)
+)
 
 // Open opens the dataset at path for streaming. It picks the format, checks
 // that the columns in opt.Require exist, compiles opt.Filter once, and — when
@@ -428,6 +432,7 @@ func (s *Stream) readFiltered(st *Stats, keep bool) (Record, error) {
 					err = &RowError{File: s.path, Line: rec.Line, Err: ferr}
 				} else if !ok {
 					st.FilteredOut++
+					s.drop(rec)
 					continue
 				}
 			}
@@ -500,6 +505,7 @@ func (s *Stream) Next() (Record, error) {
 			}
 			if !s.sampler.take(key) {
 				s.stats.SampledOut++
+				s.drop(rec)
 				continue
 			}
 		}
@@ -508,6 +514,17 @@ func (s *Stream) Next() (Record, error) {
 		s.stats.Yielded++
 		return rec, nil
 	}
+}
+
+// Recycle hands fields back to the format's reader, when it reuses them
+// (see Recycler).
+func (s *Stream) Recycle(fields []map[string]any) { Recycle(s.r, fields) }
+
+// drop hands back the fields of a record the stream does not yield.
+func (s *Stream) drop(rec Record) {
+	s.dropped[0] = rec.Fields
+	Recycle(s.r, s.dropped[:])
+	s.dropped[0] = nil
 }
 
 // Stats returns the counts so far.

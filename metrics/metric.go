@@ -57,7 +57,9 @@ type Metric interface {
 // record in replay order (Seq 0, 1, 2, ...), for every pipeline, so position i
 // of any two accumulators of one run refers to the same record.
 type Accumulator interface {
-	// Add folds one observation in.
+	// Add folds one observation in. o.Record.Fields is only valid during
+	// the call (the replay reuses the map for a later record): keep the
+	// values needed, never the map.
 	Add(o Observation)
 	// Merge folds in the state of another accumulator of the same metric,
 	// as if its observations had been added after this one's.

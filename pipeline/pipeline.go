@@ -22,7 +22,8 @@ const (
 //
 // Predict must be safe for concurrent use and must return promptly when ctx
 // is done. An error is recorded on the record's prediction; it never aborts
-// the run.
+// the run. rec.Fields is only valid until Predict returns (the replay
+// reuses the map for a later record): an Output must not hold it.
 type Pipeline interface {
 	Predict(ctx context.Context, rec datasets.Record) (Output, error)
 }

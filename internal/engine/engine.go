@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"runtime"
-	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -227,6 +226,19 @@ type batch struct {
 	journaled []bool
 	retried   int          // failed predictions of an earlier attempt made again
 	pending   atomic.Int64 // tasks not yet finished
+	// all holds preds' rows, one allocation a batch, reused with the batch
+	// once it is written (see reuse).
+	all []pipeline.Prediction
+}
+
+// reuse empties a written batch for the reader to fill again: its slices
+// keep their room, and nothing in them points at the records or the
+// predictions written.
+func (b *batch) reuse(seq int) *batch {
+	clear(b.records)
+	clear(b.all)
+	b.seq, b.records, b.retried = seq, b.records[:0], 0
+	return b
 }
 
 // task is the predictions of one pipeline for some records of a batch.
@@ -264,12 +276,17 @@ func Replay(ctx context.Context, r datasets.Reader, pipes []Pipe, mets []metrics
 	batches := make(chan *batch, 1)
 	tasks := make(chan task, opt.Concurrency)
 	done := make(chan *batch, cap(inflight))
+	// Written batches go back to the reader, and their records' field maps
+	// to the dataset's reader (when it reuses them): a replay then makes a
+	// few batches and a few thousand maps, not a map and a row of
+	// predictions per record.
+	free := make(chan *batch, cap(inflight)+2)
 
 	budget := &spendGuard{max: opt.MaxCost, prior: opt.PriorSpent, ledger: opt.Ledger}
 	var readErr error
 	go func() {
 		defer close(batches)
-		readErr = readBatches(dispatchCtx, r, opt.BatchSize, len(pipes), inflight, batches)
+		readErr = readBatches(dispatchCtx, r, opt.BatchSize, inflight, free, batches)
 	}()
 
 	go func() { // dispatcher
@@ -300,6 +317,18 @@ func Replay(ctx context.Context, r datasets.Reader, pipes []Pipe, mets []metrics
 
 	w := newWriter(res, pipes, opt)
 	w.spent = budget.spent
+	w.recycle = func(b *batch) {
+		w.fields = w.fields[:0]
+		for _, rec := range b.records {
+			w.fields = append(w.fields, rec.Fields)
+		}
+		datasets.Recycle(r, w.fields)
+		clear(w.fields)
+		select {
+		case free <- b:
+		default:
+		}
+	}
 	writeErr := w.writeInOrder(done, inflight, stop)
 	w.finish(ctx)
 	return res, replayError(writeErr, readErr)
@@ -394,9 +423,16 @@ func newResult(pipes []Pipe, mets []metrics.Metric, segments []string, now time.
 // readBatches sends the records of r in numbered batches until EOF, an
 // error, or cancellation; it takes an in-flight slot for each batch, which
 // the writer gives back, so memory stays bounded when a record is slow.
-func readBatches(ctx context.Context, r datasets.Reader, size, pipes int, inflight chan struct{}, out chan<- *batch) error {
+func readBatches(ctx context.Context, r datasets.Reader, size int, inflight chan struct{}, free <-chan *batch, out chan<- *batch) error {
 	seq := 0
-	newBatch := func() *batch { return &batch{seq: seq, records: make([]datasets.Record, 0, size)} }
+	newBatch := func() *batch {
+		select {
+		case b := <-free:
+			return b.reuse(seq)
+		default:
+			return &batch{seq: seq, records: make([]datasets.Record, 0, size)}
+		}
+	}
 	cur := newBatch()
 	send := func() bool {
 		select {
@@ -526,14 +562,18 @@ func estimates(todo []task, pipes []Pipe) []float64 {
 // those whose prior prediction failed (a resume retries failures), unless
 // the journal holds them already.
 func prepareBatch(b *batch, npipes int, opt Options) [][]int {
-	b.preds = make([][]pipeline.Prediction, len(b.records))
-	b.prior = make([]bool, len(b.records))
-	b.journaled = make([]bool, len(b.records))
+	n := len(b.records)
+	b.preds, b.prior, b.journaled = resize(b.preds, n), resize(b.prior, n), resize(b.journaled, n)
+	if cap(b.all) < n*npipes {
+		b.all = make([]pipeline.Prediction, n*npipes)
+	}
+	b.all = b.all[:n*npipes]
 	need := make([][]int, npipes)
 	for i, rec := range b.records {
+		b.preds[i] = b.all[i*npipes : (i+1)*npipes : (i+1)*npipes]
 		if opt.Prior != nil {
 			if preds, ok := opt.Prior(rec.Seq); ok && len(preds) == npipes {
-				b.preds[i] = slices.Clone(preds)
+				copy(b.preds[i], preds)
 				b.journaled[i] = rec.Seq < opt.Journaled
 				b.prior[i] = true
 				for p, pred := range preds {
@@ -546,12 +586,21 @@ func prepareBatch(b *batch, npipes int, opt Options) [][]int {
 				continue
 			}
 		}
-		b.preds[i] = make([]pipeline.Prediction, npipes)
 		for p := range need {
 			need[p] = append(need[p], i)
 		}
 	}
 	return need
+}
+
+// resize is s with length n and zero values, reusing its room.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }
 
 // run makes the predictions of one task. It reports false when the context
@@ -751,6 +800,10 @@ type writer struct {
 	spent    func() float64
 	columns  *results.Collector
 	time     []byte
+	// recycle hands a written batch back (its records' fields and itself);
+	// fields is its scratch.
+	recycle func(b *batch)
+	fields  []map[string]any
 }
 
 func newWriter(res *Result, pipes []Pipe, opt Options) *writer {
@@ -800,6 +853,9 @@ func (w *writer) writeInOrder(done <-chan *batch, inflight <-chan struct{}, stop
 			if writeErr = w.write(nb); writeErr != nil {
 				stop(Interrupted, "the journal could not be written")
 				break
+			}
+			if w.recycle != nil {
+				w.recycle(nb)
 			}
 			if l := w.opt.Ledger; l != nil && l.Err() != nil {
 				writeErr = l.Err()

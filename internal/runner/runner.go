@@ -1092,6 +1092,9 @@ type timeRange struct {
 	span   datasets.TimeSpan
 }
 
+// Recycle hands fields back to the reader it passes records from.
+func (t *timeRange) Recycle(fields []map[string]any) { datasets.Recycle(t.Reader, fields) }
+
 func (t *timeRange) Next() (datasets.Record, error) {
 	rec, err := t.Reader.Next()
 	if err == nil && t.column != "" {

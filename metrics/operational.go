@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"fmt"
+	"github.com/poc-harness/poc/internal/stats"
 	"math"
 	"slices"
 	"time"
@@ -83,16 +84,29 @@ func (a *latencyAcc) ValueAt(idx []int) float64 {
 	for k, i := range idx {
 		v[k] = a.ms[i]
 	}
-	slices.Sort(v)
-	return quantileSorted(v, a.m.q)
+	return quantileOf(v, a.m.q)
 }
 
 func (a *latencyAcc) Quantile() (float64, []float64) { return a.m.q, a.ms }
 
 func (a *latencyAcc) Result() Result {
-	v := slices.Clone(a.ms)
-	slices.Sort(v)
-	return Result{Value: quantileSorted(v, a.m.q), N: len(v)}
+	return Result{Value: quantileOf(slices.Clone(a.ms), a.m.q), N: len(a.ms)}
+}
+
+// quantileOf is quantileSorted of v once sorted, found by selection (v is
+// reordered): two order statistics, not the whole order.
+func quantileOf(v []float64, q float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	h := q * float64(len(v)-1)
+	lo := int(math.Floor(h))
+	if lo+1 >= len(v) {
+		return stats.Select(v, len(v)-1)
+	}
+	a := stats.Select(v, lo)
+	b := slices.Min(v[lo+1:])
+	return a + (h-float64(lo))*(b-a)
 }
 
 // quantileSorted is the q-quantile of sorted values with linear interpolation

@@ -65,19 +65,19 @@ func QuantileInterval(values []float64, q, conf float64) (estimate float64, iv I
 	if n == 0 || !(q > 0 && q < 1) || !validConf(conf) || slices.ContainsFunc(values, math.IsNaN) {
 		return math.NaN(), iv
 	}
-	sorted := slices.Clone(values)
-	slices.Sort(sorted)
-	estimate = Quantile(sorted, q)
+	// Three order statistics by selection, not the whole order.
+	v := slices.Clone(values)
+	estimate = QuantileSelect(v, q)
 
 	bd := distuv.Binomial{N: float64(n), P: q}
 	tail := (1 - conf) / 2
 	l := binomPPF(bd, n, tail)       // 1-based rank of the lower bound
 	u := binomPPF(bd, n, 1-tail) + 1 // 1-based rank of the upper bound
 	if l >= 1 {
-		iv.Lo = sorted[l-1]
+		iv.Lo = Select(v, l-1)
 	}
 	if u <= n {
-		iv.Hi = sorted[u-1]
+		iv.Hi = Select(v, u-1)
 	}
 	return estimate, iv
 }

@@ -229,6 +229,44 @@ type batch struct {
 	// all holds preds' rows, one allocation a batch, reused with the batch
 	// once it is written (see reuse).
 	all []pipeline.Prediction
+	// What encode works out for the writer, record by record: ids,
+	// truths, times (RFC 3339, "" for none) and segment values
+	// (len(Options.Segments) a record, in order); and the journal lines of
+	// the fresh records. scratch, fields and vals are its buffers.
+	ids, truths, stamps, values []string
+	lines                       []byte
+	scratch, fields             []byte
+	vals                        []string
+}
+
+// encode works out, once every prediction of b is made, what the writer
+// needs of its records — truths, times, segment values and the journal's
+// lines —, so that the replay's one writer, which must take the records in
+// order, spends its time on the accumulators and the columns, not on
+// formatting. The last task of the batch to finish calls it, on its own
+// goroutine.
+func (b *batch) encode(opt Options) {
+	n, ns := len(b.records), len(opt.Segments)
+	b.ids, b.truths, b.stamps = resize(b.ids, n), resize(b.truths, n), resize(b.stamps, n)
+	b.values = resize(b.values, n*ns)
+	b.lines = b.lines[:0]
+	for i, rec := range b.records {
+		b.ids[i] = recordID(rec, opt.ID)
+		if opt.Label != "" {
+			b.truths[i] = datasets.FormatValue(rec.Fields[opt.Label])
+		}
+		var stamp string
+		b.scratch, b.vals, stamp = recordFields(b.scratch[:0], rec, opt.Time, opt.Segments, b.vals)
+		b.stamps[i] = stamp
+		copy(b.values[i*ns:(i+1)*ns], b.vals)
+		if opt.Journal != nil && !b.journaled[i] {
+			b.fields = appendRecordFields(b.fields[:0], stamp, opt.Segments, b.vals)
+			for p := range b.preds[i] {
+				e := entryOf(b.truths[i], &b.preds[i][p])
+				b.lines = results.AppendEntryRecord(b.lines, &e, b.fields)
+			}
+		}
+	}
 }
 
 // reuse empties a written batch for the reader to fill again: its slices
@@ -308,6 +346,7 @@ func Replay(ctx context.Context, r datasets.Reader, pipes []Pipe, mets []metrics
 			defer wg.Done()
 			for t := range tasks {
 				if run(ctx, t, pipes, opt, budget) && t.b.pending.Add(-1) == 0 {
+					t.b.encode(opt)
 					done <- t.b
 				}
 			}
@@ -494,6 +533,7 @@ func dispatch(ctx context.Context, b *batch, pipes []Pipe, opt Options, budget *
 	}
 	b.pending.Store(int64(len(todo)))
 	if len(todo) == 0 {
+		b.encode(opt)
 		done <- b
 		return true
 	}
@@ -790,16 +830,12 @@ type writer struct {
 	pipes    []Pipe
 	opt      Options
 	journal  *bufio.Writer
-	line     []byte
-	record   []byte
-	values   []string
 	failures int
 	cached   int
 	lastTick time.Time
 	dirty    bool // written since the last sync
 	spent    func() float64
 	columns  *results.Collector
-	time     []byte
 	// recycle hands a written batch back (its records' fields and itself);
 	// fields is its scratch.
 	recycle func(b *batch)
@@ -886,26 +922,17 @@ func (w *writer) finish(ctx context.Context) {
 
 func (w *writer) write(b *batch) error {
 	w.res.Retried += b.retried
+	ns := len(w.opt.Segments)
 	for i, rec := range b.records {
-		truth := ""
-		if w.opt.Label != "" {
-			truth = datasets.FormatValue(rec.Fields[w.opt.Label])
-		}
+		truth, values := b.truths[i], b.values[i*ns:(i+1)*ns]
 		w.res.LabelCounts[truth]++
 		for k := range w.res.Segments {
-			seg := &w.res.Segments[k]
-			seg.add(datasets.FormatValue(rec.Fields[seg.Column]))
+			w.res.Segments[k].add(values[k])
 		}
 		if b.prior[i] {
 			w.res.Resumed++
 		}
-		fresh := w.journal != nil && !b.journaled[i]
-		var stamp string
-		w.time, w.values, stamp = recordFields(w.time[:0], rec, w.opt.Time, w.opt.Segments, w.values)
-		if fresh {
-			w.record = appendRecordFields(w.record[:0], stamp, w.opt.Segments, w.values)
-		}
-		w.columns.Record(rec.Seq, recordID(rec, w.opt.ID), truth, stamp, w.values)
+		w.columns.Record(rec.Seq, b.ids[i], truth, b.stamps[i], values)
 		for _, col := range w.opt.Keep {
 			w.res.Kept[col].add(rec.Fields[col])
 		}
@@ -917,16 +944,13 @@ func (w *writer) write(b *batch) error {
 			w.count(p, pred)
 			e := entryOf(truth, &b.preds[i][p])
 			w.columns.Add(&e)
-			if fresh {
-				w.line = results.AppendEntryRecord(w.line[:0], &e, w.record)
-				if _, err := w.journal.Write(w.line); err != nil {
-					return err
-				}
-			}
 		}
 		w.res.Records++
 	}
 	if w.journal != nil {
+		if _, err := w.journal.Write(b.lines); err != nil {
+			return err
+		}
 		if err := w.journal.Flush(); err != nil {
 			return err
 		}

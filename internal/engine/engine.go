@@ -263,7 +263,7 @@ func (b *batch) encode(opt Options) {
 			b.fields = appendRecordFields(b.fields[:0], stamp, opt.Segments, b.vals)
 			for p := range b.preds[i] {
 				e := entryOf(b.truths[i], &b.preds[i][p])
-				b.lines = results.AppendEntryRecord(b.lines, &e, b.fields)
+				b.lines = results.AppendEntryRecord(b.lines, &e, b.fields, p == 0)
 			}
 		}
 	}

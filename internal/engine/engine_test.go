@@ -365,5 +365,5 @@ func TestCollectedColumnsAreTheJournals(t *testing.T) {
 // dst as the replay writes it: record holds the record-level fields.
 func appendJournalLine(dst []byte, truth string, pred *pipeline.Prediction, record []byte) []byte {
 	e := entryOf(truth, pred)
-	return results.AppendEntryRecord(dst, &e, record)
+	return results.AppendEntryRecord(dst, &e, record, true)
 }

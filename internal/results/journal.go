@@ -2,6 +2,7 @@ package results
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,7 +16,11 @@ import (
 
 // Entry is one line of a run's journal (predictions.jsonl): one pipeline's
 // prediction for one record. The field names are part of the run folder's
-// documented format (README, "The run folder").
+// documented format (README, "The run folder"). The lines of a record are
+// consecutive; a replay writes the record's own fields — id, truth, time,
+// segments — on its first line only (AppendEntryRecord), and ReadJournal
+// gives every entry of the record those of the record's first line where
+// its own line has none.
 type Entry struct {
 	// Seq is the record's position in the replay, from 0.
 	Seq int `json:"seq"`
@@ -31,8 +36,9 @@ type Entry struct {
 	Score *float64 `json:"score,omitempty"`
 	// LatencyMS is the latency in milliseconds.
 	LatencyMS float64 `json:"latency_ms"`
-	// Cost is the cost of the decision.
-	Cost float64 `json:"cost"`
+	// Cost is the cost of the decision (a journal line leaves it out when
+	// it is zero).
+	Cost float64 `json:"cost,omitempty"`
 	// Error is the failure, when the pipeline failed.
 	Error string `json:"error,omitempty"`
 	// Unparseable marks an answer that could not be parsed.
@@ -61,7 +67,7 @@ type Entry struct {
 // (so a NaN score reads back as no score). It uses no reflection and
 // allocates only for Fields.
 func AppendEntry(dst []byte, e *Entry) []byte {
-	dst = appendPrediction(dst, e)
+	dst = appendPrediction(dst, e, true)
 	if e.Time != "" {
 		dst = append(dst, `,"time":`...)
 		dst = appendString(dst, e.Time)
@@ -81,14 +87,19 @@ func AppendEntry(dst []byte, e *Entry) []byte {
 	return append(dst, "}\n"...)
 }
 
-// AppendEntryRecord is AppendEntry for a replay, which writes the same
-// record-level fields on the line of every pipeline: it takes them already
-// encoded in record (by AppendRecordTime and AppendRecordSegments, or
-// nothing) and ignores e.Time and e.Segments. It does not allocate unless e
-// has Fields, and does not keep e.
-func AppendEntryRecord(dst []byte, e *Entry, record []byte) []byte {
-	dst = appendPrediction(dst, e)
-	dst = append(dst, record...)
+// AppendEntryRecord is AppendEntry for a replay, which writes the lines of
+// a record one after the other: the first (first true) carries the
+// record's id and truth, and its time and segments already encoded in
+// record (by AppendRecordTime and AppendRecordSegments, or nothing); the
+// others leave all four out, for ReadJournal to take from the first. That
+// halves the journal (a line of the shipped example took 187 bytes). It
+// ignores e.Time and e.Segments, does not allocate unless e has Fields, and
+// does not keep e.
+func AppendEntryRecord(dst []byte, e *Entry, record []byte, first bool) []byte {
+	dst = appendPrediction(dst, e, first)
+	if first {
+		dst = append(dst, record...)
+	}
 	return append(dst, "}\n"...)
 }
 
@@ -124,16 +135,21 @@ func appendSegment(dst []byte, i int, name, value string) []byte {
 }
 
 // appendPrediction appends the opening brace and the fields of e up to,
-// not including, the record-level ones.
-func appendPrediction(dst []byte, e *Entry) []byte {
+// not including, the time and the segments; the id and the truth only with
+// record.
+func appendPrediction(dst []byte, e *Entry, record bool) []byte {
 	dst = append(dst, `{"seq":`...)
 	dst = strconv.AppendInt(dst, int64(e.Seq), 10)
-	dst = append(dst, `,"id":`...)
-	dst = appendString(dst, e.ID)
+	if record {
+		dst = append(dst, `,"id":`...)
+		dst = appendString(dst, e.ID)
+	}
 	dst = append(dst, `,"pipeline":`...)
 	dst = appendString(dst, e.Pipeline)
-	dst = append(dst, `,"truth":`...)
-	dst = appendString(dst, e.Truth)
+	if record {
+		dst = append(dst, `,"truth":`...)
+		dst = appendString(dst, e.Truth)
+	}
 	dst = append(dst, `,"label":`...)
 	dst = appendString(dst, e.Label)
 	if e.Score != nil {
@@ -142,8 +158,10 @@ func appendPrediction(dst []byte, e *Entry) []byte {
 	}
 	dst = append(dst, `,"latency_ms":`...)
 	dst = appendFloat(dst, e.LatencyMS)
-	dst = append(dst, `,"cost":`...)
-	dst = appendFloat(dst, e.Cost)
+	if e.Cost != 0 {
+		dst = append(dst, `,"cost":`...)
+		dst = appendFloat(dst, e.Cost)
+	}
 	dst = appendOptionalString(dst, `,"error":`, e.Error)
 	if e.Unparseable {
 		dst = append(dst, `,"unparseable":true`...)
@@ -265,6 +283,7 @@ func DecodeEntry(line []byte) (Entry, error) {
 // naming its line number.
 func ReadJournal(r io.Reader, fn func(Entry) error) error {
 	n := 0
+	var rec recordFields
 	return eachLine(r, func(line []byte) error {
 		n++
 		e, err := DecodeEntry(line)
@@ -274,8 +293,31 @@ func ReadJournal(r io.Reader, fn func(Entry) error) error {
 			}
 			return fmt.Errorf("journal line %d: %w", n, err)
 		}
+		rec.fill(&e)
 		return fn(e)
 	})
+}
+
+// recordFields are the record-level fields of the journal's latest record,
+// which its later lines leave out (AppendEntryRecord).
+type recordFields struct {
+	seq             int
+	set             bool
+	id, truth, time string
+	segments        map[string]string
+}
+
+// fill gives e the fields of its record's first line where e has none, or
+// takes them from e when it is the first line of a record.
+func (r *recordFields) fill(e *Entry) {
+	if !r.set || e.Seq != r.seq {
+		*r = recordFields{seq: e.Seq, set: true, id: e.ID, truth: e.Truth, time: e.Time, segments: e.Segments}
+		return
+	}
+	e.ID, e.Truth, e.Time = cmp.Or(e.ID, r.id), cmp.Or(e.Truth, r.truth), cmp.Or(e.Time, r.time)
+	if e.Segments == nil {
+		e.Segments = r.segments
+	}
 }
 
 // errStop ends eachLine early without an error.
@@ -336,6 +378,7 @@ func JournalRecords(r io.Reader, pipes []string) (entries [][]Entry, ends []int6
 	}
 	var cur []Entry
 	var offset int64
+	var rec recordFields
 	err = eachLine(r, func(line []byte) error {
 		if line[len(line)-1] != '\n' {
 			return errStop
@@ -344,6 +387,7 @@ func JournalRecords(r io.Reader, pipes []string) (entries [][]Entry, ends []int6
 		if err != nil || e.Seq != len(entries) || e.Pipeline != pipes[len(cur)] {
 			return errStop
 		}
+		rec.fill(&e)
 		cur = append(cur, e)
 		offset += int64(len(line))
 		if len(cur) == len(pipes) {

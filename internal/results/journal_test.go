@@ -86,15 +86,17 @@ func checkDecodes(t *testing.T, line []byte, want Entry) {
 }
 
 // The replay's encoder, with the record-level fields encoded once, writes
-// the line AppendEntry writes for the entry holding them, and allocates
-// nothing.
+// on a record's first line the line AppendEntry writes for the entry
+// holding them, on its other lines none of them, and allocates nothing;
+// ReadJournal and JournalRecords give every line the record's fields.
 func TestAppendEntryRecord(t *testing.T) {
 	e := Entry{Seq: 9, ID: "r\"9", Pipeline: "p", Truth: "1", Label: "1", Score: ptr(0.5), LatencyMS: 1.5, Raw: `{"a":"b"}`}
 	at := time.Date(2026, 3, 4, 11, 0, 0, 0, time.FixedZone("CET", 3600))
 	var record []byte
 	record = AppendRecordTime(record, at)
 	record = AppendRecordSegments(record, []string{"country", "chan\"nel"}, []string{"DE", "we\nb"})
-	got, err := DecodeEntry(AppendEntryRecord(nil, &e, record))
+	first := AppendEntryRecord(nil, &e, record, true)
+	got, err := DecodeEntry(first)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,11 +105,43 @@ func TestAppendEntryRecord(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got\n%+v, want\n%+v", got, want)
 	}
+	other := e
+	other.Pipeline, other.Label, other.Score, other.Cost, other.Raw = "q", "0", nil, 0.25, ""
+	second := AppendEntryRecord(nil, &other, record, false)
+	for _, key := range []string{`"id"`, `"truth"`, `"time"`, `"segments"`} {
+		if strings.Contains(string(second), key) {
+			t.Errorf("a record's second line %s holds %s", second, key)
+		}
+	}
+	next := Entry{Seq: 10, ID: "r10", Pipeline: "p", Label: "0", LatencyMS: 2} // no truth, time or segments of its own
+	journal := string(first) + string(second) + string(AppendEntryRecord(nil, &next, nil, true)) +
+		string(AppendEntryRecord(nil, &Entry{Seq: 10, Pipeline: "q", Label: "1"}, nil, false))
+	wantOther := other
+	wantOther.ID, wantOther.Truth, wantOther.Time, wantOther.Segments = want.ID, want.Truth, want.Time, want.Segments
+	wantAll := []Entry{want, wantOther, next, {Seq: 10, ID: "r10", Pipeline: "q", Label: "1"}}
+	var read []Entry
+	if err := ReadJournal(strings.NewReader(journal), func(e Entry) error { read = append(read, e); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(read, wantAll) {
+		t.Errorf("ReadJournal gives\n%+v, want\n%+v", read, wantAll)
+	}
+	records, _, err := JournalRecords(strings.NewReader(journal), []string{"p", "q"})
+	if err != nil || len(records) != 0 {
+		// The journal starts at record 9: JournalRecords wants record 0 first.
+		t.Errorf("JournalRecords of a journal from record 9: %d records, %v", len(records), err)
+	}
+	from0 := strings.ReplaceAll(strings.ReplaceAll(journal, `"seq":9,`, `"seq":0,`), `"seq":10,`, `"seq":1,`)
+	records, _, err = JournalRecords(strings.NewReader(from0), []string{"p", "q"})
+	if err != nil || len(records) != 2 || records[0][1].ID != want.ID || records[0][1].Truth != "1" ||
+		!reflect.DeepEqual(records[0][1].Segments, want.Segments) || records[1][1].ID != "r10" || records[1][1].Time != "" {
+		t.Errorf("JournalRecords gives %+v, %v; want each record's fields on both its lines", records, err)
+	}
 	if s := string(AppendRecordSegments(nil, nil, nil)); s != "" {
 		t.Errorf("no segments encode as %q, want nothing", s)
 	}
 	dst := make([]byte, 0, 1024)
-	if n := testing.AllocsPerRun(100, func() { dst = AppendEntryRecord(dst[:0], &e, record) }); n != 0 {
+	if n := testing.AllocsPerRun(100, func() { dst = AppendEntryRecord(dst[:0], &e, record, true) }); n != 0 {
 		t.Errorf("AppendEntryRecord allocates %v times per line, want 0", n)
 	}
 }

@@ -157,6 +157,7 @@ func impact(in ImpactInput, s Settings) (*results.Impact, error) {
 		Confidence: s.Confidence, Positive: in.Positive, Savings: []results.Saving{}}
 	if in.MissedPositive != nil {
 		im.CostOfError = &results.CostOfError{MissedPositive: in.MissedPositive.String(), FalsePositive: in.FalsePositive.String()}
+		im.Positives, im.PositiveName = positives(in), in.PositiveName
 	}
 	r.resampled(s)
 	for i := range in.Pipelines {
@@ -185,8 +186,25 @@ func impact(in ImpactInput, s Settings) (*results.Impact, error) {
 			return nil, err
 		}
 	}
-	im.Notes = notes(in)
+	im.Notes = notes(in, im.Positives)
 	return im, nil
+}
+
+// positives counts the replayed records of the positive class: those a
+// pipeline's outcomes say are positive, flagged or not (every pipeline
+// sees the same labels; a record a pipeline lacks counts for none).
+func positives(in ImpactInput) int {
+	most := 0
+	for _, p := range in.Pipelines {
+		n := 0
+		for _, o := range p.Outcomes {
+			if o == metrics.TruePositive || o == metrics.FalseNegative {
+				n++
+			}
+		}
+		most = max(most, n)
+	}
+	return most
 }
 
 // pollEvery is how many records a loop over the records handles between
@@ -381,8 +399,9 @@ func (r *impactRows) workload(vol float64) (*results.Workload, error) {
 	return w, nil
 }
 
-// notes are the general limits of the projection.
-func notes(in ImpactInput) []string {
+// notes are the general limits of the projection; positives is the number
+// of positive records replayed.
+func notes(in ImpactInput, positives int) []string {
 	out := []string{
 		"The yearly figures assume that next year's records resemble the replayed ones, at the volume the experiment states (use_case.volume_per_year).",
 		"Running cost is what each pipeline's calls cost per record, as the experiment measured or states it; build, integration and monitoring are not included.",
@@ -394,6 +413,11 @@ func notes(in ImpactInput) []string {
 		}
 		out = append(out, fmt.Sprintf("An error is a positive record (%s) the pipeline did not flag, or a negative one it flagged; "+
 			"a failed prediction flags nothing, and a record without a label is no error.", class))
+		if in.Records > 0 {
+			out = append(out, fmt.Sprintf("The error costs, and so the savings, rest on the replay's share of positive records: %s of %s (%s) are positive (%s). "+
+				"They hold for production only if its share is the same: data sampled to keep every positive and a part of the rest overstates them by about as much as it was enriched.",
+				format.Group(int64(positives)), format.Group(int64(in.Records)), format.Share(float64(positives)/float64(in.Records)), class))
+		}
 	}
 	if p := in.People; p != nil {
 		out = append(out, fmt.Sprintf("The saving against %s includes the cost of the people's handling time; "+

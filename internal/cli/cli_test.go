@@ -111,7 +111,7 @@ func TestRunExampleEndToEnd(t *testing.T) {
 	// would replace (use_case.incumbent), but misses the analysts' recall:
 	// NO-GO, so the line is conditional, with its interval.
 	if want := regexp.MustCompile(`^If fraud-model-v3 went to production, against rules-v12 \(today's process\): ` +
-		`a yearly saving of [\d.]+M EUR \(95% interval [\d.]+M to [\d.]+M EUR\), running cost 4,800 EUR a year\.$`); m[1] != "NO-GO" || !want.MatchString(m[2]) {
+		`a yearly saving of [\d.]+M EUR \(95% interval [\d.]+M to [\d.]+M EUR\) at the replay's share of fraud, 2\.4%, running cost 4,800 EUR a year\.$`); m[1] != "NO-GO" || !want.MatchString(m[2]) {
 		t.Errorf("verdict %s, money line %q; want NO-GO and %s", m[1], m[2], want)
 	}
 	if strings.Contains(stdout, "\x1b[") {

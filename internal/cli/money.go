@@ -3,6 +3,7 @@ package cli
 import (
 	"cmp"
 	"fmt"
+	"github.com/poc-harness/poc/internal/report"
 	"math"
 	"strings"
 
@@ -47,6 +48,9 @@ func moneyLine(ij *results.Impact, v results.Decision) string {
 		a := compactAmount(cur, val, float64(lo), float64(hi))
 		amount = fmt.Sprintf("%s (%s interval %s to %s)", a[0], conf, trimCurrency(a[1], cur), a[2])
 	}
+	if share := positiveShare(ij); share != "" {
+		amount += " " + share
+	}
 	running := "no running cost declared"
 	if rc := runningCost(ij, s.Candidate); rc != 0 && !math.IsNaN(rc) {
 		running = "running cost " + compactAmount(cur, rc)[0] + " a year"
@@ -60,6 +64,11 @@ func moneyLine(ij *results.Impact, v results.Decision) string {
 	}
 	return fmt.Sprintf("Against %s, %s: %s %s, %s.", against, s.Candidate, sense, amount, running)
 }
+
+// positiveShare is the condition a saving priced by the cost of errors
+// rests on — "at the replay's share of fraud, 2.4%" —, or "" when errors
+// are not priced.
+func positiveShare(ij *results.Impact) string { return report.PositiveShare(ij) }
 
 // priced says whether the impact puts a non-zero amount anywhere.
 func priced(ij *results.Impact) bool {

@@ -122,6 +122,18 @@ func Percent(p float64) string {
 	return strconv.FormatFloat(math.Round(p*1e6)/1e4, 'f', -1, 64) + "%"
 }
 
+// Share prints a share for a sentence: one decimal (30.1%), two below 1%
+// (0.13%), "0%" for none.
+func Share(p float64) string {
+	switch {
+	case p == 0:
+		return "0%"
+	case p < 0.01:
+		return strconv.FormatFloat(100*p, 'f', 2, 64) + "%"
+	}
+	return strconv.FormatFloat(100*p, 'f', 1, 64) + "%"
+}
+
 // P prints a p-value with three significant digits, and "< 0.0001" below.
 func P(p float64) string {
 	if p < 0.0001 {

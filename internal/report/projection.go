@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"fmt"
+	"github.com/poc-harness/poc/internal/format"
 	"image/color"
 	"math"
 	"strings"
@@ -203,6 +204,9 @@ func incumbentHeadline(ij *results.Impact, conf string, verdict results.Decision
 	if !lo.IsNaN() && !hi.IsNaN() && lo != hi {
 		value += fmt.Sprintf(" (%s interval %s to %s)", conf, strings.TrimSuffix(compactMoney(float64(lo), cur), " "+cur), compactMoney(float64(hi), cur))
 	}
+	if share := PositiveShare(ij); share != "" {
+		value += " " + share
+	}
 	running := ""
 	for _, p := range ij.Pipelines {
 		if p.Name == cand && finite(float64(p.RunningCost.Value)) && p.RunningCost.Value > 0 {
@@ -215,6 +219,19 @@ func incumbentHeadline(ij *results.Impact, conf string, verdict results.Decision
 	}
 	return fmt.Sprintf("%s: if %s went to production, against %s (today's process) it %s%s.",
 		cmp.Or(word, "No verdict"), cand, ij.Incumbent, value, running), true
+}
+
+// PositiveShare is the condition a saving priced by the cost of errors
+// rests on, for a sentence — "at the replay's share of fraud, 2.4%" —, or
+// "" when the impact prices no error or does not say how many positives
+// there were (an impact.json written before it did, or a replay without
+// any): the executive reads that the figure holds at that share, which a
+// sample enriched in positives overstates.
+func PositiveShare(ij *results.Impact) string {
+	if ij == nil || ij.CostOfError == nil || ij.Records == 0 || ij.Positives == 0 {
+		return ""
+	}
+	return fmt.Sprintf("at the replay's share of %s, %s", cmp.Or(ij.PositiveName, "positives"), format.Share(float64(ij.Positives)/float64(ij.Records)))
 }
 
 // compactMoney prints a large amount in thousands, millions or billions:

@@ -351,6 +351,12 @@ type Impact struct {
 	Positive string `json:"positive"`
 	// CostOfError restates use_case.cost_of_error (nil when not given).
 	CostOfError *CostOfError `json:"cost_of_error,omitempty"`
+	// Positives is the number of replayed records of the positive class,
+	// whose share of Records every error cost and saving rests on (0
+	// without CostOfError); PositiveName is the class as people read it
+	// (dataset.label_names), or "" when it has no name.
+	Positives    int    `json:"positives,omitempty"`
+	PositiveName string `json:"positive_name,omitempty"`
 	// Pipelines holds one row per pipeline, in file order.
 	Pipelines []PipelineImpact `json:"pipelines"`
 	// Savings compares each candidate with each baseline.

@@ -3,7 +3,6 @@ package analysis
 import (
 	"cmp"
 	"fmt"
-	"hash/fnv"
 	"maps"
 	"math"
 	"slices"
@@ -316,28 +315,62 @@ func (o *operating) split() {
 	}
 	key := make([]uint64, n) // each record's place in the draw, hashed once
 	for i := range key {
-		f := fnv.New64a()
-		var b [16]byte
-		for k := range 8 {
-			b[k] = byte(o.s.Seed >> (8 * k))
-			b[8+k] = byte(uint64(i) >> (8 * k))
-		}
-		f.Write(b[:])
-		f.Write([]byte("operating point"))
-		key[i] = f.Sum64()
+		key[i] = splitKey(o.s.Seed, i)
 	}
 	o.selA = make([]bool, n)
 	for _, seqs := range classes {
-		slices.SortFunc(seqs, func(a, b int) int { return cmp.Or(cmp.Compare(key[a], key[b]), cmp.Compare(a, b)) })
-		for _, i := range seqs[:len(seqs)/2] {
-			o.selA[i] = true
-		}
+		firstHalf(seqs, key, o.selA)
 	}
+	o.posA, o.posB = make([]int, 0, n/2+len(classes)), make([]int, 0, n/2+len(classes))
 	for i, a := range o.selA {
 		if a {
 			o.posA = append(o.posA, i)
 		} else {
 			o.posB = append(o.posB, i)
+		}
+	}
+}
+
+// splitKey is record i's place in the draw: FNV-1a (64 bits) of the seed
+// and i, eight little-endian bytes each, then "operating point".
+func splitKey(seed uint64, i int) uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for _, v := range [2]uint64{seed, uint64(i)} {
+		for k := range 8 {
+			h = (h ^ uint64(byte(v>>(8*k)))) * prime
+		}
+	}
+	for _, c := range []byte("operating point") {
+		h = (h ^ uint64(c)) * prime
+	}
+	return h
+}
+
+// firstHalf marks in sel the first len(seqs)/2 records of seqs (which are
+// in increasing order) when they are ordered by key and then by position:
+// the keys are sorted as plain numbers, and only the records whose key is
+// the cut's are taken by position.
+func firstHalf(seqs []int, key []uint64, sel []bool) {
+	h := len(seqs) / 2
+	if h == 0 {
+		return
+	}
+	keys := make([]uint64, len(seqs))
+	for j, i := range seqs {
+		keys[j] = key[i]
+	}
+	slices.Sort(keys)
+	cut := keys[h-1]
+	below, _ := slices.BinarySearch(keys, cut) // keys before the cut's
+	quota := h - below                         // records with the cut's key to take, lowest positions first
+	for _, i := range seqs {
+		switch k := key[i]; {
+		case k < cut:
+			sel[i] = true
+		case k == cut && quota > 0:
+			sel[i] = true
+			quota--
 		}
 	}
 }

@@ -3,6 +3,7 @@ package metrics
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Outcome codes of one record under a binary metric, as Classify gives them.
@@ -85,6 +86,9 @@ type binaryAcc struct {
 	codes []uint8
 	total [5]int
 }
+
+// Reserve makes room for n records' codes.
+func (a *binaryAcc) Reserve(n int) { a.codes = slices.Grow(a.codes, max(0, n-len(a.codes))) }
 
 func (a *binaryAcc) Add(o Observation) {
 	c := binaryCode(o, a.m.positive)

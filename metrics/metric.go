@@ -90,6 +90,23 @@ type Resampler interface {
 	ValueAt(idx []int) float64
 }
 
+// Reserver is implemented by accumulators that keep one entry per record
+// and can make room for n records at once: a replay of a million records
+// then holds them in one slice of the right size, instead of slices grown
+// by doubling (up to twice the memory, and a copy at each doubling). The
+// engine and the analysis call it, when they know how many records come,
+// before the first Add; it changes nothing else.
+type Reserver interface {
+	Reserve(n int)
+}
+
+// Reserve makes room for n records in acc when it is a Reserver.
+func Reserve(acc Accumulator, n int) {
+	if r, ok := acc.(Reserver); ok && n > 0 {
+		r.Reserve(n)
+	}
+}
+
 // Columns is implemented by metrics that can say which fields of a record
 // they read (besides its truth and the prediction): the analysis can then
 // feed their accumulators again from those columns, kept in memory by the

@@ -64,6 +64,9 @@ type latencyAcc struct {
 	ms []float64
 }
 
+// Reserve makes room for n records' latencies.
+func (a *latencyAcc) Reserve(n int) { a.ms = slices.Grow(a.ms, max(0, n-len(a.ms))) }
+
 func (a *latencyAcc) Add(o Observation) {
 	a.ms = append(a.ms, float64(o.Pred.Latency)/float64(time.Millisecond))
 }
@@ -139,6 +142,9 @@ type errorAcc struct {
 	failed []bool
 	count  int
 }
+
+// Reserve makes room for n records' outcomes.
+func (a *errorAcc) Reserve(n int) { a.failed = slices.Grow(a.failed, max(0, n-len(a.failed))) }
 
 func (a *errorAcc) Add(o Observation) {
 	f := o.Pred.Failed()

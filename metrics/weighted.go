@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/poc-harness/poc/datasets"
 	"github.com/poc-harness/poc/pipeline"
@@ -56,6 +57,11 @@ type weightedAcc struct {
 	codes   []uint8
 	weights []float64
 	missing int
+}
+
+// Reserve makes room for n records' codes and weights.
+func (a *weightedAcc) Reserve(n int) {
+	a.codes, a.weights = slices.Grow(a.codes, max(0, n-len(a.codes))), slices.Grow(a.weights, max(0, n-len(a.weights)))
 }
 
 // WeightedDetail is the detail of a value-weighted metric.

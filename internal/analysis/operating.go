@@ -1094,6 +1094,7 @@ func (o *operating) newAccumulators(mets []int) []metrics.Accumulator {
 	out := make([]metrics.Accumulator, len(mets))
 	for j, m := range mets {
 		out[j] = o.in.Metrics[m].New()
+		metrics.Reserve(out[j], len(o.in.Truths))
 	}
 	return out
 }

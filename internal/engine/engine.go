@@ -297,6 +297,11 @@ type task struct {
 func Replay(ctx context.Context, r datasets.Reader, pipes []Pipe, mets []metrics.Metric, opt Options) (*Result, error) {
 	opt = withDefaults(opt, pipes)
 	res := newResult(pipes, mets, opt.Segments, opt.Now())
+	for _, accs := range res.Accumulators {
+		for _, acc := range accs {
+			metrics.Reserve(acc, opt.Expect)
+		}
+	}
 	for _, col := range opt.Keep {
 		res.Kept[col] = newColumn(opt.Expect)
 	}

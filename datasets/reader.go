@@ -35,6 +35,19 @@ type TypedReader interface {
 // it without error), an error from r or fn, or ctx ending (checked every
 // few thousand records, so a long read stops promptly).
 func Each(ctx context.Context, r Reader, fn func(Record) error) error {
+	return each(ctx, r, fn, false)
+}
+
+// EachOnce is Each for a fn that keeps nothing of a record's Fields map
+// once it returns (it may keep the values): the map is then handed back to
+// r (Recycler) for a later record, and a pass over a million records makes
+// a few maps instead of a million.
+func EachOnce(ctx context.Context, r Reader, fn func(Record) error) error {
+	return each(ctx, r, fn, true)
+}
+
+func each(ctx context.Context, r Reader, fn func(Record) error, recycle bool) error {
+	var done [1]map[string]any
 	for n := 0; ; n++ {
 		if n%4096 == 0 && ctx.Err() != nil {
 			return ctx.Err()
@@ -48,6 +61,11 @@ func Each(ctx context.Context, r Reader, fn func(Record) error) error {
 		}
 		if err := fn(rec); err != nil {
 			return err
+		}
+		if recycle {
+			done[0] = rec.Fields
+			Recycle(r, done[:])
+			done[0] = nil
 		}
 	}
 }

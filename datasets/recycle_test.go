@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"context"
 	"maps"
 	"path/filepath"
 	"reflect"
@@ -94,5 +95,40 @@ func TestFieldPoolReusesUpToItsBound(t *testing.T) {
 	p.Recycle(many)
 	if len(p.free) != maxPooled {
 		t.Errorf("pooled %d maps, want at most %d", len(p.free), maxPooled)
+	}
+}
+
+// EachOnce gives the records Each gives, handing each map back once fn
+// returns.
+func TestEachOnceRecycles(t *testing.T) {
+	path := writeFile(t, "uneven.jsonl", `{"id": 1, "a": 1.5, "note": "x"}
+{"id": 2, "a": 2.5}
+{"id": 3, "b": true}
+{"id": 4}
+`)
+	read := func(each func(context.Context, Reader, func(Record) error) error) ([]Record, *Stream) {
+		s, err := Open(path, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		var out []Record
+		if err := each(context.Background(), s, func(rec Record) error {
+			cp := rec
+			cp.Fields = maps.Clone(rec.Fields)
+			out = append(out, cp)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out, s
+	}
+	want, _ := read(Each)
+	got, s := read(EachOnce)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("EachOnce read\n%v\nwant\n%v", got, want)
+	}
+	if pooled := len(s.r.(*JSONLReader).free); pooled != 1 {
+		t.Errorf("%d maps back in the reader's pool after EachOnce, want the one it reuses", pooled)
 	}
 }

@@ -88,7 +88,7 @@ func scanData(ctx context.Context, ds spec.Dataset, opt datasets.Options) (spec.
 	defer s.Close()
 	counts := map[string]int{}
 	c := datasets.NewChecker(datasets.CheckOptions{ID: ds.ID, Time: ds.Time, Label: ds.Label, Segments: ds.Segments})
-	err = datasets.Each(ctx, s, func(rec datasets.Record) error {
+	err = datasets.EachOnce(ctx, s, func(rec datasets.Record) error {
 		if ds.Label != "" {
 			counts[datasets.FormatValue(rec.Fields[ds.Label])]++
 		}

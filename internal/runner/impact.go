@@ -110,7 +110,7 @@ func readImpactColumns(ctx context.Context, exp *spec.Experiment, dopt datasets.
 		return fmt.Errorf("open dataset: %w", err)
 	}
 	defer stream.Close()
-	err = datasets.Each(ctx, stream, func(rec datasets.Record) error {
+	err = datasets.EachOnce(ctx, stream, func(rec datasets.Record) error {
 		if rec.Seq >= len(ids) {
 			return errReplayed
 		}

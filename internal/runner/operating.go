@@ -284,7 +284,7 @@ func replayWith(ctx context.Context, exp *spec.Experiment, dopt datasets.Options
 		return fmt.Errorf("open dataset: %w", err)
 	}
 	defer stream.Close()
-	err = datasets.Each(ctx, stream, func(rec datasets.Record) error {
+	err = datasets.EachOnce(ctx, stream, func(rec datasets.Record) error {
 		if rec.Seq >= n {
 			return errReplayed
 		}

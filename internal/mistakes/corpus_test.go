@@ -170,7 +170,7 @@ var corpus = []mistake{
 	{name: "a failure rate above one", edit: []string{"bootstrap: {resamples: 300, seed: 3}", "bootstrap: {resamples: 300, seed: 3}\n  max_failure_rate: 2"},
 		code: 2, want: []string{"experiment.yaml:30:21", "max_failure_rate is a share between 0 and 1"}},
 	{name: "a rate threshold written as a percentage number", edit: []string{"at_least: 0.6", "at_least: 60"},
-		want: []string{"experiment.yaml:25:49: warning", "write a share as 0.30 or 30%"}},
+		code: 2, want: []string{"experiment.yaml:25:49", "a threshold of 60 can never be crossed", "write a share as 0.30 or 30%"}},
 	{name: "the dataset file is missing", edit: []string{"path: data.csv", "path: dta.csv"},
 		code: 2, want: []string{"experiment.yaml:7:9", "dta.csv"}},
 	{name: "the dataset has a header and no rows", files: map[string]string{"data.csv": "id,text,channel,amount,created_at,score,split,is_fraud\n"},

@@ -1427,6 +1427,7 @@ func (l *loader) criterion(f *fields, el *yaml.Node, path string, refs criterion
 		}
 		c.Relative = true
 	}
+	l.checkShareMargin(f, exp, c)
 	if v := f.val("in_every"); !isNull(v) {
 		l.inEvery(f, v, &c, exp.Dataset.Segments)
 	}
@@ -1573,17 +1574,53 @@ func (l *loader) inEvery(f *fields, v *yaml.Node, c *Criterion, segments []strin
 	}
 }
 
-// checkShare warns when an absolute threshold on a share metric (one whose
-// unit is empty) lies outside 0..1.
+// checkShare refuses an absolute threshold outside 0..1 on a built-in
+// share metric (recall, a rate, AUC…), which its value can never cross: a
+// criterion at_most 30 on a false-positive rate would pass whatever the
+// pipeline does and hand out a GO. On a metric the experiment defines
+// itself (expr, command) without a unit it only warns, since the value
+// need not be a share.
 func (l *loader) checkShare(exp *Experiment, c Criterion, v *yaml.Node, field string) {
 	m := exp.Metric(c.Metric)
-	if m == nil || m.Metric == nil || m.Metric.Unit() != "" {
+	if m == nil || m.Metric == nil || m.Metric.Unit() != "" || (c.Threshold >= 0 && c.Threshold <= 1) {
 		return
 	}
-	if c.Threshold < 0 || c.Threshold > 1 {
-		l.warnf(v, field, "write a share as 0.30 or 30%",
-			"%s is a share between 0 and 1, but the threshold is %g", c.Metric, c.Threshold)
+	if knownShare(m) {
+		l.errorf(v, field, "write a share as 0.30 or 30%",
+			"%s is a share between 0 and 1, so a threshold of %g can never be crossed", c.Metric, c.Threshold)
+		return
 	}
+	l.warnf(v, field, "write a share as 0.30 or 30%, or give the metric its unit: (unit: number)",
+		"%s has no unit, so it reads as a share between 0 and 1, but the threshold is %g", c.Metric, c.Threshold)
+}
+
+// knownShare reports whether m is a built-in metric whose value is a share
+// between 0 and 1 (its unit is empty and it is not one the experiment
+// defines itself, expr or command, whose unit is optional).
+func knownShare(m *Metric) bool {
+	return m != nil && m.Metric != nil && m.Metric.Unit() == "" && m.Type != "expr" && m.Type != "command"
+}
+
+// checkShareMargin refuses a margin (by, margin) of 1 or more on the
+// difference of two shares, which lies between −1 and 1: better_than by 5
+// can never pass, and no_worse_than with margin 5 always does — a
+// must-criterion that cannot fail. A relative margin is a share of the
+// baseline's value and is not checked here.
+func (l *loader) checkShareMargin(f *fields, exp *Experiment, c Criterion) {
+	if c.Relative || c.Margin < 1 || (c.Kind != BetterThan && c.Kind != NoWorseThan) || !knownShare(exp.Metric(c.Metric)) {
+		return
+	}
+	key := map[CriterionKind]string{BetterThan: "by", NoWorseThan: "margin"}[c.Kind]
+	v := f.val(key)
+	if v == nil {
+		return
+	}
+	never := "can never pass"
+	if c.Kind == NoWorseThan {
+		never = "always holds, whatever the pipeline does"
+	}
+	l.errorf(v, f.field(key), fmt.Sprintf("write %g%% or %g", c.Margin, c.Margin/100),
+		"%s %g on %s, a share: a difference of two shares lies between -1 and 1, so the criterion %s", key, c.Margin, c.Metric, never)
 }
 
 // maxResamples is the most bootstrap resamples a file may ask for.

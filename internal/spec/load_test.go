@@ -432,7 +432,13 @@ func TestInlineProblems(t *testing.T) {
 		w    want
 	}{
 		{"share threshold", good + "criteria:\n  - {metric: fake_recall, pipeline: model, at_least: 30}\n",
-			testOptions, Warning, want{14, 54, "fake_recall is a share between 0 and 1, but the threshold is 30"}},
+			testOptions, Error, want{14, 54, "fake_recall is a share between 0 and 1, so a threshold of 30 can never be crossed"}},
+		{"share threshold below zero", good + "criteria:\n  - {metric: fake_recall, pipeline: model, at_most: -0.1}\n",
+			testOptions, Error, want{14, 53, "fake_recall is a share between 0 and 1, so a threshold of -0.1 can never be crossed"}},
+		{"share margin as a whole number", good + "criteria:\n  - {metric: fake_recall, pipeline: model, no_worse_than: rules, margin: 5}\n",
+			testOptions, Error, want{14, 74, "margin 5 on fake_recall, a share: a difference of two shares lies between -1 and 1, so the criterion always holds"}},
+		{"share by as a whole number", good + "criteria:\n  - {metric: fake_recall, pipeline: model, better_than: rules, by: 5}\n",
+			testOptions, Error, want{14, 68, "by 5 on fake_recall, a share: a difference of two shares lies between -1 and 1, so the criterion can never pass"}},
 		{"bad threshold", good + "criteria:\n  - {metric: fake_recall, pipeline: model, at_least: lots}\n",
 			testOptions, Error, want{14, 54, `expected a number, a percentage such as 30% or a duration such as 50ms, got "lots"`}},
 		{"margin with better_than", good + "criteria:\n  - {metric: fake_recall, pipeline: model, better_than: rules, margin: 0.1}\n",

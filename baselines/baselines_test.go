@@ -183,3 +183,21 @@ func BenchmarkRules(b *testing.B) {
 		}
 	}
 }
+
+// Each record is counted for the first rule whose condition holds, and for
+// no other.
+func TestRulesCountWhatEachRuleDecided(t *testing.T) {
+	p := build(t, &RulesSpec{
+		Rules:   []Rule{{Name: "big", When: `amount > 100`, Output: 1}, {When: `amount > 50`, Output: 1}, {When: `amount > 1000`, Output: 1}},
+		Default: 0,
+	}).(*Rules)
+	for _, a := range []float64{10, 60, 70, 200, 5000} {
+		if _, err := p.Predict(context.Background(), rec(map[string]any{"amount": a})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []RuleCount{{0, "big", "amount > 100", 2}, {1, "", "amount > 50", 2}, {2, "", "amount > 1000", 0}}
+	if got := p.Fired(); !reflect.DeepEqual(got, want) {
+		t.Errorf("Fired = %+v, want %+v", got, want)
+	}
+}

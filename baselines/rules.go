@@ -3,6 +3,7 @@ package baselines
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/poc-harness/poc/datasets"
 	"github.com/poc-harness/poc/datasets/fieldexpr"
@@ -85,11 +86,12 @@ func (s *RulesSpec) Build(env pipeline.Env) (pipeline.Pipeline, error) {
 		if msg := outputProblem(env, r.Output); msg != "" && r.Output != nil {
 			errs.Add(field+".output", "%s", msg)
 		}
-		p.rules = append(p.rules, compiledRule{cond: cond, output: out})
+		p.rules = append(p.rules, compiledRule{cond: cond, output: out, name: r.Name, when: r.When})
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
+	p.fired = make([]atomic.Int64, len(p.rules))
 	return p, nil
 }
 
@@ -113,8 +115,9 @@ func kindOf(v any) string {
 }
 
 type compiledRule struct {
-	cond   *fieldexpr.Program
-	output string
+	cond       *fieldexpr.Program
+	output     string
+	name, when string
 }
 
 // Rules is the rule-set pipeline built from a RulesSpec.
@@ -122,6 +125,32 @@ type Rules struct {
 	rules    []compiledRule
 	fallback string
 	cost     float64
+	fired    []atomic.Int64 // records each rule decided, as the first whose condition held
+}
+
+// RuleCount is how many records one rule decided.
+type RuleCount struct {
+	// Index is the rule's position in the list, from 0; Name its name (""
+	// when it has none) and When its condition.
+	Index      int
+	Name, When string
+	// Fired is the number of records the rule decided: those whose
+	// condition held, where no earlier rule's did.
+	Fired int64
+}
+
+// Fired is how many records each rule has decided so far, in rule order.
+// A rule that decides none of a whole replay compares a column with a
+// value it never holds (a misspelt category: Records == "Yes" where the
+// column holds "yes") or is shadowed by the rules before it: either way
+// the baseline is not the rule set people run, and every comparison with
+// it is off.
+func (p *Rules) Fired() []RuleCount {
+	out := make([]RuleCount, len(p.rules))
+	for i, r := range p.rules {
+		out[i] = RuleCount{Index: i, Name: r.name, When: r.when, Fired: p.fired[i].Load()}
+	}
+	return out
 }
 
 // Outputs says that rules give a label.
@@ -137,6 +166,7 @@ func (p *Rules) Predict(_ context.Context, rec datasets.Record) (pipeline.Output
 			return pipeline.Output{}, fmt.Errorf("rule %d: %w", i+1, err)
 		}
 		if ok {
+			p.fired[i].Add(1)
 			return pipeline.Output{Label: r.output, Cost: p.cost}, nil
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/poc-harness/poc/baselines"
 	"io"
 	"os"
 	"path/filepath"
@@ -83,8 +84,9 @@ type Outcome struct {
 	Total int
 	// Warnings are what the learners' training checks found that does not
 	// stop the run (a training file that repeats a few replayed records),
-	// positioned at their pipeline's block; the manifest holds them too,
-	// after the experiment file's own warnings.
+	// positioned at their pipeline's block, and the rules that decided no
+	// record of the replay (idleRules), at their when:; the manifest holds
+	// them too, after the experiment file's own warnings.
 	Warnings spec.Diagnostics
 }
 
@@ -430,6 +432,12 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 	}
 	if err != nil || res.Interrupted {
 		return out, stopped(dir, &man, res, err)
+	}
+	if res.Resumed == 0 { // a resumed attempt decided only some records: its counts say nothing
+		if idle := idleRules(exp, res.Records); len(idle) > 0 {
+			out.Warnings = append(out.Warnings, idle...)
+			man.Warnings = append(man.Warnings, warnings(idle)...)
+		}
 	}
 	opt.Timings.Start("predictions.parquet")
 	if err := writePredictions(ctx, dir, exp, res.Predictions); err != nil {
@@ -1032,6 +1040,35 @@ func trainingError(exp *spec.Experiment, i int, verb string, err error) error {
 	at := p.FieldPos(fe.Field)
 	return spec.Diagnostics{{File: exp.File, Line: at.Line, Col: at.Col, Field: fmt.Sprintf("pipelines[%d].%s", i, fe.Field),
 		Msg: fmt.Sprintf("pipeline %q: %s", p.Name, fe.Msg), Severity: spec.Error}}
+}
+
+// idleRules warns of each rule of a rules pipeline that decided none of
+// the records replayed (baselines.Rules.Fired), at the rule's when:.
+func idleRules(exp *spec.Experiment, records int) spec.Diagnostics {
+	var out spec.Diagnostics
+	for i, p := range exp.Pipelines {
+		rs, ok := p.Pipeline.(*baselines.Rules)
+		if !ok || records == 0 {
+			continue
+		}
+		for _, rc := range rs.Fired() {
+			if rc.Fired > 0 {
+				continue
+			}
+			field := fmt.Sprintf("rules[%d].when", rc.Index)
+			at := p.FieldPos(field)
+			rule := fmt.Sprintf("rule %d", rc.Index+1)
+			if rc.Name != "" {
+				rule += " (" + rc.Name + ")"
+			}
+			out = append(out, spec.Diagnostic{File: exp.File, Line: at.Line, Col: at.Col, Field: fmt.Sprintf("pipelines[%d].%s", i, field),
+				Msg: fmt.Sprintf("%s of %s decided none of the %s records replayed: `%s`", rule, p.Name, format.Group(int64(records)), rc.When),
+				Hint: "check each value it compares with those the column holds (a category's spelling and case) and the rules before it, which decide first: " +
+					"a rule that never fires leaves the baseline weaker than the rule set it stands for",
+				Severity: spec.Warning})
+		}
+	}
+	return out
 }
 
 // analyse works out every metric's interval and judges the criteria.

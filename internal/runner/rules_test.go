@@ -1,0 +1,66 @@
+package runner
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A rule that decides no record of the replay — a category compared with a
+// value the column never holds, or one shadowed by the rules before it —
+// is a warning at its when:, on the console's list and in the manifest;
+// rules that fire are not.
+func TestRulesThatNeverFireAreWarned(t *testing.T) {
+	csv := "y,records,job\n1,yes,fixed\n0,no,partime\n1,yes,partime\n0,no,fixed\n0,no,fixed\n1,yes,fixed\n"
+	tests := []struct {
+		name  string
+		rules string
+		want  []string // the rules warned of, by field
+	}{
+		{"every rule fires", `[{when: 'records == "yes"', output: 1}, {when: 'job == "partime"', output: 1}]`, nil},
+		{"a misspelt category", `[{when: 'records == "Yes"', output: 1}, {when: 'job == "partime"', output: 1}]`,
+			[]string{"pipelines[0].rules[0].when"}},
+		{"a shadowed rule", `[{when: 'records == "yes"', output: 1}, {name: again, when: 'records == "yes" && job == "fixed"', output: 1}]`,
+			[]string{"pipelines[0].rules[1].when"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			exp := "version: 1\nname: rules\nuse_case: {question: Good enough}\ndataset: {path: data.csv, label: y}\n" +
+				"pipelines:\n  - {name: today, role: baseline, type: rules, default: 0, rules: " + tc.rules + "}\n" +
+				"  - {name: never, role: candidate, type: constant, output: 0}\nmetrics: [recall]\n" +
+				"criteria:\n  - {metric: recall, pipeline: never, at_least: 0.5}\n"
+			writeFiles(t, dir, map[string]string{"data.csv": csv, "exp.yaml": exp})
+			e, err := Load(filepath.Join(dir, "exp.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := Run(context.Background(), e, Options{Out: filepath.Join(dir, "results"), SkipReports: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, w := range out.Warnings {
+				if strings.Contains(w.Msg, "decided none of the 6 records") {
+					got = append(got, w.Field)
+					if w.Line != 6 || w.Col == 0 {
+						t.Errorf("%s: at %d:%d, want line 6 (the rules' line)", w.Field, w.Line, w.Col)
+					}
+				}
+			}
+			if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+				t.Errorf("warned of %v, want %v", got, tc.want)
+			}
+			inManifest := 0
+			for _, w := range out.Run.Manifest.Warnings {
+				if strings.Contains(w.Message, "decided none") {
+					inManifest++
+				}
+			}
+			if inManifest != len(tc.want) {
+				t.Errorf("the manifest holds %d such warnings, want %d", inManifest, len(tc.want))
+			}
+		})
+	}
+}

@@ -139,6 +139,15 @@ type RuleCount struct {
 	Fired int64
 }
 
+// RuleOutputs are the outputs the rules give, in rule order, and the
+// default's.
+func (p *Rules) RuleOutputs() (rules []string, fallback string) {
+	for _, r := range p.rules {
+		rules = append(rules, r.output)
+	}
+	return rules, p.fallback
+}
+
 // Fired is how many records each rule has decided so far, in rule order.
 // A rule that decides none of a whole replay compares a column with a
 // value it never holds (a misspelt category: Records == "Yes" where the

@@ -64,3 +64,44 @@ func TestRulesThatNeverFireAreWarned(t *testing.T) {
 		})
 	}
 }
+
+// A rule set whose every rule gives the negative class while its default
+// is the positive one flags the negative class: dataset.positive most
+// likely names the wrong class, and the loader says so at the default.
+func TestRulesFlaggingTheNegativeClassAreWarned(t *testing.T) {
+	csv := "y,records\nbad,yes\ngood,no\nbad,yes\ngood,no\ngood,no\n"
+	tests := []struct {
+		name, positive, rules, def string
+		warned                     bool
+	}{
+		{"positive is the class the rules flag", "bad", `[{when: 'records == "yes"', output: bad}]`, "good", false},
+		{"positive is the other class", "good", `[{when: 'records == "yes"', output: bad}]`, "good", true},
+		{"a rule gives the positive class", "good", `[{when: 'records == "yes"', output: bad}, {when: 'records == "no"', output: good}]`, "good", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			exp := "version: 1\nname: rules\nuse_case: {question: Good enough}\ndataset: {path: data.csv, label: y, positive: " + tc.positive + "}\n" +
+				"pipelines:\n  - name: today\n    role: baseline\n    type: rules\n    rules: " + tc.rules + "\n    default: " + tc.def + "\n" +
+				"  - {name: floor, role: candidate, type: constant, output: " + tc.def + "}\nmetrics: [recall]\n" +
+				"criteria:\n  - {metric: recall, pipeline: floor, at_least: 0.5}\n"
+			writeFiles(t, dir, map[string]string{"data.csv": csv, "exp.yaml": exp})
+			e, err := Load(filepath.Join(dir, "exp.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var found bool
+			for _, w := range e.Warnings {
+				if strings.Contains(w.Msg, "the rules flag the negative class") {
+					found = true
+					if w.Field != "pipelines[0].default" || w.Line != 10 {
+						t.Errorf("warned at %s, line %d; want pipelines[0].default, line 10", w.Field, w.Line)
+					}
+				}
+			}
+			if found != tc.warned {
+				t.Errorf("warned %v, want %v; warnings %v", found, tc.warned, e.Warnings)
+			}
+		})
+	}
+}

@@ -1192,7 +1192,38 @@ func (l *loader) buildPipeline(p *Pipeline, exp *Experiment, el *yaml.Node, path
 		l.fieldErrors(err, el, path)
 		return nil
 	}
+	if rs, ok := built.(ruleSet); ok {
+		l.checkRulesFlagPositive(rs, p, exp, el, path)
+	}
 	return built
+}
+
+// ruleSet is a pipeline of rules that says what its rules and its default
+// give (baselines.Rules).
+type ruleSet interface {
+	RuleOutputs() (rules []string, fallback string)
+}
+
+// checkRulesFlagPositive warns when every rule of a binary label's rule set
+// gives the negative class and the default is the positive one: rules
+// flag what they look for, so dataset.positive most likely names the other
+// class (positive: good where the rules flag bad applicants), which turns
+// every recall, precision and cost of error around.
+func (l *loader) checkRulesFlagPositive(rs ruleSet, p *Pipeline, exp *Experiment, el *yaml.Node, path string) {
+	pos := exp.Dataset.Positive
+	if pos == "" || len(exp.Dataset.Labels) != 2 {
+		return
+	}
+	rules, fallback := rs.RuleOutputs()
+	if fallback != pos || len(rules) == 0 || slices.Contains(rules, pos) {
+		return
+	}
+	at, _ := findPath(el, "default")
+	if at == nil {
+		at = el
+	}
+	l.warnf(at, join(path, "default"), fmt.Sprintf("positive names the class the pipelines look for (fraud, default, churn); if the rules look for %q, write dataset.positive: %q", rules[0], rules[0]),
+		"every rule of %s gives %q and its default is %q, the positive class (dataset.positive): the rules flag the negative class", p.Name, rules[0], pos)
 }
 
 // metricTypeNames lists the registered metric types.

@@ -12,6 +12,7 @@ package fieldexpr
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -230,7 +231,30 @@ func Closest(name string, candidates []string) string {
 			best, bestScore = c, score
 		}
 	}
+	if best == "" {
+		best = soleToken(w, candidates)
+	}
 	return best
+}
+
+// soleToken is the one candidate that holds w (three letters or more) as a
+// whole word between underscores — "auc" for roc_auc —, or "" when none
+// or several do ("rate" names no single one of error_rate and
+// false_positive_rate).
+func soleToken(w string, candidates []string) string {
+	if len(w) < 3 {
+		return ""
+	}
+	found := ""
+	for _, c := range candidates {
+		if slices.Contains(strings.Split(strings.ToLower(c), "_"), w) {
+			if found != "" {
+				return ""
+			}
+			found = c
+		}
+	}
+	return found
 }
 
 // distance is the optimal-string-alignment edit distance (Levenshtein with

@@ -66,6 +66,14 @@ func TestClosest(t *testing.T) {
 			t.Errorf("Closest(%q) = %q, want %q", tc.name, got, tc.want)
 		}
 	}
+	mets := []string{"recall", "precision", "roc_auc", "error_rate", "false_positive_rate"}
+	for _, tc := range []struct{ name, want string }{
+		{"auc", "roc_auc"}, {"AUC", "roc_auc"}, {"rate", ""}, {"roc", "roc_auc"}, {"recal", "recall"}, {"au", ""},
+	} {
+		if got := Closest(tc.name, mets); got != tc.want {
+			t.Errorf("Closest(%q) among metrics = %q, want %q", tc.name, got, tc.want)
+		}
+	}
 }
 
 func TestColumnsWithHyphensAndConstantConditions(t *testing.T) {

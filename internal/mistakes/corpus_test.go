@@ -240,6 +240,9 @@ var corpus = []mistake{
 		t.add("region", func(i int, _ []string) string { return fmt.Sprint(i%3 + 1) })
 	}, edit: []string{"time: created_at\n", "time: created_at\n  columns: {region: category}\n  derive: {north: 'region == 1 ? \"yes\" : \"no\"'}\n"},
 		code: 2, want: []string{"experiment.yaml:12:19", "dataset.derive.north", `e.g. region == "1"`}},
+	{name: "a derived column taking the remainder of a number read as float64", edit: []string{"time: created_at\n",
+		"time: created_at\n  derive: {third: 'amount % 3 == 0 ? \"a\" : \"b\"'}\n"},
+		code: 2, want: []string{"experiment.yaml:11:19", "dataset.derive.third", `the derived column "third" cannot be computed on line 2`, "write int(x) % 3"}},
 	{name: "an expression metric comparing a text column with a number", edit: []string{
 		"metrics: [accuracy, recall, roc_auc]", "metrics: [accuracy, recall, roc_auc, {name: web_caught, type: expr, value: 'label == truth', where: 'channel == 1', aggregate: rate}]"},
 		code: 2, want: []string{"experiment.yaml:23", "metrics[3].where", `e.g. channel == "1"`}},

@@ -807,6 +807,8 @@ func (l *loader) readFailed(f *fields, ds *Dataset, err error, counts map[string
 	case errors.Is(err, ErrNoRecords):
 		l.errorf(f.val("path"), "dataset.path", "fix the rows, or the types declared under dataset.columns", "%s", datasets.ShortenQuoted(err.Error()))
 		return true
+	case errors.As(err, &rerr) && l.deriveFailed(ds, rerr):
+		return true
 	case errors.As(err, &rerr):
 		l.errorf(f.val("path"), "dataset.path", "fix the row, or set `on_bad_row: skip` to count and skip such rows",
 			"a row does not parse: %s", datasets.ShortenQuoted(err.Error()))
@@ -822,6 +824,36 @@ func (l *loader) readFailed(f *fields, ds *Dataset, err error, counts map[string
 		return true
 	}
 	return false
+}
+
+// deriveFailed reports, at the expression of dataset.derive, a row error of
+// a derived column, and returns whether rerr was one. The expression is at
+// fault, not the row: what fails on one row fails on every row like it, so
+// skipping bad rows would drop those records without a word (the
+// applicants without an income, say).
+func (l *loader) deriveFailed(ds *Dataset, rerr *datasets.RowError) bool {
+	for i, d := range ds.Derive {
+		if d.Name != rerr.Column || i >= len(l.deriveNodes) {
+			continue
+		}
+		hint := "fix the expression for every row it meets: guard a missing value (x == nil ? ... : ...) rather than skip the rows it fails on"
+		if msg := rerr.Err.Error(); strings.Contains(msg, "float64 % int") || strings.Contains(msg, "% float64") {
+			hint = "numbers read from the data are float64, and % takes integers: write int(x) % 3"
+		}
+		l.errorf(l.deriveNodes[i], "dataset.derive."+d.Name, hint, "the derived column %q cannot be computed on %s: %s",
+			d.Name, rowName(rerr), datasets.ShortenQuoted(rerr.Err.Error()))
+		return true
+	}
+	return false
+}
+
+// rowName names the row of a row error for a message: "line 2 of
+// credit_data.csv".
+func rowName(rerr *datasets.RowError) string {
+	if rerr.Line > 0 {
+		return fmt.Sprintf("line %d of %s", rerr.Line, filepath.Base(rerr.File))
+	}
+	return filepath.Base(rerr.File)
 }
 
 // labelNames decodes dataset.label_names: a name for each coded class

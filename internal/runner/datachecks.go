@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/poc-harness/poc/datasets"
@@ -64,13 +65,28 @@ func CheckData(ctx context.Context, exp *spec.Experiment) (DataChecks, error) {
 		if !ok {
 			sev = spec.CheckWarn
 		}
-		if sev == spec.CheckOff {
+		if sev == spec.CheckOff || (sev == spec.CheckWarn && f.Check == datasets.CheckEmptySegments && !judgedInEvery(exp, f.Column)) {
+			// Records without a segment value matter to a criterion that
+			// must hold in every segment of the column; with none, a
+			// warning would only teach readers to skip the report's
+			// "Read with care" banner (empty_segments: error still refuses).
 			continue
 		}
 		out = append(out, results.DataCheck{Check: string(f.Check), Column: f.Column, Count: f.Count, Records: f.Records,
 			Lines: f.Lines, Severity: string(sev), Message: f.Message()})
 	}
 	return out, nil
+}
+
+// judgedInEvery reports whether a criterion of exp must hold in every
+// segment of column.
+func judgedInEvery(exp *spec.Experiment, column string) bool {
+	for _, c := range exp.Criteria {
+		if slices.Contains(c.InEvery, column) {
+			return true
+		}
+	}
+	return false
 }
 
 // scanData reads the records opt selects once, counting them by their

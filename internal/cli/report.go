@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/poc-harness/poc/internal/format"
 	"os"
 	"path/filepath"
 	"strings"
@@ -133,8 +134,8 @@ func finishAnalysis(ctx context.Context, io IO, dir string) error {
 		}
 		return fmt.Errorf("report: finish the analysis of %s: %w", dir, err)
 	}
-	fmt.Fprintf(io.Out, "Finished the analysis of the %d records of %s (interrupted before): verdict %s\n",
-		out.Run.Verdict.Records, dir, out.Run.Verdict.Verdict)
+	fmt.Fprintf(io.Out, "Finished the analysis of the %s records of %s (interrupted before): verdict %s\n",
+		format.Group(int64(out.Run.Verdict.Records)), dir, out.Run.Verdict.Verdict)
 	fmt.Fprintf(io.Out, "Wrote %s, %s and %s/ in %s\n", results.MarkdownFile, report.HTMLFile, results.PlotsDir, dir)
 	fmt.Fprintf(io.Out, "Open %s\n", filepath.Join(dir, report.HTMLFile))
 	return nil

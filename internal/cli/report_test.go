@@ -114,7 +114,7 @@ func TestReportFinishesAnInterruptedAnalysis(t *testing.T) {
 	})
 	t.Run("during the analysis", func(t *testing.T) {
 		code, stdout, stderr := runCLI(t, context.Background(), "report", run)
-		if code != ExitOK || !strings.Contains(stdout, "Finished the analysis of the 3000 records") {
+		if code != ExitOK || !strings.Contains(stdout, "Finished the analysis of the 3,000 records") {
 			t.Fatalf("exit %d, stdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 		}
 		for _, name := range []string{results.VerdictFile, results.MetricsFile, results.MarkdownFile, "report.html"} {

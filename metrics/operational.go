@@ -99,31 +99,30 @@ func (a *latencyAcc) Result() Result {
 // quantileOf is quantileSorted of v once sorted, found by selection (v is
 // reordered): two order statistics, not the whole order.
 func quantileOf(v []float64, q float64) float64 {
-	if len(v) == 0 {
-		return math.NaN()
-	}
-	h := q * float64(len(v)-1)
-	lo := int(math.Floor(h))
-	if lo+1 >= len(v) {
-		return stats.Select(v, len(v)-1)
-	}
-	a := stats.Select(v, lo)
-	b := slices.Min(v[lo+1:])
-	return a + (h-float64(lo))*(b-a)
+	return typeSeven(len(v), q, func(i int) float64 { return stats.Select(v, i) },
+		func(i int) float64 { return slices.Min(v[i:]) }) // v[i:] holds nothing below v[i-1]
 }
 
 // quantileSorted is the q-quantile of sorted values with linear interpolation
 // between order statistics (Hyndman–Fan type 7, numpy's default).
 func quantileSorted(v []float64, q float64) float64 {
-	if len(v) == 0 {
+	return typeSeven(len(v), q, func(i int) float64 { return v[i] }, func(i int) float64 { return v[i] })
+}
+
+// typeSeven interpolates linearly between the order statistics of n values
+// around q·(n−1): stat(i) is the i-th smallest (0-based), and next(i+1)
+// the one after it, asked for after stat(i); NaN for no values.
+func typeSeven(n int, q float64, stat, next func(i int) float64) float64 {
+	if n == 0 {
 		return math.NaN()
 	}
-	h := q * float64(len(v)-1)
+	h := q * float64(n-1)
 	lo := int(math.Floor(h))
-	if lo+1 >= len(v) {
-		return v[len(v)-1]
+	if lo+1 >= n {
+		return stat(n - 1)
 	}
-	return v[lo] + (h-float64(lo))*(v[lo+1]-v[lo])
+	a := stat(lo)
+	return a + (h-float64(lo))*(next(lo+1)-a)
 }
 
 type errorRate struct{ name string }

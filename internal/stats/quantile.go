@@ -15,17 +15,26 @@ import (
 // numpy's way of evaluating the interpolation. It returns NaN for an empty
 // slice or q outside [0, 1].
 func Quantile(sorted []float64, q float64) float64 {
-	n := len(sorted)
-	if n == 0 || !(q >= 0 && q <= 1) {
+	i, t, ok := quantileRank(len(sorted), q)
+	switch {
+	case !ok:
 		return math.NaN()
+	case i >= len(sorted)-1:
+		return sorted[len(sorted)-1]
+	}
+	return lerp(sorted[i], sorted[i+1], t)
+}
+
+// quantileRank is where the type-7 q-quantile of n sorted values lies:
+// between the order statistics i and i+1 (0-based), at t of the way; ok is
+// false for no values or q outside [0, 1].
+func quantileRank(n int, q float64) (i int, t float64, ok bool) {
+	if n == 0 || !(q >= 0 && q <= 1) {
+		return 0, 0, false
 	}
 	h := float64(n-1) * q
 	lo := math.Floor(h)
-	i := int(lo)
-	if i >= n-1 {
-		return sorted[n-1]
-	}
-	return lerp(sorted[i], sorted[i+1], h-lo)
+	return int(lo), h - lo, true
 }
 
 // lerp interpolates as numpy's _lerp does, so results agree to the last bit:

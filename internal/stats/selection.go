@@ -1,6 +1,9 @@
 package stats
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // Select reorders v so that v[k] is the value a full sort would put there,
 // with no greater value before it and no smaller one after it, and returns
@@ -61,28 +64,16 @@ func insertionSort(v []float64) {
 	}
 }
 
-// minOf is the smallest of v, which is not empty.
-func minOf(v []float64) float64 {
-	m := v[0]
-	for _, x := range v[1:] {
-		m = min(m, x)
-	}
-	return m
-}
-
 // QuantileSelect is Quantile of v, bit for bit, found by selection: v is
 // reordered, not sorted. v must hold no NaN.
 func QuantileSelect(v []float64, q float64) float64 {
-	n := len(v)
-	if n == 0 || !(q >= 0 && q <= 1) {
+	i, t, ok := quantileRank(len(v), q)
+	switch {
+	case !ok:
 		return math.NaN()
-	}
-	h := float64(n-1) * q
-	lo := math.Floor(h)
-	i := int(lo)
-	if i >= n-1 {
-		return Select(v, n-1)
+	case i >= len(v)-1:
+		return Select(v, len(v)-1)
 	}
 	a := Select(v, i)
-	return lerp(a, minOf(v[i+1:]), h-lo)
+	return lerp(a, slices.Min(v[i+1:]), t) // everything after v[i] is at least v[i]
 }

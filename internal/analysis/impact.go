@@ -38,7 +38,8 @@ type ImpactPipeline struct {
 	Name string
 	// Role is "candidate" or "baseline".
 	Role string
-	// Cost is the cost of each record's call.
+	// Cost is the cost of each record's call. The projection only reads
+	// it, so pipelines may share one (the zeros of those that cost nothing).
 	Cost []float64
 	// Outcomes are each record's decision under metrics.Classify.
 	Outcomes []metrics.Outcome
@@ -242,7 +243,7 @@ func rows(in ImpactInput, done <-chan struct{}) (*impactRows, error) {
 		}
 	}
 	for i, p := range in.Pipelines {
-		r.errCost[i], r.total[i] = make([]float64, in.Records), make([]float64, in.Records)
+		r.errCost[i] = make([]float64, in.Records)
 		for seq, o := range p.Outcomes {
 			if err := stopAt(seq, done); err != nil {
 				return nil, err
@@ -256,6 +257,11 @@ func rows(in ImpactInput, done <-chan struct{}) (*impactRows, error) {
 				r.fp[i]++
 			}
 		}
+		if i != r.people && allZero(p.Cost) {
+			r.total[i] = r.errCost[i] // nothing to add: the same amounts, kept once
+			continue
+		}
+		r.total[i] = make([]float64, in.Records)
 		for seq := range in.Records {
 			r.total[i][seq] = p.Cost[seq] + r.errCost[i][seq]
 			if i == r.people {
@@ -264,6 +270,16 @@ func rows(in ImpactInput, done <-chan struct{}) (*impactRows, error) {
 		}
 	}
 	return r, nil
+}
+
+// allZero reports whether every value of v is zero.
+func allZero(v []float64) bool {
+	for _, x := range v {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // resampled puts every per-record amount in one set of resampled columns.

@@ -197,6 +197,16 @@ func (pp *PipelinePredictions) Cost(seq int) float64 {
 	return pp.costs[seq]
 }
 
+// Costs are the costs of the decisions of the first n records (n at most
+// the records collected), nil when every cost is zero. The slice is the
+// collector's own: read it, do not change it.
+func (pp *PipelinePredictions) Costs(n int) []float64 {
+	if pp.costs == nil {
+		return nil
+	}
+	return pp.costs[:n:n]
+}
+
 // Err is the failure at record seq ("" when the pipeline did not fail).
 func (pp *PipelinePredictions) Err(seq int) string { return pp.errors[seq] }
 

@@ -80,18 +80,34 @@ func impactInput(ctx context.Context, exp *spec.Experiment, res *engine.Result, 
 			return in, err
 		}
 	}
+	var zeros []float64 // the cost of the pipelines that cost nothing, shared
 	for _, p := range exp.Pipelines {
-		ip := analysis.ImpactPipeline{Name: p.Name, Role: string(p.Role), Cost: make([]float64, n), Outcomes: make([]metrics.Outcome, n)}
+		ip := analysis.ImpactPipeline{Name: p.Name, Role: string(p.Role), Outcomes: make([]metrics.Outcome, n)}
 		for seq := range ip.Outcomes {
 			ip.Outcomes[seq] = metrics.Unlabelled // a record the journal lacks enters no count
 		}
-		if pp := preds.Pipeline(p.Name); pp != nil {
+		pp := preds.Pipeline(p.Name)
+		if pp != nil {
 			for seq := range min(n, preds.Records) {
 				if pp.Has(seq) {
-					ip.Cost[seq] = pp.Cost(seq)
 					ip.Outcomes[seq] = metrics.Classify(preds.Truths[seq], pp.Label(seq), pp.Err(seq) != "", exp.Dataset.Positive)
 				}
 			}
+		}
+		switch {
+		case pp != nil && n <= preds.Records:
+			ip.Cost = pp.Costs(n) // a record the pipeline lacks costs nothing there
+		case pp != nil:
+			ip.Cost = make([]float64, n)
+			for seq := range preds.Records {
+				ip.Cost[seq] = pp.Cost(seq)
+			}
+		}
+		if ip.Cost == nil {
+			if zeros == nil {
+				zeros = make([]float64, n)
+			}
+			ip.Cost = zeros
 		}
 		in.Pipelines = append(in.Pipelines, ip)
 	}

@@ -195,10 +195,22 @@ type SegmentColumn struct {
 // Positions returns, for each value of the column, the positions of the
 // records that have it.
 func (c *SegmentColumn) Positions() map[string][]int {
-	out := make(map[string][]int, len(c.Values))
+	counts := make([]int, len(c.Values))
+	for _, code := range c.Codes {
+		counts[code]++
+	}
+	pos := make([][]int, len(c.Values)) // each sized once: appends would hold up to twice the positions
+	for code, n := range counts {
+		pos[code] = make([]int, 0, n)
+	}
 	for i, code := range c.Codes {
-		v := c.Values[code]
-		out[v] = append(out[v], i)
+		pos[code] = append(pos[code], i)
+	}
+	out := make(map[string][]int, len(c.Values))
+	for code, v := range c.Values {
+		if counts[code] > 0 {
+			out[v] = pos[code]
+		}
 	}
 	return out
 }

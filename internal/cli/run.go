@@ -167,7 +167,7 @@ func run(ctx context.Context, io IO, opts *RunOptions) error {
 		ropt.Timings = timings.New()
 		defer func() {
 			fmt.Fprintln(io.Err)
-			_ = timings.Write(io.Err, ropt.Timings.Phases())
+			_ = timings.Write(io.Err, ropt.Timings.Phases(), ropt.Timings.Besides())
 		}()
 	}
 

@@ -439,12 +439,27 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 			man.Warnings = append(man.Warnings, warnings(idle)...)
 		}
 	}
-	opt.Timings.Start("predictions.parquet")
-	if err := writePredictions(ctx, dir, exp, res.Predictions); err != nil {
-		return out, err
+	// predictions.parquet is written beside the analysis, which reads the
+	// same columns and leaves a core idle for much of its time.
+	pctx, cancelParquet := context.WithCancel(ctx)
+	defer cancelParquet()
+	parquetDone := make(chan error, 1)
+	parquetStart := time.Now()
+	go func() { parquetDone <- writePredictions(pctx, dir, exp, res.Predictions) }()
+	waitParquet := func() error {
+		err := <-parquetDone
+		opt.Timings.Beside("predictions.parquet", time.Since(parquetStart))
+		return err
 	}
 	payMetrics(ctx, exp, &man, a.ledger)
 	run, err := analyseRun(ctx, exp, dir, dopt, man, res, opt)
+	if err != nil || ctx.Err() != nil {
+		cancelParquet()
+	}
+	opt.Timings.Start("predictions.parquet (the wait for it)")
+	if perr := waitParquet(); perr != nil && err == nil && ctx.Err() == nil {
+		return out, perr
+	}
 	if run != nil {
 		// The metrics that pay for calls (an LLM judge) spent during the
 		// analysis.

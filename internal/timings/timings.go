@@ -40,6 +40,7 @@ type Recorder struct {
 	mu     sync.Mutex
 	now    func() time.Time
 	phases []Phase
+	beside []Phase
 	open   bool
 	start  time.Time
 	cpu    time.Duration
@@ -59,6 +60,27 @@ func (r *Recorder) Start(name string) {
 	resetPeak()
 	r.phases = append(r.phases, Phase{Name: name})
 	r.open, r.start, r.cpu = true, r.now(), cpuTime()
+}
+
+// Beside records work done beside the phases (on another goroutine), with
+// its wall time.
+func (r *Recorder) Beside(name string, wall time.Duration) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.beside = append(r.beside, Phase{Name: name, Wall: wall})
+}
+
+// Besides are the works recorded by Beside.
+func (r *Recorder) Besides() []Phase {
+	if r == nil {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Phase(nil), r.beside...)
 }
 
 // Stop ends the phase in progress, if any.
@@ -99,8 +121,10 @@ func (r *Recorder) Phases() []Phase {
 }
 
 // Write prints the phases as a table: each phase's wall time, its CPU time,
-// its share of the whole and its peak memory, then the total.
-func Write(w io.Writer, phases []Phase) error {
+// its share of the whole and its peak memory, then the total; then the
+// work done beside the phases, with its wall time, whose CPU time and
+// memory are in the phases it overlapped.
+func Write(w io.Writer, phases, beside []Phase) error {
 	var total, cpu time.Duration
 	var peak int64
 	width := len("total")
@@ -124,6 +148,9 @@ func Write(w io.Writer, phases []Phase) error {
 		fmt.Fprintf(&b, "%-*s  %9s  %9s  %5.1f%%  %10s%s\n", width, p.Name, seconds(p.Wall), seconds(p.CPU), share, megabytes(p.PeakRSS), mark)
 	}
 	fmt.Fprintf(&b, "%-*s  %9s  %9s  %6s  %10s\n", width, "total", seconds(total), seconds(cpu), "", megabytes(peak))
+	for _, p := range beside {
+		fmt.Fprintf(&b, "beside the phases: %s, %s wall (its CPU time and memory are in the phases it overlapped)\n", p.Name, seconds(p.Wall))
+	}
 	for _, p := range phases {
 		if p.PeakSinceStart {
 			b.WriteString("* the process's peak since it started: this system cannot reset it between phases\n")

@@ -12,7 +12,6 @@
 package main
 
 import (
-	"bufio"
 	"crypto/sha256"
 	"encoding/json"
 	"flag"
@@ -30,6 +29,8 @@ import (
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/poc-harness/poc/internal/results"
 )
 
 // The experiment's price per million tokens (experiments/support-triage.yaml).
@@ -177,17 +178,12 @@ func journalCounts(path string, n int) (missing, duplicated int, err error) {
 	}
 	defer f.Close()
 	seen := map[int]int{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<26)
-	for sc.Scan() {
-		var e struct {
-			Seq      int    `json:"seq"`
-			Pipeline string `json:"pipeline"`
-		}
-		if json.Unmarshal(sc.Bytes(), &e) == nil && e.Pipeline == "llm-router" {
+	err = results.ReadJournal(f, func(e results.Entry) error {
+		if e.Pipeline == "llm-router" {
 			seen[e.Seq]++
 		}
-	}
+		return nil
+	})
 	for seq := 0; seq < n; seq++ {
 		if seen[seq] == 0 {
 			missing++
@@ -195,7 +191,7 @@ func journalCounts(path string, n int) (missing, duplicated int, err error) {
 			duplicated += seen[seq] - 1
 		}
 	}
-	return missing, duplicated, sc.Err()
+	return missing, duplicated, err
 }
 
 func readJSON(path string, v any) error {

@@ -122,8 +122,8 @@ func TestPriorPredictionsAreUsedNotRepeated(t *testing.T) {
 		t.Errorf("accuracy = %v, want 0.8", got)
 	}
 	lines := strings.Count(journal.String(), "\n")
-	if lines != 60 {
-		t.Errorf("journal got %d lines, want only the 60 new predictions", lines)
+	if lines != 61 || !strings.HasPrefix(journal.String(), `{"journal":`) {
+		t.Errorf("journal got %d lines, want the attempt's header and only the 60 new predictions", lines)
 	}
 }
 
@@ -163,15 +163,15 @@ func TestPriorFailuresAreRetried(t *testing.T) {
 		t.Errorf("calls %d, retried %d, failures %d, resumed %d; want 70, 20, 0, 30", n, res.Retried, res.Failures[0], res.Resumed)
 	}
 	seen := map[int]int{}
-	for _, line := range strings.Split(strings.TrimSpace(journal.String()), "\n") {
-		e, err := results.DecodeEntry([]byte(line))
-		if err != nil {
-			t.Fatal(err)
-		}
+	err = results.ReadJournal(strings.NewReader(journal.String()), func(e results.Entry) error {
 		seen[e.Seq]++
 		if e.Error != "" {
 			t.Errorf("record %d journaled with its old failure", e.Seq)
 		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	for seq := 0; seq < 100; seq++ {
 		want := 1

@@ -272,10 +272,10 @@ func (b *batch) encode(opt Options) {
 		b.stamps[i] = stamp
 		copy(b.values[i*ns:(i+1)*ns], b.vals)
 		if opt.Journal != nil && !b.journaled[i] {
-			b.fields = appendRecordFields(b.fields[:0], stamp, opt.Segments, b.vals)
+			b.fields = appendRecordFields(b.fields[:0], stamp, b.vals)
 			for p := range b.preds[i] {
 				e := entryOf(b.truths[i], &b.preds[i][p])
-				b.lines = results.AppendEntryRecord(b.lines, &e, b.fields, p == 0)
+				b.lines = results.AppendEntryRecord(b.lines, &e, p, b.fields, p == 0)
 			}
 		}
 	}
@@ -851,6 +851,7 @@ type writer struct {
 	cached   int
 	lastTick time.Time
 	dirty    bool // written since the last sync
+	headed   bool // the journal header is written
 	spent    func() float64
 	columns  *results.Collector
 	// recycle hands a written batch back (its records' fields and itself);
@@ -965,6 +966,16 @@ func (w *writer) write(b *batch) error {
 		w.res.Records++
 	}
 	if w.journal != nil {
+		if !w.headed && len(b.lines) > 0 { // each attempt's lines open with the header their pipeline numbers refer to
+			names := make([]string, len(w.pipes))
+			for i, p := range w.pipes {
+				names[i] = p.Name
+			}
+			if _, err := w.journal.Write(results.AppendJournalHeader(nil, names, w.opt.Segments)); err != nil {
+				return err
+			}
+			w.headed = true
+		}
 		if _, err := w.journal.Write(b.lines); err != nil {
 			return err
 		}

@@ -195,11 +195,12 @@ func TestJournalLineRoundTrip(t *testing.T) {
 			InputTokens: 10, OutputTokens: 3, Cached: true, Attempts: 2}},
 	}
 	for _, p := range preds {
-		line := appendJournalLine(nil, "1", &p, nil)
-		e, err := results.DecodeEntry(line)
-		if err != nil {
-			t.Fatalf("line %s does not decode: %v", line, err)
+		journal := appendJournalLine(results.AppendJournalHeader(nil, []string{p.Pipeline}, nil), "1", &p, 0, nil)
+		var es []results.Entry
+		if err := results.ReadJournal(bytes.NewReader(journal), func(e results.Entry) error { es = append(es, e); return nil }); err != nil || len(es) != 1 {
+			t.Fatalf("journal %s reads as %d entries: %v", journal, len(es), err)
 		}
+		e := es[0]
 		if e.Truth != "1" {
 			t.Errorf("truth = %q, want 1", e.Truth)
 		}
@@ -211,19 +212,22 @@ func TestJournalLineRoundTrip(t *testing.T) {
 
 func TestReadResumable(t *testing.T) {
 	var full, failing bytes.Buffer
+	header := results.AppendJournalHeader(nil, []string{"a", "b"}, nil)
+	full.Write(header)
+	failing.Write(header)
 	for seq := range 3 {
-		for _, p := range []string{"a", "b"} {
+		for i, p := range []string{"a", "b"} {
 			pred := pipeline.Prediction{Pipeline: p, Seq: seq, RecordID: fmt.Sprint(seq),
 				Output: pipeline.Output{Label: "1", InputTokens: 12, Cached: true, Raw: "billing"}}
-			full.Write(appendJournalLine(nil, "1", &pred, nil))
+			full.Write(appendJournalLine(nil, "1", &pred, i, nil))
 			if seq == 1 && p == "b" {
 				pred = pipeline.Prediction{Pipeline: p, Seq: seq, RecordID: fmt.Sprint(seq), Err: "HTTP 500"}
 			}
-			failing.Write(appendJournalLine(nil, "1", &pred, nil))
+			failing.Write(appendJournalLine(nil, "1", &pred, i, nil))
 		}
 	}
 	whole := full.String()
-	lines := strings.SplitAfter(whole, "\n")
+	lines := strings.SplitAfter(whole, "\n") // the header, then two lines a record
 	tests := []struct {
 		name    string
 		journal string
@@ -232,11 +236,12 @@ func TestReadResumable(t *testing.T) {
 		length  int
 	}{
 		{"complete", whole, 3, 3, len(whole)},
-		{"torn last line", whole[:len(whole)-7], 2, 2, len(strings.Join(lines[:4], ""))},
-		{"record missing a pipeline", strings.Join(lines[:5], ""), 2, 2, len(strings.Join(lines[:4], ""))},
+		{"torn last line", whole[:len(whole)-7], 2, 2, len(strings.Join(lines[:5], ""))},
+		{"record missing a pipeline", strings.Join(lines[:6], ""), 2, 2, len(strings.Join(lines[:5], ""))},
 		{"empty", "", 0, 0, 0},
+		{"a header alone", string(header), 0, 0, 0},
 		// A failure is made again: the journal keeps what precedes it.
-		{"failure in record 1", failing.String(), 3, 1, len(strings.Join(lines[:2], ""))},
+		{"failure in record 1", failing.String(), 3, 1, len(strings.Join(lines[:3], ""))},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -361,9 +366,10 @@ func TestCollectedColumnsAreTheJournals(t *testing.T) {
 	}
 }
 
-// appendJournalLine appends the journal line of pred (with its newline) to
-// dst as the replay writes it: record holds the record-level fields.
-func appendJournalLine(dst []byte, truth string, pred *pipeline.Prediction, record []byte) []byte {
+// appendJournalLine appends the journal line of pred, pipeline number pipe
+// of the header, (with its newline) to dst as the replay writes a record's
+// first line: record holds the record-level fields.
+func appendJournalLine(dst []byte, truth string, pred *pipeline.Prediction, pipe int, record []byte) []byte {
 	e := entryOf(truth, pred)
-	return results.AppendEntryRecord(dst, &e, record, true)
+	return results.AppendEntryRecord(dst, &e, pipe, record, true)
 }

@@ -62,14 +62,15 @@ func recordFields(buf []byte, rec datasets.Record, timeColumn string, segments, 
 }
 
 // appendRecordFields encodes the record-level journal fields: the time
-// (as recordFields gives it) and the segment values.
-func appendRecordFields(dst []byte, stamp string, segments, values []string) []byte {
+// (as recordFields gives it) and the segment values, in the order of the
+// journal header's segment columns.
+func appendRecordFields(dst []byte, stamp string, values []string) []byte {
 	if stamp != "" {
 		dst = append(dst, `,"time":"`...)
 		dst = append(dst, stamp...)
 		dst = append(dst, '"')
 	}
-	return results.AppendRecordSegments(dst, segments, values)
+	return results.AppendRecordSegments(dst, values)
 }
 
 // Resumable is what an interrupted run's journal gives its next attempt.

@@ -15,7 +15,7 @@ import (
 func BenchmarkAppendJournalLine(b *testing.B) {
 	rec := datasets.Record{Fields: map[string]any{"at": "2026-03-04T10:00:00Z", "country": "DE", "channel": "web"}}
 	_, values, stamp := recordFields(nil, rec, "at", []string{"country", "channel"}, nil)
-	record := appendRecordFields(nil, stamp, []string{"country", "channel"}, values)
+	record := appendRecordFields(nil, stamp, values)
 	cases := []struct {
 		name string
 		pred pipeline.Prediction
@@ -33,7 +33,7 @@ func BenchmarkAppendJournalLine(b *testing.B) {
 			b.ReportAllocs()
 			var line []byte
 			for b.Loop() {
-				line = appendJournalLine(line[:0], "1", &c.pred, record)
+				line = appendJournalLine(line[:0], "1", &c.pred, 0, record)
 			}
 			b.SetBytes(int64(len(line)))
 		})

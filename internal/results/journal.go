@@ -8,19 +8,17 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
 )
 
-// Entry is one line of a run's journal (predictions.jsonl): one pipeline's
-// prediction for one record. The field names are part of the run folder's
-// documented format (README, "The run folder"). The lines of a record are
-// consecutive; a replay writes the record's own fields — id, truth, time,
-// segments — on its first line only (AppendEntryRecord), and ReadJournal
-// gives every entry of the record those of the record's first line where
-// its own line has none.
+// Entry is one pipeline's prediction for one record, as a run's journal
+// (predictions.jsonl) records it. The journal's format is documented in the
+// README ("The run folder"); the field names below are those of the
+// journals written before its header (format 1), which every reader still
+// reads: a line that stands alone, with the pipeline's name and every
+// field of its record.
 type Entry struct {
 	// Seq is the record's position in the replay, from 0.
 	Seq int `json:"seq"`
@@ -61,42 +59,69 @@ type Entry struct {
 	Segments map[string]string `json:"segments,omitempty"`
 }
 
-// AppendEntry appends the journal line of e, with its newline, to dst. The
-// line decodes to the same Entry as encoding/json's encoding of e, except
-// that a NaN or infinite number, which JSON cannot hold, is written as null
-// (so a NaN score reads back as no score). It uses no reflection and
-// allocates only for Fields.
-func AppendEntry(dst []byte, e *Entry) []byte {
-	dst = appendPrediction(dst, e, true)
-	if e.Time != "" {
-		dst = append(dst, `,"time":`...)
-		dst = appendString(dst, e.Time)
-	}
-	if len(e.Segments) > 0 {
-		names := make([]string, 0, 8)
-		for k := range e.Segments {
-			names = append(names, k)
-		}
-		slices.Sort(names)
-		dst = append(dst, `,"segments":{`...)
-		for i, k := range names {
-			dst = appendSegment(dst, i, k, e.Segments[k])
-		}
-		dst = append(dst, '}')
-	}
+// JournalFormat is the format of the journal lines this version writes.
+// Format 2 opens each attempt's lines with a header naming the pipelines
+// and the segment columns (AppendJournalHeader); a prediction line gives
+// its pipeline by number in the header ("p"), its latency as "ms" and its
+// record's segment values as a list in the header's order ("seg"), and
+// only the first line of a record carries the record's fields — "seq",
+// "id", "truth", "time", "seg" —, the record's other lines following it.
+// About 60 bytes a prediction for a local pipeline, against 187 for the
+// self-contained lines of format 1.
+const JournalFormat = 2
+
+// AppendJournalHeader appends the header line that opens an attempt's
+// journal lines: the format, the pipelines (a line's "p" is a position in
+// this list) and the segment columns (a line's "seg" holds their values
+// in this order).
+func AppendJournalHeader(dst []byte, pipelines, segments []string) []byte {
+	dst = append(dst, `{"journal":`...)
+	dst = strconv.AppendInt(dst, JournalFormat, 10)
+	dst = append(dst, `,"pipelines":`...)
+	dst = appendStrings(dst, pipelines)
+	dst = append(dst, `,"segment_columns":`...)
+	dst = appendStrings(dst, segments)
 	return append(dst, "}\n"...)
 }
 
-// AppendEntryRecord is AppendEntry for a replay, which writes the lines of
-// a record one after the other: the first (first true) carries the
-// record's id and truth, and its time and segments already encoded in
-// record (by AppendRecordTime and AppendRecordSegments, or nothing); the
-// others leave all four out, for ReadJournal to take from the first. That
-// halves the journal (a line of the shipped example took 187 bytes). It
-// ignores e.Time and e.Segments, does not allocate unless e has Fields, and
-// does not keep e.
-func AppendEntryRecord(dst []byte, e *Entry, record []byte, first bool) []byte {
-	dst = appendPrediction(dst, e, first)
+// appendStrings appends ss as a JSON list of strings.
+func appendStrings(dst []byte, ss []string) []byte {
+	dst = append(dst, '[')
+	for i, s := range ss {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendString(dst, s)
+	}
+	return append(dst, ']')
+}
+
+// AppendEntryRecord appends the journal line of e, pipeline number pipe of
+// the header, with its newline, to dst. The lines of a record are written
+// one after the other: the first (first true) carries the record's seq, id
+// and truth, and its time and segment values already encoded in record (by
+// AppendRecordTime and AppendRecordSegments, or nothing); the others leave
+// all of them out, for ReadJournal to take from the first. A NaN or
+// infinite number, which JSON cannot hold, is written as null (so a NaN
+// score reads back as no score). It ignores e.Pipeline, e.Time and
+// e.Segments, uses no reflection, allocates only for Fields, and does not
+// keep e.
+func AppendEntryRecord(dst []byte, e *Entry, pipe int, record []byte, first bool) []byte {
+	dst = append(dst, '{')
+	if first {
+		dst = append(dst, `"seq":`...)
+		dst = strconv.AppendInt(dst, int64(e.Seq), 10)
+		dst = append(dst, `,"id":`...)
+		dst = appendString(dst, e.ID)
+		dst = append(dst, ',')
+	}
+	dst = append(dst, `"p":`...)
+	dst = strconv.AppendInt(dst, int64(pipe), 10)
+	if first {
+		dst = append(dst, `,"truth":`...)
+		dst = appendString(dst, e.Truth)
+	}
+	dst = appendPrediction(dst, e, `,"ms":`)
 	if first {
 		dst = append(dst, record...)
 	}
@@ -111,52 +136,26 @@ func AppendRecordTime(dst []byte, t time.Time) []byte {
 	return append(dst, '"')
 }
 
-// AppendRecordSegments appends the record-level "segments" field of a
-// journal line, names[i] holding values[i], for AppendEntryRecord. It
-// appends nothing when there are no names.
-func AppendRecordSegments(dst []byte, names, values []string) []byte {
-	if len(names) == 0 {
+// AppendRecordSegments appends the record-level "seg" field of a journal
+// line, the values of the header's segment columns in order, for
+// AppendEntryRecord. It appends nothing when there are no segment columns.
+func AppendRecordSegments(dst []byte, values []string) []byte {
+	if len(values) == 0 {
 		return dst
 	}
-	dst = append(dst, `,"segments":{`...)
-	for i, k := range names {
-		dst = appendSegment(dst, i, k, values[i])
-	}
-	return append(dst, '}')
+	return appendStrings(append(dst, `,"seg":`...), values)
 }
 
-func appendSegment(dst []byte, i int, name, value string) []byte {
-	if i > 0 {
-		dst = append(dst, ',')
-	}
-	dst = appendString(dst, name)
-	dst = append(dst, ':')
-	return appendString(dst, value)
-}
-
-// appendPrediction appends the opening brace and the fields of e up to,
-// not including, the time and the segments; the id and the truth only with
-// record.
-func appendPrediction(dst []byte, e *Entry, record bool) []byte {
-	dst = append(dst, `{"seq":`...)
-	dst = strconv.AppendInt(dst, int64(e.Seq), 10)
-	if record {
-		dst = append(dst, `,"id":`...)
-		dst = appendString(dst, e.ID)
-	}
-	dst = append(dst, `,"pipeline":`...)
-	dst = appendString(dst, e.Pipeline)
-	if record {
-		dst = append(dst, `,"truth":`...)
-		dst = appendString(dst, e.Truth)
-	}
+// appendPrediction appends the fields of e from its label on, latency
+// under the key latency (with its quotes, comma and colon).
+func appendPrediction(dst []byte, e *Entry, latency string) []byte {
 	dst = append(dst, `,"label":`...)
 	dst = appendString(dst, e.Label)
 	if e.Score != nil {
 		dst = append(dst, `,"score":`...)
 		dst = appendFloat(dst, *e.Score)
 	}
-	dst = append(dst, `,"latency_ms":`...)
+	dst = append(dst, latency...)
 	dst = appendFloat(dst, e.LatencyMS)
 	if e.Cost != 0 {
 		dst = append(dst, `,"cost":`...)
@@ -260,46 +259,33 @@ func appendFloat(dst []byte, f float64) []byte {
 	return strconv.AppendFloat(dst, f, 'g', -1, 64)
 }
 
-// DecodeEntry decodes one journal line. A line without a pipeline or with
-// a negative seq is not an entry.
-func DecodeEntry(line []byte) (Entry, error) {
-	var e Entry
-	if err := json.Unmarshal(line, &e); err != nil {
-		return Entry{}, err
-	}
-	if e.Pipeline == "" {
-		return Entry{}, errors.New("no pipeline")
-	}
-	if e.Seq < 0 {
-		return Entry{}, fmt.Errorf("negative seq %d", e.Seq)
-	}
-	return e, nil
+// journalLine is a journal line as it is written, in either format: a
+// header, a line of format 2 (with "p") or a line of format 1 (the
+// embedded Entry's keys). Seq, at the outer level, shadows Entry's.
+type journalLine struct {
+	Journal        int      `json:"journal"`
+	Pipelines      []string `json:"pipelines"`
+	SegmentColumns []string `json:"segment_columns"`
+	Seq            *int     `json:"seq"`
+	P              *int     `json:"p"`
+	MS             *float64 `json:"ms"`
+	Seg            []string `json:"seg"`
+	Entry
 }
 
-// ReadJournal calls fn with every entry of a journal, in file order, and
-// stops at fn's first error, which it returns as it is. A torn last line —
-// one without its newline, left by a process killed mid-write — is ignored
-// when it does not decode; any other line that does not decode is an error
-// naming its line number.
-func ReadJournal(r io.Reader, fn func(Entry) error) error {
-	n := 0
-	var rec recordFields
-	return eachLine(r, func(line []byte) error {
-		n++
-		e, err := DecodeEntry(line)
-		if err != nil {
-			if line[len(line)-1] != '\n' {
-				return nil
-			}
-			return fmt.Errorf("journal line %d: %w", n, err)
-		}
-		rec.fill(&e)
-		return fn(e)
-	})
+// journalDecoder reads journal lines in file order: the latest header, and
+// the record-level fields of the latest record, which the record's later
+// lines leave out.
+type journalDecoder struct {
+	pipelines, segments []string
+	headed              bool
+	// combos holds each set of segment values once, by the values.
+	combos map[string]map[string]string
+	key    []byte
+	rec    recordFields
 }
 
-// recordFields are the record-level fields of the journal's latest record,
-// which its later lines leave out (AppendEntryRecord).
+// recordFields are the record-level fields of the latest record.
 type recordFields struct {
 	seq             int
 	set             bool
@@ -307,17 +293,136 @@ type recordFields struct {
 	segments        map[string]string
 }
 
-// fill gives e the fields of its record's first line where e has none, or
-// takes them from e when it is the first line of a record.
-func (r *recordFields) fill(e *Entry) {
-	if !r.set || e.Seq != r.seq {
-		*r = recordFields{seq: e.Seq, set: true, id: e.ID, truth: e.Truth, time: e.Time, segments: e.Segments}
-		return
+// decode reads one line: an entry, or header true for a header line.
+func (d *journalDecoder) decode(line []byte) (e Entry, header bool, err error) {
+	var l journalLine
+	if err := json.Unmarshal(line, &l); err != nil {
+		return Entry{}, false, err
 	}
+	switch {
+	case l.Journal != 0:
+		if l.Journal > JournalFormat {
+			return Entry{}, true, fmt.Errorf("journal format %d, newer than this poc's (%d): read it with a newer poc", l.Journal, JournalFormat)
+		}
+		d.pipelines, d.segments, d.headed = l.Pipelines, l.SegmentColumns, true
+		return Entry{}, true, nil
+	case l.P != nil:
+		e, err = d.compact(&l)
+	default:
+		e, err = d.standalone(&l)
+	}
+	return e, false, err
+}
+
+// compact reads a line of format 2.
+func (d *journalDecoder) compact(l *journalLine) (Entry, error) {
+	e := l.Entry
+	if !d.headed {
+		return Entry{}, errors.New(`a line with a pipeline number ("p") before any header`)
+	}
+	if p := *l.P; p < 0 || p >= len(d.pipelines) {
+		return Entry{}, fmt.Errorf("pipeline number %d, where the header names %d pipelines", p, len(d.pipelines))
+	}
+	e.Pipeline = d.pipelines[*l.P]
+	if l.MS != nil {
+		e.LatencyMS = *l.MS
+	}
+	if l.Seq == nil { // a record's later line
+		if !d.rec.set {
+			return Entry{}, errors.New("a line without a seq before any record's first line")
+		}
+		e.Seq = d.rec.seq
+		d.rec.give(&e)
+		return e, nil
+	}
+	if e.Seq = *l.Seq; e.Seq < 0 {
+		return Entry{}, fmt.Errorf("negative seq %d", e.Seq)
+	}
+	if l.Seg != nil {
+		if len(l.Seg) != len(d.segments) {
+			return Entry{}, fmt.Errorf("%d segment values, where the header names %d segment columns", len(l.Seg), len(d.segments))
+		}
+		e.Segments = d.combo(l.Seg)
+	}
+	d.rec = recordFields{seq: e.Seq, set: true, id: e.ID, truth: e.Truth, time: e.Time, segments: e.Segments}
+	return e, nil
+}
+
+// combo is the map of the header's segment columns to values, one map for
+// each set of values (the entries share it: read it, do not change it).
+func (d *journalDecoder) combo(values []string) map[string]string {
+	d.key = d.key[:0]
+	for _, v := range values {
+		d.key = append(append(d.key, v...), 0)
+	}
+	if m, ok := d.combos[string(d.key)]; ok {
+		return m
+	}
+	m := make(map[string]string, len(values))
+	for i, v := range values {
+		m[d.segments[i]] = v
+	}
+	if d.combos == nil {
+		d.combos = map[string]map[string]string{}
+	}
+	if len(d.combos) < internLimit {
+		d.combos[string(d.key)] = m
+	}
+	return m
+}
+
+// standalone reads a line of format 1: a line with its pipeline's name,
+// whose record's fields are on the record's first line at least.
+func (d *journalDecoder) standalone(l *journalLine) (Entry, error) {
+	e := l.Entry
+	if l.Seq != nil {
+		e.Seq = *l.Seq
+	}
+	if e.Pipeline == "" {
+		return Entry{}, errors.New("no pipeline")
+	}
+	if e.Seq < 0 {
+		return Entry{}, fmt.Errorf("negative seq %d", e.Seq)
+	}
+	if d.rec.set && e.Seq == d.rec.seq {
+		d.rec.give(&e)
+	} else {
+		d.rec = recordFields{seq: e.Seq, set: true, id: e.ID, truth: e.Truth, time: e.Time, segments: e.Segments}
+	}
+	return e, nil
+}
+
+// give gives e the record's fields where e has none.
+func (r *recordFields) give(e *Entry) {
 	e.ID, e.Truth, e.Time = cmp.Or(e.ID, r.id), cmp.Or(e.Truth, r.truth), cmp.Or(e.Time, r.time)
 	if e.Segments == nil {
 		e.Segments = r.segments
 	}
+}
+
+// ReadJournal calls fn with every entry of a journal, in file order, and
+// stops at fn's first error, which it returns as it is. Every entry has
+// its pipeline's name and its record's fields, whichever line carried
+// them. A torn last line — one without its newline, left by a process
+// killed mid-write — is ignored when it does not decode; any other line
+// that does not decode is an error naming its line number.
+func ReadJournal(r io.Reader, fn func(Entry) error) error {
+	n := 0
+	var d journalDecoder
+	return eachLine(r, func(line []byte) error {
+		n++
+		e, header, err := d.decode(line)
+		if err != nil {
+			if line[len(line)-1] != '\n' {
+				return nil
+			}
+			return fmt.Errorf("journal line %d: %w", n, err)
+		}
+		if header {
+			return nil
+		}
+		return fn(e)
+	})
 }
 
 // errStop ends eachLine early without an error.
@@ -369,25 +474,30 @@ func JournalPrefix(r io.Reader, pipes []string) (entries [][]Entry, length int64
 // JournalRecords reads a journal written for the named pipelines and
 // returns the entries of the records it holds completely, in order from
 // record 0 — entries[seq][p] is pipeline p's line of record seq — and the
-// byte offset at which each record's lines end. Reading stops at the first
-// line that is torn, does not decode, or is out of order: what follows it
-// is not a complete record.
+// byte offset at which each record's lines end. Header lines between two
+// records are read and skipped (a journal cut at a record's end loses the
+// headers after it; the next attempt writes its own). Reading stops at the
+// first line that is torn, does not decode, or is out of order: what
+// follows it is not a complete record.
 func JournalRecords(r io.Reader, pipes []string) (entries [][]Entry, ends []int64, err error) {
 	if len(pipes) == 0 {
 		return nil, nil, nil
 	}
 	var cur []Entry
 	var offset int64
-	var rec recordFields
+	var d journalDecoder
 	err = eachLine(r, func(line []byte) error {
 		if line[len(line)-1] != '\n' {
 			return errStop
 		}
-		e, err := DecodeEntry(line)
-		if err != nil || e.Seq != len(entries) || e.Pipeline != pipes[len(cur)] {
+		e, header, err := d.decode(line)
+		if err == nil && header && len(cur) == 0 {
+			offset += int64(len(line)) // a header, between two records
+			return nil
+		}
+		if err != nil || header || e.Seq != len(entries) || e.Pipeline != pipes[len(cur)] {
 			return errStop
 		}
-		rec.fill(&e)
 		cur = append(cur, e)
 		offset += int64(len(line))
 		if len(cur) == len(pipes) {

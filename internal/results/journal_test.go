@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"maps"
 	"math"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,10 +17,51 @@ import (
 
 func ptr(f float64) *float64 { return &f }
 
-// The fast encoder's lines decode, with encoding/json and with DecodeEntry,
-// to the entry encoded; where encoding/json can encode the entry too (no
-// NaN or infinity), its line decodes to the same entry.
-func TestAppendEntryRoundTrip(t *testing.T) {
+// appendEntry appends e as a line of format 1, the journals written before
+// the header (a line that stands alone: the pipeline by name, every field
+// of its record), which every reader still reads.
+func appendEntry(dst []byte, e *Entry) []byte {
+	dst = append(dst, `{"seq":`...)
+	dst = strconv.AppendInt(dst, int64(e.Seq), 10)
+	dst = appendString(append(dst, `,"id":`...), e.ID)
+	dst = appendString(append(dst, `,"pipeline":`...), e.Pipeline)
+	dst = appendString(append(dst, `,"truth":`...), e.Truth)
+	dst = appendPrediction(dst, e, `,"latency_ms":`)
+	dst = appendOptionalString(dst, `,"time":`, e.Time)
+	if len(e.Segments) > 0 {
+		dst = append(dst, `,"segments":{`...)
+		for i, k := range slices.Sorted(maps.Keys(e.Segments)) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendString(append(appendString(dst, k), ':'), e.Segments[k])
+		}
+		dst = append(dst, '}')
+	}
+	return append(dst, "}\n"...)
+}
+
+// oneRecord is the journal of e alone, as the replay writes it: the header
+// (its pipeline and its segment columns, in sorted order), then e's line.
+func oneRecord(e *Entry) []byte {
+	cols := slices.Sorted(maps.Keys(e.Segments))
+	values := make([]string, len(cols))
+	for i, c := range cols {
+		values[i] = e.Segments[c]
+	}
+	var record []byte
+	if e.Time != "" {
+		record = appendString(append(record, `,"time":`...), e.Time)
+	}
+	record = AppendRecordSegments(record, values)
+	return AppendEntryRecord(AppendJournalHeader(nil, []string{e.Pipeline}, cols), e, 0, record, true)
+}
+
+// The replay's lines read back, through ReadJournal, as the entry encoded,
+// every field and odd character included; so do the self-contained lines
+// of format 1, which encoding/json reads alike; and where encoding/json can
+// encode the entry (no NaN or infinity), its line reads the same.
+func TestJournalRoundTrip(t *testing.T) {
 	tests := []struct {
 		name string
 		in   Entry
@@ -32,7 +77,7 @@ func TestAppendEntryRoundTrip(t *testing.T) {
 		{"numbers", Entry{Seq: 1, ID: "n", Pipeline: "p", Score: ptr(-0.0), LatencyMS: 1e-7, Cost: 123456789012345678}, nil},
 		{"tiny and huge", Entry{Seq: 1, ID: "n", Pipeline: "p", Score: ptr(5e-324), LatencyMS: 1e21, Cost: math.MaxFloat64}, nil},
 		{"quotes and control characters", Entry{Seq: 2, ID: "quote \" back\\slash \n\r\t \x00 \x01 \x1f \x7f <script>&",
-			Pipeline: "p|q", Raw: "tab\there", Error: "line\nbreak"}, nil},
+			Pipeline: "p|q \"x\"", Raw: "tab\there", Error: "line\nbreak", Segments: map[string]string{"c\"1": "v\n"}}, nil},
 		{"unicode", Entry{Seq: 3, ID: "ünïcödé 日本語 🎉", Pipeline: "π", Text: "line\u2028sep\u2029para",
 			Segments: map[string]string{"país": "España"}}, nil},
 		{"invalid UTF-8", Entry{Seq: 4, ID: "bad \xff\xfe byte", Pipeline: "p"},
@@ -49,73 +94,65 @@ func TestAppendEntryRoundTrip(t *testing.T) {
 			if want == nil {
 				want = &tc.in
 			}
-			line := AppendEntry([]byte("prefix"), &tc.in)
-			if !bytes.HasPrefix(line, []byte("prefix")) {
-				t.Fatalf("AppendEntry dropped what dst held: %q", line)
+			journal := oneRecord(&tc.in)
+			if lines := bytes.Count(journal, []byte("\n")); lines != 2 || journal[len(journal)-1] != '\n' {
+				t.Fatalf("journal %q is not a header and one line, each ending with a newline", journal)
 			}
-			line = line[len("prefix"):]
-			if bytes.IndexByte(line, '\n') != len(line)-1 {
-				t.Fatalf("line %q is not one line ending with a newline", line)
+			checkReads(t, journal, *want)
+			old := appendEntry(nil, &tc.in)
+			checkReads(t, old, *want)
+			var viaJSON Entry
+			if err := json.Unmarshal(old, &viaJSON); err != nil || !reflect.DeepEqual(viaJSON, *want) {
+				t.Errorf("encoding/json reads %s as\n%+v (%v), want\n%+v", old, viaJSON, err, *want)
 			}
-			checkDecodes(t, line, *want)
 			if b, err := json.Marshal(tc.in); err == nil {
-				var std Entry
-				if err := json.Unmarshal(b, &std); err != nil || !reflect.DeepEqual(std, *want) {
-					t.Errorf("encoding/json's line %s reads as\n%+v, want the fast encoder's\n%+v", b, std, *want)
-				}
+				checkReads(t, append(b, '\n'), *want)
 			}
 		})
 	}
 }
 
-// checkDecodes checks that encoding/json and DecodeEntry both read line as
-// want.
-func checkDecodes(t *testing.T, line []byte, want Entry) {
+// checkReads checks that ReadJournal reads journal as the one entry want.
+func checkReads(t *testing.T, journal []byte, want Entry) {
 	t.Helper()
-	var viaJSON Entry
-	if err := json.Unmarshal(line, &viaJSON); err != nil {
-		t.Fatalf("line %s is not JSON: %v", line, err)
+	var read []Entry
+	if err := ReadJournal(bytes.NewReader(journal), func(e Entry) error { read = append(read, e); return nil }); err != nil {
+		t.Fatalf("ReadJournal of %s: %v", journal, err)
 	}
-	if !reflect.DeepEqual(viaJSON, want) {
-		t.Errorf("encoding/json reads %s as\n%+v, want\n%+v", line, viaJSON, want)
-	}
-	viaDecoder, err := DecodeEntry(line)
-	if err != nil || !reflect.DeepEqual(viaDecoder, want) {
-		t.Errorf("DecodeEntry reads %s as\n%+v (%v), want\n%+v", line, viaDecoder, err, want)
+	if len(read) != 1 || !reflect.DeepEqual(read[0], want) {
+		t.Errorf("ReadJournal reads %s as\n%+v, want\n%+v", journal, read, want)
 	}
 }
 
 // The replay's encoder, with the record-level fields encoded once, writes
-// on a record's first line the line AppendEntry writes for the entry
-// holding them, on its other lines none of them, and allocates nothing;
-// ReadJournal and JournalRecords give every line the record's fields.
+// them on a record's first line and none of them on its other lines, which
+// give only their pipeline's number, and allocates nothing; ReadJournal and
+// JournalRecords give every line its pipeline's name and the record's
+// fields.
 func TestAppendEntryRecord(t *testing.T) {
 	e := Entry{Seq: 9, ID: "r\"9", Pipeline: "p", Truth: "1", Label: "1", Score: ptr(0.5), LatencyMS: 1.5, Raw: `{"a":"b"}`}
 	at := time.Date(2026, 3, 4, 11, 0, 0, 0, time.FixedZone("CET", 3600))
 	var record []byte
 	record = AppendRecordTime(record, at)
-	record = AppendRecordSegments(record, []string{"country", "chan\"nel"}, []string{"DE", "we\nb"})
-	first := AppendEntryRecord(nil, &e, record, true)
-	got, err := DecodeEntry(first)
-	if err != nil {
-		t.Fatal(err)
-	}
+	record = AppendRecordSegments(record, []string{"DE", "we\nb"})
+	header := AppendJournalHeader(nil, []string{"p", "q"}, []string{"country", "chan\"nel"})
+	first := AppendEntryRecord(nil, &e, 0, record, true)
 	want := e
 	want.Time, want.Segments = "2026-03-04T10:00:00Z", map[string]string{"country": "DE", "chan\"nel": "we\nb"}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("got\n%+v, want\n%+v", got, want)
-	}
 	other := e
 	other.Pipeline, other.Label, other.Score, other.Cost, other.Raw = "q", "0", nil, 0.25, ""
-	second := AppendEntryRecord(nil, &other, record, false)
-	for _, key := range []string{`"id"`, `"truth"`, `"time"`, `"segments"`} {
+	second := AppendEntryRecord(nil, &other, 1, record, false)
+	for _, key := range []string{`"seq"`, `"id"`, `"truth"`, `"time"`, `"seg"`, `"pipeline"`} {
 		if strings.Contains(string(second), key) {
 			t.Errorf("a record's second line %s holds %s", second, key)
 		}
 	}
+	if want := `{"p":1,"label":"0","ms":1.5,"cost":0.25}` + "\n"; string(second) != want {
+		t.Errorf("second line %s, want %s", second, want)
+	}
 	next := Entry{Seq: 10, ID: "r10", Pipeline: "p", Label: "0", LatencyMS: 2} // no truth, time or segments of its own
-	journal := string(first) + string(second) + string(AppendEntryRecord(nil, &next, nil, true)) +
-		string(AppendEntryRecord(nil, &Entry{Seq: 10, Pipeline: "q", Label: "1"}, nil, false))
+	journal := string(header) + string(first) + string(second) + string(AppendEntryRecord(nil, &next, 0, nil, true)) +
+		string(AppendEntryRecord(nil, &Entry{Seq: 10, Pipeline: "q", Label: "1"}, 1, nil, false))
 	wantOther := other
 	wantOther.ID, wantOther.Truth, wantOther.Time, wantOther.Segments = want.ID, want.Truth, want.Time, want.Segments
 	wantAll := []Entry{want, wantOther, next, {Seq: 10, ID: "r10", Pipeline: "q", Label: "1"}}
@@ -132,17 +169,57 @@ func TestAppendEntryRecord(t *testing.T) {
 		t.Errorf("JournalRecords of a journal from record 9: %d records, %v", len(records), err)
 	}
 	from0 := strings.ReplaceAll(strings.ReplaceAll(journal, `"seq":9,`, `"seq":0,`), `"seq":10,`, `"seq":1,`)
-	records, _, err = JournalRecords(strings.NewReader(from0), []string{"p", "q"})
+	records, ends, err := JournalRecords(strings.NewReader(from0), []string{"p", "q"})
 	if err != nil || len(records) != 2 || records[0][1].ID != want.ID || records[0][1].Truth != "1" ||
 		!reflect.DeepEqual(records[0][1].Segments, want.Segments) || records[1][1].ID != "r10" || records[1][1].Time != "" {
 		t.Errorf("JournalRecords gives %+v, %v; want each record's fields on both its lines", records, err)
 	}
-	if s := string(AppendRecordSegments(nil, nil, nil)); s != "" {
+	if len(ends) != 2 || ends[1] != int64(len(from0)) || ends[0] != int64(len(header)+len(first)+len(second)) {
+		t.Errorf("record ends %v, want the header counted before the first record's lines", ends)
+	}
+	if s := string(AppendRecordSegments(nil, nil)); s != "" {
 		t.Errorf("no segments encode as %q, want nothing", s)
 	}
 	dst := make([]byte, 0, 1024)
-	if n := testing.AllocsPerRun(100, func() { dst = AppendEntryRecord(dst[:0], &e, record, true) }); n != 0 {
+	if n := testing.AllocsPerRun(100, func() { dst = AppendEntryRecord(dst[:0], &e, 0, record, true) }); n != 0 {
 		t.Errorf("AppendEntryRecord allocates %v times per line, want 0", n)
+	}
+}
+
+// A resumed attempt appends its own header: a journal whose lines change
+// format (an old run resumed) or whose pipelines' numbers change between
+// attempts reads line by line against the header before it.
+func TestJournalHeaders(t *testing.T) {
+	var j []byte
+	j = appendEntry(j, &Entry{Seq: 0, ID: "a", Pipeline: "rules", Truth: "1", Label: "1", Segments: map[string]string{"c": "DE"}})
+	j = appendEntry(j, &Entry{Seq: 0, Pipeline: "llm", Label: "0"})
+	j = AppendJournalHeader(j, []string{"llm", "rules"}, []string{"c"})
+	j = AppendEntryRecord(j, &Entry{Seq: 1, ID: "b", Truth: "0", Label: "0"}, 1, AppendRecordSegments(nil, []string{"FR"}), true)
+	j = AppendEntryRecord(j, &Entry{Label: "1", LatencyMS: 3}, 0, nil, false)
+	var got []string
+	err := ReadJournal(bytes.NewReader(j), func(e Entry) error {
+		got = append(got, fmt.Sprintf("%d %s %s %s %s %s %g", e.Seq, e.ID, e.Pipeline, e.Truth, e.Label, e.Segments["c"], e.LatencyMS))
+		return nil
+	})
+	want := []string{"0 a rules 1 1 DE 0", "0 a llm 1 0 DE 0", "1 b rules 0 0 FR 0", "1 b llm 0 1 FR 3"}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("read %q (%v), want %q", got, err, want)
+	}
+	bad := []struct{ name, journal, err string }{
+		{"number before a header", `{"seq":0,"id":"a","p":0,"label":"1"}` + "\n", `journal line 1: a line with a pipeline number ("p") before any header`},
+		{"number past the header", string(AppendJournalHeader(nil, []string{"a"}, nil)) + `{"seq":0,"p":1}` + "\n",
+			"journal line 2: pipeline number 1, where the header names 1 pipelines"},
+		{"segments the header lacks", string(AppendJournalHeader(nil, []string{"a"}, []string{"c"})) + `{"seq":0,"p":0,"seg":["x","y"]}` + "\n",
+			"journal line 2: 2 segment values, where the header names 1 segment columns"},
+		{"a later line first", string(AppendJournalHeader(nil, []string{"a"}, nil)) + `{"p":0}` + "\n",
+			"journal line 2: a line without a seq before any record's first line"},
+		{"a newer format", `{"journal":3,"pipelines":["a"]}` + "\n", "journal line 1: journal format 3, newer than this poc's (2)"},
+	}
+	for _, tc := range bad {
+		err := ReadJournal(strings.NewReader(tc.journal), func(Entry) error { return nil })
+		if err == nil || !strings.Contains(err.Error(), tc.err) {
+			t.Errorf("%s: err = %v, want %q", tc.name, err, tc.err)
+		}
 	}
 }
 
@@ -198,7 +275,7 @@ func TestJournalPrefix(t *testing.T) {
 	var full bytes.Buffer
 	for seq := range 3 {
 		for _, p := range []string{"a", "b"} {
-			full.Write(AppendEntry(nil, &Entry{Seq: seq, ID: "r", Pipeline: p, Label: "1", Raw: "x"}))
+			full.Write(appendEntry(nil, &Entry{Seq: seq, ID: "r", Pipeline: p, Label: "1", Raw: "x"}))
 		}
 	}
 	whole := full.String()
@@ -234,6 +311,38 @@ func TestJournalPrefix(t *testing.T) {
 				}
 			}
 		})
+	}
+	// The replay's format: a header, records, and a resumed attempt's
+	// header between two records.
+	var j []byte
+	var ends []int
+	for seq := range 3 {
+		if seq != 1 {
+			j = AppendJournalHeader(j, []string{"a", "b"}, nil)
+		}
+		for p := range 2 {
+			j = AppendEntryRecord(j, &Entry{Seq: seq, ID: "r", Label: "1", Raw: "x"}, p, nil, p == 0)
+		}
+		ends = append(ends, len(j))
+	}
+	for _, tc := range []struct {
+		name            string
+		journal         []byte
+		records, length int
+	}{
+		{"format 2", j, 3, ends[2]},
+		{"format 2, torn", j[:len(j)-3], 2, ends[1]},
+		{"format 2, header alone", j[:ends[1]+len(AppendJournalHeader(nil, []string{"a", "b"}, nil))], 2, ends[1]},
+	} {
+		entries, n, err := JournalPrefix(bytes.NewReader(tc.journal), []string{"a", "b"})
+		if err != nil || len(entries) != tc.records || int(n) != tc.length {
+			t.Errorf("%s: %d records in %d bytes (%v), want %d in %d", tc.name, len(entries), n, err, tc.records, tc.length)
+		}
+		for seq, es := range entries {
+			if len(es) != 2 || es[0].Pipeline != "a" || es[1].Pipeline != "b" || es[1].Seq != seq || es[1].ID != "r" {
+				t.Errorf("%s: record %d: entries %+v", tc.name, seq, es)
+			}
+		}
 	}
 	if entries, n, err := JournalPrefix(strings.NewReader(whole), nil); entries != nil || n != 0 || err != nil {
 		t.Errorf("no pipelines: got %v, %d, %v; want nothing", entries, n, err)

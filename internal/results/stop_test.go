@@ -19,7 +19,7 @@ func writeJournal(t *testing.T, records int) string {
 	var b []byte
 	for seq := range records {
 		for _, p := range []string{"rules", "model"} {
-			b = AppendEntry(b, &Entry{Seq: seq, ID: "r", Pipeline: p, Truth: "1", Label: "0", LatencyMS: 1,
+			b = appendEntry(b, &Entry{Seq: seq, ID: "r", Pipeline: p, Truth: "1", Label: "0", LatencyMS: 1,
 				Segments: map[string]string{"country": "DE"}})
 		}
 	}
@@ -103,7 +103,7 @@ func TestJournalLongLines(t *testing.T) {
 	seg := strings.Repeat("é", 1<<20)
 	var b []byte
 	for seq := range 3 {
-		b = AppendEntry(b, &Entry{Seq: seq, ID: "r", Pipeline: "p", Truth: "1", Label: "1", Raw: long, Segments: map[string]string{"c": seg}})
+		b = appendEntry(b, &Entry{Seq: seq, ID: "r", Pipeline: "p", Truth: "1", Label: "1", Raw: long, Segments: map[string]string{"c": seg}})
 	}
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, JournalFile), b, 0o644); err != nil {

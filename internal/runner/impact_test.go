@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -105,14 +104,9 @@ func TestExampleImpact(t *testing.T) {
 	}
 	defer f.Close()
 	var lost, fp float64
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var e struct{ ID, Pipeline, Truth, Label string }
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			t.Fatal(err)
-		}
+	err = results.ReadJournal(f, func(e results.Entry) error {
 		if e.Pipeline != "rules-v12" {
-			continue
+			return nil
 		}
 		switch {
 		case e.Truth == "1" && e.Label != "1":
@@ -120,6 +114,10 @@ func TestExampleImpact(t *testing.T) {
 		case e.Truth == "0" && e.Label == "1":
 			fp++
 		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	records := float64(len(amount))
 	want := (lost + 12*fp) / records * 12e6

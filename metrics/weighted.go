@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 
 	"github.com/poc-harness/poc/datasets"
@@ -50,18 +51,61 @@ func (m *weightedMetric) New() Accumulator     { return &weightedAcc{m: m} }
 // Columns is the weight column.
 func (m *weightedMetric) Columns() ([]string, bool) { return []string{m.weight}, true }
 
-// weightedAcc keeps the outcome code and the weight of every record. A
-// missing or non-numeric weight counts as zero and is counted in Missing.
+// weightedAcc keeps the outcome code of every record and the weight of
+// those that count (the positives for recall, the flagged for precision):
+// the others' weights are never read. A missing or non-numeric weight
+// counts as zero and is counted in Missing.
 type weightedAcc struct {
 	m       *weightedMetric
 	codes   []uint8
-	weights []float64
+	weights countedWeights
 	missing int
+}
+
+// counts reports whether a record of outcome code weighs in the metric.
+func (m *weightedMetric) counts(code uint8) bool {
+	return code == codeTP || (m.recall && code == codeFN) || (!m.recall && code == codeFP)
 }
 
 // Reserve makes room for n records' codes and weights.
 func (a *weightedAcc) Reserve(n int) {
-	a.codes, a.weights = slices.Grow(a.codes, max(0, n-len(a.codes))), slices.Grow(a.weights, max(0, n-len(a.weights)))
+	a.codes = slices.Grow(a.codes, max(0, n-len(a.codes)))
+	a.weights.reserve(n)
+}
+
+// countedWeights holds the weights of the records that count, in record
+// order, and a bitmap of which records those are, with the number of
+// counted records before each 64 of them: record i's weight is found in
+// constant time, and a million records of which few count take a fraction
+// of a byte each instead of eight.
+type countedWeights struct {
+	bits   []uint64
+	before []uint32 // counted records before word k of bits
+	vals   []float64
+	n      int
+}
+
+func (c *countedWeights) reserve(n int) {
+	words := (n + 63) / 64
+	c.bits, c.before = slices.Grow(c.bits, max(0, words-len(c.bits))), slices.Grow(c.before, max(0, words-len(c.before)))
+}
+
+// add appends a record, with its weight w when it counts.
+func (c *countedWeights) add(w float64, counted bool) {
+	if c.n%64 == 0 {
+		c.bits, c.before = append(c.bits, 0), append(c.before, uint32(len(c.vals)))
+	}
+	if counted {
+		c.bits[c.n/64] |= 1 << (c.n % 64)
+		c.vals = append(c.vals, w)
+	}
+	c.n++
+}
+
+// at is the weight of record i, which must count.
+func (c *countedWeights) at(i int) float64 {
+	k := i / 64
+	return c.vals[int(c.before[k])+bits.OnesCount64(c.bits[k]&(1<<(i%64)-1))]
 }
 
 // WeightedDetail is the detail of a value-weighted metric.
@@ -81,8 +125,9 @@ func (a *weightedAcc) Add(o Observation) {
 		a.missing++
 		w = 0
 	}
-	a.codes = append(a.codes, binaryCode(o, a.m.positive))
-	a.weights = append(a.weights, w)
+	code := binaryCode(o, a.m.positive)
+	a.codes = append(a.codes, code)
+	a.weights.add(w, a.m.counts(code))
 }
 
 func (a *weightedAcc) Merge(other Accumulator) error {
@@ -90,27 +135,29 @@ func (a *weightedAcc) Merge(other Accumulator) error {
 	if !ok || b.m.recall != a.m.recall {
 		return fmt.Errorf("merge %s: accumulator of another metric", a.m.name)
 	}
+	for i, code := range b.codes {
+		w := 0.0
+		if a.m.counts(code) {
+			w = b.weights.at(i)
+		}
+		a.weights.add(w, a.m.counts(code))
+	}
 	a.codes = append(a.codes, b.codes...)
-	a.weights = append(a.weights, b.weights...)
 	a.missing += b.missing
 	return nil
 }
 
 func (a *weightedAcc) sums(idx []int) (num, den float64) {
 	one := func(i int) {
-		switch a.codes[i] {
-		case codeTP:
-			num += a.weights[i]
-			den += a.weights[i]
-		case codeFN:
-			if a.m.recall {
-				den += a.weights[i]
-			}
-		case codeFP:
-			if !a.m.recall {
-				den += a.weights[i]
-			}
+		code := a.codes[i]
+		if !a.m.counts(code) {
+			return
 		}
+		w := a.weights.at(i)
+		if code == codeTP {
+			num += w
+		}
+		den += w
 	}
 	if idx == nil {
 		for i := range a.codes {
@@ -134,19 +181,15 @@ func (a *weightedAcc) Terms() int { return 2 }
 
 // Term is record i's weight where it is caught and where it counts.
 func (a *weightedAcc) Term(i int, dst []float64) {
-	w := a.weights[i]
-	switch a.codes[i] {
-	case codeTP:
-		dst[0], dst[1] = w, w
-	case codeFN:
-		if a.m.recall {
-			dst[1] = w
-		}
-	case codeFP:
-		if !a.m.recall {
-			dst[1] = w
-		}
+	code := a.codes[i]
+	if !a.m.counts(code) {
+		return
 	}
+	w := a.weights.at(i)
+	if code == codeTP {
+		dst[0] = w
+	}
+	dst[1] = w
 }
 
 // FromSums is the caught weight's share.
@@ -156,7 +199,7 @@ func (a *weightedAcc) Result() Result {
 	num, den := a.sums(nil)
 	n := 0
 	for _, c := range a.codes {
-		if c == codeTP || (a.m.recall && c == codeFN) || (!a.m.recall && c == codeFP) {
+		if a.m.counts(c) {
 			n++
 		}
 	}

@@ -32,8 +32,8 @@ func Breakdown(done <-chan struct{}, p *results.Predictions, pipelines []string,
 func breakdown(done <-chan struct{}, p *results.Predictions, pipelines []string, positive string, segments []string, conf float64) (*results.Breakdown, error) {
 	b := &results.Breakdown{Metric: "accuracy"}
 	seen := map[string]bool{}
-	for _, t := range p.Truths {
-		if t != "" {
+	for seq := range p.Records {
+		if t := p.Truth(seq); t != "" {
 			seen[t] = true
 		}
 	}
@@ -83,7 +83,7 @@ func segmentColumns(p *results.Predictions, segments []string) []string {
 	}
 	seen := map[string]bool{}
 	var cols []string
-	for _, s := range p.Segments {
+	for _, s := range p.SegmentSets() {
 		for k := range s {
 			if !seen[k] {
 				seen[k] = true
@@ -109,11 +109,11 @@ type rater struct {
 // segment is the breakdown by one segment column.
 func (r rater) segment(col string) (results.SegmentBreakdown, bool, error) {
 	bySeq := map[string][]int{}
-	for seq, s := range r.p.Segments {
+	for seq := range r.p.Records {
 		if err := stopAt(seq, r.done); err != nil {
 			return results.SegmentBreakdown{}, false, err
 		}
-		if v, ok := s[col]; ok {
+		if v, ok := r.p.SegmentsOf(seq)[col]; ok {
 			bySeq[v] = append(bySeq[v], seq)
 		}
 	}
@@ -171,7 +171,7 @@ func (r rater) count(pp *results.PipelinePredictions, seqs []int) (k, n int, err
 		if err := stopAt(i, r.done); err != nil {
 			return 0, 0, err
 		}
-		truth := r.p.Truths[seq]
+		truth := r.p.Truth(seq)
 		if truth == "" || !pp.Has(seq) {
 			continue
 		}
@@ -209,8 +209,8 @@ func Confusion(p *results.Predictions, pipeline string) *results.Confusion {
 		return pp.Label(seq)
 	}
 	idx := map[string]int{}
-	for seq, t := range p.Truths {
-		if t != "" && pp.Has(seq) {
+	for seq := range p.Records {
+		if t := p.Truth(seq); t != "" && pp.Has(seq) {
 			idx[t], idx[decided(seq)] = 0, 0
 		}
 	}
@@ -226,8 +226,8 @@ func Confusion(p *results.Predictions, pipeline string) *results.Confusion {
 	for i, l := range labels {
 		idx[l], counts[i] = i, make([]int, len(labels))
 	}
-	for seq, t := range p.Truths {
-		if t != "" && pp.Has(seq) {
+	for seq := range p.Records {
+		if t := p.Truth(seq); t != "" && pp.Has(seq) {
 			counts[idx[t]][idx[decided(seq)]]++
 		}
 	}

@@ -67,10 +67,7 @@ func TestBreakdownSegmentsKeepTheLargest(t *testing.T) {
 			segs = append(segs, fmt.Sprintf("v%d", i))
 		}
 	}
-	p := journalOf(t, rows, []string{""}, segs)
-	for seq := range p.Segments { // journalOf cycles segments by seq: set them in order
-		p.Segments[seq] = map[string]string{"country": segs[seq]}
-	}
+	p := journalOf(t, rows, []string{""}, segs) // a segment value per record, in order
 	b, err := Breakdown(nil, p, []string{"p"}, "1", []string{"country"}, 0.95)
 	if err != nil {
 		t.Fatal(err)

@@ -41,9 +41,11 @@ type OperatingInput struct {
 	Segments map[string][]verdict.Segment
 	// Failures counts each pipeline's failed records.
 	Failures []int
-	// Truths are the records' labels ("" when missing); Positive and
-	// Negative the two classes a score decides between.
-	Truths             []string
+	// Records is the number of records; Truth(seq) is record seq's label
+	// ("" when missing); Positive and Negative are the two classes a score
+	// decides between.
+	Records            int
+	Truth              func(seq int) string
 	Positive, Negative string
 	// Labels, Scores, HasScore and Failed are the candidate's decisions.
 	Labels   []string
@@ -131,7 +133,7 @@ func newOperating(in OperatingInput, s Settings, vs verdict.Settings) (*operatin
 	if o.cand < 0 {
 		return nil, fmt.Errorf("operating point: no pipeline %q", in.Candidate)
 	}
-	all := make([]int, len(in.Truths))
+	all := make([]int, in.Records)
 	for i := range all {
 		all[i] = i
 	}
@@ -308,9 +310,10 @@ func (c pointCounts) point() results.ThresholdPoint {
 // the unlabelled records) the records are ordered by a hash of the run's
 // seed and their position, and the first half of each goes to selection.
 func (o *operating) split() {
-	n := len(o.in.Truths)
+	n := o.in.Records
 	classes := map[string][]int{}
-	for i, t := range o.in.Truths {
+	for i := range n {
+		t := o.in.Truth(i)
 		classes[t] = append(classes[t], i)
 	}
 	key := make([]uint64, n) // each record's place in the draw, hashed once
@@ -381,7 +384,7 @@ func firstHalf(seqs []int, key []uint64, sel []bool) {
 func (o *operating) grid() {
 	var pos []float64
 	for _, i := range o.posA {
-		if o.in.Truths[i] == o.in.Positive && o.in.HasScore[i] && !o.in.Failed[i] && !math.IsNaN(o.in.Scores[i]) {
+		if o.in.Truth(i) == o.in.Positive && o.in.HasScore[i] && !o.in.Failed[i] && !math.IsNaN(o.in.Scores[i]) {
 			pos = append(pos, o.in.Scores[i])
 		}
 	}
@@ -479,7 +482,7 @@ func (o *operating) candidateCost() []float64 {
 
 // outcome is record i under the candidate's decision label.
 func (o *operating) outcome(i int, label string) metrics.Outcome {
-	return metrics.Classify(o.in.Truths[i], label, o.in.Failed[i], o.in.Positive)
+	return metrics.Classify(o.in.Truth(i), label, o.in.Failed[i], o.in.Positive)
 }
 
 // candidateTotals is the candidate's cost per record under decisions dec.
@@ -824,8 +827,8 @@ func (o *operating) replay(visit func(metrics.Observation)) error {
 	if err != nil {
 		return err
 	}
-	if next != len(o.in.Truths) {
-		return fmt.Errorf("the dataset gave %d records where the replay had %d: it changed since the replay", next, len(o.in.Truths))
+	if next != o.in.Records {
+		return fmt.Errorf("the dataset gave %d records where the replay had %d: it changed since the replay", next, o.in.Records)
 	}
 	return nil
 }
@@ -1057,7 +1060,7 @@ func (o *operating) choose() error {
 
 // every lists the positions of every record.
 func (o *operating) every() []int {
-	all := make([]int, len(o.in.Truths))
+	all := make([]int, o.in.Records)
 	for i := range all {
 		all[i] = i
 	}
@@ -1094,7 +1097,7 @@ func (o *operating) newAccumulators(mets []int) []metrics.Accumulator {
 	out := make([]metrics.Accumulator, len(mets))
 	for j, m := range mets {
 		out[j] = o.in.Metrics[m].New()
-		metrics.Reserve(out[j], len(o.in.Truths))
+		metrics.Reserve(out[j], o.in.Records)
 	}
 	return out
 }
@@ -1142,7 +1145,7 @@ func (o *operating) newJudge(ts []float64, mets []int, variants [][]metrics.Accu
 		for range ts {
 			failures = append(failures, o.in.Failures[o.cand])
 		}
-		an.SetFailures(failures, len(o.in.Truths))
+		an.SetFailures(failures, o.in.Records)
 	}
 	in := an.Input(len(half), o.halfSegments(half))
 	in.Tester = halfTester{a: an, half: verdict.Segment{Column: "operating point", Value: what, Positions: half}}
@@ -1278,7 +1281,7 @@ func (o *operating) confirm() error {
 // halfSegments are the replay's segments restricted to the records at
 // half.
 func (o *operating) halfSegments(half []int) map[string][]verdict.Segment {
-	in := make([]bool, len(o.in.Truths))
+	in := make([]bool, o.in.Records)
 	for _, i := range half {
 		in[i] = true
 	}

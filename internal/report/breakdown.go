@@ -337,8 +337,8 @@ func criterionGroups(j *journal, c results.Judgement, sb results.SegmentBreakdow
 		return nil, false
 	}
 	seqs := map[string][]int{}
-	for seq, seg := range j.segments {
-		if v, ok := seg[sb.Column]; ok {
+	for seq := range j.preds.Records {
+		if v, ok := j.preds.SegmentsOf(seq)[sb.Column]; ok {
 			seqs[v] = append(seqs[v], seq)
 		}
 	}
@@ -355,7 +355,7 @@ func criterionGroups(j *journal, c results.Judgement, sb results.SegmentBreakdow
 				if seq >= len(pj.has) || !pj.has[seq] {
 					continue
 				}
-				counted, success := f(j.truths[seq], pj.label(seq), pj.failedAt[seq], j.positive)
+				counted, success := f(j.preds.Truth(seq), pj.label(seq), pj.failedAt[seq], j.positive)
 				if counted {
 					n++
 					if success {

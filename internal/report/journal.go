@@ -62,9 +62,8 @@ type journal struct {
 	// pipes are in the order the pipelines first appear.
 	pipes  []*pipeJournal
 	byName map[string]*pipeJournal
-	// ids, truths and segments are indexed by seq.
-	ids, truths []string
-	segments    []map[string]string
+	// preds are the columns read: the records' ids, truths and segments.
+	preds *results.Predictions
 	// positive is the dataset's positive label, for scores.
 	positive string
 	// keepRaw names the pipelines whose raw answers are kept (candidates).
@@ -97,7 +96,7 @@ func readJournal(ctx context.Context, run *results.Run, positive string, keepRaw
 			return nil, fmt.Errorf("read journal: %w", err)
 		}
 	}
-	j.ids, j.truths, j.segments = preds.IDs, preds.Truths, preds.Segments
+	j.preds = preds
 	for _, pp := range preds.Pipelines {
 		j.digest(pp)
 	}
@@ -160,8 +159,8 @@ func (j *journal) digest(pp *results.PipelinePredictions) {
 		if pp.Unparseable(seq) {
 			p.unparseable++
 		}
-		if score, ok := pp.Score(seq); ok && j.truths[seq] != "" {
-			p.scores = append(p.scores, scored{score: score, positive: j.truths[seq] == j.positive})
+		if score, ok := pp.Score(seq); ok && j.preds.Truth(seq) != "" {
+			p.scores = append(p.scores, scored{score: score, positive: j.preds.Truth(seq) == j.positive})
 		}
 	}
 }
@@ -219,8 +218,8 @@ func (j *journal) disagreements(cand string, baselines []string, limit int) []di
 			if cl == bl {
 				continue
 			}
-			truth := j.truths[seq]
-			d := disagreement{ID: j.ids[seq], Truth: truth, Baseline: bname, CandidateLabel: cl, BaseLabel: bl,
+			truth := j.preds.Truth(seq)
+			d := disagreement{ID: j.preds.IDs[seq], Truth: truth, Baseline: bname, CandidateLabel: cl, BaseLabel: bl,
 				CandidateRaw: c.raw(seq), Right: "neither"}
 			k := 2
 			switch {

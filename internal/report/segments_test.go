@@ -207,14 +207,13 @@ func segmentJournal() *journal {
 	truths := []string{"1", "0", "1", "0", "1", "1", "0", "0"}
 	chans := []string{"web", "web", "web", "web", "app", "app", "app", "app"}
 	model := []string{"1", "1", "1", "0", "1", "0", "1", "1"}
-	j := &journal{byName: map[string]*pipeJournal{}, truths: truths, positive: "1"}
-	for _, c := range chans {
-		j.segments = append(j.segments, map[string]string{"channel": c})
+	j := &journal{byName: map[string]*pipeJournal{}, positive: "1"}
+	c := results.NewCollector([]string{"channel"}, 0)
+	for i, ch := range chans {
+		c.Record(i, "", truths[i], "", []string{ch})
 	}
 	add := func(name string, labels []string) {
-		c := results.NewCollector(nil, 0)
 		for i, l := range labels {
-			c.Record(i, "", truths[i], "", nil)
 			c.Add(&results.Entry{Seq: i, Pipeline: name, Label: l})
 		}
 		pj := &pipeJournal{name: name, cols: c.Predictions().Pipeline(name), records: len(labels),
@@ -226,6 +225,7 @@ func segmentJournal() *journal {
 	}
 	add("model", model)
 	add("never", []string{"0", "0", "0", "0", "0", "0", "0", "0"})
+	j.preds = c.Predictions()
 	return j
 }
 

@@ -7,10 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"github.com/parquet-go/parquet-go"
 )
@@ -129,25 +127,20 @@ func WritePredictionsParquetFrom(ctx context.Context, dir string, p *Predictions
 // eachRow calls fn with the parquet row of every pipeline's prediction of
 // every record, in record order and then pipeline order. The row is reused.
 func (p *Predictions) eachRow(ctx context.Context, roles map[string]string, fn func(*PredictionRow) error) error {
-	segJSON := map[string]*string{} // by the record's segment values
-	var key []byte
+	segJSON := make([]*string, len(p.combos)) // the JSON of each set of segment values, made once
 	var row PredictionRow
 	rows := 0
 	for seq := range p.Records {
 		var seg *string
-		if m := p.Segments[seq]; len(m) > 0 {
-			key = key[:0]
-			for _, k := range slices.Sorted(maps.Keys(m)) {
-				key = append(append(append(append(key, k...), 0), m[k]...), 0)
-			}
-			if seg = segJSON[string(key)]; seg == nil {
-				b, err := json.Marshal(m)
+		if k := p.segs[seq]; k > 0 {
+			if seg = segJSON[k-1]; seg == nil {
+				b, err := json.Marshal(p.combos[k-1])
 				if err != nil {
 					return fmt.Errorf("record %d: segments: %w", seq, err)
 				}
 				js := string(b)
 				seg = &js
-				segJSON[string(key)] = seg
+				segJSON[k-1] = seg
 			}
 		}
 		var stamp *string
@@ -161,7 +154,7 @@ func (p *Predictions) eachRow(ctx context.Context, roles map[string]string, fn f
 			if rows++; rows%checkEvery == 0 && ctx.Err() != nil {
 				return ctx.Err()
 			}
-			row = PredictionRow{Seq: int64(seq), RecordID: p.IDs[seq], Pipeline: pp.Name, Role: roles[pp.Name], Truth: p.Truths[seq],
+			row = PredictionRow{Seq: int64(seq), RecordID: p.IDs[seq], Pipeline: pp.Name, Role: roles[pp.Name], Truth: p.Truth(seq),
 				Label: pp.Label(seq), LatencyMS: pp.LatencyMS(seq), Cost: pp.Cost(seq), Unparseable: pp.Unparseable(seq),
 				Cached: pp.Cached(seq), Time: stamp, Segments: seg}
 			if pp.HasScore(seq) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -18,9 +19,10 @@ import (
 type Predictions struct {
 	// Records is one more than the highest seq in the journal.
 	Records int
-	// IDs and Truths are the records' ids and labels ("" for a record
-	// without a line).
-	IDs, Truths []string
+	// IDs are the records' ids ("" for a record without a line).
+	IDs []string
+	// truths are the records' labels (Truth).
+	truths stringCodes
 	// times are the records' times as Unix seconds (noTime when unknown:
 	// Time and Unix read them); timeText holds the text of those a second
 	// in UTC does not give back exactly (fractions of a second, another
@@ -28,11 +30,78 @@ type Predictions struct {
 	times    []int64
 	timeText map[int]string
 	stamp    []byte // setTime's scratch
-	// Segments are the records' segment values, by column (nil when none).
-	Segments []map[string]string
+	// segs are the records' sets of segment values (SegmentsOf): 0 for
+	// none, k for combos[k-1], each distinct set stored once and found
+	// again by its key (segmentKey) in comboIndex.
+	segs       []uint32
+	combos     []map[string]string
+	comboIndex map[string]uint32
+	key        []byte   // setSegments' scratch
+	names      []string // likewise
 	// Pipelines are in the order of their first line in the journal.
 	Pipelines []*PipelinePredictions
 	byName    map[string]*PipelinePredictions
+}
+
+// Truth is record seq's label ("" when it has none or no line).
+func (p *Predictions) Truth(seq int) string { return p.truths.at(seq) }
+
+// SegmentsOf is record seq's segment values, by column (nil when none). The
+// map is shared by the records with the same values: read it, do not change
+// it.
+func (p *Predictions) SegmentsOf(seq int) map[string]string {
+	if k := p.segs[seq]; k > 0 {
+		return p.combos[k-1]
+	}
+	return nil
+}
+
+// RecordsEqual reports whether p and q hold the same records: the same
+// ids, truths, times and segment values, however they store them.
+func (p *Predictions) RecordsEqual(q *Predictions) bool {
+	if q == nil || p.Records != q.Records || !slices.Equal(p.IDs, q.IDs) {
+		return false
+	}
+	for seq := range p.Records {
+		if p.Truth(seq) != q.Truth(seq) || p.Time(seq) != q.Time(seq) || !maps.Equal(p.SegmentsOf(seq), q.SegmentsOf(seq)) {
+			return false
+		}
+	}
+	return true
+}
+
+// SegmentSets are the distinct sets of segment values the records have
+// (shared: read them, do not change them).
+func (p *Predictions) SegmentSets() []map[string]string { return p.combos }
+
+// setSegments sets record seq's segment values, storing each distinct set
+// once.
+func (p *Predictions) setSegments(seq int, m map[string]string) {
+	p.key, p.names = segmentKey(p.key[:0], p.names[:0], m)
+	k, ok := p.comboIndex[string(p.key)]
+	if !ok {
+		if p.comboIndex == nil {
+			p.comboIndex = map[string]uint32{}
+		}
+		p.combos = append(p.combos, m)
+		k = uint32(len(p.combos))
+		p.comboIndex[string(p.key)] = k
+	}
+	p.segs[seq] = k
+}
+
+// segmentKey appends to dst a key of the segment values m: the columns,
+// sorted (in names, returned for reuse), each followed by its value, all
+// separated by zero bytes.
+func segmentKey(dst []byte, names []string, m map[string]string) ([]byte, []string) {
+	for k := range m {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		dst = append(append(append(append(dst, k...), 0), m[k]...), 0)
+	}
+	return dst, names
 }
 
 // noTime marks a record without a time.
@@ -98,10 +167,7 @@ type PipelinePredictions struct {
 	// are few. A million records of four pipelines that give no score take
 	// 44 MB, where a slice per field took 96.
 	flags   []uint8
-	labels  []uint16
-	dict    []string
-	codes   map[string]uint16
-	raw     []string // the decisions as strings, past maxCodes distinct ones
+	labels  stringCodes
 	latency []float64
 	scores  []float64
 	costs   []float64
@@ -170,24 +236,10 @@ func (pp *PipelinePredictions) Cached(seq int) bool { return pp.flags[seq]&flagC
 func (pp *PipelinePredictions) scoreAt(seq int) *float64 { return &pp.scores[seq] }
 
 // Label is the decision at record seq ("" when it failed or gave none).
-func (pp *PipelinePredictions) Label(seq int) string {
-	if pp.raw != nil {
-		return pp.raw[seq]
-	}
-	return pp.dict[pp.labels[seq]]
-}
+func (pp *PipelinePredictions) Label(seq int) string { return pp.labels.at(seq) }
 
 // Labels are the decisions of the first n records.
-func (pp *PipelinePredictions) Labels(n int) []string {
-	if pp.raw != nil {
-		return pp.raw[:n:n]
-	}
-	out := make([]string, n)
-	for i, c := range pp.labels[:n] {
-		out[i] = pp.dict[c]
-	}
-	return out
-}
+func (pp *PipelinePredictions) Labels(n int) []string { return pp.labels.strings(n) }
 
 // Cost is the cost of the decision at record seq.
 func (pp *PipelinePredictions) Cost(seq int) float64 {
@@ -213,10 +265,6 @@ func (pp *PipelinePredictions) Err(seq int) string { return pp.errors[seq] }
 // Failures is how many records the pipeline failed on.
 func (pp *PipelinePredictions) Failures() int { return len(pp.errors) }
 
-// maxCodes bounds the distinct decisions kept as codes; past it (numbers
-// or free text as labels) the decisions are kept as strings.
-const maxCodes = 1 << 16
-
 // Equal reports whether pp and q hold the same columns, however they
 // store them.
 func (pp *PipelinePredictions) Equal(q *PipelinePredictions) bool {
@@ -236,28 +284,7 @@ func (pp *PipelinePredictions) Equal(q *PipelinePredictions) bool {
 }
 
 // setLabel sets the decision at record seq.
-func (pp *PipelinePredictions) setLabel(seq int, label string) {
-	if pp.raw != nil {
-		pp.raw[seq] = label
-		return
-	}
-	c, ok := pp.codes[label]
-	if !ok && len(pp.dict) == maxCodes {
-		pp.raw = make([]string, len(pp.labels), cap(pp.labels))
-		for i, c := range pp.labels {
-			pp.raw[i] = pp.dict[c]
-		}
-		pp.labels, pp.dict, pp.codes = nil, nil, nil
-		pp.raw[seq] = label
-		return
-	}
-	if !ok {
-		c = uint16(len(pp.dict))
-		pp.dict = append(pp.dict, label)
-		pp.codes[label] = c
-	}
-	pp.labels[seq] = c
-}
+func (pp *PipelinePredictions) setLabel(seq int, label string) { pp.labels.set(seq, label) }
 
 // setScore sets the score at record seq, making the column on the first
 // score.
@@ -387,17 +414,18 @@ func (p *Predictions) add(e *Entry) {
 func (p *Predictions) record(seq int, id, truth, time string, segments map[string]string) {
 	for p.Records <= seq {
 		p.IDs = append(p.IDs, "")
-		p.Truths = append(p.Truths, "")
+		p.truths.grow()
 		p.times = append(p.times, noTime)
-		p.Segments = append(p.Segments, nil)
+		p.segs = append(p.segs, 0)
 		p.Records++
 	}
-	p.IDs[seq], p.Truths[seq] = id, truth
+	p.IDs[seq] = id
+	p.truths.set(seq, truth)
 	if time != "" {
 		p.setTime(seq, time)
 	}
 	if segments != nil {
-		p.Segments[seq] = segments
+		p.setSegments(seq, segments)
 	}
 }
 
@@ -428,21 +456,14 @@ func (p *Predictions) prediction(e *Entry) *PipelinePredictions {
 
 // sized is an empty pipeline's columns with room for n records.
 func sized(name string, n int) *PipelinePredictions {
-	return &PipelinePredictions{Name: name, flags: make([]uint8, 0, n), labels: make([]uint16, 0, n), latency: make([]float64, 0, n)}
+	return &PipelinePredictions{Name: name, flags: make([]uint8, 0, n), labels: sizedCodes(n), latency: make([]float64, 0, n)}
 }
 
 // grow extends the columns with zeros to n records.
 func (pp *PipelinePredictions) grow(n int) {
-	if pp.dict == nil && pp.raw == nil {
-		pp.codes, pp.dict = map[string]uint16{"": 0}, []string{""}
-	}
 	for len(pp.flags) < n {
 		pp.flags = append(pp.flags, 0)
-		if pp.raw != nil {
-			pp.raw = append(pp.raw, "")
-		} else {
-			pp.labels = append(pp.labels, 0)
-		}
+		pp.labels.grow()
 		if pp.scores != nil {
 			pp.scores = append(pp.scores, 0)
 		}
@@ -455,15 +476,16 @@ func (pp *PipelinePredictions) grow(n int) {
 
 // Collector builds a replay's Predictions as the replay writes its journal,
 // so that nothing after the replay parses the journal again: its columns
-// equal ReadPredictions of that journal. Each distinct truth, error and
-// set of segment values is stored once (and labels as codes), so that a million records cost
-// their columns' numbers and not a string or a map each.
+// equal ReadPredictions of that journal. Each distinct error and set of
+// segment values is stored once, and truths and labels as codes, so that a
+// million records cost their columns' numbers and not a string or a map
+// each, and hold few pointers for the collector to scan.
 type Collector struct {
 	p        *Predictions
 	expect   int
 	segments []string
 	strs     map[string]string
-	combos   map[string]map[string]string
+	combos   map[string]uint32 // the index of each set of segment values in p.combos, by the values
 	key      []byte
 }
 
@@ -480,10 +502,10 @@ func NewCollector(segments []string, expect int) *Collector {
 	p := &Predictions{byName: map[string]*PipelinePredictions{}}
 	expect = max(0, expect)
 	if expect > 0 {
-		p.IDs, p.Truths, p.times = make([]string, 0, expect), make([]string, 0, expect), make([]int64, 0, expect)
-		p.Segments = make([]map[string]string, 0, expect)
+		p.IDs, p.truths, p.times = make([]string, 0, expect), sizedCodes(expect), make([]int64, 0, expect)
+		p.segs = make([]uint32, 0, expect)
 	}
-	return &Collector{p: p, expect: expect, segments: segments, strs: map[string]string{}, combos: map[string]map[string]string{}}
+	return &Collector{p: p, expect: expect, segments: segments, strs: map[string]string{}, combos: map[string]uint32{}}
 }
 
 func (c *Collector) intern(s string) string {
@@ -499,22 +521,25 @@ func (c *Collector) intern(s string) string {
 // Record sets record seq's id, truth, time (RFC 3339, "" when unknown) and
 // segment values (one per segment column, in order).
 func (c *Collector) Record(seq int, id, truth, time string, values []string) {
-	var segs map[string]string
-	if len(c.segments) > 0 {
-		c.key = c.key[:0]
-		for _, v := range values {
-			c.key = append(append(c.key, v...), 0)
-		}
-		segs = c.combos[string(c.key)]
-		if segs == nil {
-			segs = make(map[string]string, len(c.segments))
-			for i, col := range c.segments {
-				segs[col] = values[i]
-			}
-			c.combos[string(c.key)] = segs
-		}
+	c.p.record(seq, id, truth, time, nil)
+	if len(c.segments) == 0 {
+		return
 	}
-	c.p.record(seq, id, c.intern(truth), time, segs)
+	c.key = c.key[:0]
+	for _, v := range values {
+		c.key = append(append(c.key, v...), 0)
+	}
+	k, ok := c.combos[string(c.key)]
+	if !ok {
+		segs := make(map[string]string, len(c.segments))
+		for i, col := range c.segments {
+			segs[col] = values[i]
+		}
+		c.p.setSegments(seq, segs)
+		c.combos[string(c.key)] = c.p.segs[seq]
+		return
+	}
+	c.p.segs[seq] = k
 }
 
 // Add puts one prediction in its pipeline's columns (the record-level

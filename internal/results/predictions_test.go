@@ -84,14 +84,16 @@ func TestDecodePredictions(t *testing.T) {
 	tests := []struct {
 		name    string
 		journal string
-		want    Predictions
+		want    Predictions // its records and ids
+		truths  []string
+		segs    []map[string]string
 		times   []string
 		cols    []plainColumns
 	}{
-		{"empty", "", Predictions{}, nil, nil},
+		{"empty", "", Predictions{}, nil, nil, nil, nil},
 		{"two pipelines", smallJournal, Predictions{
-			Records: 3, IDs: []string{"a", "b", "c"}, Truths: []string{"1", "0", "1"},
-			Segments: []map[string]string{{"country": "DE"}, nil, nil}},
+			Records: 3, IDs: []string{"a", "b", "c"}},
+			[]string{"1", "0", "1"}, []map[string]string{{"country": "DE"}, nil, nil},
 			[]string{"2024-01-02T00:00:00Z", "", ""},
 			[]plainColumns{
 				{Name: "rules", Has: []bool{true, true, true}, Labels: []string{"1", "0", "0"},
@@ -105,7 +107,8 @@ func TestDecodePredictions(t *testing.T) {
 			}},
 		{"a gap and a torn last line", `{"seq":1,"id":"b","pipeline":"p","truth":"x","label":"x","score":0.5,"latency_ms":1,"cost":1}` + "\n" +
 			`{"seq":2,"id":"c","pipel`, Predictions{
-			Records: 2, IDs: []string{"", "b"}, Truths: []string{"", "x"}, Segments: []map[string]string{nil, nil}},
+			Records: 2, IDs: []string{"", "b"}},
+			[]string{"", "x"}, []map[string]string{nil, nil},
 			[]string{"", ""},
 			[]plainColumns{
 				{Name: "p", Has: []bool{false, true}, Labels: []string{"", "x"}, Scores: []float64{0, 0.5},
@@ -119,9 +122,15 @@ func TestDecodePredictions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Records != tc.want.Records || !reflect.DeepEqual(got.IDs, tc.want.IDs) || !reflect.DeepEqual(got.Truths, tc.want.Truths) ||
-				!reflect.DeepEqual(timesOf(got), tc.times) || !reflect.DeepEqual(got.Segments, tc.want.Segments) {
-				t.Errorf("record columns: got\n%+v, want\n%+v", *got, tc.want)
+			var truths []string
+			var segs []map[string]string
+			for seq := range got.Records {
+				truths, segs = append(truths, got.Truth(seq)), append(segs, got.SegmentsOf(seq))
+			}
+			if got.Records != tc.want.Records || !reflect.DeepEqual(got.IDs, tc.want.IDs) || !reflect.DeepEqual(truths, tc.truths) ||
+				!reflect.DeepEqual(timesOf(got), tc.times) || !reflect.DeepEqual(segs, tc.segs) {
+				t.Errorf("record columns: got %d records, ids %v, truths %v, times %v, segments %v; want %d, %v, %v, %v, %v",
+					got.Records, got.IDs, truths, timesOf(got), segs, tc.want.Records, tc.want.IDs, tc.truths, tc.times, tc.segs)
 			}
 			if len(got.Pipelines) != len(tc.cols) {
 				t.Fatalf("%d pipelines, want %d", len(got.Pipelines), len(tc.cols))

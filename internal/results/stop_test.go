@@ -115,7 +115,7 @@ func TestJournalLongLines(t *testing.T) {
 			raws++
 		}
 	}})
-	if err != nil || p.Records != 3 || raws != 3 || p.Segments[2]["c"] != seg {
+	if err != nil || p.Records != 3 || raws != 3 || p.SegmentsOf(2)["c"] != seg {
 		t.Fatalf("read: %v, %d records, %d raw answers", err, p.Records, raws)
 	}
 	entries, length, err := JournalPrefix(bytes.NewReader(b), []string{"p"})
@@ -125,7 +125,7 @@ func TestJournalLongLines(t *testing.T) {
 	if err := WritePredictionsParquet(context.Background(), dir, map[string]string{"p": "candidate"}); err != nil {
 		t.Fatal(err)
 	}
-	if p, err := ReadPredictions(context.Background(), dir, ReadOptions{}); err != nil || p.Segments[1]["c"] != seg {
+	if p, err := ReadPredictions(context.Background(), dir, ReadOptions{}); err != nil || p.SegmentsOf(1)["c"] != seg {
 		t.Fatalf("read parquet: %v", err)
 	}
 }

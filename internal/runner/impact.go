@@ -90,7 +90,7 @@ func impactInput(ctx context.Context, exp *spec.Experiment, res *engine.Result, 
 		if pp != nil {
 			for seq := range min(n, preds.Records) {
 				if pp.Has(seq) {
-					ip.Outcomes[seq] = metrics.Classify(preds.Truths[seq], pp.Label(seq), pp.Err(seq) != "", exp.Dataset.Positive)
+					ip.Outcomes[seq] = metrics.Classify(preds.Truth(seq), pp.Label(seq), pp.Err(seq) != "", exp.Dataset.Positive)
 				}
 			}
 		}

@@ -52,7 +52,7 @@ func operatingPoints(ctx context.Context, exp *spec.Experiment, run *results.Run
 		in := analysis.OperatingInput{
 			Candidate: p.Name, Pipelines: names, Metrics: metricsOf(exp), Accumulators: res.Accumulators,
 			Fixed: fixedMetrics(exp), Criteria: crits, Segments: segmentsOf(res), Failures: res.Failures,
-			Truths: preds.Truths[:res.Records], Positive: exp.Dataset.Positive, Negative: negativeOf(exp.Dataset.Positive, res.LabelCounts),
+			Records: res.Records, Truth: preds.Truth, Positive: exp.Dataset.Positive, Negative: negativeOf(exp.Dataset.Positive, res.LabelCounts),
 			Labels: pp.Labels(res.Records), Scores: scores, HasScore: hasScore,
 			Failed: failed(pp, res.Records), Threshold: configuredThreshold(p),
 			Replay: func(visit func(metrics.Observation) error) error {
@@ -62,9 +62,9 @@ func operatingPoints(ctx context.Context, exp *spec.Experiment, run *results.Run
 					}
 				}
 				if cols, ok := metricColumns(exp); ok {
-					return replayKept(ctx, res, cols, journaled, res.Records, preds.Truths, visit)
+					return replayKept(ctx, res, cols, journaled, res.Records, preds.Truth, visit)
 				}
-				return replayWith(ctx, exp, dopt, journaled, res.Records, preds.Truths, visit)
+				return replayWith(ctx, exp, dopt, journaled, res.Records, preds.Truth, visit)
 			},
 			Impact: impact, Incumbent: exp.UseCase.Incumbent,
 		}
@@ -257,7 +257,7 @@ func journalOf(dir, name string, n int) ([]pipeline.Prediction, error) {
 // prediction pred(seq), for the first n records in seq order. The
 // record's fields are reused from one record to the next: the metrics read
 // them as they add a record.
-func replayKept(ctx context.Context, res *engine.Result, cols []string, pred func(int) pipeline.Prediction, n int, truths []string,
+func replayKept(ctx context.Context, res *engine.Result, cols []string, pred func(int) pipeline.Prediction, n int, truth func(int) string,
 	visit func(metrics.Observation) error) error {
 	fields := make(map[string]any, len(cols))
 	for seq := range n {
@@ -267,7 +267,7 @@ func replayKept(ctx context.Context, res *engine.Result, cols []string, pred fun
 		for _, c := range cols {
 			fields[c] = res.Kept[c].At(seq)
 		}
-		if err := visit(metrics.Observation{Record: datasets.Record{Seq: seq, Fields: fields}, Truth: truths[seq], Pred: pred(seq)}); err != nil {
+		if err := visit(metrics.Observation{Record: datasets.Record{Seq: seq, Fields: fields}, Truth: truth(seq), Pred: pred(seq)}); err != nil {
 			return err
 		}
 	}
@@ -277,7 +277,7 @@ func replayKept(ctx context.Context, res *engine.Result, cols []string, pred fun
 // replayWith re-reads the replayed records, with the replay's options, and
 // calls visit with each of the first n and its prediction pred(seq), in
 // seq order.
-func replayWith(ctx context.Context, exp *spec.Experiment, dopt datasets.Options, pred func(int) pipeline.Prediction, n int, truths []string,
+func replayWith(ctx context.Context, exp *spec.Experiment, dopt datasets.Options, pred func(int) pipeline.Prediction, n int, truth func(int) string,
 	visit func(metrics.Observation) error) error {
 	stream, err := datasets.Open(exp.Dataset.Path, dopt)
 	if err != nil {
@@ -293,7 +293,7 @@ func replayWith(ctx context.Context, exp *spec.Experiment, dopt datasets.Options
 			return fmt.Errorf("record %d is %q in the journal but %q in the dataset: the dataset changed since the replay",
 				rec.Seq, id, rec.String(exp.Dataset.ID))
 		}
-		return visit(metrics.Observation{Record: rec, Truth: truths[rec.Seq], Pred: p})
+		return visit(metrics.Observation{Record: rec, Truth: truth(rec.Seq), Pred: p})
 	})
 	if err != nil && !errors.Is(err, errReplayed) {
 		return fmt.Errorf("read dataset: %w", err)

@@ -206,21 +206,26 @@ func requireColumn(open func() (datasets.Reader, error), col string) func() (dat
 const contentShare = 0.10
 
 // contentCheck finds training records that repeat a replayed record in
-// every column the two share, for a training file without an id column.
+// every column the two share (or in the model's columns only: see
+// checkModelColumns).
 type contentCheck struct {
 	h    maphash.Hash
 	cols []string
 	ids  []string // id columns left out of the comparison
 	// replayed counts the replayed records by hash; found marks the hashes
-	// the training file repeats.
+	// the training file repeats; trained counts the training records by
+	// hash (kept for the model's columns only).
 	replayed map[uint64]int
 	records  int
 	found    map[uint64]bool
+	trained  map[uint64]int
+	training int
 }
 
 // replayedRows hashes every replayed record's values in the columns it
-// shares with the training file that open opens.
-func replayedRows(ctx context.Context, data pipeline.TrainingData, open func() (datasets.Reader, error), exclude ...string) (*contentCheck, error) {
+// shares with the training file that open opens — of those in only, when
+// only is not nil.
+func replayedRows(ctx context.Context, data pipeline.TrainingData, open func() (datasets.Reader, error), only []string, exclude ...string) (*contentCheck, error) {
 	if data.Replay == nil {
 		return nil, errors.New("learn: the runner gave no way to open the replayed records")
 	}
@@ -241,7 +246,7 @@ func replayedRows(ctx context.Context, data pipeline.TrainingData, open func() (
 			c.ids = append(c.ids, col)
 			continue
 		}
-		if slices.Contains(trainCols, col) {
+		if slices.Contains(trainCols, col) && (only == nil || slices.Contains(only, col)) {
 			c.cols = append(c.cols, col)
 		}
 	}
@@ -304,10 +309,61 @@ func (c *contentCheck) hash(rec datasets.Record) uint64 {
 // keep notes a training record that repeats a replayed one; it keeps every
 // record (the error comes once the whole file is read, with the count).
 func (c *contentCheck) keep(rec datasets.Record) (bool, error) {
-	if h := c.hash(rec); c.replayed[h] > 0 {
+	h := c.hash(rec)
+	if c.replayed[h] > 0 {
 		c.found[h] = true
 	}
+	if c.trained != nil {
+		c.trained[h]++
+		c.training++
+	}
 	return true, nil
+}
+
+// repeated is how many replayed records the training file repeats,
+// counted with their multiplicity.
+func (c *contentCheck) repeated() int {
+	n := 0
+	for h := range c.found {
+		n += c.replayed[h]
+	}
+	return n
+}
+
+// modelUnique is the share of records, in the replay and in the training
+// file, that their values in the model's columns must tell apart before a
+// repeat there says the records were copied: on coarse columns, an
+// independent sample repeats the replay by chance.
+const modelUnique = 0.9
+
+// checkModelColumns refuses a training file that repeats contentShare or
+// more of the replayed records in the columns the model reads (its
+// features, text fields and label), and warns of one that repeats fewer,
+// where the check of every shared column found fewer repeats (other found
+// by it): a copy of the replay with a column added, dropped or changed — a
+// note, an export time, a reformatted id — is still the records the model
+// is scored on. It says nothing unless the model's columns tell at least
+// modelUnique of the records apart in both files.
+func (c *contentCheck) checkModelColumns(file string, other int) (*pipeline.TrainingWarning, error) {
+	if c.records == 0 || c.training == 0 || float64(len(c.replayed)) < modelUnique*float64(c.records) ||
+		float64(len(c.trained)) < modelUnique*float64(c.training) {
+		return nil, nil
+	}
+	n := c.repeated()
+	if n <= other {
+		return nil, nil
+	}
+	cols := strings.Join(c.cols, ", ")
+	if float64(n) < contentShare*float64(c.records) {
+		return &pipeline.TrainingWarning{Field: "train.file",
+			Msg: fmt.Sprintf("training file %q repeats %d of the %d replayed records in the columns the model reads (%s), though other columns differ: "+
+				"the model is scored on records it was trained on, which flatters its results", file, n, c.records, cols),
+			Hint: fmt.Sprintf("drop the repeated records from the training file; one that repeats %.0f%% or more of the replayed records is refused",
+				100*contentShare)}, nil
+	}
+	return nil, pipeline.Errorf("train.file", "refused: training file %q repeats %d of the %d replayed records in the columns the model reads (%s), "+
+		"though other columns differ: the same records with a column added, dropped or changed; a model must not score records it was trained on, "+
+		"so take them out of the training file", file, n, c.records, cols)
 }
 
 // check refuses a training file that repeats contentShare or more of the
@@ -320,10 +376,7 @@ func (c *contentCheck) check(file string) (*pipeline.TrainingWarning, error) {
 	if c.records == 0 || 2*len(c.replayed) < c.records {
 		return nil, nil
 	}
-	n := 0
-	for h := range c.found {
-		n += c.replayed[h]
-	}
+	n := c.repeated()
 	if n == 0 {
 		return nil, nil
 	}

@@ -254,6 +254,27 @@ func rekeyed(recs []datasets.Record) []datasets.Record {
 	return recs
 }
 
+// bumped changes column b, which the model does not read, of recs.
+func bumped(recs []datasets.Record) []datasets.Record {
+	for i := range recs {
+		recs[i].Fields["b"] = recs[i].Fields["b"].(float64) + 0.25
+	}
+	return recs
+}
+
+// distinctRecords returns n labelled records whose feature a differs from
+// record to record and from every ticketRecords value.
+func distinctRecords(n int) []datasets.Record {
+	recs := make([]datasets.Record, n)
+	for i := range recs {
+		x := float64(i) - float64(n)/2 + 0.5
+		recs[i] = datasets.Record{Seq: i, Line: i + 2, Fields: map[string]any{
+			"ticket_id": fmt.Sprintf("D-%d", i), "a": x, "b": float64(i), "y": map[bool]string{true: "1", false: "0"}[x > 0],
+		}}
+	}
+	return recs
+}
+
 // ticketRecords returns n labelled records with ids T-from ... .
 func ticketRecords(from, n int) []datasets.Record {
 	recs := make([]datasets.Record, n)
@@ -304,6 +325,13 @@ func TestTrainingFileSharesNoIDs(t *testing.T) {
 		{"the replay under new ids", "ticket_id", rekeyed(ticketRecords(0, 100)), cols,
 			`repeats 100 of the 100 replayed records in every column but the id "ticket_id"`, ""},
 		{"training file without the id", "ticket_id", ticketRecords(100, 200), []string{"a", "b", "y"}, `column "ticket_id" (train.id) is missing`, ""},
+		// A column the model does not read changed: the full comparison
+		// misses the copy, the model's columns (feature a and the label) see it.
+		{"no id: the replay with a column changed", "", bumped(ticketRecords(0, 100)), cols,
+			`refused: training file "train.csv" repeats 100 of the 100 replayed records in the columns the model reads (a, y), though other columns differ`, ""},
+		{"no id: a few replayed records with a column changed", "", append(distinctRecords(200), bumped(ticketRecords(0, 5))...), cols, "",
+			`repeats 5 of the 100 replayed records in the columns the model reads (a, y), though other columns differ`},
+		{"no id: others, never repeated in the model's columns", "", distinctRecords(200), cols, "", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

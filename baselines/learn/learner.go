@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"time"
 
@@ -163,6 +164,9 @@ type trainingSource struct {
 	filter  func(datasets.Record) (bool, error)
 	overlap *overlapCheck
 	content *contentCheck
+	// model checks the content in the columns the model reads only (nil
+	// when those are every shared column).
+	model *contentCheck
 }
 
 // trainingSource opens the training file, with its check against the
@@ -186,12 +190,26 @@ func (l *Learner) trainingSource(ctx context.Context, data pipeline.TrainingData
 		}
 		// By content too, leaving the ids out: a copy of replayed records
 		// under new ids is the same records.
-		if src.content, err = replayedRows(ctx, data, src.open, l.idCol, data.ID); err != nil {
+		if src.content, err = replayedRows(ctx, data, src.open, nil, l.idCol, data.ID); err != nil {
 			return nil, err
+		}
+		// And in the model's columns alone: a copy with another column
+		// changed is still the records the model is scored on.
+		model := append(append([]string{data.Label}, l.features...), l.text.fields...)
+		if src.model, err = replayedRows(ctx, data, src.open, model, l.idCol, data.ID); err != nil {
+			return nil, err
+		}
+		if slices.Equal(src.model.cols, src.content.cols) {
+			src.model = nil
+		} else {
+			src.model.trained = map[uint64]int{}
 		}
 		src.filter = func(rec datasets.Record) (bool, error) {
 			if src.overlap != nil {
 				src.overlap.keep(rec)
+			}
+			if src.model != nil {
+				src.model.keep(rec)
 			}
 			return src.content.keep(rec)
 		}
@@ -238,6 +256,15 @@ func (l *Learner) readTraining(ctx context.Context, src *trainingSource, data pi
 		}
 		if w != nil {
 			data.Warning(*w)
+		}
+		if src.model != nil {
+			w, err := src.model.checkModelColumns(l.trainFile, src.content.repeated())
+			if err != nil {
+				return nil, err
+			}
+			if w != nil {
+				data.Warning(*w)
+			}
 		}
 	}
 	if t.rows() == 0 {

@@ -99,7 +99,7 @@ func TestCoefficientsMatchScikitLearn(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			env := pipeline.Env{Name: "lr", Columns: cols, Label: tc.label}
 			l := build(t, &Spec{Features: []string{"x1", "x2", "x3"}, ClassWeight: tc.weight, Train: &TrainSpec{File: "train.csv"}}, env)
-			if err := l.Train(context.Background(), memData(cols, recs, tc.label, "")); err != nil {
+			if err := l.Train(context.Background(), memFile(cols, recs, tc.label, "")); err != nil {
 				t.Fatal(err)
 			}
 			lin := l.fitted[0].lin
@@ -122,7 +122,7 @@ func TestMultinomialProbabilities(t *testing.T) {
 	cols, recs := refData()
 	l := build(t, &Spec{Features: []string{"x1", "x2", "x3"}, Train: &TrainSpec{File: "train.csv"}},
 		pipeline.Env{Name: "lr", Columns: cols, Label: "y3"})
-	if err := l.Train(context.Background(), memData(cols, recs, "y3", "")); err != nil {
+	if err := l.Train(context.Background(), memFile(cols, recs, "y3", "")); err != nil {
 		t.Fatal(err)
 	}
 	out, err := l.Predict(context.Background(), recs[0])

@@ -53,10 +53,14 @@ func Compile(src string, columns []string, asBool bool) (*Program, error) {
 			"in expr-lang a name in `backticks` is a string, not a column: "+
 			`write the column's name as it is, or $env["the-name"] for a name with spaces or hyphens`, refs.constant)
 	}
-	if asBool && len(refs.names) == 0 {
-		return nil, fmt.Errorf("the condition uses no column, so it is the same for every record; " +
-			"in expr-lang a name in `backticks` is a string, not a column: write the column's name as it is, " +
-			`or $env["the-name"] for a name with spaces or hyphens`)
+	if len(refs.names) == 0 {
+		what := "expression"
+		if asBool {
+			what = "condition"
+		}
+		return nil, fmt.Errorf("the %s uses no column, so it is the same for every record; "+
+			"in expr-lang a name in `backticks` is a string, not a column: write the column's name as it is, "+
+			`or $env["the-name"] for a name with spaces or hyphens`, what)
 	}
 	env := make(types.Map, len(columns))
 	for _, c := range columns {
@@ -153,7 +157,8 @@ func unknownColumn(name string, columns []string) error {
 }
 
 // comparison lists the operators whose result two literals fix.
-var comparison = map[string]bool{"==": true, "!=": true, "<": true, "<=": true, ">": true, ">=": true}
+var comparison = map[string]bool{"==": true, "!=": true, "<": true, "<=": true, ">": true, ">=": true,
+	"contains": true, "startsWith": true, "endsWith": true, "matches": true}
 
 // literal reports whether n is a constant: a string, number, boolean or nil.
 func literal(n ast.Node) bool {

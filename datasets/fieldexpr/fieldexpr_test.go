@@ -93,17 +93,28 @@ func TestColumnsWithHyphensAndConstantConditions(t *testing.T) {
 			t.Errorf("Bool(%v) = %v, %v; want %v", tc.fields, got, err, tc.want)
 		}
 	}
-	tests := []struct{ src, want string }{
-		{`marital-status == "Married"`, `"marital" is not a column of the dataset (the column "marital-status" has a name an expression reads as $env["marital-status"])`},
-		{"`marital-status` == \"Married\"", "compares two constants"},
-		{`"yes"`, "the condition uses no column"},
-		{`$env["marital_status"] == "x"`, `"marital_status" is not a column of the dataset`},
-		{`1 > 0`, "compares two constants"},
-		{"age >= 30 && `marital-status` == \"Married\"", `compares two constants`},
+	tests := []struct {
+		src    string
+		asBool bool
+		want   string
+	}{
+		{`marital-status == "Married"`, true, `"marital" is not a column of the dataset (the column "marital-status" has a name an expression reads as $env["marital-status"])`},
+		{"`marital-status` == \"Married\"", true, "compares two constants"},
+		{`"yes"`, true, "the condition uses no column"},
+		{`$env["marital_status"] == "x"`, true, `"marital_status" is not a column of the dataset`},
+		{`1 > 0`, true, "compares two constants"},
+		{"age >= 30 && `marital-status` == \"Married\"", true, `compares two constants`},
+		// A derived value: a backtick name is a string there too.
+		{"`marital-status`", false, "the expression uses no column, so it is the same for every record"},
+		{"`marital-status` contains \"Marr\" ? \"1\" : \"0\"", false, "compares two constants"},
+		{"`marital-status` startsWith \"M\"", true, "compares two constants"},
 	}
 	for _, tc := range tests {
-		if _, err := Compile(tc.src, cols, true); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := Compile(tc.src, cols, tc.asBool); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Compile(%s) = %v, want an error containing %q", tc.src, err, tc.want)
 		}
+	}
+	if _, err := Compile(`$env["marital-status"] contains "Marr" ? "1" : "0"`, cols, false); err != nil {
+		t.Errorf("a derived value of a column with a hyphen: %v", err)
 	}
 }

@@ -220,6 +220,9 @@ type contentCheck struct {
 	found    map[uint64]bool
 	trained  map[uint64]int
 	training int
+	// near compares the training file with the replay in every shared
+	// column but one (nil when it is not made).
+	near *nearCheck
 }
 
 // replayedRows hashes every replayed record's values in the columns it
@@ -251,9 +254,15 @@ func replayedRows(ctx context.Context, data pipeline.TrainingData, open func() (
 		}
 	}
 	slices.Sort(c.cols)
+	if only == nil {
+		c.near = newNearCheck(c.cols)
+	}
 	err = datasets.Each(ctx, r, func(rec datasets.Record) error {
 		c.replayed[c.hash(rec)]++
 		c.records++
+		if c.near != nil {
+			c.near.addReplayed(rec)
+		}
 		return nil
 	})
 	if err != nil {
@@ -271,39 +280,44 @@ func replayedRows(ctx context.Context, data pipeline.TrainingData, open func() (
 func (c *contentCheck) hash(rec datasets.Record) uint64 {
 	h := &c.h
 	h.Reset()
-	var buf [8]byte
 	for _, k := range c.cols {
-		switch v := rec.Fields[k].(type) {
-		case nil:
-			h.WriteByte(0)
-		case string:
-			h.WriteByte(1)
-			h.WriteString(v)
-		case float64:
-			h.WriteByte(2)
-			binary.LittleEndian.PutUint64(buf[:], math.Float64bits(v))
-			h.Write(buf[:])
-		case int64: // as a float64, so that 1 and 1.0 from two readers agree
-			h.WriteByte(2)
-			binary.LittleEndian.PutUint64(buf[:], math.Float64bits(float64(v)))
-			h.Write(buf[:])
-		case time.Time: // as text, so that a Parquet time and a CSV cell agree
-			h.WriteByte(1)
-			h.WriteString(v.UTC().Format(time.RFC3339Nano))
-		case bool:
-			h.WriteByte(4)
-			if v {
-				h.WriteByte(1)
-			} else {
-				h.WriteByte(0)
-			}
-		default:
-			h.WriteByte(5)
-			h.WriteString(datasets.FormatValue(v))
-		}
+		writeValue(h, rec.Fields[k])
 		h.WriteByte(0xff) // a separator, so that "ab","c" and "a","bc" differ
 	}
 	return h.Sum64()
+}
+
+// writeValue writes v to h by its kind (see contentCheck.hash).
+func writeValue(h *maphash.Hash, v any) {
+	var buf [8]byte
+	switch v := v.(type) {
+	case nil:
+		h.WriteByte(0)
+	case string:
+		h.WriteByte(1)
+		h.WriteString(v)
+	case float64:
+		h.WriteByte(2)
+		binary.LittleEndian.PutUint64(buf[:], math.Float64bits(v))
+		h.Write(buf[:])
+	case int64: // as a float64, so that 1 and 1.0 from two readers agree
+		h.WriteByte(2)
+		binary.LittleEndian.PutUint64(buf[:], math.Float64bits(float64(v)))
+		h.Write(buf[:])
+	case time.Time: // as text, so that a Parquet time and a CSV cell agree
+		h.WriteByte(1)
+		h.WriteString(v.UTC().Format(time.RFC3339Nano))
+	case bool:
+		h.WriteByte(4)
+		if v {
+			h.WriteByte(1)
+		} else {
+			h.WriteByte(0)
+		}
+	default:
+		h.WriteByte(5)
+		h.WriteString(datasets.FormatValue(v))
+	}
 }
 
 // keep notes a training record that repeats a replayed one; it keeps every
@@ -316,6 +330,9 @@ func (c *contentCheck) keep(rec datasets.Record) (bool, error) {
 	if c.trained != nil {
 		c.trained[h]++
 		c.training++
+	}
+	if c.near != nil {
+		c.near.addTraining(rec)
 	}
 	return true, nil
 }
@@ -393,7 +410,7 @@ func (c *contentCheck) check(file string) (*pipeline.TrainingWarning, error) {
 	}
 	if len(c.ids) > 0 {
 		return nil, pipeline.Errorf("train.file", "refused: training file %q repeats %d of the %d replayed records in every column but the id %q: "+
-			"the same records under other ids; a model must not score records it was trained on, so take them out of the training file",
+			"the replayed records themselves, whatever their ids (the ids are left out of the comparison); a model must not score records it was trained on, so take them out of the training file",
 			file, n, c.records, c.ids[0])
 	}
 	return nil, pipeline.Errorf("train.file", "refused: training file %q repeats %d of the %d replayed records in every column: "+

@@ -262,6 +262,15 @@ func bumped(recs []datasets.Record) []datasets.Record {
 	return recs
 }
 
+// renamed changes column ticket_id, the id, which the model does not read,
+// of recs.
+func renamed(recs []datasets.Record) []datasets.Record {
+	for i := range recs {
+		recs[i].Fields["ticket_id"] = fmt.Sprintf("X-%d", i)
+	}
+	return recs
+}
+
 // distinctRecords returns n labelled records whose feature a differs from
 // record to record and from every ticketRecords value.
 func distinctRecords(n int) []datasets.Record {
@@ -328,6 +337,10 @@ func TestTrainingFileSharesNoIDs(t *testing.T) {
 		// A column the model does not read changed: the full comparison
 		// misses the copy, the model's columns (feature a and the label) see it.
 		{"no id: the replay with a column changed", "", bumped(ticketRecords(0, 100)), cols,
+			`refused: training file "train.csv" repeats 100% of the replayed records it was compared with (50 of 50, every other record from the first) ` +
+				`in every column but "b": a copy of the replay with that column changed`, ""},
+		// The model's columns see it when the copy changes more than one column.
+		{"no id: the replay with two columns changed", "", bumped(renamed(ticketRecords(0, 100))), cols,
 			`refused: training file "train.csv" repeats 100 of the 100 replayed records in the columns the model reads (a, y), though other columns differ`, ""},
 		{"no id: a few replayed records with a column changed", "", append(distinctRecords(200), bumped(ticketRecords(0, 5))...), cols, "",
 			`repeats 5 of the 100 replayed records in the columns the model reads (a, y), though other columns differ`},
@@ -472,5 +485,46 @@ func TestLeakChecksNeedEvidence(t *testing.T) {
 	l = build(t, &Spec{Features: []string{"a"}, Train: &TrainSpec{Folds: 2}}, env)
 	if err := l.Train(context.Background(), memData(cols, few, "y", "1")); err != nil && strings.Contains(err.Error(), "alone predicts") {
 		t.Errorf("12 records: %v", err)
+	}
+}
+
+// The near-copy check refuses a copy of the replay with one column changed,
+// and says nothing of an independent sample of the same source whose
+// columns, one left out, match replayed records by chance.
+func TestNearCopyNeedsEvidence(t *testing.T) {
+	source := func(seed uint64, n int, tag string) []datasets.Record {
+		rng := rand.New(rand.NewPCG(seed, 1))
+		recs := make([]datasets.Record, n)
+		for i := range recs {
+			x, z := float64(rng.IntN(200)), float64(rng.IntN(200)) // without u, 19 in 20 sampled records differ
+			recs[i] = datasets.Record{Seq: i, Fields: map[string]any{"u": fmt.Sprintf("%s-%d", tag, i), "x": x, "z": z,
+				"y": map[bool]string{true: "1", false: "0"}[x+z > 200]}}
+		}
+		return recs
+	}
+	cols := []string{"u", "x", "y", "z"}
+	run := func(replay, train []datasets.Record) (*pipeline.TrainingWarning, error) {
+		near := newNearCheck(cols)
+		for _, r := range replay {
+			near.addReplayed(r)
+		}
+		for _, r := range train {
+			near.addTraining(r)
+		}
+		return near.check("train.csv", 0, len(replay))
+	}
+	replay := source(1, 3000, "R")
+	if w, err := run(replay, source(2, 3000, "T")); w != nil || err != nil {
+		t.Errorf("an independent sample of the same source: %v, %v; want nothing", w, err)
+	}
+	copied := source(1, 3000, "R")
+	for _, r := range copied {
+		r.Fields["u"] = "copy-" + r.Fields["u"].(string)
+	}
+	if _, err := run(replay, copied); err == nil || !strings.Contains(err.Error(), `in every column but "u": a copy of the replay with that column changed`) {
+		t.Errorf("the replay with its id-like column changed: %v, want a refusal", err)
+	}
+	if _, err := run(replay, append(source(2, 3000, "T"), copied[:400]...)); err != nil {
+		t.Errorf("a tenth of the replay copied: %v, want at most a warning", err)
 	}
 }

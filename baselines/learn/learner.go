@@ -257,6 +257,11 @@ func (l *Learner) readTraining(ctx context.Context, src *trainingSource, data pi
 		if w != nil {
 			data.Warning(*w)
 		}
+		if w, err := src.content.near.check(l.trainFile, src.content.repeated(), src.content.records); err != nil {
+			return nil, err
+		} else if w != nil {
+			data.Warning(*w)
+		}
 		if src.model != nil {
 			w, err := src.model.checkModelColumns(l.trainFile, src.content.repeated())
 			if err != nil {

@@ -161,7 +161,7 @@ func TestTargetThresholdAndDeterminism(t *testing.T) {
 		Threshold: map[string]any{"target_fpr": 0.05}, Seed: 3}
 	a, b := build(t, spec, env), build(t, spec, env)
 	for _, l := range []*Learner{a, b} {
-		if err := l.Train(context.Background(), memData(cols, recs, "is_fraud", "1")); err != nil {
+		if err := l.Train(context.Background(), memFile(cols, recs, "is_fraud", "1")); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -199,7 +199,11 @@ func TestDecisionThreshold(t *testing.T) {
 			if !math.IsNaN(l.DecisionThreshold()) {
 				t.Errorf("before training: %v, want NaN", l.DecisionThreshold())
 			}
-			if err := l.Train(context.Background(), memData(cols, recs, "is_fraud", "1")); err != nil {
+			data := memData(cols, recs, "is_fraud", "1") // folds train on the replay
+			if tt.spec.Train.File != "" {
+				data = memFile(cols, recs, "is_fraud", "1")
+			}
+			if err := l.Train(context.Background(), data); err != nil {
 				t.Fatal(err)
 			}
 			got := l.DecisionThreshold()

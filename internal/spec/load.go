@@ -781,7 +781,7 @@ const maxClasses = 50
 // checks the positive class against them: a positive class the data never
 // holds makes every record a negative, and every binary metric a floor.
 func (l *loader) labels(f *fields, ds *Dataset) {
-	if l.opt.ReadData == nil || ds.Label == "" || !contains(ds.Columns, ds.Label) {
+	if l.opt.ReadData == nil || ds.Label == "" || !contains(ds.Columns, ds.Label) || len(l.deriveRefused) > 0 {
 		return
 	}
 	read, err := l.opt.ReadData(*ds)
@@ -994,6 +994,8 @@ func (l *loader) derive(v *yaml.Node, cols []string, ds *Dataset) []string {
 		}
 		if _, err := fieldexpr.Compile(expr.Value, cols, false); err != nil {
 			l.errorf(expr, field, "", "invalid expression: %v", err)
+			cols = append(cols, key.Value) // named elsewhere, it is not also "not a column": the one error says why
+			l.deriveRefused = append(l.deriveRefused, key.Value)
 			continue
 		}
 		ds.Derive = append(ds.Derive, Derived{Name: key.Value, Expr: expr.Value})

@@ -76,6 +76,11 @@ func TestBadFiles(t *testing.T) {
 			{16, 13, `dataset.columns.contry: unknown column type "numbr" (did you mean "number"?)`},
 			{17, 14, `dataset.columns.channel: unknown column type "money" (one of "string", "category", "number", "bool", "time")`},
 		}, nil},
+		// A derived column whose expression is refused is not also "not a
+		// column" where the file names it, and the data is not read.
+		{"derive.bad.yaml", []want{
+			{9, 14, "dataset.derive.flagged: invalid expression: \"is_fraud\" == \"1\" compares two constants"},
+		}, nil},
 		{"columns2.bad.yaml", []want{
 			{8, 12, `dataset.columns: expected a mapping of column names to types, got a list`},
 		}, nil},

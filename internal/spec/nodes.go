@@ -32,6 +32,10 @@ type loader struct {
 	// deriveNodes are the expressions of dataset.derive, in order, checked
 	// against the columns' kinds once those are known.
 	deriveNodes []*yaml.Node
+	// deriveRefused names the derived columns whose expression was
+	// refused: the data is not read (every later error would be about
+	// them).
+	deriveRefused []string
 	// confined says why the experiment is confined ("--confine", or the
 	// `confine:` line); "" when it is not.
 	confined string

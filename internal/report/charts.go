@@ -7,7 +7,6 @@ import (
 	"image/color"
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 
 	xfont "golang.org/x/image/font"
@@ -440,8 +439,8 @@ func latencyFigure(run *results.Run, j *journal, pal palette) (p *plot.Plot, n i
 	if j == nil {
 		return nil, 0, "", "the run folder has no predictions.jsonl"
 	}
-	all, _, _ := latencySeriesOf(j)
 	ss, lo, hi := latencySeriesOf(j, func(name string) bool { return latencyMeasuredIn(run, name) })
+	all := latencyNames(j)
 	note = unmeasuredNote(run, all, ss)
 	if len(ss) == 0 {
 		if len(all) > 0 {
@@ -480,11 +479,11 @@ func latencyFigure(run *results.Run, j *journal, pal palette) (p *plot.Plot, n i
 // drawn because they are evaluated in-process, and gives the people's
 // handling time per record when the use case states it ("" when nothing
 // was left out).
-func unmeasuredNote(run *results.Run, all, drawn []latencySeries) string {
+func unmeasuredNote(run *results.Run, all []string, drawn []latencySeries) string {
 	var out []string
-	for _, s := range all {
-		if !slices.ContainsFunc(drawn, func(d latencySeries) bool { return d.name == s.name }) {
-			out = append(out, s.name)
+	for _, name := range all {
+		if !slices.ContainsFunc(drawn, func(d latencySeries) bool { return d.name == name }) {
+			out = append(out, name)
 		}
 	}
 	if len(out) == 0 {
@@ -500,6 +499,17 @@ func unmeasuredNote(run *results.Run, all, drawn []latencySeries) string {
 		note += fmt.Sprintf(" The people behind %s take %s per record (mean handling time, from the impact projection).", b, minutesText(m))
 	}
 	return note
+}
+
+// latencyNames are the pipelines that journal a latency, in order.
+func latencyNames(j *journal) []string {
+	var out []string
+	for _, pj := range j.pipes {
+		if len(pj.latencies) > 0 {
+			out = append(out, pj.name)
+		}
+	}
+	return out
 }
 
 // latencySeries is one pipeline's latencies, sorted.
@@ -523,8 +533,7 @@ pipes:
 				continue pipes
 			}
 		}
-		v := slices.Clone(pj.latencies)
-		sort.Float64s(v)
+		v := pj.sortedLatencies()
 		ss = append(ss, latencySeries{pj.name, v})
 		for _, x := range v {
 			if x > 0 {

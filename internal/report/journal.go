@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/poc-harness/poc/internal/results"
 )
@@ -20,8 +21,11 @@ type scored struct {
 
 // pipeJournal is what the report keeps of one pipeline's predictions.
 type pipeJournal struct {
-	name      string
+	name string
+	// latencies are those of the answers that did not fail, sorted on
+	// first use (sortedLatencies).
 	latencies []float64
+	sorted    bool
 	scores    []scored
 	// cols are the pipeline's columns, records the length of its labels
 	// (label); raws are indexed by seq ("" when missing, or past the
@@ -68,6 +72,15 @@ type journal struct {
 	positive string
 	// keepRaw names the pipelines whose raw answers are kept (candidates).
 	keepRaw map[string]bool
+}
+
+// sortedLatencies sorts the latencies, once, and returns them.
+func (p *pipeJournal) sortedLatencies() []float64 {
+	if !p.sorted {
+		slices.Sort(p.latencies)
+		p.sorted = true
+	}
+	return p.latencies
 }
 
 func (j *journal) pipe(name string) *pipeJournal {
@@ -146,6 +159,7 @@ func (j *journal) digest(pp *results.PipelinePredictions) {
 		n--
 	}
 	p.cols, p.records, p.has, p.failedAt = pp, n, make([]bool, n), make([]bool, n)
+	p.latencies = make([]float64, 0, max(0, n-pp.Failures())) // room for each answer that did not fail, at once
 	for seq := range n {
 		if p.has[seq] = pp.Has(seq); !p.has[seq] {
 			continue

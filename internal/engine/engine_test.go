@@ -354,7 +354,7 @@ func TestCollectedColumnsAreTheJournals(t *testing.T) {
 			}
 		}
 		if !got.RecordsEqual(want) {
-			t.Errorf("workers=%d: record columns differ: %d records, %v; want %d, %v", workers, got.Records, got.IDs, want.Records, want.IDs)
+			t.Errorf("workers=%d: record columns differ: %d records; want %d", workers, got.Records, want.Records)
 		}
 		for seq := range got.Records {
 			if got.Time(seq) != want.Time(seq) {

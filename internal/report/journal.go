@@ -233,7 +233,7 @@ func (j *journal) disagreements(cand string, baselines []string, limit int) []di
 				continue
 			}
 			truth := j.preds.Truth(seq)
-			d := disagreement{ID: j.preds.IDs[seq], Truth: truth, Baseline: bname, CandidateLabel: cl, BaseLabel: bl,
+			d := disagreement{ID: j.preds.ID(seq), Truth: truth, Baseline: bname, CandidateLabel: cl, BaseLabel: bl,
 				CandidateRaw: c.raw(seq), Right: "neither"}
 			k := 2
 			switch {

@@ -154,7 +154,7 @@ func (p *Predictions) eachRow(ctx context.Context, roles map[string]string, fn f
 			if rows++; rows%checkEvery == 0 && ctx.Err() != nil {
 				return ctx.Err()
 			}
-			row = PredictionRow{Seq: int64(seq), RecordID: p.IDs[seq], Pipeline: pp.Name, Role: roles[pp.Name], Truth: p.Truth(seq),
+			row = PredictionRow{Seq: int64(seq), RecordID: p.ID(seq), Pipeline: pp.Name, Role: roles[pp.Name], Truth: p.Truth(seq),
 				Label: pp.Label(seq), LatencyMS: pp.LatencyMS(seq), Cost: pp.Cost(seq), Unparseable: pp.Unparseable(seq),
 				Cached: pp.Cached(seq), Time: stamp, Segments: seg}
 			if pp.HasScore(seq) {

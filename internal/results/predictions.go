@@ -19,8 +19,8 @@ import (
 type Predictions struct {
 	// Records is one more than the highest seq in the journal.
 	Records int
-	// IDs are the records' ids ("" for a record without a line).
-	IDs []string
+	// ids are the records' ids (ID).
+	ids idColumn
 	// truths are the records' labels (Truth).
 	truths stringCodes
 	// times are the records' times as Unix seconds (noTime when unknown:
@@ -43,6 +43,9 @@ type Predictions struct {
 	byName    map[string]*PipelinePredictions
 }
 
+// ID is record seq's id ("" when it has none or no line).
+func (p *Predictions) ID(seq int) string { return p.ids.get(seq) }
+
 // Truth is record seq's label ("" when it has none or no line).
 func (p *Predictions) Truth(seq int) string { return p.truths.at(seq) }
 
@@ -59,11 +62,11 @@ func (p *Predictions) SegmentsOf(seq int) map[string]string {
 // RecordsEqual reports whether p and q hold the same records: the same
 // ids, truths, times and segment values, however they store them.
 func (p *Predictions) RecordsEqual(q *Predictions) bool {
-	if q == nil || p.Records != q.Records || !slices.Equal(p.IDs, q.IDs) {
+	if q == nil || p.Records != q.Records {
 		return false
 	}
 	for seq := range p.Records {
-		if p.Truth(seq) != q.Truth(seq) || p.Time(seq) != q.Time(seq) || !maps.Equal(p.SegmentsOf(seq), q.SegmentsOf(seq)) {
+		if p.ID(seq) != q.ID(seq) || p.Truth(seq) != q.Truth(seq) || p.Time(seq) != q.Time(seq) || !maps.Equal(p.SegmentsOf(seq), q.SegmentsOf(seq)) {
 			return false
 		}
 	}
@@ -413,13 +416,13 @@ func (p *Predictions) add(e *Entry) {
 // record sets the record-level columns of record seq.
 func (p *Predictions) record(seq int, id, truth, time string, segments map[string]string) {
 	for p.Records <= seq {
-		p.IDs = append(p.IDs, "")
+		p.ids.grow()
 		p.truths.grow()
 		p.times = append(p.times, noTime)
 		p.segs = append(p.segs, 0)
 		p.Records++
 	}
-	p.IDs[seq] = id
+	p.ids.set(seq, id)
 	p.truths.set(seq, truth)
 	if time != "" {
 		p.setTime(seq, time)
@@ -502,7 +505,7 @@ func NewCollector(segments []string, expect int) *Collector {
 	p := &Predictions{byName: map[string]*PipelinePredictions{}}
 	expect = max(0, expect)
 	if expect > 0 {
-		p.IDs, p.truths, p.times = make([]string, 0, expect), sizedCodes(expect), make([]int64, 0, expect)
+		p.ids, p.truths, p.times = sizedIDs(expect), sizedCodes(expect), make([]int64, 0, expect)
 		p.segs = make([]uint32, 0, expect)
 	}
 	return &Collector{p: p, expect: expect, segments: segments, strs: map[string]string{}, combos: map[string]uint32{}}

@@ -84,15 +84,16 @@ func TestDecodePredictions(t *testing.T) {
 	tests := []struct {
 		name    string
 		journal string
-		want    Predictions // its records and ids
+		want    Predictions // its records
+		ids     []string
 		truths  []string
 		segs    []map[string]string
 		times   []string
 		cols    []plainColumns
 	}{
-		{"empty", "", Predictions{}, nil, nil, nil, nil},
+		{"empty", "", Predictions{}, nil, nil, nil, nil, nil},
 		{"two pipelines", smallJournal, Predictions{
-			Records: 3, IDs: []string{"a", "b", "c"}},
+			Records: 3}, []string{"a", "b", "c"},
 			[]string{"1", "0", "1"}, []map[string]string{{"country": "DE"}, nil, nil},
 			[]string{"2024-01-02T00:00:00Z", "", ""},
 			[]plainColumns{
@@ -107,7 +108,7 @@ func TestDecodePredictions(t *testing.T) {
 			}},
 		{"a gap and a torn last line", `{"seq":1,"id":"b","pipeline":"p","truth":"x","label":"x","score":0.5,"latency_ms":1,"cost":1}` + "\n" +
 			`{"seq":2,"id":"c","pipel`, Predictions{
-			Records: 2, IDs: []string{"", "b"}},
+			Records: 2}, []string{"", "b"},
 			[]string{"", "x"}, []map[string]string{nil, nil},
 			[]string{"", ""},
 			[]plainColumns{
@@ -122,15 +123,15 @@ func TestDecodePredictions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var truths []string
+			var ids, truths []string
 			var segs []map[string]string
 			for seq := range got.Records {
-				truths, segs = append(truths, got.Truth(seq)), append(segs, got.SegmentsOf(seq))
+				ids, truths, segs = append(ids, got.ID(seq)), append(truths, got.Truth(seq)), append(segs, got.SegmentsOf(seq))
 			}
-			if got.Records != tc.want.Records || !reflect.DeepEqual(got.IDs, tc.want.IDs) || !reflect.DeepEqual(truths, tc.truths) ||
+			if got.Records != tc.want.Records || !reflect.DeepEqual(ids, tc.ids) || !reflect.DeepEqual(truths, tc.truths) ||
 				!reflect.DeepEqual(timesOf(got), tc.times) || !reflect.DeepEqual(segs, tc.segs) {
 				t.Errorf("record columns: got %d records, ids %v, truths %v, times %v, segments %v; want %d, %v, %v, %v, %v",
-					got.Records, got.IDs, truths, timesOf(got), segs, tc.want.Records, tc.want.IDs, tc.truths, tc.times, tc.segs)
+					got.Records, ids, truths, timesOf(got), segs, tc.want.Records, tc.ids, tc.truths, tc.times, tc.segs)
 			}
 			if len(got.Pipelines) != len(tc.cols) {
 				t.Fatalf("%d pipelines, want %d", len(got.Pipelines), len(tc.cols))

@@ -76,7 +76,7 @@ func impactInput(ctx context.Context, exp *spec.Experiment, res *engine.Result, 
 		}
 	}
 	if len(unread) > 0 {
-		if err := readImpactColumns(ctx, exp, dopt, unread, preds.IDs); err != nil {
+		if err := readImpactColumns(ctx, exp, dopt, unread, preds); err != nil {
 			return in, err
 		}
 	}
@@ -116,8 +116,8 @@ func impactInput(ctx context.Context, exp *spec.Experiment, res *engine.Result, 
 
 // readImpactColumns re-reads the replayed records and keeps the values of
 // cols, checking that each record's id is the one the replay recorded
-// (ids, by seq).
-func readImpactColumns(ctx context.Context, exp *spec.Experiment, dopt datasets.Options, cols []*analysis.PerRecord, ids []string) error {
+// (in preds).
+func readImpactColumns(ctx context.Context, exp *spec.Experiment, dopt datasets.Options, cols []*analysis.PerRecord, preds *results.Predictions) error {
 	for _, c := range cols {
 		dopt.Require = append(dopt.Require, c.Column)
 	}
@@ -127,12 +127,12 @@ func readImpactColumns(ctx context.Context, exp *spec.Experiment, dopt datasets.
 	}
 	defer stream.Close()
 	err = datasets.EachOnce(ctx, stream, func(rec datasets.Record) error {
-		if rec.Seq >= len(ids) {
+		if rec.Seq >= preds.Records {
 			return errReplayed
 		}
-		if id := rec.String(exp.Dataset.ID); exp.Dataset.ID != "" && id != "" && rec.Seq < len(ids) && id != ids[rec.Seq] {
+		if id := rec.String(exp.Dataset.ID); exp.Dataset.ID != "" && id != "" && id != preds.ID(rec.Seq) {
 			return fmt.Errorf("record %d is %q in the journal but %q in the dataset: the dataset changed since the replay",
-				rec.Seq, ids[rec.Seq], id)
+				rec.Seq, preds.ID(rec.Seq), id)
 		}
 		for _, c := range cols {
 			c.Values[rec.Seq] = c.Figure(rec.Fields[c.Column])

@@ -222,7 +222,7 @@ func predictionsOf(dir string, preds *results.Predictions, pp *results.PipelineP
 		if seq >= pp.Len() || !pp.Has(seq) {
 			return pipeline.Prediction{}
 		}
-		p := pipeline.Prediction{Pipeline: pp.Name, Seq: seq, RecordID: preds.IDs[seq], Err: pp.Err(seq),
+		p := pipeline.Prediction{Pipeline: pp.Name, Seq: seq, RecordID: preds.ID(seq), Err: pp.Err(seq),
 			Latency: time.Duration(pp.LatencyMS(seq) * float64(time.Millisecond)),
 			Output:  pipeline.Output{Label: pp.Label(seq), Cost: pp.Cost(seq), Unparseable: pp.Unparseable(seq), Cached: pp.Cached(seq)}}
 		p.Output.Score, p.Output.HasScore = pp.Score(seq)

@@ -56,8 +56,9 @@ type OperatingInput struct {
 	// it is the current one when its decisions agree with it.
 	Threshold float64
 	// Replay calls visit with every record, in seq order, and the
-	// candidate's prediction for it.
-	Replay func(visit func(metrics.Observation) error) error
+	// candidate's prediction for it; with want not nil, only with the
+	// records whose want[seq] is true.
+	Replay func(want []bool, visit func(metrics.Observation) error) error
 	// Impact prices decisions (nil: no money); Incumbent is the pipeline
 	// savings are against.
 	Impact    *ImpactInput
@@ -528,10 +529,7 @@ func (o *operating) sweep() error {
 		fed += len(chunk)
 		chunk = chunk[:0]
 	}
-	err := o.replay(func(obs metrics.Observation) {
-		if !o.selA[obs.Record.Seq] {
-			return
-		}
+	err := o.replay(o.selA, func(obs metrics.Observation) {
 		f := fields[len(chunk)] // the replay may reuse obs's fields: the chunk keeps a copy
 		if f == nil {
 			f = make(map[string]any, len(obs.Record.Fields))
@@ -807,20 +805,30 @@ func (f *flipFeeder) cumulate() {
 	}
 }
 
-// replay replays every record, checking that they come in seq order, and
-// stops when Done is closed.
-func (o *operating) replay(visit func(metrics.Observation)) error {
-	next := 0
-	err := o.in.Replay(func(obs metrics.Observation) error {
+// replay replays every record (with want not nil, those whose want[seq] is
+// true), checking that they come in seq order, and stops when Done is
+// closed.
+func (o *operating) replay(want []bool, visit func(metrics.Observation)) error {
+	next := 0 // the record expected next
+	skip := func() {
+		for want != nil && next < o.in.Records && !want[next] {
+			next++
+		}
+	}
+	skip()
+	visited := 0
+	err := o.in.Replay(want, func(obs metrics.Observation) error {
 		if obs.Record.Seq != next {
 			return fmt.Errorf("record %d came where record %d was expected: the dataset changed since the replay", obs.Record.Seq, next)
 		}
-		if next%pollEvery == 0 {
+		if visited%pollEvery == 0 {
 			if err := o.s.Err(); err != nil {
 				return err
 			}
 		}
+		visited++
 		next++
+		skip()
 		visit(obs)
 		return nil
 	})
@@ -986,7 +994,7 @@ func (o *operating) choose() error {
 	for j, k := range tried {
 		variants[j], decs[j] = o.newAccumulators(mets), o.at(o.thresholds[k])
 	}
-	err := o.replay(func(obs metrics.Observation) {
+	err := o.replay(nil, func(obs metrics.Observation) {
 		for j := range tried {
 			v := obs
 			v.Pred.Output.Label = decs[j](obs.Record.Seq)
@@ -1225,7 +1233,7 @@ func (o *operating) confirm() error {
 	mets := o.metricsOf(o.judged)
 	variant := o.newAccumulators(mets)
 	dec := o.at(t)
-	err := o.replay(func(obs metrics.Observation) {
+	err := o.replay(nil, func(obs metrics.Observation) {
 		obs.Pred.Output.Label = dec(obs.Record.Seq)
 		for _, acc := range variant {
 			acc.Add(obs)

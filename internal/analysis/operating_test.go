@@ -77,8 +77,11 @@ func (f *opFixture) input(cs ...verdict.Criterion) OperatingInput {
 		Candidate: "model", Pipelines: []string{"model", "rules"}, Metrics: f.mets, Accumulators: acc, Criteria: cs,
 		Failures: []int{0, 0}, Records: n, Truth: func(i int) string { return f.truths[i] }, Positive: "1", Negative: "0", Labels: f.labels, Scores: f.scores,
 		HasScore: slices.Repeat([]bool{true}, n), Failed: make([]bool, n), Threshold: 0.9,
-		Replay: func(visit func(metrics.Observation) error) error {
+		Replay: func(want []bool, visit func(metrics.Observation) error) error {
 			for i := range n {
+				if want != nil && !want[i] {
+					continue
+				}
 				if err := visit(f.obs(i, f.labels[i])); err != nil {
 					return err
 				}

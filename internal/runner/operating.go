@@ -55,16 +55,16 @@ func operatingPoints(ctx context.Context, exp *spec.Experiment, run *results.Run
 			Records: res.Records, Truth: preds.Truth, Positive: exp.Dataset.Positive, Negative: negativeOf(exp.Dataset.Positive, res.LabelCounts),
 			Labels: pp.Labels(res.Records), Scores: scores, HasScore: hasScore,
 			Failed: failed(pp, res.Records), Threshold: configuredThreshold(p),
-			Replay: func(visit func(metrics.Observation) error) error {
+			Replay: func(want []bool, visit func(metrics.Observation) error) error {
 				if journaled == nil {
 					if journaled, err = predictionsOf(run.Dir, preds, pp, res.Records); err != nil {
 						return err
 					}
 				}
 				if cols, ok := metricColumns(exp); ok {
-					return replayKept(ctx, res, cols, journaled, res.Records, preds.Truth, visit)
+					return replayKept(ctx, res, cols, journaled, res.Records, preds.Truth, want, visit)
 				}
-				return replayWith(ctx, exp, dopt, journaled, res.Records, preds.Truth, visit)
+				return replayWith(ctx, exp, dopt, journaled, res.Records, preds.Truth, want, visit)
 			},
 			Impact: impact, Incumbent: exp.UseCase.Incumbent,
 		}
@@ -254,15 +254,19 @@ func journalOf(dir, name string, n int) ([]pipeline.Prediction, error) {
 
 // replayKept calls visit with each replayed record, made of the columns
 // cols the replay kept (the only ones the metrics read), and its
-// prediction pred(seq), for the first n records in seq order. The
+// prediction pred(seq), for the first n records in seq order (those whose
+// want[seq] is true, when want is not nil). The
 // record's fields are reused from one record to the next: the metrics read
 // them as they add a record.
 func replayKept(ctx context.Context, res *engine.Result, cols []string, pred func(int) pipeline.Prediction, n int, truth func(int) string,
-	visit func(metrics.Observation) error) error {
+	want []bool, visit func(metrics.Observation) error) error {
 	fields := make(map[string]any, len(cols))
 	for seq := range n {
 		if seq%4096 == 0 && ctx.Err() != nil {
 			return ctx.Err()
+		}
+		if want != nil && !want[seq] {
+			continue
 		}
 		for _, c := range cols {
 			fields[c] = res.Kept[c].At(seq)
@@ -275,10 +279,10 @@ func replayKept(ctx context.Context, res *engine.Result, cols []string, pred fun
 }
 
 // replayWith re-reads the replayed records, with the replay's options, and
-// calls visit with each of the first n and its prediction pred(seq), in
-// seq order.
+// calls visit with each of the first n (those whose want[seq] is true,
+// when want is not nil) and its prediction pred(seq), in seq order.
 func replayWith(ctx context.Context, exp *spec.Experiment, dopt datasets.Options, pred func(int) pipeline.Prediction, n int, truth func(int) string,
-	visit func(metrics.Observation) error) error {
+	want []bool, visit func(metrics.Observation) error) error {
 	stream, err := datasets.Open(exp.Dataset.Path, dopt)
 	if err != nil {
 		return fmt.Errorf("open dataset: %w", err)
@@ -287,6 +291,9 @@ func replayWith(ctx context.Context, exp *spec.Experiment, dopt datasets.Options
 	err = datasets.EachOnce(ctx, stream, func(rec datasets.Record) error {
 		if rec.Seq >= n {
 			return errReplayed
+		}
+		if want != nil && !want[rec.Seq] {
+			return nil
 		}
 		p := pred(rec.Seq)
 		if id := p.RecordID; exp.Dataset.ID != "" && id != "" && rec.String(exp.Dataset.ID) != id {

@@ -139,6 +139,17 @@ type RuleCount struct {
 	Fired int64
 }
 
+// RuleComparisons are, rule by rule in order, the comparisons of a column
+// with a text constant each rule's condition makes (fieldexpr.Comparisons):
+// a constant the column never holds is a comparison never true.
+func (p *Rules) RuleComparisons() [][]fieldexpr.Comparison {
+	out := make([][]fieldexpr.Comparison, len(p.rules))
+	for i, r := range p.rules {
+		out[i] = r.cond.Comparisons()
+	}
+	return out
+}
+
 // RuleOutputs are the outputs the rules give, in rule order, and the
 // default's.
 func (p *Rules) RuleOutputs() (rules []string, fallback string) {

@@ -125,6 +125,8 @@ type CheckOptions struct {
 	Label string
 	// Segments are the segment columns: records without a value are counted.
 	Segments []string
+	// Values are the columns whose distinct values are kept (Values).
+	Values []string
 }
 
 // Checker runs the data checks over records fed to it one at a time, with
@@ -139,7 +141,16 @@ type Checker struct {
 	labels  map[string]*labelSeen // by label value, up to maxLabelValues
 	seed    maphash.Seed
 	span    TimeSpan
+	// values are the distinct values of each column of opt.Values, up to
+	// maxColumnValues of them (nil once a column has more, or a value that
+	// is not text).
+	values map[string]map[string]struct{}
 }
+
+// maxColumnValues bounds the distinct values a column's set keeps (see
+// Checker.Values): a category has few, an id or free text has one per
+// record.
+const maxColumnValues = 1000
 
 // maxLabelValues bounds the distinct label values kept for the spelling
 // check (a regression target has one per record).
@@ -158,7 +169,10 @@ type findingKey struct {
 
 // NewChecker returns a Checker for records with the given columns.
 func NewChecker(opt CheckOptions) *Checker {
-	c := &Checker{opt: opt, found: map[findingKey]*Finding{}, seed: maphash.MakeSeed()}
+	c := &Checker{opt: opt, found: map[findingKey]*Finding{}, seed: maphash.MakeSeed(), values: map[string]map[string]struct{}{}}
+	for _, col := range opt.Values {
+		c.values[col] = map[string]struct{}{}
+	}
 	if opt.ID != "" {
 		c.ids = map[uint64]struct{}{}
 	}
@@ -170,7 +184,9 @@ func (c *Checker) Add(rec Record) {
 	c.records++
 	for col, v := range rec.Fields {
 		switch x := v.(type) {
+		case nil:
 		case string:
+			c.see(col, x)
 			if !utf8.ValidString(x) {
 				c.note(CheckInvalidUTF8, col, rec.Line, fmt.Sprintf("%q", truncate(x)))
 			}
@@ -178,13 +194,17 @@ func (c *Checker) Add(rec Record) {
 				c.note(CheckNULBytes, col, rec.Line, fmt.Sprintf("%q", truncate(x)))
 			}
 		case float64:
+			c.notText(col)
 			if math.IsNaN(x) || math.IsInf(x, 0) {
 				c.note(CheckNonFinite, col, rec.Line, fmt.Sprint(x))
 			}
 		case float32:
+			c.notText(col)
 			if f := float64(x); math.IsNaN(f) || math.IsInf(f, 0) {
 				c.note(CheckNonFinite, col, rec.Line, fmt.Sprint(x))
 			}
+		default:
+			c.notText(col)
 		}
 	}
 	if c.ids != nil {
@@ -214,6 +234,49 @@ func (c *Checker) Add(rec Record) {
 			c.seeLabel(lab, rec.Line)
 		}
 	}
+}
+
+// see notes a text value of col for Values.
+func (c *Checker) see(col, v string) {
+	set := c.values[col]
+	if set == nil {
+		return // not asked for, too many values, or some not text
+	}
+	if _, seen := set[v]; seen {
+		return
+	}
+	if len(set) == maxColumnValues {
+		c.values[col] = nil
+		return
+	}
+	set[v] = struct{}{}
+}
+
+// notText notes that col holds a value that is not text.
+func (c *Checker) notText(col string) {
+	if c.values[col] != nil {
+		c.values[col] = nil
+	}
+}
+
+// Values are the distinct values of each column of CheckOptions.Values
+// whose every value was text (or missing) and which held at most a
+// thousand of them, sorted: the categories a condition's literal can be
+// checked against.
+func (c *Checker) Values() map[string][]string {
+	out := map[string][]string{}
+	for col, set := range c.values {
+		if set == nil {
+			continue
+		}
+		vs := make([]string, 0, len(set))
+		for v := range set {
+			vs = append(vs, v)
+		}
+		slices.Sort(vs)
+		out[col] = vs
+	}
+	return out
 }
 
 // seeLabel counts a label value for the spelling check.

@@ -288,3 +288,79 @@ func distance(a, b string) int {
 	}
 	return d[len(ra)][len(rb)]
 }
+
+// Comparison is a column compared with a text constant in an expression:
+// `country == "DE"`, `"DE" != country`, `country in ["DE", "FR"]` (one
+// comparison a constant).
+type Comparison struct {
+	Column, Value string
+}
+
+// Comparisons lists the comparisons of a column with a text constant that
+// the expression makes, in the order written: the constants that must be
+// values the column holds for the comparison ever to be true.
+func (p *Program) Comparisons() []Comparison { return comparisons(p.tree) }
+
+// TextComparisons is Comparisons of src, parsed without compiling it
+// (nil when it does not parse): the columns are the names it reads, not
+// yet checked against a dataset's.
+func TextComparisons(src string) []Comparison {
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return nil
+	}
+	return comparisons(tree)
+}
+
+func comparisons(tree *parser.Tree) []Comparison {
+	v := &comparisonVisitor{}
+	ast.Walk(&tree.Node, v)
+	return v.out
+}
+
+type comparisonVisitor struct{ out []Comparison }
+
+func (v *comparisonVisitor) Visit(node *ast.Node) {
+	n, ok := (*node).(*ast.BinaryNode)
+	if !ok {
+		return
+	}
+	switch n.Operator {
+	case "==", "!=":
+		if col, ok := columnOf(n.Left); ok {
+			if s, ok := n.Right.(*ast.StringNode); ok {
+				v.out = append(v.out, Comparison{col, s.Value})
+			}
+		} else if col, ok := columnOf(n.Right); ok {
+			if s, ok := n.Left.(*ast.StringNode); ok {
+				v.out = append(v.out, Comparison{col, s.Value})
+			}
+		}
+	case "in", "not in":
+		col, ok := columnOf(n.Left)
+		arr, isArr := n.Right.(*ast.ArrayNode)
+		if !ok || !isArr {
+			return
+		}
+		for _, el := range arr.Nodes {
+			if s, ok := el.(*ast.StringNode); ok {
+				v.out = append(v.out, Comparison{col, s.Value})
+			}
+		}
+	}
+}
+
+// columnOf is the column a node reads: a free name or $env["name"].
+func columnOf(n ast.Node) (string, bool) {
+	switch n := n.(type) {
+	case *ast.IdentifierNode:
+		return n.Value, n.Value != "$env" && n.Value != "nil"
+	case *ast.MemberNode:
+		if id, ok := n.Node.(*ast.IdentifierNode); ok && id.Value == "$env" {
+			if key, ok := n.Property.(*ast.StringNode); ok {
+				return key.Value, true
+			}
+		}
+	}
+	return "", false
+}

@@ -103,7 +103,7 @@ func scanData(ctx context.Context, ds spec.Dataset, opt datasets.Options) (spec.
 	}
 	defer s.Close()
 	counts := map[string]int{}
-	c := datasets.NewChecker(datasets.CheckOptions{ID: ds.ID, Time: ds.Time, Label: ds.Label, Segments: ds.Segments})
+	c := datasets.NewChecker(datasets.CheckOptions{ID: ds.ID, Time: ds.Time, Label: ds.Label, Segments: ds.Segments, Values: ds.ValueColumns})
 	err = datasets.EachOnce(ctx, s, func(rec datasets.Record) error {
 		if ds.Label != "" {
 			counts[datasets.FormatValue(rec.Fields[ds.Label])]++
@@ -119,7 +119,7 @@ func scanData(ctx context.Context, ds spec.Dataset, opt datasets.Options) (spec.
 		return spec.DataRead{}, fmt.Errorf("%w: %d rows are bad and skipped (on_bad_row: skip), and none is left; the first: %v",
 			spec.ErrNoRecords, st.Skipped, s.SkippedRows()[0])
 	}
-	return spec.DataRead{Labels: counts, Findings: c.Findings(), Stats: st, Skipped: s.SkippedRows()}, nil
+	return spec.DataRead{Labels: counts, Findings: c.Findings(), Stats: st, Skipped: s.SkippedRows(), Values: c.Values()}, nil
 }
 
 // skippedRows is the finding of rows on_bad_row: skip left out: always a

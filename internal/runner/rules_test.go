@@ -105,3 +105,59 @@ func TestRulesFlaggingTheNegativeClassAreWarned(t *testing.T) {
 		})
 	}
 }
+
+// A rule that compares a column with a text the column never holds is a
+// warning at load, at its when:, with the closest value — even when
+// another part of its condition still fires, which the idle-rule warning
+// cannot see; a column with numbers, or a value the data holds, is not.
+func TestRuleValuesTheDataNeverHoldsAreWarned(t *testing.T) {
+	csv := "y,records,job,amount\n1,yes,fixed,10\n0,no,partime,20\n1,yes,partime,900\n0,no,fixed,30\n"
+	tests := []struct {
+		name, when string
+		want       []string // parts of the one warning expected, none for none
+	}{
+		{"values the data holds", `records == "yes" || job in ["fixed", "partime"]`, nil},
+		{"a misspelt category beside a part that fires", `amount > 500 || job == "parttime"`,
+			[]string{`rule 1 of today compares column "job" with "parttime", which none of the records replayed holds`, `did you mean "partime"?`}},
+		{"in another case, inside in", `records in ["Yes", "no"]`, []string{`compares column "records" with "Yes"`, `did you mean "yes"?`}},
+		{"a column read through $env", `$env["job"] != "fixd"`, []string{`compares column "job" with "fixd"`}},
+		{"a column of numbers is not checked", `string(amount) == "11"`, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			exp := "version: 1\nname: rules\nuse_case: {question: Good enough}\ndataset: {path: data.csv, label: y}\n" +
+				"pipelines:\n  - {name: today, role: baseline, type: rules, default: 0, rules: [{when: '" + tc.when + "', output: 1}]}\n" +
+				"  - {name: never, role: candidate, type: constant, output: 0}\nmetrics: [recall]\n" +
+				"criteria:\n  - {metric: recall, pipeline: never, at_least: 0.5}\n"
+			writeFiles(t, dir, map[string]string{"data.csv": csv, "exp.yaml": exp})
+			e, err := Load(filepath.Join(dir, "exp.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, w := range e.Warnings {
+				if strings.Contains(w.Msg, "none of the records replayed holds") {
+					got = append(got, w.Msg+" ("+w.Hint+")")
+					if w.Field != "pipelines[0].rules[0].when" || w.Line != 6 {
+						t.Errorf("warned at %s, line %d; want pipelines[0].rules[0].when, line 6", w.Field, w.Line)
+					}
+				}
+			}
+			if len(tc.want) == 0 {
+				if len(got) > 0 {
+					t.Errorf("warnings %q, want none", got)
+				}
+				return
+			}
+			if len(got) != 1 {
+				t.Fatalf("warnings %q, want one", got)
+			}
+			for _, part := range tc.want {
+				if !strings.Contains(got[0], part) {
+					t.Errorf("warning %q lacks %q", got[0], part)
+				}
+			}
+		})
+	}
+}

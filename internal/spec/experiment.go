@@ -197,6 +197,9 @@ type Dataset struct {
 	// Read is what the load-time pass over the data learnt (nil when the
 	// data was not read); the runner reports its data checks.
 	Read *DataRead
+	// ValueColumns are the columns whose distinct values that pass keeps
+	// (DataRead.Values): those a rule compares with a text.
+	ValueColumns []string
 	// Checks gives each data check its severity (warn unless the file's
 	// `checks:` says otherwise).
 	Checks map[datasets.Check]CheckSeverity

@@ -234,6 +234,7 @@ func (l *loader) experiment(root *yaml.Node, exp *Experiment) {
 		exp.UseCase.Currency = "USD"
 	}
 	canBuild := l.opt.ReadColumns == nil
+	exp.Dataset.ValueColumns = ruleTextColumns(top.val("pipelines"))
 	if n := top.require("dataset"); n != nil {
 		canBuild = l.dataset(n, exp)
 	}
@@ -762,6 +763,9 @@ type DataRead struct {
 	Stats datasets.Stats
 	// Skipped holds the first rows skipped as bad.
 	Skipped []*datasets.RowError
+	// Values are the distinct values of the columns whose values are all
+	// text and few (datasets.Checker.Values).
+	Values map[string][]string
 }
 
 // ErrFilter marks, in an error from LoadOptions.ReadData, a filter that
@@ -1228,14 +1232,98 @@ func (l *loader) buildPipeline(p *Pipeline, exp *Experiment, el *yaml.Node, path
 	}
 	if rs, ok := built.(ruleSet); ok {
 		l.checkRulesFlagPositive(rs, p, exp, el, path)
+		l.checkRuleValues(rs, p, exp, el, path)
 	}
 	return built
 }
 
 // ruleSet is a pipeline of rules that says what its rules and its default
-// give (baselines.Rules).
+// give, and what its conditions compare columns with (baselines.Rules).
 type ruleSet interface {
 	RuleOutputs() (rules []string, fallback string)
+	RuleComparisons() [][]fieldexpr.Comparison
+}
+
+// checkRuleValues warns of a rule that compares a column with a text the
+// column never holds in the records the run replays (a category misspelt,
+// in another case, or with a space): the comparison is never true, so the
+// rule is weaker than the rule set it stands for — silently, when another
+// part of its condition still fires — and a candidate beats it more
+// easily. Only columns whose every value is text, with at most a thousand
+// distinct ones, are checked.
+func (l *loader) checkRuleValues(rs ruleSet, p *Pipeline, exp *Experiment, el *yaml.Node, path string) {
+	read := exp.Dataset.Read
+	if read == nil || read.Values == nil {
+		return
+	}
+	for i, cmps := range rs.RuleComparisons() {
+		seen := map[Comparison]bool{}
+		for _, c := range cmps {
+			values, ok := read.Values[c.Column]
+			if !ok || seen[Comparison(c)] || slices.Contains(values, c.Value) {
+				continue
+			}
+			seen[Comparison(c)] = true
+			field := join(path, fmt.Sprintf("rules[%d].when", i))
+			at, _ := findPath(el, fmt.Sprintf("rules[%d].when", i))
+			if at == nil {
+				at = el
+			}
+			hint := fmt.Sprintf("values are compared as written, case and spaces included; the column holds %s", someValues(values))
+			if s := fieldexpr.Closest(c.Value, values); s != "" {
+				hint = fmt.Sprintf("did you mean %q? Values", s) + strings.TrimPrefix(hint, "values")
+			}
+			l.warnf(at, field, hint, "rule %d of %s compares column %q with %q, which none of the records replayed holds: that comparison is never true",
+				i+1, p.Name, c.Column, c.Value)
+		}
+	}
+}
+
+// ruleTextColumns lists, sorted, the columns the rules pipelines of the
+// pipelines block n compare with a text (a condition that does not parse
+// is reported where the pipeline is built, and adds none).
+func ruleTextColumns(n *yaml.Node) []string {
+	var cols []string
+	n = deref(n)
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	for _, p := range n.Content {
+		if t, _ := findPath(p, "type"); t == nil || t.Value != "rules" {
+			continue
+		}
+		rules, ok := findPath(p, "rules")
+		if !ok || rules.Kind != yaml.SequenceNode {
+			continue
+		}
+		for _, r := range rules.Content {
+			if w, ok := findPath(r, "when"); ok && w.Kind == yaml.ScalarNode {
+				for _, c := range fieldexpr.TextComparisons(w.Value) {
+					if !slices.Contains(cols, c.Column) {
+						cols = append(cols, c.Column)
+					}
+				}
+			}
+		}
+	}
+	slices.Sort(cols)
+	return cols
+}
+
+// Comparison is a column compared with a text constant (a rule's).
+type Comparison = fieldexpr.Comparison
+
+// someValues lists up to eight of values, quoted.
+func someValues(values []string) string {
+	q := make([]string, 0, 8)
+	for _, v := range values[:min(len(values), 8)] {
+		q = append(q, strconv.Quote(v))
+	}
+	s := strings.Join(q, ", ")
+	if len(values) > 8 {
+		s += fmt.Sprintf(" and %d more", len(values)-8)
+	}
+	return s
 }
 
 // checkRulesFlagPositive warns when every rule of a binary label's rule set

@@ -178,8 +178,19 @@ type ScoredOutcomes interface {
 // per-record values (latency p99): they get a distribution-free
 // order-statistic interval.
 type Quantiler interface {
-	// Quantile returns q in (0, 1) and the per-record values, unsorted.
+	// Quantile returns q in (0, 1) and the per-record values, unsorted:
+	// the accumulator's own, to read and not to change.
 	Quantile() (q float64, values []float64)
+}
+
+// LatencySharer is implemented by an accumulator that keeps every
+// record's latency in milliseconds (the latency quantiles). ShareLatencies,
+// called before the first Add, hands it a column that holds them already —
+// one per Add, in the order added, each the prediction's Latency in
+// milliseconds — which it reads from then on instead of keeping a copy:
+// the replay shares the column it collects, 8 bytes a record and pipeline.
+type LatencySharer interface {
+	ShareLatencies(col func() []float64)
 }
 
 // Bounded is implemented by accumulators that compute their own interval,

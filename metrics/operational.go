@@ -62,12 +62,41 @@ func (m *latencyMetric) Columns() ([]string, bool) { return nil, true }
 type latencyAcc struct {
 	m  *latencyMetric
 	ms []float64
+	// shared, once set (ShareLatencies), gives the latencies in place of
+	// ms: a column holding one per Add, in order; n counts the Adds.
+	shared func() []float64
+	n      int
 }
 
-// Reserve makes room for n records' latencies.
-func (a *latencyAcc) Reserve(n int) { a.ms = slices.Grow(a.ms, max(0, n-len(a.ms))) }
+// ShareLatencies implements LatencySharer.
+func (a *latencyAcc) ShareLatencies(col func() []float64) {
+	if len(a.ms) > 0 {
+		return // some latencies are its own already
+	}
+	a.shared, a.ms = col, nil
+}
+
+// values are the latencies added: the shared column's first n, or its own.
+// Read them, do not change them.
+func (a *latencyAcc) values() []float64 {
+	if a.shared != nil {
+		return a.shared()[:a.n:a.n]
+	}
+	return a.ms
+}
+
+// Reserve makes room for n records' latencies (none when they are shared).
+func (a *latencyAcc) Reserve(n int) {
+	if a.shared == nil {
+		a.ms = slices.Grow(a.ms, max(0, n-len(a.ms)))
+	}
+}
 
 func (a *latencyAcc) Add(o Observation) {
+	if a.shared != nil {
+		a.n++
+		return
+	}
 	a.ms = append(a.ms, float64(o.Pred.Latency)/float64(time.Millisecond))
 }
 
@@ -76,24 +105,27 @@ func (a *latencyAcc) Merge(other Accumulator) error {
 	if !ok || b.m.q != a.m.q {
 		return fmt.Errorf("merge %s: accumulator of another metric", a.m.name)
 	}
-	a.ms = append(a.ms, b.ms...)
+	own := append(slices.Clone(a.values()), b.values()...)
+	a.ms, a.shared, a.n = own, nil, 0
 	return nil
 }
 
-func (a *latencyAcc) Len() int { return len(a.ms) }
+func (a *latencyAcc) Len() int { return len(a.values()) }
 
 func (a *latencyAcc) ValueAt(idx []int) float64 {
+	ms := a.values()
 	v := make([]float64, len(idx))
 	for k, i := range idx {
-		v[k] = a.ms[i]
+		v[k] = ms[i]
 	}
 	return quantileOf(v, a.m.q)
 }
 
-func (a *latencyAcc) Quantile() (float64, []float64) { return a.m.q, a.ms }
+func (a *latencyAcc) Quantile() (float64, []float64) { return a.m.q, a.values() }
 
 func (a *latencyAcc) Result() Result {
-	return Result{Value: quantileOf(slices.Clone(a.ms), a.m.q), N: len(a.ms)}
+	ms := a.values()
+	return Result{Value: quantileOf(slices.Clone(ms), a.m.q), N: len(ms)}
 }
 
 // quantileOf is quantileSorted of v once sorted, found by selection (v is

@@ -309,11 +309,6 @@ type task struct {
 func Replay(ctx context.Context, r datasets.Reader, pipes []Pipe, mets []metrics.Metric, opt Options) (*Result, error) {
 	opt = withDefaults(opt, pipes)
 	res := newResult(pipes, mets, opt.Segments, opt.Now())
-	for _, accs := range res.Accumulators {
-		for _, acc := range accs {
-			metrics.Reserve(acc, opt.Expect)
-		}
-	}
 	for _, col := range opt.Keep {
 		res.Kept[col] = newColumn(opt.Expect)
 	}
@@ -372,6 +367,12 @@ func Replay(ctx context.Context, r datasets.Reader, pipes []Pipe, mets []metrics
 	go func() { wg.Wait(); close(done) }()
 
 	w := newWriter(res, pipes, opt)
+	shareLatencies(res, pipes, w.columns)
+	for _, accs := range res.Accumulators {
+		for _, acc := range accs {
+			metrics.Reserve(acc, opt.Expect) // after sharing: a shared column needs no room
+		}
+	}
 	w.spent = budget.spent
 	w.recycle = func(b *batch) {
 		w.fields = w.fields[:0]
@@ -858,6 +859,21 @@ type writer struct {
 	// fields is its scratch.
 	recycle func(b *batch)
 	fields  []map[string]any
+}
+
+// shareLatencies hands the latency accumulators of each pipeline the
+// column of latencies the collector keeps for it (metrics.LatencySharer):
+// the writer adds every record's prediction to both, in the same order, so
+// the accumulators need no copy of their own.
+func shareLatencies(res *Result, pipes []Pipe, columns *results.Collector) {
+	for p, accs := range res.Accumulators {
+		name := pipes[p].Name
+		for _, acc := range accs {
+			if ls, ok := acc.(metrics.LatencySharer); ok {
+				ls.ShareLatencies(func() []float64 { return columns.Latencies(name) })
+			}
+		}
+	}
 }
 
 func newWriter(res *Result, pipes []Pipe, opt Options) *writer {

@@ -560,6 +560,16 @@ func (c *Collector) Add(e *Entry) {
 	}
 }
 
+// Latencies are the named pipeline's latencies in milliseconds so far, by
+// seq (nil before its first line): the collector's own column, to read and
+// not to change.
+func (c *Collector) Latencies(pipeline string) []float64 {
+	if pp := c.p.byName[pipeline]; pp != nil {
+		return pp.latency
+	}
+	return nil
+}
+
 // Predictions are the columns so far, every pipeline's as long as the
 // records. The segment maps are shared between records: read them, never
 // change them.

@@ -15,9 +15,55 @@ import (
 // same resampled records.
 type columns struct {
 	s    Settings
-	vals [][]float64
+	vals []column
 	sums []float64 // replicate b's sum of column j: sums[b*len(vals)+j]
 	tab  *stats.SumTable
+}
+
+// column is one per-record amount: kept as values, or worked out record
+// by record from what is kept (a pipeline's error cost from its outcomes),
+// so that a million records of several pipelines need no copy of each.
+type column struct {
+	vals []float64 // nil when at works the amounts out
+	at   func(i int) float64
+	n    int
+}
+
+// get is record i's amount.
+func (c column) get(i int) float64 {
+	if c.vals != nil {
+		return c.vals[i]
+	}
+	return c.at(i)
+}
+
+// mean is the column's mean (NaN for no record).
+func (c column) mean() float64 {
+	if c.vals != nil {
+		return mean(c.vals)
+	}
+	if c.n == 0 {
+		return math.NaN()
+	}
+	s := 0.0
+	for i := range c.n {
+		s += c.at(i)
+	}
+	return s / float64(c.n)
+}
+
+// constant reports whether every record has the same amount.
+func (c column) constant() bool {
+	if c.n == 0 {
+		return true
+	}
+	first := c.get(0)
+	for i := range c.n {
+		if c.get(i) != first {
+			return false
+		}
+	}
+	return true
 }
 
 // add is the index of a column of values, one per record. A column added
@@ -25,11 +71,17 @@ type columns struct {
 // total that is its error cost) keeps its index, and is resampled once.
 func (c *columns) add(v []float64) int {
 	for j, w := range c.vals {
-		if len(w) == len(v) && len(v) > 0 && &w[0] == &v[0] {
+		if w.vals != nil && len(w.vals) == len(v) && len(v) > 0 && &w.vals[0] == &v[0] {
 			return j
 		}
 	}
-	c.vals = append(c.vals, v)
+	c.vals = append(c.vals, column{vals: v, n: len(v)})
+	return len(c.vals) - 1
+}
+
+// addFunc is the index of a column of n amounts that at works out.
+func (c *columns) addFunc(n int, at func(i int) float64) int {
+	c.vals = append(c.vals, column{at: at, n: n})
 	return len(c.vals) - 1
 }
 
@@ -38,10 +90,10 @@ func (c *columns) resample() error {
 	if c.sums != nil {
 		return nil
 	}
-	n := len(c.vals[0])
+	n := c.vals[0].n
 	tab, err := stats.NewSumTable(n, len(c.vals), func(i int, dst []float64) {
 		for j, v := range c.vals {
-			dst[j] = v[i]
+			dst[j] = v.get(i)
 		}
 	}, c.s.Done)
 	if err != nil {
@@ -74,15 +126,15 @@ func (c *columns) replicates(of func(sums []float64) float64) ([]float64, error)
 // has the same value. The error is the resampling's when it was stopped.
 func (c *columns) yearly(j int, vol float64, assumption string) (results.Projection, error) {
 	v := c.vals[j]
-	p := results.Projection{Value: results.Number(mean(v) * vol), Assumption: assumption, Interval: results.NoInterval()}
-	if constant(v) {
+	p := results.Projection{Value: results.Number(v.mean() * vol), Assumption: assumption, Interval: results.NoInterval()}
+	if v.constant() {
 		p.Interval = results.Interval{Lo: p.Value, Hi: p.Value, Method: "exact"}
 		return p, nil
 	}
-	if len(v) < 2 {
+	if v.n < 2 {
 		return p, nil
 	}
-	n := float64(len(v))
+	n := float64(v.n)
 	reps, err := c.replicates(func(s []float64) float64 { return s[j] / n })
 	if err != nil {
 		return p, err
@@ -112,22 +164,25 @@ func (c *columns) yearly(j int, vol float64, assumption string) (results.Project
 // resampling's when it was stopped.
 func (c *columns) pairedYearly(cand, base int, vol float64, assumption string) (results.Projection, error) {
 	cv, bv := c.vals[cand], c.vals[base]
-	p := results.Projection{Value: results.Number((mean(bv) - mean(cv)) * vol), Assumption: assumption, Interval: results.NoInterval()}
+	p := results.Projection{Value: results.Number((bv.mean() - cv.mean()) * vol), Assumption: assumption, Interval: results.NoInterval()}
 	same := true
-	for i := range cv {
-		if bv[i]-cv[i] != bv[0]-cv[0] {
-			same = false
-			break
+	if cv.n > 0 {
+		first := bv.get(0) - cv.get(0)
+		for i := range cv.n {
+			if bv.get(i)-cv.get(i) != first {
+				same = false
+				break
+			}
 		}
 	}
 	if same {
 		p.Interval = results.Interval{Lo: p.Value, Hi: p.Value, Method: "exact"}
 		return p, nil
 	}
-	if len(cv) < 2 {
+	if cv.n < 2 {
 		return p, nil
 	}
-	n := float64(len(cv))
+	n := float64(cv.n)
 	reps, err := c.replicates(func(s []float64) float64 { return (s[base] - s[cand]) / n })
 	if err != nil {
 		return p, err

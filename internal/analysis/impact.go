@@ -120,13 +120,16 @@ type impactRows struct {
 	in ImpactInput
 	// errCost and total are indexed [pipeline][seq]; fn, fp and missedSum
 	// by pipeline.
-	errCost, total [][]float64
+	errCost, total []column
 	fn, fp         []int
 	missedSum      []float64
+	// sameTotal[i] is whether pipeline i's total is its error cost (it
+	// costs nothing to run and is not the people's).
+	sameTotal []bool
 	// people is the index of the people's baseline (−1: none), and
 	// peopleCost its handling cost per record.
 	people     int
-	peopleCost []float64
+	peopleCost column
 	// cols resamples every per-record amount together: col[p] are
 	// pipeline p's cost, error cost and total, and minutesCol the people's
 	// handling minutes (−1: none), of which their cost is a multiple.
@@ -227,9 +230,12 @@ func stopAt(i int, done <-chan struct{}) error {
 }
 
 // rows classifies every decision and prices it; closing done stops it.
+// The prices are columns worked out from the outcomes record by record,
+// not kept: at ten million records each kept column of a pipeline took
+// 80 MB.
 func rows(in ImpactInput, done <-chan struct{}) (*impactRows, error) {
-	np := len(in.Pipelines)
-	r := &impactRows{in: in, errCost: make([][]float64, np), total: make([][]float64, np),
+	np, n := len(in.Pipelines), in.Records
+	r := &impactRows{in: in, errCost: make([]column, np), total: make([]column, np), sameTotal: make([]bool, np),
 		fn: make([]int, np), fp: make([]int, np), missedSum: make([]float64, np), people: -1}
 	if p := in.People; p != nil {
 		for i, q := range in.Pipelines {
@@ -237,37 +243,36 @@ func rows(in ImpactInput, done <-chan struct{}) (*impactRows, error) {
 				r.people = i
 			}
 		}
-		r.peopleCost = make([]float64, in.Records)
-		for seq := range r.peopleCost {
-			r.peopleCost[seq] = p.Minutes.At(seq) / 60 * p.HourlyCost
-		}
+		r.peopleCost = column{at: func(seq int) float64 { return p.Minutes.At(seq) / 60 * p.HourlyCost }, n: n}
 	}
 	for i, p := range in.Pipelines {
-		r.errCost[i] = make([]float64, in.Records)
-		for seq, o := range p.Outcomes {
+		outcomes := p.Outcomes
+		errCost := column{at: func(seq int) float64 { return in.errorPrice(outcomes[seq], seq) }, n: n}
+		for seq, o := range outcomes {
 			if err := stopAt(seq, done); err != nil {
 				return nil, err
 			}
-			r.errCost[i][seq] = in.errorPrice(o, seq)
 			switch o {
 			case metrics.FalseNegative:
 				r.fn[i]++
-				r.missedSum[i] += r.errCost[i][seq]
+				r.missedSum[i] += in.errorPrice(o, seq)
 			case metrics.FalsePositive:
 				r.fp[i]++
 			}
 		}
+		r.errCost[i] = errCost
 		if i != r.people && allZero(p.Cost) {
-			r.total[i] = r.errCost[i] // nothing to add: the same amounts, kept once
+			r.total[i], r.sameTotal[i] = errCost, true // nothing to add: the same amounts, resampled once
 			continue
 		}
-		r.total[i] = make([]float64, in.Records)
-		for seq := range in.Records {
-			r.total[i][seq] = p.Cost[seq] + r.errCost[i][seq]
-			if i == r.people {
-				r.total[i][seq] += r.peopleCost[seq]
+		cost, people := p.Cost, i == r.people
+		r.total[i] = column{at: func(seq int) float64 {
+			t := cost[seq] + errCost.at(seq)
+			if people {
+				t += r.peopleCost.at(seq)
 			}
-		}
+			return t
+		}, n: n}
 	}
 	return r, nil
 }
@@ -287,7 +292,12 @@ func (r *impactRows) resampled(s Settings) {
 	r.cols = &columns{s: s}
 	r.minutesCol = -1
 	for i, p := range r.in.Pipelines {
-		r.col = append(r.col, [3]int{r.cols.add(p.Cost), r.cols.add(r.errCost[i]), r.cols.add(r.total[i])})
+		cost, errCost := r.cols.add(p.Cost), r.cols.addFunc(r.errCost[i].n, r.errCost[i].at)
+		total := errCost
+		if !r.sameTotal[i] {
+			total = r.cols.addFunc(r.total[i].n, r.total[i].at)
+		}
+		r.col = append(r.col, [3]int{cost, errCost, total})
 	}
 	if p := r.in.People; p != nil {
 		r.minutesCol = r.cols.add(p.Minutes.valuesOr(r.in.Records))
@@ -317,7 +327,7 @@ func (r *impactRows) pipelineRow(i int) (results.PipelineImpact, error) {
 	}
 	if in.MissedPositive != nil {
 		e, err := r.cols.yearly(r.col[i][1], vol, fmt.Sprintf("%s × %s of errors per record %s: %s",
-			r.volText(), money(mean(r.errCost[i]), cur), r.onRecords(), r.errorsText(i)))
+			r.volText(), money(r.errCost[i].mean(), cur), r.onRecords(), r.errorsText(i)))
 		if err != nil {
 			return row, err
 		}
@@ -343,10 +353,10 @@ func (r *impactRows) saving(c, b int) (results.Saving, error) {
 	cp, bp := in.Pipelines[c], in.Pipelines[b]
 	s := results.Saving{Candidate: cp.Name, Baseline: bp.Name,
 		Running: results.Number((mean(bp.Cost) - mean(cp.Cost)) * vol),
-		Errors:  results.Number((mean(r.errCost[b]) - mean(r.errCost[c])) * vol),
+		Errors:  results.Number((r.errCost[b].mean() - r.errCost[c].mean()) * vol),
 	}
 	if b == r.people {
-		s.People = results.Number(mean(r.peopleCost) * vol)
+		s.People = results.Number(r.peopleCost.mean() * vol)
 	}
 	parts := []string{"running cost " + money(float64(s.Running)/vol, cur)}
 	if in.MissedPositive != nil {

@@ -47,8 +47,9 @@ type OperatingInput struct {
 	Records            int
 	Truth              func(seq int) string
 	Positive, Negative string
-	// Labels, Scores, HasScore and Failed are the candidate's decisions.
-	Labels   []string
+	// Label(seq), Scores, HasScore and Failed are the candidate's
+	// decisions.
+	Label    func(seq int) string
 	Scores   []float64
 	HasScore []bool
 	Failed   []bool
@@ -201,7 +202,7 @@ func (o *operating) resamplable(c verdict.Criterion) bool {
 
 // current are the candidate's decisions as they were made.
 func (o *operating) current() func(i int) string {
-	return func(i int) string { return o.in.Labels[i] }
+	return o.in.Label
 }
 
 // at are the candidate's decisions at threshold t: a score at least t is
@@ -213,7 +214,7 @@ func (o *operating) at(t float64) func(i int) string {
 		case o.in.Failed[i]:
 			return ""
 		case !o.in.HasScore[i]:
-			return o.in.Labels[i]
+			return o.in.Label(i)
 		case o.in.Scores[i] >= t:
 			return o.in.Positive
 		}
@@ -226,11 +227,11 @@ func (o *operating) at(t float64) func(i int) string {
 // when every flagged score is above every unflagged one; NaN otherwise.
 func (o *operating) currentThreshold() float64 {
 	minPos, maxNeg := math.Inf(1), math.Inf(-1)
-	for i, l := range o.in.Labels {
+	for i := range o.in.Records {
 		if o.in.Failed[i] || !o.in.HasScore[i] {
 			continue
 		}
-		if l == o.in.Positive {
+		if o.in.Label(i) == o.in.Positive {
 			minPos = min(minPos, o.in.Scores[i])
 		} else {
 			maxNeg = max(maxNeg, o.in.Scores[i])

@@ -75,7 +75,7 @@ func (f *opFixture) input(cs ...verdict.Criterion) OperatingInput {
 	}
 	return OperatingInput{
 		Candidate: "model", Pipelines: []string{"model", "rules"}, Metrics: f.mets, Accumulators: acc, Criteria: cs,
-		Failures: []int{0, 0}, Records: n, Truth: func(i int) string { return f.truths[i] }, Positive: "1", Negative: "0", Labels: f.labels, Scores: f.scores,
+		Failures: []int{0, 0}, Records: n, Truth: func(i int) string { return f.truths[i] }, Positive: "1", Negative: "0", Label: func(i int) string { return f.labels[i] }, Scores: f.scores,
 		HasScore: slices.Repeat([]bool{true}, n), Failed: make([]bool, n), Threshold: 0.9,
 		Replay: func(want []bool, visit func(metrics.Observation) error) error {
 			for i := range n {
@@ -383,7 +383,8 @@ func TestCurrentThreshold(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newOpFixture(t, 100, 400)
 			in := f.input(atLeast("recall", 0.5))
-			in.Threshold, in.Labels = tt.configured, tt.labels(f)
+			labels := tt.labels(f)
+			in.Threshold, in.Label = tt.configured, func(i int) string { return labels[i] }
 			s, vs := opSettings()
 			o, err := newOperating(in, s, vs)
 			if err != nil {
@@ -393,7 +394,7 @@ func TestCurrentThreshold(t *testing.T) {
 			want := tt.want
 			if want == -1 { // the lowest flagged score
 				want = math.Inf(1)
-				for i, l := range in.Labels {
+				for i, l := range labels {
 					if l == "1" {
 						want = min(want, f.scores[i])
 					}

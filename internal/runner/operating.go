@@ -53,7 +53,7 @@ func operatingPoints(ctx context.Context, exp *spec.Experiment, run *results.Run
 			Candidate: p.Name, Pipelines: names, Metrics: metricsOf(exp), Accumulators: res.Accumulators,
 			Fixed: fixedMetrics(exp), Criteria: crits, Segments: segmentsOf(res), Failures: res.Failures,
 			Records: res.Records, Truth: preds.Truth, Positive: exp.Dataset.Positive, Negative: negativeOf(exp.Dataset.Positive, res.LabelCounts),
-			Labels: pp.Labels(res.Records), Scores: scores, HasScore: hasScore,
+			Label: pp.Label, Scores: scores, HasScore: hasScore,
 			Failed: failed(pp, res.Records), Threshold: configuredThreshold(p),
 			Replay: func(want []bool, visit func(metrics.Observation) error) error {
 				if journaled == nil {

@@ -3,7 +3,6 @@ package metrics
 import (
 	"fmt"
 	"math"
-	"slices"
 )
 
 // Outcome codes of one record under a binary metric, as Classify gives them.
@@ -83,16 +82,18 @@ func (m *binaryMetric) Columns() ([]string, bool) { return nil, true }
 // any binary metric on a resample.
 type binaryAcc struct {
 	m     *binaryMetric
-	codes []uint8
+	codes outcomeCodes
 	total [5]int
 }
 
+func (a *binaryAcc) outcomeCodes() (*outcomeCodes, string) { return &a.codes, a.m.positive }
+
 // Reserve makes room for n records' codes.
-func (a *binaryAcc) Reserve(n int) { a.codes = slices.Grow(a.codes, max(0, n-len(a.codes))) }
+func (a *binaryAcc) Reserve(n int) { a.codes.reserve(n) }
 
 func (a *binaryAcc) Add(o Observation) {
 	c := binaryCode(o, a.m.positive)
-	a.codes = append(a.codes, c)
+	a.codes.add(c)
 	a.total[c]++
 }
 
@@ -101,7 +102,7 @@ func (a *binaryAcc) Merge(other Accumulator) error {
 	if !ok || b.m.def.Type != a.m.def.Type {
 		return fmt.Errorf("merge %s: accumulator of another metric", a.m.def.Type)
 	}
-	a.codes = append(a.codes, b.codes...)
+	a.codes.appendOwn(b.codes.all())
 	for i := range a.total {
 		a.total[i] += b.total[i]
 	}
@@ -118,12 +119,13 @@ func (a *binaryAcc) Result() Result {
 	return Result{Value: ratio(float64(num), float64(den)), N: den, Detail: c}
 }
 
-func (a *binaryAcc) Len() int { return len(a.codes) }
+func (a *binaryAcc) Len() int { return len(a.codes.all()) }
 
 func (a *binaryAcc) ValueAt(idx []int) float64 {
 	var t [5]int
+	codes := a.codes.all()
 	for _, i := range idx {
-		t[a.codes[i]]++
+		t[codes[i]]++
 	}
 	num, den := a.m.def.ratio(countsOf(t))
 	return ratio(float64(num), float64(den))
@@ -135,7 +137,7 @@ func (a *binaryAcc) Terms() int { return 4 }
 // Term is the one-hot cell of record i (TP, FP, FN, TN; none without a
 // label).
 func (a *binaryAcc) Term(i int, dst []float64) {
-	if c := a.codes[i]; c < 4 {
+	if c := a.codes.at(i); c < 4 {
 		dst[c] = 1
 	}
 }
@@ -152,7 +154,7 @@ func (a *binaryAcc) FromSums(s []float64) float64 {
 // Outcome implements Outcomes for the proportion metrics.
 func (a *binaryAcc) Outcome(i int) (counted, success bool) {
 	var t [5]int
-	t[a.codes[i]] = 1
+	t[a.codes.at(i)] = 1
 	num, den := a.m.def.ratio(countsOf(t))
 	return den > 0, num > 0
 }

@@ -57,7 +57,7 @@ func (m *weightedMetric) Columns() ([]string, bool) { return []string{m.weight},
 // counts as zero and is counted in Missing.
 type weightedAcc struct {
 	m       *weightedMetric
-	codes   []uint8
+	codes   outcomeCodes
 	weights countedWeights
 	missing int
 }
@@ -69,9 +69,11 @@ func (m *weightedMetric) counts(code uint8) bool {
 
 // Reserve makes room for n records' codes and weights.
 func (a *weightedAcc) Reserve(n int) {
-	a.codes = slices.Grow(a.codes, max(0, n-len(a.codes)))
+	a.codes.reserve(n)
 	a.weights.reserve(n)
 }
+
+func (a *weightedAcc) outcomeCodes() (*outcomeCodes, string) { return &a.codes, a.m.positive }
 
 // countedWeights holds the weights of the records that count, in record
 // order, and a bitmap of which records those are, with the number of
@@ -126,7 +128,7 @@ func (a *weightedAcc) Add(o Observation) {
 		w = 0
 	}
 	code := binaryCode(o, a.m.positive)
-	a.codes = append(a.codes, code)
+	a.codes.add(code)
 	a.weights.add(w, a.m.counts(code))
 }
 
@@ -135,21 +137,22 @@ func (a *weightedAcc) Merge(other Accumulator) error {
 	if !ok || b.m.recall != a.m.recall {
 		return fmt.Errorf("merge %s: accumulator of another metric", a.m.name)
 	}
-	for i, code := range b.codes {
+	bc := b.codes.all()
+	for i, code := range bc {
 		w := 0.0
 		if a.m.counts(code) {
 			w = b.weights.at(i)
 		}
 		a.weights.add(w, a.m.counts(code))
 	}
-	a.codes = append(a.codes, b.codes...)
+	a.codes.appendOwn(bc)
 	a.missing += b.missing
 	return nil
 }
 
 func (a *weightedAcc) sums(idx []int) (num, den float64) {
 	one := func(i int) {
-		code := a.codes[i]
+		code := a.codes.at(i)
 		if !a.m.counts(code) {
 			return
 		}
@@ -160,7 +163,7 @@ func (a *weightedAcc) sums(idx []int) (num, den float64) {
 		den += w
 	}
 	if idx == nil {
-		for i := range a.codes {
+		for i := range a.codes.all() {
 			one(i)
 		}
 	} else {
@@ -171,7 +174,7 @@ func (a *weightedAcc) sums(idx []int) (num, den float64) {
 	return num, den
 }
 
-func (a *weightedAcc) Len() int { return len(a.codes) }
+func (a *weightedAcc) Len() int { return len(a.codes.all()) }
 
 func (a *weightedAcc) ValueAt(idx []int) float64 { return ratio(a.sums(idx)) }
 
@@ -181,7 +184,7 @@ func (a *weightedAcc) Terms() int { return 2 }
 
 // Term is record i's weight where it is caught and where it counts.
 func (a *weightedAcc) Term(i int, dst []float64) {
-	code := a.codes[i]
+	code := a.codes.at(i)
 	if !a.m.counts(code) {
 		return
 	}
@@ -198,7 +201,7 @@ func (a *weightedAcc) FromSums(s []float64) float64 { return ratio(s[0], s[1]) }
 func (a *weightedAcc) Result() Result {
 	num, den := a.sums(nil)
 	n := 0
-	for _, c := range a.codes {
+	for _, c := range a.codes.all() {
 		if a.m.counts(c) {
 			n++
 		}

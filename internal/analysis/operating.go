@@ -1106,7 +1106,10 @@ func (o *operating) newAccumulators(mets []int) []metrics.Accumulator {
 	out := make([]metrics.Accumulator, len(mets))
 	for j, m := range mets {
 		out[j] = o.in.Metrics[m].New()
-		metrics.Reserve(out[j], o.in.Records)
+	}
+	metrics.ShareOutcomes(out) // fed together: one copy of the outcomes
+	for _, acc := range out {
+		metrics.Reserve(acc, o.in.Records)
 	}
 	return out
 }

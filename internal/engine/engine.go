@@ -369,6 +369,7 @@ func Replay(ctx context.Context, r datasets.Reader, pipes []Pipe, mets []metrics
 	w := newWriter(res, pipes, opt)
 	shareLatencies(res, pipes, w.columns)
 	for _, accs := range res.Accumulators {
+		metrics.ShareOutcomes(accs) // a pipeline's binary metrics keep one copy of its outcomes
 		for _, acc := range accs {
 			metrics.Reserve(acc, opt.Expect) // after sharing: a shared column needs no room
 		}

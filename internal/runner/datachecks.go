@@ -116,7 +116,7 @@ func scanData(ctx context.Context, ds spec.Dataset, opt datasets.Options) (spec.
 	}
 	st := s.Stats()
 	if st.Yielded == 0 && st.Skipped > 0 {
-		return spec.DataRead{}, fmt.Errorf("%w: %d rows are bad and skipped (on_bad_row: skip), and none is left; the first: %v",
+		return spec.DataRead{}, fmt.Errorf("%w: %d rows are bad and skipped (on_bad_row: skip), and none is left; the first: %w",
 			spec.ErrNoRecords, st.Skipped, s.SkippedRows()[0])
 	}
 	return spec.DataRead{Labels: counts, Findings: c.Findings(), Stats: st, Skipped: s.SkippedRows(), Values: c.Values()}, nil

@@ -808,6 +808,8 @@ func (l *loader) readFailed(f *fields, ds *Dataset, err error, counts map[string
 		l.errorf(f.val("filter"), "dataset.filter", "compare a column with a value of its own kind",
 			"%s", datasets.ShortenQuoted(err.Error()))
 		return true
+	case errors.Is(err, ErrNoRecords) && errors.As(err, &rerr) && l.deriveFailed(ds, rerr):
+		return true // every row skipped because a derived column fails: the expression is at fault
 	case errors.Is(err, ErrNoRecords):
 		l.errorf(f.val("path"), "dataset.path", "fix the rows, or the types declared under dataset.columns", "%s", datasets.ShortenQuoted(err.Error()))
 		return true

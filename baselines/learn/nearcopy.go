@@ -27,6 +27,10 @@ const (
 	// nearMargin how far above the share it would repeat by chance (or four
 	// standard errors of it, if more).
 	nearRefuse, nearWarn, nearMargin = 0.5, 0.05, 0.1
+	// nearRest bounds the replayed records outside the sample that measure
+	// the chance of a match: enough for its rate, and no hashing of every
+	// record of a large replay.
+	nearRest = 20 * nearSample
 )
 
 // nearCheck finds training records that repeat a replayed record in every
@@ -95,8 +99,12 @@ func (n *nearCheck) hashes(rec datasets.Record) uint64 {
 }
 
 // addReplayed samples a replayed record (every other one, up to
-// nearSample), or marks the sampled records it repeats.
+// nearSample), or marks the sampled records it repeats (up to nearRest
+// records outside the sample; the others are not read).
 func (n *nearCheck) addReplayed(rec datasets.Record) {
+	if n.sample == nearSample && n.rest == nearRest {
+		return
+	}
 	total := n.hashes(rec)
 	n.seen++
 	if n.seen%2 == 1 && n.sample < nearSample {

@@ -37,8 +37,11 @@ type OperatingInput struct {
 	Fixed map[string]string
 	// Criteria are the run's; those on Candidate are used.
 	Criteria []verdict.Criterion
-	// Segments are the replay's segments, by column.
-	Segments map[string][]verdict.Segment
+	// SegmentsIn gives the replay's segments, by column, restricted to the
+	// records keep marks (each segment listed, with no positions where it
+	// has no record there), so that the analysis holds each half's
+	// positions and never every record's.
+	SegmentsIn func(keep []bool) map[string][]verdict.Segment
 	// Failures counts each pipeline's failed records.
 	Failures []int
 	// Records is the number of records; Truth(seq) is record seq's label
@@ -106,8 +109,10 @@ type operating struct {
 	cand          int
 	musts, judged []verdict.Criterion
 	metric        map[string]int
-	// selA marks the selection half; posA and posB list the two halves.
+	// selA marks the selection half; posA and posB list the two halves;
+	// segA are the segments restricted to the selection half.
 	selA       []bool
+	segA       map[string][]verdict.Segment
 	posA, posB []int
 	thresholds []float64
 	// pass[k] is whether every must-criterion's estimate passed at
@@ -857,13 +862,10 @@ type selSet struct {
 func (o *operating) selSets(c verdict.Criterion, local []int) []selSet {
 	sets := []selSet{{loc: local, full: o.posA}}
 	for _, col := range c.InEvery {
-		for _, seg := range o.in.Segments[col] {
-			var st selSet
-			for _, i := range seg.Positions {
-				if o.selA[i] {
-					st.loc = append(st.loc, o.localIndex(i))
-					st.full = append(st.full, i)
-				}
+		for _, seg := range o.segmentsA()[col] {
+			st := selSet{loc: make([]int, len(seg.Positions)), full: seg.Positions}
+			for k, i := range seg.Positions {
+				st.loc[k] = o.localIndex(i)
 			}
 			if len(st.full) > 0 && len(st.full) >= o.minSegment() {
 				sets = append(sets, st)
@@ -1293,23 +1295,28 @@ func (o *operating) confirm() error {
 // halfSegments are the replay's segments restricted to the records at
 // half.
 func (o *operating) halfSegments(half []int) map[string][]verdict.Segment {
+	if o.in.SegmentsIn == nil {
+		return map[string][]verdict.Segment{}
+	}
+	if len(half) == len(o.posA) && (len(half) == 0 || &half[0] == &o.posA[0]) {
+		return o.segmentsA()
+	}
 	in := make([]bool, o.in.Records)
 	for _, i := range half {
 		in[i] = true
 	}
-	out := map[string][]verdict.Segment{}
-	for col, segs := range o.in.Segments {
-		for _, sg := range segs {
-			var pos []int
-			for _, i := range sg.Positions {
-				if in[i] {
-					pos = append(pos, i)
-				}
-			}
-			out[col] = append(out[col], verdict.Segment{Column: sg.Column, Value: sg.Value, Positions: pos})
+	return o.in.SegmentsIn(in)
+}
+
+// segmentsA are the segments restricted to the selection half, made once.
+func (o *operating) segmentsA() map[string][]verdict.Segment {
+	if o.segA == nil {
+		o.segA = map[string][]verdict.Segment{}
+		if o.in.SegmentsIn != nil {
+			o.segA = o.in.SegmentsIn(o.selA)
 		}
 	}
-	return out
+	return o.segA
 }
 
 // halfTester judges on one half of the records: the criterion overall on

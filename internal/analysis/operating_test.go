@@ -446,9 +446,14 @@ func TestSweepFeedersAgree(t *testing.T) {
 	prec := atLeast("precision", 0.4)
 	prec.InEvery = []string{"parity"}
 	in := f.input(atLeast("recall", 0.5), prec)
-	in.Segments = map[string][]verdict.Segment{"parity": {{Column: "parity", Value: "even"}, {Column: "parity", Value: "odd"}}}
-	for i := range f.truths {
-		in.Segments["parity"][i%2].Positions = append(in.Segments["parity"][i%2].Positions, i)
+	in.SegmentsIn = func(keep []bool) map[string][]verdict.Segment {
+		segs := []verdict.Segment{{Column: "parity", Value: "even"}, {Column: "parity", Value: "odd"}}
+		for i := range f.truths {
+			if keep[i] {
+				segs[i%2].Positions = append(segs[i%2].Positions, i)
+			}
+		}
+		return map[string][]verdict.Segment{"parity": segs}
 	}
 	in.Failed[7], in.HasScore[11], in.Scores[13] = true, false, math.NaN() // decisions that do not follow the score
 	f.price(&in)

@@ -51,7 +51,7 @@ func operatingPoints(ctx context.Context, exp *spec.Experiment, run *results.Run
 		var err error
 		in := analysis.OperatingInput{
 			Candidate: p.Name, Pipelines: names, Metrics: metricsOf(exp), Accumulators: res.Accumulators,
-			Fixed: fixedMetrics(exp), Criteria: crits, Segments: segmentsOf(res), Failures: res.Failures,
+			Fixed: fixedMetrics(exp), Criteria: crits, SegmentsIn: segmentsIn(res), Failures: res.Failures,
 			Records: res.Records, Truth: preds.Truth, Positive: exp.Dataset.Positive, Negative: negativeOf(exp.Dataset.Positive, res.LabelCounts),
 			Label: pp.Label, Scores: scores, HasScore: hasScore,
 			Failed: failed(pp, res.Records), Threshold: configuredThreshold(p),
@@ -201,6 +201,34 @@ func segmentsOf(res *engine.Result) map[string][]verdict.Segment {
 		}
 	}
 	return segments
+}
+
+// segmentsIn gives the replay's segments, by column, restricted to the
+// records keep marks, built from the segment columns' codes: every value
+// listed, in the order first seen, each segment's positions sized once.
+func segmentsIn(res *engine.Result) func(keep []bool) map[string][]verdict.Segment {
+	return func(keep []bool) map[string][]verdict.Segment {
+		out := map[string][]verdict.Segment{}
+		for _, col := range res.Segments {
+			counts := make([]int, len(col.Values))
+			for i, code := range col.Codes {
+				if keep[i] {
+					counts[code]++
+				}
+			}
+			segs := make([]verdict.Segment, len(col.Values))
+			for code, v := range col.Values {
+				segs[code] = verdict.Segment{Column: col.Column, Value: v, Positions: make([]int, 0, counts[code])}
+			}
+			for i, code := range col.Codes {
+				if keep[i] {
+					segs[code].Positions = append(segs[code].Positions, i)
+				}
+			}
+			out[col.Column] = segs
+		}
+		return out
+	}
 }
 
 // errReplayed ends a re-read of the dataset at the last replayed record.

@@ -1259,21 +1259,22 @@ func (l *loader) checkRuleValues(rs ruleSet, p *Pipeline, exp *Experiment, el *y
 		return
 	}
 	for i, cmps := range rs.RuleComparisons() {
-		seen := map[Comparison]bool{}
+		seen := map[fieldexpr.Comparison]bool{}
 		for _, c := range cmps {
 			values, ok := read.Values[c.Column]
-			if !ok || seen[Comparison(c)] || slices.Contains(values, c.Value) {
+			if !ok || seen[c] || slices.Contains(values, c.Value) {
 				continue
 			}
-			seen[Comparison(c)] = true
+			seen[c] = true
 			field := join(path, fmt.Sprintf("rules[%d].when", i))
 			at, _ := findPath(el, fmt.Sprintf("rules[%d].when", i))
 			if at == nil {
 				at = el
 			}
-			hint := fmt.Sprintf("values are compared as written, case and spaces included; the column holds %s", someValues(values))
-			if s := fieldexpr.Closest(c.Value, values); s != "" {
-				hint = fmt.Sprintf("did you mean %q? Values", s) + strings.TrimPrefix(hint, "values")
+			how := "are compared as written, case and spaces included; the column holds " + someValues(values)
+			hint := "values " + how
+			if dym := didYouMean(c.Value, values); dym != "" {
+				hint = dym + " Values " + how
 			}
 			l.warnf(at, field, hint, "rule %d of %s compares column %q with %q, which none of the records replayed holds: that comparison is never true",
 				i+1, p.Name, c.Column, c.Value)
@@ -1312,16 +1313,9 @@ func ruleTextColumns(n *yaml.Node) []string {
 	return cols
 }
 
-// Comparison is a column compared with a text constant (a rule's).
-type Comparison = fieldexpr.Comparison
-
 // someValues lists up to eight of values, quoted.
 func someValues(values []string) string {
-	q := make([]string, 0, 8)
-	for _, v := range values[:min(len(values), 8)] {
-		q = append(q, strconv.Quote(v))
-	}
-	s := strings.Join(q, ", ")
+	s := quoteList(values[:min(len(values), 8)])
 	if len(values) > 8 {
 		s += fmt.Sprintf(" and %d more", len(values)-8)
 	}

@@ -1293,7 +1293,7 @@ func (o *operating) confirm() error {
 }
 
 // halfSegments are the replay's segments restricted to the records at
-// half.
+// half (the selection half's, o.posA, made once).
 func (o *operating) halfSegments(half []int) map[string][]verdict.Segment {
 	if o.in.SegmentsIn == nil {
 		return map[string][]verdict.Segment{}

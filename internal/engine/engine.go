@@ -195,24 +195,37 @@ type SegmentColumn struct {
 // Positions returns, for each value of the column, the positions of the
 // records that have it.
 func (c *SegmentColumn) Positions() map[string][]int {
-	counts := make([]int, len(c.Values))
-	for _, code := range c.Codes {
-		counts[code]++
-	}
-	pos := make([][]int, len(c.Values)) // each sized once: appends would hold up to twice the positions
-	for code, n := range counts {
-		pos[code] = make([]int, 0, n)
-	}
-	for i, code := range c.Codes {
-		pos[code] = append(pos[code], i)
-	}
+	pos := c.PositionsIn(nil)
 	out := make(map[string][]int, len(c.Values))
 	for code, v := range c.Values {
-		if counts[code] > 0 {
+		if len(pos[code]) > 0 {
 			out[v] = pos[code]
 		}
 	}
 	return out
+}
+
+// PositionsIn returns, value by value in the order of Values, the
+// positions of the records that have it among those keep marks (every
+// record when keep is nil), each list sized once: appends would hold up
+// to twice the positions.
+func (c *SegmentColumn) PositionsIn(keep []bool) [][]int {
+	counts := make([]int, len(c.Values))
+	for i, code := range c.Codes {
+		if keep == nil || keep[i] {
+			counts[code]++
+		}
+	}
+	pos := make([][]int, len(c.Values))
+	for code, n := range counts {
+		pos[code] = make([]int, 0, n)
+	}
+	for i, code := range c.Codes {
+		if keep == nil || keep[i] {
+			pos[code] = append(pos[code], i)
+		}
+	}
+	return pos
 }
 
 func (c *SegmentColumn) add(v string) {

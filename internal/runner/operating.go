@@ -204,26 +204,15 @@ func segmentsOf(res *engine.Result) map[string][]verdict.Segment {
 }
 
 // segmentsIn gives the replay's segments, by column, restricted to the
-// records keep marks, built from the segment columns' codes: every value
-// listed, in the order first seen, each segment's positions sized once.
+// records keep marks: every value listed, in the order first seen.
 func segmentsIn(res *engine.Result) func(keep []bool) map[string][]verdict.Segment {
 	return func(keep []bool) map[string][]verdict.Segment {
 		out := map[string][]verdict.Segment{}
 		for _, col := range res.Segments {
-			counts := make([]int, len(col.Values))
-			for i, code := range col.Codes {
-				if keep[i] {
-					counts[code]++
-				}
-			}
+			pos := col.PositionsIn(keep)
 			segs := make([]verdict.Segment, len(col.Values))
 			for code, v := range col.Values {
-				segs[code] = verdict.Segment{Column: col.Column, Value: v, Positions: make([]int, 0, counts[code])}
-			}
-			for i, code := range col.Codes {
-				if keep[i] {
-					segs[code].Positions = append(segs[code].Positions, i)
-				}
+				segs[code] = verdict.Segment{Column: col.Column, Value: v, Positions: pos[code]}
 			}
 			out[col.Column] = segs
 		}

@@ -305,6 +305,7 @@ func (d *journalDecoder) decode(line []byte) (e Entry, header bool, err error) {
 			return Entry{}, true, fmt.Errorf("journal format %d, newer than this poc's (%d): read it with a newer poc", l.Journal, JournalFormat)
 		}
 		d.pipelines, d.segments, d.headed = l.Pipelines, l.SegmentColumns, true
+		d.combos = nil // keyed by values alone: another header's columns make other maps
 		return Entry{}, true, nil
 	case l.P != nil:
 		e, err = d.compact(&l)

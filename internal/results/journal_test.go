@@ -205,6 +205,19 @@ func TestJournalHeaders(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("read %q (%v), want %q", got, err, want)
 	}
+	// A later header's segment columns name the same values anew.
+	var two []byte
+	two = AppendJournalHeader(two, []string{"p"}, []string{"country"})
+	two = AppendEntryRecord(two, &Entry{Seq: 0, ID: "a"}, 0, AppendRecordSegments(nil, []string{"DE"}), true)
+	two = AppendJournalHeader(two, []string{"p"}, []string{"region"})
+	two = AppendEntryRecord(two, &Entry{Seq: 1, ID: "b"}, 0, AppendRecordSegments(nil, []string{"DE"}), true)
+	var segs []map[string]string
+	if err := ReadJournal(bytes.NewReader(two), func(e Entry) error { segs = append(segs, e.Segments); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if want := []map[string]string{{"country": "DE"}, {"region": "DE"}}; !reflect.DeepEqual(segs, want) {
+		t.Errorf("segments across two headers %v, want %v", segs, want)
+	}
 	bad := []struct{ name, journal, err string }{
 		{"number before a header", `{"seq":0,"id":"a","p":0,"label":"1"}` + "\n", `journal line 1: a line with a pipeline number ("p") before any header`},
 		{"number past the header", string(AppendJournalHeader(nil, []string{"a"}, nil)) + `{"seq":0,"p":1}` + "\n",

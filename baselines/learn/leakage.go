@@ -225,50 +225,64 @@ type contentCheck struct {
 	near *nearCheck
 }
 
-// replayedRows hashes every replayed record's values in the columns it
-// shares with the training file that open opens — of those in only, when
-// only is not nil.
-func replayedRows(ctx context.Context, data pipeline.TrainingData, open func() (datasets.Reader, error), only []string, exclude ...string) (*contentCheck, error) {
+// replayedRows reads the replay once and hashes every replayed record's
+// values in the columns it shares with the training file that open opens
+// (content, with the near-copy check), and in those of them that are among
+// model, the columns the model reads (nil when they are all of them); the
+// exclude columns (ids) are left out of both.
+func replayedRows(ctx context.Context, data pipeline.TrainingData, open func() (datasets.Reader, error), model []string,
+	exclude ...string) (content, inModel *contentCheck, err error) {
 	if data.Replay == nil {
-		return nil, errors.New("learn: the runner gave no way to open the replayed records")
+		return nil, nil, errors.New("learn: the runner gave no way to open the replayed records")
 	}
 	t, err := open()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	trainCols := t.Columns()
 	t.Close()
 	r, err := data.Replay()
 	if err != nil {
-		return nil, fmt.Errorf("learn: open the replayed records: %w", err)
+		return nil, nil, fmt.Errorf("learn: open the replayed records: %w", err)
 	}
 	defer r.Close()
-	c := &contentCheck{replayed: map[uint64]int{}, found: map[uint64]bool{}}
+	content = &contentCheck{replayed: map[uint64]int{}, found: map[uint64]bool{}}
+	inModel = &contentCheck{replayed: map[uint64]int{}, found: map[uint64]bool{}, trained: map[uint64]int{}}
 	for _, col := range r.Columns() {
 		if slices.Contains(exclude, col) {
-			c.ids = append(c.ids, col)
+			content.ids = append(content.ids, col)
 			continue
 		}
-		if slices.Contains(trainCols, col) && (only == nil || slices.Contains(only, col)) {
-			c.cols = append(c.cols, col)
+		if slices.Contains(trainCols, col) {
+			content.cols = append(content.cols, col)
+			if slices.Contains(model, col) {
+				inModel.cols = append(inModel.cols, col)
+			}
 		}
 	}
-	slices.Sort(c.cols)
-	if only == nil {
-		c.near = newNearCheck(c.cols)
+	slices.Sort(content.cols)
+	slices.Sort(inModel.cols)
+	inModel.ids = content.ids
+	if slices.Equal(inModel.cols, content.cols) {
+		inModel = nil // the model reads every shared column: the content check is that check
 	}
+	content.near = newNearCheck(content.cols)
 	err = datasets.Each(ctx, r, func(rec datasets.Record) error {
-		c.replayed[c.hash(rec)]++
-		c.records++
-		if c.near != nil {
-			c.near.addReplayed(rec)
+		content.replayed[content.hash(rec)]++
+		content.records++
+		if content.near != nil {
+			content.near.addReplayed(rec)
+		}
+		if inModel != nil {
+			inModel.replayed[inModel.hash(rec)]++
+			inModel.records++
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("learn: read the replayed records: %w", err)
+		return nil, nil, fmt.Errorf("learn: read the replayed records: %w", err)
 	}
-	return c, nil
+	return content, inModel, nil
 }
 
 // hash is a hash of a record's values in the shared columns.

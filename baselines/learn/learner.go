@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"sort"
 	"time"
 
@@ -189,20 +188,12 @@ func (l *Learner) trainingSource(ctx context.Context, data pipeline.TrainingData
 			src.open = requireColumn(src.open, l.idCol)
 		}
 		// By content too, leaving the ids out: a copy of replayed records
-		// under new ids is the same records.
-		if src.content, err = replayedRows(ctx, data, src.open, nil, l.idCol, data.ID); err != nil {
-			return nil, err
-		}
-		// And in the model's columns alone: a copy with another column
-		// changed is still the records the model is scored on.
+		// under new ids is the same records; and in the model's columns
+		// alone: a copy with another column changed is still the records
+		// the model is scored on.
 		model := append(append([]string{data.Label}, l.features...), l.text.fields...)
-		if src.model, err = replayedRows(ctx, data, src.open, model, l.idCol, data.ID); err != nil {
+		if src.content, src.model, err = replayedRows(ctx, data, src.open, model, l.idCol, data.ID); err != nil {
 			return nil, err
-		}
-		if slices.Equal(src.model.cols, src.content.cols) {
-			src.model = nil
-		} else {
-			src.model.trained = map[uint64]int{}
 		}
 		src.filter = func(rec datasets.Record) (bool, error) {
 			if src.overlap != nil {

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/poc-harness/poc/internal/spec"
 )
 
 // A rule that decides no record of the replay — a category compared with a
@@ -26,16 +28,7 @@ func TestRulesThatNeverFireAreWarned(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			exp := "version: 1\nname: rules\nuse_case: {question: Good enough}\ndataset: {path: data.csv, label: y}\n" +
-				"pipelines:\n  - {name: today, role: baseline, type: rules, default: 0, rules: " + tc.rules + "}\n" +
-				"  - {name: never, role: candidate, type: constant, output: 0}\nmetrics: [recall]\n" +
-				"criteria:\n  - {metric: recall, pipeline: never, at_least: 0.5}\n"
-			writeFiles(t, dir, map[string]string{"data.csv": csv, "exp.yaml": exp})
-			e, err := Load(filepath.Join(dir, "exp.yaml"))
-			if err != nil {
-				t.Fatal(err)
-			}
+			dir, e := loadRules(t, csv, tc.rules)
 			out, err := Run(context.Background(), e, Options{Out: filepath.Join(dir, "results"), SkipReports: true})
 			if err != nil {
 				t.Fatal(err)
@@ -125,16 +118,7 @@ func TestRuleValuesTheDataNeverHoldsAreWarned(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			exp := "version: 1\nname: rules\nuse_case: {question: Good enough}\ndataset: {path: data.csv, label: y}\n" +
-				"pipelines:\n  - {name: today, role: baseline, type: rules, default: 0, rules: [{when: '" + tc.when + "', output: 1}]}\n" +
-				"  - {name: never, role: candidate, type: constant, output: 0}\nmetrics: [recall]\n" +
-				"criteria:\n  - {metric: recall, pipeline: never, at_least: 0.5}\n"
-			writeFiles(t, dir, map[string]string{"data.csv": csv, "exp.yaml": exp})
-			e, err := Load(filepath.Join(dir, "exp.yaml"))
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, e := loadRules(t, csv, "[{when: '"+tc.when+"', output: 1}]")
 			var got []string
 			for _, w := range e.Warnings {
 				if strings.Contains(w.Msg, "none of the records replayed holds") {
@@ -160,4 +144,22 @@ func TestRuleValuesTheDataNeverHoldsAreWarned(t *testing.T) {
 			}
 		})
 	}
+}
+
+// loadRules writes data csv and an experiment whose baseline "today" (line
+// 6) is a rules pipeline with the given rules (YAML), beside a constant
+// candidate, and loads it; it returns the folder and the experiment.
+func loadRules(t *testing.T, csv, rules string) (string, *spec.Experiment) {
+	t.Helper()
+	dir := t.TempDir()
+	exp := "version: 1\nname: rules\nuse_case: {question: Good enough}\ndataset: {path: data.csv, label: y}\n" +
+		"pipelines:\n  - {name: today, role: baseline, type: rules, default: 0, rules: " + rules + "}\n" +
+		"  - {name: never, role: candidate, type: constant, output: 0}\nmetrics: [recall]\n" +
+		"criteria:\n  - {metric: recall, pipeline: never, at_least: 0.5}\n"
+	writeFiles(t, dir, map[string]string{"data.csv": csv, "exp.yaml": exp})
+	e, err := Load(filepath.Join(dir, "exp.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, e
 }

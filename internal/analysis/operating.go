@@ -523,10 +523,45 @@ func (o *operating) sweep() error {
 	}
 	var feeder sweepFeeder
 	if allSummed(o.in.Metrics, mets) {
-		feeder = newFlipFeeder(o, mets, sets)
+		ff := newFlipFeeder(o, mets, sets)
+		feeder = ff
+		neg, okNeg := o.redecided(mets, o.at(allNegative))
+		pos, okPos := o.redecided(mets, o.at(allPositive))
+		if okNeg && okPos { // no replay: the candidate's own accumulators decided again
+			ff.add(byMetric(mets, neg), byMetric(mets, pos), 0, len(o.posA), func(j int) int { return o.posA[j] })
+		} else if err := o.feedSelection(ff); err != nil {
+			return err
+		}
 	} else {
 		feeder = newRecordFeeder(o, mets, sets)
+		if err := o.feedSelection(feeder); err != nil {
+			return err
+		}
 	}
+	points, savings := o.flipPoints()
+	o.pass, o.est = make([]bool, len(o.thresholds)), make([][]float64, len(o.thresholds))
+	for k, t := range o.thresholds {
+		pt := points[k]
+		pt.Threshold = results.Number(t)
+		o.pass[k], o.est[k] = true, make([]float64, len(o.musts))
+		for c, cr := range o.musts {
+			est, ok := o.estimate(cr, sets[c], func(s int) float64 { return feeder.value(k, c, s) })
+			o.est[k][c] = est
+			o.pass[k] = o.pass[k] && ok
+		}
+		pt.Pass = o.pass[k]
+		if savings != nil {
+			pt.Saving = savings[k]
+		}
+		o.op.Sweep = append(o.op.Sweep, pt)
+	}
+	o.suggest()
+	return o.choose()
+}
+
+// feedSelection replays the selection half's records through feeder, a
+// chunk at a time.
+func (o *operating) feedSelection(feeder sweepFeeder) error {
 	chunk := make([]metrics.Observation, 0, sweepChunk)
 	fields := make([]map[string]any, sweepChunk) // the chunk's copies of the fields, reused from chunk to chunk
 	fed := 0                                     // selection records fed before the chunk
@@ -552,25 +587,63 @@ func (o *operating) sweep() error {
 		return err
 	}
 	feed()
-	points, savings := o.flipPoints()
-	o.pass, o.est = make([]bool, len(o.thresholds)), make([][]float64, len(o.thresholds))
-	for k, t := range o.thresholds {
-		pt := points[k]
-		pt.Threshold = results.Number(t)
-		o.pass[k], o.est[k] = true, make([]float64, len(o.musts))
-		for c, cr := range o.musts {
-			est, ok := o.estimate(cr, sets[c], func(s int) float64 { return feeder.value(k, c, s) })
-			o.est[k][c] = est
-			o.pass[k] = o.pass[k] && ok
-		}
-		pt.Pass = o.pass[k]
-		if savings != nil {
-			pt.Saving = savings[k]
-		}
-		o.op.Sweep = append(o.op.Sweep, pt)
+	return nil
+}
+
+// redecide is whether the analysis works the candidate's accumulators out
+// again for other thresholds where it can, instead of replaying the
+// records: tests turn it off to check that both give the same.
+var redecide = true
+
+// redecided are the candidate's accumulators of metrics mets worked out
+// again for decisions dec without replaying the records
+// (metrics.Redecide); ok is false when one of them cannot be.
+func (o *operating) redecided(mets []int, dec func(i int) string) ([]metrics.Accumulator, bool) {
+	if !redecide {
+		return nil, false
 	}
-	o.suggest()
-	return o.choose()
+	accs := make([]metrics.Accumulator, len(mets))
+	for j, m := range mets {
+		accs[j] = o.in.Accumulators[o.cand][m]
+	}
+	return metrics.Redecide(accs, func(i int) bool { return !o.in.Failed[i] && dec(i) == o.in.Positive })
+}
+
+// variantsAt are the candidate's accumulators of metrics mets over every
+// record for each of decisions decs: worked out again from its own when
+// they can be, else fed by one replay of the records.
+func (o *operating) variantsAt(mets []int, decs []func(int) string) ([][]metrics.Accumulator, error) {
+	variants := make([][]metrics.Accumulator, len(decs))
+	replay := false
+	for j, dec := range decs {
+		v, ok := o.redecided(mets, dec)
+		variants[j], replay = v, replay || !ok
+	}
+	if !replay {
+		return variants, nil
+	}
+	for j := range decs {
+		variants[j] = o.newAccumulators(mets)
+	}
+	err := o.replay(nil, func(obs metrics.Observation) {
+		for j, dec := range decs {
+			v := obs
+			v.Pred.Output.Label = dec(obs.Record.Seq)
+			for _, acc := range variants[j] {
+				acc.Add(v)
+			}
+		}
+	})
+	return variants, err
+}
+
+// byMetric indexes accumulators accs of metrics mets by metric.
+func byMetric(mets []int, accs []metrics.Accumulator) map[int]metrics.Accumulator {
+	out := make(map[int]metrics.Accumulator, len(mets))
+	for j, m := range mets {
+		out[m] = accs[j]
+	}
+	return out
 }
 
 // allSummed reports whether the metrics mets of all are sums
@@ -756,20 +829,27 @@ func (f *flipFeeder) feed(chunk []metrics.Observation, fed int) {
 		}
 		return accs
 	}
-	neg, pos := decided(allNegative), decided(allPositive)
+	f.add(decided(allNegative), decided(allPositive), fed, fed+len(chunk), func(j int) int { return j - fed })
+}
+
+// add adds the selection records lo to hi (positions in the selection
+// half) to the base and the bins: neg and pos are accumulators, by metric,
+// of those records decided negative and positive, and at(j) is the
+// position of selection record j in them.
+func (f *flipFeeder) add(neg, pos map[int]metrics.Accumulator, lo, hi int, at func(j int) int) {
 	for c, cr := range f.o.musts {
 		m := f.o.metric[cr.Metric]
 		sn, sp := neg[m].(metrics.Summed), pos[m].(metrics.Summed)
 		vn, vp := make([]float64, sn.Terms()), make([]float64, sn.Terms())
 		for s, st := range f.sets[c] {
-			lo, _ := slices.BinarySearch(st.loc, fed)
-			hi, _ := slices.BinarySearch(st.loc, fed+len(chunk))
+			from, _ := slices.BinarySearch(st.loc, lo)
+			to, _ := slices.BinarySearch(st.loc, hi)
 			base := f.base[c][s]
-			for _, j := range st.loc[lo:hi] {
+			for _, j := range st.loc[from:to] {
 				clear(vn)
 				clear(vp)
-				sn.Term(j-fed, vn)
-				sp.Term(j-fed, vp)
+				sn.Term(at(j), vn)
+				sp.Term(at(j), vp)
 				bin := f.bins[f.o.flipBin(f.o.posA[j])][c][s]
 				for t := range vn {
 					base[t] += vn[t]
@@ -992,20 +1072,11 @@ func (o *operating) choose() error {
 	}
 	tried := o.order[:min(len(o.order), maxTests)]
 	mets := o.metricsOf(o.musts)
-	variants := make([][]metrics.Accumulator, len(tried))
 	decs := make([]func(int) string, len(tried))
 	for j, k := range tried {
-		variants[j], decs[j] = o.newAccumulators(mets), o.at(o.thresholds[k])
+		decs[j] = o.at(o.thresholds[k])
 	}
-	err := o.replay(nil, func(obs metrics.Observation) {
-		for j := range tried {
-			v := obs
-			v.Pred.Output.Label = decs[j](obs.Record.Seq)
-			for _, acc := range variants[j] {
-				acc.Add(v)
-			}
-		}
-	})
+	variants, err := o.variantsAt(mets, decs)
 	if err != nil {
 		return err
 	}
@@ -1237,18 +1308,12 @@ func (o *operating) closest() {
 func (o *operating) confirm() error {
 	t := float64(o.op.Suggested.Threshold)
 	mets := o.metricsOf(o.judged)
-	variant := o.newAccumulators(mets)
 	dec := o.at(t)
-	err := o.replay(nil, func(obs metrics.Observation) {
-		obs.Pred.Output.Label = dec(obs.Record.Seq)
-		for _, acc := range variant {
-			acc.Add(obs)
-		}
-	})
+	variants, err := o.variantsAt(mets, []func(int) string{dec})
 	if err != nil {
 		return err
 	}
-	h, err := o.newJudge([]float64{t}, mets, [][]metrics.Accumulator{variant}, o.posB, "confirmation half", o.s, o.vs)
+	h, err := o.newJudge([]float64{t}, mets, variants, o.posB, "confirmation half", o.s, o.vs)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"encoding/json"
 	"math"
 	"slices"
 	"strings"
@@ -483,13 +484,23 @@ func TestSweepFeedersAgree(t *testing.T) {
 		byRecord.feed(chunk, lo)
 		byFlips.feed(chunk, lo)
 	}
+	byFull := newFlipFeeder(o, mets, sets) // from the candidate's accumulators decided again
+	neg, okNeg := o.redecided(mets, o.at(allNegative))
+	pos, okPos := o.redecided(mets, o.at(allPositive))
+	if !okNeg || !okPos {
+		t.Fatal("recall and precision were not decided again")
+	}
+	byFull.add(byMetric(mets, neg), byMetric(mets, pos), 0, len(o.posA), func(j int) int { return o.posA[j] })
 	points, savings := o.flipPoints()
 	for k, th := range o.thresholds {
 		for c := range o.musts {
 			for st := range sets[c] {
-				a, b := byRecord.value(k, c, st), byFlips.value(k, c, st)
+				a, b, d := byRecord.value(k, c, st), byFlips.value(k, c, st), byFull.value(k, c, st)
 				if math.Abs(a-b) > 1e-12 || math.IsNaN(a) != math.IsNaN(b) {
 					t.Errorf("threshold %v, criterion %d, set %d: %v from the records, %v from the flips", th, c, st, a, b)
+				}
+				if b != d && !(math.IsNaN(b) && math.IsNaN(d)) {
+					t.Errorf("threshold %v, criterion %d, set %d: %v from the replayed flips, %v decided again", th, c, st, b, d)
 				}
 			}
 		}
@@ -500,5 +511,55 @@ func TestSweepFeedersAgree(t *testing.T) {
 		if a, b := float64(savings[k]), float64(o.savingAt(o.at(th), o.posA)); math.Abs(a-b) > 1e-9*math.Abs(b) {
 			t.Errorf("threshold %v: saving %v from the flips, %v deciding every record", th, a, b)
 		}
+	}
+}
+
+// The operating point worked out from the candidate's own accumulators,
+// decided again at each threshold, is the one the records replayed through
+// fresh accumulators give — sweep, suggestion, confirmation, savings —,
+// with no replay at all.
+func TestOperatingPointRedecidedAsReplayed(t *testing.T) {
+	f := newOpFixture(t, 600, 2400)
+	s, vs := opSettings()
+	prec := atLeast("precision", 0.4)
+	prec.InEvery = []string{"parity"}
+	run := func(redecided bool) (*results.OperatingPoint, int) {
+		in := f.input(atLeast("recall", 0.5), prec)
+		in.SegmentsIn = func(keep []bool) map[string][]verdict.Segment {
+			segs := []verdict.Segment{{Column: "parity", Value: "even"}, {Column: "parity", Value: "odd"}}
+			for i := range f.truths {
+				if keep[i] {
+					segs[i%2].Positions = append(segs[i%2].Positions, i)
+				}
+			}
+			return map[string][]verdict.Segment{"parity": segs}
+		}
+		in.Failed[7], in.HasScore[11], in.Scores[13] = true, false, math.NaN()
+		f.price(&in)
+		replays, replay := 0, in.Replay
+		in.Replay = func(want []bool, visit func(metrics.Observation) error) error {
+			replays++
+			return replay(want, visit)
+		}
+		redecide = redecided
+		defer func() { redecide = true }()
+		op, err := OperatingPoint(in, s, vs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return op, replays
+	}
+	got, n := run(true)
+	want, m := run(false)
+	if n != 0 || m != 3 {
+		t.Errorf("%d replays deciding again, %d replaying: want 0 and 3 (sweep, choice, confirmation)", n, m)
+	}
+	if got.Suggested == nil || got.Confirm == nil {
+		t.Fatalf("no suggestion to compare: %+v", got)
+	}
+	gj, _ := json.Marshal(got)
+	wj, _ := json.Marshal(want)
+	if string(gj) != string(wj) {
+		t.Errorf("decided again:\n%s\nreplayed:\n%s", gj, wj)
 	}
 }

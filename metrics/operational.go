@@ -5,6 +5,7 @@ import (
 	"github.com/poc-harness/poc/internal/stats"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/poc-harness/poc/pipeline"
@@ -66,6 +67,12 @@ type latencyAcc struct {
 	// ms: a column holding one per Add, in order; n counts the Adds.
 	shared func() []float64
 	n      int
+	// result is Result's, worked out once for the len(values()) of resultN
+	// (a quantile of millions of latencies is read by every analysis),
+	// under mu: analyses may ask at once.
+	mu      sync.Mutex
+	result  Result
+	resultN int
 }
 
 // ShareLatencies implements LatencySharer.
@@ -125,7 +132,12 @@ func (a *latencyAcc) Quantile() (float64, []float64) { return a.m.q, a.values() 
 
 func (a *latencyAcc) Result() Result {
 	ms := a.values()
-	return Result{Value: quantileOf(slices.Clone(ms), a.m.q), N: len(ms)}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.resultN != len(ms) || len(ms) == 0 {
+		a.result, a.resultN = Result{Value: quantileOf(slices.Clone(ms), a.m.q), N: len(ms)}, len(ms)
+	}
+	return a.result
 }
 
 // quantileOf is quantileSorted of v once sorted, found by selection (v is

@@ -11,6 +11,7 @@ import (
 
 	"github.com/poc-harness/poc/internal/format"
 	"github.com/poc-harness/poc/internal/results"
+	"github.com/poc-harness/poc/internal/stats"
 	"github.com/poc-harness/poc/internal/verdict"
 	"github.com/poc-harness/poc/metrics"
 )
@@ -140,11 +141,7 @@ func newOperating(in OperatingInput, s Settings, vs verdict.Settings) (*operatin
 	if o.cand < 0 {
 		return nil, fmt.Errorf("operating point: no pipeline %q", in.Candidate)
 	}
-	all := make([]int, in.Records)
-	for i := range all {
-		all[i] = i
-	}
-	o.op.Current = o.point(o.every(), o.current())
+	o.op.Current = o.point(nil, o.current())
 	t := o.currentThreshold()
 	o.op.Current.Threshold = results.Number(t)
 	o.op.ThresholdInferred = !math.IsNaN(t) && t != in.Threshold
@@ -251,13 +248,12 @@ func (o *operating) currentThreshold() float64 {
 	return minPos
 }
 
-// point is what the decisions dec give on the records at pos, each
-// classified as metrics.Classify does (a failed record flags nothing).
+// point is what the decisions dec give on the records at pos (nil: every
+// record), each classified as metrics.Classify does (a failed record flags
+// nothing).
 func (o *operating) point(pos []int, dec func(i int) string) results.ThresholdPoint {
 	var c pointCounts
-	for _, i := range pos {
-		c.add(o.pointOf(i, dec(i)), 1)
-	}
+	o.each(pos, func(i int) { c.add(o.pointOf(i, dec(i)), 1) })
 	return c.point()
 }
 
@@ -316,22 +312,36 @@ func (c pointCounts) point() results.ThresholdPoint {
 // split draws the two halves: within each class of the label (and among
 // the unlabelled records) the records are ordered by a hash of the run's
 // seed and their position, and the first half of each goes to selection.
+// It keeps the keys of the records once, grouped by class, to find each
+// class's cut, and works them out again to mark the records.
 func (o *operating) split() {
 	n := o.in.Records
-	classes := map[string][]int{}
+	class := map[string]int{}
+	var keys [][]uint64 // each class's keys
 	for i := range n {
 		t := o.in.Truth(i)
-		classes[t] = append(classes[t], i)
+		c, ok := class[t]
+		if !ok {
+			c = len(keys)
+			class[t] = c
+			keys = append(keys, nil)
+		}
+		keys[c] = append(keys[c], splitKey(o.s.Seed, i))
 	}
-	key := make([]uint64, n) // each record's place in the draw, hashed once
-	for i := range key {
-		key[i] = splitKey(o.s.Seed, i)
+	cuts := make([]halfCut, len(keys))
+	for c, ks := range keys {
+		cuts[c] = newHalfCut(ks)
+		keys[c] = nil
 	}
 	o.selA = make([]bool, n)
-	for _, seqs := range classes {
-		firstHalf(seqs, key, o.selA)
+	nA := 0
+	for i := range n {
+		if cuts[class[o.in.Truth(i)]].take(splitKey(o.s.Seed, i)) {
+			o.selA[i] = true
+			nA++
+		}
 	}
-	o.posA, o.posB = make([]int, 0, n/2+len(classes)), make([]int, 0, n/2+len(classes))
+	o.posA, o.posB = make([]int, 0, nA), make([]int, 0, n-nA)
 	for i, a := range o.selA {
 		if a {
 			o.posA = append(o.posA, i)
@@ -357,32 +367,46 @@ func splitKey(seed uint64, i int) uint64 {
 	return h
 }
 
-// firstHalf marks in sel the first len(seqs)/2 records of seqs (which are
-// in increasing order) when they are ordered by key and then by position:
-// the keys are sorted as plain numbers, and only the records whose key is
-// the cut's are taken by position.
-func firstHalf(seqs []int, key []uint64, sel []bool) {
-	h := len(seqs) / 2
+// halfCut takes the first half of a class's records, ordered by key and
+// then by position: a record whose key is below the cut, and of those whose
+// key is the cut's, the first quota in position order.
+type halfCut struct {
+	cut   uint64
+	quota int
+	none  bool // a class of one record gives none
+}
+
+// newHalfCut finds the cut of the records of keys (one each, reordered):
+// the len(keys)/2-th smallest key, by selection rather than sorting.
+func newHalfCut(keys []uint64) halfCut {
+	h := len(keys) / 2
 	if h == 0 {
-		return
+		return halfCut{none: true}
 	}
-	keys := make([]uint64, len(seqs))
-	for j, i := range seqs {
-		keys[j] = key[i]
-	}
-	slices.Sort(keys)
-	cut := keys[h-1]
-	below, _ := slices.BinarySearch(keys, cut) // keys before the cut's
-	quota := h - below                         // records with the cut's key to take, lowest positions first
-	for _, i := range seqs {
-		switch k := key[i]; {
-		case k < cut:
-			sel[i] = true
-		case k == cut && quota > 0:
-			sel[i] = true
-			quota--
+	c := halfCut{cut: stats.Select(keys, h-1)}
+	below := 0 // keys before the cut's
+	for _, k := range keys {
+		if k < c.cut {
+			below++
 		}
 	}
+	c.quota = h - below
+	return c
+}
+
+// take reports whether the record of key is in the first half; the
+// class's records must be asked in position order.
+func (c *halfCut) take(key uint64) bool {
+	switch {
+	case c.none || key > c.cut:
+		return false
+	case key < c.cut:
+		return true
+	case c.quota > 0:
+		c.quota--
+		return true
+	}
+	return false
 }
 
 // grid picks the thresholds to try: the scores of the selection half's
@@ -407,32 +431,44 @@ func (o *operating) grid() {
 	if t := float64(o.op.Current.Threshold); !math.IsNaN(t) {
 		ts = append(ts, t)
 	}
-	all := make([]float64, 0, len(o.in.Scores)) // every score, to round thresholds safely
-	for i, sc := range o.in.Scores {
-		if o.in.HasScore[i] && !o.in.Failed[i] && !math.IsNaN(sc) {
-			all = append(all, sc)
-		}
-	}
-	slices.Sort(all)
+	slices.Sort(ts)
+	below := o.highestBelow(ts)
 	for k, t := range ts {
 		if t != float64(o.op.Current.Threshold) { // today's stays as stated
-			ts[k] = shortest(t, all)
+			ts[k] = shortest(t, below[k])
 		}
 	}
 	slices.SortFunc(ts, func(a, b float64) int { return cmp.Compare(b, a) })
 	o.thresholds = slices.Compact(ts)
 }
 
-// shortest is the threshold with the fewest decimals that decides every
-// record as t does: above the highest score below t (sorted holds every
-// score, ascending), at most t. A reader can then set the threshold the
-// report prints and get the very decisions it judged.
-func shortest(t float64, sorted []float64) float64 {
-	i, _ := slices.BinarySearch(sorted, t)
-	below := math.Inf(-1)
-	if i > 0 {
-		below = sorted[i-1]
+// highestBelow is, for each of thresholds ts (ascending), the highest score
+// below it of a record that decides by its score (-Inf when none is): one
+// pass over the scores, none copied or sorted.
+func (o *operating) highestBelow(ts []float64) []float64 {
+	below := make([]float64, len(ts)) // first the highest score whose next threshold up is ts[k]
+	for k := range below {
+		below[k] = math.Inf(-1)
 	}
+	for i, sc := range o.in.Scores {
+		if !o.in.HasScore[i] || o.in.Failed[i] || math.IsNaN(sc) {
+			continue
+		}
+		if k := sort.Search(len(ts), func(k int) bool { return ts[k] > sc }); k < len(ts) {
+			below[k] = max(below[k], sc)
+		}
+	}
+	for k := 1; k < len(below); k++ { // a score below ts[k-1] is below ts[k] too
+		below[k] = max(below[k], below[k-1])
+	}
+	return below
+}
+
+// shortest is the threshold with the fewest decimals that decides every
+// record as t does: above below, the highest score below t, and at most t.
+// A reader can then set the threshold the report prints and get the very
+// decisions it judged.
+func shortest(t, below float64) float64 {
 	for digits := 0; digits <= 12; digits++ {
 		p := math.Pow(10, float64(digits))
 		if d := math.Floor(t*p) / p; d > below && d <= t {
@@ -453,7 +489,7 @@ func (o *operating) pricing() {
 		if p.Name == o.in.Incumbent {
 			o.incTotal = im.totals(p.Cost, func(i int) metrics.Outcome { return p.Outcomes[i] }, p.Name)
 			o.op.Currency, o.op.Incumbent = im.Currency, o.in.Incumbent
-			o.op.Current.Saving = o.savingAt(o.current(), o.every())
+			o.op.Current.Saving = o.savingAt(o.current(), nil)
 		}
 	}
 }
@@ -462,18 +498,20 @@ func (o *operating) pricing() {
 const sweepChunk = 2048
 
 // savingAt is the point estimate of the yearly saving of the decisions dec
-// against the incumbent on the records at pos, without a column of the
-// records' totals.
+// against the incumbent on the records at pos (nil: every record), without
+// a column of the records' totals.
 func (o *operating) savingAt(dec func(i int) string, pos []int) results.Number {
-	if o.incTotal == nil || len(pos) == 0 {
+	n := len(pos)
+	if pos == nil {
+		n = o.in.Records
+	}
+	if o.incTotal == nil || n == 0 {
 		return results.NaN()
 	}
 	im, cost := o.in.Impact, o.candidateCost()
 	var d float64
-	for _, i := range pos {
-		d += o.incTotal[i] - im.totalAt(cost, o.outcome(i, dec(i)), i, o.in.Candidate)
-	}
-	return results.Number(d / float64(len(pos)) * float64(im.Volume))
+	o.each(pos, func(i int) { d += o.incTotal[i] - im.totalAt(cost, o.outcome(i, dec(i)), i, o.in.Candidate) })
+	return results.Number(d / float64(n) * float64(im.Volume))
 }
 
 // candidateCost is the cost of each of the candidate's calls (nil when the
@@ -1131,22 +1169,26 @@ func (o *operating) choose() error {
 			"so this one, the nearest to the middle of the widest passing range, is a weak suggestion"
 	}
 	t := o.thresholds[chosen]
-	pt := o.point(o.every(), o.at(t))
+	pt := o.point(nil, o.at(t))
 	pt.Threshold = results.Number(t)
 	if o.incTotal != nil {
-		pt.Saving = o.savingAt(o.at(t), o.every())
+		pt.Saving = o.savingAt(o.at(t), nil)
 	}
 	o.op.Suggested = &pt
 	return nil
 }
 
-// every lists the positions of every record.
-func (o *operating) every() []int {
-	all := make([]int, o.in.Records)
-	for i := range all {
-		all[i] = i
+// each calls f with every record at pos, or every record when pos is nil.
+func (o *operating) each(pos []int, f func(i int)) {
+	if pos == nil {
+		for i := range o.in.Records {
+			f(i)
+		}
+		return
 	}
-	return all
+	for _, i := range pos {
+		f(i)
+	}
 }
 
 // today is the index of today's threshold among those tried (-1 when

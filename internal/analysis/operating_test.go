@@ -422,7 +422,8 @@ func TestShortestThreshold(t *testing.T) {
 		{0.30000001, []float64{0.3, 0.30000001}, 0.30000001},
 	}
 	for _, tt := range tests {
-		got := shortest(tt.t, tt.scores)
+		o := &operating{in: OperatingInput{Scores: tt.scores, HasScore: slices.Repeat([]bool{true}, len(tt.scores)), Failed: make([]bool, len(tt.scores))}}
+		got := shortest(tt.t, o.highestBelow([]float64{tt.t})[0])
 		if math.Abs(got-tt.want) > 1e-15 {
 			t.Errorf("shortest(%v) = %v, want %v", tt.t, got, tt.want)
 		}
@@ -431,6 +432,19 @@ func TestShortestThreshold(t *testing.T) {
 				t.Errorf("shortest(%v) = %v decides score %v differently", tt.t, got, sc)
 			}
 		}
+	}
+}
+
+// The highest score below each threshold comes from the records that
+// decide by their score only, and a score below one threshold is below
+// every higher one.
+func TestHighestScoreBelow(t *testing.T) {
+	o := &operating{in: OperatingInput{Scores: []float64{0.1, 0.3, 0.95, math.NaN(), 0.45, 0.48, 0.2},
+		HasScore: []bool{true, true, true, true, true, false, true}, Failed: []bool{false, false, false, false, true, false, false}}}
+	got := o.highestBelow([]float64{0.05, 0.2, 0.5, 0.9, 2})
+	want := []float64{math.Inf(-1), 0.1, 0.3, 0.3, 0.95}
+	if !slices.Equal(got, want) {
+		t.Errorf("highest scores below = %v, want %v (the failed 0.45 and the scoreless 0.48 decide by no score)", got, want)
 	}
 }
 

@@ -28,7 +28,7 @@ func TestSplitKeyIsFNV1a(t *testing.T) {
 	}
 }
 
-// firstHalf takes the records that ordering by key, then position, puts in
+// A half cut takes the records that ordering by key, then position, puts in
 // the first half — ties in the key included.
 func TestFirstHalfMatchesSorting(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 2))
@@ -45,7 +45,14 @@ func TestFirstHalfMatchesSorting(t *testing.T) {
 				}
 			}
 			got := make([]bool, len(key))
-			firstHalf(seqs, key, got)
+			keys := make([]uint64, len(seqs))
+			for j, i := range seqs {
+				keys[j] = key[i]
+			}
+			cut := newHalfCut(keys)
+			for _, i := range seqs {
+				got[i] = cut.take(key[i])
+			}
 			sorted := slices.Clone(seqs)
 			slices.SortFunc(sorted, func(a, b int) int { return cmp.Or(cmp.Compare(key[a], key[b]), cmp.Compare(a, b)) })
 			want := make([]bool, len(key))
@@ -53,7 +60,7 @@ func TestFirstHalfMatchesSorting(t *testing.T) {
 				want[i] = true
 			}
 			if !slices.Equal(got, want) {
-				t.Errorf("n=%d, %d distinct keys: firstHalf differs from sorting by key and position", len(seqs), distinct)
+				t.Errorf("n=%d, %d distinct keys: the half cut differs from sorting by key and position", len(seqs), distinct)
 			}
 		}
 	}

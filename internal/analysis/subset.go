@@ -20,15 +20,15 @@ func subset(stat func([]int) float64, pos []int, n int) func([]int) float64 {
 			return stat(idx)
 		}
 	}
-	buf := make([]int, len(pos))
+	var buf []int // made at the first resample: a statistic asked only of every record needs none
 	return func(idx []int) float64 {
 		if idx == nil {
 			return stat(pos)
 		}
-		mapped := buf[:0]
-		if len(idx) > len(buf) {
-			mapped = make([]int, 0, len(idx))
+		if len(idx) > cap(buf) {
+			buf = make([]int, 0, max(len(idx), len(pos)))
 		}
+		mapped := buf[:0]
 		for _, i := range idx {
 			mapped = append(mapped, pos[i])
 		}

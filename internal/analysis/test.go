@@ -85,7 +85,7 @@ func (a *Analysis) absolute(p, m int, b verdict.Bound, seg *verdict.Segment) ver
 		return a.wilson(p, m, b, seg)
 	case Quantile:
 		q, all := a.acc[p][m].(metrics.Quantiler).Quantile()
-		var values []float64
+		values := make([]float64, 0, size(positions(seg), len(all)))
 		each(seg, len(all), func(i int) { values = append(values, all[i]) })
 		est, iv := stats.QuantileInterval(values, q, a.s.Confidence)
 		ev := evidence(est, fromStats(iv), quantilePValue(values, q, b))

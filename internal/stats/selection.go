@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"cmp"
 	"math"
 	"slices"
 )
@@ -10,7 +11,7 @@ import (
 // v[k]. It takes linear time on average where sorting takes n log n: the
 // quantiles of a million latencies need a few order statistics, not the
 // whole order. v must hold no NaN; 0 ≤ k < len(v).
-func Select(v []float64, k int) float64 {
+func Select[T cmp.Ordered](v []T, k int) T {
 	lo, hi := 0, len(v)-1
 	for hi > lo {
 		if hi-lo < 16 {
@@ -56,7 +57,7 @@ func Select(v []float64, k int) float64 {
 	return v[k]
 }
 
-func insertionSort(v []float64) {
+func insertionSort[T cmp.Ordered](v []T) {
 	for i := 1; i < len(v); i++ {
 		for j := i; j > 0 && v[j] < v[j-1]; j-- {
 			v[j], v[j-1] = v[j-1], v[j]

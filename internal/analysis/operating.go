@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/poc-harness/poc/internal/format"
 	"github.com/poc-harness/poc/internal/results"
@@ -176,7 +178,10 @@ func newOperating(in OperatingInput, s Settings, vs verdict.Settings) (*operatin
 		o.op.Note = "the experiment sets no must-criterion on " + in.Candidate
 		return o, nil
 	}
-	o.split()
+	if !o.split() {
+		o.op.Note = "the records hold more than 256 distinct labels, so a threshold on the score does not decide between two classes"
+		return o, nil
+	}
 	o.op.SelectRecords, o.op.ConfirmRecords = len(o.posA), len(o.posB)
 	o.grid()
 	if len(o.thresholds) < 2 {
@@ -312,31 +317,42 @@ func (c pointCounts) point() results.ThresholdPoint {
 // split draws the two halves: within each class of the label (and among
 // the unlabelled records) the records are ordered by a hash of the run's
 // seed and their position, and the first half of each goes to selection.
-// It keeps the keys of the records once, grouped by class, to find each
-// class's cut, and works them out again to mark the records.
-func (o *operating) split() {
+// It keeps the keys of one class at a time, to find the class's cut, and
+// works them out again to mark the records. It reports false, drawing
+// nothing, when the records hold more than 256 distinct labels.
+func (o *operating) split() bool {
 	n := o.in.Records
-	class := map[string]int{}
-	var keys [][]uint64 // each class's keys
+	class := map[string]uint8{}
+	classOf := make([]uint8, n) // each record's class: a label with two classes has at most three, with the unlabelled
+	var counts []int
 	for i := range n {
 		t := o.in.Truth(i)
 		c, ok := class[t]
 		if !ok {
-			c = len(keys)
+			if len(counts) > math.MaxUint8 {
+				return false // newOperating checked that the label has two classes: never so
+			}
+			c = uint8(len(counts))
 			class[t] = c
-			keys = append(keys, nil)
+			counts = append(counts, 0)
 		}
-		keys[c] = append(keys[c], splitKey(o.s.Seed, i))
+		classOf[i] = c
+		counts[c]++
 	}
-	cuts := make([]halfCut, len(keys))
-	for c, ks := range keys {
-		cuts[c] = newHalfCut(ks)
-		keys[c] = nil
+	cuts := make([]halfCut, len(counts))
+	for c, k := range counts { // one class's keys at a time
+		keys := make([]uint64, 0, k)
+		for i, ci := range classOf {
+			if int(ci) == c {
+				keys = append(keys, splitKey(o.s.Seed, i))
+			}
+		}
+		cuts[c] = newHalfCut(keys)
 	}
 	o.selA = make([]bool, n)
 	nA := 0
-	for i := range n {
-		if cuts[class[o.in.Truth(i)]].take(splitKey(o.s.Seed, i)) {
+	for i, c := range classOf {
+		if cuts[c].take(splitKey(o.s.Seed, i)) {
 			o.selA[i] = true
 			nA++
 		}
@@ -349,6 +365,7 @@ func (o *operating) split() {
 			o.posB = append(o.posB, i)
 		}
 	}
+	return true
 }
 
 // splitKey is record i's place in the draw: FNV-1a (64 bits) of the seed
@@ -563,8 +580,8 @@ func (o *operating) sweep() error {
 	if allSummed(o.in.Metrics, mets) {
 		ff := newFlipFeeder(o, mets, sets)
 		feeder = ff
-		neg, okNeg := o.redecided(mets, o.at(allNegative))
-		pos, okPos := o.redecided(mets, o.at(allPositive))
+		neg, okNeg := o.redecided(mets, allNegative)
+		pos, okPos := o.redecided(mets, allPositive)
 		if okNeg && okPos { // no replay: the candidate's own accumulators decided again
 			ff.add(byMetric(mets, neg), byMetric(mets, pos), 0, len(o.posA), func(j int) int { return o.posA[j] })
 		} else if err := o.feedSelection(ff); err != nil {
@@ -634,9 +651,9 @@ func (o *operating) feedSelection(feeder sweepFeeder) error {
 var redecide = true
 
 // redecided are the candidate's accumulators of metrics mets worked out
-// again for decisions dec without replaying the records
+// again for its decisions at threshold t without replaying the records
 // (metrics.Redecide); ok is false when one of them cannot be.
-func (o *operating) redecided(mets []int, dec func(i int) string) ([]metrics.Accumulator, bool) {
+func (o *operating) redecided(mets []int, t float64) ([]metrics.Accumulator, bool) {
 	if !redecide {
 		return nil, false
 	}
@@ -644,24 +661,45 @@ func (o *operating) redecided(mets []int, dec func(i int) string) ([]metrics.Acc
 	for j, m := range mets {
 		accs[j] = o.in.Accumulators[o.cand][m]
 	}
-	return metrics.Redecide(accs, func(i int) bool { return !o.in.Failed[i] && dec(i) == o.in.Positive })
+	return metrics.Redecide(accs, o.flags(t))
+}
+
+// flags reports whether the candidate deciding at threshold t flags record
+// i: the decision of at, without making its label.
+func (o *operating) flags(t float64) func(i int) bool {
+	return func(i int) bool {
+		switch {
+		case o.in.Failed[i]:
+			return false
+		case !o.in.HasScore[i]:
+			return o.in.Label(i) == o.in.Positive
+		}
+		return o.in.Scores[i] >= t
+	}
 }
 
 // variantsAt are the candidate's accumulators of metrics mets over every
-// record for each of decisions decs: worked out again from its own when
-// they can be, else fed by one replay of the records.
-func (o *operating) variantsAt(mets []int, decs []func(int) string) ([][]metrics.Accumulator, error) {
-	variants := make([][]metrics.Accumulator, len(decs))
-	replay := false
-	for j, dec := range decs {
-		v, ok := o.redecided(mets, dec)
-		variants[j], replay = v, replay || !ok
+// record at each of thresholds ts: worked out again from its own when they
+// can be (on every core), else fed by one replay of the records.
+func (o *operating) variantsAt(mets []int, ts []float64) ([][]metrics.Accumulator, error) {
+	variants := make([][]metrics.Accumulator, len(ts))
+	can := make([]bool, len(ts))
+	var g sync.WaitGroup
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for j, t := range ts {
+		slots <- struct{}{}
+		g.Go(func() {
+			variants[j], can[j] = o.redecided(mets, t)
+			<-slots
+		})
 	}
-	if !replay {
+	g.Wait()
+	if !slices.Contains(can, false) {
 		return variants, nil
 	}
-	for j := range decs {
-		variants[j] = o.newAccumulators(mets)
+	decs := make([]func(int) string, len(ts))
+	for j, t := range ts {
+		variants[j], decs[j] = o.newAccumulators(mets), o.at(t)
 	}
 	err := o.replay(nil, func(obs metrics.Observation) {
 		for j, dec := range decs {
@@ -1110,21 +1148,17 @@ func (o *operating) choose() error {
 	}
 	tried := o.order[:min(len(o.order), maxTests)]
 	mets := o.metricsOf(o.musts)
-	decs := make([]func(int) string, len(tried))
+	ts := make([]float64, len(tried))
 	for j, k := range tried {
-		decs[j] = o.at(o.thresholds[k])
+		ts[j] = o.thresholds[k]
 	}
-	variants, err := o.variantsAt(mets, decs)
+	variants, err := o.variantsAt(mets, ts)
 	if err != nil {
 		return err
 	}
 	// The selection half only screens: fewer resamples do, and the
 	// confirmation half is judged with the run's own. A stricter level
 	// first keeps a margin for the other half; the run's own level next.
-	ts := make([]float64, len(tried))
-	for j, k := range tried {
-		ts[j] = o.thresholds[k]
-	}
 	chosen, level := -1, 0.0
 	for _, conf := range []float64{1 - (1-o.s.Confidence)/screenStricter, o.s.Confidence} {
 		s, vs := o.s, o.vs
@@ -1351,7 +1385,7 @@ func (o *operating) confirm() error {
 	t := float64(o.op.Suggested.Threshold)
 	mets := o.metricsOf(o.judged)
 	dec := o.at(t)
-	variants, err := o.variantsAt(mets, []func(int) string{dec})
+	variants, err := o.variantsAt(mets, []float64{t})
 	if err != nil {
 		return err
 	}

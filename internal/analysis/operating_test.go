@@ -499,8 +499,8 @@ func TestSweepFeedersAgree(t *testing.T) {
 		byFlips.feed(chunk, lo)
 	}
 	byFull := newFlipFeeder(o, mets, sets) // from the candidate's accumulators decided again
-	neg, okNeg := o.redecided(mets, o.at(allNegative))
-	pos, okPos := o.redecided(mets, o.at(allPositive))
+	neg, okNeg := o.redecided(mets, allNegative)
+	pos, okPos := o.redecided(mets, allPositive)
 	if !okNeg || !okPos {
 		t.Fatal("recall and precision were not decided again")
 	}

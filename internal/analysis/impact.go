@@ -491,17 +491,6 @@ func constant(v []float64) bool {
 // money prints an amount in its currency, as every document does.
 var money = format.Money
 
-// totals is each record's cost to the business under the decisions
-// outcome: the call's cost, the price of its error and, for the people's
-// baseline (pipeline name), their handling time.
-func (in *ImpactInput) totals(cost []float64, outcome func(seq int) metrics.Outcome, name string) []float64 {
-	out := make([]float64, in.Records)
-	for seq := range out {
-		out[seq] = in.totalAt(cost, outcome(seq), seq, name)
-	}
-	return out
-}
-
 // totalAt is record seq's cost to the business when pipeline name, whose
 // calls cost cost (nil: nothing), decides it with outcome o.
 func (in *ImpactInput) totalAt(cost []float64, o metrics.Outcome, seq int, name string) float64 {

@@ -126,8 +126,8 @@ type operating struct {
 	// middle of the widest passing range.
 	order []int
 	mid   int
-	// incTotal is the incumbent's cost per record (nil without money).
-	incTotal []float64
+	// incTotal is the incumbent's cost of record i (nil without money).
+	incTotal func(i int) float64
 }
 
 func newOperating(in OperatingInput, s Settings, vs verdict.Settings) (*operating, error) {
@@ -504,7 +504,7 @@ func (o *operating) pricing() {
 	}
 	for _, p := range im.Pipelines {
 		if p.Name == o.in.Incumbent {
-			o.incTotal = im.totals(p.Cost, func(i int) metrics.Outcome { return p.Outcomes[i] }, p.Name)
+			o.incTotal = func(i int) float64 { return im.totalAt(p.Cost, p.Outcomes[i], i, p.Name) }
 			o.op.Currency, o.op.Incumbent = im.Currency, o.in.Incumbent
 			o.op.Current.Saving = o.savingAt(o.current(), nil)
 		}
@@ -527,7 +527,7 @@ func (o *operating) savingAt(dec func(i int) string, pos []int) results.Number {
 	}
 	im, cost := o.in.Impact, o.candidateCost()
 	var d float64
-	o.each(pos, func(i int) { d += o.incTotal[i] - im.totalAt(cost, o.outcome(i, dec(i)), i, o.in.Candidate) })
+	o.each(pos, func(i int) { d += o.incTotal(i) - im.totalAt(cost, o.outcome(i, dec(i)), i, o.in.Candidate) })
 	return results.Number(d / float64(n) * float64(im.Volume))
 }
 
@@ -547,9 +547,10 @@ func (o *operating) outcome(i int, label string) metrics.Outcome {
 	return metrics.Classify(o.in.Truth(i), label, o.in.Failed[i], o.in.Positive)
 }
 
-// candidateTotals is the candidate's cost per record under decisions dec.
-func (o *operating) candidateTotals(dec func(i int) string) []float64 {
-	return o.in.Impact.totals(o.candidateCost(), func(i int) metrics.Outcome { return o.outcome(i, dec(i)) }, o.in.Candidate)
+// candidateTotal is the candidate's cost of record i under decisions dec.
+func (o *operating) candidateTotal(dec func(i int) string) func(i int) float64 {
+	cost := o.candidateCost()
+	return func(i int) float64 { return o.in.Impact.totalAt(cost, o.outcome(i, dec(i)), i, o.in.Candidate) }
 }
 
 // sweep tries every threshold on the selection half: it replays the
@@ -772,8 +773,8 @@ func (o *operating) flipPoints() ([]results.ThresholdPoint, []results.Number) {
 		bins[b].add(p, 1)
 		bins[b].add(n, -1)
 		if binSaving != nil {
-			sn := o.incTotal[i] - im.totalAt(cost, n.outcome, i, o.in.Candidate)
-			sp := o.incTotal[i] - im.totalAt(cost, p.outcome, i, o.in.Candidate)
+			sn := o.incTotal(i) - im.totalAt(cost, n.outcome, i, o.in.Candidate)
+			sp := o.incTotal(i) - im.totalAt(cost, p.outcome, i, o.in.Candidate)
 			baseSaving += sn
 			binSaving[b] += sp - sn
 		}
@@ -1406,8 +1407,8 @@ func (o *operating) confirm() error {
 		CurrentVerdict: cur.Verdict}
 	if o.incTotal != nil {
 		cols := &columns{s: o.s}
-		inc := cols.add(pick(o.incTotal, o.posB))
-		suggested, today := cols.add(pick(o.candidateTotals(dec), o.posB)), cols.add(pick(o.candidateTotals(o.current()), o.posB))
+		inc := cols.addFunc(len(o.posB), atPositions(o.incTotal, o.posB))
+		suggested, today := cols.addFunc(len(o.posB), atPositions(o.candidateTotal(dec), o.posB)), cols.addFunc(len(o.posB), atPositions(o.candidateTotal(o.current()), o.posB))
 		vol := float64(o.in.Impact.Volume)
 		sv, err := cols.pairedYearly(suggested, inc, vol, fmt.Sprintf(
 			"the cost per record of %s minus that of %s at threshold %s on the %s records of the confirmation half, × %s records a year; paired bootstrap over the records",
@@ -1476,11 +1477,8 @@ func (h halfTester) Test(c verdict.Criterion, b verdict.Bound, seg *verdict.Segm
 	return h.a.Test(c, b, seg)
 }
 
-// pick is v at positions pos.
-func pick(v []float64, pos []int) []float64 {
-	out := make([]float64, len(pos))
-	for j, i := range pos {
-		out[j] = v[i]
-	}
-	return out
+// atPositions is f of the records at positions pos: atPositions(f, pos)(j)
+// is f(pos[j]).
+func atPositions(f func(i int) float64, pos []int) func(j int) float64 {
+	return func(j int) float64 { return f(pos[j]) }
 }

@@ -30,6 +30,15 @@ func (c *Column) At(i int) any {
 	return c.nums[i]
 }
 
+// Floats are the values when every one is a float64 (nil otherwise), to
+// be read, not changed.
+func (c *Column) Floats() []float64 {
+	if c.vals != nil {
+		return nil
+	}
+	return c.nums
+}
+
 // add appends one value.
 func (c *Column) add(v any) {
 	if c.vals == nil {

@@ -203,14 +203,18 @@ func (pp *PipelinePredictions) Score(seq int) (float64, bool) {
 // HasScore reports whether the pipeline gave a score at record seq.
 func (pp *PipelinePredictions) HasScore(seq int) bool { return pp.flags[seq]&flagScore != 0 }
 
-// Scores are the scores of the first n records (0 where none) and whether
-// each has one.
+// Scores are the scores of the first n records (n at most the records
+// collected; 0 where none) and whether each has one. The scores are the
+// collector's own column: read them, do not change them.
 func (pp *PipelinePredictions) Scores(n int) (scores []float64, has []bool) {
-	scores, has = make([]float64, n), make([]bool, n)
+	has = make([]bool, n)
 	for i := range n {
-		scores[i], has[i] = pp.Score(i)
+		has[i] = pp.HasScore(i)
 	}
-	return scores, has
+	if pp.scores == nil {
+		return make([]float64, n), has
+	}
+	return pp.scores[:n:n], has
 }
 
 // LatencyMS is the latency of the decision at record seq, in milliseconds.

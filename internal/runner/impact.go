@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/poc-harness/poc/datasets"
 	"github.com/poc-harness/poc/internal/analysis"
@@ -52,7 +53,6 @@ func impactInput(ctx context.Context, exp *spec.Experiment, res *engine.Result, 
 	figure := func(v *analysis.PerRecord, p spec.PerRecord) *analysis.PerRecord {
 		v.Column, v.Value = p.Column, p.Value
 		if p.Column != "" {
-			v.Values = make([]float64, n)
 			cols = append(cols, v)
 		}
 		return v
@@ -67,12 +67,18 @@ func impactInput(ctx context.Context, exp *spec.Experiment, res *engine.Result, 
 	}
 	var unread []*analysis.PerRecord
 	for _, c := range cols {
-		if kept, ok := res.Kept[c.Column]; ok && kept.Len() >= n {
+		kept, ok := res.Kept[c.Column]
+		switch {
+		case !ok || kept.Len() < n:
+			c.Values = make([]float64, n)
+			unread = append(unread, c)
+		case figures(kept, n):
+			c.Values = kept.Floats()[:n:n] // the kept column itself: every value a figure as it is
+		default:
+			c.Values = make([]float64, n)
 			for seq := range n {
 				c.Values[seq] = c.Figure(kept.At(seq))
 			}
-		} else {
-			unread = append(unread, c)
 		}
 	}
 	if len(unread) > 0 {
@@ -112,6 +118,22 @@ func impactInput(ctx context.Context, exp *spec.Experiment, res *engine.Result, 
 		in.Pipelines = append(in.Pipelines, ip)
 	}
 	return in, nil
+}
+
+// figures reports whether the first n values of a kept column are numbers
+// that are their own figures (none missing, negative or infinite), so that
+// the projection can read the column as it is.
+func figures(col *engine.Column, n int) bool {
+	nums := col.Floats()
+	if len(nums) < n {
+		return false
+	}
+	for _, f := range nums[:n] {
+		if !(f >= 0) || math.IsInf(f, 1) {
+			return false
+		}
+	}
+	return true
 }
 
 // readImpactColumns re-reads the replayed records and keeps the values of

@@ -193,6 +193,17 @@ type LatencySharer interface {
 	ShareLatencies(col func() []float64)
 }
 
+// CostAdopter is implemented by an accumulator that keeps every record's
+// cost (the cost metrics). AdoptCosts, called once every record is added,
+// hands it a column that should hold the same costs, one a record in the
+// order added: when it does, bit for bit, the accumulator reads it from
+// then on and lets its own copy go (the replay hands over the column it
+// collects, 8 bytes a record for a pipeline with a price), and it reports
+// whether it did. The column must not change afterwards.
+type CostAdopter interface {
+	AdoptCosts(col []float64) bool
+}
+
 // Bounded is implemented by accumulators that compute their own interval,
 // such as a subprocess metric that answers {"value": x, "lo": l, "hi": h}.
 // ok is false when there is none. The statistics layer should prefer these

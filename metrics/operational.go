@@ -282,6 +282,20 @@ func (a *costAcc) Add(o Observation) {
 	a.n++
 }
 
+// AdoptCosts implements CostAdopter.
+func (a *costAcc) AdoptCosts(col []float64) bool {
+	if a.cost == nil || len(col) < a.n || len(a.cost) != a.n {
+		return a.cost == nil
+	}
+	for i, c := range a.cost {
+		if math.Float64bits(c) != math.Float64bits(col[i]) {
+			return false
+		}
+	}
+	a.cost = col[:a.n:a.n]
+	return true
+}
+
 // at is the cost of record i.
 func (a *costAcc) at(i int) float64 {
 	if a.cost == nil {

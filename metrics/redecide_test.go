@@ -98,3 +98,35 @@ func TestRedecide(t *testing.T) {
 		}
 	}
 }
+
+// A cost accumulator reads a column that holds its very costs instead of
+// its own copy, and refuses one that differs anywhere.
+func TestAdoptCosts(t *testing.T) {
+	m := buildWith(t, "cost_per_record", "")
+	acc := m.New()
+	costs := []float64{0, 0.002, 0.001, 0, 0.004}
+	for _, c := range costs {
+		acc.Add(metrics.Observation{Pred: pipeline.Prediction{Output: pipeline.Output{Cost: c}}})
+	}
+	before := acc.Result().Value
+	other := []float64{0, 0.002, 0.001, 0, 0.0041}
+	if acc.(metrics.CostAdopter).AdoptCosts(other) {
+		t.Error("adopted a column whose last cost differs")
+	}
+	if acc.(metrics.CostAdopter).AdoptCosts(costs[:4]) {
+		t.Error("adopted a column shorter than the records")
+	}
+	same := append([]float64(nil), costs...)
+	if !acc.(metrics.CostAdopter).AdoptCosts(same) {
+		t.Fatal("refused a column with the same costs")
+	}
+	same[1] = 99 // the accumulator now reads the column
+	if got := acc.Result().Value; got == before {
+		t.Errorf("after adopting, the accumulator still reads its own copy (%v)", got)
+	}
+	free := m.New()
+	free.Add(metrics.Observation{})
+	if !free.(metrics.CostAdopter).AdoptCosts(nil) {
+		t.Error("an accumulator of zero costs keeps nothing to adopt, and should say it needs nothing")
+	}
+}

@@ -890,6 +890,24 @@ func shareLatencies(res *Result, pipes []Pipe, columns *results.Collector) {
 	}
 }
 
+// adoptCosts hands the cost accumulators of each pipeline the column of
+// costs the collector kept for it (metrics.CostAdopter), once the replay is
+// over: they then hold no copy of their own.
+func adoptCosts(res *Result, pipes []Pipe) {
+	for p, accs := range res.Accumulators {
+		pp := res.Predictions.Pipeline(pipes[p].Name)
+		if pp == nil {
+			continue
+		}
+		col := pp.Costs(pp.Len())
+		for _, acc := range accs {
+			if ca, ok := acc.(metrics.CostAdopter); ok && col != nil {
+				ca.AdoptCosts(col)
+			}
+		}
+	}
+}
+
 func newWriter(res *Result, pipes []Pipe, opt Options) *writer {
 	w := &writer{res: res, pipes: pipes, opt: opt, lastTick: opt.Now(), columns: results.NewCollector(opt.Segments, opt.Expect)}
 	if opt.Journal != nil {
@@ -961,6 +979,7 @@ func (w *writer) finish(ctx context.Context) {
 	res.Spent = w.spent()
 	res.Finished = w.opt.Now()
 	res.Predictions = w.columns.Predictions()
+	adoptCosts(res, w.pipes)
 	w.progress(true)
 	if ctx.Err() != nil && res.Stopped == "" {
 		res.Stopped, res.StopDetail = Interrupted, "the run was interrupted"

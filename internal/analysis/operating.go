@@ -40,11 +40,12 @@ type OperatingInput struct {
 	Fixed map[string]string
 	// Criteria are the run's; those on Candidate are used.
 	Criteria []verdict.Criterion
-	// SegmentsIn gives the replay's segments, by column, restricted to the
-	// records keep marks (each segment listed, with no positions where it
-	// has no record there), so that the analysis holds each half's
-	// positions and never every record's.
-	SegmentsIn func(keep []bool) map[string][]verdict.Segment
+	// SegmentsIn gives the replay's segments of the named columns, by
+	// column, restricted to the records keep marks (each segment listed,
+	// with no positions where it has no record there), so that the
+	// analysis holds each half's positions of the columns the criteria
+	// hold in every segment of, and never every record's.
+	SegmentsIn func(keep []bool, columns []string) map[string][]verdict.Segment
 	// Failures counts each pipeline's failed records.
 	Failures []int
 	// Records is the number of records; Truth(seq) is record seq's label
@@ -1447,7 +1448,21 @@ func (o *operating) halfSegments(half []int) map[string][]verdict.Segment {
 	for _, i := range half {
 		in[i] = true
 	}
-	return o.in.SegmentsIn(in)
+	return o.in.SegmentsIn(in, o.segmentColumns())
+}
+
+// segmentColumns are the columns the judged criteria must hold in every
+// segment of: the only segments the halves are judged on.
+func (o *operating) segmentColumns() []string {
+	var cols []string
+	for _, c := range o.judged {
+		for _, col := range c.InEvery {
+			if !slices.Contains(cols, col) {
+				cols = append(cols, col)
+			}
+		}
+	}
+	return cols
 }
 
 // segmentsA are the segments restricted to the selection half, made once.
@@ -1455,7 +1470,7 @@ func (o *operating) segmentsA() map[string][]verdict.Segment {
 	if o.segA == nil {
 		o.segA = map[string][]verdict.Segment{}
 		if o.in.SegmentsIn != nil {
-			o.segA = o.in.SegmentsIn(o.selA)
+			o.segA = o.in.SegmentsIn(o.selA, o.segmentColumns())
 		}
 	}
 	return o.segA

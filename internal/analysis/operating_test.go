@@ -461,7 +461,7 @@ func TestSweepFeedersAgree(t *testing.T) {
 	prec := atLeast("precision", 0.4)
 	prec.InEvery = []string{"parity"}
 	in := f.input(atLeast("recall", 0.5), prec)
-	in.SegmentsIn = func(keep []bool) map[string][]verdict.Segment {
+	in.SegmentsIn = func(keep []bool, _ []string) map[string][]verdict.Segment {
 		segs := []verdict.Segment{{Column: "parity", Value: "even"}, {Column: "parity", Value: "odd"}}
 		for i := range f.truths {
 			if keep[i] {
@@ -539,7 +539,7 @@ func TestOperatingPointRedecidedAsReplayed(t *testing.T) {
 	prec.InEvery = []string{"parity"}
 	run := func(redecided bool) (*results.OperatingPoint, int) {
 		in := f.input(atLeast("recall", 0.5), prec)
-		in.SegmentsIn = func(keep []bool) map[string][]verdict.Segment {
+		in.SegmentsIn = func(keep []bool, _ []string) map[string][]verdict.Segment {
 			segs := []verdict.Segment{{Column: "parity", Value: "even"}, {Column: "parity", Value: "odd"}}
 			for i := range f.truths {
 				if keep[i] {

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/poc-harness/poc/datasets"
@@ -203,12 +204,16 @@ func segmentsOf(res *engine.Result) map[string][]verdict.Segment {
 	return segments
 }
 
-// segmentsIn gives the replay's segments, by column, restricted to the
-// records keep marks: every value listed, in the order first seen.
-func segmentsIn(res *engine.Result) func(keep []bool) map[string][]verdict.Segment {
-	return func(keep []bool) map[string][]verdict.Segment {
+// segmentsIn gives the replay's segments of the named columns, by column,
+// restricted to the records keep marks: every value listed, in the order
+// first seen.
+func segmentsIn(res *engine.Result) func(keep []bool, columns []string) map[string][]verdict.Segment {
+	return func(keep []bool, columns []string) map[string][]verdict.Segment {
 		out := map[string][]verdict.Segment{}
 		for _, col := range res.Segments {
+			if !slices.Contains(columns, col.Column) {
+				continue
+			}
 			pos := col.PositionsIn(keep)
 			segs := make([]verdict.Segment, len(col.Values))
 			for code, v := range col.Values {

@@ -37,6 +37,8 @@ func TestExitCodesOfBadInput(t *testing.T) {
 		inStderr []string
 	}{
 		{"unknown flag", []string{"run", "--frobnicate", example}, ExitInvalid, []string{"unknown flag"}},
+		{"unknown command", []string{"frobnicate"}, ExitInvalid, []string{`unknown command "frobnicate"`, "poc --help"}},
+		{"misspelt command", []string{"valdiate", example}, ExitInvalid, []string{`did you mean "validate"?`}},
 		{"missing file argument", []string{"validate"}, ExitInvalid, []string{"expected one experiment file"}},
 		{"bad fail-on", []string{"run", "--fail-on", "maybe", example}, ExitInvalid, []string{"--fail-on must be"}},
 		{"absurd concurrency", []string{"run", "--concurrency", "100000000", example}, ExitInvalid, []string{"--concurrency must be between 1 and 4096"}},
@@ -81,9 +83,62 @@ func TestValidateExample(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
-	code, stdout, _ := runCLI(t, context.Background(), "version")
-	if code != ExitOK || !regexp.MustCompile(`^poc \S+ \(go1\.`).MatchString(stdout) {
-		t.Fatalf("code %d, stdout %q", code, stdout)
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		code, stdout, _ := runCLI(t, context.Background(), args...)
+		if code != ExitOK || !regexp.MustCompile(`^poc \S+ \(go1\.[^)]*\)\n$`).MatchString(stdout) {
+			t.Errorf("poc %s: code %d, stdout %q", args[0], code, stdout)
+		}
+	}
+}
+
+// A POC_ variable sets its flag where the command line does not; the
+// command line wins, and a value the flag refuses names the variable.
+func TestFlagsFromEnvironment(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		code int
+		want []string
+	}{
+		{"refused by the flag", map[string]string{"POC_TIMINGS": "yes"}, []string{"run", example}, ExitInvalid,
+			[]string{`POC_TIMINGS="yes" sets --timings, which takes true or false`}},
+		{"refused by the command", map[string]string{"POC_FAIL_ON": "maybe"}, []string{"run", example}, ExitInvalid,
+			[]string{"--fail-on must be never", `flags set by the environment: POC_FAIL_ON="maybe"`}},
+		{"the command line wins", map[string]string{"POC_FAIL_ON": "maybe"}, []string{"run", "--fail-on", "sometimes", example}, ExitInvalid,
+			[]string{`not "sometimes"`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			code, _, stderr := runCLI(t, context.Background(), tc.args...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, tc.code, stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+		})
+	}
+	lookup := func(vars map[string]string) func(string) (string, bool) {
+		return func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
+	}
+	cmd := newRunCmd(IO{}, nil)
+	if err := cmd.Flags().Parse([]string{"--out", "cli-out"}); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"POC_OUT": "env-out", "POC_MAX_COST": "2.5", "POC_CACHE_DIR": "/elsewhere", "POC_NO_CACHE": "true"}
+	if err := flagsFromEnv(cmd, lookup(env)); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"out": "cli-out", "max-cost": "2.5", "cache-dir": "", "no-cache": "true"} {
+		if got := cmd.Flags().Lookup(name).Value.String(); got != want {
+			t.Errorf("--%s = %q, want %q", name, got, want)
+		}
 	}
 }
 

@@ -3,13 +3,16 @@ package cli
 import (
 	"context"
 	"fmt"
-	"github.com/poc-harness/poc/internal/memlimit"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
+	"github.com/poc-harness/poc/internal/memlimit"
+	"github.com/poc-harness/poc/internal/runner"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // IO is where commands read and write; tests swap in buffers.
@@ -63,10 +66,16 @@ func notifyTwice(stderr io.Writer) (context.Context, func()) {
 func Run(ctx context.Context, args []string, io IO) int {
 	root := NewRootCmd(io)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	code := ExitCode(err)
 	if err != nil && !reported(err) {
 		fmt.Fprintf(io.Err, "poc: %v\n", err)
+	}
+	if cmd == nil {
+		return code
+	}
+	if env := cmd.Annotations[fromEnvAnnotation]; code == ExitInvalid && env != "" {
+		fmt.Fprintf(io.Err, "poc: flags set by the environment:%s\n", env)
 	}
 	return code
 }
@@ -94,9 +103,22 @@ Exit codes:
   3    verdict NO-GO, with --fail-on no-go or --fail-on inconclusive
   4    verdict INCONCLUSIVE, with --fail-on inconclusive
   130  interrupted (Ctrl-C); the predictions that finished are kept`,
-		SilenceUsage:  true,
-		SilenceErrors: true,
+		SilenceUsage:               true,
+		SilenceErrors:              true,
+		Version:                    runner.Version,
+		SuggestionsMinimumDistance: 2,
+		// Without a subcommand, an argument is an unknown command: a
+		// usage error (exit 2), as a misspelt flag is.
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageError{unknownCommand(cmd, args[0])}
+			}
+			return nil
+		},
+		RunE:              func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return flagsFromEnv(cmd, os.LookupEnv) },
 	}
+	root.SetVersionTemplate(versionLine())
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
@@ -115,6 +137,76 @@ Exit codes:
 	root.AddCommand(newMetricsCmd(io))
 	root.AddCommand(newReportCmd(io, nil))
 	return root
+}
+
+// envPrefix starts the environment variable of each flag: POC_FAIL_ON
+// for --fail-on.
+const envPrefix = "POC_"
+
+// notFromEnv are the flags no environment variable sets: --cache-dir,
+// whose POC_CACHE_DIR is the response cache's default folder already (a
+// folder the run does not record as given), and the ones that name what to
+// do rather than how.
+var notFromEnv = map[string]bool{"cache-dir": true, "resume": true, "help": true, "version": true}
+
+// envName is the environment variable of flag name.
+func envName(name string) string {
+	return envPrefix + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}
+
+// flagsFromEnv sets each flag of cmd the command line does not give from
+// its environment variable (POC_ and the flag's name in capitals, dashes
+// as underscores), as if it were the flag's default: the command line
+// wins, and a value the flag refuses is a usage error naming the
+// variable.
+func flagsFromEnv(cmd *cobra.Command, lookup func(string) (string, bool)) error {
+	var err error
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if err != nil || f.Changed || notFromEnv[f.Name] {
+			return
+		}
+		v, ok := lookup(envName(f.Name))
+		if !ok {
+			return
+		}
+		if serr := f.Value.Set(v); serr != nil {
+			err = usageError{fmt.Errorf("%s=%q sets --%s, which takes %s", envName(f.Name), v, f.Name, kindOf(f))}
+			return
+		}
+		if cmd.Annotations == nil {
+			cmd.Annotations = map[string]string{}
+		}
+		cmd.Annotations[fromEnvAnnotation] += fmt.Sprintf(" %s=%q", envName(f.Name), v)
+	})
+	return err
+}
+
+// kindOf says what value flag f takes, as a user reads it.
+func kindOf(f *pflag.Flag) string {
+	switch t := f.Value.Type(); t {
+	case "bool":
+		return "true or false"
+	case "int", "int64":
+		return "a whole number"
+	case "float64":
+		return "a number"
+	default:
+		return "a " + t
+	}
+}
+
+// fromEnvAnnotation lists, in a command's annotations, the flags its
+// environment set, for a usage error to name them.
+const fromEnvAnnotation = "poc-flags-from-env"
+
+// unknownCommand is the error of an argument that names no command, with
+// the commands it could be a misspelling of.
+func unknownCommand(root *cobra.Command, name string) error {
+	msg := fmt.Sprintf("unknown command %q", name)
+	if s := root.SuggestionsFor(name); len(s) > 0 {
+		msg += fmt.Sprintf("; did you mean %q?", s[0])
+	}
+	return fmt.Errorf("%s (poc --help lists the commands)", msg)
 }
 
 // exactArgs is cobra.ExactArgs with poc's usage error.

@@ -15,6 +15,10 @@ import (
 
 const example = "../../experiments/card-fraud.yaml"
 
+// stepSummaryOfCI is the GITHUB_STEP_SUMMARY the tests were started with
+// (GitHub Actions sets one): runCLI writes no summary there.
+var stepSummaryOfCI = os.Getenv(stepSummaryEnv)
+
 func runCLI(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	return runCLIWith(t, ctx, nil, args...)
@@ -24,6 +28,9 @@ func runCLI(t *testing.T, ctx context.Context, args ...string) (code int, stdout
 func runCLIWith(t *testing.T, ctx context.Context, console *consoleSettings, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	t.Setenv("POC_CACHE_DIR", t.TempDir())
+	if v, set := os.LookupEnv(stepSummaryEnv); set && v == stepSummaryOfCI { // a test run inside GitHub Actions writes no summary there
+		t.Setenv(stepSummaryEnv, "")
+	}
 	var out, errb bytes.Buffer
 	code = Run(ctx, args, IO{Out: &out, Err: &errb, console: console})
 	return code, out.String(), errb.String()

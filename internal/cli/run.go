@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -37,6 +38,10 @@ type RunOptions struct {
 	MaxCost float64
 	// Timings prints the time and peak memory of each phase of the run.
 	Timings bool
+	// JSON prints the verdict summary as JSON on standard output, and
+	// everything else on standard error; JUnit writes a JUnit report there.
+	JSON  bool
+	JUnit string
 	// given reports whether a flag was on the command line (nil: none was).
 	given func(name string) bool
 }
@@ -108,6 +113,8 @@ func addRunFlags(cmd *cobra.Command, opts *RunOptions) {
 	f.StringVar(&opts.CacheDir, "cache-dir", "", "response cache folder (default $POC_CACHE_DIR, else the user cache folder)")
 	f.Float64Var(&opts.MaxCost, "max-cost", 0, "spend at most this much on calls (replaces budget.max_cost; with --resume, raises it)")
 	f.BoolVar(&opts.Timings, "timings", false, "print the time, CPU time and peak memory of each phase of the run (on standard error)")
+	f.BoolVar(&opts.JSON, "json", false, "print the verdict summary as JSON on standard output, and nothing else there (the rest goes to standard error)")
+	f.StringVar(&opts.JUnit, "junit", "", "write a JUnit report to this file: a test case per criterion and segment (FAIL a failure, undecided skipped)")
 }
 
 // keepCacheFlags gives a resume the cache settings its run started with
@@ -151,6 +158,10 @@ func checkRunOptions(opts *RunOptions) error {
 }
 
 func run(ctx context.Context, io IO, opts *RunOptions) error {
+	stdout := io.Out
+	if opts.JSON {
+		io.Out = io.Err // the human summary too: standard output holds the JSON alone
+	}
 	kept, err := keepCacheFlags(opts)
 	if err != nil {
 		return err
@@ -220,11 +231,41 @@ func run(ctx context.Context, io IO, opts *RunOptions) error {
 		return err
 	}
 	printSummary(io, out)
+	var gate error
 	switch v := out.Run.Verdict.Verdict; {
 	case v == results.NoGo && opts.FailOn != "never":
-		return &exitError{code: ExitNoGo, err: fmt.Errorf("verdict %s", v)}
+		gate = &exitError{code: ExitNoGo, err: fmt.Errorf("verdict %s", v)}
 	case v == results.Undecided && opts.FailOn == "inconclusive":
-		return &exitError{code: ExitInconclusive, err: fmt.Errorf("verdict %s", v)}
+		gate = &exitError{code: ExitInconclusive, err: fmt.Errorf("verdict %s", v)}
+	}
+	if err := ciOutputs(io, stdout, opts, out, ExitCode(gate)); err != nil {
+		return err
+	}
+	return gate
+}
+
+// ciOutputs writes what a CI job reads of a finished run: the experiment's
+// `latest` link, the JUnit report (--junit), the step summary of GitHub
+// Actions (when GITHUB_STEP_SUMMARY names a file) and the JSON summary on
+// stdout (--json). A report asked for that cannot be written is an error;
+// the link and the step summary only warn.
+func ciOutputs(io IO, stdout io.Writer, opts *RunOptions, out *runner.Outcome, code int) error {
+	if err := linkLatest(out.Dir); err != nil {
+		fmt.Fprintf(io.Err, "poc: warning: %v\n", err)
+	}
+	if err := appendStepSummary(os.Getenv(stepSummaryEnv), out); err != nil {
+		fmt.Fprintf(io.Err, "poc: warning: %v\n", err)
+	}
+	if opts.JUnit != "" {
+		if err := writeJUnit(opts.JUnit, out); err != nil {
+			return err
+		}
+		fmt.Fprintf(io.Out, "JUnit report: %s\n", opts.JUnit)
+	}
+	if opts.JSON {
+		if err := writeSummary(stdout, summaryOf(out, code)); err != nil {
+			return fmt.Errorf("write the JSON summary: %w", err)
+		}
 	}
 	return nil
 }

@@ -1,0 +1,175 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/poc-harness/poc/internal/format"
+	"github.com/poc-harness/poc/internal/results"
+)
+
+// A CI job's outputs of a run, as a CI job reads them: standard output
+// holds the JSON summary and nothing else, agreeing with verdict.json and
+// the exit code; the JUnit report has a test case per criterion and
+// segment, counted as its elements are and valid against the schema CI
+// systems read; the step summary of GitHub Actions has every criterion;
+// `latest` leads to the run folder.
+func TestCIOutputsOfARun(t *testing.T) {
+	out := t.TempDir()
+	junit := filepath.Join(out, "reports", "poc.xml")
+	summary := filepath.Join(out, "step-summary.md")
+	if err := os.WriteFile(summary, []byte("earlier step\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(stepSummaryEnv, summary)
+	code, stdout, stderr := runCLIWithSummary(t, "run", example, "--out", out, "--json", "--junit", junit, "--fail-on", "no-go")
+
+	var s Summary
+	dec := json.NewDecoder(strings.NewReader(stdout))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		t.Fatalf("stdout is not the JSON summary: %v\n%s", err, stdout)
+	}
+	if dec.More() {
+		t.Errorf("stdout holds more than the JSON summary:\n%s", stdout)
+	}
+	run, err := results.Load(s.RunDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Verdict != run.Verdict.Verdict || s.ExitCode != code || s.RunID != run.Manifest.RunID || len(s.Criteria) != len(run.Verdict.Criteria) {
+		t.Errorf("summary %s (exit %d, run %s, %d criteria), want %s (exit %d, run %s, %d criteria)", s.Verdict, s.ExitCode, s.RunID, len(s.Criteria),
+			run.Verdict.Verdict, code, run.Manifest.RunID, len(run.Verdict.Criteria))
+	}
+	if want := map[results.Decision]int{results.Go: ExitOK, results.NoGo: ExitNoGo, results.Undecided: ExitOK}[run.Verdict.Verdict]; code != want {
+		t.Errorf("exit %d for %s with --fail-on no-go, want %d", code, run.Verdict.Verdict, want)
+	}
+	if s.Reports["html"] != filepath.Join(s.RunDir, "report.html") || !strings.Contains(stderr, "Verdict: ") {
+		t.Errorf("reports %v; the human summary belongs on stderr:\n%s", s.Reports, stderr)
+	}
+
+	b, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep junitSuites
+	if err := xml.Unmarshal(b, &rep); err != nil {
+		t.Fatalf("JUnit report: %v", err)
+	}
+	wantCases, wantFail, wantSkip := 0, 0, 0
+	count := func(st results.CriterionStatus) {
+		wantCases++
+		switch st {
+		case results.Pass:
+		case results.Fail:
+			wantFail++
+		default:
+			wantSkip++
+		}
+	}
+	for _, j := range run.Verdict.Criteria {
+		count(j.Status)
+		for _, sg := range j.Segments {
+			count(sg.Status)
+		}
+	}
+	if len(rep.Suites) != 1 {
+		t.Fatalf("%d test suites, want 1", len(rep.Suites))
+	}
+	su := rep.Suites[0]
+	gotFail, gotSkip := 0, 0
+	for _, c := range su.Cases {
+		if c.Failure != nil {
+			gotFail++
+		}
+		if c.Skipped != nil {
+			gotSkip++
+			if c.Skipped.Message == "" {
+				t.Errorf("skipped case %q says not why", c.Name)
+			}
+		}
+	}
+	if len(su.Cases) != wantCases || su.Tests != wantCases || rep.Tests != wantCases || gotFail != wantFail || su.Failures != wantFail ||
+		gotSkip != wantSkip || su.Skipped != wantSkip {
+		t.Errorf("JUnit: %d cases (tests=%d, %d), %d failed (failures=%d), %d skipped (skipped=%d); want %d, %d, %d",
+			len(su.Cases), su.Tests, rep.Tests, gotFail, su.Failures, gotSkip, su.Skipped, wantCases, wantFail, wantSkip)
+	}
+	if wantFail == 0 && wantSkip == 0 {
+		t.Error("the example's run neither fails nor leaves a criterion undecided: the test checks no failure or skip")
+	}
+	validateJUnit(t, junit)
+
+	md, err := os.ReadFile(summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(md), "earlier step\n### poc: card-fraud-screening — "+string(run.Verdict.Verdict)) {
+		t.Errorf("the step summary is not appended with the verdict:\n%s", md)
+	}
+	for _, j := range run.Verdict.Criteria {
+		if name := format.CriterionName(j.Name, j.Metric); !strings.Contains(string(md), name) {
+			t.Errorf("the step summary lacks %q", name)
+		}
+	}
+
+	latest, err := filepath.EvalSymlinks(filepath.Join(filepath.Dir(s.RunDir), LatestLink))
+	if err != nil || latest != s.RunDir {
+		t.Errorf("latest leads to %q (%v), want %s", latest, err, s.RunDir)
+	}
+	code2, stdout2, _ := runCLIWithSummary(t, "run", example, "--out", out, "--json")
+	var s2 Summary
+	if err := json.Unmarshal([]byte(stdout2), &s2); err != nil || code2 != ExitOK {
+		t.Fatalf("second run: exit %d, %v", code2, err)
+	}
+	if latest, _ := filepath.EvalSymlinks(filepath.Join(filepath.Dir(s.RunDir), LatestLink)); latest != s2.RunDir || s2.RunDir == s.RunDir {
+		t.Errorf("after a second run latest leads to %s, want %s", latest, s2.RunDir)
+	}
+}
+
+// runCLIWithSummary is runCLI with the test's own GITHUB_STEP_SUMMARY.
+func runCLIWithSummary(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	return runCLIWith(t, context.Background(), nil, args...)
+}
+
+// validateJUnit checks a JUnit report against testdata/junit.xsd with
+// libxml2's xmllint, which .ci/run installs.
+func validateJUnit(t *testing.T, path string) {
+	t.Helper()
+	xmllint, err := exec.LookPath("xmllint")
+	if err != nil {
+		t.Skip("xmllint (Debian's libxml2-utils, which .ci/run installs) is not installed: the JUnit report is not validated against its schema")
+	}
+	out, err := exec.Command(xmllint, "--noout", "--schema", "testdata/junit.xsd", path).CombinedOutput()
+	if err != nil {
+		t.Errorf("the JUnit report does not validate: %v\n%s", err, out)
+	}
+}
+
+// The schema the JUnit report is checked against refuses what CI systems
+// cannot read: a test case without a class name, a timestamp with a zone,
+// a test case both failed and skipped.
+func TestJUnitSchemaRefusesWhatCIRejects(t *testing.T) {
+	if _, err := exec.LookPath("xmllint"); err != nil {
+		t.Skip("xmllint (Debian's libxml2-utils, which .ci/run installs) is not installed")
+	}
+	for name, doc := range map[string]string{
+		"no class name":  `<testsuites><testsuite name="s" tests="1"><testcase name="c"/></testsuite></testsuites>`,
+		"zoned time":     `<testsuites><testsuite name="s" tests="0" timestamp="2026-12-04T21:50:46Z"/></testsuites>`,
+		"failed skipped": `<testsuites><testsuite name="s" tests="1"><testcase name="c" classname="k"><failure/><skipped/></testcase></testsuite></testsuites>`,
+	} {
+		path := filepath.Join(t.TempDir(), "bad.xml")
+		if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := exec.Command("xmllint", "--noout", "--schema", "testdata/junit.xsd", path).CombinedOutput(); err == nil {
+			t.Errorf("%s: the schema accepts %s (%s)", name, doc, out)
+		}
+	}
+}

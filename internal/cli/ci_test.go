@@ -173,3 +173,45 @@ func TestJUnitSchemaRefusesWhatCIRejects(t *testing.T) {
 		}
 	}
 }
+
+// The shell completion offers what each place takes: experiment files,
+// the values of --fail-on, and the run folders under --out for --resume.
+func TestCompletion(t *testing.T) {
+	out := t.TempDir()
+	for _, d := range []string{"exp/20261201T100000Z", "exp/20261202T100000Z", "exp/not-a-run"} {
+		if err := os.MkdirAll(filepath.Join(out, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(d, "not-a-run") {
+			if err := os.WriteFile(filepath.Join(out, d, results.ManifestFile), []byte("{}"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := os.Symlink("20261202T100000Z", filepath.Join(out, "exp", LatestLink)); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"run", "--fail-on", ""}, []string{"never\t", "no-go\t", "inconclusive\t", ":4"}},
+		{[]string{"validate", ""}, []string{"yaml\n", "yml\n", ":8"}},
+		{[]string{"run", "--out", out, "--resume", ""}, []string{
+			filepath.Join(out, "exp/20261202T100000Z") + "\n" + filepath.Join(out, "exp/20261201T100000Z") + "\n:4"}},
+	}
+	for _, tc := range tests {
+		code, stdout, _ := runCLI(t, context.Background(), append([]string{"__complete"}, tc.args...)...)
+		if code != ExitOK {
+			t.Errorf("%v: exit %d", tc.args, code)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(stdout, w) {
+				t.Errorf("%v: completions lack %q:\n%s", tc.args, w, stdout)
+			}
+		}
+		if strings.Contains(stdout, "not-a-run") || strings.Contains(stdout, LatestLink) {
+			t.Errorf("%v: offers a folder that is no run, or the latest link:\n%s", tc.args, stdout)
+		}
+	}
+}

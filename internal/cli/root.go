@@ -136,6 +136,7 @@ Exit codes:
 	root.AddCommand(runCmd, validateCmd, planCmd, newVersionCmd(io))
 	root.AddCommand(newMetricsCmd(io))
 	root.AddCommand(newReportCmd(io, nil))
+	addCompletion(root)
 	return root
 }
 

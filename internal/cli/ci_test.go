@@ -215,3 +215,36 @@ func TestCompletion(t *testing.T) {
 		}
 	}
 }
+
+// `poc validate -` reads the experiment from standard input, resolving its
+// paths against the working folder and naming it stdin in every message.
+func TestValidateFromStandardInput(t *testing.T) {
+	src, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	validate := func(dir string, src []byte) (int, string, string) {
+		t.Helper()
+		t.Chdir(dir)
+		var out, errb strings.Builder
+		code := Run(context.Background(), []string{"validate", "-"}, IO{In: strings.NewReader(string(src)), Out: &out, Err: &errb})
+		return code, out.String(), errb.String()
+	}
+	exps, err := filepath.Abs(filepath.Dir(example))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := validate(exps, src); code != ExitOK || !strings.HasPrefix(stdout, "stdin: valid — 4 pipelines") {
+		t.Errorf("from the example's folder: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, _, stderr := validate(t.TempDir(), src)
+	if code != ExitInvalid || !strings.Contains(stderr, `stdin:27:9: dataset.path: file "data/card-transactions.parquet" not found`) ||
+		!strings.Contains(stderr, "working folder") {
+		t.Errorf("from another folder: exit %d, want %d and the dataset not found there:\n%s", code, ExitInvalid, stderr)
+	}
+	bad := strings.Replace(string(src), "  label: is_fraud", "  lable: is_fraud", 1)
+	code, _, stderr = validate(exps, []byte(bad))
+	if code != ExitInvalid || !strings.Contains(stderr, `unknown key "lable" (did you mean "label"?)`) || !strings.Contains(stderr, "      lable: is_fraud") {
+		t.Errorf("a misspelt key: exit %d, want the key with its source line:\n%s", code, stderr)
+	}
+}

@@ -17,6 +17,8 @@ import (
 
 // IO is where commands read and write; tests swap in buffers.
 type IO struct {
+	// In is standard input (`poc validate -` reads the file there).
+	In  io.Reader
 	Out io.Writer
 	Err io.Writer
 
@@ -35,7 +37,7 @@ func Main() int {
 	ctx, stop := notifyTwice(os.Stderr)
 	defer stop()
 	defer memlimit.Tune()() // the process's memory follows what it holds
-	return Run(ctx, os.Args[1:], IO{Out: os.Stdout, Err: os.Stderr})
+	return Run(ctx, os.Args[1:], IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr})
 }
 
 // notifyTwice returns a context cancelled by the first SIGINT or SIGTERM;

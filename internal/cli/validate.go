@@ -26,9 +26,12 @@ func newValidateCmd(io IO, runF func(*ValidateOptions) error) *cobra.Command {
 		Short: "Check an experiment file and its dataset without running anything",
 		Long: `Check an experiment file: every key, type, reference to a metric, pipeline or
 column, and the dataset file. All problems are reported at once, each with its
-file:line:column and, where a name looks misspelt, the likely fix.`,
-		Example: `  poc validate experiments/card-fraud.yaml`,
-		Args:    exactArgs(1, "one experiment file"),
+file:line:column and, where a name looks misspelt, the likely fix. FILE - reads
+the file from standard input; its relative paths then resolve against the
+working folder.`,
+		Example: `  poc validate experiments/card-fraud.yaml
+  generate-experiment | poc validate -`,
+		Args: exactArgs(1, "one experiment file"),
 		RunE: func(_ *cobra.Command, args []string) error {
 			opts.File = args[0]
 			if runF != nil {
@@ -60,8 +63,12 @@ func validate(io IO, opts *ValidateOptions) error {
 		printTrainingRefusal(io.Err, opts.File, err)
 		return &exitError{code: ExitInvalid, err: err}
 	}
+	name := opts.File
+	if name == stdinFile {
+		name = stdinName
+	}
 	fmt.Fprintf(io.Out, "%s: valid — %d pipelines (%d candidate), %d metrics, %d criteria (%d must); dataset %s with %d columns\n",
-		opts.File, len(exp.Pipelines), countCandidates(exp), len(exp.Metrics), len(exp.Criteria), countMust(exp),
+		name, len(exp.Pipelines), countCandidates(exp), len(exp.Metrics), len(exp.Criteria), countMust(exp),
 		exp.Dataset.Path, len(exp.Dataset.Columns))
 	fmt.Fprintln(io.Out)
 	printReach(io.Out, exp)
@@ -85,10 +92,23 @@ func loadWith(io IO, session *runner.Session, file string) (*spec.Experiment, er
 	if io.load != nil {
 		opt.Confine = io.load.confine
 	}
-	exp, err := spec.Load(file, opt)
+	var exp *spec.Experiment
+	var err error
+	var src []byte // the file's text, for the lines under its diagnostics
+	if file == stdinFile {
+		if src, err = readStdin(io.In); err != nil {
+			return nil, err
+		}
+		exp, err = spec.LoadBytes(stdinName, src, ".", opt) // paths resolve against the working folder
+	} else {
+		exp, err = spec.Load(file, opt)
+		src, _ = os.ReadFile(file)
+	}
+	if file == stdinFile {
+		file = stdinName
+	}
 	var diags spec.Diagnostics
 	if errors.As(err, &diags) {
-		src, _ := os.ReadFile(file)
 		fmt.Fprint(io.Err, diags.Format(src))
 		if exp != nil && exp.Dataset.Read != nil {
 			// What the data checks found often explains the errors (a
@@ -105,10 +125,28 @@ func loadWith(io IO, session *runner.Session, file string) (*spec.Experiment, er
 		return nil, &exitError{code: ExitInvalid, err: err, msg: true}
 	}
 	if len(exp.Warnings) > 0 {
-		src, _ := os.ReadFile(file)
 		fmt.Fprint(io.Err, exp.Warnings.Format(src))
 	}
 	return exp, nil
+}
+
+// stdinFile is the FILE that names standard input (`poc validate -`), and
+// stdinName what the diagnostics call it.
+const (
+	stdinFile = "-"
+	stdinName = "stdin"
+)
+
+// readStdin reads the experiment file from standard input, in.
+func readStdin(in io.Reader) ([]byte, error) {
+	if in == nil {
+		return nil, usageError{errors.New("FILE - reads the experiment from standard input, and there is none")}
+	}
+	src, err := io.ReadAll(in)
+	if err != nil {
+		return nil, fmt.Errorf("read the experiment from standard input: %w", err)
+	}
+	return src, nil
 }
 
 // printWarnings prints warnings of the experiment file found after its

@@ -966,8 +966,7 @@ func (l *loader) datasetPath(f *fields, ds *Dataset) (rel string, fileOK bool) {
 	st, err := os.Stat(ds.Path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		l.errorf(f.val("path"), "dataset.path", "paths are relative to the experiment file's folder",
-			"file %q not found (resolved to %s)", rel, ds.Path)
+		l.errorf(f.val("path"), "dataset.path", "relative paths resolve against the experiment file's folder, or the working folder for a file read from standard input", "file %q not found (resolved to %s)", rel, ds.Path)
 	case err != nil:
 		l.errorf(f.val("path"), "dataset.path", "", "dataset file %q: %v", rel, err)
 	case st.IsDir():

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -246,5 +247,30 @@ func TestValidateFromStandardInput(t *testing.T) {
 	code, _, stderr = validate(exps, []byte(bad))
 	if code != ExitInvalid || !strings.Contains(stderr, `unknown key "lable" (did you mean "label"?)`) || !strings.Contains(stderr, "      lable: is_fraud") {
 		t.Errorf("a misspelt key: exit %d, want the key with its source line:\n%s", code, stderr)
+	}
+}
+
+// -q prints the verdict and the run folder (and warnings, on stderr); -v
+// adds every metric of every pipeline; both at once is a usage error.
+func TestQuietAndVerbose(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := runCLI(t, context.Background(), "run", "-q", example, "--out", out)
+	if code != ExitOK || !regexp.MustCompile(`^Verdict: (GO|NO-GO|INCONCLUSIVE) — .+\nRun folder: \S+\n$`).MatchString(stdout) {
+		t.Errorf("-q: exit %d, stdout:\n%s", code, stdout)
+	}
+	if strings.Contains(stderr, "This run will start") || strings.Contains(stderr, "records,") {
+		t.Errorf("-q: stderr holds the reach list or progress:\n%s", stderr)
+	}
+	code, stdout, _ = runCLI(t, context.Background(), "run", "--verbose", example, "--out", out)
+	if code != ExitOK || !strings.Contains(stdout, "every metric, 95% intervals:") || !strings.Contains(stdout, "  never-block (baseline)\n") ||
+		!regexp.MustCompile(`\n    recall +\S+% \[\S+%, \S+%\] wilson\n`).MatchString(stdout) {
+		t.Errorf("-v: exit %d, stdout lacks the metrics:\n%s", code, stdout)
+	}
+	if code, _, stderr := runCLI(t, context.Background(), "validate", "-q", "-v", example); code != ExitInvalid || !strings.Contains(stderr, "--quiet and --verbose") {
+		t.Errorf("-q -v: exit %d, %s", code, stderr)
+	}
+	code, stdout, _ = runCLI(t, context.Background(), "validate", "-q", example)
+	if code != ExitOK || strings.Count(stdout, "\n") != 1 {
+		t.Errorf("validate -q: exit %d, want the one valid line:\n%s", code, stdout)
 	}
 }

@@ -15,6 +15,9 @@ type consoleSettings struct {
 	// forceColor colours the output even when it is not a terminal (tests
 	// write to buffers); NO_COLOR and --no-color still win.
 	forceColor bool
+	// quiet (-q) prints the verdict, the run folder, warnings and errors
+	// only; verbose (-v) adds every metric of every pipeline.
+	quiet, verbose bool
 }
 
 // ANSI SGR sequences of the colours the console uses.

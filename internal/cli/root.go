@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -117,8 +118,16 @@ Exit codes:
 			}
 			return nil
 		},
-		RunE:              func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
-		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return flagsFromEnv(cmd, os.LookupEnv) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := flagsFromEnv(cmd, os.LookupEnv); err != nil {
+				return err
+			}
+			if io.console.quiet && io.console.verbose {
+				return usageError{errors.New("--quiet and --verbose ask for less and more at once: give one")}
+			}
+			return nil
+		},
 	}
 	root.SetVersionTemplate(versionLine())
 	root.SetOut(io.Out)
@@ -131,6 +140,8 @@ Exit codes:
 		io.console = &consoleSettings{}
 	}
 	root.PersistentFlags().BoolVar(&io.console.noColor, "no-color", false, "print no colours (also when NO_COLOR is set)")
+	root.PersistentFlags().BoolVarP(&io.console.quiet, "quiet", "q", false, "print only the verdict, the run folder, warnings and errors")
+	root.PersistentFlags().BoolVarP(&io.console.verbose, "verbose", "v", false, "print more: every metric of every pipeline with its interval")
 	runCmd, validateCmd, planCmd := newRunCmd(io, nil), newValidateCmd(io, nil), newPlanCmd(io, nil)
 	for _, c := range []*cobra.Command{runCmd, validateCmd, planCmd} {
 		addLoadFlags(c, io.load)

@@ -5,7 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
+	goio "io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -172,7 +172,12 @@ func run(ctx context.Context, io IO, opts *RunOptions) error {
 	}
 	ropt := runner.Options{Out: opts.Out, Concurrency: opts.Concurrency, Session: session, MaxCost: opts.MaxCost,
 		Flags: results.Flags{MaxCost: opts.MaxCost, Concurrency: opts.Concurrency, NoCache: opts.NoCache, CacheDir: opts.CacheDir, Kept: kept}}
-	progress := newProgress(io.Err)
+	quiet := io.console != nil && io.console.quiet
+	progressTo := io.Err
+	if quiet {
+		progressTo = goio.Discard
+	}
+	progress := newProgress(progressTo)
 	ropt.Progress, ropt.OnTotal = progress.update, progress.setTotal
 	if opts.Timings {
 		ropt.Timings = timings.New()
@@ -186,14 +191,14 @@ func run(ctx context.Context, io IO, opts *RunOptions) error {
 	if opts.Resume != "" {
 		loadFn := func(path string) (*spec.Experiment, error) {
 			exp, err := loadWith(io, session, path)
-			if err == nil {
+			if err == nil && !quiet {
 				printReach(io.Err, exp)
 			}
 			return exp, err
 		}
 		var exp *spec.Experiment
 		exp, out, err = runner.Resume(ctx, opts.Resume, loadFn, ropt)
-		if exp != nil && err == nil {
+		if exp != nil && err == nil && !quiet {
 			fmt.Fprintf(io.Out, "poc run --resume %s: %s\n", opts.Resume, exp.UseCase.Question)
 		}
 	} else {
@@ -202,8 +207,10 @@ func run(ctx context.Context, io IO, opts *RunOptions) error {
 		if exp, err = loadWith(io, session, opts.File); err != nil {
 			return err
 		}
-		fmt.Fprintf(io.Out, "poc run %s: %s\n", exp.Name, exp.UseCase.Question)
-		printReach(io.Err, exp)
+		if !quiet {
+			fmt.Fprintf(io.Out, "poc run %s: %s\n", exp.Name, exp.UseCase.Question)
+			printReach(io.Err, exp)
+		}
 		out, err = runner.Run(ctx, exp, ropt)
 	}
 	progress.finish()
@@ -249,7 +256,7 @@ func run(ctx context.Context, io IO, opts *RunOptions) error {
 // Actions (when GITHUB_STEP_SUMMARY names a file) and the JSON summary on
 // stdout (--json). A report asked for that cannot be written is an error;
 // the link and the step summary only warn.
-func ciOutputs(io IO, stdout io.Writer, opts *RunOptions, out *runner.Outcome, code int) error {
+func ciOutputs(io IO, stdout goio.Writer, opts *RunOptions, out *runner.Outcome, code int) error {
 	if err := linkLatest(out.Dir); err != nil {
 		fmt.Fprintf(io.Err, "poc: warning: %v\n", err)
 	}
@@ -300,6 +307,11 @@ func printSpend(io IO, mf results.Manifest) {
 func printSummary(io IO, out *runner.Outcome) {
 	r := out.Run
 	pal := newPalette(io)
+	if io.console != nil && io.console.quiet {
+		printDataChecks(io.Out, r.Manifest.Dataset.Checks)
+		fmt.Fprintf(io.Out, "Verdict: %s — %s\nRun folder: %s\n", pal.verdict(r.Verdict.Verdict), r.Verdict.Reason, out.Dir)
+		return
+	}
 	fmt.Fprintf(io.Out, "  %s records replayed through %d pipelines", format.Group(int64(r.Manifest.Dataset.Records)), len(r.Manifest.Pipelines))
 	for _, p := range r.Metrics.Pipelines {
 		if p.Failures > 0 {
@@ -351,6 +363,9 @@ func printSummary(io IO, out *runner.Outcome) {
 			fmt.Fprintf(io.Out, "  %-19s about %s more records would likely settle it%s\n", "", format.Group(int64(j.MoreRecords)), why)
 		}
 	}
+	if io.console != nil && io.console.verbose {
+		printMetrics(io.Out, r)
+	}
 	fmt.Fprintf(io.Out, "\nVerdict: %s — %s\n", pal.verdict(r.Verdict.Verdict), r.Verdict.Reason)
 	if line := moneyLine(r.Impact, r.Verdict.Verdict); line != "" {
 		fmt.Fprintln(io.Out, line)
@@ -362,6 +377,25 @@ func printSummary(io IO, out *runner.Outcome) {
 	for _, name := range []string{report.HTMLFile, results.MarkdownFile} {
 		if path := filepath.Join(out.Dir, name); fileExists(path) {
 			fmt.Fprintf(io.Out, "Report: %s\n", path)
+		}
+	}
+}
+
+// printMetrics prints every metric of every pipeline with its interval
+// (-v): metrics.json as a table.
+func printMetrics(w goio.Writer, r *results.Run) {
+	fmt.Fprintf(w, "\n  every metric, %s intervals:\n", format.Percent(r.Verdict.Confidence))
+	for _, p := range r.Metrics.Pipelines {
+		fmt.Fprintf(w, "  %s (%s)\n", p.Name, p.Role)
+		for _, e := range p.Metrics {
+			line := format.Value(e.Value, e.Unit)
+			if !e.Interval.Lo.IsNaN() && !e.Interval.Hi.IsNaN() {
+				line += fmt.Sprintf(" [%s, %s] %s", format.Value(e.Interval.Lo, e.Unit), format.Value(e.Interval.Hi, e.Unit), e.Interval.Method)
+			}
+			if e.Note != "" {
+				line += " — " + e.Note
+			}
+			fmt.Fprintf(w, "    %-24s %s\n", format.MetricName(e.Metric), line)
 		}
 	}
 }

@@ -70,8 +70,10 @@ func validate(io IO, opts *ValidateOptions) error {
 	fmt.Fprintf(io.Out, "%s: valid — %d pipelines (%d candidate), %d metrics, %d criteria (%d must); dataset %s with %d columns\n",
 		name, len(exp.Pipelines), countCandidates(exp), len(exp.Metrics), len(exp.Criteria), countMust(exp),
 		exp.Dataset.Path, len(exp.Dataset.Columns))
-	fmt.Fprintln(io.Out)
-	printReach(io.Out, exp)
+	if io.console == nil || !io.console.quiet {
+		fmt.Fprintln(io.Out)
+		printReach(io.Out, exp)
+	}
 	return nil
 }
 

@@ -10,7 +10,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/poc-harness/poc/internal/cache"
 	"github.com/poc-harness/poc/internal/format"
 	"github.com/poc-harness/poc/internal/results"
 )
@@ -272,5 +274,43 @@ func TestQuietAndVerbose(t *testing.T) {
 	code, stdout, _ = runCLI(t, context.Background(), "validate", "-q", example)
 	if code != ExitOK || strings.Count(stdout, "\n") != 1 {
 		t.Errorf("validate -q: exit %d, want the one valid line:\n%s", code, stdout)
+	}
+}
+
+// `poc cache stats` counts the answers; `poc cache clear` removes those
+// older than its age, or all with --all, and refuses to guess which.
+func TestCacheCommands(t *testing.T) {
+	dir := t.TempDir()
+	d, err := cache.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"0123456789abcdef", "fedcba9876543210"} {
+		if err := d.Put(k, []byte(`{"choices":[]}`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-40 * 24 * time.Hour)
+	if err := os.Chtimes(filepath.Join(dir, "01", "0123456789abcdef.json"), old, old); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args []string
+		code int
+		out  string
+	}{
+		{[]string{"cache", "stats", "--cache-dir", dir}, ExitOK, ": 2 answers, "},
+		{[]string{"cache", "clear", "--cache-dir", dir}, ExitInvalid, ""},
+		{[]string{"cache", "clear", "--older-than", "soon", "--cache-dir", dir}, ExitInvalid, ""},
+		{[]string{"cache", "clear", "--older-than", "30d", "--cache-dir", dir}, ExitOK, ": removed 1 answer ("},
+		{[]string{"cache", "stats", "--cache-dir", dir}, ExitOK, ": 1 answer, "},
+		{[]string{"cache", "clear", "--all", "--cache-dir", dir}, ExitOK, ": removed 1 answer ("},
+		{[]string{"cache", "stats", "--cache-dir", dir}, ExitOK, ": 0 answers, 0 bytes\n"},
+	}
+	for _, tc := range tests {
+		code, stdout, stderr := runCLI(t, context.Background(), tc.args...)
+		if code != tc.code || !strings.Contains(stdout, tc.out) {
+			t.Errorf("%v: exit %d, stdout %q (stderr %q); want %d and %q", tc.args, code, stdout, stderr, tc.code, tc.out)
+		}
 	}
 }

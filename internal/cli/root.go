@@ -148,7 +148,7 @@ Exit codes:
 	}
 	root.AddCommand(runCmd, validateCmd, planCmd, newVersionCmd(io))
 	root.AddCommand(newMetricsCmd(io))
-	root.AddCommand(newReportCmd(io, nil))
+	root.AddCommand(newReportCmd(io, nil), newCacheCmd(io))
 	addCompletion(root)
 	return root
 }

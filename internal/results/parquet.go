@@ -23,6 +23,27 @@ import (
 // pipeline, role, truth and label are dictionary-encoded.
 type PredictionRow struct {
 	Seq         int64    `parquet:"seq"`
+	RecordID    string   `parquet:"id"`
+	Pipeline    string   `parquet:"pipeline,dict"`
+	Role        string   `parquet:"role,dict"`
+	Truth       string   `parquet:"truth,dict"`
+	Label       string   `parquet:"label,dict"`
+	Score       *float64 `parquet:"score,optional"`
+	LatencyMS   float64  `parquet:"latency_ms"`
+	Cost        float64  `parquet:"cost"`
+	Error       *string  `parquet:"error,optional"`
+	Unparseable bool     `parquet:"unparseable"`
+	Cached      bool     `parquet:"cached"`
+	Time        *string  `parquet:"time,optional"`
+	Segments    *string  `parquet:"segments,optional"`
+}
+
+// legacyPredictionRow is a row of the predictions.parquet files written
+// before the id column was named as the journal names it ("id", then
+// "record_id"): a run folder of then still reads. Its fields are
+// PredictionRow's, so that one converts to the other.
+type legacyPredictionRow struct {
+	Seq         int64    `parquet:"seq"`
 	RecordID    string   `parquet:"record_id"`
 	Pipeline    string   `parquet:"pipeline,dict"`
 	Role        string   `parquet:"role,dict"`
@@ -183,34 +204,56 @@ func readParquet(ctx context.Context, dir string) (*Predictions, error) {
 		return nil, err
 	}
 	defer f.Close()
-	pr := parquet.NewGenericReader[PredictionRow](f)
-	defer pr.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	pf, err := parquet.OpenFile(f, st.Size())
+	if err != nil {
+		return nil, err
+	}
 	p := &Predictions{byName: map[string]*PipelinePredictions{}}
-	rows := make([]PredictionRow, 4096)
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		n, rerr := pr.Read(rows)
-		for i := range rows[:n] {
-			e, err := rows[i].entry()
-			if err != nil {
-				return nil, err
-			}
-			if e.Seq < 0 || e.Pipeline == "" {
-				return nil, errors.New("a row without a record or a pipeline")
-			}
-			p.add(&e)
-		}
-		if errors.Is(rerr, io.EOF) {
-			break
-		}
-		if rerr != nil {
-			return nil, rerr
-		}
+	if _, legacy := pf.Schema().Lookup("record_id"); legacy {
+		err = readRows(ctx, parquet.NewGenericReader[legacyPredictionRow](pf), p, func(r *legacyPredictionRow) *PredictionRow {
+			row := PredictionRow(*r)
+			return &row
+		})
+	} else {
+		err = readRows(ctx, parquet.NewGenericReader[PredictionRow](pf), p, func(r *PredictionRow) *PredictionRow { return r })
+	}
+	if err != nil {
+		return nil, err
 	}
 	for _, pp := range p.Pipelines {
 		pp.grow(p.Records)
 	}
 	return p, nil
+}
+
+// readRows adds every row pr reads to p, each made a PredictionRow by row.
+func readRows[T any](ctx context.Context, pr *parquet.GenericReader[T], p *Predictions, row func(*T) *PredictionRow) error {
+	defer pr.Close()
+	rows := make([]T, 4096)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n, rerr := pr.Read(rows)
+		for i := range rows[:n] {
+			e, err := row(&rows[i]).entry()
+			if err != nil {
+				return err
+			}
+			if e.Seq < 0 || e.Pipeline == "" {
+				return errors.New("a row without a record or a pipeline")
+			}
+			p.add(&e)
+		}
+		if errors.Is(rerr, io.EOF) {
+			return nil
+		}
+		if rerr != nil {
+			return rerr
+		}
+	}
 }

@@ -30,7 +30,7 @@ for n in "${sizes[@]}"; do
   out=$(mktemp -d)
   /usr/bin/time -f "poc run --timings: %e s wall, %U s user" "$work/bin/poc" run "$dir/exp.yaml" --out "$out" --timings 2>&1 >/dev/null |
     sed -n '/^phase/,$p'
-  du -k "$out"/*/*/report.html "$out"/*/*/predictions.jsonl "$out"/*/*/predictions.parquet | awk '{printf "%s KB  %s\n", $1, $2}' | sed "s#$out/##"
+  du -kL "$out"/*/latest/report.html "$out"/*/latest/predictions.jsonl "$out"/*/latest/predictions.parquet | awk '{printf "%s KB  %s\n", $1, $2}' | sed "s#$out/##"
   rm -rf "$out"
   /usr/bin/time -f "poc run: %e s wall, %U s user, %M KB peak RSS" "$work/bin/poc" run "$dir/exp.yaml" --out "$out" 2>&1 >/dev/null | tail -1
   rm -rf "$out"

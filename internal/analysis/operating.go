@@ -1196,11 +1196,11 @@ func (o *operating) choose() error {
 		o.op.SuggestedBy = fmt.Sprintf("of the thresholds whose must-criteria all passed their tests on the selection half at the run's %s confidence, it %s",
 			format.Percent(level), pick)
 	case o.incTotal != nil && o.todayPasses() && o.op.Sweep[o.today()].Saving >= o.op.Sweep[o.mid].Saving:
-		chosen = o.today() // no test passed, and the middle would save less than today's
+		chosen, o.op.Weak = o.today(), true // no test passed, and the middle would save less than today's
 		o.op.SuggestedBy = "no threshold tried passed every must-criterion's test (interval) on the selection half, only its estimate, " +
 			"and the middle of the widest passing range would save less than today's threshold there, so today's is kept"
 	default:
-		chosen = o.mid // no test passed: the middle keeps the most margin
+		chosen, o.op.Weak = o.mid, true // no test passed: the middle keeps the most margin
 		o.op.SuggestedBy = "no threshold tried passed every must-criterion's test (interval) on the selection half, only its estimate, " +
 			"so this one, the nearest to the middle of the widest passing range, is a weak suggestion"
 	}

@@ -279,8 +279,8 @@ func TestOperatingPointPricesThresholds(t *testing.T) {
 		t.Fatalf("no priced suggestion: %+v", op)
 	}
 	i := slices.IndexFunc(op.Sweep, func(p results.ThresholdPoint) bool { return p.Threshold == op.Suggested.Threshold })
-	if i < 0 || !op.Sweep[i].Pass || !strings.Contains(op.SuggestedBy, "saving against rules") {
-		t.Errorf("suggested %v (%s) is not a passing threshold chosen for its saving", op.Suggested.Threshold, op.SuggestedBy)
+	if i < 0 || !op.Sweep[i].Pass || !strings.Contains(op.SuggestedBy, "saving against rules") || op.Weak {
+		t.Errorf("suggested %v (%s, weak %v) is not a passing threshold chosen for its saving", op.Suggested.Threshold, op.SuggestedBy, op.Weak)
 	}
 	if cs, s := op.Confirm.CurrentSaving, op.Confirm.Saving; cs == nil || !(s.Value > cs.Value) {
 		t.Errorf("saving at the suggestion %v, today %v: the fixture's best threshold saves more than 0.9 does", s, cs)
@@ -328,6 +328,9 @@ func TestOperatingPointKeepsTheBestToday(t *testing.T) {
 		}
 		if a := op.Advice(); a != results.KeepToday {
 			t.Errorf("seed %d: advice %v for threshold %v (today 0.3, the best): gain %+v", seed, a, op.Suggested.Threshold, op.Confirm.Gain)
+		}
+		if weak := strings.HasPrefix(op.SuggestedBy, "no threshold tried passed"); op.Weak != weak {
+			t.Errorf("seed %d: weak %v for a suggestion %q", seed, op.Weak, op.SuggestedBy)
 		}
 	}
 }
@@ -575,5 +578,32 @@ func TestOperatingPointRedecidedAsReplayed(t *testing.T) {
 	wj, _ := json.Marshal(want)
 	if string(gj) != string(wj) {
 		t.Errorf("decided again:\n%s\nreplayed:\n%s", gj, wj)
+	}
+}
+
+// A suggestion whose must-criteria passed on the selection half only by
+// their estimates, not their tests, is marked weak — and only such a one.
+func TestOperatingPointMarksAWeakSuggestion(t *testing.T) {
+	f := newOpFixture(t, 40, 160)
+	s, vs := opSettings()
+	weak := 0
+	for _, bound := range []float64{0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95} {
+		op, err := OperatingPoint(f.input(atLeast("recall", bound), atLeast("precision", bound)), s, vs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if op.Suggested == nil {
+			continue
+		}
+		byEstimate := strings.HasPrefix(op.SuggestedBy, "no threshold tried passed")
+		if op.Weak != byEstimate {
+			t.Errorf("bound %v: weak %v for a suggestion %q", bound, op.Weak, op.SuggestedBy)
+		}
+		if op.Weak {
+			weak++
+		}
+	}
+	if weak == 0 {
+		t.Error("no bound gave a weak suggestion: the test checks nothing weak")
 	}
 }

@@ -223,11 +223,14 @@ func operatingLine(op *results.OperatingPoint, v results.Decision) string {
 	case results.Switch:
 		line := fmt.Sprintf("at threshold %s (today %s) %s gives %s on the half of the records held out from choosing it", at, today, op.Pipeline, cf.Verdict)
 		if w := with(cf.Saving); w != "" {
-			line += fmt.Sprintf(" (%s against %s", strings.TrimPrefix(w, " with "), op.Incumbent)
+			line += fmt.Sprintf(" (%s against %s, projected from that half", strings.TrimPrefix(w, " with "), op.Incumbent)
 			if g := cf.Gain; g != nil && !g.Value.IsNaN() {
-				line += fmt.Sprintf(", %s more than today's", compactAmount(cur, float64(g.Value))[0])
+				line += fmt.Sprintf(", %s more than today's threshold there", compactAmount(cur, float64(g.Value))[0])
 			}
 			line += ")"
+		}
+		if op.Weak {
+			line += "; a weak suggestion: no threshold passed its must-criteria's tests on the other half, only their estimates"
 		}
 		return line
 	}

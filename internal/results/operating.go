@@ -38,6 +38,10 @@ type OperatingPoint struct {
 	Suggested *ThresholdPoint `json:"suggested,omitempty"`
 	// SuggestedBy says how Suggested was chosen among the passing ones.
 	SuggestedBy string `json:"suggested_by,omitempty"`
+	// Weak reports that no threshold tried passed its must-criteria's tests
+	// on the selection half, only their estimates: the suggestion is the
+	// best guess there, not a threshold shown to pass.
+	Weak bool `json:"weak,omitempty"`
 	// Closest, when no threshold passed, is for each must-criterion the
 	// threshold that came closest on the selection half.
 	Closest []ClosestPoint `json:"closest,omitempty"`

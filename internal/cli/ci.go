@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -107,8 +108,14 @@ type (
 	}
 )
 
-// junitOf is the JUnit report of a finished run.
-func junitOf(out *runner.Outcome) junitSuites {
+// junitOf is the JUnit report of a finished run that exits with code: a
+// first test case for the verdict itself (a failure on NO-GO, and on
+// INCONCLUSIVE when --fail-on makes that fail the job, so that the report
+// fails where the gate does; skipped on an INCONCLUSIVE that passes), one
+// per criterion and segment, and one skipped test case per warning of the
+// file or the run (what could change the verdict shows where CI shows
+// tests).
+func junitOf(out *runner.Outcome, code int) junitSuites {
 	r := out.Run
 	mf := r.Manifest
 	secs := fmt.Sprintf("%.3f", max(0, mf.Finished.Sub(mf.Started).Seconds()))
@@ -135,6 +142,23 @@ func junitOf(out *runner.Outcome) junitSuites {
 		suite.Tests++
 		suite.Cases = append(suite.Cases, c)
 	}
+	verdict := junitCase{Name: "verdict: " + string(r.Verdict.Verdict), Classname: r.Verdict.Experiment, Time: "0"}
+	why := r.Verdict.Reason
+	if n := len(mf.Warnings); n > 0 {
+		why += fmt.Sprintf(" (read with care: %d warning%s below could change it)", n, plural(n))
+	}
+	switch v := r.Verdict.Verdict; {
+	case v == results.Go:
+		verdict.SystemOut = &junitCharData{Text: "GO: " + why}
+	case v == results.NoGo || code == ExitInconclusive:
+		verdict.Failure = &junitProblem{Message: string(v) + ": " + why, Type: "verdict"}
+		suite.Failures++
+	default:
+		verdict.Skipped = &junitProblem{Message: string(v) + ": " + why}
+		suite.Skipped++
+	}
+	suite.Tests++
+	suite.Cases = append(suite.Cases, verdict)
 	for _, j := range r.Verdict.Criteria {
 		name := format.CriterionName(j.Name, j.Metric)
 		kind := " (should)"
@@ -150,7 +174,27 @@ func junitOf(out *runner.Outcome) junitSuites {
 				criterionText(seg)+fmt.Sprintf(", on %s records", format.Group(int64(sg.Records))), sg.Note)
 		}
 	}
+	for _, w := range mf.Warnings {
+		field := cmp.Or(w.Field, w.Where)
+		suite.Cases = append(suite.Cases, junitCase{Name: "warning: " + field, Classname: r.Verdict.Experiment + ".warnings", Time: "0",
+			Skipped: &junitProblem{Message: warningText(w)}})
+		suite.Tests++
+		suite.Skipped++
+	}
 	return junitSuites{Name: "poc", Tests: suite.Tests, Failures: suite.Failures, Skipped: suite.Skipped, Time: secs, Suites: []junitSuite{suite}}
+}
+
+// warningText is a warning in one line: where, what, and the fix.
+func warningText(w results.Warning) string {
+	s := w.Where + ": "
+	if w.Field != "" {
+		s += w.Field + ": "
+	}
+	s += w.Message
+	if w.Hint != "" {
+		s += " (" + w.Hint + ")"
+	}
+	return s
 }
 
 // explain is ": why" when there is a why.
@@ -182,14 +226,14 @@ func criterionText(j results.Judgement) string {
 
 // writeJUnit writes the JUnit report of a finished run to path, through a
 // temporary file beside it, so that a CI job never reads half of one.
-func writeJUnit(path string, out *runner.Outcome) error {
-	b, err := xml.MarshalIndent(junitOf(out), "", "  ")
+func writeJUnit(path string, out *runner.Outcome, code int) error {
+	b, err := xml.MarshalIndent(junitOf(out, code), "", "  ")
 	if err != nil {
 		return fmt.Errorf("write JUnit report: %w", err)
 	}
 	b = append([]byte(xml.Header), append(b, '\n')...)
 	if err := writeFileAtomic(path, b); err != nil {
-		return fmt.Errorf("write JUnit report: %w", err)
+		return fmt.Errorf("write JUnit report %s: %w", path, err)
 	}
 	return nil
 }
@@ -244,6 +288,12 @@ func stepSummary(out *runner.Outcome) string {
 			fmt.Fprintf(&b, "| %s | … %s=%s | %s | %s |\n", strings.ToUpper(string(sg.Status)), cell(sg.Column), cell(sg.Value), cell(j.Pipeline),
 				cell(criterionText(results.Judgement{Kind: j.Kind, Estimate: sg.Estimate, Interval: sg.Interval, Threshold: j.Threshold,
 					Sense: j.Sense, Unit: j.Unit})))
+		}
+	}
+	if ws := r.Manifest.Warnings; len(ws) > 0 {
+		fmt.Fprintf(&b, "\n**Read with care: %d warning%s could change the verdict.**\n\n", len(ws), plural(len(ws)))
+		for _, w := range ws {
+			fmt.Fprintf(&b, "- %s\n", cell(warningText(w)))
 		}
 	}
 	fmt.Fprintf(&b, "\nRun folder: `%s`\n\n", out.Dir)

@@ -65,7 +65,10 @@ func TestCIOutputsOfARun(t *testing.T) {
 	if err := xml.Unmarshal(b, &rep); err != nil {
 		t.Fatalf("JUnit report: %v", err)
 	}
-	wantCases, wantFail, wantSkip := 0, 0, 0
+	wantCases, wantFail, wantSkip := 1+len(run.Manifest.Warnings), 0, len(run.Manifest.Warnings) // the verdict, the warnings
+	if run.Verdict.Verdict == results.NoGo {
+		wantFail++
+	}
 	count := func(st results.CriterionStatus) {
 		wantCases++
 		switch st {
@@ -132,6 +135,81 @@ func TestCIOutputsOfARun(t *testing.T) {
 	}
 	if latest, _ := filepath.EvalSymlinks(filepath.Join(filepath.Dir(s.RunDir), LatestLink)); latest != s2.RunDir || s2.RunDir == s.RunDir {
 		t.Errorf("after a second run latest leads to %s, want %s", latest, s2.RunDir)
+	}
+}
+
+// A warning that could change the verdict shows where a CI job looks: a
+// skipped test case of the JUnit report each, and the step summary; the
+// verdict's own test case fails where --fail-on fails the job.
+func TestCIOutputsShowWarnings(t *testing.T) {
+	src, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := filepath.Abs(filepath.Join(filepath.Dir(example), "data", "card-transactions.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp := strings.Replace(string(src), "path: data/card-transactions.parquet", "path: "+data, 1)
+	exp = strings.Replace(exp, "when: txn_last_hour >= 5", `when: txn_last_hour >= 5 || channel == "mobile"`, 1) // no record's channel is mobile
+	if exp == string(src) {
+		t.Fatal("the example changed: the test adds no rule")
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "warned.yaml")
+	if err := os.WriteFile(file, []byte(exp), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	summary := filepath.Join(dir, "summary.md")
+	t.Setenv(stepSummaryEnv, summary)
+	junit := filepath.Join(dir, "junit.xml")
+	code, stdout, stderr := runCLIWithSummary(t, "run", file, "--out", dir, "--junit", junit, "--json", "--fail-on", "inconclusive")
+	var s Summary
+	if err := json.Unmarshal([]byte(stdout), &s); err != nil {
+		t.Fatalf("exit %d: %v\n%s", code, err, stderr)
+	}
+	var warned []results.Warning
+	for _, w := range s.Warnings {
+		if strings.Contains(w.Message, `"mobile"`) {
+			warned = append(warned, w)
+		}
+	}
+	if len(warned) != 1 {
+		t.Fatalf("warnings %+v: want the one on \"mobile\"", s.Warnings)
+	}
+	b, _ := os.ReadFile(junit)
+	var rep junitSuites
+	if err := xml.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, c := range rep.Suites[0].Cases {
+		if strings.HasPrefix(c.Name, "warning: ") && c.Skipped != nil && strings.Contains(c.Skipped.Message, `"mobile"`) {
+			found = true
+		}
+		if strings.HasPrefix(c.Name, "verdict: ") {
+			gated := code != ExitOK
+			if (c.Failure != nil) != gated || !strings.Contains(c.Name, string(s.Verdict)) {
+				t.Errorf("verdict case %q failed %v, the job exits %d", c.Name, c.Failure != nil, code)
+			}
+			msg := ""
+			if c.Failure != nil {
+				msg = c.Failure.Message
+			} else if c.SystemOut != nil {
+				msg = c.SystemOut.Text
+			}
+			if !strings.Contains(msg, "read with care") {
+				t.Errorf("the verdict case does not say warnings could change it: %q", msg)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no skipped test case for the warning:\n%s", b)
+	}
+	validateJUnit(t, junit)
+	md, _ := os.ReadFile(summary)
+	if !strings.Contains(string(md), "Read with care: ") || !strings.Contains(string(md), `"mobile"`) {
+		t.Errorf("the step summary lacks the warning:\n%s", md)
 	}
 }
 

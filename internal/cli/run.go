@@ -172,6 +172,9 @@ func run(ctx context.Context, io IO, opts *RunOptions) error {
 	}
 	ropt := runner.Options{Out: opts.Out, Concurrency: opts.Concurrency, Session: session, MaxCost: opts.MaxCost,
 		Flags: results.Flags{MaxCost: opts.MaxCost, Concurrency: opts.Concurrency, NoCache: opts.NoCache, CacheDir: opts.CacheDir, Kept: kept}}
+	if opts.FailOn != "never" {
+		ropt.Flags.FailOn = opts.FailOn
+	}
 	quiet := io.console != nil && io.console.quiet
 	progressTo := io.Err
 	if quiet {
@@ -239,11 +242,14 @@ func run(ctx context.Context, io IO, opts *RunOptions) error {
 	}
 	printSummary(io, out)
 	var gate error
+	why := func(code int, v results.Decision) error {
+		return &exitError{code: code, msg: true, err: fmt.Errorf("exit %d: the verdict is %s, and --fail-on %s fails the job on it", code, v, opts.FailOn)}
+	}
 	switch v := out.Run.Verdict.Verdict; {
 	case v == results.NoGo && opts.FailOn != "never":
-		gate = &exitError{code: ExitNoGo, err: fmt.Errorf("verdict %s", v)}
+		gate = why(ExitNoGo, v)
 	case v == results.Undecided && opts.FailOn == "inconclusive":
-		gate = &exitError{code: ExitInconclusive, err: fmt.Errorf("verdict %s", v)}
+		gate = why(ExitInconclusive, v)
 	}
 	if err := ciOutputs(io, stdout, opts, out, ExitCode(gate)); err != nil {
 		return err
@@ -264,7 +270,7 @@ func ciOutputs(io IO, stdout goio.Writer, opts *RunOptions, out *runner.Outcome,
 		fmt.Fprintf(io.Err, "poc: warning: %v\n", err)
 	}
 	if opts.JUnit != "" {
-		if err := writeJUnit(opts.JUnit, out); err != nil {
+		if err := writeJUnit(opts.JUnit, out, code); err != nil {
 			return err
 		}
 		fmt.Fprintf(io.Out, "JUnit report: %s\n", opts.JUnit)

@@ -122,6 +122,9 @@ type Flags struct {
 	// NoCache is --no-cache; CacheDir is --cache-dir.
 	NoCache  bool   `json:"no_cache,omitempty"`
 	CacheDir string `json:"cache_dir,omitempty"`
+	// FailOn is --fail-on when it gates the job ("no-go", "inconclusive";
+	// "" for never): the run's exit code follows from it and the verdict.
+	FailOn string `json:"fail_on,omitempty"`
 	// Kept lists the flags a resume took from an earlier attempt rather
 	// than from its own command line.
 	Kept []string `json:"kept_on_resume,omitempty"`

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -27,24 +29,38 @@ again); poc cache clear --all removes every one.`,
 		Args: exactArgs(0, "stats or clear"),
 	}
 	cmd.PersistentFlags().StringVar(&dir, "cache-dir", "", "response cache folder (default $POC_CACHE_DIR, else the user cache folder)")
-	open := func() (*cache.Disk, error) {
+	// open opens the cache folder, without making one: a folder that is not
+	// there holds no answer (nil), and one named with --cache-dir that is
+	// not there is more likely a typo.
+	open := func() (*cache.Disk, string, error) {
 		d := dir
 		if d == "" {
 			var err error
 			if d, err = cache.DefaultDir(); err != nil {
-				return nil, err
+				return nil, "", err
 			}
 		}
-		return cache.Open(d)
+		if st, err := os.Stat(d); err != nil || !st.IsDir() {
+			if dir != "" {
+				return nil, d, usageError{fmt.Errorf("--cache-dir %s: no response cache there (%s)", d, cmp.Or(errText(err), "not a folder"))}
+			}
+			return nil, d, nil
+		}
+		c, err := cache.Open(d)
+		return c, d, err
 	}
 	stats := &cobra.Command{
 		Use:   "stats",
 		Short: "Show how many answers the response cache holds, their size and age",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(*cobra.Command, []string) error {
-			d, err := open()
+			d, path, err := open()
 			if err != nil {
 				return err
+			}
+			if d == nil {
+				fmt.Fprintf(io.Out, "%s: no answers (the folder does not exist yet)\n", path)
+				return nil
 			}
 			u, err := d.Usage()
 			if err != nil {
@@ -83,9 +99,13 @@ again); poc cache clear --all removes every one.`,
 				}
 				cutoff = time.Now().Add(-age)
 			}
-			d, err := open()
+			d, path, err := open()
 			if err != nil {
 				return err
+			}
+			if d == nil {
+				fmt.Fprintf(io.Out, "%s: no answers to remove (the folder does not exist)\n", path)
+				return nil
 			}
 			removed, bytes, err := d.Clear(cutoff)
 			if err != nil {
@@ -99,6 +119,14 @@ again); poc cache clear --all removes every one.`,
 	clearCmd.Flags().BoolVar(&all, "all", false, "remove every answer")
 	cmd.AddCommand(stats, clearCmd)
 	return cmd
+}
+
+// errText is err's text, "" for nil.
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }
 
 // parseAge reads an age: a Go duration (12h, 90m) or a whole number of

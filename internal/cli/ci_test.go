@@ -136,6 +136,9 @@ func TestCIOutputsOfARun(t *testing.T) {
 	if latest, _ := filepath.EvalSymlinks(filepath.Join(filepath.Dir(s.RunDir), LatestLink)); latest != s2.RunDir || s2.RunDir == s.RunDir {
 		t.Errorf("after a second run latest leads to %s, want %s", latest, s2.RunDir)
 	}
+	if code, _, stderr := runCLIWithSummary(t, "run", "--resume", s2.RunDir); code != ExitInvalid || !strings.Contains(stderr, "nothing is left to resume") {
+		t.Errorf("resuming a complete run: exit %d, want %d (nothing was run):\n%s", code, ExitInvalid, stderr)
+	}
 }
 
 // A warning that could change the verdict shows where a CI job looks: a
@@ -259,12 +262,13 @@ func TestJUnitSchemaRefusesWhatCIRejects(t *testing.T) {
 // the values of --fail-on, and the run folders under --out for --resume.
 func TestCompletion(t *testing.T) {
 	out := t.TempDir()
-	for _, d := range []string{"exp/20261201T100000Z", "exp/20261202T100000Z", "exp/not-a-run"} {
+	for _, d := range []string{"exp/20261201T100000Z", "exp/20261202T100000Z", "exp/20261203T100000Z", "exp/not-a-run"} {
 		if err := os.MkdirAll(filepath.Join(out, d), 0o755); err != nil {
 			t.Fatal(err)
 		}
+		status := map[bool]string{true: "complete", false: "interrupted"}[strings.HasSuffix(d, "3T100000Z")]
 		if !strings.HasSuffix(d, "not-a-run") {
-			if err := os.WriteFile(filepath.Join(out, d, results.ManifestFile), []byte("{}"), 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(out, d, results.ManifestFile), []byte(`{"status":"`+status+`"}`), 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -278,7 +282,7 @@ func TestCompletion(t *testing.T) {
 	}{
 		{[]string{"run", "--fail-on", ""}, []string{"never\t", "no-go\t", "inconclusive\t", ":4"}},
 		{[]string{"validate", ""}, []string{"yaml\n", "yml\n", ":8"}},
-		{[]string{"run", "--out", out, "--resume", ""}, []string{
+		{[]string{"run", "--out", out, "--resume", ""}, []string{ // newest first, not the complete one
 			filepath.Join(out, "exp/20261202T100000Z") + "\n" + filepath.Join(out, "exp/20261201T100000Z") + "\n:4"}},
 	}
 	for _, tc := range tests {
@@ -291,9 +295,16 @@ func TestCompletion(t *testing.T) {
 				t.Errorf("%v: completions lack %q:\n%s", tc.args, w, stdout)
 			}
 		}
-		if strings.Contains(stdout, "not-a-run") || strings.Contains(stdout, LatestLink) {
-			t.Errorf("%v: offers a folder that is no run, or the latest link:\n%s", tc.args, stdout)
+		if strings.Contains(stdout, "not-a-run") || strings.Contains(stdout, LatestLink) || strings.Contains(stdout, "20261203T100000Z") {
+			t.Errorf("%v: offers a folder that is no run, the latest link or a complete run:\n%s", tc.args, stdout)
 		}
+	}
+	t.Chdir(filepath.Dir(out))
+	if err := os.Rename(out, "results"); err != nil {
+		t.Fatal(err)
+	}
+	if _, stdout, _ := runCLI(t, context.Background(), "__complete", "report", ""); !strings.Contains(stdout, "results/exp/20261203T100000Z\n") {
+		t.Errorf("poc report does not offer the complete run:\n%s", stdout)
 	}
 }
 
@@ -384,11 +395,16 @@ func TestCacheCommands(t *testing.T) {
 		{[]string{"cache", "stats", "--cache-dir", dir}, ExitOK, ": 1 answer, "},
 		{[]string{"cache", "clear", "--all", "--cache-dir", dir}, ExitOK, ": removed 1 answer ("},
 		{[]string{"cache", "stats", "--cache-dir", dir}, ExitOK, ": 0 answers, 0 bytes\n"},
+		{[]string{"cache", "stats", "--cache-dir", filepath.Join(dir, "typo")}, ExitInvalid, ""},
+		{[]string{"cache", "stat", "--cache-dir", dir}, ExitInvalid, ""},
 	}
 	for _, tc := range tests {
 		code, stdout, stderr := runCLI(t, context.Background(), tc.args...)
 		if code != tc.code || !strings.Contains(stdout, tc.out) {
 			t.Errorf("%v: exit %d, stdout %q (stderr %q); want %d and %q", tc.args, code, stdout, stderr, tc.code, tc.out)
 		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "typo")); err == nil {
+		t.Error("cache stats made the folder it was pointed at by mistake")
 	}
 }

@@ -45,6 +45,8 @@ func TestExitCodesOfBadInput(t *testing.T) {
 	}{
 		{"unknown flag", []string{"run", "--frobnicate", example}, ExitInvalid, []string{"unknown flag"}},
 		{"unknown command", []string{"frobnicate"}, ExitInvalid, []string{`unknown command "frobnicate"`, "poc --help"}},
+		{"unknown subcommand", []string{"completion", "bahs"}, ExitInvalid, []string{`unknown command "bahs" for "poc completion"`, `did you mean "bash"?`}},
+		{"a flag's value missing", []string{"run", example, "--out", "-q"}, ExitInvalid, []string{`--out "-q" looks like a flag`}},
 		{"misspelt command", []string{"valdiate", example}, ExitInvalid, []string{`did you mean "validate"?`}},
 		{"missing file argument", []string{"validate"}, ExitInvalid, []string{"expected one experiment file"}},
 		{"bad fail-on", []string{"run", "--fail-on", "maybe", example}, ExitInvalid, []string{"--fail-on must be"}},

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -54,14 +55,33 @@ func addCompletion(root *cobra.Command) {
 		}
 		if f.Lookup("resume") != nil {
 			_ = cmd.RegisterFlagCompletionFunc("resume", func(cmd *cobra.Command, _ []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
-				return runFolders(outOf(cmd)), cobra.ShellCompDirectiveNoFileComp
+				return slices.DeleteFunc(runFolders(outOf(cmd)), complete), cobra.ShellCompDirectiveNoFileComp // only what is left to resume
 			})
 		}
 	}
 }
 
-// outOf is the command's --out, else the default results folder.
+// complete reports whether the run folder's manifest says it is complete.
+func complete(dir string) bool {
+	b, err := os.ReadFile(filepath.Join(dir, results.ManifestFile))
+	if err != nil {
+		return false
+	}
+	var m struct {
+		Status results.Status `json:"status"`
+	}
+	return json.Unmarshal(b, &m) == nil && m.Status == results.Complete
+}
+
+// outOf is the command's --out (POC_OUT counts), else the default results
+// folder.
 func outOf(cmd *cobra.Command) string {
+	if f := cmd.Flags().Lookup("out"); f != nil && f.Changed {
+		return f.Value.String()
+	}
+	if v := os.Getenv(envName("out")); v != "" {
+		return v
+	}
 	if f := cmd.Flags().Lookup("out"); f != nil && f.Value.String() != "" {
 		return f.Value.String()
 	}

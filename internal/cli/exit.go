@@ -50,6 +50,8 @@ func ExitCode(err error) int {
 		return ExitInvalid
 	case errors.Is(err, runner.ErrInterrupted):
 		return ExitInterrupted
+	case errors.Is(err, runner.ErrComplete): // nothing was run
+		return ExitInvalid
 	case isUsage(err):
 		return ExitInvalid
 	}

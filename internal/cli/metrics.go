@@ -134,7 +134,7 @@ func showMetric(io IO, typ string, opts *MetricsOptions) error {
 	}
 	if found == nil {
 		msg := fmt.Sprintf("no metric type %q", typ)
-		if s := fieldexpr.Closest(typ, names); s != "" {
+		if s := closestType(typ, names); s != "" {
 			msg += fmt.Sprintf("; did you mean %q?", s)
 		}
 		return usageError{fmt.Errorf("%s (poc metrics lists them)", msg)}
@@ -158,6 +158,22 @@ func showMetric(io IO, typ string, opts *MetricsOptions) error {
 	}
 	fmt.Fprintf(w, "\n  metrics:\n    - {%s}\n\n  metrics/README.md says what each key means.\n", strings.Join(example, ", "))
 	return nil
+}
+
+// closestType is the metric type a misspelt or shortened name most likely
+// means: the only type it starts (roc for roc_auc), else the closest by
+// spelling.
+func closestType(typ string, names []string) string {
+	var prefixed []string
+	for _, n := range names {
+		if strings.HasPrefix(n, typ) {
+			prefixed = append(prefixed, n)
+		}
+	}
+	if len(prefixed) == 1 {
+		return prefixed[0]
+	}
+	return fieldexpr.Closest(typ, names)
 }
 
 // writeJSON writes v as indented JSON.

@@ -21,6 +21,7 @@ func TestMetricsShowsOneType(t *testing.T) {
 		{[]string{"metrics", "latency"}, ExitOK, []string{"quantile", "a number"}, ""},
 		{[]string{"metrics", "recall"}, ExitOK, []string{"keys:    none", "    - recall"}, ""},
 		{[]string{"metrics", "wieghted_recall"}, ExitInvalid, nil, `did you mean "weighted_recall"?`},
+		{[]string{"metrics", "roc"}, ExitInvalid, nil, `did you mean "roc_auc"?`},
 	}
 	for _, tc := range tests {
 		code, stdout, stderr := runCLI(t, context.Background(), tc.args...)

@@ -149,7 +149,9 @@ Exit codes:
 	root.AddCommand(runCmd, validateCmd, planCmd, newVersionCmd(io))
 	root.AddCommand(newMetricsCmd(io))
 	root.AddCommand(newReportCmd(io, nil), newCacheCmd(io))
+	root.InitDefaultCompletionCmd()
 	addCompletion(root)
+	refuseUnknownSubcommands(root)
 	return root
 }
 
@@ -213,14 +215,38 @@ func kindOf(f *pflag.Flag) string {
 // environment set, for a usage error to name them.
 const fromEnvAnnotation = "poc-flags-from-env"
 
+// refuseUnknownSubcommands makes an argument that names none of a
+// command's subcommands (`poc cache stat`) a usage error with the
+// subcommand it may be, as at the top: cobra would print the help and
+// exit 0.
+func refuseUnknownSubcommands(cmd *cobra.Command) {
+	for _, c := range cmd.Commands() {
+		refuseUnknownSubcommands(c)
+	}
+	if !cmd.HasParent() || !cmd.HasSubCommands() || cmd.Runnable() {
+		return
+	}
+	cmd.SuggestionsMinimumDistance = 2
+	cmd.Args = func(c *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usageError{unknownCommand(c, args[0])}
+		}
+		return nil
+	}
+	cmd.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
+}
+
 // unknownCommand is the error of an argument that names no command, with
 // the commands it could be a misspelling of.
-func unknownCommand(root *cobra.Command, name string) error {
+func unknownCommand(cmd *cobra.Command, name string) error {
 	msg := fmt.Sprintf("unknown command %q", name)
-	if s := root.SuggestionsFor(name); len(s) > 0 {
+	if cmd.HasParent() {
+		msg = fmt.Sprintf("unknown command %q for %q", name, cmd.CommandPath())
+	}
+	if s := cmd.SuggestionsFor(name); len(s) > 0 {
 		msg += fmt.Sprintf("; did you mean %q?", s[0])
 	}
-	return fmt.Errorf("%s (poc --help lists the commands)", msg)
+	return fmt.Errorf("%s (%s --help lists the commands)", msg, cmd.CommandPath())
 }
 
 // exactArgs is cobra.ExactArgs with poc's usage error.

@@ -149,10 +149,15 @@ func checkRunOptions(opts *RunOptions) error {
 		return usageError{fmt.Errorf("--fail-on must be never, no-go or inconclusive, not %q", opts.FailOn)}
 	}
 	if opts.Concurrency < 0 || opts.Concurrency > maxConcurrency {
-		return usageError{fmt.Errorf("--concurrency must be between 1 and %d, not %d", maxConcurrency, opts.Concurrency)}
+		return usageError{fmt.Errorf("--concurrency must be between 1 and %d (0, the default: as many as the CPUs or the pipelines' own), not %d", maxConcurrency, opts.Concurrency)}
 	}
 	if opts.MaxCost < 0 {
 		return usageError{fmt.Errorf("--max-cost must be positive")}
+	}
+	for flag, v := range map[string]string{"out": opts.Out, "junit": opts.JUnit, "cache-dir": opts.CacheDir, "resume": opts.Resume} {
+		if strings.HasPrefix(v, "-") {
+			return usageError{fmt.Errorf("--%s %q looks like a flag, not a path: its value is missing (write ./%s for a path of that name)", flag, v, v)}
+		}
 	}
 	return nil
 }

@@ -202,7 +202,7 @@ func Resume(ctx context.Context, dir string, load func(path string) (*spec.Exper
 		return nil, nil, err
 	}
 	if man.Status == results.Complete {
-		return nil, nil, fmt.Errorf("resume %s: the run is complete; `poc report %s` rebuilds its reports", dir, dir)
+		return nil, nil, fmt.Errorf("resume %s: %w; `poc report %s` rebuilds its reports, and `poc run` a new run", dir, ErrComplete, dir)
 	}
 	exp, err := load(man.Experiment.File)
 	if err != nil {
@@ -257,6 +257,10 @@ func readManifest(dir string) (results.Manifest, error) {
 	}
 	return man, nil
 }
+
+// ErrComplete is wrapped by the error of resuming a run that is complete:
+// there is nothing to run.
+var ErrComplete = errors.New("the run is complete: nothing is left to resume")
 
 // RecordedFlags returns the command-line settings a run folder's run
 // started with, for a resume to apply again the ones its own command line

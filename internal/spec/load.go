@@ -942,7 +942,8 @@ func (l *loader) classes(f *fields, ds *Dataset, counts map[string]int) {
 			l.errorf(f.val("positive"), "dataset.positive", "name the class that is the event to catch", "the positive class %s", msg)
 			return
 		}
-		l.errorf(f.val("label"), "dataset.positive", fmt.Sprintf("add `positive: %s` (or the other class) under dataset:", ds.Labels[len(ds.Labels)-1]),
+		l.errorf(f.val("label"), "dataset.positive", fmt.Sprintf("add `positive: %s` or `positive: %s` under dataset: — the class that is the event to catch (the fraud, the default, the rejection), whichever it is",
+			ds.Labels[0], ds.Labels[len(ds.Labels)-1]),
 			"missing: the label %q has two classes and neither is the default positive class \"1\"; %s", ds.Label, msg)
 	}
 }

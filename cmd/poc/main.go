@@ -5,7 +5,7 @@ package main
 import (
 	"os"
 
-	"github.com/poc-harness/poc/internal/cli"
+	"github.com/poc-harness/poc/command"
 )
 
-func main() { os.Exit(cli.Main()) }
+func main() { os.Exit(command.Main()) }

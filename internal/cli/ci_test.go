@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -406,5 +407,50 @@ func TestCacheCommands(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "typo")); err == nil {
 		t.Error("cache stats made the folder it was pointed at by mistake")
+	}
+}
+
+// `poc runs` lists the past runs oldest first, with the data and criteria
+// hashes: criteria moved after a run show as another hash on the same data.
+func TestRunsListsPastRuns(t *testing.T) {
+	out := t.TempDir()
+	if _, stdout, _ := runCLI(t, context.Background(), "runs", "--out", out); !strings.Contains(stdout, "no runs under "+out) {
+		t.Errorf("an empty folder: %q", stdout)
+	}
+	src, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := filepath.Abs(filepath.Join(filepath.Dir(example), "data", "card-transactions.parquet"))
+	first := strings.Replace(string(src), "path: data/card-transactions.parquet", "path: "+data, 1)
+	moved := strings.Replace(first, "    at_least: 30%\n    must: true", "    at_least: 25%\n    must: true", 1) // the goalposts, after a result
+	if moved == first {
+		t.Fatal("the example changed: the test moves no criterion")
+	}
+	dir := t.TempDir()
+	for i, exp := range []string{first, moved} {
+		file := filepath.Join(dir, fmt.Sprintf("exp%d.yaml", i))
+		if err := os.WriteFile(file, []byte(exp), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if code, _, stderr := runCLI(t, context.Background(), "run", "-q", file, "--out", out); code != ExitOK {
+			t.Fatalf("run %d: exit %d: %s", i, code, stderr)
+		}
+	}
+	code, stdout, _ := runCLI(t, context.Background(), "runs", "card-fraud-screening", "--out", out, "--json")
+	var runs []RunEntry
+	if err := json.Unmarshal([]byte(stdout), &runs); err != nil || code != ExitOK {
+		t.Fatalf("exit %d: %v\n%s", code, err, stdout)
+	}
+	if len(runs) != 2 || runs[0].Started.After(runs[1].Started) || runs[0].Status != results.Complete || runs[0].Verdict == "" {
+		t.Fatalf("runs %+v: want the two complete runs, oldest first", runs)
+	}
+	if runs[0].DataSHA256 != runs[1].DataSHA256 || runs[0].CriteriaHash == runs[1].CriteriaHash || runs[0].FileSHA256 == runs[1].FileSHA256 {
+		t.Errorf("same data, moved criteria: data %s/%s, criteria %s/%s", runs[0].DataSHA256[:8], runs[1].DataSHA256[:8],
+			runs[0].CriteriaHash[:8], runs[1].CriteriaHash[:8])
+	}
+	_, table, _ := runCLI(t, context.Background(), "runs", "--out", out)
+	if strings.Count(table, "card-fraud-screening") != 2 || !strings.Contains(table, runs[1].CriteriaHash[:12]) {
+		t.Errorf("table:\n%s", table)
 	}
 }

@@ -1,0 +1,162 @@
+package cli
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/poc-harness/poc/internal/results"
+	"github.com/spf13/cobra"
+)
+
+// RunsOptions are the inputs of `poc runs`.
+type RunsOptions struct {
+	// Experiment restricts the list to one experiment's runs ("" for all).
+	Experiment string
+	Out        string
+	JSON       bool
+}
+
+// RunEntry is one past run in `poc runs --json`.
+type RunEntry struct {
+	Experiment string           `json:"experiment"`
+	RunID      string           `json:"run_id"`
+	Dir        string           `json:"dir"`
+	Started    time.Time        `json:"started"`
+	Status     results.Status   `json:"status"`
+	Verdict    results.Decision `json:"verdict,omitempty"`
+	// DataSHA256 is the dataset's hash; FileSHA256 the experiment file's;
+	// CriteriaHash a hash of the criteria as judged (name, metric,
+	// pipeline, kind, baseline, threshold, must), which changes when the
+	// success criteria do — a change after a result was seen shows here.
+	DataSHA256   string `json:"data_sha256"`
+	FileSHA256   string `json:"file_sha256"`
+	CriteriaHash string `json:"criteria_hash,omitempty"`
+}
+
+func newRunsCmd(io IO) *cobra.Command {
+	opts := &RunsOptions{}
+	cmd := &cobra.Command{
+		Use:   "runs [EXPERIMENT]",
+		Short: "List the past runs under the output folder: time, status, verdict, data and criteria hashes",
+		Long: `List the runs under --out (default results/), oldest first, of every experiment
+or of the one named (its name: line, the folder under --out): when each started,
+its status and verdict, and short hashes of the dataset, of the experiment file
+and of the criteria as judged. A hash that changes between runs on the same
+data says the file or its success criteria changed.`,
+		Example: "  poc runs\n  poc runs card-fraud-screening --json",
+		Args:    cobra.MaximumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Experiment = args[0]
+			}
+			return listRuns(io, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Out, "out", "results", "the output folder the runs were written under")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the list as JSON")
+	return cmd
+}
+
+// pastRuns are the run folders under out (of experiment, when not ""),
+// oldest first; a folder without a readable manifest is skipped.
+func pastRuns(out, experiment string) ([]RunEntry, error) {
+	pattern := filepath.Join(out, "*", "*", results.ManifestFile)
+	if experiment != "" {
+		pattern = filepath.Join(out, experiment, "*", results.ManifestFile)
+	}
+	manifests, err := filepath.Glob(pattern)
+	if err != nil {
+		return nil, fmt.Errorf("list runs: %w", err)
+	}
+	var runs []RunEntry
+	for _, m := range manifests {
+		dir := filepath.Dir(m)
+		if st, err := os.Lstat(dir); err != nil || !st.IsDir() { // the latest link
+			continue
+		}
+		var man results.Manifest
+		b, err := os.ReadFile(m)
+		if err != nil || json.Unmarshal(b, &man) != nil {
+			continue
+		}
+		e := RunEntry{Experiment: man.Experiment.Name, RunID: man.RunID, Dir: dir, Started: man.Started, Status: man.Status,
+			DataSHA256: man.Dataset.SHA256, FileSHA256: man.Experiment.SHA256}
+		var v results.Verdict
+		if b, err := os.ReadFile(filepath.Join(dir, results.VerdictFile)); err == nil && json.Unmarshal(b, &v) == nil {
+			e.Verdict, e.CriteriaHash = v.Verdict, criteriaHash(v.Criteria)
+		}
+		runs = append(runs, e)
+	}
+	slices.SortStableFunc(runs, func(a, b RunEntry) int {
+		if c := a.Started.Compare(b.Started); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Dir, b.Dir)
+	})
+	return runs, nil
+}
+
+// criteriaHash is a hash of what decides the verdict of each criterion.
+func criteriaHash(cs []results.Judgement) string {
+	type decides struct {
+		Name, Metric, Pipeline, Baseline, Sense string
+		Kind                                    results.Kind
+		Threshold                               results.Number
+		Must, Relative                          bool
+	}
+	d := make([]decides, len(cs))
+	for i, c := range cs {
+		d[i] = decides{c.Name, c.Metric, c.Pipeline, c.Baseline, c.Sense, c.Kind, c.Threshold, c.Must, c.Relative}
+	}
+	b, _ := json.Marshal(d)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+func listRuns(io IO, opts *RunsOptions) error {
+	runs, err := pastRuns(opts.Out, opts.Experiment)
+	if err != nil {
+		return err
+	}
+	if opts.JSON {
+		if runs == nil {
+			runs = []RunEntry{}
+		}
+		return writeJSON(io.Out, runs, "write run list")
+	}
+	if len(runs) == 0 {
+		where := opts.Out
+		if opts.Experiment != "" {
+			where = filepath.Join(opts.Out, opts.Experiment)
+		}
+		fmt.Fprintf(io.Out, "no runs under %s\n", where)
+		return nil
+	}
+	short := func(h string) string { return h[:min(len(h), 12)] }
+	w := tabwriter.NewWriter(io.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "STARTED (UTC)\tEXPERIMENT\tRUN\tSTATUS\tVERDICT\tDATA\tFILE\tCRITERIA")
+	for _, r := range runs {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Started.UTC().Format(time.DateTime), r.Experiment, r.RunID, r.Status,
+			cmpOr(string(r.Verdict), "-"), short(r.DataSHA256), short(r.FileSHA256), cmpOr(short(r.CriteriaHash), "-"))
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("write run list: %w", err)
+	}
+	return nil
+}
+
+// cmpOr is s, or dash when s is "".
+func cmpOr(s, dash string) string {
+	if s == "" {
+		return dash
+	}
+	return s
+}

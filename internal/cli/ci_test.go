@@ -453,4 +453,22 @@ func TestRunsListsPastRuns(t *testing.T) {
 	if strings.Count(table, "card-fraud-screening") != 2 || !strings.Contains(table, runs[1].CriteriaHash[:12]) {
 		t.Errorf("table:\n%s", table)
 	}
+
+	code, cmpOut, stderr := runCLI(t, context.Background(), "compare", runs[0].Dir, runs[1].Dir)
+	if code != ExitOK {
+		t.Fatalf("compare: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"data:     the same (" + runs[0].DataSHA256[:12] + ")", "file:     changed (",
+		"criteria: changed —", "changed: precision of fraud-model-v3 at least 30.0%: required >= 30.0% → >= 25.0%",
+		"verdict:  ", "CRITERION", "recall of fraud-model-v3 better than rules-v12 by 5.0 pp"} {
+		if !strings.Contains(cmpOut, want) {
+			t.Errorf("compare lacks %q:\n%s", want, cmpOut)
+		}
+	}
+	if strings.Contains(cmpOut, "removed:") || strings.Contains(cmpOut, "added:") {
+		t.Errorf("a moved threshold shows as a criterion removed and another added:\n%s", cmpOut)
+	}
+	if code, _, _ := runCLI(t, context.Background(), "compare", runs[0].Dir); code != ExitInvalid {
+		t.Errorf("compare of one run: exit %d, want %d", code, ExitInvalid)
+	}
 }

@@ -1,24 +1,25 @@
 package metrics
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
-	"math"
 	"os"
 	"path/filepath"
-	"reflect"
-	"slices"
 	"sort"
 	"strings"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/poc-harness/poc/datasets/fieldexpr"
 	"github.com/poc-harness/poc/pipeline"
 )
 
 func init() {
-	Register(Info{Type: "json_schema", Doc: "share of answers (raw text) that are JSON conforming to `schema:` (inline) or `schema_file:` (type, properties, required, enum, items, minimum/maximum, additionalProperties: false)",
+	Register(Info{Type: "json_schema", Doc: "share of answers (raw text) that are JSON conforming to `schema:` (inline) or `schema_file:` (JSON Schema, draft 2020-12 unless $schema names another)",
 		Accepts: textKind}, func() Spec { return new(JSONSchemaSpec) })
 }
 
@@ -36,15 +37,13 @@ func init() {
 //     currency: {enum: [EUR, USD]}
 //
 // The answer (its raw text, as json_valid reads it) must parse as JSON and
-// conform to the schema. The subset of JSON Schema understood: type (one
-// or a list of object, array, string, number, integer, boolean, null),
-// properties, required, enum, const, items, minimum, maximum,
-// exclusiveMinimum, exclusiveMaximum, minItems, maxItems, minLength,
-// maxLength and additionalProperties (false, or a schema). Annotations
-// ($schema, $id, title, description, default, examples, format) are
-// ignored; any other keyword is an error when the file is loaded, never
-// silently skipped. A failed prediction does not conform. The detail counts
-// the non-conforming answers by the first keyword they fail.
+// conform to the schema: JSON Schema, draft 2020-12 unless the schema's
+// $schema names an older draft, as github.com/santhosh-tekuri/jsonschema/v6
+// validates it (formats are annotations, as the draft says). A keyword no
+// draft defines is an error when the file is loaded, with the keyword it
+// may misspell: JSON Schema would ignore it, and every answer would pass
+// it. A failed prediction does not conform. The detail counts the
+// non-conforming answers by the first keyword they fail.
 type JSONSchemaSpec struct {
 	// Schema is the schema, inline.
 	Schema map[string]any `yaml:"schema"`
@@ -65,7 +64,7 @@ func (s *JSONSchemaSpec) Build(env Env) (Metric, error) {
 	if err != nil {
 		return nil, err
 	}
-	sch, err := compileSchema(doc, "")
+	sch, err := compileSchema(doc)
 	if err != nil {
 		return nil, pipeline.Errorf(field, "%v", err)
 	}
@@ -83,13 +82,13 @@ func (s *JSONSchemaSpec) Build(env Env) (Metric, error) {
 		if text == "" {
 			text = strings.TrimSpace(o.Pred.Output.Text)
 		}
-		var v any
-		if text == "" || json.Unmarshal([]byte(text), &v) != nil {
+		v, err := jsonschema.UnmarshalJSON(strings.NewReader(text))
+		if text == "" || err != nil {
 			r[0], r[1] = 0, notJSON
 			return ""
 		}
-		if kw := sch.validate(v); kw != "" {
-			r[0], r[1] = 0, reasons.id(kw)
+		if err := sch.Validate(v); err != nil {
+			r[0], r[1] = 0, reasons.id(failedKeyword(err))
 			return ""
 		}
 		r[0] = 1
@@ -149,304 +148,175 @@ func (s *JSONSchemaSpec) document(dir string) (doc any, field string, err error)
 	return doc, field, nil
 }
 
-// jsonSchema is a compiled schema of the supported subset.
-type jsonSchema struct {
-	types              []string
-	properties         map[string]*jsonSchema
-	required           []string
-	enum               []any
-	items              *jsonSchema
-	additional         *jsonSchema // nil: any additional property
-	noAdditional       bool
-	minimum, maximum   *float64
-	exclusiveMin       *float64
-	exclusiveMax       *float64
-	minItems, maxItems *float64
-	minLength          *float64
-	maxLength          *float64
+// compileSchema compiles the schema document (JSON Schema draft 2020-12
+// unless its $schema names another draft) with
+// github.com/santhosh-tekuri/jsonschema/v6, after refusing a keyword no
+// draft defines: JSON Schema ignores unknown keywords, so a misspelt
+// `requird:` would let every answer conform.
+func compileSchema(doc any) (*jsonschema.Schema, error) {
+	if err := knownKeywords(doc, ""); err != nil {
+		return nil, err
+	}
+	// Through JSON again, as the library decodes it (numbers as json.Number).
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("the schema cannot be written as JSON: %w", err)
+	}
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("the schema cannot be read back from JSON: %w", err)
+	}
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	if err := c.AddResource(schemaURL, v); err != nil {
+		return nil, fmt.Errorf("schema: %w", err)
+	}
+	sch, err := c.Compile(schemaURL)
+	if err != nil {
+		return nil, fmt.Errorf("invalid schema: %s", schemaProblems(err))
+	}
+	return sch, nil
 }
 
+// schemaProblems are the deepest causes of a schema's failure against its
+// draft's metaschema, each at its place in the schema
+// ("schema/properties/total/minimum: got string, want number"), or the
+// error as it is.
+func schemaProblems(err error) string {
+	lines := strings.Split(err.Error(), "\n")
+	deepest, out := -1, []string(nil)
+	for _, l := range lines {
+		trimmed := strings.TrimLeft(l, " ")
+		if !strings.HasPrefix(trimmed, "- at '") {
+			continue
+		}
+		indent := len(l) - len(trimmed)
+		loc, msg, ok := strings.Cut(strings.TrimPrefix(trimmed, "- at '"), "': ")
+		if !ok {
+			continue
+		}
+		line := "schema" + loc + ": " + msg
+		switch {
+		case indent > deepest:
+			deepest, out = indent, []string{line}
+		case indent == deepest:
+			out = append(out, line)
+		}
+	}
+	if len(out) == 0 {
+		return strings.ReplaceAll(err.Error(), schemaURL, "the schema")
+	}
+	return strings.Join(out, "; ")
+}
+
+// schemaURL names the metric's schema for the compiler.
+const schemaURL = "mem://json_schema/schema.json"
+
+// schemaKeywords are the keywords of the JSON Schema drafts (2020-12 and
+// the older ones a $schema may name), their annotations included.
+var schemaKeywords = map[string]bool{}
+
+func init() {
+	for _, k := range strings.Fields(`$schema $id $ref $dynamicRef $dynamicAnchor $anchor $vocabulary $comment $defs
+		definitions $recursiveRef $recursiveAnchor
+		allOf anyOf oneOf not if then else dependentSchemas dependencies prefixItems items additionalItems contains
+		properties patternProperties additionalProperties propertyNames unevaluatedItems unevaluatedProperties
+		type enum const multipleOf maximum exclusiveMaximum minimum exclusiveMinimum maxLength minLength pattern
+		maxItems minItems uniqueItems maxContains minContains maxProperties minProperties required dependentRequired
+		title description default deprecated readOnly writeOnly examples format
+		contentEncoding contentMediaType contentSchema`) {
+		schemaKeywords[k] = true
+	}
+}
+
+// schemaKeywordsOf are the keywords whose value is a schema, a list of
+// schemas, or a mapping of names to schemas: knownKeywords looks into them.
 var (
-	schemaTypes       = []string{"object", "array", "string", "number", "integer", "boolean", "null"}
-	schemaAnnotations = map[string]bool{"$schema": true, "$id": true, "title": true, "description": true, "default": true,
-		"examples": true, "format": true, "$comment": true}
-	schemaKeywords = []string{"type", "properties", "required", "enum", "const", "items", "additionalProperties",
-		"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "minLength", "maxLength"}
+	subschema    = map[string]bool{"not": true, "if": true, "then": true, "else": true, "items": true, "additionalItems": true, "contains": true, "additionalProperties": true, "propertyNames": true, "unevaluatedItems": true, "unevaluatedProperties": true, "contentSchema": true}
+	subschemas   = map[string]bool{"allOf": true, "anyOf": true, "oneOf": true, "prefixItems": true}
+	namedSchemas = map[string]bool{"properties": true, "patternProperties": true, "$defs": true, "definitions": true, "dependentSchemas": true}
 )
 
-// compileSchema checks the schema document at path and compiles it.
-func compileSchema(doc any, path string) (*jsonSchema, error) {
-	if b, ok := doc.(bool); ok && b {
-		return &jsonSchema{}, nil
-	}
+// knownKeywords refuses a keyword no draft defines anywhere in the schema
+// at path ("" for the root).
+func knownKeywords(doc any, path string) error {
 	obj, ok := doc.(map[string]any)
 	if !ok {
-		return nil, schemaErrorf(path, "expected a mapping of schema keywords, got %s", jsonKind(doc))
+		return nil // true, false, or a value the compiler refuses
 	}
-	s := &jsonSchema{}
 	keys := make([]string, 0, len(obj))
 	for k := range obj {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	at := func(p string) string {
+		if p == "" {
+			return "the schema"
+		}
+		return "schema" + p
+	}
 	for _, k := range keys {
-		if err := s.compileKeyword(k, obj[k], path); err != nil {
-			return nil, err
-		}
-	}
-	return s, nil
-}
-
-// schemaErrorf is a problem with the (sub)schema at path, "" being the
-// whole schema.
-func schemaErrorf(path, format string, args ...any) error {
-	where := path
-	if where == "" {
-		where = "the schema"
-	}
-	return fmt.Errorf("%s: %s", where, fmt.Sprintf(format, args...))
-}
-
-// schemaBounds maps each numeric keyword to the bound of jsonSchema it
-// sets.
-var schemaBounds = map[string]func(*jsonSchema) **float64{
-	"minimum":          func(s *jsonSchema) **float64 { return &s.minimum },
-	"maximum":          func(s *jsonSchema) **float64 { return &s.maximum },
-	"exclusiveMinimum": func(s *jsonSchema) **float64 { return &s.exclusiveMin },
-	"exclusiveMaximum": func(s *jsonSchema) **float64 { return &s.exclusiveMax },
-	"minItems":         func(s *jsonSchema) **float64 { return &s.minItems },
-	"maxItems":         func(s *jsonSchema) **float64 { return &s.maxItems },
-	"minLength":        func(s *jsonSchema) **float64 { return &s.minLength },
-	"maxLength":        func(s *jsonSchema) **float64 { return &s.maxLength },
-}
-
-// compileKeyword compiles keyword k, of value v, of the schema at path into
-// s. Annotations are accepted and ignored; any other unknown keyword is an
-// error, so that a schema is never silently checked less than written.
-func (s *jsonSchema) compileKeyword(k string, v any, path string) error {
-	if bound, ok := schemaBounds[k]; ok {
-		f, ok := v.(float64)
-		if !ok {
-			return schemaErrorf(path, "%s must be a number", k)
-		}
-		*bound(s) = &f
-		return nil
-	}
-	var err error
-	switch k {
-	case "type":
-		s.types, err = compileTypes(v, path)
-	case "properties":
-		s.properties, err = compileProperties(v, path)
-	case "required":
-		s.required, err = compileRequired(v, path)
-	case "enum":
-		list, ok := v.([]any)
-		if !ok || len(list) == 0 {
-			return schemaErrorf(path, "enum must be a non-empty list of values")
-		}
-		s.enum = list
-	case "const":
-		s.enum = []any{v}
-	case "items":
-		s.items, err = compileSchema(v, path+".items")
-	case "additionalProperties":
-		if b, ok := v.(bool); ok {
-			s.noAdditional = !b
-		} else {
-			s.additional, err = compileSchema(v, path+".additionalProperties")
-		}
-	default:
-		if !schemaAnnotations[k] {
-			return schemaErrorf(path, "keyword %q is not supported (supported: %s)", k, strings.Join(schemaKeywords, ", "))
-		}
-	}
-	return err
-}
-
-// compileTypes reads the type keyword: one type name or a list of them.
-func compileTypes(v any, path string) ([]string, error) {
-	var types []string
-	switch t := v.(type) {
-	case string:
-		types = []string{t}
-	case []any:
-		for _, x := range t {
-			xs, _ := x.(string)
-			types = append(types, xs)
-		}
-	default:
-		return nil, schemaErrorf(path, "type must be a type name or a list of them")
-	}
-	for _, t := range types {
-		if !slices.Contains(schemaTypes, t) {
-			return nil, schemaErrorf(path, "unknown type %q (types: %s)", t, strings.Join(schemaTypes, ", "))
-		}
-	}
-	return types, nil
-}
-
-// compileProperties compiles the schema of each property under properties.
-func compileProperties(v any, path string) (map[string]*jsonSchema, error) {
-	props, ok := v.(map[string]any)
-	if !ok {
-		return nil, schemaErrorf(path, "properties must be a mapping of property names to schemas")
-	}
-	properties := map[string]*jsonSchema{}
-	for name, p := range props {
-		var err error
-		if properties[name], err = compileSchema(p, path+".properties."+name); err != nil {
-			return nil, err
-		}
-	}
-	return properties, nil
-}
-
-// compileRequired reads the required keyword: a list of property names.
-func compileRequired(v any, path string) ([]string, error) {
-	list, ok := v.([]any)
-	if !ok {
-		return nil, schemaErrorf(path, "required must be a list of property names")
-	}
-	var required []string
-	for _, x := range list {
-		name, ok := x.(string)
-		if !ok {
-			return nil, schemaErrorf(path, "required must be a list of property names")
-		}
-		required = append(required, name)
-	}
-	return required, nil
-}
-
-// validate returns the first keyword v fails, "" when v conforms.
-func (s *jsonSchema) validate(v any) string {
-	if len(s.types) > 0 && !slices.ContainsFunc(s.types, func(t string) bool { return hasJSONType(v, t) }) {
-		return "type"
-	}
-	if s.enum != nil && !slices.ContainsFunc(s.enum, func(e any) bool { return reflect.DeepEqual(e, v) }) {
-		return "enum"
-	}
-	switch x := v.(type) {
-	case float64:
-		return s.validateNumber(x)
-	case string:
-		return s.validateString(x)
-	case []any:
-		return s.validateArray(x)
-	case map[string]any:
-		return s.validateObject(x)
-	}
-	return ""
-}
-
-// validateNumber checks a number against the bounds, in the order
-// minimum, maximum, exclusiveMinimum, exclusiveMaximum.
-func (s *jsonSchema) validateNumber(x float64) string {
-	switch {
-	case s.minimum != nil && x < *s.minimum:
-		return "minimum"
-	case s.maximum != nil && x > *s.maximum:
-		return "maximum"
-	case s.exclusiveMin != nil && x <= *s.exclusiveMin:
-		return "exclusiveMinimum"
-	case s.exclusiveMax != nil && x >= *s.exclusiveMax:
-		return "exclusiveMaximum"
-	}
-	return ""
-}
-
-// validateString checks a string's length, counted in characters (runes),
-// not bytes.
-func (s *jsonSchema) validateString(x string) string {
-	n := float64(len([]rune(x)))
-	switch {
-	case s.minLength != nil && n < *s.minLength:
-		return "minLength"
-	case s.maxLength != nil && n > *s.maxLength:
-		return "maxLength"
-	}
-	return ""
-}
-
-// validateArray checks an array's length, then each item in order.
-func (s *jsonSchema) validateArray(x []any) string {
-	n := float64(len(x))
-	switch {
-	case s.minItems != nil && n < *s.minItems:
-		return "minItems"
-	case s.maxItems != nil && n > *s.maxItems:
-		return "maxItems"
-	}
-	if s.items != nil {
-		for _, it := range x {
-			if kw := s.items.validate(it); kw != "" {
-				return kw
+		v := obj[k]
+		switch {
+		case !schemaKeywords[k]:
+			hint := ""
+			if s := closest(k); s != "" {
+				hint = fmt.Sprintf(" (did you mean %q?)", s)
+			}
+			return fmt.Errorf("%s: %q is no JSON Schema keyword%s; JSON Schema would ignore it, so no answer would fail it", at(path), k, hint)
+		case subschema[k]:
+			if err := knownKeywords(v, path+"."+k); err != nil {
+				return err
+			}
+		case subschemas[k]:
+			if list, ok := v.([]any); ok {
+				for i, e := range list {
+					if err := knownKeywords(e, fmt.Sprintf("%s.%s[%d]", path, k, i)); err != nil {
+						return err
+					}
+				}
+			}
+		case namedSchemas[k]:
+			if m, ok := v.(map[string]any); ok {
+				names := make([]string, 0, len(m))
+				for n := range m {
+					names = append(names, n)
+				}
+				sort.Strings(names)
+				for _, n := range names {
+					if err := knownKeywords(m[n], path+"."+k+"."+n); err != nil {
+						return err
+					}
+				}
 			}
 		}
 	}
-	return ""
+	return nil
 }
 
-// validateObject checks the required properties, then every property in
-// name order, so that the keyword reported is deterministic.
-func (s *jsonSchema) validateObject(x map[string]any) string {
-	for _, name := range s.required {
-		if _, ok := x[name]; !ok {
-			return "required"
-		}
-	}
-	names := make([]string, 0, len(x))
-	for k := range x {
-		names = append(names, k)
+// closest is the schema keyword k most likely misspells ("" for none).
+func closest(k string) string {
+	names := make([]string, 0, len(schemaKeywords))
+	for n := range schemaKeywords {
+		names = append(names, n)
 	}
 	sort.Strings(names)
-	for _, k := range names {
-		p, declared := s.properties[k]
-		switch {
-		case declared:
-			if kw := p.validate(x[k]); kw != "" {
-				return kw
-			}
-		case s.noAdditional:
-			return "additionalProperties"
-		case s.additional != nil:
-			if kw := s.additional.validate(x[k]); kw != "" {
-				return kw
-			}
-		}
-	}
-	return ""
+	return fieldexpr.Closest(k, names)
 }
 
-// hasJSONType reports whether a decoded JSON value is of schema type t.
-func hasJSONType(v any, t string) bool {
-	switch t {
-	case "integer":
-		f, ok := v.(float64)
-		return ok && f == math.Trunc(f)
-	case "number":
-		_, ok := v.(float64)
-		return ok
+// failedKeyword is the keyword an answer fails first: the first leaf of
+// the validation error's tree, by its keyword path ("schema" when the
+// error names none).
+func failedKeyword(err error) string {
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return "schema"
 	}
-	return jsonKind(v) == t
-}
-
-// jsonKind names the JSON type of a decoded value.
-func jsonKind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "boolean"
-	case float64:
-		return "number"
-	case string:
-		return "string"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "object"
+	for len(ve.Causes) > 0 {
+		ve = ve.Causes[0]
 	}
-	return fmt.Sprintf("%T", v)
+	if kw := ve.ErrorKind.KeywordPath(); len(kw) > 0 {
+		return kw[len(kw)-1]
+	}
+	return "schema"
 }

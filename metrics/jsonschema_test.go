@@ -67,6 +67,37 @@ func TestJSONSchema(t *testing.T) {
 	metricstest.Conformance(t, m, obs)
 }
 
+// The whole of JSON Schema applies, beyond the keywords TestJSONSchema
+// uses: a pattern, a oneOf, a $ref to $defs.
+func TestJSONSchemaFullDraft(t *testing.T) {
+	m := buildWith(t, "json_schema", `{schema: {type: object, required: [id, amount],
+  properties: {id: {type: string, pattern: "^INV-[0-9]+$"}, amount: {$ref: "#/$defs/money"},
+    kind: {oneOf: [{const: credit}, {const: debit}]}},
+  $defs: {money: {type: number, exclusiveMinimum: 0}}}}`)
+	answers := []struct {
+		raw, fail string
+	}{
+		{`{"id": "INV-12", "amount": 3, "kind": "debit"}`, ""},
+		{`{"id": "inv-12", "amount": 3}`, "pattern"},
+		{`{"id": "INV-1", "amount": 0}`, "exclusiveMinimum"},
+		{`{"id": "INV-1", "amount": 1, "kind": "refund"}`, "const"},
+	}
+	acc := m.New()
+	for i, a := range answers {
+		acc.Add(metrics.Observation{Pred: pipeline.Prediction{Seq: i, Output: pipeline.Output{Raw: a.raw}}})
+	}
+	r := acc.Result()
+	got := r.Detail.(metrics.JSONSchemaDetail).Failures
+	for _, a := range answers[1:] {
+		if got[a.fail] != 1 {
+			t.Errorf("%s: failures %v, want one on %q", a.raw, got, a.fail)
+		}
+	}
+	if r.Value != 0.25 {
+		t.Errorf("value %v, want 1/4", r.Value)
+	}
+}
+
 func TestJSONSchemaFileAndErrors(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "s.json"), []byte(`{"type": "object", "required": ["a"]}`), 0o644); err != nil {
@@ -92,10 +123,11 @@ func TestJSONSchemaFileAndErrors(t *testing.T) {
 		``: "missing",
 		`{schema: {type: object}, schema_file: s.json}`: "not both",
 		`{schema_file: nope.json}`:                      "read schema",
-		`{schema: {type: objekt}}`:                      `unknown type "objekt"`,
-		`{schema: {pattern: "^a"}}`:                     `keyword "pattern" is not supported`,
-		`{schema: {properties: {a: {oneOf: []}}}}`:      `.properties.a: keyword "oneOf"`,
-		`{schema: {minimum: x}}`:                        "minimum must be a number",
+		`{schema: {type: objekt}}`:                      `schema/type: value must be one of`,
+		`{schema: {requried: [a]}}`:                     `"requried" is no JSON Schema keyword (did you mean "required"?)`,
+		`{schema: {properties: {a: {minimun: 1}}}}`:     `schema.properties.a: "minimun" is no JSON Schema keyword (did you mean "minimum"?)`,
+		`{schema: {properties: {a: {oneOf: []}}}}`:      `schema/properties/a/oneOf: minItems`,
+		`{schema: {minimum: x}}`:                        "schema/minimum: got string, want number",
 	} {
 		s := f()
 		if keys != "" {

@@ -472,3 +472,40 @@ func TestRunsListsPastRuns(t *testing.T) {
 		t.Errorf("compare of one run: exit %d, want %d", code, ExitInvalid)
 	}
 }
+
+// Every template of `poc init` writes an experiment that validates as
+// written, named after its folder, with data beside it; the offline ones
+// run to a verdict. A folder with files in it is never written into.
+func TestInitTemplates(t *testing.T) {
+	for _, name := range templateNames() {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "My "+name+" POC")
+			code, stdout, stderr := runCLI(t, context.Background(), "init", "--template", name, dir)
+			if code != ExitOK || !strings.Contains(stdout, "experiment my-"+name+"-poc") {
+				t.Fatalf("init: exit %d\n%s\n%s", code, stdout, stderr)
+			}
+			exp := filepath.Join(dir, "experiment.yaml")
+			if code, stdout, stderr := runCLI(t, context.Background(), "validate", "-q", exp); code != ExitOK || !strings.Contains(stdout, ": valid — ") {
+				t.Fatalf("validate: exit %d\n%s\n%s", code, stdout, stderr)
+			}
+			if _, err := os.Stat(filepath.Join(dir, templates[name].data)); err != nil {
+				t.Errorf("no data: %v", err)
+			}
+			if src, _ := os.ReadFile(exp); !strings.Contains(string(src), "\nname: my-"+name+"-poc\n") || !strings.HasPrefix(string(src), "# ") {
+				t.Errorf("the experiment is not named after its folder, or has lost its comments:\n%.300s", src)
+			}
+			if strings.Contains(templates[name].doc, "offline") {
+				code, stdout, stderr := runCLI(t, context.Background(), "run", "-q", exp, "--out", t.TempDir())
+				if code != ExitOK || !strings.HasPrefix(stdout, "Verdict: ") {
+					t.Errorf("run: exit %d\n%s\n%s", code, stdout, stderr)
+				}
+			}
+			if code, _, stderr := runCLI(t, context.Background(), "init", "--template", name, dir); code != ExitInvalid || !strings.Contains(stderr, "overwrites nothing") {
+				t.Errorf("init into the same folder: exit %d: %s", code, stderr)
+			}
+		})
+	}
+	if code, _, stderr := runCLI(t, context.Background(), "init", "--template", "credt", t.TempDir()+"/x"); code != ExitInvalid || !strings.Contains(stderr, `did you mean "credit"?`) {
+		t.Errorf("a misspelt template: exit %d: %s", code, stderr)
+	}
+}

@@ -148,7 +148,7 @@ Exit codes:
 	}
 	root.AddCommand(runCmd, validateCmd, planCmd, newVersionCmd(io))
 	root.AddCommand(newMetricsCmd(io))
-	root.AddCommand(newReportCmd(io, nil), newCacheCmd(io), newRunsCmd(io), newCompareCmd(io))
+	root.AddCommand(newReportCmd(io, nil), newCacheCmd(io), newRunsCmd(io), newCompareCmd(io), newInitCmd(io))
 	root.InitDefaultCompletionCmd()
 	addCompletion(root)
 	refuseUnknownSubcommands(root)

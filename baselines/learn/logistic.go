@@ -3,6 +3,7 @@ package learn
 import (
 	"context"
 	"errors"
+	"gonum.org/v1/gonum/floats"
 	"math"
 	"runtime"
 	"sync"
@@ -240,14 +241,14 @@ func (o *linearObjective) eval(w, g []float64) float64 {
 	copy(g, o.grads[0])
 	for t := 1; t < workers; t++ {
 		f += o.losses[t]
-		axpy(1, o.grads[t], g)
+		floats.Add(g, o.grads[t])
 	}
 	d, kk, l2 := o.d, o.kk, o.l2
 	for j := 0; j < d*kk; j++ {
 		f += 0.5 * l2 * w[j] * w[j]
 		g[j] += l2 * w[j]
 	}
-	scale(o.inv, g)
+	floats.Scale(o.inv, g)
 	return f * o.inv
 }
 

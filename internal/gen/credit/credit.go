@@ -24,11 +24,11 @@ type Application struct {
 	Income        float64 // thousands a year
 	DebtRatio     float64 // debt payments over income
 	YearsEmployed float64
-	PriorArrears  int    // earlier missed payments
-	Purpose       string // car, home, education, consumer
+	PriorArrears  int     // earlier missed payments
+	Purpose       string  // car, home, education, consumer
 	Amount        float64 // the loan, in EUR
-	Officer       string // what the loan officer decided: approve or decline
-	Defaulted     string // yes or no: whether the loan (or a comparable one) defaulted
+	Officer       string  // what the loan officer decided: approve or decline
+	Defaulted     string  // yes or no: whether the loan (or a comparable one) defaulted
 }
 
 // Generate makes n applications from seed.

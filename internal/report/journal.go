@@ -95,6 +95,14 @@ func (j *journal) pipe(name string) *pipeJournal {
 func readJournal(ctx context.Context, run *results.Run, positive string, keepRaw map[string]bool) (*journal, error) {
 	j := &journal{byName: map[string]*pipeJournal{}, positive: positive, keepRaw: keepRaw}
 	preds := run.Predictions
+	if preds == nil && noAnswers(run, keepRaw) {
+		// A finished folder (poc report): its predictions.parquet holds all
+		// the report reads when no pipeline it keeps answers of answers in
+		// text — reading the columnar file, not parsing every journal line.
+		if p, err := results.ReadPredictions(ctx, run.Dir, results.ReadOptions{}); err == nil && !needsAnswers(p) {
+			preds = p
+		}
+	}
 	if preds != nil && !needsAnswers(preds) {
 		for _, pp := range preds.Pipelines {
 			j.answer(&results.Entry{Pipeline: pp.Name})
@@ -114,6 +122,21 @@ func readJournal(ctx context.Context, run *results.Run, positive string, keepRaw
 		j.digest(pp)
 	}
 	return j, nil
+}
+
+// answerless are the pipeline types whose journal lines hold no answer
+// beyond the columns (no raw text, no fields): a decision, a score, a cost.
+var answerless = map[string]bool{"rules": true, "column": true, "constant": true, "majority": true, "learn": true}
+
+// noAnswers reports whether every pipeline of run whose raw answers the
+// report keeps is of a type that gives none.
+func noAnswers(run *results.Run, keepRaw map[string]bool) bool {
+	for _, p := range run.Manifest.Pipelines {
+		if keepRaw[p.Name] && !answerless[p.Type] {
+			return false
+		}
+	}
+	return len(run.Manifest.Pipelines) > 0
 }
 
 // needsAnswers reports whether the report needs what only the journal

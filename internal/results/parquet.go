@@ -67,7 +67,10 @@ const rowGroupRows = 256 * 1024
 
 // entry is the journal entry a parquet row records (without the raw answer,
 // the texts and fields and the token counts, which stay in the journal).
-func (r *PredictionRow) entry() (Entry, error) {
+// segs holds the segment maps decoded so far, by their JSON: a few sets of
+// segment values repeat over millions of rows, and the entries share them
+// (read them, never change them).
+func (r *PredictionRow) entry(segs map[string]map[string]string) (Entry, error) {
 	e := Entry{Seq: int(r.Seq), ID: r.RecordID, Pipeline: r.Pipeline, Truth: r.Truth, Label: r.Label, Score: r.Score,
 		LatencyMS: r.LatencyMS, Cost: r.Cost, Unparseable: r.Unparseable, Cached: r.Cached}
 	if r.Error != nil {
@@ -77,9 +80,14 @@ func (r *PredictionRow) entry() (Entry, error) {
 		e.Time = *r.Time
 	}
 	if r.Segments != nil {
-		if err := json.Unmarshal([]byte(*r.Segments), &e.Segments); err != nil {
-			return e, fmt.Errorf("record %d: segments: %w", r.Seq, err)
+		m, ok := segs[*r.Segments]
+		if !ok {
+			if err := json.Unmarshal([]byte(*r.Segments), &m); err != nil {
+				return e, fmt.Errorf("record %d: segments: %w", r.Seq, err)
+			}
+			segs[*r.Segments] = m
 		}
+		e.Segments = m
 	}
 	return e, nil
 }
@@ -234,13 +242,14 @@ func readParquet(ctx context.Context, dir string) (*Predictions, error) {
 func readRows[T any](ctx context.Context, pr *parquet.GenericReader[T], p *Predictions, row func(*T) *PredictionRow) error {
 	defer pr.Close()
 	rows := make([]T, 4096)
+	segs := map[string]map[string]string{}
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		n, rerr := pr.Read(rows)
 		for i := range rows[:n] {
-			e, err := row(&rows[i]).entry()
+			e, err := row(&rows[i]).entry(segs)
 			if err != nil {
 				return err
 			}

@@ -433,8 +433,13 @@ func TestRunsListsPastRuns(t *testing.T) {
 		if err := os.WriteFile(file, []byte(exp), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if code, _, stderr := runCLI(t, context.Background(), "run", "-q", file, "--out", out); code != ExitOK {
+		code, _, stderr := runCLI(t, context.Background(), "run", "-q", file, "--out", out)
+		if code != ExitOK {
 			t.Fatalf("run %d: exit %d: %s", i, code, stderr)
+		}
+		if moved := strings.Contains(stderr, "the criteria changed since run"); moved != (i == 1) ||
+			i == 1 && !strings.Contains(stderr, "required >= 30.0% → >= 25.0%") {
+			t.Errorf("run %d: the warning of criteria moved on the same data is %v, want %v:\n%s", i, moved, i == 1, stderr)
 		}
 	}
 	code, stdout, _ := runCLI(t, context.Background(), "runs", "card-fraud-screening", "--out", out, "--json")

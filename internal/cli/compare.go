@@ -50,8 +50,8 @@ func compareRuns(w io.Writer, a, b *results.Run) error {
 	fmt.Fprintf(w, "data:     %s; %s records in A, %s in B\n", same(ma.Dataset.SHA256, mb.Dataset.SHA256),
 		format.Group(int64(ma.Dataset.Records)), format.Group(int64(mb.Dataset.Records)))
 	fmt.Fprintf(w, "file:     %s\n", same(ma.Experiment.SHA256, mb.Experiment.SHA256))
-	pairs := pairCriteria(a.Verdict.Criteria, b.Verdict.Criteria)
-	changes := criteriaChanges(pairs)
+	pairs := results.PairCriteria(a.Verdict.Criteria, b.Verdict.Criteria)
+	changes := results.CriteriaChanges(pairs)
 	if len(changes) == 0 {
 		fmt.Fprintln(w, "criteria: the same")
 	} else {
@@ -74,87 +74,14 @@ func compareRuns(w io.Writer, a, b *results.Run) error {
 			}
 			return strings.ToUpper(string(j.Status)) + " " + criterionText(*j)
 		}
-		j := p.a
+		j := p.A
 		if j == nil {
-			j = p.b
+			j = p.B
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", format.CriterionName(j.Name, j.Metric), cell(p.a), cell(p.b))
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", format.CriterionName(j.Name, j.Metric), cell(p.A), cell(p.B))
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write comparison: %w", err)
 	}
 	return nil
-}
-
-// criterionPair is a criterion of run a and the same criterion of run b
-// (nil where a run lacks it).
-type criterionPair struct{ a, b *results.Judgement }
-
-// pairCriteria pairs the criteria of a and b: by name, then — a name made
-// from the threshold changes with it — what is left by metric, pipeline,
-// kind and baseline, in order; then each left alone.
-func pairCriteria(a, b []results.Judgement) []criterionPair {
-	usedB := make([]bool, len(b))
-	pairs := make([]criterionPair, len(a))
-	for i := range a {
-		pairs[i].a = &a[i]
-		for k := range b {
-			if !usedB[k] && b[k].Name == a[i].Name {
-				pairs[i].b, usedB[k] = &b[k], true
-				break
-			}
-		}
-	}
-	for i := range pairs {
-		if pairs[i].b != nil {
-			continue
-		}
-		ja := pairs[i].a
-		for k := range b {
-			if jb := &b[k]; !usedB[k] && jb.Metric == ja.Metric && jb.Pipeline == ja.Pipeline && jb.Kind == ja.Kind && jb.Baseline == ja.Baseline {
-				pairs[i].b, usedB[k] = jb, true
-				break
-			}
-		}
-	}
-	for k := range b {
-		if !usedB[k] {
-			pairs = append(pairs, criterionPair{b: &b[k]})
-		}
-	}
-	return pairs
-}
-
-// criteriaChanges lists the criteria added, removed or changed (in what
-// decides them) from a to b.
-func criteriaChanges(pairs []criterionPair) []string {
-	var out []string
-	for _, p := range pairs {
-		ja, jb := p.a, p.b
-		switch {
-		case jb == nil:
-			out = append(out, "removed: "+ja.Name)
-		case ja == nil:
-			out = append(out, "added: "+jb.Name)
-		default:
-			var diffs []string
-			show := format.Value[results.Number]
-			if ja.Kind.Comparison() {
-				show = format.Diff[results.Number]
-			}
-			if ja.Threshold != jb.Threshold || ja.Sense != jb.Sense {
-				diffs = append(diffs, fmt.Sprintf("required %s %s → %s %s", ja.Sense, show(ja.Threshold, ja.Unit), jb.Sense, show(jb.Threshold, jb.Unit)))
-			}
-			if ja.Must != jb.Must {
-				diffs = append(diffs, fmt.Sprintf("must %v → %v", ja.Must, jb.Must))
-			}
-			if ja.Name != jb.Name && len(diffs) == 0 {
-				diffs = append(diffs, fmt.Sprintf("renamed %q", jb.Name))
-			}
-			if len(diffs) > 0 {
-				out = append(out, "changed: "+ja.Name+": "+strings.Join(diffs, "; "))
-			}
-		}
-	}
-	return out
 }

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -91,7 +89,7 @@ func pastRuns(out, experiment string) ([]RunEntry, error) {
 			DataSHA256: man.Dataset.SHA256, FileSHA256: man.Experiment.SHA256}
 		var v results.Verdict
 		if b, err := os.ReadFile(filepath.Join(dir, results.VerdictFile)); err == nil && json.Unmarshal(b, &v) == nil {
-			e.Verdict, e.CriteriaHash = v.Verdict, criteriaHash(v.Criteria)
+			e.Verdict, e.CriteriaHash = v.Verdict, results.CriteriaHash(v.Criteria)
 		}
 		runs = append(runs, e)
 	}
@@ -102,23 +100,6 @@ func pastRuns(out, experiment string) ([]RunEntry, error) {
 		return strings.Compare(a.Dir, b.Dir)
 	})
 	return runs, nil
-}
-
-// criteriaHash is a hash of what decides the verdict of each criterion.
-func criteriaHash(cs []results.Judgement) string {
-	type decides struct {
-		Name, Metric, Pipeline, Baseline, Sense string
-		Kind                                    results.Kind
-		Threshold                               results.Number
-		Must, Relative                          bool
-	}
-	d := make([]decides, len(cs))
-	for i, c := range cs {
-		d[i] = decides{c.Name, c.Metric, c.Pipeline, c.Baseline, c.Sense, c.Kind, c.Threshold, c.Must, c.Relative}
-	}
-	b, _ := json.Marshal(d)
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
 }
 
 func listRuns(io IO, opts *RunsOptions) error {

@@ -457,6 +457,12 @@ func replay(ctx context.Context, exp *spec.Experiment, dir string, man results.M
 	}
 	payMetrics(ctx, exp, &man, a.ledger)
 	run, err := analyseRun(ctx, exp, dir, dopt, man, res, opt)
+	if run != nil && err == nil {
+		if moved := criteriaMoved(exp, dir, run); len(moved) > 0 {
+			out.Warnings = append(out.Warnings, moved...)
+			run.Manifest.Warnings = append(run.Manifest.Warnings, warnings(moved)...)
+		}
+	}
 	if err != nil || ctx.Err() != nil {
 		cancelParquet()
 	}

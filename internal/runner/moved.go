@@ -1,0 +1,85 @@
+package runner
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/poc-harness/poc/internal/results"
+	"github.com/poc-harness/poc/internal/spec"
+)
+
+// criteriaMoved warns when an earlier complete run of the experiment (a
+// sibling of dir) judged the same data under other criteria: success
+// criteria written down before anything ran are the point, and criteria
+// moved after a result was seen are shown, never hidden. It names the
+// latest such run, its verdict, and what changed since.
+func criteriaMoved(exp *spec.Experiment, dir string, run *results.Run) spec.Diagnostics {
+	data := run.Manifest.Dataset.SHA256
+	if data == "" {
+		return nil
+	}
+	now := results.CriteriaHash(run.Verdict.Criteria)
+	entries, err := os.ReadDir(filepath.Dir(dir))
+	if err != nil {
+		return nil
+	}
+	var latest *results.Run
+	for _, e := range entries {
+		other := filepath.Join(filepath.Dir(dir), e.Name())
+		if !e.IsDir() || other == dir {
+			continue
+		}
+		var man results.Manifest
+		var v results.Verdict
+		if readJSON(filepath.Join(other, results.ManifestFile), &man) != nil || man.Status != results.Complete ||
+			man.Dataset.SHA256 != data || readJSON(filepath.Join(other, results.VerdictFile), &v) != nil {
+			continue
+		}
+		if results.CriteriaHash(v.Criteria) == now || !man.Started.Before(run.Manifest.Started) {
+			continue
+		}
+		if latest == nil || man.Started.After(latest.Manifest.Started) {
+			latest = &results.Run{Manifest: man, Verdict: v}
+		}
+	}
+	if latest == nil {
+		return nil
+	}
+	pairs := results.PairCriteria(latest.Verdict.Criteria, run.Verdict.Criteria)
+	changes := results.CriteriaChanges(pairs)
+	if len(changes) == 0 {
+		return nil
+	}
+	at := spec.Pos{}
+	if len(exp.Criteria) > 0 {
+		at = exp.Criteria[0].Pos
+	}
+	for _, p := range pairs { // at the first criterion that changed or came
+		if len(results.CriteriaChanges([]results.CriterionPair{p})) == 0 || p.B == nil {
+			continue
+		}
+		for k := range run.Verdict.Criteria {
+			if &run.Verdict.Criteria[k] == p.B && k < len(exp.Criteria) {
+				at = exp.Criteria[k].Pos
+			}
+		}
+		break
+	}
+	return spec.Diagnostics{{File: exp.File, Line: at.Line, Col: at.Col, Field: "criteria", Severity: spec.Warning,
+		Msg: fmt.Sprintf("the criteria changed since run %s (%s) judged these same records %s: %s", latest.Manifest.RunID,
+			latest.Manifest.Started.UTC().Format(time.DateTime+" UTC"), latest.Verdict.Verdict, strings.Join(changes, "; ")),
+		Hint: "criteria moved after a result was seen make the verdict weaker evidence: keep the ones written first, or judge the new ones on records no run has seen (`poc compare` shows both runs)"}}
+}
+
+// readJSON decodes the JSON file at path into v.
+func readJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
+}

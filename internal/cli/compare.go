@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/poc-harness/poc/internal/format"
+	"github.com/poc-harness/poc/internal/history"
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/spf13/cobra"
 )
@@ -50,8 +51,8 @@ func compareRuns(w io.Writer, a, b *results.Run) error {
 	fmt.Fprintf(w, "data:     %s; %s records in A, %s in B\n", same(ma.Dataset.SHA256, mb.Dataset.SHA256),
 		format.Group(int64(ma.Dataset.Records)), format.Group(int64(mb.Dataset.Records)))
 	fmt.Fprintf(w, "file:     %s\n", same(ma.Experiment.SHA256, mb.Experiment.SHA256))
-	pairs := results.PairCriteria(a.Verdict.Criteria, b.Verdict.Criteria)
-	changes := results.CriteriaChanges(pairs)
+	pairs := history.PairCriteria(a.Verdict.Criteria, b.Verdict.Criteria)
+	changes := history.CriteriaChanges(pairs)
 	if len(changes) == 0 {
 		fmt.Fprintln(w, "criteria: the same")
 	} else {

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/poc-harness/poc/internal/history"
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/spf13/cobra"
 )
@@ -89,7 +90,7 @@ func pastRuns(out, experiment string) ([]RunEntry, error) {
 			DataSHA256: man.Dataset.SHA256, FileSHA256: man.Experiment.SHA256}
 		var v results.Verdict
 		if b, err := os.ReadFile(filepath.Join(dir, results.VerdictFile)); err == nil && json.Unmarshal(b, &v) == nil {
-			e.Verdict, e.CriteriaHash = v.Verdict, results.CriteriaHash(v.Criteria)
+			e.Verdict, e.CriteriaHash = v.Verdict, history.CriteriaHash(v.Criteria)
 		}
 		runs = append(runs, e)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/poc-harness/poc/internal/history"
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/poc-harness/poc/internal/spec"
 )
@@ -22,7 +23,7 @@ func criteriaMoved(exp *spec.Experiment, dir string, run *results.Run) spec.Diag
 	if data == "" {
 		return nil
 	}
-	now := results.CriteriaHash(run.Verdict.Criteria)
+	now := history.CriteriaHash(run.Verdict.Criteria)
 	entries, err := os.ReadDir(filepath.Dir(dir))
 	if err != nil {
 		return nil
@@ -39,7 +40,7 @@ func criteriaMoved(exp *spec.Experiment, dir string, run *results.Run) spec.Diag
 			man.Dataset.SHA256 != data || readJSON(filepath.Join(other, results.VerdictFile), &v) != nil {
 			continue
 		}
-		if results.CriteriaHash(v.Criteria) == now || !man.Started.Before(run.Manifest.Started) {
+		if history.CriteriaHash(v.Criteria) == now || !man.Started.Before(run.Manifest.Started) {
 			continue
 		}
 		if latest == nil || man.Started.After(latest.Manifest.Started) {
@@ -49,8 +50,8 @@ func criteriaMoved(exp *spec.Experiment, dir string, run *results.Run) spec.Diag
 	if latest == nil {
 		return nil
 	}
-	pairs := results.PairCriteria(latest.Verdict.Criteria, run.Verdict.Criteria)
-	changes := results.CriteriaChanges(pairs)
+	pairs := history.PairCriteria(latest.Verdict.Criteria, run.Verdict.Criteria)
+	changes := history.CriteriaChanges(pairs)
 	if len(changes) == 0 {
 		return nil
 	}
@@ -59,7 +60,7 @@ func criteriaMoved(exp *spec.Experiment, dir string, run *results.Run) spec.Diag
 		at = exp.Criteria[0].Pos
 	}
 	for _, p := range pairs { // at the first criterion that changed or came
-		if len(results.CriteriaChanges([]results.CriterionPair{p})) == 0 || p.B == nil {
+		if len(history.CriteriaChanges([]history.CriterionPair{p})) == 0 || p.B == nil {
 			continue
 		}
 		for k := range run.Verdict.Criteria {

@@ -1,4 +1,8 @@
-package results
+// Package history compares the runs of an experiment: which criteria
+// changed between two runs, and a hash of what decides each criterion, so
+// that a run can tell whether the success criteria moved after an earlier
+// run on the same data.
+package history
 
 import (
 	"crypto/sha256"
@@ -8,16 +12,17 @@ import (
 	"strings"
 
 	"github.com/poc-harness/poc/internal/format"
+	"github.com/poc-harness/poc/internal/results"
 )
 
 // CriterionPair is a criterion of run a and the same criterion of run b
 // (nil where a run lacks it).
-type CriterionPair struct{ A, B *Judgement }
+type CriterionPair struct{ A, B *results.Judgement }
 
 // PairCriteria pairs the criteria of a and b: by name, then — a name made
 // from the threshold changes with it — what is left by metric, pipeline,
 // kind and baseline, in order; then each left alone.
-func PairCriteria(a, b []Judgement) []CriterionPair {
+func PairCriteria(a, b []results.Judgement) []CriterionPair {
 	usedB := make([]bool, len(b))
 	pairs := make([]CriterionPair, len(a))
 	for i := range a {
@@ -62,9 +67,9 @@ func CriteriaChanges(pairs []CriterionPair) []string {
 			out = append(out, "added: "+jb.Name)
 		default:
 			var diffs []string
-			show := format.Value[Number]
+			show := format.Value[results.Number]
 			if ja.Kind.Comparison() {
-				show = format.Diff[Number]
+				show = format.Diff[results.Number]
 			}
 			if ja.Threshold != jb.Threshold || ja.Sense != jb.Sense {
 				diffs = append(diffs, fmt.Sprintf("required %s %s → %s %s", ja.Sense, show(ja.Threshold, ja.Unit), jb.Sense, show(jb.Threshold, jb.Unit)))
@@ -84,11 +89,11 @@ func CriteriaChanges(pairs []CriterionPair) []string {
 }
 
 // CriteriaHash is a hash of what decides the verdict of each criterion.
-func CriteriaHash(cs []Judgement) string {
+func CriteriaHash(cs []results.Judgement) string {
 	type decides struct {
 		Name, Metric, Pipeline, Baseline, Sense string
-		Kind                                    Kind
-		Threshold                               Number
+		Kind                                    results.Kind
+		Threshold                               results.Number
 		Must, Relative                          bool
 	}
 	d := make([]decides, len(cs))

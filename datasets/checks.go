@@ -48,10 +48,15 @@ const (
 	// written differently only in case or spaces ("Bad" beside "bad"):
 	// read as a class of its own, it makes a binary label three classes.
 	CheckLabelSpellings Check = "label_spellings"
+	// CheckPositiveMajority flags a positive class that is most of the
+	// labelled records: the event to catch is almost always the rarer
+	// class, and the other class as positive turns every rate around. The
+	// run works it out from the label's counts (no record is at fault).
+	CheckPositiveMajority Check = "positive_majority"
 )
 
 // Checks lists every data check, in the order findings are reported.
-var Checks = []Check{CheckInvalidUTF8, CheckNULBytes, CheckNonFinite, CheckDuplicateIDs, CheckBadTimes, CheckEmptyLabels, CheckPlaceholderLabels, CheckLabelSpellings, CheckEmptySegments}
+var Checks = []Check{CheckInvalidUTF8, CheckNULBytes, CheckNonFinite, CheckDuplicateIDs, CheckBadTimes, CheckEmptyLabels, CheckPlaceholderLabels, CheckLabelSpellings, CheckEmptySegments, CheckPositiveMajority}
 
 // placeholders are the texts exports write for a missing value, compared
 // in lower case.

@@ -31,6 +31,10 @@ var corpus = []mistake{
 		code: 2, want: []string{"experiment.yaml:23:59", "pipelines[2].output"}},
 	{name: "positive written as 1.0 is the class 1", edit: []string{"label: is_fraud\n", "label: is_fraud\n  positive: \"1.0\"\n"},
 		want: []string{"valid"}},
+	{name: "the common class written as positive is a warning", edit: []string{"label: is_fraud\n", "label: is_fraud\n  positive: \"0\"\n"},
+		want: []string{"valid", "data check positive_majority: the positive class 0 is", "usually the rarer class"}},
+	{name: "the common class as positive, said on purpose", edit: []string{"label: is_fraud\n", "label: is_fraud\n  positive: \"0\"\n  checks: {positive_majority: off}\n"},
+		want: []string{"valid"}, absent: []string{"positive_majority"}},
 
 	// Names for coded classes.
 	{name: "label_names naming a class the data lacks", edit: []string{"label: is_fraud\n", "label: is_fraud\n  label_names: {0: legitimate, 2: fraud}\n"},

@@ -75,7 +75,39 @@ func CheckData(ctx context.Context, exp *spec.Experiment) (DataChecks, error) {
 		out = append(out, results.DataCheck{Check: string(f.Check), Column: f.Column, Count: f.Count, Records: f.Records,
 			Lines: f.Lines, Severity: string(sev), Message: f.Message()})
 	}
+	if c, ok := positiveMajority(d, read.Labels); ok {
+		out = append(out, c)
+	}
 	return out, nil
+}
+
+// positiveMajority warns when the positive class of a two-class label is
+// most of the labelled records: positive names the event to catch, which
+// is almost always the rarer class, and a positive written as the other
+// class turns every rate and amount the other way round.
+func positiveMajority(d spec.Dataset, labels map[string]int) (results.DataCheck, bool) {
+	sev, set := d.Checks[datasets.CheckPositiveMajority]
+	if set && sev == spec.CheckOff || d.Positive == "" || len(labels) != 2 {
+		return results.DataCheck{}, false
+	}
+	total, pos := 0, labels[d.Positive]
+	for _, n := range labels {
+		total += n
+	}
+	if total == 0 || 2*pos <= total {
+		return results.DataCheck{}, false
+	}
+	if !set {
+		sev = spec.CheckWarn
+	}
+	name := d.Positive
+	if n := d.LabelNames[d.Positive]; n != "" && n != d.Positive {
+		name = n + " (" + d.Positive + ")"
+	}
+	return results.DataCheck{Check: string(datasets.CheckPositiveMajority), Column: d.Label, Count: pos, Records: total, Severity: string(sev),
+		Message: fmt.Sprintf("the positive class %s is %.0f%% of the labelled records: dataset.positive names the event to catch (the fraud, the default, the churn), "+
+			"usually the rarer class; with the other class every recall, precision and amount reads the other way round "+
+			"(check dataset.positive, or set dataset.checks.positive_majority: off if the event is the common one)", name, 100*float64(pos)/float64(total))}, true
 }
 
 // judgedInEvery reports whether a criterion of exp must hold in every

@@ -97,6 +97,9 @@ again); poc cache clear --all removes every one.`,
 				if err != nil {
 					return usageError{fmt.Errorf("--older-than %q: %w", olderThan, err)}
 				}
+				if age == 0 {
+					fmt.Fprintln(io.Err, "poc: --older-than 0 removes every answer, as --all does")
+				}
 				cutoff = time.Now().Add(-age)
 			}
 			d, path, err := open()

@@ -496,8 +496,9 @@ func TestInitTemplates(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(dir, templates[name].data)); err != nil {
 				t.Errorf("no data: %v", err)
 			}
-			if src, _ := os.ReadFile(exp); !strings.Contains(string(src), "\nname: my-"+name+"-poc\n") || !strings.HasPrefix(string(src), "# ") {
-				t.Errorf("the experiment is not named after its folder, or has lost its comments:\n%.300s", src)
+			if src, _ := os.ReadFile(exp); !strings.Contains(string(src), "\nname: my-"+name+"-poc\n") || !strings.HasPrefix(string(src), "# ") ||
+				strings.Contains(string(src), "experiments/") || strings.Contains(string(src), "data/README.md") {
+				t.Errorf("the experiment is not named after its folder, has lost its comments or speaks of the repository's files:\n%.600s", src)
 			}
 			if strings.Contains(templates[name].doc, "offline") {
 				code, stdout, stderr := runCLI(t, context.Background(), "run", "-q", exp, "--out", t.TempDir())

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -24,6 +25,11 @@ each criterion's status and estimate with its interval in both.`,
 		Example: "  poc compare results/card-fraud-screening/20261201T100000Z results/card-fraud-screening/latest",
 		Args:    exactArgs(2, "two run folders"),
 		RunE: func(_ *cobra.Command, args []string) error {
+			for _, dir := range args {
+				if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+					return usageError{fmt.Errorf("%s is not a run folder: no such folder (poc runs lists them)", dir)}
+				}
+			}
 			a, err := results.Load(args[0])
 			if err != nil {
 				return err
@@ -42,6 +48,10 @@ func compareRuns(w io.Writer, a, b *results.Run) error {
 	ma, mb := a.Manifest, b.Manifest
 	fmt.Fprintf(w, "A  %s  %s  %s  %s\n", ma.RunID, ma.Started.UTC().Format(time.DateTime+" UTC"), ma.Experiment.Name, a.Verdict.Verdict)
 	fmt.Fprintf(w, "B  %s  %s  %s  %s\n\n", mb.RunID, mb.Started.UTC().Format(time.DateTime+" UTC"), mb.Experiment.Name, b.Verdict.Verdict)
+	if ma.Experiment.Name != mb.Experiment.Name {
+		fmt.Fprintf(w, "note: these are runs of two experiments, %s and %s: what follows compares their files, not one experiment's runs\n\n",
+			ma.Experiment.Name, mb.Experiment.Name)
+	}
 	same := func(x, y string) string {
 		if x == y {
 			return "the same (" + x[:min(12, len(x))] + ")"

@@ -110,7 +110,11 @@ var experimentNameRE = regexp.MustCompile(`[^a-z0-9_-]+`)
 // the folder, its extra files, and its data.
 func initExperiment(io IO, dir, templateName string, t template) error {
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		return usageError{fmt.Errorf("%s is not empty: poc init writes into a new or empty folder and overwrites nothing", dir)}
+		var names []string
+		for _, e := range entries[:min(3, len(entries))] {
+			names = append(names, e.Name())
+		}
+		return usageError{fmt.Errorf("%s is not empty (it holds %s): poc init writes into a new or empty folder and overwrites nothing", dir, strings.Join(names, ", "))}
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("init %s: %w", dir, err)
 	}
@@ -123,6 +127,11 @@ func initExperiment(io IO, dir, templateName string, t template) error {
 		name = "poc-" + templateName
 	}
 	text := regexp.MustCompile(`(?m)^name: .*$`).ReplaceAllString(string(src), "name: "+name)
+	// The shipped examples' comments speak of the repository; the copy's
+	// speak of itself.
+	text = strings.ReplaceAll(text, "go run ./cmd/poc run experiments/"+filepath.Base(t.file), "poc run experiment.yaml")
+	text = strings.ReplaceAll(text, "go run ./cmd/poc plan experiments/"+filepath.Base(t.file), "poc plan experiment.yaml")
+	text = strings.ReplaceAll(text, "The data is synthetic and ships with poc (see data/README.md)", "The data is synthetic, written by poc init")
 	files := map[string][]byte{"experiment.yaml": []byte(text)}
 	for _, e := range t.extra {
 		b, err := fs.ReadFile(experiments.Files, e)

@@ -246,16 +246,36 @@ func conclude(js []results.Judgement) (results.Decision, string) {
 	case len(musts) == 0:
 		return results.Undecided, "the experiment sets no `must` criterion, so nothing can justify a GO"
 	case len(failed) > 0:
-		return results.NoGo, fmt.Sprintf("%d of %d must-criteria failed: %s", len(failed), len(musts), strings.Join(failed, "; "))
+		return results.NoGo, fmt.Sprintf("%s failed: %s", ofMusts(len(failed), len(musts)), strings.Join(failed, "; "))
 	case len(open) > 0 || len(undefined) > 0:
 		var parts []string
 		if len(open) > 0 {
-			parts = append(parts, fmt.Sprintf("%d of %d must-criteria are not yet decided by the data: %s", len(open), len(musts), strings.Join(open, "; ")))
+			parts = append(parts, fmt.Sprintf("%s not yet decided by the data: %s", ofMusts(len(open), len(musts))+isAre(len(open)), strings.Join(open, "; ")))
 		}
 		if len(undefined) > 0 {
-			parts = append(parts, fmt.Sprintf("%d of %d must-criteria cannot be computed: %s", len(undefined), len(musts), strings.Join(undefined, "; ")))
+			parts = append(parts, fmt.Sprintf("%s cannot be computed: %s", ofMusts(len(undefined), len(musts)), strings.Join(undefined, "; ")))
 		}
 		return results.Undecided, strings.Join(parts, "; and ")
 	}
+	if len(musts) == 1 {
+		return results.Go, "the one must-criterion passed"
+	}
 	return results.Go, fmt.Sprintf("all %d must-criteria passed", len(musts))
+}
+
+// ofMusts is "2 of 3 must-criteria", or "the must-criterion" when there is
+// one.
+func ofMusts(k, n int) string {
+	if n == 1 {
+		return "the must-criterion"
+	}
+	return fmt.Sprintf("%d of %d must-criteria", k, n)
+}
+
+// isAre is " is" for one, " are" for more.
+func isAre(k int) string {
+	if k == 1 {
+		return " is"
+	}
+	return " are"
 }

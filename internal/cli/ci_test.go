@@ -454,6 +454,9 @@ func TestRunsListsPastRuns(t *testing.T) {
 		t.Errorf("same data, moved criteria: data %s/%s, criteria %s/%s", runs[0].DataSHA256[:8], runs[1].DataSHA256[:8],
 			runs[0].CriteriaHash[:8], runs[1].CriteriaHash[:8])
 	}
+	if _, stdout, _ := runCLI(t, context.Background(), "runs", "card-fraud", "--out", out); !strings.Contains(stdout, `did you mean "card-fraud-screening"?`) {
+		t.Errorf("runs of a misspelt experiment: %q", stdout)
+	}
 	_, table, _ := runCLI(t, context.Background(), "runs", "--out", out)
 	if strings.Count(table, "card-fraud-screening") != 2 || !strings.Contains(table, runs[1].CriteriaHash[:12]) {
 		t.Errorf("table:\n%s", table)

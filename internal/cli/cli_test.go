@@ -50,6 +50,7 @@ func TestExitCodesOfBadInput(t *testing.T) {
 		{"misspelt command", []string{"valdiate", example}, ExitInvalid, []string{`did you mean "validate"?`}},
 		{"missing file argument", []string{"validate"}, ExitInvalid, []string{"expected one experiment file"}},
 		{"bad fail-on", []string{"run", "--fail-on", "maybe", example}, ExitInvalid, []string{"--fail-on must be"}},
+		{"misspelt fail-on", []string{"run", "--fail-on", "nogo", example}, ExitInvalid, []string{`did you mean "no-go"?`}},
 		{"absurd concurrency", []string{"run", "--concurrency", "100000000", example}, ExitInvalid, []string{"--concurrency must be between 1 and 4096"}},
 		{"experiment file missing", []string{"validate", "testdata/nope.yaml"}, ExitInvalid, []string{"nope.yaml"}},
 		{"misspelt keys", []string{"validate", "testdata/misspelt.bad.yaml"}, ExitInvalid, []string{

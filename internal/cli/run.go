@@ -146,7 +146,11 @@ func checkRunOptions(opts *RunOptions) error {
 	switch opts.FailOn {
 	case "never", "no-go", "inconclusive":
 	default:
-		return usageError{fmt.Errorf("--fail-on must be never, no-go or inconclusive, not %q", opts.FailOn)}
+		msg := fmt.Sprintf("--fail-on must be never, no-go or inconclusive, not %q", opts.FailOn)
+		if s := closestType(opts.FailOn, []string{"never", "no-go", "inconclusive"}); s != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", s)
+		}
+		return usageError{errors.New(msg)}
 	}
 	if opts.Concurrency < 0 || opts.Concurrency > maxConcurrency {
 		return usageError{fmt.Errorf("--concurrency must be between 1 and %d (0, the default: as many as the CPUs or the pipelines' own), not %d", maxConcurrency, opts.Concurrency)}

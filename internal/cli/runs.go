@@ -119,7 +119,23 @@ func listRuns(io IO, opts *RunsOptions) error {
 		if opts.Experiment != "" {
 			where = filepath.Join(opts.Out, opts.Experiment)
 		}
-		fmt.Fprintf(io.Out, "no runs under %s\n", where)
+		hint := ""
+		if opts.Experiment != "" {
+			var names []string
+			if all, err := pastRuns(opts.Out, ""); err == nil {
+				for _, r := range all {
+					if !slices.Contains(names, r.Experiment) {
+						names = append(names, r.Experiment)
+					}
+				}
+			}
+			if s := closestType(opts.Experiment, names); s != "" {
+				hint = fmt.Sprintf(" (did you mean %q?)", s)
+			} else if len(names) > 0 {
+				hint = " (experiments with runs there: " + strings.Join(names, ", ") + ")"
+			}
+		}
+		fmt.Fprintf(io.Out, "no runs under %s%s\n", where, hint)
 		return nil
 	}
 	short := func(h string) string { return h[:min(len(h), 12)] }

@@ -1198,7 +1198,7 @@ func (o *operating) choose() error {
 	case o.incTotal != nil && o.todayPasses() && o.op.Sweep[o.today()].Saving >= o.op.Sweep[o.mid].Saving:
 		chosen, o.op.Weak = o.today(), true // no test passed, and the middle would save less than today's
 		o.op.SuggestedBy = "no threshold tried passed every must-criterion's test (interval) on the selection half, only its estimate, " +
-			"and the middle of the widest passing range would save less than today's threshold there, so today's is kept"
+			"and the middle of the widest passing range would save less than the current threshold there, so the current one is kept"
 	default:
 		chosen, o.op.Weak = o.mid, true // no test passed: the middle keeps the most margin
 		o.op.SuggestedBy = "no threshold tried passed every must-criterion's test (interval) on the selection half, only its estimate, " +

@@ -218,14 +218,14 @@ func operatingLine(op *results.OperatingPoint, v results.Decision) string {
 	at := format.Sig(float64(s.Threshold))
 	switch advice {
 	case results.KeepToday:
-		return fmt.Sprintf("keep %s's threshold %s: on the records held out from choosing it, %s (the best on the selection half) gives %s%s, today's threshold %s%s",
+		return fmt.Sprintf("keep %s's threshold %s: on the records held out from choosing it, %s (the best on the selection half) gives %s%s, the current threshold %s%s",
 			op.Pipeline, today, at, cf.Verdict, with(cf.Saving), cf.CurrentVerdict, with(cf.CurrentSaving))
 	case results.Switch:
-		line := fmt.Sprintf("at threshold %s (today %s) %s gives %s on the half of the records held out from choosing it", at, today, op.Pipeline, cf.Verdict)
+		line := fmt.Sprintf("at threshold %s (current %s) %s gives %s on the half of the records held out from choosing it", at, today, op.Pipeline, cf.Verdict)
 		if w := with(cf.Saving); w != "" {
 			line += fmt.Sprintf(" (%s against %s, projected from that half", strings.TrimPrefix(w, " with "), op.Incumbent)
 			if g := cf.Gain; g != nil && !g.Value.IsNaN() {
-				line += fmt.Sprintf(", %s more than today's threshold there", compactAmount(cur, float64(g.Value))[0])
+				line += fmt.Sprintf(", %s more than the current threshold there", compactAmount(cur, float64(g.Value))[0])
 			}
 			line += ")"
 		}
@@ -234,6 +234,6 @@ func operatingLine(op *results.OperatingPoint, v results.Decision) string {
 		}
 		return line
 	}
-	return fmt.Sprintf("at threshold %s (today %s) %s gives %s on the half of the records held out from choosing it: a threshold alone is not shown to fix the verdict",
+	return fmt.Sprintf("at threshold %s (current %s) %s gives %s on the half of the records held out from choosing it: a threshold alone is not shown to fix the verdict",
 		at, today, op.Pipeline, cf.Verdict)
 }

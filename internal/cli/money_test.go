@@ -114,23 +114,23 @@ func TestOperatingLines(t *testing.T) {
 		want string
 	}{
 		{"a threshold passes", run(results.NoGo, suggested(results.Go, results.NoGo, gain)),
-			"Operating point: at threshold 0.2248 (today 0.62) model gives GO on the half of the records held out from choosing it (a yearly saving of 58.2M EUR against rules, projected from that half, 2.5M EUR more than today's threshold there); see the report's Operating point."},
+			"Operating point: at threshold 0.2248 (current 0.62) model gives GO on the half of the records held out from choosing it (a yearly saving of 58.2M EUR against rules, projected from that half, 2.5M EUR more than the current threshold there); see the report's Operating point."},
 		{"a weak suggestion says so", run(results.NoGo, func() *results.OperatingPoint {
 			op := suggested(results.Go, results.NoGo, gain)
 			op.Weak = true
 			return op
 		}()),
-			"Operating point: at threshold 0.2248 (today 0.62) model gives GO on the half of the records held out from choosing it (a yearly saving of 58.2M EUR against rules, projected from that half, 2.5M EUR more than today's threshold there); a weak suggestion: no threshold passed its must-criteria's tests on the other half, only their estimates; see the report's Operating point."},
+			"Operating point: at threshold 0.2248 (current 0.62) model gives GO on the half of the records held out from choosing it (a yearly saving of 58.2M EUR against rules, projected from that half, 2.5M EUR more than the current threshold there); a weak suggestion: no threshold passed its must-criteria's tests on the other half, only their estimates; see the report's Operating point."},
 		{"a threshold passes on one half only", run(results.NoGo, suggested(results.Undecided, results.NoGo, gain)),
-			"Operating point: at threshold 0.2248 (today 0.62) model gives INCONCLUSIVE on the half of the records held out from choosing it: a threshold alone is not shown to fix the verdict; see the report's Operating point."},
+			"Operating point: at threshold 0.2248 (current 0.62) model gives INCONCLUSIVE on the half of the records held out from choosing it: a threshold alone is not shown to fix the verdict; see the report's Operating point."},
 		{"none passes", run(results.NoGo, &results.OperatingPoint{Pipeline: "model", Current: results.ThresholdPoint{Threshold: results.NaN()}}),
 			"Operating point: no threshold on model's score passes every must-criterion; the model itself would have to improve; see the report's Operating point."},
 		{"a GO with a gain shown advises the switch", run(results.Go, suggested(results.Go, results.Go, gain)),
-			"Operating point: at threshold 0.2248 (today 0.62) model gives GO on the half of the records held out from choosing it (a yearly saving of 58.2M EUR against rules, projected from that half, 2.5M EUR more than today's threshold there); see the report's Operating point."},
+			"Operating point: at threshold 0.2248 (current 0.62) model gives GO on the half of the records held out from choosing it (a yearly saving of 58.2M EUR against rules, projected from that half, 2.5M EUR more than the current threshold there); see the report's Operating point."},
 		{"a GO without a gain shown keeps today's", run(results.Go, suggested(results.Go, results.Go, noGain)),
-			"Operating point: keep model's threshold 0.62: on the records held out from choosing it, 0.2248 (the best on the selection half) gives GO with a yearly saving of 58.2M EUR, today's threshold GO with an extra yearly cost of 1.2M EUR; see the report's Operating point."},
+			"Operating point: keep model's threshold 0.62: on the records held out from choosing it, 0.2248 (the best on the selection half) gives GO with a yearly saving of 58.2M EUR, the current threshold GO with an extra yearly cost of 1.2M EUR; see the report's Operating point."},
 		{"a suggestion worse than today is not advised", run(results.Go, suggested(results.Undecided, results.Go, gain)),
-			"Operating point: keep model's threshold 0.62: on the records held out from choosing it, 0.2248 (the best on the selection half) gives INCONCLUSIVE with a yearly saving of 58.2M EUR, today's threshold GO with an extra yearly cost of 1.2M EUR; see the report's Operating point."},
+			"Operating point: keep model's threshold 0.62: on the records held out from choosing it, 0.2248 (the best on the selection half) gives INCONCLUSIVE with a yearly saving of 58.2M EUR, the current threshold GO with an extra yearly cost of 1.2M EUR; see the report's Operating point."},
 		{"today's threshold suggested", run(results.Go, &results.OperatingPoint{Pipeline: "model", Current: results.ThresholdPoint{Threshold: 0.62},
 			Suggested: &results.ThresholdPoint{Threshold: 0.62}, Confirm: &results.Confirmation{Verdict: results.Go, CurrentVerdict: results.Go}}),
 			"Operating point: model's threshold 0.62 is the one the analysis suggests; see the report's Operating point."},

@@ -898,7 +898,7 @@ func operatingMarks(run *results.Run) []operatingMark {
 					prec: float64(p.Precision), suggested: suggested})
 			}
 		}
-		add(op.Current, "today ("+format.Threshold(float64(op.Current.Threshold))+")", false)
+		add(op.Current, "current ("+format.Threshold(float64(op.Current.Threshold))+")", false)
 		if s := op.Suggested; s != nil {
 			add(*s, "suggested ("+format.Threshold(float64(s.Threshold))+")", true)
 		}

@@ -57,7 +57,7 @@ func operatingViewOf(op *results.OperatingPoint, conf float64) operatingView {
 	if op.ThresholdInferred {
 		at += " (the lowest score it flagged: the pipeline states no threshold)"
 	}
-	today := fmt.Sprintf("%s decides %s today: recall %s, false-positive rate %s, precision %s, %s of records flagged.",
+	today := fmt.Sprintf("%s decides %s as it stands: recall %s, false-positive rate %s, precision %s, %s of records flagged.",
 		op.Pipeline, at, pct(cur.TPR), pct(cur.FPR), pct(cur.Precision), pct(cur.Flagged))
 	if op.Reused != "" {
 		v.Warning = sentence(op.Reused) + " Judge it on records it was not chosen from."
@@ -111,7 +111,7 @@ func operatingViewOf(op *results.OperatingPoint, conf float64) operatingView {
 		label string
 		p     results.ThresholdPoint
 		sv    *results.Projection
-	}{{"As decided today", cur, cf.CurrentSaving}, {label, *s, cf.Saving}}
+	}{{"As it stands", cur, cf.CurrentSaving}, {label, *s, cf.Saving}}
 	for _, r := range rows {
 		row := operatingRow{Label: r.label, Threshold: format.Threshold(float64(r.p.Threshold)), Recall: pct(r.p.TPR), FPR: pct(r.p.FPR),
 			Precision: pct(r.p.Precision), Flagged: pct(r.p.Flagged)}
@@ -133,7 +133,7 @@ func operatingViewOf(op *results.OperatingPoint, conf float64) operatingView {
 			v.Money += fmt.Sprintf(", and its yearly saving over them is %s (%s interval %s), not shown to be above zero",
 				compactMoney(float64(g.Value), op.Currency), confLabel(conf), intervalWords(g.Interval, op.Currency))
 		}
-		v.Money += "; a threshold chosen on half of the records is not shown to do better than today's."
+		v.Money += "; a threshold chosen on half of the records is not shown to do better than the current one."
 	case v.HasMoney:
 		v.Money = fmt.Sprintf("At threshold %s the confirmation half projects a yearly saving of %s against %s (%s interval %s), "+
 			"against %s at the threshold as it is",
@@ -198,7 +198,7 @@ func operatingAdvice(run *results.Run) []string {
 			out = append(out, fmt.Sprintf("At threshold %s instead of %s, %s passes every must-criterion on records held out from choosing it (see Operating point): "+
 				"judge it at that threshold on new records before deciding.", format.Sig(float64(op.Suggested.Threshold)), format.Threshold(float64(op.Current.Threshold)), op.Pipeline))
 		case advice == results.NotShown || advice == results.KeepToday && op.Confirm != nil && op.Suggested.Threshold != op.Current.Threshold:
-			out = append(out, fmt.Sprintf("Threshold %s of %s passes every must-criterion on half of the records but gives %s on the other half, where today's decisions give %s (see Operating point): "+
+			out = append(out, fmt.Sprintf("Threshold %s of %s passes every must-criterion on half of the records but gives %s on the other half, where its current decisions give %s (see Operating point): "+
 				"a threshold alone is not shown to fix the verdict.", format.Sig(float64(op.Suggested.Threshold)), op.Pipeline, op.Confirm.Verdict, op.Confirm.CurrentVerdict))
 		}
 	}
@@ -289,7 +289,7 @@ func scoresMarks(run *results.Run) string {
 	if len(marks) == 0 {
 		return ""
 	}
-	out := "The ring marks where a candidate decides today and the triangle the threshold the operating-point analysis suggests. "
+	out := "The ring marks where a candidate decides as it stands and the triangle the threshold the operating-point analysis suggests. "
 	if rocFloor(marks) > 0 {
 		out += "The ROC's false-positive rate is on a log scale, as an operating point is below 1%. "
 	}

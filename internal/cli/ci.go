@@ -2,7 +2,6 @@ package cli
 
 import (
 	"cmp"
-	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -53,11 +52,7 @@ func summaryOf(out *runner.Outcome, code int) Summary {
 }
 
 // writeSummary prints the JSON summary.
-func writeSummary(w io.Writer, s Summary) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(s)
-}
+func writeSummary(w io.Writer, s Summary) error { return writeJSON(w, s, "write the JSON summary") }
 
 // The JUnit XML report, as Jenkins, GitLab, GitHub's test reporters and
 // Azure DevOps read it (the Ant/Surefire format): one suite for the
@@ -224,43 +219,19 @@ func criterionText(j results.Judgement) string {
 		j.Sense, show(j.Threshold, j.Unit))
 }
 
-// writeJUnit writes the JUnit report of a finished run to path, through a
-// temporary file beside it, so that a CI job never reads half of one.
+// writeJUnit writes the JUnit report of a finished run to path, atomically,
+// so that a CI job never reads half of one.
 func writeJUnit(path string, out *runner.Outcome, code int) error {
 	b, err := xml.MarshalIndent(junitOf(out, code), "", "  ")
 	if err != nil {
 		return fmt.Errorf("write JUnit report: %w", err)
 	}
 	b = append([]byte(xml.Header), append(b, '\n')...)
-	if err := writeFileAtomic(path, b); err != nil {
-		return fmt.Errorf("write JUnit report %s: %w", path, err)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("write JUnit report: %w", err)
 	}
-	return nil
-}
-
-// writeFileAtomic writes b to path through a temporary file in its folder.
-func writeFileAtomic(path string, b []byte) error {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		return err
+	if err := results.WriteFile(filepath.Dir(path), filepath.Base(path), b); err != nil {
+		return fmt.Errorf("JUnit report: %w", err)
 	}
 	return nil
 }

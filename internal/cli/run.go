@@ -286,7 +286,7 @@ func ciOutputs(io IO, stdout goio.Writer, opts *RunOptions, out *runner.Outcome,
 	}
 	if opts.JSON {
 		if err := writeSummary(stdout, summaryOf(out, code)); err != nil {
-			return fmt.Errorf("write the JSON summary: %w", err)
+			return err
 		}
 	}
 	return nil

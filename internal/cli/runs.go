@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -143,18 +144,10 @@ func listRuns(io IO, opts *RunsOptions) error {
 	fmt.Fprintln(w, "STARTED (UTC)\tEXPERIMENT\tRUN\tSTATUS\tVERDICT\tDATA\tFILE\tCRITERIA")
 	for _, r := range runs {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Started.UTC().Format(time.DateTime), r.Experiment, r.RunID, r.Status,
-			cmpOr(string(r.Verdict), "-"), short(r.DataSHA256), short(r.FileSHA256), cmpOr(short(r.CriteriaHash), "-"))
+			cmp.Or(string(r.Verdict), "-"), short(r.DataSHA256), short(r.FileSHA256), cmp.Or(short(r.CriteriaHash), "-"))
 	}
 	if err := w.Flush(); err != nil {
 		return fmt.Errorf("write run list: %w", err)
 	}
 	return nil
-}
-
-// cmpOr is s, or dash when s is "".
-func cmpOr(s, dash string) string {
-	if s == "" {
-		return dash
-	}
-	return s
 }

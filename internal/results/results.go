@@ -466,9 +466,16 @@ func WriteJSON(dir, name string, v any) error {
 	if err := enc.Encode(v); err != nil {
 		return fmt.Errorf("encode %s: %w", name, err)
 	}
+	return WriteFile(dir, name, buf.Bytes())
+}
+
+// WriteFile writes b to dir/name atomically: through a temporary file
+// beside it, renamed, so that a reader never sees half a file and a full
+// disk leaves no temporary file behind.
+func WriteFile(dir, name string, b []byte) error {
 	tmp := filepath.Join(dir, "."+name+".tmp")
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
-		_ = os.Remove(tmp) // a full disk leaves no temporary file behind
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		_ = os.Remove(tmp)
 		return fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
 	}
 	if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {

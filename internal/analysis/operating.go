@@ -9,7 +9,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/poc-harness/poc/internal/format"
 	"github.com/poc-harness/poc/internal/results"
@@ -686,16 +687,15 @@ func (o *operating) flags(t float64) func(i int) bool {
 func (o *operating) variantsAt(mets []int, ts []float64) ([][]metrics.Accumulator, error) {
 	variants := make([][]metrics.Accumulator, len(ts))
 	can := make([]bool, len(ts))
-	var g sync.WaitGroup
-	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for j, t := range ts {
-		slots <- struct{}{}
-		g.Go(func() {
+		g.Go(func() error {
 			variants[j], can[j] = o.redecided(mets, t)
-			<-slots
+			return nil
 		})
 	}
-	g.Wait()
+	_ = g.Wait() // the variants give no error
 	if !slices.Contains(can, false) {
 		return variants, nil
 	}

@@ -201,14 +201,15 @@ func explain(why string) string {
 }
 
 // criterionText is a criterion's estimate, interval and requirement in
-// one line, as the console prints it: "0.41 [0.37, 0.45], required at
-// least 0.3".
+// one line, as the console, the JUnit report and the step summary print
+// it: "41.0% [37.0%, 45.0%], required >= 30.0%"; an undefined one says
+// "undefined" or "…, no interval" in place of the interval.
 func criterionText(j results.Judgement) string {
 	show := format.Value[results.Number]
 	if j.Kind.Comparison() {
 		show = format.Diff[results.Number]
 	}
-	if j.Estimate.IsNaN() || j.Interval.Lo.IsNaN() || j.Interval.Hi.IsNaN() {
+	if j.Status == results.Undefined || j.Estimate.IsNaN() || j.Interval.Lo.IsNaN() || j.Interval.Hi.IsNaN() {
 		est := "undefined"
 		if !j.Estimate.IsNaN() {
 			est = show(j.Estimate, j.Unit) + ", no interval"

@@ -345,17 +345,12 @@ func printSummary(io IO, out *runner.Outcome) {
 		if j.Must {
 			kind = "must"
 		}
-		show := format.Value[results.Number]
-		if j.Kind.Comparison() {
-			show = format.Diff[results.Number]
-		}
 		fmt.Fprintf(io.Out, "  %s %-6s %s\n", pal.status(j.Status, 12), kind, format.CriterionName(j.Name, j.Metric))
+		line := criterionText(j)
 		if j.Status == results.Undefined {
-			fmt.Fprintf(io.Out, "  %-19s %s\n", "", undefinedValue(j, show))
-		} else {
-			fmt.Fprintf(io.Out, "  %-19s %s [%s, %s], required %s %s\n", "", show(j.Estimate, j.Unit),
-				show(j.Interval.Lo, j.Unit), show(j.Interval.Hi, j.Unit), j.Sense, show(j.Threshold, j.Unit))
+			line += ": " + j.Explanation
 		}
+		fmt.Fprintf(io.Out, "  %-19s %s\n", "", line)
 		if len(j.Segments) > 0 {
 			var segs []string
 			for _, sg := range j.Segments {
@@ -448,16 +443,6 @@ func labelLine(d results.Dataset) string {
 func fileExists(path string) bool {
 	st, err := os.Stat(path)
 	return err == nil && st.Mode().IsRegular()
-}
-
-// undefinedValue is the console line of an undefined criterion: the point
-// estimate when there is one, and why it cannot be judged.
-func undefinedValue(j results.Judgement, show func(results.Number, string) string) string {
-	s := "undefined"
-	if !j.Estimate.IsNaN() {
-		s = show(j.Estimate, j.Unit) + ", no interval"
-	}
-	return fmt.Sprintf("%s, required %s %s: %s", s, j.Sense, show(j.Threshold, j.Unit), j.Explanation)
 }
 
 // maxConcurrency is the most predictions a run makes at once.

@@ -1,11 +1,11 @@
 package cli
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
 
+	"github.com/poc-harness/poc/internal/history"
 	"github.com/poc-harness/poc/internal/results"
 	"github.com/spf13/cobra"
 )
@@ -63,14 +63,8 @@ func addCompletion(root *cobra.Command) {
 
 // complete reports whether the run folder's manifest says it is complete.
 func complete(dir string) bool {
-	b, err := os.ReadFile(filepath.Join(dir, results.ManifestFile))
-	if err != nil {
-		return false
-	}
-	var m struct {
-		Status results.Status `json:"status"`
-	}
-	return json.Unmarshal(b, &m) == nil && m.Status == results.Complete
+	r, ok := history.Read(dir)
+	return ok && r.Manifest.Status == results.Complete
 }
 
 // outOf is the command's --out (POC_OUT counts), else the default results
@@ -91,13 +85,10 @@ func outOf(cmd *cobra.Command) string {
 // runFolders are the run folders under out (out/<experiment>/<run-id>
 // holding a manifest.json), newest first.
 func runFolders(out string) []cobra.Completion {
-	manifests, _ := filepath.Glob(filepath.Join(out, "*", "*", results.ManifestFile))
+	runs, _ := history.Runs(filepath.Join(out, "*", "*"))
 	var dirs []cobra.Completion
-	for _, m := range manifests {
-		dir := filepath.Dir(m)
-		if st, err := os.Lstat(dir); err == nil && st.IsDir() { // not the latest link
-			dirs = append(dirs, dir)
-		}
+	for _, r := range runs {
+		dirs = append(dirs, r.Dir)
 	}
 	slices.Sort(dirs)
 	slices.Reverse(dirs) // run ids are times: newest first

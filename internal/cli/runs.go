@@ -2,9 +2,7 @@ package cli
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -68,39 +66,24 @@ data says the file or its success criteria changed.`,
 // pastRuns are the run folders under out (of experiment, when not ""),
 // oldest first; a folder without a readable manifest is skipped.
 func pastRuns(out, experiment string) ([]RunEntry, error) {
-	pattern := filepath.Join(out, "*", "*", results.ManifestFile)
+	pattern := filepath.Join(out, "*", "*")
 	if experiment != "" {
-		pattern = filepath.Join(out, experiment, "*", results.ManifestFile)
+		pattern = filepath.Join(out, experiment, "*")
 	}
-	manifests, err := filepath.Glob(pattern)
+	found, err := history.Runs(pattern)
 	if err != nil {
-		return nil, fmt.Errorf("list runs: %w", err)
+		return nil, err
 	}
 	var runs []RunEntry
-	for _, m := range manifests {
-		dir := filepath.Dir(m)
-		if st, err := os.Lstat(dir); err != nil || !st.IsDir() { // the latest link
-			continue
-		}
-		var man results.Manifest
-		b, err := os.ReadFile(m)
-		if err != nil || json.Unmarshal(b, &man) != nil {
-			continue
-		}
-		e := RunEntry{Experiment: man.Experiment.Name, RunID: man.RunID, Dir: dir, Started: man.Started, Status: man.Status,
+	for _, r := range found {
+		man := r.Manifest
+		e := RunEntry{Experiment: man.Experiment.Name, RunID: man.RunID, Dir: r.Dir, Started: man.Started, Status: man.Status,
 			DataSHA256: man.Dataset.SHA256, FileSHA256: man.Experiment.SHA256}
-		var v results.Verdict
-		if b, err := os.ReadFile(filepath.Join(dir, results.VerdictFile)); err == nil && json.Unmarshal(b, &v) == nil {
-			e.Verdict, e.CriteriaHash = v.Verdict, history.CriteriaHash(v.Criteria)
+		if r.Verdict != nil {
+			e.Verdict, e.CriteriaHash = r.Verdict.Verdict, history.CriteriaHash(r.Verdict.Criteria)
 		}
 		runs = append(runs, e)
 	}
-	slices.SortStableFunc(runs, func(a, b RunEntry) int {
-		if c := a.Started.Compare(b.Started); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Dir, b.Dir)
-	})
 	return runs, nil
 }
 

@@ -1,9 +1,7 @@
 package runner
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -24,28 +22,18 @@ func criteriaMoved(exp *spec.Experiment, dir string, run *results.Run) spec.Diag
 		return nil
 	}
 	now := history.CriteriaHash(run.Verdict.Criteria)
-	entries, err := os.ReadDir(filepath.Dir(dir))
+	runs, err := history.Runs(filepath.Join(filepath.Dir(dir), "*"))
 	if err != nil {
 		return nil
 	}
-	var latest *results.Run
-	for _, e := range entries {
-		other := filepath.Join(filepath.Dir(dir), e.Name())
-		if !e.IsDir() || other == dir {
+	var latest *history.Run
+	for i, r := range runs {
+		man := r.Manifest
+		if r.Dir == dir || man.Status != results.Complete || man.Dataset.SHA256 != data || r.Verdict == nil ||
+			history.CriteriaHash(r.Verdict.Criteria) == now || !man.Started.Before(run.Manifest.Started) {
 			continue
 		}
-		var man results.Manifest
-		var v results.Verdict
-		if readJSON(filepath.Join(other, results.ManifestFile), &man) != nil || man.Status != results.Complete ||
-			man.Dataset.SHA256 != data || readJSON(filepath.Join(other, results.VerdictFile), &v) != nil {
-			continue
-		}
-		if history.CriteriaHash(v.Criteria) == now || !man.Started.Before(run.Manifest.Started) {
-			continue
-		}
-		if latest == nil || man.Started.After(latest.Manifest.Started) {
-			latest = &results.Run{Manifest: man, Verdict: v}
-		}
+		latest = &runs[i] // oldest first: the last one kept is the latest
 	}
 	if latest == nil {
 		return nil
@@ -74,13 +62,4 @@ func criteriaMoved(exp *spec.Experiment, dir string, run *results.Run) spec.Diag
 		Msg: fmt.Sprintf("the criteria changed since run %s (%s) judged these same records %s: %s", latest.Manifest.RunID,
 			latest.Manifest.Started.UTC().Format(time.DateTime+" UTC"), latest.Verdict.Verdict, strings.Join(changes, "; ")),
 		Hint: "criteria moved after a result was seen make the verdict weaker evidence: keep the ones written first, or judge the new ones on records no run has seen (`poc compare` shows both runs)"}}
-}
-
-// readJSON decodes the JSON file at path into v.
-func readJSON(path string, v any) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, v)
 }

@@ -146,17 +146,9 @@ func TestCIOutputsOfARun(t *testing.T) {
 // skipped test case of the JUnit report each, and the step summary; the
 // verdict's own test case fails where --fail-on fails the job.
 func TestCIOutputsShowWarnings(t *testing.T) {
-	src, err := os.ReadFile(example)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := filepath.Abs(filepath.Join(filepath.Dir(example), "data", "card-transactions.parquet"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	exp := strings.Replace(string(src), "path: data/card-transactions.parquet", "path: "+data, 1)
-	exp = strings.Replace(exp, "when: txn_last_hour >= 5", `when: txn_last_hour >= 5 || channel == "mobile"`, 1) // no record's channel is mobile
-	if exp == string(src) {
+	src := exampleAnywhere(t)
+	exp := strings.Replace(src, "when: txn_last_hour >= 5", `when: txn_last_hour >= 5 || channel == "mobile"`, 1) // no record's channel is mobile
+	if exp == src {
 		t.Fatal("the example changed: the test adds no rule")
 	}
 	dir := t.TempDir()
@@ -215,6 +207,25 @@ func TestCIOutputsShowWarnings(t *testing.T) {
 	if !strings.Contains(string(md), "Read with care: ") || !strings.Contains(string(md), `"mobile"`) {
 		t.Errorf("the step summary lacks the warning:\n%s", md)
 	}
+}
+
+// exampleAnywhere is the shipped example with its dataset's path made
+// absolute, so that a copy of it can be written in any folder.
+func exampleAnywhere(t *testing.T) string {
+	t.Helper()
+	src, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := filepath.Abs(filepath.Join(filepath.Dir(example), "data", "card-transactions.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp := strings.Replace(string(src), "path: data/card-transactions.parquet", "path: "+data, 1)
+	if exp == string(src) {
+		t.Fatal("the example's dataset path changed: the tests' copies would not find it")
+	}
+	return exp
 }
 
 // runCLIWithSummary is runCLI with the test's own GITHUB_STEP_SUMMARY.
@@ -417,12 +428,7 @@ func TestRunsListsPastRuns(t *testing.T) {
 	if _, stdout, _ := runCLI(t, context.Background(), "runs", "--out", out); !strings.Contains(stdout, "no runs under "+out) {
 		t.Errorf("an empty folder: %q", stdout)
 	}
-	src, err := os.ReadFile(example)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, _ := filepath.Abs(filepath.Join(filepath.Dir(example), "data", "card-transactions.parquet"))
-	first := strings.Replace(string(src), "path: data/card-transactions.parquet", "path: "+data, 1)
+	first := exampleAnywhere(t)
 	moved := strings.Replace(first, "    at_least: 30%\n    must: true", "    at_least: 25%\n    must: true", 1) // the goalposts, after a result
 	if moved == first {
 		t.Fatal("the example changed: the test moves no criterion")
